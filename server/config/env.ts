@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** Environment variables, parsed once at start-up; a bad value stops the server with a clear message. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("localhost"),
+  DATABASE_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Heartbeat, in ms; see server/app.ts for why the defaults are what they are. */
+  PING_INTERVAL_MS: z.coerce.number().int().positive().optional(),
+  PING_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,32 @@
+/**
+ * The closed list of error codes a client can receive, in an acknowledgement or a
+ * `connect_error`. Messages are written for people; codes are for programs.
+ */
+export const ERROR_CODES = [
+  "invalid_payload",
+  "unauthorized",
+  "not_found",
+  "message_empty",
+  "message_too_long",
+  "room_name_invalid",
+  "duplicate_conflict",
+  "internal",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Every acknowledgement has this shape.
+ *
+ * @example
+ * const ack = await socket.emitWithAck("room:list", {});
+ * if (ack.ok) render(ack.data.rooms); else showError(ack.error.message);
+ */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+export type AckFn<T> = (ack: Ack<T>) => void;

@@ -1,0 +1,70 @@
+/**
+ * Parley's socket contract, shared by the server (`server/app.ts`) and the browser
+ * (`app/hooks/socket-context.tsx`). Client-to-server events are imperative (`room:join`),
+ * server-to-client events are past tense (`message:created`). Every client event takes one
+ * payload object and, where it has one, an acknowledgement of the shape `Ack<T>`.
+ *
+ * @example
+ * const ack = await socket.timeout(10_000).emitWithAck("message:send", {
+ *   roomId, clientId: crypto.randomUUID(), body: "hello",
+ * });
+ */
+import type { AckFn } from "./errors";
+import type { ChatMessage, HistoryPage, RoomSummary, UserSummary } from "./model";
+import type {
+  MessageHistoryInput,
+  MessageSendInput,
+  RoomCreateInput,
+  RoomJoinInput,
+  RoomLeaveInput,
+  TypingInput,
+} from "./schemas";
+
+export interface RoomJoined {
+  room: RoomSummary;
+  /** The latest page of the room's history. */
+  history: HistoryPage;
+}
+
+export interface ClientToServerEvents {
+  "room:list": (payload: Record<string, never>, ack: AckFn<{ rooms: RoomSummary[] }>) => void;
+  "room:create": (payload: RoomCreateInput, ack: AckFn<{ room: RoomSummary }>) => void;
+  "room:join": (payload: RoomJoinInput, ack: AckFn<RoomJoined>) => void;
+  "room:leave": (payload: RoomLeaveInput, ack: AckFn<Record<string, never>>) => void;
+  "message:send": (payload: MessageSendInput, ack: AckFn<{ message: ChatMessage; duplicate: boolean }>) => void;
+  "message:history": (payload: MessageHistoryInput, ack: AckFn<HistoryPage>) => void;
+  "typing:start": (payload: TypingInput) => void;
+  "typing:stop": (payload: TypingInput) => void;
+}
+
+export interface PresenceChanged {
+  roomId: string;
+  /** Everyone in the room now, one entry per user however many tabs they have. */
+  online: UserSummary[];
+}
+
+export interface TypingChanged {
+  roomId: string;
+  user: UserSummary;
+  typing: boolean;
+}
+
+export interface ServerToClientEvents {
+  "room:created": (room: RoomSummary) => void;
+  "message:created": (message: ChatMessage) => void;
+  "presence:changed": (event: PresenceChanged) => void;
+  "typing:changed": (event: TypingChanged) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+/** What the handshake middleware attaches to every authenticated socket. */
+export interface SocketData {
+  user: UserSummary;
+  sessionId: string;
+}
+
+/** How long a client shows "X is typing" after the last typing:start it saw. */
+export const TYPING_TTL_MS = 5000;
+/** The sender repeats typing:start at most this often while typing. */
+export const TYPING_THROTTLE_MS = 2000;

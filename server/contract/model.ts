@@ -1,0 +1,32 @@
+/** Shapes that travel over the wire. Dates are ISO-8601 strings. */
+
+export interface UserSummary {
+  id: string;
+  name: string;
+}
+
+export interface RoomSummary {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface ChatMessage {
+  id: string;
+  roomId: string;
+  /** Strictly increasing within a room, assigned by the server at commit. Order by this. */
+  seq: number;
+  /** The id the sending client gave the message before sending it (a UUID). */
+  clientId: string;
+  author: UserSummary;
+  body: string;
+  createdAt: string;
+}
+
+export interface HistoryPage {
+  /** Ascending by seq. */
+  messages: ChatMessage[];
+  /** True when messages older than the first one returned exist. */
+  hasMore: boolean;
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { LIMITS } from "./limits";
+
+/**
+ * zod schemas for every client-to-server payload. Lengths that produce their own error
+ * codes (message and room-name limits) are checked in the domain, so that the sender
+ * gets a specific reason rather than a generic "invalid payload".
+ */
+const id = z.string().min(1).max(64);
+
+export const roomListSchema = z.object({}).strict();
+
+export const roomCreateSchema = z.object({ name: z.string().max(1000) }).strict();
+
+export const roomJoinSchema = z
+  .object({ slug: z.string().min(1).max(100) })
+  .strict();
+
+export const roomLeaveSchema = z.object({ roomId: id }).strict();
+
+export const messageSendSchema = z
+  .object({
+    roomId: id,
+    clientId: z.uuid(),
+    // Generous bound: the domain refuses > LIMITS.messageLength with a clear reason.
+    body: z.string().max(LIMITS.messageLength * 4),
+  })
+  .strict();
+
+export const messageHistorySchema = z
+  .object({
+    roomId: id,
+    /** Return messages with seq < before (older page). */
+    before: z.number().int().positive().optional(),
+    /** Return messages with seq > after (catch-up). */
+    after: z.number().int().nonnegative().optional(),
+    limit: z.number().int().min(1).max(LIMITS.historyPageMax).optional(),
+  })
+  .strict()
+  .refine((p) => p.before === undefined || p.after === undefined, {
+    message: "give either before or after, not both",
+  });
+
+export const typingSchema = z.object({ roomId: id }).strict();
+
+export const displayNameSchema = z.object({
+  displayName: z
+    .string()
+    .trim()
+    .min(1, "Pick a display name")
+    .max(LIMITS.displayNameLength, `Display names are at most ${LIMITS.displayNameLength} characters`),
+});
+
+export type RoomCreateInput = z.infer<typeof roomCreateSchema>;
+export type RoomJoinInput = z.infer<typeof roomJoinSchema>;
+export type RoomLeaveInput = z.infer<typeof roomLeaveSchema>;
+export type MessageSendInput = z.infer<typeof messageSendSchema>;
+export type MessageHistoryInput = z.infer<typeof messageHistorySchema>;
+export type TypingInput = z.infer<typeof typingSchema>;

@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import { LIMITS, textLength } from "../contract/limits";
+import type { HistoryPage, UserSummary } from "../contract/model";
+import type { MessageHistoryInput, MessageSendInput } from "../contract/schemas";
+import type { AppendResult, MessageRepository } from "../store/repositories";
+import { DomainError } from "./errors";
+import type { RoomService } from "./room.service";
+
+export class MessageService {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly rooms: RoomService,
+  ) {}
+
+  /**
+   * Validates and stores a message. Resolves only once the row is committed; a repeated
+   * clientId from the same author resolves with the stored copy and `duplicate: true`,
+   * which callers must not broadcast again.
+   */
+  async send(author: UserSummary, input: MessageSendInput): Promise<AppendResult> {
+    const body = input.body.trim();
+    if (body.length === 0) throw new DomainError("message_empty", "Type something before sending.");
+    const length = textLength(body);
+    if (length > LIMITS.messageLength) {
+      throw new DomainError(
+        "message_too_long",
+        `Messages can be at most ${LIMITS.messageLength.toLocaleString("en")} characters; this one has ${length.toLocaleString("en")}.`,
+      );
+    }
+    await this.rooms.requireById(input.roomId);
+    const result = await this.messages.append({
+      id: randomUUID(),
+      roomId: input.roomId,
+      author,
+      clientId: input.clientId,
+      body,
+    });
+    if (result.duplicate && result.message.roomId !== input.roomId) {
+      throw new DomainError("duplicate_conflict", "This message id was already used in another room.");
+    }
+    return result;
+  }
+
+  /**
+   * One page of history, ascending by seq. `before` pages backwards (keyset on seq),
+   * `after` reads forwards for catch-up, neither gives the latest page.
+   */
+  async history(input: MessageHistoryInput): Promise<HistoryPage> {
+    await this.rooms.requireById(input.roomId);
+    const limit = input.limit ?? LIMITS.historyPage;
+    if (input.after !== undefined) {
+      // hasMore here means "more after this page": the caller asks again from the last seq.
+      const page = await this.messages.pageAfter(input.roomId, input.after, limit + 1);
+      return { messages: page.slice(0, limit), hasMore: page.length > limit };
+    }
+    const page = await this.messages.pageBefore(input.roomId, input.before, limit + 1);
+    return { messages: page.slice(page.length > limit ? 1 : 0), hasMore: page.length > limit };
+  }
+}

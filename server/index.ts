@@ -1,0 +1,47 @@
+/**
+ * Parley's entry point: reads the environment, starts Next + Socket.IO + the database on one
+ * port, and shuts down gracefully on SIGTERM / SIGINT.
+ */
+import { parseEnv } from "./config/env";
+import { DEFAULT_HEARTBEAT } from "./app";
+import { createLogger } from "./logger";
+import { startParley } from "./server";
+
+const env = parseEnv();
+const log = createLogger(env.LOG_LEVEL);
+
+const parley = await startParley({
+  port: env.PORT,
+  host: env.HOST,
+  databaseUrl: env.DATABASE_URL,
+  ui: { dev: env.NODE_ENV === "development" },
+  heartbeat: {
+    pingInterval: env.PING_INTERVAL_MS ?? DEFAULT_HEARTBEAT.pingInterval,
+    pingTimeout: env.PING_TIMEOUT_MS ?? DEFAULT_HEARTBEAT.pingTimeout,
+  },
+  log,
+}).catch((err: unknown) => {
+  log.error({ err }, "Parley failed to start");
+  process.exit(1);
+});
+
+log.info({ url: parley.url, mode: env.NODE_ENV }, `Parley is ready on ${parley.url}`);
+
+const SHUTDOWN_GRACE_MS = 10_000;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      log.error({}, "graceful shutdown timed out; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    parley.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApplication, type HeartbeatOptions } from "./app";
+import { resolveDatabaseUrl } from "./config/database-url";
+import { createHttpRoutes } from "./http/routes";
+import { createLogger, type Logger } from "./logger";
+import { createServices } from "./services";
+import { sessionChannel, type ParleyServer } from "./socket/types";
+import { MemoryPresenceStore } from "./store/memory/presence.store";
+import { migrateDatabase } from "./store/migrate";
+import { openDatabase, prismaRepositories } from "./store/prisma";
+
+export interface ParleyOptions {
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  /** Serve the Next.js UI too (false in socket integration tests). */
+  ui?: false | { dev: boolean };
+  /** Run `prisma migrate deploy` before opening the database. */
+  migrate?: boolean;
+  heartbeat?: HeartbeatOptions;
+  log?: Logger;
+}
+
+export interface RunningParley {
+  url: string;
+  port: number;
+  io: ParleyServer;
+  /** Graceful stop: no new connections, sockets closed, database closed. */
+  close(): Promise<void>;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Starts Parley: one HTTP server carrying Next, Parley's HTTP routes and Socket.IO. */
+export async function startParley(options: ParleyOptions = {}): Promise<RunningParley> {
+  const log = options.log ?? createLogger();
+  const host = options.host ?? "localhost";
+  const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
+  if (options.migrate ?? true) await migrateDatabase(databaseUrl);
+  const db = await openDatabase(databaseUrl);
+  const services = createServices(prismaRepositories(db), new MemoryPresenceStore());
+
+  const httpServer = createServer();
+  let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  if (options.ui) {
+    const { default: next } = await import("next");
+    const nextApp = next({ dev: options.ui.dev, dir: projectRoot, hostname: host, port: options.port, httpServer });
+    await nextApp.prepare();
+    nextHandler = nextApp.getRequestHandler();
+  }
+
+  const io = createApplication(httpServer, { services, log, heartbeat: options.heartbeat });
+  const routes = createHttpRoutes({
+    services,
+    log,
+    checkHealth: async () => {
+      await db.$queryRawUnsafe("SELECT 1");
+    },
+    onSignOut: (sessionId) => io.in(sessionChannel(sessionId)).disconnectSockets(true),
+  });
+
+  httpServer.on("request", (req, res) => {
+    // Socket.IO answers its own path (it registers a request listener of its own).
+    if (req.url?.startsWith("/socket.io/")) return;
+    void routes(req, res).then((handled) => {
+      if (handled) return;
+      if (nextHandler) return nextHandler(req, res);
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found");
+    }).catch((err) => {
+      log.error({ err, url: req.url }, "request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? 3000, host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // io.close() disconnects every socket and closes the HTTP server (no new connections).
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await db.$disconnect();
+    })());
+
+  return { url, port, io, close };
+}

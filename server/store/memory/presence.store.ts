@@ -1,0 +1,33 @@
+import type { UserSummary } from "../../contract/model";
+import type { PresenceStore } from "../../domain/presence";
+
+/** Presence for one process: room → user → the connections that user has in the room. */
+export class MemoryPresenceStore implements PresenceStore {
+  private readonly rooms = new Map<string, Map<string, { user: UserSummary; connections: Set<string> }>>();
+
+  async add(roomId: string, user: UserSummary, connectionId: string): Promise<boolean> {
+    let users = this.rooms.get(roomId);
+    if (!users) this.rooms.set(roomId, (users = new Map()));
+    const entry = users.get(user.id);
+    if (entry) {
+      entry.connections.add(connectionId);
+      return false;
+    }
+    users.set(user.id, { user: { ...user }, connections: new Set([connectionId]) });
+    return true;
+  }
+
+  async remove(roomId: string, userId: string, connectionId: string): Promise<boolean> {
+    const users = this.rooms.get(roomId);
+    const entry = users?.get(userId);
+    if (!users || !entry || !entry.connections.delete(connectionId)) return false;
+    if (entry.connections.size > 0) return false;
+    users.delete(userId);
+    if (users.size === 0) this.rooms.delete(roomId);
+    return true;
+  }
+
+  async list(roomId: string): Promise<UserSummary[]> {
+    return [...(this.rooms.get(roomId)?.values() ?? [])].map((e) => ({ ...e.user }));
+  }
+}
