@@ -1,0 +1,19 @@
+"use client";
+
+import { useSession } from "@/app/hooks/session-context";
+import { ChatShell } from "./chat-shell";
+import { SignInForm } from "./sign-in-form";
+
+/** The whole app behind one gate: a session, or the sign-in form (which then lands here). */
+export function ChatApp({ slug }: { slug?: string }) {
+  const { session } = useSession();
+  if (session.status === "loading") {
+    return (
+      <div className="grid h-dvh place-items-center text-sm text-zinc-500" aria-busy="true">
+        Loading Parley…
+      </div>
+    );
+  }
+  if (session.status === "signed-out") return <SignInForm slug={slug} notice={session.notice} />;
+  return <ChatShell slug={slug} user={session.user} />;
+}

@@ -1,0 +1,43 @@
+"use client";
+
+import type { UserSummary } from "@/server/contract/model";
+import { useRoomDirectory } from "@/app/hooks/use-room-directory";
+import { ConnectionStatusBadge } from "./connection-status";
+import { RoomSidebar } from "./room-sidebar";
+import { RoomView } from "./room-view";
+
+/**
+ * The signed-in layout: the room sidebar and, beside it, the open room. On a phone the two
+ * take turns: the directory at `/`, the room at `/r/<slug>` with a way back.
+ */
+export function ChatShell({ slug, user }: { slug?: string; user: UserSummary }) {
+  const directory = useRoomDirectory();
+  return (
+    <div className="flex h-dvh overflow-hidden">
+      <RoomSidebar
+        user={user}
+        rooms={directory.rooms}
+        createRoom={directory.createRoom}
+        activeSlug={slug}
+        className={slug ? "hidden md:flex" : "flex w-full md:w-72"}
+      />
+      {slug ? (
+        <RoomView key={slug} slug={slug} user={user} />
+      ) : (
+        <main className="hidden flex-1 flex-col md:flex">
+          <header className="flex h-14 items-center justify-end border-b border-zinc-200 px-4 dark:border-zinc-800">
+            <ConnectionStatusBadge />
+          </header>
+          <div className="grid flex-1 place-items-center p-8 text-center">
+            <div className="max-w-sm space-y-2">
+              <h1 className="text-xl font-semibold">Hi {user.name} 👋</h1>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                Pick a room on the left, or create one and share its address with others.
+              </p>
+            </div>
+          </div>
+        </main>
+      )}
+    </div>
+  );
+}

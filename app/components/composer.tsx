@@ -1,0 +1,84 @@
+"use client";
+
+import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { LIMITS, textLength } from "@/server/contract/limits";
+
+interface Props {
+  disabled: boolean;
+  roomName: string;
+  onSend(body: string): void;
+  onTyping(): void;
+  onCleared(): void;
+}
+
+const WARN_AT = LIMITS.messageLength - 500;
+
+/** The message box: Enter sends, Shift+Enter adds a line; grows with its text up to a point. */
+export function Composer({ disabled, roomName, onSend, onTyping, onCleared }: Props) {
+  const [text, setText] = useState("");
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const counterId = useId();
+  const length = textLength(text);
+  const over = length > LIMITS.messageLength;
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    // An empty box stays one line high, even when its placeholder would wrap on a phone.
+    el.style.height = "auto";
+    if (text.length > 0) el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+  }, [text]);
+
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (disabled || text.trim().length === 0) return;
+    onSend(text);
+    setText("");
+    ref.current?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  };
+
+  return (
+    <form onSubmit={submit} className="shrink-0 border-t border-zinc-200 p-3 dark:border-zinc-800">
+      <div className="flex items-end gap-2 rounded-xl border border-zinc-300 bg-white px-3 py-2 focus-within:border-accent-500 focus-within:ring-2 focus-within:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-900">
+        <textarea
+          ref={ref}
+          aria-label="Message"
+          aria-describedby={length >= WARN_AT ? counterId : undefined}
+          rows={1}
+          value={text}
+          placeholder={`Message #${roomName}`}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (e.target.value.length > 0) onTyping();
+            else onCleared();
+          }}
+          onKeyDown={onKeyDown}
+          className="max-h-[200px] min-h-6 flex-1 resize-none bg-transparent py-1 text-[15px] leading-6 placeholder:text-zinc-400 focus:outline-none"
+        />
+        <button
+          type="submit"
+          disabled={disabled || text.trim().length === 0}
+          className="rounded-lg bg-accent-600 px-3.5 py-1.5 text-sm font-semibold text-white hover:bg-accent-700 disabled:opacity-40"
+        >
+          Send
+        </button>
+      </div>
+      <div className="mt-1 flex justify-between px-1 text-[11px] text-zinc-400">
+        <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line</span>
+        {length >= WARN_AT && (
+          <span id={counterId} className={over ? "font-medium text-red-600 dark:text-red-400" : ""}>
+            {length.toLocaleString("en")} / {LIMITS.messageLength.toLocaleString("en")}
+            {over ? " (too long to send)" : ""}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

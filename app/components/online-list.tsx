@@ -1,0 +1,26 @@
+import type { UserSummary } from "@/server/contract/model";
+import { Avatar } from "./avatar";
+
+/** The room's "Online" list: one entry per person, however many tabs they have open. */
+export function OnlineList({ users, selfId }: { users: UserSummary[]; selfId: string }) {
+  const sorted = [...users].sort((a, b) => (a.id === selfId ? -1 : b.id === selfId ? 1 : a.name.localeCompare(b.name)));
+  return (
+    <div className="p-3">
+      <h2 id="online-heading" className="px-1 pb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+        Online — {users.length}
+      </h2>
+      <ul aria-label="Online" className="space-y-1">
+        {sorted.map((u) => (
+          <li key={u.id} className="flex items-center gap-2 rounded-md px-1 py-1 text-sm">
+            <span className="relative">
+              <Avatar user={u} size="sm" />
+              <span aria-hidden="true" className="absolute -right-0.5 -bottom-0.5 size-2.5 rounded-full border-2 border-white bg-emerald-500 dark:border-zinc-950" />
+            </span>
+            <span className="truncate">{u.name}</span>
+            {u.id === selfId && <span className="text-xs text-zinc-400">(you)</span>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useId, useState, type FormEvent } from "react";
+import { LIMITS } from "@/server/contract/limits";
+import type { RoomSummary, UserSummary } from "@/server/contract/model";
+import { useSession } from "@/app/hooks/session-context";
+import { Avatar } from "./avatar";
+import { ConnectionStatusBadge } from "./connection-status";
+import { Logo } from "./logo";
+
+interface Props {
+  user: UserSummary;
+  rooms: RoomSummary[] | null;
+  createRoom(name: string): Promise<{ room: RoomSummary } | { error: string }>;
+  activeSlug?: string;
+  className?: string;
+}
+
+/** Brand, the live "Rooms" directory, the new-room form and who is signed in. */
+export function RoomSidebar({ user, rooms, createRoom, activeSlug, className = "" }: Props) {
+  const router = useRouter();
+  const { signOut } = useSession();
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputId = useId();
+  const errorId = useId();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy || name.trim().length === 0) return;
+    setBusy(true);
+    const result = await createRoom(name);
+    setBusy(false);
+    if ("error" in result) {
+      setError(result.error);
+      return;
+    }
+    setName("");
+    setError(null);
+    router.push(`/r/${result.room.slug}`);
+  };
+
+  return (
+    <aside
+      className={`${className} shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 md:w-72 dark:border-zinc-800 dark:bg-zinc-900`}
+    >
+      <div className="flex h-14 items-center gap-2 border-b border-zinc-200 px-4 dark:border-zinc-800">
+        <Logo className="size-7" />
+        <span className="flex-1 text-lg font-semibold tracking-tight">Parley</span>
+        {/* On a phone the directory is the whole screen: the connection state shows here. */}
+        <div className="md:hidden">
+          <ConnectionStatusBadge />
+        </div>
+      </div>
+
+      <nav aria-label="Rooms" className="flex-1 overflow-y-auto px-2 py-3">
+        <h2 className="px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+          Rooms
+        </h2>
+        {rooms === null ? (
+          <p className="px-2 py-1 text-sm text-zinc-500">Loading…</p>
+        ) : rooms.length === 0 ? (
+          <p className="px-2 py-1 text-sm text-zinc-500">No rooms yet. Create the first one below.</p>
+        ) : (
+          <ul className="space-y-0.5">
+            {rooms.map((room) => {
+              const active = room.slug === activeSlug;
+              return (
+                <li key={room.id}>
+                  <Link
+                    href={`/r/${room.slug}`}
+                    aria-current={active ? "page" : undefined}
+                    className={`block truncate rounded-md px-2 py-1.5 text-sm ${
+                      active
+                        ? "bg-accent-100 font-medium text-accent-700 dark:bg-accent-600/20 dark:text-accent-400"
+                        : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
+                    }`}
+                  >
+                    <span aria-hidden="true" className="mr-1 text-zinc-400">
+                      #
+                    </span>
+                    {room.name}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </nav>
+
+      <form onSubmit={submit} className="space-y-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
+        <label htmlFor={inputId} className="sr-only">
+          New room name
+        </label>
+        <div className="flex gap-2">
+          <input
+            id={inputId}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={LIMITS.roomNameLength}
+            placeholder="New room name"
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm placeholder:text-zinc-400 focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-950"
+          />
+          <button
+            type="submit"
+            disabled={busy || name.trim().length === 0}
+            className="rounded-md bg-accent-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-700 disabled:opacity-50"
+          >
+            Create room
+          </button>
+        </div>
+        {error && (
+          <p id={errorId} role="alert" className="text-xs text-red-600 dark:text-red-400">
+            {error}
+          </p>
+        )}
+      </form>
+
+      <div className="flex items-center gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
+        <Avatar user={user} size="sm" />
+        <span className="min-w-0 flex-1 truncate text-sm font-medium">{user.name}</span>
+        <button
+          type="button"
+          onClick={() => void signOut()}
+          className="rounded-md px-2 py-1 text-xs text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
+        >
+          Sign out
+        </button>
+      </div>
+    </aside>
+  );
+}

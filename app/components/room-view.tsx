@@ -1,0 +1,104 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import type { UserSummary } from "@/server/contract/model";
+import { usePresence } from "@/app/hooks/use-presence";
+import { useRoom } from "@/app/hooks/use-room";
+import { useTyping } from "@/app/hooks/use-typing";
+import { Composer } from "./composer";
+import { ConnectionStatusBadge } from "./connection-status";
+import { MessageList } from "./message-list";
+import { OnlineList } from "./online-list";
+import { TypingIndicator } from "./typing-indicator";
+
+/** One open room: heading, history, who is here, who is typing, and the composer. */
+export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
+  const room = useRoom(slug, user);
+  const online = usePresence(room.room?.id);
+  const typing = useTyping(room.room?.id);
+  const [showPeople, setShowPeople] = useState(false);
+
+  if (room.phase === "missing") {
+    return (
+      <main className="grid flex-1 place-items-center p-8 text-center">
+        <div className="space-y-3">
+          <h1 className="text-xl font-semibold">Room not found</h1>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{room.error}</p>
+          <Link href="/" className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-400">
+            Back to the room directory
+          </Link>
+        </div>
+      </main>
+    );
+  }
+
+  return (
+    <main className="flex min-w-0 flex-1 flex-col">
+      <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-4 dark:border-zinc-800">
+        <Link
+          href="/"
+          className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 md:hidden dark:hover:bg-zinc-800"
+          aria-label="Back to rooms"
+        >
+          <svg viewBox="0 0 20 20" className="size-5" fill="currentColor" aria-hidden="true">
+            <path d="M12.7 4.3a1 1 0 0 1 0 1.4L8.4 10l4.3 4.3a1 1 0 0 1-1.4 1.4l-5-5a1 1 0 0 1 0-1.4l5-5a1 1 0 0 1 1.4 0z" />
+          </svg>
+        </Link>
+        <h1 className="min-w-0 flex-1 truncate text-base font-semibold">
+          <span aria-hidden="true" className="mr-1 text-zinc-400">
+            #
+          </span>
+          {room.room?.name ?? slug}
+        </h1>
+        <button
+          type="button"
+          onClick={() => setShowPeople((v) => !v)}
+          aria-expanded={showPeople}
+          aria-controls="people-panel"
+          className="rounded-md px-2 py-1 text-xs font-medium text-zinc-600 hover:bg-zinc-100 lg:hidden dark:text-zinc-300 dark:hover:bg-zinc-800"
+        >
+          {online.length} online
+        </button>
+        <ConnectionStatusBadge />
+      </header>
+
+      <div className="relative flex min-h-0 flex-1">
+        <section className="flex min-w-0 flex-1 flex-col" aria-label="Conversation">
+          {room.error && room.phase !== "joining" && (
+            <p role="alert" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+              {room.error}
+            </p>
+          )}
+          <MessageList
+            log={room.log}
+            selfId={user.id}
+            joining={room.phase === "joining"}
+            loadingOlder={room.loadingOlder}
+            onLoadOlder={room.loadOlder}
+            onRetry={room.retry}
+            onDiscard={room.discard}
+          />
+          <TypingIndicator users={typing.typingUsers} />
+          <Composer
+            disabled={room.phase !== "joined"}
+            roomName={room.room?.name ?? slug}
+            onSend={(body) => {
+              typing.stopped();
+              room.send(body);
+            }}
+            onTyping={typing.typed}
+            onCleared={typing.stopped}
+          />
+        </section>
+        <aside
+          id="people-panel"
+          aria-label="People"
+          className={`${showPeople ? "absolute inset-y-0 right-0 z-10 block shadow-xl" : "hidden"} w-60 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white lg:static lg:block lg:shadow-none dark:border-zinc-800 dark:bg-zinc-950`}
+        >
+          <OnlineList users={online} selfId={user.id} />
+        </aside>
+      </div>
+    </main>
+  );
+}

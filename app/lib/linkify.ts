@@ -1,0 +1,42 @@
+/**
+ * Splits text into plain runs and http(s) links, for rendering as React text nodes and
+ * anchors. Nothing here produces HTML: the caller renders each part as text.
+ *
+ * @example linkify("see https://x.dev.") // [{text:"see "}, {href:"https://x.dev", text:"https://x.dev"}, {text:"."}]
+ */
+export type TextPart = { text: string; href?: undefined } | { text: string; href: string };
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+// Punctuation that usually ends a sentence rather than a URL.
+const TRAILING = /[.,;:!?)\]}'"]+$/;
+
+export function linkify(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    let url = match[0];
+    const start = match.index ?? 0;
+    const trailing = url.match(TRAILING)?.[0] ?? "";
+    // Keep a closing parenthesis that balances one inside the URL (Wikipedia-style links).
+    let cut = trailing.length;
+    if (trailing.startsWith(")") && (url.match(/\(/g)?.length ?? 0) > (url.slice(0, -trailing.length).match(/\)/g)?.length ?? 0)) {
+      cut = trailing.length - 1;
+    }
+    if (cut > 0) url = url.slice(0, -cut);
+    if (!isHttpUrl(url)) continue;
+    if (start > last) parts.push({ text: text.slice(last, start) });
+    parts.push({ text: url, href: url });
+    last = start + url.length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
+function isHttpUrl(candidate: string): boolean {
+  try {
+    const u = new URL(candidate);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
