@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { linkify } from "./linkify";
+
+describe("linkify", () => {
+  it("leaves plain text alone", () => {
+    expect(linkify("just words")).toEqual([{ text: "just words" }]);
+    expect(linkify("")).toEqual([]);
+  });
+
+  it("finds http and https links and keeps sentence punctuation outside", () => {
+    expect(linkify("see https://x.dev/a?b=1. and http://y.org!")).toEqual([
+      { text: "see " },
+      { text: "https://x.dev/a?b=1", href: "https://x.dev/a?b=1" },
+      { text: ". and " },
+      { text: "http://y.org", href: "http://y.org" },
+      { text: "!" },
+    ]);
+  });
+
+  it("keeps a closing parenthesis that belongs to the URL", () => {
+    const parts = linkify("(https://en.wikipedia.org/wiki/Ada_(language))");
+    expect(parts[1]).toEqual({
+      text: "https://en.wikipedia.org/wiki/Ada_(language)",
+      href: "https://en.wikipedia.org/wiki/Ada_(language)",
+    });
+    expect(parts[2]).toEqual({ text: ")" });
+  });
+
+  it("never links other schemes, and returns markup as text", () => {
+    expect(linkify("javascript:alert(1) <img src=x onerror=alert(1)>")).toEqual([
+      { text: "javascript:alert(1) <img src=x onerror=alert(1)>" },
+    ]);
+    expect(linkify('https://"><script>')).toEqual([{ text: 'https://"><script>' }]);
+  });
+});

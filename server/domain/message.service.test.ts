@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import { MemoryMessageRepository, MemoryRoomRepository } from "../store/memory/repositories";
+import { MessageService } from "./message.service";
+import { RoomService } from "./room.service";
+
+const ada = { id: "u1", name: "Ada" };
+const bob = { id: "u2", name: "Bob" };
+
+let rooms: RoomService;
+let messages: MessageService;
+let roomId: string;
+
+beforeEach(async () => {
+  rooms = new RoomService(new MemoryRoomRepository());
+  messages = new MessageService(new MemoryMessageRepository(), rooms);
+  roomId = (await rooms.create(ada, "General")).id;
+});
+
+const send = (author = ada, body = "hi", clientId = randomUUID(), room = roomId) =>
+  messages.send(author, { roomId: room, clientId, body });
+
+describe("MessageService.send", () => {
+  it("assigns strictly increasing sequence numbers per room", async () => {
+    const other = (await rooms.create(ada, "Other")).id;
+    const seqs = [];
+    for (let i = 0; i < 5; i++) seqs.push((await send(i % 2 ? bob : ada)).message.seq);
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    expect((await send(ada, "x", randomUUID(), other)).message.seq).toBe(1);
+  });
+
+  it("stores a repeated clientId once and returns the stored copy", async () => {
+    const clientId = randomUUID();
+    const first = await send(ada, "once", clientId);
+    const again = await send(ada, "once", clientId);
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ duplicate: true, message: first.message });
+    expect((await messages.history({ roomId })).messages).toHaveLength(1);
+  });
+
+  it("keeps clientIds per author: the same id from another author is a new message", async () => {
+    const clientId = randomUUID();
+    await send(ada, "a", clientId);
+    const fromBob = await send(bob, "b", clientId);
+    expect(fromBob.duplicate).toBe(false);
+    expect(fromBob.message.seq).toBe(2);
+  });
+
+  it("refuses a clientId reused in another room", async () => {
+    const other = (await rooms.create(ada, "Other")).id;
+    const clientId = randomUUID();
+    await send(ada, "a", clientId);
+    await expect(send(ada, "a", clientId, other)).rejects.toMatchObject({ code: "duplicate_conflict" });
+  });
+
+  it("refuses messages over 4,000 characters, counting code points", async () => {
+    await expect(send(ada, "x".repeat(4001))).rejects.toMatchObject({
+      code: "message_too_long",
+      message: "Messages can be at most 4,000 characters; this one has 4,001.",
+    });
+    await expect(send(ada, "x".repeat(4000))).resolves.toMatchObject({ duplicate: false });
+    // 4,000 emoji are 8,000 UTF-16 units but 4,000 characters as a person counts them.
+    await expect(send(ada, "😀".repeat(4000))).resolves.toMatchObject({ duplicate: false });
+  });
+
+  it("refuses empty and white-space-only messages, and trims the rest", async () => {
+    await expect(send(ada, "")).rejects.toMatchObject({ code: "message_empty" });
+    await expect(send(ada, " \n\t ")).rejects.toMatchObject({ code: "message_empty" });
+    expect((await send(ada, "  hi  \n")).message.body).toBe("hi");
+  });
+
+  it("refuses a message to a room that does not exist, storing nothing", async () => {
+    await expect(send(ada, "hi", randomUUID(), "no-such-room")).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("MessageService.history", () => {
+  beforeEach(async () => {
+    for (let i = 1; i <= 120; i++) await send(ada, `m${i}`);
+  });
+
+  const seqs = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it("returns the latest 50, ascending, and says older exist", async () => {
+    const page = await messages.history({ roomId });
+    expect(seqs(page)).toEqual(range(71, 120));
+    expect(page.hasMore).toBe(true);
+  });
+
+  it("pages backwards by seq until the start", async () => {
+    const second = await messages.history({ roomId, before: 71 });
+    expect(seqs(second)).toEqual(range(21, 70));
+    expect(second.hasMore).toBe(true);
+    const last = await messages.history({ roomId, before: 21 });
+    expect(seqs(last)).toEqual(range(1, 20));
+    expect(last.hasMore).toBe(false);
+  });
+
+  it("reads forwards after a seq for catch-up", async () => {
+    const page = await messages.history({ roomId, after: 100, limit: 15 });
+    expect(seqs(page)).toEqual(range(101, 115));
+    expect(page.hasMore).toBe(true);
+    const rest = await messages.history({ roomId, after: 115, limit: 15 });
+    expect(seqs(rest)).toEqual(range(116, 120));
+    expect(rest.hasMore).toBe(false);
+  });
+
+  it("says not_found for an unknown room", async () => {
+    await expect(messages.history({ roomId: "nope" })).rejects.toMatchObject({ code: "not_found" });
+  });
+});

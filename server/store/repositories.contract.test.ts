@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase } from "../test/harness";
+import { memoryRepositories } from "./memory/repositories";
+import { prismaRepositories, type Db } from "./prisma";
+import { SlugTakenError, type Repositories } from "./repositories";
+
+/** One behaviour suite, run against every implementation of the persistence ports. */
+const dbs: Db[] = [];
+const implementations: Array<[string, () => Promise<Repositories>]> = [
+  ["memory", async () => memoryRepositories()],
+  [
+    "prisma (SQLite)",
+    async () => {
+      const db = await openTestDatabase();
+      dbs.push(db);
+      return prismaRepositories(db);
+    },
+  ],
+];
+afterAll(async () => {
+  for (const db of dbs) await db.$disconnect();
+});
+
+describe.each(implementations)("repositories: %s", (_name, make) => {
+  let repos: Repositories;
+  const ada = { id: randomUUID(), name: "Ada" };
+  let roomId: string;
+
+  beforeEach(async () => {
+    repos = await make();
+    await repos.sessions.createGuest({ user: ada, sessionId: randomUUID(), tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 60_000) });
+    roomId = (await repos.rooms.create({ id: randomUUID(), slug: "general", name: "General", createdById: ada.id })).id;
+  });
+
+  it("rooms: unique slugs, lookups, oldest-first listing", async () => {
+    await expect(repos.rooms.create({ id: randomUUID(), slug: "general", name: "x", createdById: ada.id })).rejects.toBeInstanceOf(SlugTakenError);
+    const second = await repos.rooms.create({ id: randomUUID(), slug: "second", name: "Second", createdById: ada.id });
+    expect((await repos.rooms.findBySlug("second"))?.id).toBe(second.id);
+    expect((await repos.rooms.findById(second.id))?.slug).toBe("second");
+    expect(await repos.rooms.findBySlug("missing")).toBeNull();
+    expect((await repos.rooms.list()).map((r) => r.slug)).toEqual(["general", "second"]);
+  });
+
+  it("messages: append numbers by room, dedups by (author, clientId), round-trips fields", async () => {
+    const clientId = randomUUID();
+    const a = await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId, body: "héllo 😀" });
+    const b = await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body: "two" });
+    const again = await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId, body: "ignored" });
+    expect([a.message.seq, b.message.seq]).toEqual([1, 2]);
+    expect(again).toEqual({ duplicate: true, message: a.message });
+    expect(a.message).toMatchObject({ roomId, clientId, body: "héllo 😀", author: ada });
+    expect(Number.isNaN(Date.parse(a.message.createdAt))).toBe(false);
+    const [stored] = await repos.messages.pageAfter(roomId, 0, 1);
+    expect(stored).toEqual(a.message);
+  });
+
+  it("messages: keyset pages before and after a seq, ascending", async () => {
+    for (let i = 0; i < 10; i++) await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body: `m${i}` });
+    const seqs = (ms: { seq: number }[]) => ms.map((m) => m.seq);
+    expect(seqs(await repos.messages.pageBefore(roomId, undefined, 3))).toEqual([8, 9, 10]);
+    expect(seqs(await repos.messages.pageBefore(roomId, 8, 3))).toEqual([5, 6, 7]);
+    expect(seqs(await repos.messages.pageBefore(roomId, 2, 3))).toEqual([1]);
+    expect(seqs(await repos.messages.pageAfter(roomId, 7, 10))).toEqual([8, 9, 10]);
+    expect(await repos.messages.pageAfter("other-room", 0, 10)).toEqual([]);
+  });
+
+  it("sessions: find by token hash, delete", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    const sessionId = randomUUID();
+    const expiresAt = new Date("2030-01-01T00:00:00.000Z");
+    await repos.sessions.createGuest({ user: bob, sessionId, tokenHash: "hash-b", expiresAt });
+    expect(await repos.sessions.findByTokenHash("hash-b")).toEqual({ sessionId, user: bob, expiresAt });
+    await repos.sessions.delete(sessionId);
+    expect(await repos.sessions.findByTokenHash("hash-b")).toBeNull();
+  });
+});

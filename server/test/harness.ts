@@ -1,0 +1,112 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { io as connect, type Socket } from "socket.io-client";
+import { inject } from "vitest";
+import type { ClientToServerEvents, ServerToClientEvents } from "../contract/events";
+import type { UserSummary } from "../contract/model";
+import type { HeartbeatOptions } from "../app";
+import { createLogger } from "../logger";
+import { startParley, type RunningParley } from "../server";
+import { openDatabase, type Db } from "../store/prisma";
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A fresh copy of the migrated template database. */
+export function freshDatabaseUrl(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-db-"));
+  const file = path.join(dir, "parley.db");
+  fs.copyFileSync(inject("templateDatabase"), file);
+  return `file:${file}`;
+}
+
+export async function openTestDatabase(): Promise<Db> {
+  return openDatabase(freshDatabaseUrl());
+}
+
+export interface TestServer extends RunningParley {
+  databaseUrl: string;
+  /** Starts a guest session over HTTP and returns its cookie header. */
+  guest(name: string): Promise<{ cookie: string; user: UserSummary }>;
+  /** A connected socket for a session cookie (rejects on connect_error). */
+  socket(cookie: string): Promise<ClientSocket>;
+}
+
+/** The real server (HTTP routes + Socket.IO + SQLite through Prisma) on a free port, without the Next UI. */
+export async function startTestServer(options: { heartbeat?: HeartbeatOptions } = {}): Promise<TestServer> {
+  const databaseUrl = freshDatabaseUrl();
+  const sockets: ClientSocket[] = [];
+  const parley = await startParley({
+    port: 0,
+    host: "127.0.0.1",
+    databaseUrl,
+    ui: false,
+    migrate: false,
+    heartbeat: options.heartbeat,
+    log: createLogger("silent"),
+  });
+  return {
+    ...parley,
+    databaseUrl,
+    async guest(name) {
+      const res = await fetch(`${parley.url}/api/session`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ displayName: name }),
+      });
+      if (res.status !== 201) throw new Error(`guest sign-in failed: ${res.status}`);
+      const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+      const { user } = (await res.json()) as { user: UserSummary };
+      return { cookie, user };
+    },
+    async socket(cookie) {
+      const socket: ClientSocket = connect(parley.url, {
+        extraHeaders: { cookie },
+        transports: ["websocket"],
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once("connect", resolve);
+        socket.once("connect_error", reject);
+      });
+      return socket;
+    },
+    async close() {
+      for (const s of sockets) s.close();
+      await parley.close();
+    },
+  };
+}
+
+/** Resolves with the next `event` on `socket` matching `filter`, or rejects after `ms`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  filter: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
+  ms = 3000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`no ${String(event)} within ${ms} ms`));
+    }, ms);
+    const listener = (...args: Parameters<ServerToClientEvents[E]>) => {
+      if (!filter(...args)) return;
+      clearTimeout(timer);
+      socket.off(event, listener as never);
+      resolve(args[0]);
+    };
+    socket.on(event, listener as never);
+  });
+}
+
+/** Collects every `event` from now on into an array. */
+export function collect<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E) {
+  const seen: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
+  socket.on(event, ((arg: Parameters<ServerToClientEvents[E]>[0]) => seen.push(arg)) as never);
+  return seen;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
