@@ -30,6 +30,8 @@ export interface TestServer extends RunningParley {
   guest(name: string): Promise<{ cookie: string; user: UserSummary }>;
   /** A connected socket for a session cookie (rejects on connect_error). */
   socket(cookie: string): Promise<ClientSocket>;
+  /** Stops the server only, leaving the test's client sockets to see what happens. */
+  shutdown(): Promise<void>;
 }
 
 /** The real server (HTTP routes + Socket.IO + SQLite through Prisma) on a free port, without the Next UI. */
@@ -73,6 +75,7 @@ export async function startTestServer(options: { heartbeat?: HeartbeatOptions } 
       });
       return socket;
     },
+    shutdown: parley.close,
     async close() {
       for (const s of sockets) s.close();
       await parley.close();

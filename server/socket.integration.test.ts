@@ -1,0 +1,352 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { io as connect } from "socket.io-client";
+import WebSocket from "ws";
+import type { RoomSummary } from "./contract/model";
+import { collect, nextEvent, sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
+
+let server: TestServer;
+afterEach(async () => {
+  await server?.close();
+});
+
+async function roomWith(name = "General"): Promise<{ ada: ClientSocket; room: RoomSummary; cookie: string }> {
+  const { cookie } = await server.guest("Ada");
+  const ada = await server.socket(cookie);
+  const created = await ada.emitWithAck("room:create", { name });
+  if (!created.ok) throw new Error(created.error.message);
+  return { ada, room: created.data.room, cookie };
+}
+
+describe("HTTP", () => {
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+
+  it("GET /healthz answers 200 when the database is ready", async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("issues an HttpOnly, SameSite=Lax session cookie and knows who it belongs to", async () => {
+    const res = await fetch(`${server.url}/api/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ displayName: "Ada" }),
+    });
+    expect(res.status).toBe(201);
+    const setCookie = res.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(/^parley_session=[\w-]{40,};/);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Lax");
+    const me = await fetch(`${server.url}/api/session`, { headers: { cookie: setCookie.split(";")[0]! } });
+    expect(await me.json()).toEqual({ user: { id: expect.any(String), name: "Ada" } });
+    expect((await fetch(`${server.url}/api/session`)).status).toBe(401);
+  });
+
+  it("answers bad sign-in requests with a clear error", async () => {
+    const post = (body: string, type = "application/json") =>
+      fetch(`${server.url}/api/session`, { method: "POST", headers: { "Content-Type": type }, body });
+    const empty = await post(JSON.stringify({ displayName: "  " }));
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toEqual({ error: { code: "invalid_payload", message: "Pick a display name" } });
+    expect((await post("{not json")).status).toBe(400);
+    expect((await post("displayName=x", "text/plain")).status).toBe(415);
+    expect((await post(JSON.stringify({ displayName: "x".repeat(10_000) }))).status).toBe(413);
+    expect((await fetch(`${server.url}/api/session`, { method: "PUT" })).status).toBe(405);
+  });
+});
+
+describe("handshake", () => {
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+
+  const refusal = (cookie?: string) =>
+    new Promise<{ message: string; data?: unknown }>((resolve, reject) => {
+      const s = connect(server.url, {
+        extraHeaders: cookie ? { cookie } : {},
+        transports: ["websocket"],
+        reconnection: false,
+        forceNew: true,
+      });
+      s.on("connect", () => {
+        s.close();
+        reject(new Error("connected without a valid session"));
+      });
+      s.on("connect_error", (err) => {
+        s.close();
+        resolve(err as Error & { data?: unknown });
+      });
+    });
+
+  it("refuses a socket without a session, or with an unknown one", async () => {
+    for (const cookie of [undefined, "parley_session=forged", "other=1"]) {
+      const err = await refusal(cookie);
+      expect(err.message).toBe("unauthorized");
+      expect(err.data).toMatchObject({ code: "unauthorized" });
+    }
+  });
+
+  it("signing out closes that session's sockets and refuses it afterwards", async () => {
+    const { cookie } = await server.guest("Ada");
+    const socket = await server.socket(cookie);
+    const closed = new Promise<string>((resolve) => socket.on("disconnect", resolve));
+    const res = await fetch(`${server.url}/api/session`, { method: "DELETE", headers: { cookie } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("set-cookie")).toContain("Max-Age=0");
+    expect(await closed).toBe("io server disconnect");
+    expect((await refusal(cookie)).message).toBe("unauthorized");
+  });
+});
+
+describe("rooms and messages", () => {
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+
+  it("announces a new room to every connected client and lists it", async () => {
+    const { cookie } = await server.guest("Bob");
+    const bob = await server.socket(cookie);
+    const announced = nextEvent(bob, "room:created");
+    const { ada, room } = await roomWith("Book Club");
+    expect(await announced).toEqual(room);
+    expect(room.slug).toBe("book-club");
+    const list = await ada.emitWithAck("room:list", {});
+    expect(list).toEqual({ ok: true, data: { rooms: [room] } });
+  });
+
+  it("joins, sends, acknowledges after commit and broadcasts to everyone in the room", async () => {
+    const { ada, room } = await roomWith();
+    const { cookie } = await server.guest("Bob");
+    const bob = await server.socket(cookie);
+    const outsider = await server.socket((await server.guest("Eve")).cookie);
+    const outsiderSaw = collect(outsider, "message:created");
+    expect(await ada.emitWithAck("room:join", { slug: room.slug })).toMatchObject({ ok: true });
+    const joined = await bob.emitWithAck("room:join", { slug: room.slug });
+    expect(joined).toEqual({ ok: true, data: { room, history: { messages: [], hasMore: false } } });
+
+    const bobHears = nextEvent(bob, "message:created");
+    const clientId = randomUUID();
+    const ack = await ada.emitWithAck("message:send", { roomId: room.id, clientId, body: "hello <b>bob</b>" });
+    expect(ack).toMatchObject({ ok: true, data: { duplicate: false, message: { seq: 1, clientId, body: "hello <b>bob</b>" } } });
+    expect(await bobHears).toEqual(ack.ok && ack.data.message);
+    await sleep(100);
+    expect(outsiderSaw).toEqual([]);
+  });
+
+  it("stores a resend of the same clientId once and does not broadcast it again", async () => {
+    const { ada, room } = await roomWith();
+    await ada.emitWithAck("room:join", { slug: room.slug });
+    const heard = collect(ada, "message:created");
+    const clientId = randomUUID();
+    const first = await ada.emitWithAck("message:send", { roomId: room.id, clientId, body: "once" });
+    const second = await ada.emitWithAck("message:send", { roomId: room.id, clientId, body: "once" });
+    expect(second).toEqual({ ok: true, data: { duplicate: true, message: first.ok && first.data.message } });
+    await sleep(100);
+    expect(heard).toHaveLength(1);
+    const history = await ada.emitWithAck("message:history", { roomId: room.id });
+    expect(history.ok && history.data.messages.map((m) => m.clientId)).toEqual([clientId]);
+  });
+
+  it("pages history: latest 50 on join, older pages on demand, catch-up after a seq", async () => {
+    const { ada, room } = await roomWith();
+    for (let i = 1; i <= 120; i++) {
+      const ack = await ada.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: `m${i}` });
+      expect(ack.ok).toBe(true);
+    }
+    const seqs = (ms: { seq: number }[]) => [ms[0]!.seq, ms.at(-1)!.seq, ms.length];
+    const joined = await ada.emitWithAck("room:join", { slug: room.slug });
+    if (!joined.ok) throw new Error("join failed");
+    expect(seqs(joined.data.history.messages)).toEqual([71, 120, 50]);
+    expect(joined.data.history.hasMore).toBe(true);
+    const older = await ada.emitWithAck("message:history", { roomId: room.id, before: 71 });
+    expect(older.ok && [seqs(older.data.messages), older.data.hasMore]).toEqual([[21, 70, 50], true]);
+    const oldest = await ada.emitWithAck("message:history", { roomId: room.id, before: 21 });
+    expect(oldest.ok && [seqs(oldest.data.messages), oldest.data.hasMore]).toEqual([[1, 20, 20], false]);
+    const after = await ada.emitWithAck("message:history", { roomId: room.id, after: 110 });
+    expect(after.ok && [seqs(after.data.messages), after.data.hasMore]).toEqual([[111, 120, 10], false]);
+  });
+
+  it("refuses a message over 4,000 characters with a clear error and stores nothing", async () => {
+    const { ada, room } = await roomWith();
+    const ack = await ada.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "x".repeat(4001) });
+    expect(ack).toEqual({
+      ok: false,
+      error: { code: "message_too_long", message: "Messages can be at most 4,000 characters; this one has 4,001." },
+    });
+    const history = await ada.emitWithAck("message:history", { roomId: room.id });
+    expect(history).toEqual({ ok: true, data: { messages: [], hasMore: false } });
+  });
+
+  it("answers not_found for a room that does not exist", async () => {
+    const { ada } = await roomWith();
+    expect(await ada.emitWithAck("room:join", { slug: "nowhere" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(
+      await ada.emitWithAck("message:send", { roomId: "nowhere", clientId: randomUUID(), body: "hi" }),
+    ).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+});
+
+describe("bad payloads", () => {
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+
+  it("answers every malformed event with invalid_payload and keeps serving", async () => {
+    const { ada, room } = await roomWith();
+    const raw = ada as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+    const cases: Array<[string, unknown]> = [
+      ["room:list", "nope"],
+      ["room:create", {}],
+      ["room:create", { name: 42 }],
+      ["room:join", null],
+      ["room:join", { slug: "" }],
+      ["room:join", { slug: "general", extra: true }],
+      ["room:leave", { roomId: ["x"] }],
+      ["message:send", { roomId: room.id, body: "no client id" }],
+      ["message:send", { roomId: room.id, clientId: "not-a-uuid", body: "hi" }],
+      ["message:send", { roomId: room.id, clientId: randomUUID(), body: { html: "<b>" } }],
+      ["message:send", "just a string"],
+      ["message:history", { roomId: room.id, before: -1 }],
+      ["message:history", { roomId: room.id, before: 5, after: 1 }],
+      ["message:history", { roomId: room.id, limit: 10_000 }],
+      ["typing:start", { roomId: 7 }],
+    ];
+    for (const [event, payload] of cases) {
+      const ack = await raw.emitWithAck(event, payload);
+      expect(ack, `${event} ${JSON.stringify(payload)}`).toMatchObject({
+        ok: false,
+        error: { code: "invalid_payload", message: expect.stringMatching(/^Invalid payload/) },
+      });
+    }
+    // A callback given in place of the payload still gets an answer.
+    expect(await raw.emitWithAck("room:list")).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    // Events without a callback, unknown events and huge-but-allowed junk do not break the socket.
+    ada.emit("message:send" as never, { garbage: true } as never);
+    (ada as unknown as { emit(e: string, p: unknown): void }).emit("no:such-event", { x: 1 });
+    expect(ada.connected).toBe(true);
+    expect(await ada.emitWithAck("room:list", {})).toMatchObject({ ok: true });
+  });
+
+  it("closes a connection that sends a frame larger than the limit, storing nothing", async () => {
+    const { ada, room } = await roomWith();
+    const closed = new Promise<string>((resolve) => ada.on("disconnect", resolve));
+    ada.emit("message:send", { roomId: room.id, clientId: randomUUID(), body: "x".repeat(200_000) }, () => {});
+    expect(await closed).toBe("transport close");
+    const { cookie } = await server.guest("Bob");
+    const bob = await server.socket(cookie);
+    expect(await bob.emitWithAck("message:history", { roomId: room.id })).toEqual({
+      ok: true,
+      data: { messages: [], hasMore: false },
+    });
+  });
+});
+
+describe("presence and typing", () => {
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+
+  it("lists a user with two tabs once, until the last tab leaves", async () => {
+    const { ada: adaTab1, room, cookie: adaCookie } = await roomWith();
+    const adaTab2 = await server.socket(adaCookie);
+    const { cookie: bobCookie, user: bob } = await server.guest("Bob");
+    const bobSocket = await server.socket(bobCookie);
+    await bobSocket.emitWithAck("room:join", { slug: room.slug });
+
+    const names = (e: { online: { name: string }[] }) => e.online.map((u) => u.name).sort();
+    const adaArrives = nextEvent(bobSocket, "presence:changed");
+    await adaTab1.emitWithAck("room:join", { slug: room.slug });
+    expect(names(await adaArrives)).toEqual(["Ada", "Bob"]);
+
+    // A second tab of the same user changes nothing for others; the tab itself gets the list.
+    const bobEvents = collect(bobSocket, "presence:changed");
+    const tab2List = nextEvent(adaTab2, "presence:changed");
+    await adaTab2.emitWithAck("room:join", { slug: room.slug });
+    expect(names(await tab2List)).toEqual(["Ada", "Bob"]);
+    adaTab1.disconnect();
+    await sleep(150);
+    expect(bobEvents).toEqual([]);
+
+    const adaLeaves = nextEvent(bobSocket, "presence:changed");
+    adaTab2.disconnect();
+    expect(await adaLeaves).toEqual({ roomId: room.id, online: [bob] });
+  });
+
+  it("room:leave removes the user from the list and stops broadcasts to that socket", async () => {
+    const { ada, room } = await roomWith();
+    const { cookie } = await server.guest("Bob");
+    const bob = await server.socket(cookie);
+    await ada.emitWithAck("room:join", { slug: room.slug });
+    await bob.emitWithAck("room:join", { slug: room.slug });
+    const bobLeft = nextEvent(ada, "presence:changed");
+    expect(await bob.emitWithAck("room:leave", { roomId: room.id })).toEqual({ ok: true, data: {} });
+    expect((await bobLeft).online.map((u) => u.name)).toEqual(["Ada"]);
+    const bobHeard = collect(bob, "message:created");
+    await ada.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "still there?" });
+    await sleep(100);
+    expect(bobHeard).toEqual([]);
+  });
+
+  it("relays typing to the others in the room, and refuses it outside the room", async () => {
+    const { ada, room } = await roomWith();
+    const { cookie } = await server.guest("Bob");
+    const bob = await server.socket(cookie);
+    await ada.emitWithAck("room:join", { slug: room.slug });
+    await bob.emitWithAck("room:join", { slug: room.slug });
+    const adaSelf = collect(ada, "typing:changed");
+    const started = nextEvent(bob, "typing:changed");
+    ada.emit("typing:start", { roomId: room.id });
+    expect(await started).toMatchObject({ roomId: room.id, user: { name: "Ada" }, typing: true });
+    const stopped = nextEvent(bob, "typing:changed");
+    ada.emit("typing:stop", { roomId: room.id });
+    expect(await stopped).toMatchObject({ typing: false });
+    expect(adaSelf).toEqual([]);
+
+    const eve = await server.socket((await server.guest("Eve")).cookie);
+    const raw = eve as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> };
+    expect(await raw.emitWithAck("typing:start", { roomId: room.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+});
+
+describe("heartbeat", () => {
+  it("drops a peer that stops answering pings from presence within pingInterval + pingTimeout", async () => {
+    server = await startTestServer({ heartbeat: { pingInterval: 300, pingTimeout: 200 } });
+    const { ada, room } = await roomWith();
+    await ada.emitWithAck("room:join", { slug: room.slug });
+    const { cookie } = await server.guest("Ghost");
+
+    // A raw Engine.IO peer that joins and then goes silent, like a laptop whose lid closed:
+    // it never answers the server's ping ("2") with a pong ("3").
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`, {
+      headers: { cookie },
+    });
+    ws.on("message", (data) => {
+      const frame = data.toString();
+      if (frame.startsWith("0")) ws.send("40");
+      if (frame.startsWith("40")) ws.send(`421["room:join",{"slug":"${room.slug}"}]`);
+    });
+    const ghostJoined = await nextEvent(ada, "presence:changed", (e) => e.online.some((u) => u.name === "Ghost"));
+    expect(ghostJoined.online).toHaveLength(2);
+    const started = Date.now();
+    const ghostGone = await nextEvent(ada, "presence:changed", (e) => !e.online.some((u) => u.name === "Ghost"), 3000);
+    const elapsed = Date.now() - started;
+    expect(ghostGone.online.map((u) => u.name)).toEqual(["Ada"]);
+    expect(elapsed).toBeLessThan(300 + 200 + 400);
+    ws.terminate();
+  });
+});
+
+describe("shutdown", () => {
+  it("close() disconnects clients and stops accepting connections", async () => {
+    server = await startTestServer();
+    const { ada } = await roomWith();
+    const disconnected = new Promise<string>((resolve) => ada.on("disconnect", resolve));
+    const url = server.url;
+    await server.shutdown();
+    expect(await disconnected).toMatch(/transport close|io server disconnect/);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
