@@ -8,12 +8,16 @@ export type Db = PrismaClient;
  * - WAL: readers never block the writer, and a commit is one append to the log.
  * - busy_timeout: wait for a lock instead of failing at once (a second process, a backup).
  * - foreign_keys: SQLite leaves them off unless asked.
- * synchronous stays at its WAL default here; docs/architecture.md says why it matters.
+ * - synchronous=FULL: a commit is on disk before it returns, so an acknowledged message
+ *   survives power loss too, not only a process crash (NORMAL, better-sqlite3's default in
+ *   WAL, may lose the last commits on power loss). Measured here: 0.46 ms against 0.38 ms per
+ *   serial insert (docs/architecture.md).
  */
 const PRAGMAS: Array<[name: string, value: string, expect: string]> = [
   ["journal_mode", "WAL", "wal"],
   ["busy_timeout", "5000", "5000"],
   ["foreign_keys", "ON", "1"],
+  ["synchronous", "FULL", "2"],
 ];
 
 /** Opens the SQLite database through Prisma's better-sqlite3 driver adapter. */

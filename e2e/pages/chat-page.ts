@@ -1,0 +1,57 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** What a person sees and does in Parley, by accessible role and name (the UI contract). */
+export class ChatPage {
+  readonly roomsNav: Locator;
+  readonly log: Locator;
+  readonly messages: Locator;
+  readonly composer: Locator;
+  readonly sendButton: Locator;
+  readonly online: Locator;
+  readonly connection: Locator;
+  readonly loadOlder: Locator;
+
+  constructor(readonly page: Page) {
+    this.roomsNav = page.getByRole("navigation", { name: "Rooms" });
+    this.log = page.getByRole("log", { name: "Messages" });
+    this.messages = this.log.getByRole("article");
+    this.composer = page.getByRole("textbox", { name: "Message" });
+    this.sendButton = page.getByRole("button", { name: "Send" });
+    this.online = page.getByRole("list", { name: "Online" });
+    this.connection = page.getByRole("status", { name: "Connection" });
+    this.loadOlder = page.getByRole("button", { name: "Load older messages" });
+  }
+
+  async signIn(name: string) {
+    await this.page.getByRole("textbox", { name: "Display name" }).fill(name);
+    await this.page.getByRole("button", { name: "Continue as guest" }).click();
+  }
+
+  async createRoom(name: string): Promise<string> {
+    await this.page.getByRole("textbox", { name: "New room name" }).fill(name);
+    await this.page.getByRole("button", { name: "Create room" }).click();
+    await expect(this.page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(this.connection).toContainText("Connected");
+    return new URL(this.page.url()).pathname;
+  }
+
+  async openRoom(path: string) {
+    await this.page.goto(path);
+    await expect(this.connection).toContainText("Connected");
+    await expect(this.log).toHaveAttribute("aria-busy", "false");
+  }
+
+  /** Types and presses Enter, as most people send. */
+  async send(text: string) {
+    await this.composer.fill(text);
+    await this.composer.press("Enter");
+  }
+
+  message(text: string): Locator {
+    return this.messages.filter({ hasText: text });
+  }
+
+  onlineNames(): Locator {
+    return this.online.getByRole("listitem");
+  }
+}
