@@ -351,3 +351,44 @@ describe("shutdown", () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });
+
+describe("order", () => {
+  it("stores one sender's messages in the order they were sent, even when sent without waiting", async () => {
+    server = await startTestServer();
+    const { ada, room } = await roomWith();
+    await ada.emitWithAck("room:join", { slug: room.slug });
+    const heard = collect(ada, "message:created");
+    // 300 sends in flight at once, one of them a resend that takes the slower duplicate path.
+    const repeated = randomUUID();
+    await ada.emitWithAck("message:send", { roomId: room.id, clientId: repeated, body: "m-first" });
+    const sends = Array.from({ length: 300 }, (_, i) =>
+      ada.emitWithAck("message:send", { roomId: room.id, clientId: i === 5 ? repeated : randomUUID(), body: `m${i}` }),
+    );
+    const acks = await Promise.all(sends);
+    expect(acks.every((a) => a.ok)).toBe(true);
+    const seqs = acks.map((a) => (a.ok ? a.data.message.seq : -1));
+    const fresh = seqs.filter((_, i) => i !== 5);
+    expect(fresh).toEqual([...fresh].sort((a, b) => a - b));
+    expect(seqs[5]).toBe(1);
+    await sleep(100);
+    expect(heard.map((m) => m.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+  });
+});
+
+describe("serialQueue", () => {
+  it("runs tasks one at a time in call order and survives a failing task", async () => {
+    const { serialQueue } = await import("./socket/message.handlers");
+    const queue = serialQueue();
+    const log: string[] = [];
+    const task = (name: string, ms: number, fail = false) => async () => {
+      log.push(`start ${name}`);
+      await sleep(ms);
+      log.push(`end ${name}`);
+      if (fail) throw new Error(name);
+      return name;
+    };
+    const results = await Promise.allSettled([queue(task("a", 30)), queue(task("b", 1, true)), queue(task("c", 1))]);
+    expect(log).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+});

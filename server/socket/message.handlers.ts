@@ -7,13 +7,28 @@ import { on } from "./validate";
 /** Sending (ack after commit, broadcast once) and history pages. */
 export function registerMessageHandlers(io: ParleyServer, socket: ParleySocket, services: Services, log: Logger) {
   const { user } = socket.data;
+  const inOrder = serialQueue();
 
-  on(socket, log, "message:send", messageSendSchema, async (input) => {
-    const result = await services.messages.send(user, input);
-    // A duplicate was broadcast when it was first stored; clients that missed it catch up by seq.
-    if (!result.duplicate) io.to(roomChannel(result.message.roomId)).emit("message:created", result.message);
-    return result;
-  });
+  // One socket's sends are stored one after another, in the order they arrived, so a
+  // sender's messages get sequence numbers in the order they were typed.
+  on(socket, log, "message:send", messageSendSchema, (input) =>
+    inOrder(async () => {
+      const result = await services.messages.send(user, input);
+      // A duplicate was broadcast when first stored; clients that missed it catch up by seq.
+      if (!result.duplicate) io.to(roomChannel(result.message.roomId)).emit("message:created", result.message);
+      return result;
+    }),
+  );
 
   on(socket, log, "message:history", messageHistorySchema, (input) => services.messages.history(input));
+}
+
+/** Runs tasks one at a time in call order; a failed task does not stop the ones after it. */
+export function serialQueue() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
