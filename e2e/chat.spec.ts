@@ -153,17 +153,23 @@ test.describe("history and message content", () => {
     const path = await ada.createRoom(uniqueName("Archive"));
     const bot = await scriptedGuest(baseURL!, uniqueName("Seeder"));
     const room = await bot.join(path.slice("/r/".length));
-    for (let i = 1; i <= 70; i++) await bot.say(room.id, `old message #${i}`);
+    for (let i = 1; i <= 120; i++) await bot.say(room.id, `old message #${i}.`);
     bot.close();
 
     await ada.openRoom(path);
     await expect(ada.messages).toHaveCount(50);
-    await expect(ada.messages.first()).toContainText("old message #21");
-    await expect(ada.messages.last()).toContainText("old message #70");
-    await ada.loadOlder.click();
-    await expect(ada.messages).toHaveCount(70);
-    await expect(ada.messages.first()).toContainText("old message #1");
+    await expect(ada.messages.first()).toContainText("old message #71.");
+    await expect(ada.messages.last()).toContainText("old message #120.");
+    await expect(ada.loadOlder).toBeVisible();
+    // Clicking scrolls the button into view, which may itself load a page (scrolling to the
+    // top loads older messages too): click until the whole history is there.
+    await expect(async () => {
+      if (await ada.loadOlder.isVisible()) await ada.loadOlder.click({ timeout: 2000 });
+      await expect(ada.messages).toHaveCount(120, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
     await expect(ada.loadOlder).toHaveCount(0);
+    const texts = await ada.messages.allTextContents();
+    texts.forEach((t, i) => expect(t).toContain(`old message #${i + 1}.`));
   });
 
   test("scrolling to the top loads older messages too", async ({ newUser, baseURL }) => {
