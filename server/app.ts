@@ -25,10 +25,18 @@ export const DEFAULT_HEARTBEAT: HeartbeatOptions = { pingInterval: 10_000, pingT
 /** Largest frame a client may send: a 4,000-character message is at most 16 KB of UTF-8. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/**
+ * How long Socket.IO keeps a dropped socket's rooms and missed packets for it to recover
+ * (connection state recovery). A fast path only: clients always rejoin and catch up from the
+ * database by seq, which is what survives a restart or a longer absence.
+ */
+export const DEFAULT_RECOVERY_WINDOW_MS = 2 * 60_000;
+
 export interface ApplicationDeps {
   services: Services;
   log: Logger;
   heartbeat?: HeartbeatOptions;
+  recoveryWindowMs?: number;
 }
 
 /** Attaches Parley's Socket.IO server to an HTTP server and wires events to handlers. */
@@ -38,6 +46,11 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   const io: ParleyServer = new Server(httpServer, {
     ...heartbeat,
     maxHttpBufferSize: MAX_FRAME_BYTES,
+    connectionStateRecovery: {
+      maxDisconnectionDuration: deps.recoveryWindowMs ?? DEFAULT_RECOVERY_WINDOW_MS,
+      // A recovered socket passes the handshake middleware again: its session is re-checked.
+      skipMiddlewares: false,
+    },
     serveClient: false,
     // Leave upgrades on other paths (Next's dev HMR, later /ws) to their own listeners.
     destroyUpgrade: false,

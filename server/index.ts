@@ -19,6 +19,7 @@ const parley = await startParley({
     pingInterval: env.PING_INTERVAL_MS ?? DEFAULT_HEARTBEAT.pingInterval,
     pingTimeout: env.PING_TIMEOUT_MS ?? DEFAULT_HEARTBEAT.pingTimeout,
   },
+  recoveryWindowMs: env.RECOVERY_WINDOW_MS,
   log,
 }).catch((err: unknown) => {
   log.error({ err }, "Parley failed to start");

@@ -21,6 +21,8 @@ export interface ParleyOptions {
   /** Run `prisma migrate deploy` before opening the database. */
   migrate?: boolean;
   heartbeat?: HeartbeatOptions;
+  /** Socket.IO connection state recovery window (ms). */
+  recoveryWindowMs?: number;
   log?: Logger;
 }
 
@@ -52,7 +54,12 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     nextHandler = nextApp.getRequestHandler();
   }
 
-  const io = createApplication(httpServer, { services, log, heartbeat: options.heartbeat });
+  const io = createApplication(httpServer, {
+    services,
+    log,
+    heartbeat: options.heartbeat,
+    recoveryWindowMs: options.recoveryWindowMs,
+  });
   const routes = createHttpRoutes({
     services,
     log,

@@ -7,6 +7,8 @@ interface Props {
   item: LogItem;
   /** First of a run by the same author: shows avatar, name and time. */
   first: boolean;
+  /** What a pending message says about itself ("Sending…", or waiting for the connection). */
+  pendingLabel: string;
   onRetry(clientId: string): void;
   onDiscard(clientId: string): void;
 }
@@ -17,7 +19,7 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour
  * One message as an `article`. Follow-ups in a group hide the author visually but keep the
  * name for screen readers; the viewer's own messages carry `data-status`.
  */
-export const MessageItem = memo(function MessageItem({ item, first, onRetry, onDiscard }: Props) {
+export const MessageItem = memo(function MessageItem({ item, first, pendingLabel, onRetry, onDiscard }: Props) {
   const failed = item.status === "failed";
   const pending = item.status === "pending";
   return (
@@ -54,7 +56,15 @@ export const MessageItem = memo(function MessageItem({ item, first, onRetry, onD
         >
           <LinkifiedText text={item.body} />
         </p>
-        {pending && <p className="text-[11px] text-zinc-400">Sending…</p>}
+        {pending && (
+          <p className="flex items-center gap-1 text-[11px] text-zinc-400">
+            <svg viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+              <circle cx="8" cy="8" r="6.25" />
+              <path d="M8 4.5V8l2.5 1.5" strokeLinecap="round" />
+            </svg>
+            {pendingLabel}
+          </p>
+        )}
         {failed && (
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1 pb-1 text-xs">
             <span className="text-red-700 dark:text-red-400">Not sent: {item.error}</span>

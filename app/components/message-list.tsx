@@ -1,11 +1,15 @@
 "use client";
 
 import { useEffect, useLayoutEffect, useMemo, useRef } from "react";
+import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { logItems, type LogItem, type MessageLog } from "@/app/lib/message-log";
+import type { OutboxEntry } from "@/app/lib/outbox";
 import { MessageItem } from "./message-item";
 
 interface Props {
   log: MessageLog;
+  /** The viewer's unacknowledged messages in this room. */
+  outbox: OutboxEntry[];
   selfId: string;
   joining: boolean;
   loadingOlder: boolean;
@@ -43,8 +47,10 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, selfId, joining, loadingOlder, onLoadOlder, onRetry, onDiscard }: Props) {
-  const items = useMemo(() => logItems(log, selfId), [log, selfId]);
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, onRetry, onDiscard }: Props) {
+  const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
+  const connected = useConnectionStatus() === "connected";
+  const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
   const scroller = useRef<HTMLDivElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -121,6 +127,7 @@ export function MessageList({ log, selfId, joining, loadingOlder, onLoadOlder, o
               <MessageItem
                 item={item}
                 first={newDay || startsGroup(prev, item)}
+                pendingLabel={pendingLabel}
                 onRetry={onRetry}
                 onDiscard={onDiscard}
               />

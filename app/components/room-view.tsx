@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { UserSummary } from "@/server/contract/model";
+import { useOutbox } from "@/app/hooks/use-outbox";
 import { usePresence } from "@/app/hooks/use-presence";
 import { useRoom } from "@/app/hooks/use-room";
 import { useTyping } from "@/app/hooks/use-typing";
@@ -14,7 +15,8 @@ import { TypingIndicator } from "./typing-indicator";
 
 /** One open room: heading, history, who is here, who is typing, and the composer. */
 export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
-  const room = useRoom(slug, user);
+  const room = useRoom(slug);
+  const outbox = useOutbox(room.room?.id);
   const online = usePresence(room.room?.id);
   const typing = useTyping(room.room?.id);
   const [showPeople, setShowPeople] = useState(false);
@@ -72,20 +74,21 @@ export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
           )}
           <MessageList
             log={room.log}
+            outbox={outbox.entries}
             selfId={user.id}
             joining={room.phase === "joining"}
             loadingOlder={room.loadingOlder}
             onLoadOlder={room.loadOlder}
-            onRetry={room.retry}
-            onDiscard={room.discard}
+            onRetry={outbox.retry}
+            onDiscard={outbox.discard}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer
-            disabled={room.phase !== "joined"}
+            disabled={room.room === null}
             roomName={room.room?.name ?? slug}
             onSend={(body) => {
               typing.stopped();
-              room.send(body);
+              outbox.send(body);
             }}
             onTyping={typing.typed}
             onCleared={typing.stopped}

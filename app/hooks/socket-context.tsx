@@ -2,38 +2,60 @@
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { ConnectionStatus } from "@/app/lib/connection-status";
+import { Outbox } from "@/app/lib/outbox";
+import { broadcastOutboxSync, electLeader, indexedDbOutboxStorage } from "@/app/lib/outbox-browser";
 import { PresenceStore } from "@/app/lib/presence-store";
 import { createSocket, type ParleyClientSocket } from "@/app/lib/socket";
+import { socketTransport, type ChatTransport } from "@/app/lib/transport";
 import { TypingStore } from "@/app/lib/typing-store";
 import { useSession } from "./session-context";
 
 export interface Connection {
   socket: ParleyClientSocket;
+  transport: ChatTransport;
   status: ConnectionStatus;
   presence: PresenceStore;
   typing: TypingStore;
+  outbox: Outbox;
 }
 
 const SocketContext = createContext<Connection | null>(null);
 
 /**
- * Opens this tab's one socket while the user is signed in, and the stores that listen to
- * it once for everybody. Closing the session (or the tab) closes the socket.
+ * Opens this tab's one socket while the user is signed in, with the stores that listen to
+ * it once for everybody and the user's outbox (shared by the browser's tabs; one tab sends).
+ * When the browser says it is offline the socket is closed at once rather than left to
+ * the heartbeat, and opened again when the browser is back online.
  */
 export function SocketProvider({ children }: { children: ReactNode }) {
   const { session, sessionEnded } = useSession();
-  const userId = session.status === "signed-in" ? session.user.id : null;
+  const user = session.status === "signed-in" ? session.user : null;
+  const userId = user?.id;
+  const userName = user?.name;
   const [connection, setConnection] = useState<Connection | null>(null);
 
   useEffect(() => {
-    if (!userId) return;
+    if (!userId || !userName) return;
     const socket = createSocket();
+    const transport = socketTransport(socket);
+    const outbox = new Outbox({
+      author: { id: userId, name: userName },
+      transport,
+      storage: indexedDbOutboxStorage(userId),
+      sync: broadcastOutboxSync(userId),
+      leader: false,
+    });
     const conn: Connection = {
       socket,
+      transport,
       status: new ConnectionStatus(socket, window),
       presence: new PresenceStore(socket),
       typing: new TypingStore(socket, userId),
+      outbox,
     };
+    void outbox.start();
+    const resign = electLeader(`parley-outbox-${userId}`, (leader) => outbox.setLeader(leader));
+
     socket.on("connect_error", (err) => {
       const data = (err as Error & { data?: { code?: string; message?: string } }).data;
       if (data?.code === "unauthorized") sessionEnded(data.message ?? "Your session has ended.");
@@ -42,15 +64,25 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       // The server closed this session's sockets (signed out in another tab).
       if (reason === "io server disconnect") sessionEnded("You were signed out.");
     });
+    const goOffline = () => socket.disconnect();
+    const goOnline = () => socket.connect();
+    window.addEventListener("offline", goOffline);
+    window.addEventListener("online", goOnline);
+    if (!navigator.onLine) socket.disconnect();
+
     setConnection(conn);
     return () => {
+      window.removeEventListener("offline", goOffline);
+      window.removeEventListener("online", goOnline);
+      resign();
+      outbox.close();
       conn.status.close();
       conn.presence.close();
       conn.typing.close();
       socket.close();
       setConnection(null);
     };
-  }, [userId, sessionEnded]);
+  }, [userId, userName, sessionEnded]);
 
   return <SocketContext.Provider value={connection}>{children}</SocketContext.Provider>;
 }

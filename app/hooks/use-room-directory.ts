@@ -2,7 +2,6 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type { RoomSummary } from "@/server/contract/model";
-import { request } from "./request";
 import { useConnection } from "./socket-context";
 
 /**
@@ -17,7 +16,7 @@ export function useRoomDirectory() {
     if (!conn) return;
     const { socket } = conn;
     const load = async () => {
-      const ack = await request(socket, "room:list", {});
+      const ack = await conn.transport.request("room:list", {});
       if (ack.ok) setRooms(ack.data.rooms);
     };
     const onCreated = (room: RoomSummary) =>
@@ -34,7 +33,7 @@ export function useRoomDirectory() {
   const createRoom = useCallback(
     async (name: string): Promise<{ room: RoomSummary } | { error: string }> => {
       if (!conn) return { error: "Not connected yet." };
-      const ack = await request(conn.socket, "room:create", { name });
+      const ack = await conn.transport.request("room:create", { name });
       if (!ack.ok) return { error: ack.error.message };
       setRooms((list) => (list && !list.some((r) => r.id === ack.data.room.id) ? [...list, ack.data.room] : list));
       return { room: ack.data.room };

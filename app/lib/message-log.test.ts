@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@/server/contract/model";
-import {
-  addLocal,
-  emptyLog,
-  logItems,
-  mergeConfirmed,
-  mergeOlderPage,
-  newestSeq,
-  oldestSeq,
-  removeLocal,
-  updateLocal,
-  type LocalMessage,
-} from "./message-log";
+import { contiguousSeq, emptyLog, logItems, mergeConfirmed, mergeOlderPage, newestSeq, oldestSeq } from "./message-log";
+import type { OutboxEntry } from "./outbox";
 
 const ada = { id: "ada", name: "Ada" };
 const bob = { id: "bob", name: "Bob" };
@@ -24,13 +14,14 @@ const msg = (seq: number, author = bob, clientId = `c${seq}`): ChatMessage => ({
   body: `message ${seq}`,
   createdAt: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
 });
-const local = (clientId: string, body = clientId): LocalMessage => ({
+const entry = (clientId: string, status: OutboxEntry["status"] = "pending", author = ada): OutboxEntry => ({
   clientId,
   roomId: "r",
-  author: ada,
-  body,
+  author,
+  body: clientId,
   createdAt: new Date().toISOString(),
-  status: "pending",
+  order: 0,
+  status,
 });
 
 describe("mergeConfirmed", () => {
@@ -48,43 +39,40 @@ describe("mergeConfirmed", () => {
     expect(mergeConfirmed(log, [msg(2)])).toBe(log);
     expect(mergeConfirmed(log, [])).toBe(log);
   });
+});
 
-  it("replaces a local echo with the server's copy by (author, clientId): shown once", () => {
-    let log = addLocal(emptyLog, local("x1"));
-    log = addLocal(log, local("x2"));
-    log = mergeConfirmed(log, [msg(7, ada, "x1")]);
-    expect(log.local.map((l) => l.clientId)).toEqual(["x2"]);
-    const items = logItems(log, ada.id);
+describe("contiguousSeq", () => {
+  it("is the last seq before the first hole, counting from the oldest held", () => {
+    expect(contiguousSeq(emptyLog)).toBe(0);
+    expect(contiguousSeq(mergeConfirmed(emptyLog, [msg(3), msg(4), msg(5)]))).toBe(5);
+    expect(contiguousSeq(mergeConfirmed(emptyLog, [msg(3), msg(4), msg(7), msg(8)]))).toBe(4);
+  });
+});
+
+describe("logItems", () => {
+  it("shows outbox entries after confirmed messages, in their order, with their status", () => {
+    const log = mergeConfirmed(emptyLog, [msg(1), msg(2, ada, "mine")]);
+    const items = logItems(log, ada.id, [entry("a", "failed"), entry("b")]);
+    expect(items.map((i) => [i.clientId, i.seq, i.status])).toEqual([
+      ["c1", 1, undefined],
+      ["mine", 2, "sent"],
+      ["a", null, "failed"],
+      ["b", null, "pending"],
+    ]);
+  });
+
+  it("hides an outbox entry once the server's copy is in the log: never shown twice", () => {
+    const log = mergeConfirmed(emptyLog, [msg(7, ada, "x1")]);
+    const items = logItems(log, ada.id, [entry("x1"), entry("x2")]);
     expect(items.map((i) => [i.clientId, i.status])).toEqual([
       ["x1", "sent"],
       ["x2", "pending"],
     ]);
-    // The broadcast of the same message arriving after the ack changes nothing.
-    expect(mergeConfirmed(log, [msg(7, ada, "x1")])).toBe(log);
   });
 
   it("does not confuse another author's message that carries the same clientId", () => {
-    const log = mergeConfirmed(addLocal(emptyLog, local("same")), [msg(1, bob, "same")]);
-    expect(log.local).toHaveLength(1);
-  });
-});
-
-describe("local messages", () => {
-  it("keep typed order after confirmed ones, and can fail, retry and be discarded", () => {
-    let log = mergeConfirmed(emptyLog, [msg(1)]);
-    log = addLocal(log, local("a"));
-    log = addLocal(log, local("b"));
-    log = updateLocal(log, "a", { status: "failed", error: "too long" });
-    expect(logItems(log, ada.id).map((i) => [i.clientId, i.status, i.error])).toEqual([
-      ["c1", undefined, undefined],
-      ["a", "failed", "too long"],
-      ["b", "pending", undefined],
-    ]);
-    log = updateLocal(log, "a", { status: "pending" });
-    expect(log.local[0]).toMatchObject({ status: "pending", error: undefined });
-    log = removeLocal(log, "a");
-    expect(log.local.map((l) => l.clientId)).toEqual(["b"]);
-    expect(updateLocal(log, "missing", { status: "failed" })).toBe(log);
+    const log = mergeConfirmed(emptyLog, [msg(1, bob, "same")]);
+    expect(logItems(log, ada.id, [entry("same")])).toHaveLength(2);
   });
 });
 

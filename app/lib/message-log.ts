@@ -1,30 +1,21 @@
 /**
- * A room's message log on the client, as plain data with pure operations, so merge rules
+ * A room's message log on the client, as plain data with pure operations, so the merge rules
  * are unit-tested without React (`message-log.test.ts`).
  *
  * - Confirmed messages are ordered by their server sequence number, never by a clock, and
  *   each seq appears once however many times it arrives (broadcast, ack, history, catch-up).
- * - The user's own messages that are not yet acknowledged live in `local`, in the order they
- *   were typed, shown after the confirmed ones. When the server's copy arrives (by ack or by
- *   broadcast), the local echo with the same clientId is replaced by it: never shown twice.
+ * - The user's unacknowledged messages come from the outbox and are shown after the
+ *   confirmed ones, in the order they were typed. Once the server's copy is in the log, the
+ *   outbox entry with the same (author, clientId) is hidden: a message is never shown twice.
  */
 import type { ChatMessage, UserSummary } from "@/server/contract/model";
+import type { OutboxEntry } from "./outbox";
 
 export type MessageStatus = "pending" | "sent" | "failed";
 
-export interface LocalMessage {
-  clientId: string;
-  roomId: string;
-  author: UserSummary;
-  body: string;
-  createdAt: string;
-  status: "pending" | "failed";
-  error?: string;
-}
-
 export interface MessageLog {
+  /** Ascending by seq, each seq once. */
   confirmed: ChatMessage[];
-  local: LocalMessage[];
   /** Older history exists on the server before confirmed[0]. */
   hasOlder: boolean;
 }
@@ -41,7 +32,7 @@ export interface LogItem {
   error?: string;
 }
 
-export const emptyLog: MessageLog = { confirmed: [], local: [], hasOlder: false };
+export const emptyLog: MessageLog = { confirmed: [], hasOlder: false };
 
 /** The highest seq held, or 0. */
 export function newestSeq(log: MessageLog): number {
@@ -51,6 +42,18 @@ export function newestSeq(log: MessageLog): number {
 /** The lowest seq held, or undefined when the log is empty. */
 export function oldestSeq(log: MessageLog): number | undefined {
   return log.confirmed[0]?.seq;
+}
+
+/**
+ * The highest seq up to which the log has no hole, counting from its oldest message: what
+ * a catch-up asks to read after. 0 for an empty log.
+ */
+export function contiguousSeq(log: MessageLog): number {
+  const { confirmed } = log;
+  if (confirmed.length === 0) return 0;
+  let seq = confirmed[0]!.seq;
+  for (let i = 1; i < confirmed.length && confirmed[i]!.seq === seq + 1; i++) seq++;
+  return seq;
 }
 
 /**
@@ -68,11 +71,8 @@ export function mergeConfirmed(log: MessageLog, incoming: readonly ChatMessage[]
       added = true;
     }
   }
-  const arrived = new Set(incoming.map((m) => `${m.author.id}\u0000${m.clientId}`));
-  const local = log.local.filter((l) => !arrived.has(`${l.author.id}\u0000${l.clientId}`));
-  if (!added && local.length === log.local.length) return log;
-  const confirmed = added ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : log.confirmed;
-  return { ...log, confirmed, local };
+  if (!added) return log;
+  return { ...log, confirmed: [...bySeq.values()].sort((a, b) => a.seq - b.seq) };
 }
 
 /** Adds an older page (from `message:history` with `before`) and records whether more exist. */
@@ -80,28 +80,13 @@ export function mergeOlderPage(log: MessageLog, page: readonly ChatMessage[], ha
   return { ...mergeConfirmed(log, page), hasOlder: hasMore };
 }
 
-export function addLocal(log: MessageLog, message: LocalMessage): MessageLog {
-  return { ...log, local: [...log.local, message] };
-}
+const key = (authorId: string, clientId: string) => `${authorId}\u0000${clientId}`;
 
-export function updateLocal(
-  log: MessageLog,
-  clientId: string,
-  change: Pick<LocalMessage, "status"> & { error?: string },
-): MessageLog {
-  if (!log.local.some((l) => l.clientId === clientId)) return log;
-  return {
-    ...log,
-    local: log.local.map((l) => (l.clientId === clientId ? { ...l, status: change.status, error: change.error } : l)),
-  };
-}
-
-export function removeLocal(log: MessageLog, clientId: string): MessageLog {
-  return { ...log, local: log.local.filter((l) => l.clientId !== clientId) };
-}
-
-/** What to render, oldest first: confirmed by seq, then the viewer's unacknowledged messages. */
-export function logItems(log: MessageLog, selfId: string): LogItem[] {
+/**
+ * What to render, oldest first: confirmed messages by seq, then the viewer's outbox entries
+ * for this room that the log does not hold yet, in typing order.
+ */
+export function logItems(log: MessageLog, selfId: string, outbox: readonly OutboxEntry[] = []): LogItem[] {
   const items: LogItem[] = log.confirmed.map((m) => ({
     key: m.id,
     seq: m.seq,
@@ -111,16 +96,19 @@ export function logItems(log: MessageLog, selfId: string): LogItem[] {
     createdAt: m.createdAt,
     status: m.author.id === selfId ? "sent" : undefined,
   }));
-  for (const l of log.local) {
+  if (outbox.length === 0) return items;
+  const held = new Set(log.confirmed.map((m) => key(m.author.id, m.clientId)));
+  for (const e of outbox) {
+    if (held.has(key(e.author.id, e.clientId))) continue;
     items.push({
-      key: `local:${l.clientId}`,
+      key: `local:${e.clientId}`,
       seq: null,
-      clientId: l.clientId,
-      author: l.author,
-      body: l.body,
-      createdAt: l.createdAt,
-      status: l.status,
-      error: l.error,
+      clientId: e.clientId,
+      author: e.author,
+      body: e.body,
+      createdAt: e.createdAt,
+      status: e.status,
+      error: e.error,
     });
   }
   return items;

@@ -10,6 +10,8 @@ const envSchema = z.object({
   /** Heartbeat, in ms; see server/app.ts for why the defaults are what they are. */
   PING_INTERVAL_MS: z.coerce.number().int().positive().optional(),
   PING_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  /** Socket.IO connection state recovery window, in ms (0 turns it off). */
+  RECOVERY_WINDOW_MS: z.coerce.number().int().nonnegative().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,34 @@
+"use client";
+
+import { useCallback, useMemo, useSyncExternalStore } from "react";
+import type { OutboxEntry } from "@/app/lib/outbox";
+import { useConnection } from "./socket-context";
+
+const NONE: OutboxEntry[] = [];
+const noop = () => () => {};
+
+/**
+ * The user's unacknowledged messages for one room (pending or failed), and the calls that
+ * queue, retry and discard them.
+ *
+ * @example
+ * const { entries, send, retry, discard } = useOutbox(room?.id);
+ */
+export function useOutbox(roomId: string | undefined) {
+  const conn = useConnection();
+  const all = useSyncExternalStore(conn?.outbox.subscribe ?? noop, () => conn?.outbox.get() ?? NONE, () => NONE);
+  const entries = useMemo(() => (roomId ? all.filter((e) => e.roomId === roomId) : NONE), [all, roomId]);
+
+  const send = useCallback(
+    (body: string) => {
+      const text = body.trim();
+      if (!conn || !roomId || text.length === 0) return;
+      void conn.outbox.add(roomId, text);
+    },
+    [conn, roomId],
+  );
+  const retry = useCallback((clientId: string) => void conn?.outbox.retry(clientId), [conn]);
+  const discard = useCallback((clientId: string) => void conn?.outbox.discard(clientId), [conn]);
+
+  return { entries, send, retry, discard };
+}

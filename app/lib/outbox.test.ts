@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "@/server/contract/model";
+import { memoryOutboxStorage, Outbox, type OutboxStorage, type OutboxSync } from "./outbox";
+import { FakeTransport, settle } from "./testing/fake-transport";
+
+const ada = { id: "ada", name: "Ada" };
+let seq = 0;
+const stored = (payload: { roomId: string; clientId: string; body: string }): ChatMessage => ({
+  id: `id-${payload.clientId}`,
+  seq: ++seq,
+  author: ada,
+  createdAt: new Date().toISOString(),
+  ...payload,
+});
+const ok = (message: ChatMessage, duplicate = false) => ({ ok: true as const, data: { message, duplicate } });
+
+function setup(options: { storage?: OutboxStorage; leader?: boolean; transport?: FakeTransport; sync?: OutboxSync } = {}) {
+  const transport = options.transport ?? new FakeTransport();
+  const storage = options.storage ?? memoryOutboxStorage();
+  let n = 0;
+  const outbox = new Outbox({
+    author: ada,
+    transport,
+    storage,
+    sync: options.sync,
+    leader: options.leader ?? true,
+    retryDelay: () => 5,
+    newId: () => `c${++n}-${Math.random().toString(36).slice(2, 6)}`,
+  });
+  const delivered: ChatMessage[] = [];
+  outbox.delivered.subscribe((m) => delivered.push(m));
+  return { outbox, transport, storage, delivered };
+}
+
+describe("Outbox", () => {
+  it("stores before sending, sends one at a time in typed order, and forgets on ack", async () => {
+    const { outbox, transport, storage, delivered } = setup();
+    await outbox.start();
+    const a = await outbox.add("r", "first");
+    const b = await outbox.add("r", "second");
+    expect((await storage.load()).map((e) => e.body)).toEqual(["first", "second"]);
+    expect(outbox.get().map((e) => e.status)).toEqual(["pending", "pending"]);
+
+    // Only the first is in flight: the second waits for its ack.
+    expect(transport.pending).toHaveLength(1);
+    const first = transport.take("message:send");
+    expect(first.payload).toEqual({ roomId: "r", clientId: a.clientId, body: "first" });
+    first.resolve(ok(stored(first.payload)));
+    await settle();
+    const second = transport.take("message:send");
+    expect(second.payload.clientId).toBe(b.clientId);
+    second.resolve(ok(stored(second.payload)));
+    await settle();
+
+    expect(outbox.get()).toEqual([]);
+    expect(await storage.load()).toEqual([]);
+    expect(delivered.map((m) => m.body)).toEqual(["first", "second"]);
+  });
+
+  it("holds messages while disconnected and sends them in order on reconnect", async () => {
+    const { outbox, transport } = setup();
+    transport.disconnect();
+    await outbox.start();
+    await outbox.add("r", "one");
+    await outbox.add("r", "two");
+    await settle();
+    expect(transport.pending).toHaveLength(0);
+    transport.connect();
+    await settle();
+    const one = transport.take("message:send");
+    expect(one.payload.body).toBe("one");
+    one.resolve(ok(stored(one.payload)));
+    await settle();
+    expect(transport.take("message:send").payload.body).toBe("two");
+  });
+
+  it("resends the same clientId when the connection drops before the ack, and nothing overtakes it", async () => {
+    const { outbox, transport, delivered } = setup();
+    await outbox.start();
+    const a = await outbox.add("r", "a");
+    await outbox.add("r", "b");
+    transport.take("message:send"); // sent, but its ack is lost with the connection
+    transport.disconnect();
+    await settle();
+    transport.connect();
+    await settle();
+    const resend = transport.take("message:send");
+    expect(resend.payload.clientId).toBe(a.clientId);
+    // The server had stored it: it answers with the stored copy.
+    resend.resolve(ok(stored(resend.payload), true));
+    await settle();
+    const b = transport.take("message:send");
+    expect(b.payload.body).toBe("b");
+    b.resolve(ok(stored(b.payload)));
+    await settle();
+    expect(delivered.map((m) => m.body)).toEqual(["a", "b"]);
+  });
+
+  it("retries after a timeout or a server error, keeping the head at the head", async () => {
+    const { outbox, transport } = setup();
+    await outbox.start();
+    const a = await outbox.add("r", "a");
+    await outbox.add("r", "b");
+    transport.take("message:send").resolve({ ok: false, error: { code: "timeout", message: "slow" } });
+    await new Promise((r) => setTimeout(r, 20));
+    const again = transport.take("message:send");
+    expect(again.payload.clientId).toBe(a.clientId);
+    again.resolve({ ok: false, error: { code: "internal", message: "db hiccup" } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(transport.take("message:send").payload.clientId).toBe(a.clientId);
+  });
+
+  it("marks a refused message failed with the reason, carries on, and can retry or discard it", async () => {
+    const { outbox, transport, storage } = setup();
+    await outbox.start();
+    const bad = await outbox.add("r", "x".repeat(5000));
+    await outbox.add("r", "fine");
+    transport.take("message:send").resolve({ ok: false, error: { code: "message_too_long", message: "Too long." } });
+    await settle();
+    expect(outbox.get()[0]).toMatchObject({ clientId: bad.clientId, status: "failed", error: "Too long." });
+    expect((await storage.load()).find((e) => e.clientId === bad.clientId)?.status).toBe("failed");
+    const fine = transport.take("message:send");
+    fine.resolve(ok(stored(fine.payload)));
+    await settle();
+
+    await outbox.retry(bad.clientId);
+    await settle();
+    const retried = transport.take("message:send");
+    expect(retried.payload.clientId).toBe(bad.clientId);
+    retried.resolve({ ok: false, error: { code: "message_too_long", message: "Too long." } });
+    await settle();
+    await outbox.discard(bad.clientId);
+    expect(outbox.get()).toEqual([]);
+    expect(await storage.load()).toEqual([]);
+  });
+
+  it("survives a reload: a new outbox over the same storage sends what was left", async () => {
+    const storage = memoryOutboxStorage();
+    const first = setup({ storage });
+    first.transport.disconnect();
+    await first.outbox.start();
+    await first.outbox.add("r", "typed before the reload");
+    first.outbox.close();
+
+    const second = setup({ storage });
+    await second.outbox.start();
+    expect(second.outbox.get().map((e) => e.body)).toEqual(["typed before the reload"]);
+    const sent = second.transport.take("message:send");
+    expect(sent.payload.body).toBe("typed before the reload");
+  });
+
+  it("a follower tab stores and shows but does not send; the leader sends its messages", async () => {
+    const storage = memoryOutboxStorage();
+    const listeners = new Set<() => void>();
+    const sync: OutboxSync = {
+      publish: () => listeners.forEach((l) => l()),
+      subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
+    };
+    const leader = setup({ storage, sync, leader: true });
+    const follower = setup({ storage, sync, leader: false });
+    await leader.outbox.start();
+    await follower.outbox.start();
+
+    await follower.outbox.add("r", "typed in tab two");
+    await settle();
+    expect(follower.transport.pending).toHaveLength(0);
+    const sent = leader.transport.take("message:send");
+    expect(sent.payload.body).toBe("typed in tab two");
+    sent.resolve(ok(stored(sent.payload)));
+    await settle();
+    expect(follower.outbox.get()).toEqual([]);
+
+    // The leader tab closes: the follower takes over what is left.
+    follower.transport.disconnect();
+    await follower.outbox.add("r", "queued while offline");
+    leader.outbox.close();
+    follower.outbox.setLeader(true);
+    follower.transport.connect();
+    await settle();
+    expect(follower.transport.take("message:send").payload.body).toBe("queued while offline");
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * The outbox: every message the user typed that the server has not acknowledged yet.
+ *
+ * - An entry is written to storage (IndexedDB in the browser) before the first send, so it
+ *   survives a reload, a closed tab and a dead network; it leaves storage only when the
+ *   server has acknowledged it, which the server does only after committing it.
+ * - Entries are sent one at a time, in the order they were typed: the next is sent only once
+ *   the previous one is acknowledged or refused. A lost acknowledgement is retried with the
+ *   same clientId, which the server stores once, so nothing is sent twice and nothing
+ *   overtakes an earlier message.
+ * - A refusal (too long, no access, rate-limited) turns the entry `failed` with the reason;
+ *   the ones after it carry on. The user may retry it (same clientId) or discard it.
+ * - Only the leader tab sends; the others write to the shared storage and tell it so. The
+ *   server's dedup is the safety net should two tabs ever both send.
+ *
+ * Framework-free over `ChatTransport` and `OutboxStorage`; `app/hooks` adapts it to React.
+ */
+import type { ChatMessage, UserSummary } from "@/server/contract/model";
+import { Emitter } from "./emitter";
+import { Observable } from "./observable";
+import type { ChatTransport } from "./transport";
+
+export interface OutboxEntry {
+  clientId: string;
+  roomId: string;
+  author: UserSummary;
+  body: string;
+  createdAt: string;
+  /** Typing order across tabs: creation time in ms plus a fraction that breaks ties. */
+  order: number;
+  status: "pending" | "failed";
+  error?: string;
+}
+
+export interface OutboxStorage {
+  load(): Promise<OutboxEntry[]>;
+  put(entry: OutboxEntry): Promise<void>;
+  delete(clientId: string): Promise<void>;
+}
+
+/** Tells the other tabs of this browser that the stored outbox changed. */
+export interface OutboxSync {
+  publish(): void;
+  subscribe(listener: () => void): () => void;
+}
+
+interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface OutboxOptions {
+  author: UserSummary;
+  transport: ChatTransport;
+  storage: OutboxStorage;
+  sync?: OutboxSync;
+  /** Whether this tab starts as the sender (see `setLeader`). */
+  leader?: boolean;
+  ackTimeoutMs?: number;
+  /** Delay before retrying after the n-th consecutive transient failure (n from 1). */
+  retryDelay?: (attempt: number) => number;
+  timers?: Timers;
+  newId?: () => string;
+  now?: () => number;
+}
+
+/** Refusals worth retrying unchanged: the server or the network failed, not the message. */
+const TRANSIENT = new Set(["timeout", "disconnected", "internal"]);
+
+export const defaultRetryDelay = (attempt: number) =>
+  Math.min(30_000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
+
+export class Outbox extends Observable<OutboxEntry[]> {
+  /** A message the server acknowledged (its stored copy, with seq). */
+  readonly delivered = new Emitter<ChatMessage>();
+
+  private leader: boolean;
+  private flushing = false;
+  private again = false;
+  private attempts = 0;
+  private retryTimer: unknown = null;
+  private ties = 0;
+  private closed = false;
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly o: Required<Omit<OutboxOptions, "sync" | "leader">> & Pick<OutboxOptions, "sync">;
+
+  constructor(options: OutboxOptions) {
+    super([]);
+    this.leader = options.leader ?? true;
+    this.o = {
+      ackTimeoutMs: 10_000,
+      retryDelay: defaultRetryDelay,
+      timers: globalThis,
+      newId: () => crypto.randomUUID(),
+      now: () => Date.now(),
+      ...options,
+    };
+  }
+
+  /** Loads what storage holds and starts sending when connected. */
+  async start(): Promise<void> {
+    this.unsubscribe.push(
+      this.o.transport.onConnect(() => {
+        this.attempts = 0;
+        this.cancelRetry();
+        void this.flush();
+      }),
+    );
+    if (this.o.sync) this.unsubscribe.push(this.o.sync.subscribe(() => void this.reload()));
+    await this.reload();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelRetry();
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  /** Queues a message: stored first, then sent in turn. Resolves with its entry. */
+  async add(roomId: string, body: string): Promise<OutboxEntry> {
+    const now = this.o.now();
+    const entry: OutboxEntry = {
+      clientId: this.o.newId(),
+      roomId,
+      author: this.o.author,
+      body,
+      createdAt: new Date(now).toISOString(),
+      order: now + (this.ties++ % 1000) / 1000,
+      status: "pending",
+    };
+    // Stored before it is shown or sent: what the user sees pending survives a reload.
+    await this.o.storage.put(entry);
+    this.set(sortEntries([...this.get(), entry]));
+    this.o.sync?.publish();
+    void this.flush();
+    return entry;
+  }
+
+  /** Sends a failed entry again, under the same clientId. */
+  async retry(clientId: string): Promise<void> {
+    const entry = this.get().find((e) => e.clientId === clientId);
+    if (!entry || entry.status !== "failed") return;
+    const again: OutboxEntry = { ...entry, status: "pending", error: undefined };
+    await this.o.storage.put(again);
+    this.replace(again);
+    this.o.sync?.publish();
+    this.attempts = 0;
+    void this.flush();
+  }
+
+  /** Drops a failed entry for good. */
+  async discard(clientId: string): Promise<void> {
+    const entry = this.get().find((e) => e.clientId === clientId);
+    if (!entry || entry.status !== "failed") return;
+    await this.o.storage.delete(clientId);
+    this.set(this.get().filter((e) => e.clientId !== clientId));
+    this.o.sync?.publish();
+  }
+
+  /** Becoming the leader (another tab closed) means taking over the sending. */
+  setLeader(leader: boolean): void {
+    this.leader = leader;
+    if (leader) void this.reload();
+  }
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  /** Re-reads storage (another tab changed it) and sends what is due. */
+  async reload(): Promise<void> {
+    const stored = sortEntries(await this.o.storage.load());
+    if (this.closed) return;
+    this.set(stored);
+    void this.flush();
+  }
+
+  /** Sends pending entries in order, one at a time, while this tab leads and is connected. */
+  async flush(): Promise<void> {
+    if (this.flushing) {
+      this.again = true;
+      return;
+    }
+    this.flushing = true;
+    try {
+      while (!this.closed && this.leader && this.retryTimer === null && this.o.transport.isConnected()) {
+        const head = this.get().find((e) => e.status === "pending");
+        if (!head) break;
+        const ack = await this.o.transport.request(
+          "message:send",
+          { roomId: head.roomId, clientId: head.clientId, body: head.body },
+          this.o.ackTimeoutMs,
+        );
+        if (this.closed) return;
+        if (ack.ok) {
+          this.attempts = 0;
+          await this.o.storage.delete(head.clientId);
+          this.set(this.get().filter((e) => e.clientId !== head.clientId));
+          this.o.sync?.publish();
+          this.delivered.emit(ack.data.message);
+        } else if (TRANSIENT.has(ack.error.code)) {
+          // Keep the head at the head: nothing after it may overtake it.
+          this.attempts++;
+          this.scheduleRetry();
+          break;
+        } else {
+          const failed: OutboxEntry = { ...head, status: "failed", error: ack.error.message };
+          await this.o.storage.put(failed);
+          this.replace(failed);
+          this.o.sync?.publish();
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+    if (this.again) {
+      this.again = false;
+      void this.flush();
+    }
+  }
+
+  private replace(entry: OutboxEntry) {
+    this.set(this.get().map((e) => (e.clientId === entry.clientId ? entry : e)));
+  }
+
+  private scheduleRetry() {
+    this.cancelRetry();
+    this.retryTimer = this.o.timers.setTimeout(() => {
+      this.retryTimer = null;
+      void this.flush();
+    }, this.o.retryDelay(this.attempts));
+  }
+
+  private cancelRetry() {
+    if (this.retryTimer !== null) this.o.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+export function sortEntries(entries: OutboxEntry[]): OutboxEntry[] {
+  return [...entries].sort((a, b) => a.order - b.order || a.clientId.localeCompare(b.clientId));
+}
+
+/** Storage in memory: for tests, and for browsers without IndexedDB (private modes). */
+export function memoryOutboxStorage(): OutboxStorage {
+  const entries = new Map<string, OutboxEntry>();
+  return {
+    load: async () => [...entries.values()].map((e) => ({ ...e })),
+    put: async (e) => void entries.set(e.clientId, { ...e }),
+    delete: async (id) => void entries.delete(id),
+  };
+}

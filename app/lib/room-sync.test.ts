@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage, RoomSummary } from "@/server/contract/model";
+import { RoomSync, STALE_MESSAGE } from "./room-sync";
+import { FakeTransport, settle } from "./testing/fake-transport";
+
+const room: RoomSummary = { id: "r1", slug: "general", name: "General", createdAt: "2026-01-01T00:00:00.000Z" };
+const bob = { id: "bob", name: "Bob" };
+const msg = (seq: number): ChatMessage => ({
+  id: `m${seq}`,
+  roomId: room.id,
+  seq,
+  clientId: `c${seq}`,
+  author: bob,
+  body: `#${seq}`,
+  createdAt: new Date(1_700_000_000_000 + seq).toISOString(),
+});
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
+const seqs = (sync: RoomSync) => sync.get().log.confirmed.map((m) => m.seq);
+
+async function joined(messages: ChatMessage[], hasMore = false) {
+  const transport = new FakeTransport();
+  const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
+  transport.take("room:join").resolve({ ok: true, data: { room, history: { messages, hasMore } } });
+  await settle();
+  return { transport, sync };
+}
+
+describe("RoomSync", () => {
+  it("joins with the latest page and says whether older history exists", async () => {
+    const { sync } = await joined(range(51, 100), true);
+    expect(sync.get()).toMatchObject({ phase: "joined", room, stale: false });
+    expect(seqs(sync)).toEqual(range(51, 100).map((m) => m.seq));
+    expect(sync.get().log.hasOlder).toBe(true);
+  });
+
+  it("says a room is missing", async () => {
+    const transport = new FakeTransport();
+    const sync = new RoomSync(transport, "nope").start();
+    transport.take("room:join").resolve({ ok: false, error: { code: "not_found", message: "No such room." } });
+    await settle();
+    expect(sync.get()).toMatchObject({ phase: "missing", error: "No such room." });
+  });
+
+  it("after a reconnect rejoins and catches up page by page, with no holes and no duplicates", async () => {
+    const { transport, sync } = await joined(range(1, 10));
+    transport.disconnect();
+    transport.connect();
+    // The latest page no longer touches what is held: 500 messages were said meanwhile.
+    transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(461, 510), hasMore: true } } });
+    await settle();
+    expect(sync.get().stale).toBe(true);
+    let after = 10;
+    for (;;) {
+      const req = transport.take("message:history");
+      expect(req.payload).toMatchObject({ roomId: room.id, after });
+      const to = Math.min(after + 200, 510);
+      req.resolve({ ok: true, data: { messages: range(after + 1, to), hasMore: to < 510 } });
+      await settle();
+      if (to === 510) break;
+      after = to;
+    }
+    expect(seqs(sync)).toEqual(range(1, 510).map((m) => m.seq));
+    expect(sync.get()).toMatchObject({ stale: false, error: null });
+  });
+
+  it("fills a hole seen in live messages", async () => {
+    const { transport, sync } = await joined(range(1, 3));
+    transport.emit("message:created", msg(4));
+    transport.emit("message:created", msg(7));
+    await settle();
+    const req = transport.take("message:history");
+    expect(req.payload).toMatchObject({ after: 4 });
+    req.resolve({ ok: true, data: { messages: range(5, 7), hasMore: false } });
+    await settle();
+    expect(seqs(sync)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("says so when catch-up fails, and retries until it completes", async () => {
+    const { transport, sync } = await joined(range(1, 3));
+    transport.emit("message:created", msg(6));
+    await settle();
+    transport.take("message:history").resolve({ ok: false, error: { code: "timeout", message: "slow" } });
+    await settle();
+    expect(sync.get()).toMatchObject({ stale: true, error: STALE_MESSAGE });
+    await new Promise((r) => setTimeout(r, 20));
+    transport.take("message:history").resolve({ ok: true, data: { messages: range(4, 6), hasMore: false } });
+    await settle();
+    expect(sync.get()).toMatchObject({ stale: false, error: null });
+    expect(seqs(sync)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("loads older pages by keyset and merges acknowledged messages from the outbox", async () => {
+    const { transport, sync } = await joined(range(51, 100), true);
+    void sync.loadOlder();
+    const req = transport.take("message:history");
+    expect(req.payload).toEqual({ roomId: room.id, before: 51 });
+    req.resolve({ ok: true, data: { messages: range(1, 50), hasMore: false } });
+    await settle();
+    expect(seqs(sync)).toHaveLength(100);
+    expect(sync.get().log.hasOlder).toBe(false);
+    sync.merge([msg(101), { ...msg(1), roomId: "elsewhere", seq: 999 }]);
+    expect(seqs(sync).at(-1)).toBe(101);
+  });
+
+  it("leaves the room when closed", async () => {
+    const { transport, sync } = await joined([]);
+    sync.close();
+    expect(transport.take("room:leave").payload).toEqual({ roomId: room.id });
+  });
+});

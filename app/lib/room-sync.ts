@@ -1,0 +1,163 @@
+/**
+ * Keeps one room's view in step with the server, whatever the connection does:
+ * - joins on start and again after every reconnect (rooms are rejoined, presence restored);
+ * - after a rejoin, and whenever a message arrives whose seq leaves a hole, reads every
+ *   message after the last one held without a hole (`contiguousSeq`), page by page, so the
+ *   log ends with no duplicates and no holes;
+ * - if that catch-up fails, says so (`stale`) and tries again, rather than passing off an
+ *   incomplete history as current.
+ *
+ * Framework-free over `ChatTransport`; `app/hooks/use-room.ts` adapts it to React.
+ */
+import type { ChatMessage, RoomSummary } from "@/server/contract/model";
+import { contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, type MessageLog } from "./message-log";
+import { Observable } from "./observable";
+import type { ChatTransport } from "./transport";
+
+export type RoomPhase = "joining" | "joined" | "missing" | "error";
+
+export interface RoomState {
+  phase: RoomPhase;
+  room: RoomSummary | null;
+  log: MessageLog;
+  /** A problem to show: the room is missing, or the last request failed. */
+  error: string | null;
+  /** Messages may be missing since the last reconnect (a catch-up has not completed yet). */
+  stale: boolean;
+  loadingOlder: boolean;
+}
+
+interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const CATCH_UP_PAGE = 200;
+export const STALE_MESSAGE = "Some messages you missed could not be loaded yet. Retrying…";
+
+export class RoomSync extends Observable<RoomState> {
+  private readonly unsubscribe: Array<() => void> = [];
+  private catchingUp = false;
+  private catchUpAgain = false;
+  private retryTimer: unknown = null;
+  private closed = false;
+
+  constructor(
+    private readonly transport: ChatTransport,
+    private readonly slug: string,
+    private readonly options: { retryDelayMs?: number; timers?: Timers } = {},
+  ) {
+    super({ phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false });
+  }
+
+  start(): this {
+    this.unsubscribe.push(
+      this.transport.onConnect(() => void this.join()),
+      this.transport.subscribe("message:created", (m) => this.onMessage(m)),
+    );
+    if (this.transport.isConnected()) void this.join();
+    return this;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelRetry();
+    for (const u of this.unsubscribe.splice(0)) u();
+    const room = this.get().room;
+    if (room && this.transport.isConnected()) void this.transport.request("room:leave", { roomId: room.id });
+  }
+
+  /** Merges messages learnt elsewhere (the outbox's acknowledgements). */
+  merge(messages: readonly ChatMessage[]): void {
+    const room = this.get().room;
+    const mine = room ? messages.filter((m) => m.roomId === room.id) : [];
+    if (mine.length > 0) this.update({ log: mergeConfirmed(this.get().log, mine) });
+  }
+
+  async loadOlder(): Promise<void> {
+    const { room, log, loadingOlder } = this.get();
+    const before = oldestSeq(log);
+    if (!room || !log.hasOlder || before === undefined || loadingOlder) return;
+    this.update({ loadingOlder: true });
+    const ack = await this.transport.request("message:history", { roomId: room.id, before });
+    if (this.closed) return;
+    if (ack.ok) this.update({ loadingOlder: false, log: mergeOlderPage(this.get().log, ack.data.messages, ack.data.hasMore) });
+    else this.update({ loadingOlder: false, error: ack.error.message });
+  }
+
+  private async join(): Promise<void> {
+    const ack = await this.transport.request("room:join", { slug: this.slug });
+    if (this.closed) return;
+    if (!ack.ok) {
+      if (ack.error.code === "not_found") this.update({ phase: "missing", error: ack.error.message });
+      else this.update({ phase: this.get().room ? "joined" : "error", error: ack.error.message, stale: true });
+      if (ack.error.code !== "not_found") this.scheduleRetry(() => this.join());
+      return;
+    }
+    const { room, history } = ack.data;
+    const held = this.get().log;
+    const rejoin = held.confirmed.length > 0;
+    const log = rejoin
+      ? mergeConfirmed(held, history.messages)
+      : { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore };
+    this.update({ phase: "joined", room, log, error: null, stale: rejoin });
+    // Back after a disconnect: whatever fell between what was held and the latest page.
+    if (rejoin) await this.catchUp();
+  }
+
+  private onMessage(m: ChatMessage) {
+    const { room, log } = this.get();
+    if (!room || m.roomId !== room.id) return;
+    const next = mergeConfirmed(log, [m]);
+    this.update({ log: next });
+    if (contiguousSeq(next) < m.seq) void this.catchUp();
+  }
+
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return;
+    }
+    this.catchingUp = true;
+    try {
+      do {
+        this.catchUpAgain = false;
+        const room = this.get().room;
+        if (!room) return;
+        for (;;) {
+          const after = contiguousSeq(this.get().log);
+          const ack = await this.transport.request("message:history", { roomId: room.id, after, limit: CATCH_UP_PAGE });
+          if (this.closed) return;
+          if (!ack.ok) {
+            this.update({ stale: true, error: STALE_MESSAGE });
+            this.scheduleRetry(() => this.catchUp());
+            return;
+          }
+          this.update({ log: mergeConfirmed(this.get().log, ack.data.messages) });
+          if (!ack.data.hasMore) break;
+        }
+      } while (this.catchUpAgain);
+      this.update({ stale: false, error: null });
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private scheduleRetry(task: () => Promise<void>) {
+    this.cancelRetry();
+    const timers = this.options.timers ?? globalThis;
+    this.retryTimer = timers.setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed && this.transport.isConnected()) void task();
+    }, this.options.retryDelayMs ?? 2000);
+  }
+
+  private cancelRetry() {
+    if (this.retryTimer !== null) (this.options.timers ?? globalThis).clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private update(change: Partial<RoomState>) {
+    this.set({ ...this.get(), ...change });
+  }
+}
