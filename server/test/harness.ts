@@ -35,7 +35,9 @@ export interface TestServer extends RunningParley {
 }
 
 /** The real server (HTTP routes + Socket.IO + SQLite through Prisma) on a free port, without the Next UI. */
-export async function startTestServer(options: { heartbeat?: HeartbeatOptions } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { heartbeat?: HeartbeatOptions; recoveryWindowMs?: number } = {},
+): Promise<TestServer> {
   const databaseUrl = freshDatabaseUrl();
   const sockets: ClientSocket[] = [];
   const parley = await startParley({
@@ -45,6 +47,7 @@ export async function startTestServer(options: { heartbeat?: HeartbeatOptions } 
     ui: false,
     migrate: false,
     heartbeat: options.heartbeat,
+    recoveryWindowMs: options.recoveryWindowMs,
     log: createLogger("silent"),
   });
   return {
