@@ -2,10 +2,10 @@ import type { UserSummary } from "@/server/contract/model";
 import { Avatar } from "./avatar";
 
 /** The room's "Online" list: one entry per person, however many tabs they have open. */
-export function OnlineList({ users, selfId }: { users: UserSummary[]; selfId: string }) {
+export function OnlineList({ users, selfId, stale = false }: { users: UserSummary[]; selfId: string; stale?: boolean }) {
   const sorted = [...users].sort((a, b) => (a.id === selfId ? -1 : b.id === selfId ? 1 : a.name.localeCompare(b.name)));
   return (
-    <div className="p-3">
+    <div className={`p-3 transition-opacity ${stale ? "opacity-50" : ""}`} title={stale ? "As of the last connection" : undefined}>
       <h2 id="online-heading" className="px-1 pb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
         Online — {users.length}
       </h2>

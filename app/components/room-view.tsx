@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { UserSummary } from "@/server/contract/model";
+import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { useOutbox } from "@/app/hooks/use-outbox";
 import { usePresence } from "@/app/hooks/use-presence";
 import { useRoom } from "@/app/hooks/use-room";
@@ -20,6 +21,8 @@ export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
   const online = usePresence(room.room?.id);
   const typing = useTyping(room.room?.id);
   const [showPeople, setShowPeople] = useState(false);
+  // While disconnected the Online list is what it was at the last connection: say so.
+  const connected = useConnectionStatus() === "connected";
 
   if (room.phase === "missing") {
     return (
@@ -99,7 +102,7 @@ export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
           aria-label="People"
           className={`${showPeople ? "absolute inset-y-0 right-0 z-10 block shadow-xl" : "hidden"} w-60 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white lg:static lg:block lg:shadow-none dark:border-zinc-800 dark:bg-zinc-950`}
         >
-          <OnlineList users={online} selfId={user.id} />
+          <OnlineList users={online} selfId={user.id} stale={!connected} />
         </aside>
       </div>
     </main>

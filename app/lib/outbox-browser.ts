@@ -62,7 +62,7 @@ export function electLeader(name: string, onLeader: (leader: boolean) => void): 
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (!locks) {
     onLeader(true);
-    return () => {};
+    return () => onLeader(false);
   }
   const controller = new AbortController();
   let release: (() => void) | undefined;

@@ -1,0 +1,139 @@
+import { expect, test, uniqueName } from "./fixtures";
+import { ChatPage } from "./pages/chat-page";
+import { ServerProcess } from "./server-process";
+
+/** The texts of a page's messages, in the order shown. */
+async function texts(chat: ChatPage): Promise<string[]> {
+  return (await chat.messages.evaluateAll((els) => els.map((el) => el.querySelector("p")?.textContent ?? ""))) as string[];
+}
+
+test("messages written offline wait as pending, then go out in order, once each", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Tunnel"));
+  await bob.openRoom(path);
+
+  await ada.page.context().setOffline(true);
+  await expect(ada.connection).toHaveText("Offline");
+  for (const t of ["offline one", "offline two", "offline three"]) await ada.send(t);
+  for (const t of ["offline one", "offline two", "offline three"]) {
+    await expect(ada.message(t)).toHaveAttribute("data-status", "pending");
+  }
+  await expect(ada.message("offline one")).toContainText("Waiting for the connection");
+  await bob.page.waitForTimeout(500);
+  await expect(bob.messages).toHaveCount(0);
+
+  await ada.page.context().setOffline(false);
+  await expect(ada.connection).toHaveText("Connected", { timeout: 15_000 });
+  for (const t of ["offline one", "offline two", "offline three"]) {
+    await expect(ada.message(t)).toHaveAttribute("data-status", "sent");
+  }
+  await expect(bob.messages).toHaveCount(3);
+  expect(await texts(bob)).toEqual(["offline one", "offline two", "offline three"]);
+  expect(await texts(ada)).toEqual(["offline one", "offline two", "offline three"]);
+});
+
+test("the outbox survives closing the tab", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Lid"));
+  await bob.openRoom(path);
+  const context = ada.page.context();
+
+  await context.setOffline(true);
+  await expect(ada.connection).toHaveText("Offline");
+  await ada.send("typed, then the tab closed");
+  await expect(ada.message("typed, then the tab closed")).toHaveAttribute("data-status", "pending");
+  await ada.page.close();
+  await bob.page.waitForTimeout(300);
+  await expect(bob.messages).toHaveCount(0);
+
+  await context.setOffline(false);
+  const reopened = new ChatPage(await context.newPage());
+  await reopened.openRoom(path);
+  await expect(reopened.message("typed, then the tab closed")).toHaveAttribute("data-status", "sent");
+  await expect(bob.message("typed, then the tab closed")).toHaveCount(1);
+  await reopened.page.waitForTimeout(500);
+  await expect(reopened.messages).toHaveCount(1);
+  await expect(bob.messages).toHaveCount(1);
+});
+
+test("two tabs of one user share one outbox: each message goes out once", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await bob.createRoom(uniqueName("Twins"));
+  await ada.openRoom(path);
+  const tab2 = new ChatPage(await ada.page.context().newPage());
+  await tab2.openRoom(path);
+
+  await ada.page.context().setOffline(true);
+  await expect(tab2.connection).toHaveText("Offline");
+  await tab2.send("from tab two, first");
+  await ada.send("from tab one");
+  await tab2.send("from tab two, last");
+  // Each tab shows everything the user has queued, whichever tab it was typed in.
+  for (const chat of [ada, tab2]) {
+    await expect(chat.page.locator("article[data-status=pending]")).toHaveCount(3);
+  }
+
+  await ada.page.context().setOffline(false);
+  const expected = ["from tab two, first", "from tab one", "from tab two, last"];
+  await expect(bob.messages).toHaveCount(3, { timeout: 15_000 });
+  expect(await texts(bob)).toEqual(expected);
+  for (const chat of [ada, tab2]) {
+    await expect(chat.page.locator("article[data-status=sent]")).toHaveCount(3);
+    expect(await texts(chat)).toEqual(expected);
+  }
+  await bob.page.waitForTimeout(500);
+  await expect(bob.messages).toHaveCount(3);
+});
+
+test.describe("a server of its own", () => {
+  let server: ServerProcess;
+  test.beforeEach(async ({}, testInfo) => {
+    server = new ServerProcess(3210 + testInfo.workerIndex);
+    await server.start();
+  });
+  test.afterEach(async () => {
+    await server.dispose();
+  });
+
+  test("the server crashes mid-conversation: nothing is lost, nothing shows twice", async ({ browser }) => {
+    const people: ChatPage[] = [];
+    for (const name of [uniqueName("Ada"), uniqueName("Bob")]) {
+      const context = await browser.newContext({ baseURL: server.url });
+      const chat = new ChatPage(await context.newPage());
+      await chat.page.goto("/");
+      await chat.signIn(name);
+      await chat.roomsNav.waitFor();
+      people.push(chat);
+    }
+    const [ada, bob] = people as [ChatPage, ChatPage];
+    const path = await ada.createRoom(uniqueName("Fragile"));
+    await bob.openRoom(path);
+    await ada.send("before the crash");
+    await expect(bob.message("before the crash")).toBeVisible();
+
+    expect(await server.stop("SIGKILL")).toBeNull();
+    await expect(ada.connection).toHaveText("Reconnecting");
+    await ada.send("during the outage 1");
+    await bob.send("during the outage 2");
+    await ada.send("during the outage 3");
+    await expect(ada.page.locator("article[data-status=pending]")).toHaveCount(2);
+
+    await server.start();
+    for (const chat of [ada, bob]) await expect(chat.connection).toHaveText("Connected", { timeout: 20_000 });
+    const expected = ["before the crash", "during the outage 1", "during the outage 2", "during the outage 3"];
+    for (const chat of [ada, bob]) {
+      await expect(chat.page.locator("article[data-status=pending]")).toHaveCount(0, { timeout: 15_000 });
+      await expect(chat.messages).toHaveCount(4);
+    }
+    // Each sender's own order holds; across senders the server's sequence decides, and
+    // both people see the same order.
+    const adaSees = await texts(ada);
+    expect(await texts(bob)).toEqual(adaSees);
+    expect(adaSees.filter((t) => t !== "during the outage 2")).toEqual(expected.filter((t) => t !== "during the outage 2"));
+    expect(adaSees).toContain("during the outage 2");
+    for (const chat of people) await chat.page.context().close();
+  });
+});
