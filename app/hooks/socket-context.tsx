@@ -68,7 +68,6 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     const goOnline = () => socket.connect();
     window.addEventListener("offline", goOffline);
     window.addEventListener("online", goOnline);
-    if (!navigator.onLine) socket.disconnect();
 
     setConnection(conn);
     return () => {
