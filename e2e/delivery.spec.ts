@@ -123,6 +123,8 @@ test.describe("a server of its own", () => {
 
     await server.start();
     for (const chat of [ada, bob]) await expect(chat.connection).toHaveText("Connected", { timeout: 20_000 });
+    // Rooms rejoined and presence restored without anyone doing anything.
+    for (const chat of [ada, bob]) await expect(chat.onlineNames()).toHaveCount(2);
     const expected = ["before the crash", "during the outage 1", "during the outage 2", "during the outage 3"];
     for (const chat of [ada, bob]) {
       await expect(chat.page.locator("article[data-status=pending]")).toHaveCount(0, { timeout: 15_000 });
