@@ -62,6 +62,9 @@ export default defineConfig({
       HOST: "127.0.0.1",
       DATABASE_URL: `file:${path.join(dataDir, "parley.db")}`,
       LOG_LEVEL: "warn",
+      // Every test signs up people from 127.0.0.1; the budgets themselves are tested in
+      // server/security.integration.test.ts.
+      RATE_LIMIT_SCALE: "100",
     },
   },
 });

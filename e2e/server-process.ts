@@ -28,6 +28,7 @@ export class ServerProcess {
         HOST: "127.0.0.1",
         DATABASE_URL: `file:${path.join(this.dataDir, "parley.db")}`,
         LOG_LEVEL: "info",
+        RATE_LIMIT_SCALE: "100",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,12 +1,14 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { Logger } from "./logger";
+import type { SecurityPolicy } from "./security/policy";
 import type { Services } from "./services";
-import { authMiddleware } from "./socket/auth.middleware";
+import { authMiddleware, HandshakeError } from "./socket/auth.middleware";
 import { registerMessageHandlers } from "./socket/message.handlers";
 import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTypingHandlers } from "./socket/typing.handlers";
 import { sessionChannel, type ParleyServer } from "./socket/types";
+import { createOn } from "./socket/validate";
 
 export interface HeartbeatOptions {
   /** How often the server pings each client. */
@@ -25,6 +27,9 @@ export const DEFAULT_HEARTBEAT: HeartbeatOptions = { pingInterval: 10_000, pingT
 /** Largest frame a client may send: a 4,000-character message is at most 16 KB of UTF-8. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/** A connection that has not completed the Socket.IO handshake (and its auth) by then is closed. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * How long Socket.IO keeps a dropped socket's rooms and missed packets for it to recover
  * (connection state recovery). A fast path only: clients always rejoin and catch up from the
@@ -34,6 +39,7 @@ export const DEFAULT_RECOVERY_WINDOW_MS = 2 * 60_000;
 
 export interface ApplicationDeps {
   services: Services;
+  policy: SecurityPolicy;
   log: Logger;
   heartbeat?: HeartbeatOptions;
   recoveryWindowMs?: number;
@@ -41,7 +47,7 @@ export interface ApplicationDeps {
 
 /** Attaches Parley's Socket.IO server to an HTTP server and wires events to handlers. */
 export function createApplication(httpServer: HttpServer, deps: ApplicationDeps): ParleyServer {
-  const { services, log } = deps;
+  const { services, policy, log } = deps;
   const heartbeat = deps.heartbeat ?? DEFAULT_HEARTBEAT;
   const io: ParleyServer = new Server(httpServer, {
     ...heartbeat,
@@ -52,17 +58,41 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
       skipMiddlewares: false,
     },
     serveClient: false,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // Runs before Engine.IO creates a session, for polling and WebSocket alike: a foreign
+    // Origin or a handshake flood is refused with 403 and leaves nothing behind.
+    allowRequest: (req, callback) => {
+      if (!policy.originAllowed(req)) {
+        log.warn({ origin: req.headers.origin, ip: policy.clientIp(req) }, "refused a foreign origin");
+        callback("origin not allowed", false);
+        return;
+      }
+      void policy.limits.take("handshakePerIp", policy.clientIp(req)).then(
+        (wait) => callback(wait === null ? null : "too many handshakes", wait === null),
+        () => callback("internal", false),
+      );
+    },
     // Leave upgrades on other paths (Next's dev HMR, later /ws) to their own listeners.
     destroyUpgrade: false,
   });
 
   io.use(authMiddleware(services.sessions, log));
+  io.use((socket, next) => {
+    const ip = policy.clientIp(socket.request);
+    if (!policy.connections.acquire(socket.data.user.id, ip)) {
+      next(new HandshakeError({ code: "too_many_connections", message: "Too many open connections. Close some tabs and try again." }));
+      return;
+    }
+    socket.once("disconnect", () => policy.connections.release(socket.data.user.id, ip));
+    next();
+  });
 
   io.on("connection", (socket) => {
     void socket.join(sessionChannel(socket.data.sessionId));
-    registerRoomHandlers(io, socket, services, log);
-    registerMessageHandlers(io, socket, services, log);
-    registerTypingHandlers(socket, log);
+    const ctx = { io, socket, services, policy, log, ip: policy.clientIp(socket.request), on: createOn(socket, log, policy) };
+    registerRoomHandlers(ctx);
+    registerMessageHandlers(ctx);
+    registerTypingHandlers(ctx);
   });
 
   return io;

@@ -3,6 +3,7 @@
  * port, and shuts down gracefully on SIGTERM / SIGINT.
  */
 import { parseEnv } from "./config/env";
+import { parseAllowedOrigins } from "./security/origin";
 import { DEFAULT_HEARTBEAT } from "./app";
 import { createLogger } from "./logger";
 import { startParley } from "./server";
@@ -20,6 +21,11 @@ const parley = await startParley({
     pingTimeout: env.PING_TIMEOUT_MS ?? DEFAULT_HEARTBEAT.pingTimeout,
   },
   recoveryWindowMs: env.RECOVERY_WINDOW_MS,
+  security: {
+    allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+    trustProxy: env.TRUST_PROXY === "true",
+    rateLimitScale: env.RATE_LIMIT_SCALE,
+  },
   log,
 }).catch((err: unknown) => {
   log.error({ err }, "Parley failed to start");

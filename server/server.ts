@@ -6,6 +6,7 @@ import { createApplication, type HeartbeatOptions } from "./app";
 import { resolveDatabaseUrl } from "./config/database-url";
 import { createHttpRoutes } from "./http/routes";
 import { createLogger, type Logger } from "./logger";
+import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices } from "./services";
 import { sessionChannel, type ParleyServer } from "./socket/types";
 import { MemoryPresenceStore } from "./store/memory/presence.store";
@@ -23,6 +24,7 @@ export interface ParleyOptions {
   heartbeat?: HeartbeatOptions;
   /** Socket.IO connection state recovery window (ms). */
   recoveryWindowMs?: number;
+  security?: SecurityOptions;
   log?: Logger;
 }
 
@@ -54,14 +56,17 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     nextHandler = nextApp.getRequestHandler();
   }
 
+  const policy = new SecurityPolicy(options.security);
   const io = createApplication(httpServer, {
     services,
+    policy,
     log,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
   });
   const routes = createHttpRoutes({
     services,
+    policy,
     log,
     checkHealth: async () => {
       await db.$queryRawUnsafe("SELECT 1");
@@ -72,6 +77,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   httpServer.on("request", (req, res) => {
     // Socket.IO answers its own path (it registers a request listener of its own).
     if (req.url?.startsWith("/socket.io/")) return;
+    setSecurityHeaders(res, options.ui ? options.ui.dev : false);
     void routes(req, res).then((handled) => {
       if (handled) return;
       if (nextHandler) return nextHandler(req, res);
@@ -101,4 +107,29 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     })());
 
   return { url, port, io, close };
+}
+
+/**
+ * Headers for every page and API answer. The CSP allows inline scripts because Next's App
+ * Router inlines its bootstrap (a nonce would need per-request rendering of every page);
+ * everything else is locked to this origin, and no page may be framed by another site.
+ */
+export function setSecurityHeaders(res: ServerResponse, dev: boolean) {
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  res.setHeader("Content-Security-Policy", csp);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }

@@ -12,6 +12,12 @@ const envSchema = z.object({
   PING_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   /** Socket.IO connection state recovery window, in ms (0 turns it off). */
   RECOVERY_WINDOW_MS: z.coerce.number().int().nonnegative().optional(),
+  /** Comma-separated origins allowed to open sockets and post to the API; empty: same origin. */
+  ALLOWED_ORIGINS: z.string().optional(),
+  /** Take client addresses from X-Forwarded-For (only behind a proxy that sets it). */
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Multiplies every rate-limit budget. */
+  RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   "message_too_long",
   "room_name_invalid",
   "duplicate_conflict",
+  "rate_limited",
+  "too_many_connections",
   "internal",
 ] as const;
 

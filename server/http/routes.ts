@@ -3,6 +3,7 @@ import { parse as parseCookie } from "cookie";
 import type { ErrorBody } from "../contract/errors";
 import { DomainError } from "../domain/errors";
 import type { Logger } from "../logger";
+import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
 import { clearedSessionCookie, SESSION_COOKIE, sessionCookie } from "./session.cookie";
 
@@ -10,6 +11,7 @@ const MAX_JSON_BYTES = 4 * 1024;
 
 export interface HttpRouteDeps {
   services: Services;
+  policy: SecurityPolicy;
   log: Logger;
   /** Resolves when every dependency answers; /healthz says 503 otherwise. */
   checkHealth: () => Promise<void>;
@@ -26,7 +28,7 @@ export interface HttpRouteDeps {
  * Returns false for any other path.
  */
 export function createHttpRoutes(deps: HttpRouteDeps) {
-  const { services, log } = deps;
+  const { services, policy, log } = deps;
 
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = (req.url ?? "/").split("?")[0];
@@ -43,6 +45,11 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         return true;
       }
       if (path !== "/api/session") return false;
+      // Cross-site requests may not change anyone's session (SameSite=Lax is the first line).
+      if (req.method !== "GET" && req.method !== "HEAD" && !policy.originAllowed(req)) {
+        sendError(res, 403, { code: "unauthorized", message: "Cross-site request refused." });
+        return true;
+      }
 
       const secure = isHttps(req);
       const token = parseCookie(req.headers.cookie ?? "")[SESSION_COOKIE];
@@ -54,6 +61,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           return true;
         }
         case "POST": {
+          await policy.beforeSignIn(policy.clientIp(req));
           const body = await readJson(req);
           const issued = await services.sessions.startGuest((body as { displayName?: unknown } | null)?.displayName);
           res.setHeader("Set-Cookie", sessionCookie(issued.token, issued.expiresAt, secure));
@@ -74,7 +82,9 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           return methodNotAllowed(res, "GET, POST, DELETE");
       }
     } catch (err) {
-      if (err instanceof DomainError) sendError(res, 400, { code: err.code, message: err.message });
+      if (err instanceof DomainError) {
+        sendError(res, err.code === "rate_limited" ? 429 : 400, { code: err.code, message: err.message });
+      }
       else if (err instanceof BadRequest) sendError(res, err.status, { code: "invalid_payload", message: err.message });
       else {
         log.error({ err, path }, "http route failed");

@@ -1,18 +1,17 @@
 import { messageHistorySchema, messageSendSchema } from "../contract/schemas";
-import type { Logger } from "../logger";
-import type { Services } from "../services";
-import { roomChannel, type ParleyServer, type ParleySocket } from "./types";
-import { on } from "./validate";
+import type { HandlerContext } from "./context";
+import { roomChannel } from "./types";
 
 /** Sending (ack after commit, broadcast once) and history pages. */
-export function registerMessageHandlers(io: ParleyServer, socket: ParleySocket, services: Services, log: Logger) {
+export function registerMessageHandlers({ io, socket, services, policy, ip, on }: HandlerContext) {
   const { user } = socket.data;
   const inOrder = serialQueue();
 
   // One socket's sends are stored one after another, in the order they arrived, so a
   // sender's messages get sequence numbers in the order they were typed.
-  on(socket, log, "message:send", messageSendSchema, (input) =>
+  on("message:send", messageSendSchema, (input) =>
     inOrder(async () => {
+      await policy.beforeMessage(user, ip);
       const result = await services.messages.send(user, input);
       // A duplicate was broadcast when first stored; clients that missed it catch up by seq.
       if (!result.duplicate) io.to(roomChannel(result.message.roomId)).emit("message:created", result.message);
@@ -20,7 +19,7 @@ export function registerMessageHandlers(io: ParleyServer, socket: ParleySocket, 
     }),
   );
 
-  on(socket, log, "message:history", messageHistorySchema, (input) => services.messages.history(input));
+  on("message:history", messageHistorySchema, (input) => services.messages.history(input));
 }
 
 /** Runs tasks one at a time in call order; a failed task does not stop the ones after it. */

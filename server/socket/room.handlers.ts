@@ -1,22 +1,22 @@
 import { roomCreateSchema, roomJoinSchema, roomLeaveSchema, roomListSchema } from "../contract/schemas";
 import type { Services } from "../services";
-import type { Logger } from "../logger";
+import type { HandlerContext } from "./context";
 import { roomChannel, type ParleyServer, type ParleySocket } from "./types";
-import { on } from "./validate";
 
 /** Room directory, joining and leaving; presence follows membership. */
-export function registerRoomHandlers(io: ParleyServer, socket: ParleySocket, services: Services, log: Logger) {
+export function registerRoomHandlers({ io, socket, services, policy, log, on }: HandlerContext) {
   const { user } = socket.data;
 
-  on(socket, log, "room:list", roomListSchema, async () => ({ rooms: await services.rooms.list() }));
+  on("room:list", roomListSchema, async () => ({ rooms: await services.rooms.list() }));
 
-  on(socket, log, "room:create", roomCreateSchema, async ({ name }) => {
+  on("room:create", roomCreateSchema, async ({ name }) => {
+    await policy.beforeRoomCreate(user);
     const room = await services.rooms.create(user, name);
     io.emit("room:created", room);
     return { room };
   });
 
-  on(socket, log, "room:join", roomJoinSchema, async ({ slug }) => {
+  on("room:join", roomJoinSchema, async ({ slug }) => {
     const room = await services.rooms.requireBySlug(slug);
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
@@ -26,7 +26,7 @@ export function registerRoomHandlers(io: ParleyServer, socket: ParleySocket, ser
     return { room, history };
   });
 
-  on(socket, log, "room:leave", roomLeaveSchema, async ({ roomId }) => {
+  on("room:leave", roomLeaveSchema, async ({ roomId }) => {
     if (!socket.rooms.has(roomChannel(roomId))) return {};
     await socket.leave(roomChannel(roomId));
     if (await services.presence.remove(roomId, user.id, socket.id)) {

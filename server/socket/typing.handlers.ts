@@ -1,20 +1,19 @@
 import { typingSchema } from "../contract/schemas";
 import { DomainError } from "../domain/errors";
-import type { Logger } from "../logger";
-import { roomChannel, type ParleySocket } from "./types";
-import { on } from "./validate";
+import type { HandlerContext } from "./context";
+import { roomChannel } from "./types";
 
 /**
  * Typing is relayed, not stored: the sender throttles typing:start, receivers expire it
  * after TYPING_TTL_MS, so a lost typing:stop costs a few seconds of a stale hint at most.
  */
-export function registerTypingHandlers(socket: ParleySocket, log: Logger) {
+export function registerTypingHandlers({ socket, on }: HandlerContext) {
   const { user } = socket.data;
   for (const [event, typing] of [
     ["typing:start", true],
     ["typing:stop", false],
   ] as const) {
-    on(socket, log, event, typingSchema, async ({ roomId }) => {
+    on(event, typingSchema, async ({ roomId }) => {
       if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError("not_found", "Join the room first.");
       socket.to(roomChannel(roomId)).emit("typing:changed", { roomId, user, typing });
       return {};

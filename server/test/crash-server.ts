@@ -11,6 +11,7 @@ const parley = await startParley({
   databaseUrl: process.env.DATABASE_URL,
   ui: false,
   migrate: false,
+  security: { rateLimitScale: 1000 },
   log: createLogger("silent"),
 });
 process.stdout.write(`ready ${parley.url}\n`);

@@ -6,6 +6,7 @@ import { inject } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "../contract/events";
 import type { UserSummary } from "../contract/model";
 import type { HeartbeatOptions } from "../app";
+import type { SecurityOptions } from "../security/policy";
 import { createLogger } from "../logger";
 import { startParley, type RunningParley } from "../server";
 import { openDatabase, type Db } from "../store/prisma";
@@ -36,7 +37,7 @@ export interface TestServer extends RunningParley {
 
 /** The real server (HTTP routes + Socket.IO + SQLite through Prisma) on a free port, without the Next UI. */
 export async function startTestServer(
-  options: { heartbeat?: HeartbeatOptions; recoveryWindowMs?: number } = {},
+  options: { heartbeat?: HeartbeatOptions; recoveryWindowMs?: number; security?: SecurityOptions } = {},
 ): Promise<TestServer> {
   const databaseUrl = freshDatabaseUrl();
   const sockets: ClientSocket[] = [];
@@ -48,6 +49,9 @@ export async function startTestServer(
     migrate: false,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
+    // Most suites test behaviour, not budgets: they get a thousand times the real ones.
+    // The security suite passes the real budgets.
+    security: options.security ?? { rateLimitScale: 1000 },
     log: createLogger("silent"),
   });
   return {

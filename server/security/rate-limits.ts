@@ -1,0 +1,70 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { DomainError } from "../domain/errors";
+
+/**
+ * Parley's budgets: `points` actions per `duration` seconds. Per user limits count every
+ * socket of that user together; per IP limits catch many accounts behind one address.
+ * RATE_LIMIT_SCALE multiplies every budget (a trusted network, or a test run).
+ */
+export const DEFAULT_BUDGETS = {
+  /** Messages from one user, all their sockets together. */
+  messagePerUser: { points: 30, duration: 10 },
+  /** Messages from one IP address. */
+  messagePerIp: { points: 120, duration: 10 },
+  /** Rooms created by one user per hour. */
+  roomCreatePerUser: { points: 10, duration: 3600 },
+  /** Socket handshakes from one IP address. */
+  handshakePerIp: { points: 60, duration: 60 },
+  /** Sign-ins (guest sessions started) from one IP address. */
+  signInPerIp: { points: 20, duration: 600 },
+  /** Any event from one socket: a flood limit under the specific ones. */
+  eventPerSocket: { points: 100, duration: 1 },
+  /** Refusals one socket may collect before it is disconnected as abusive. */
+  refusalPerSocket: { points: 2000, duration: 30 },
+} as const;
+
+export type BudgetName = keyof typeof DEFAULT_BUDGETS;
+export type Budgets = Record<BudgetName, { points: number; duration: number }>;
+
+export function scaledBudgets(scale = 1): Budgets {
+  const out = {} as Budgets;
+  for (const [name, b] of Object.entries(DEFAULT_BUDGETS) as Array<[BudgetName, { points: number; duration: number }]>) {
+    out[name] = { points: Math.max(1, Math.round(b.points * scale)), duration: b.duration };
+  }
+  return out;
+}
+
+/**
+ * Named limiters over rate-limiter-flexible. In memory by default; a shared store (Redis)
+ * can be given per limiter later without touching callers.
+ */
+export class RateLimits {
+  private readonly limiters: Record<BudgetName, RateLimiterAbstract>;
+
+  constructor(readonly budgets: Budgets = scaledBudgets()) {
+    this.limiters = {} as Record<BudgetName, RateLimiterAbstract>;
+    for (const name of Object.keys(budgets) as BudgetName[]) {
+      this.limiters[name] = new RateLimiterMemory({ keyPrefix: name, ...budgets[name] });
+    }
+  }
+
+  /** Spends one point; resolves with the wait in ms when the budget is spent, else null. */
+  async take(name: BudgetName, key: string): Promise<number | null> {
+    try {
+      await this.limiters[name].consume(key);
+      return null;
+    } catch (res) {
+      if (res instanceof RateLimiterRes) return Math.max(1, res.msBeforeNext);
+      throw res;
+    }
+  }
+
+  /** Like `take`, but refuses with a `rate_limited` DomainError that says how long to wait. */
+  async require(name: BudgetName, key: string, what: string): Promise<void> {
+    const waitMs = await this.take(name, key);
+    if (waitMs !== null) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new DomainError("rate_limited", `Slow down: too many ${what}. Try again in ${seconds} s.`);
+    }
+  }
+}
