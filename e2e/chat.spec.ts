@@ -189,11 +189,31 @@ test.describe("history and message content", () => {
   test("text is never HTML, links become links", async ({ newUser }) => {
     const ada = await newUser(uniqueName("Ada"));
     await ada.createRoom(uniqueName("Safety"));
-    const attack = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
-    await ada.send(attack);
-    await expect(ada.message("<img src=x")).toHaveAttribute("data-status", "sent");
-    await expect(ada.message("<img src=x")).toContainText(attack);
-    await expect(ada.log.locator("img, script")).toHaveCount(0);
+    const dialogs: string[] = [];
+    ada.page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const attacks = [
+      `<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script>`,
+      `<iframe src="javascript:alert(3)"></iframe><svg onload=alert(4)>`,
+      `javascript:alert(5) and [click me](javascript:alert(6))`,
+      `invoice\u202Egnp.exe and \u2066isolated\u2069`,
+    ];
+    for (const attack of attacks) await ada.send(attack);
+    await expect(ada.page.locator("article[data-status=sent]")).toHaveCount(attacks.length);
+    await expect(ada.message("<img src=x")).toContainText(attacks[0]!);
+    await expect(ada.message("<iframe")).toContainText(attacks[1]!);
+    await expect(ada.message("javascript:alert(5)")).toContainText(attacks[2]!);
+    // Bidi overrides are shown as their code points, so "invoice‮gnp.exe" cannot pose as "invoiceexe.png".
+    const bidi = ada.message("invoice");
+    await expect(bidi).toContainText("U+202E");
+    await expect(bidi).toContainText("U+2066");
+    // Nothing was injected, nothing ran, and the only links are http(s).
+    await expect(ada.log.locator("img, script, iframe, svg:not([aria-hidden=true]), object, embed")).toHaveCount(0);
+    await expect(ada.log.locator("a:not([href^='http://']):not([href^='https://'])")).toHaveCount(0);
+    await ada.page.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
     expect(await ada.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     await ada.send("docs at https://example.com/parley?x=1, see you");

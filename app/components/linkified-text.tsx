@@ -1,6 +1,9 @@
 import { linkify } from "@/app/lib/linkify";
 
-/** Message text with http(s) links made clickable. Rendered as text nodes: no HTML is ever injected. */
+/**
+ * Message text with http(s) links made clickable and bidi control characters shown as their
+ * code points. Rendered as text nodes: no HTML is ever injected.
+ */
 export function LinkifiedText({ text }: { text: string }) {
   return (
     <>
@@ -15,6 +18,14 @@ export function LinkifiedText({ text }: { text: string }) {
           >
             {part.text}
           </a>
+        ) : part.control ? (
+          <span
+            key={i}
+            title="Bidirectional control character, shown so that it cannot reorder the text"
+            className="mx-0.5 rounded bg-amber-100 px-1 font-mono text-[11px] text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
+          >
+            {part.control}
+          </span>
         ) : (
           <span key={i}>{part.text}</span>
         ),

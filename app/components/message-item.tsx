@@ -43,7 +43,7 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
       <div className="min-w-0 flex-1">
         {first ? (
           <header className="flex items-baseline gap-2">
-            <span className="text-sm font-semibold">{item.author.name}</span>
+            <bdi className="text-sm font-semibold">{item.author.name}</bdi>
             <time dateTime={item.createdAt} className="text-[11px] text-zinc-500">
               {time(item.createdAt)}
             </time>
@@ -52,7 +52,8 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
           <span className="sr-only">{item.author.name}: </span>
         )}
         <p
-          className={`text-[15px] leading-6 break-words whitespace-pre-wrap ${pending ? "text-zinc-500 dark:text-zinc-400" : ""}`}
+          dir="auto"
+          className={`[unicode-bidi:isolate] text-[15px] leading-6 break-words whitespace-pre-wrap ${pending ? "text-zinc-500 dark:text-zinc-400" : ""}`}
         >
           <LinkifiedText text={item.body} />
         </p>

@@ -33,3 +33,22 @@ describe("linkify", () => {
     expect(linkify('https://"><script>')).toEqual([{ text: 'https://"><script>' }]);
   });
 });
+
+describe("bidi controls", () => {
+  it("are split out and named by code point, so they cannot reorder what is shown", () => {
+    expect(linkify("user\u202Egnp.exe")).toEqual([
+      { text: "user" },
+      { text: "\u202E", control: "U+202E" },
+      { text: "gnp.exe" },
+    ]);
+    expect(linkify("\u2066x\u2069").map((p) => p.control ?? p.text)).toEqual(["U+2066", "x", "U+2069"]);
+  });
+
+  it("end a link rather than hide inside it", () => {
+    expect(linkify("https://example.com/\u202Efdp.exe")).toEqual([
+      { text: "https://example.com/", href: "https://example.com/" },
+      { text: "\u202E", control: "U+202E" },
+      { text: "fdp.exe" },
+    ]);
+  });
+});
