@@ -30,6 +30,9 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** A connection that has not completed the Socket.IO handshake (and its auth) by then is closed. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/** How often connected sockets' sessions are checked again: a revoked session's sockets close within this. */
+export const SESSION_SWEEP_MS = 5_000;
+
 /**
  * How long Socket.IO keeps a dropped socket's rooms and missed packets for it to recover
  * (connection state recovery). A fast path only: clients always rejoin and catch up from the
@@ -76,7 +79,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
     destroyUpgrade: false,
   });
 
-  io.use(authMiddleware(services.sessions, log));
+  io.use(authMiddleware(services.auth, log));
   io.use((socket, next) => {
     const ip = policy.clientIp(socket.request);
     if (!policy.connections.acquire(socket.data.user.id, ip)) {
@@ -94,6 +97,25 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
     registerMessageHandlers(ctx);
     registerTypingHandlers(ctx);
   });
+
+  // Sessions end elsewhere too (signed out on another node, revoked, expired): close their
+  // sockets within SESSION_SWEEP_MS.
+  const sweep = setInterval(() => {
+    const ids = [...new Set([...io.of("/").sockets.values()].map((s) => s.data.sessionId))];
+    void services.auth.liveSessions(ids).then(
+      (live) => {
+        for (const id of ids) if (!live.has(id)) io.in(sessionChannel(id)).disconnectSockets(true);
+      },
+      (err: unknown) => log.error({ err }, "session sweep failed"),
+    );
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
+  io.engine.on("close", () => clearInterval(sweep));
+  const close = io.close.bind(io);
+  io.close = (fn) => {
+    clearInterval(sweep);
+    return close(fn);
+  };
 
   return io;
 }

@@ -131,7 +131,7 @@ describe("crash", () => {
 
     const db = new Database(databaseUrl.slice("file:".length), { readonly: true });
     const rows = db
-      .prepare(`SELECT m.id, m.seq, m.body, m.clientId, u.displayName AS author FROM "Message" m JOIN "User" u ON u.id = m.authorId WHERE m.roomId = ? ORDER BY m.seq`)
+      .prepare(`SELECT m.id, m.seq, m.body, m.clientId, u.name AS author FROM "Message" m JOIN "User" u ON u.id = m.authorId WHERE m.roomId = ? ORDER BY m.seq`)
       .all(room.id) as Array<{ id: string; seq: number; body: string; clientId: string; author: string }>;
     db.close();
 

@@ -21,6 +21,8 @@ const parley = await startParley({
     pingTimeout: env.PING_TIMEOUT_MS ?? DEFAULT_HEARTBEAT.pingTimeout,
   },
   recoveryWindowMs: env.RECOVERY_WINDOW_MS,
+  authSecret: env.BETTER_AUTH_SECRET,
+  publicUrl: env.PUBLIC_URL,
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY === "true",

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApplication, type HeartbeatOptions } from "./app";
+import { createBetterAuth } from "./auth/better-auth";
+import { loadOrCreateAuthSecret } from "./auth/secret";
 import { resolveDatabaseUrl } from "./config/database-url";
 import { createHttpRoutes } from "./http/routes";
 import { createLogger, type Logger } from "./logger";
@@ -25,6 +27,10 @@ export interface ParleyOptions {
   /** Socket.IO connection state recovery window (ms). */
   recoveryWindowMs?: number;
   security?: SecurityOptions;
+  /** BETTER_AUTH_SECRET; generated beside the database when absent. */
+  authSecret?: string;
+  /** PUBLIC_URL: the address people use (https:// makes cookies Secure). */
+  publicUrl?: string;
   log?: Logger;
 }
 
@@ -45,7 +51,11 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   if (options.migrate ?? true) await migrateDatabase(databaseUrl);
   const db = await openDatabase(databaseUrl);
-  const services = createServices(prismaRepositories(db), new MemoryPresenceStore());
+  const betterAuth = createBetterAuth(db, {
+    secret: loadOrCreateAuthSecret(databaseUrl, options.authSecret),
+    baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
+  });
+  const services = createServices(prismaRepositories(db), new MemoryPresenceStore(), { betterAuth, db });
 
   const httpServer = createServer();
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;

@@ -1,21 +1,23 @@
 import type { PresenceStore } from "./domain/presence";
 import { MessageService } from "./domain/message.service";
 import { RoomService } from "./domain/room.service";
-import { SessionService } from "./domain/session.service";
+import { AuthService } from "./domain/auth.service";
+import type { BetterAuth } from "./auth/better-auth";
+import type { Db } from "./store/prisma";
 import type { Repositories } from "./store/repositories";
 
 /** The domain, wired to its stores. Handlers (socket and HTTP) receive this and nothing else. */
 export interface Services {
-  sessions: SessionService;
+  auth: AuthService;
   rooms: RoomService;
   messages: MessageService;
   presence: PresenceStore;
 }
 
-export function createServices(repos: Repositories, presence: PresenceStore): Services {
+export function createServices(repos: Repositories, presence: PresenceStore, auth: { betterAuth: BetterAuth; db: Db }): Services {
   const rooms = new RoomService(repos.rooms);
   return {
-    sessions: new SessionService(repos.sessions),
+    auth: new AuthService(auth.betterAuth, auth.db),
     rooms,
     messages: new MessageService(repos.messages, rooms),
     presence,

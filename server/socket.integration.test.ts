@@ -37,11 +37,11 @@ describe("HTTP", () => {
     });
     expect(res.status).toBe(201);
     const setCookie = res.headers.get("set-cookie")!;
-    expect(setCookie).toMatch(/^parley_session=[\w-]{40,};/);
+    expect(setCookie).toMatch(/^parley\.session_token=[^;]{40,};/);
     expect(setCookie).toContain("HttpOnly");
     expect(setCookie).toContain("SameSite=Lax");
     const me = await fetch(`${server.url}/api/session`, { headers: { cookie: setCookie.split(";")[0]! } });
-    expect(await me.json()).toEqual({ user: { id: expect.any(String), name: "Ada" } });
+    expect(await me.json()).toEqual({ user: { id: expect.any(String), name: "Ada" }, account: { guest: true, username: null } });
     expect((await fetch(`${server.url}/api/session`)).status).toBe(401);
   });
 

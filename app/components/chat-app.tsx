@@ -15,5 +15,5 @@ export function ChatApp({ slug }: { slug?: string }) {
     );
   }
   if (session.status === "signed-out") return <SignInForm slug={slug} notice={session.notice} />;
-  return <ChatShell slug={slug} user={session.user} />;
+  return <ChatShell slug={slug} user={session.user} account={session.account} />;
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import type { UserSummary } from "@/server/contract/model";
+import type { AccountInfo, UserSummary } from "@/server/contract/model";
 import { useRoomDirectory } from "@/app/hooks/use-room-directory";
 import { ConnectionStatusBadge } from "./connection-status";
 import { RoomSidebar } from "./room-sidebar";
@@ -10,12 +10,13 @@ import { RoomView } from "./room-view";
  * The signed-in layout: the room sidebar and, beside it, the open room. On a phone the two
  * take turns: the directory at `/`, the room at `/r/<slug>` with a way back.
  */
-export function ChatShell({ slug, user }: { slug?: string; user: UserSummary }) {
+export function ChatShell({ slug, user, account }: { slug?: string; user: UserSummary; account: AccountInfo }) {
   const directory = useRoomDirectory();
   return (
     <div className="flex h-dvh overflow-hidden">
       <RoomSidebar
         user={user}
+        account={account}
         rooms={directory.rooms}
         createRoom={directory.createRoom}
         activeSlug={slug}

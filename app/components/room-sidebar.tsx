@@ -4,14 +4,16 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { LIMITS } from "@/server/contract/limits";
-import type { RoomSummary, UserSummary } from "@/server/contract/model";
+import type { AccountInfo, RoomSummary, UserSummary } from "@/server/contract/model";
 import { useSession } from "@/app/hooks/session-context";
+import { AccountUpgrade } from "./account-upgrade";
 import { Avatar } from "./avatar";
 import { ConnectionStatusBadge } from "./connection-status";
 import { Logo } from "./logo";
 
 interface Props {
   user: UserSummary;
+  account: AccountInfo;
   rooms: RoomSummary[] | null;
   createRoom(name: string): Promise<{ room: RoomSummary } | { error: string }>;
   activeSlug?: string;
@@ -19,12 +21,13 @@ interface Props {
 }
 
 /** Brand, the live "Rooms" directory, the new-room form and who is signed in. */
-export function RoomSidebar({ user, rooms, createRoom, activeSlug, className = "" }: Props) {
+export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, className = "" }: Props) {
   const router = useRouter();
   const { signOut } = useSession();
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [upgrading, setUpgrading] = useState(false);
   const inputId = useId();
   const errorId = useId();
 
@@ -121,9 +124,22 @@ export function RoomSidebar({ user, rooms, createRoom, activeSlug, className = "
         )}
       </form>
 
+      {upgrading && <AccountUpgrade onDone={() => setUpgrading(false)} />}
       <div className="flex items-center gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
         <Avatar user={user} size="sm" />
-        <span className="min-w-0 flex-1 truncate text-sm font-medium">{user.name}</span>
+        <span className="min-w-0 flex-1 truncate text-sm">
+          <span className="block truncate font-medium">{user.name}</span>
+          <span className="block truncate text-xs text-zinc-500">{account.guest ? "Guest" : `@${account.username}`}</span>
+        </span>
+        {account.guest && !upgrading && (
+          <button
+            type="button"
+            onClick={() => setUpgrading(true)}
+            className="rounded-md px-2 py-1 text-xs font-medium text-accent-600 hover:bg-zinc-200/60 dark:text-accent-400 dark:hover:bg-zinc-800"
+          >
+            Create account
+          </button>
+        )}
         <button
           type="button"
           onClick={() => void signOut()}

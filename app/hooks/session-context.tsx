@@ -1,23 +1,35 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import type { UserSummary } from "@/server/contract/model";
+import type { AccountInfo, UserSummary } from "@/server/contract/model";
 
 export type SessionState =
   | { status: "loading" }
   | { status: "signed-out"; notice?: string }
-  | { status: "signed-in"; user: UserSummary };
+  | { status: "signed-in"; user: UserSummary; account: AccountInfo };
 
 interface SessionApi {
   session: SessionState;
   /** Starts a guest session; resolves with an error message to show, or null on success. */
   continueAsGuest(displayName: string): Promise<string | null>;
+  /** Signs in to an account; resolves with an error message, or null. */
+  signIn(username: string, password: string): Promise<string | null>;
+  /**
+   * Creates an account. From a guest session the guest becomes that account, keeping their
+   * name and history. Resolves with an error message, or null.
+   */
+  createAccount(username: string, password: string, displayName?: string): Promise<string | null>;
   signOut(): Promise<void>;
   /** The server refused the session (expired, signed out elsewhere). */
   sessionEnded(notice: string): void;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
+
+interface SignedIn {
+  user: UserSummary;
+  account: AccountInfo;
+}
 
 /** Who the user is, from the HTTP-only session cookie (asked of `/api/session`). */
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -28,8 +40,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const load = async () => {
       try {
         const res = await fetch("/api/session", { cache: "no-store" });
-        const body = res.ok ? ((await res.json()) as { user: UserSummary }) : null;
-        if (!cancelled) setSession(body ? { status: "signed-in", user: body.user } : { status: "signed-out" });
+        const body = res.ok ? ((await res.json()) as SignedIn) : null;
+        if (!cancelled) setSession(body ? { status: "signed-in", user: body.user, account: body.account } : { status: "signed-out" });
       } catch {
         // Offline on first load: retry shortly rather than showing a sign-in form to a signed-in user.
         if (!cancelled) setTimeout(load, 2000);
@@ -41,21 +53,29 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const continueAsGuest = useCallback(async (displayName: string) => {
+  const post = useCallback(async (path: string, body: unknown) => {
     try {
-      const res = await fetch("/api/session", {
+      const res = await fetch(path, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ displayName }),
+        body: JSON.stringify(body),
       });
-      const body = (await res.json()) as { user?: UserSummary; error?: { message: string } };
-      if (!res.ok || !body.user) return body.error?.message ?? "Could not start a session.";
-      setSession({ status: "signed-in", user: body.user });
+      const reply = (await res.json()) as Partial<SignedIn> & { error?: { message: string } };
+      if (!res.ok || !reply.user || !reply.account) return reply.error?.message ?? "Something went wrong. Try again.";
+      setSession({ status: "signed-in", user: reply.user, account: reply.account });
       return null;
     } catch {
       return "Could not reach the server. Check your connection and try again.";
     }
   }, []);
+
+  const continueAsGuest = useCallback((displayName: string) => post("/api/session", { displayName }), [post]);
+  const signIn = useCallback((username: string, password: string) => post("/api/account/sign-in", { username, password }), [post]);
+  const createAccount = useCallback(
+    (username: string, password: string, displayName?: string) =>
+      post("/api/account/sign-up", { username, password, ...(displayName ? { displayName } : {}) }),
+    [post],
+  );
 
   const signOut = useCallback(async () => {
     await fetch("/api/session", { method: "DELETE" }).catch(() => undefined);
@@ -65,8 +85,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const sessionEnded = useCallback((notice: string) => setSession({ status: "signed-out", notice }), []);
 
   const api = useMemo(
-    () => ({ session, continueAsGuest, signOut, sessionEnded }),
-    [session, continueAsGuest, signOut, sessionEnded],
+    () => ({ session, continueAsGuest, signIn, createAccount, signOut, sessionEnded }),
+    [session, continueAsGuest, signIn, createAccount, signOut, sessionEnded],
   );
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
 }

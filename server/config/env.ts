@@ -16,6 +16,10 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   /** Take client addresses from X-Forwarded-For (only behind a proxy that sets it). */
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Signs session cookies (32+ characters); generated beside the database when absent. */
+  BETTER_AUTH_SECRET: z.string().optional(),
+  /** The address people use, e.g. https://chat.example.org (https makes cookies Secure). */
+  PUBLIC_URL: z.url().optional(),
   /** Multiplies every rate-limit budget. */
   RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
 });

@@ -5,6 +5,9 @@
 export const ERROR_CODES = [
   "invalid_payload",
   "unauthorized",
+  "invalid_credentials",
+  "username_taken",
+  "forbidden",
   "not_found",
   "message_empty",
   "message_too_long",

@@ -5,6 +5,13 @@ export interface UserSummary {
   name: string;
 }
 
+/** What the signed-in user knows of their own account. */
+export interface AccountInfo {
+  /** A guest has no username or password yet, and may create an account keeping their history. */
+  guest: boolean;
+  username: string | null;
+}
+
 export interface RoomSummary {
   id: string;
   slug: string;

@@ -57,3 +57,27 @@ export type RoomLeaveInput = z.infer<typeof roomLeaveSchema>;
 export type MessageSendInput = z.infer<typeof messageSendSchema>;
 export type MessageHistoryInput = z.infer<typeof messageHistorySchema>;
 export type TypingInput = z.infer<typeof typingSchema>;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, "Usernames have at least 3 characters")
+  .max(30, "Usernames have at most 30 characters")
+  .regex(/^[a-zA-Z0-9_.]+$/, "Usernames use letters, digits, dots and underscores only");
+
+export const passwordSchema = z
+  .string()
+  .min(8, "Passwords have at least 8 characters")
+  .max(128, "Passwords have at most 128 characters");
+
+export const signUpSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  /** Shown to others; the username when absent (a guest keeps the name they have). */
+  displayName: displayNameSchema.shape.displayName.optional(),
+});
+
+export const signInSchema = z.object({
+  username: z.string().trim().min(1, "Enter your username").max(100),
+  password: z.string().min(1, "Enter your password").max(1000),
+});

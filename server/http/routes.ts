@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseCookie } from "cookie";
+import { fromNodeHeaders } from "better-auth/node";
 import type { ErrorBody } from "../contract/errors";
 import { DomainError } from "../domain/errors";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
-import { clearedSessionCookie, SESSION_COOKIE, sessionCookie } from "./session.cookie";
 
 const MAX_JSON_BYTES = 4 * 1024;
 
@@ -25,13 +24,16 @@ export interface HttpRouteDeps {
  * - `GET /api/session`: who am I (401 without a valid session).
  * - `POST /api/session` `{ displayName }`: continue as a guest; sets the session cookie.
  * - `DELETE /api/session`: sign out; closes this session's sockets.
+ * - `POST /api/account/sign-up` `{ username, password, displayName? }`: create an account;
+ *   from a guest session, the guest becomes that account and keeps their history.
+ * - `POST /api/account/sign-in` `{ username, password }`: sign in (throttled per IP and username).
  * Returns false for any other path.
  */
 export function createHttpRoutes(deps: HttpRouteDeps) {
   const { services, policy, log } = deps;
 
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
     try {
       if (path === "/healthz") {
         if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET, HEAD");
@@ -44,46 +46,61 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         }
         return true;
       }
-      if (path !== "/api/session") return false;
+      if (path !== "/api/session" && !path.startsWith("/api/account/")) return false;
       // Cross-site requests may not change anyone's session (SameSite=Lax is the first line).
       if (req.method !== "GET" && req.method !== "HEAD" && !policy.originAllowed(req)) {
         sendError(res, 403, { code: "unauthorized", message: "Cross-site request refused." });
         return true;
       }
-
-      const secure = isHttps(req);
-      const token = parseCookie(req.headers.cookie ?? "")[SESSION_COOKIE];
-      switch (req.method) {
-        case "GET": {
-          const auth = await services.sessions.authenticate(token);
+      const headers = fromNodeHeaders(req.headers);
+      const ip = policy.clientIp(req);
+      switch (`${req.method} ${path}`) {
+        case "GET /api/session": {
+          const auth = await services.auth.authenticate(headers);
           if (!auth) sendError(res, 401, { code: "unauthorized", message: "Not signed in." });
-          else send(res, 200, { user: auth.user });
+          else send(res, 200, { user: auth.user, account: auth.account });
           return true;
         }
-        case "POST": {
-          await policy.beforeSignIn(policy.clientIp(req));
-          const body = await readJson(req);
-          const issued = await services.sessions.startGuest((body as { displayName?: unknown } | null)?.displayName);
-          res.setHeader("Set-Cookie", sessionCookie(issued.token, issued.expiresAt, secure));
-          send(res, 201, { user: issued.user });
+        case "POST /api/session": {
+          await policy.beforeSignIn(ip);
+          const body = (await readJson(req)) as { displayName?: unknown } | null;
+          const result = await services.auth.startGuest(body?.displayName, headers);
+          res.setHeader("Set-Cookie", result.setCookie);
+          send(res, 201, { user: result.user, account: result.account });
           return true;
         }
-        case "DELETE": {
-          const auth = await services.sessions.authenticate(token);
-          if (auth) {
-            await services.sessions.end(auth.sessionId);
-            deps.onSignOut(auth.sessionId);
-          }
-          res.setHeader("Set-Cookie", clearedSessionCookie(secure));
+        case "DELETE /api/session": {
+          const { sessionId, setCookie } = await services.auth.signOut(headers);
+          if (sessionId) deps.onSignOut(sessionId);
+          res.setHeader("Set-Cookie", setCookie);
           res.writeHead(204).end();
           return true;
         }
+        case "POST /api/account/sign-up": {
+          await policy.beforeSignIn(ip);
+          const result = await services.auth.signUp(await readJson(req), headers);
+          if (result.setCookie.length > 0) res.setHeader("Set-Cookie", result.setCookie);
+          send(res, 201, { user: result.user, account: result.account });
+          return true;
+        }
+        case "POST /api/account/sign-in": {
+          const body = (await readJson(req)) as { username?: unknown } | null;
+          await policy.beforePasswordAttempt(ip, typeof body?.username === "string" ? body.username : "");
+          const result = await services.auth.signIn(body, headers);
+          res.setHeader("Set-Cookie", result.setCookie);
+          send(res, 200, { user: result.user, account: result.account });
+          return true;
+        }
         default:
-          return methodNotAllowed(res, "GET, POST, DELETE");
+          if (path === "/api/session") return methodNotAllowed(res, "GET, POST, DELETE");
+          if (path === "/api/account/sign-up" || path === "/api/account/sign-in") return methodNotAllowed(res, "POST");
+          sendError(res, 404, { code: "not_found", message: "No such endpoint." });
+          return true;
       }
     } catch (err) {
       if (err instanceof DomainError) {
-        sendError(res, err.code === "rate_limited" ? 429 : 400, { code: err.code, message: err.message });
+        const status = ({ rate_limited: 429, invalid_credentials: 401, username_taken: 409 } as Record<string, number>)[err.code] ?? 400;
+        sendError(res, status, { code: err.code, message: err.message });
       }
       else if (err instanceof BadRequest) sendError(res, err.status, { code: "invalid_payload", message: err.message });
       else {
@@ -120,10 +137,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new BadRequest(400, "The request body is not valid JSON.");
   }
-}
-
-function isHttps(req: IncomingMessage): boolean {
-  return (req.socket as { encrypted?: boolean }).encrypted === true || req.headers["x-forwarded-proto"] === "https";
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {

@@ -58,4 +58,10 @@ export class SecurityPolicy {
   beforeSignIn(ip: string): Promise<void> {
     return this.limits.require("signInPerIp", ip, "sign-ins from your network");
   }
+
+  /** Password guessing: limited per address and per username, whoever is asking. */
+  async beforePasswordAttempt(ip: string, username: string): Promise<void> {
+    await this.beforeSignIn(ip);
+    await this.limits.require("passwordPerUsername", username.trim().toLowerCase(), "sign-in attempts for this username");
+  }
 }

@@ -15,8 +15,10 @@ export const DEFAULT_BUDGETS = {
   roomCreatePerUser: { points: 10, duration: 3600 },
   /** Socket handshakes from one IP address. */
   handshakePerIp: { points: 60, duration: 60 },
-  /** Sign-ins (guest sessions started) from one IP address. */
+  /** Sign-ins and sign-ups (guest sessions, accounts, password attempts) from one IP address. */
   signInPerIp: { points: 20, duration: 600 },
+  /** Password attempts on one username, from anywhere: slows down guessing. */
+  passwordPerUsername: { points: 5, duration: 900 },
   /** Any event from one socket: a flood limit under the specific ones. */
   eventPerSocket: { points: 100, duration: 1 },
   /** Refusals one socket may collect before it is disconnected as abusive. */

@@ -1,7 +1,6 @@
-import { parse as parseCookie } from "cookie";
+import { fromNodeHeaders } from "better-auth/node";
 import type { ErrorBody } from "../contract/errors";
-import type { SessionService } from "../domain/session.service";
-import { SESSION_COOKIE } from "../http/session.cookie";
+import type { AuthService } from "../domain/auth.service";
 import type { Logger } from "../logger";
 import type { ParleySocket } from "./types";
 
@@ -13,20 +12,20 @@ export class HandshakeError extends Error {
 }
 
 /**
- * `io.use` middleware: a socket is accepted only with a valid session cookie. Its user and
- * session go into `socket.data` for every handler.
+ * `io.use` middleware: a socket is accepted only with a valid session cookie. It runs for
+ * every connection, a recovered one included, so a session is never trusted blindly.
+ * The user and session go into `socket.data` for every handler.
  */
-export function authMiddleware(sessions: SessionService, log: Logger) {
+export function authMiddleware(auth: AuthService, log: Logger) {
   return async (socket: ParleySocket, next: (err?: Error) => void) => {
     try {
-      const token = parseCookie(socket.handshake.headers.cookie ?? "")[SESSION_COOKIE];
-      const auth = await sessions.authenticate(token);
-      if (!auth) {
-        next(new HandshakeError({ code: "unauthorized", message: "Your session has ended. Pick a name to continue." }));
+      const session = await auth.authenticate(fromNodeHeaders(socket.handshake.headers));
+      if (!session) {
+        next(new HandshakeError({ code: "unauthorized", message: "Your session has ended. Sign in to continue." }));
         return;
       }
-      socket.data.user = auth.user;
-      socket.data.sessionId = auth.sessionId;
+      socket.data.user = session.user;
+      socket.data.sessionId = session.sessionId;
       next();
     } catch (err) {
       log.error({ err }, "handshake failed");

@@ -54,27 +54,7 @@ export interface MessageRepository {
   pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]>;
 }
 
-export interface NewGuestSession {
-  user: UserSummary;
-  sessionId: string;
-  tokenHash: string;
-  expiresAt: Date;
-}
-
-export interface StoredSession {
-  sessionId: string;
-  user: UserSummary;
-  expiresAt: Date;
-}
-
-export interface SessionRepository {
-  createGuest(input: NewGuestSession): Promise<void>;
-  findByTokenHash(tokenHash: string): Promise<StoredSession | null>;
-  delete(sessionId: string): Promise<void>;
-}
-
 export interface Repositories {
   rooms: RoomRepository;
   messages: MessageRepository;
-  sessions: SessionRepository;
 }

@@ -3,13 +3,10 @@ import {
   SlugTakenError,
   type AppendResult,
   type MessageRepository,
-  type NewGuestSession,
   type NewMessage,
   type NewRoom,
   type Repositories,
   type RoomRepository,
-  type SessionRepository,
-  type StoredSession,
 } from "../repositories";
 
 /** In-process repositories for unit tests. Same contract as the Prisma ones. */
@@ -75,29 +72,9 @@ export class MemoryMessageRepository implements MessageRepository {
   }
 }
 
-export class MemorySessionRepository implements SessionRepository {
-  private readonly sessions = new Map<string, StoredSession & { tokenHash: string }>();
-
-  async createGuest({ user, sessionId, tokenHash, expiresAt }: NewGuestSession) {
-    this.sessions.set(sessionId, { sessionId, user: { ...user }, expiresAt, tokenHash });
-  }
-
-  async findByTokenHash(tokenHash: string) {
-    for (const s of this.sessions.values()) {
-      if (s.tokenHash === tokenHash) return { sessionId: s.sessionId, user: { ...s.user }, expiresAt: s.expiresAt };
-    }
-    return null;
-  }
-
-  async delete(sessionId: string) {
-    this.sessions.delete(sessionId);
-  }
-}
-
 export function memoryRepositories(): Repositories {
   return {
     rooms: new MemoryRoomRepository(),
     messages: new MemoryMessageRepository(),
-    sessions: new MemorySessionRepository(),
   };
 }

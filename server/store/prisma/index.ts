@@ -2,7 +2,6 @@ import type { Repositories } from "../repositories";
 import type { Db } from "./client";
 import { PrismaMessageRepository } from "./message.repository";
 import { PrismaRoomRepository } from "./room.repository";
-import { PrismaSessionRepository } from "./session.repository";
 
 export { openDatabase, type Db } from "./client";
 
@@ -10,6 +9,5 @@ export function prismaRepositories(db: Db): Repositories {
   return {
     rooms: new PrismaRoomRepository(db),
     messages: new PrismaMessageRepository(db),
-    sessions: new PrismaSessionRepository(db),
   };
 }

@@ -9,7 +9,7 @@ const select = {
   clientId: true,
   body: true,
   createdAt: true,
-  author: { select: { id: true, displayName: true } },
+  author: { select: { id: true, name: true } },
 } as const;
 
 type Row = {
@@ -19,7 +19,7 @@ type Row = {
   clientId: string;
   body: string;
   createdAt: Date;
-  author: { id: string; displayName: string };
+  author: { id: string; name: string };
 };
 
 const toMessage = (r: Row): ChatMessage => ({
@@ -29,7 +29,7 @@ const toMessage = (r: Row): ChatMessage => ({
   clientId: r.clientId,
   body: r.body,
   createdAt: r.createdAt.toISOString(),
-  author: { id: r.author.id, name: r.author.displayName },
+  author: { id: r.author.id, name: r.author.name },
 });
 
 export class PrismaMessageRepository implements MessageRepository {

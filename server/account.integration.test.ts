@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_BUDGETS } from "./security/rate-limits";
+import { startTestServer, type TestServer } from "./test/harness";
+
+let server: TestServer;
+afterEach(async () => {
+  await server?.close();
+});
+
+async function post(path: string, body: unknown, cookie?: string) {
+  const res = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  const setCookie = res.headers.get("set-cookie");
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, cookie: setCookie?.split(";")[0] };
+}
+
+const me = async (cookie: string) => (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json();
+
+describe("accounts", () => {
+  it("creates an account, signs in and out, and refuses a wrong password", async () => {
+    server = await startTestServer();
+    const created = await post("/api/account/sign-up", { username: "Ada_L", password: "correct horse", displayName: "Ada Lovelace" });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ user: { name: "Ada Lovelace" }, account: { guest: false, username: "Ada_L" } });
+    expect(await me(created.cookie!)).toMatchObject({ account: { guest: false, username: "Ada_L" } });
+
+    const wrong = await post("/api/account/sign-in", { username: "ada_l", password: "wrong horse" });
+    expect(wrong).toMatchObject({ status: 401, body: { error: { code: "invalid_credentials", message: "Wrong username or password." } } });
+    const unknown = await post("/api/account/sign-in", { username: "nobody", password: "whatever1" });
+    expect(unknown.body).toEqual(wrong.body); // no hint whether the username exists
+
+    const signedIn = await post("/api/account/sign-in", { username: "ADA_L", password: "correct horse" });
+    expect(signedIn.status).toBe(200);
+    expect((signedIn.body.user as { id: string }).id).toBe((created.body.user as { id: string }).id);
+
+    const out = await fetch(`${server.url}/api/session`, { method: "DELETE", headers: { cookie: signedIn.cookie! } });
+    expect(out.status).toBe(204);
+    expect((await fetch(`${server.url}/api/session`, { headers: { cookie: signedIn.cookie! } })).status).toBe(401);
+  });
+
+  it("refuses a taken username, a weak password and a bad username with clear reasons", async () => {
+    server = await startTestServer();
+    await post("/api/account/sign-up", { username: "grace", password: "hopper1906" });
+    expect(await post("/api/account/sign-up", { username: "Grace", password: "another-pass" })).toMatchObject({
+      status: 409,
+      body: { error: { code: "username_taken" } },
+    });
+    expect(await post("/api/account/sign-up", { username: "alan", password: "short" })).toMatchObject({
+      status: 400,
+      body: { error: { code: "invalid_payload", message: "Passwords have at least 8 characters" } },
+    });
+    expect(await post("/api/account/sign-up", { username: "no spaces!", password: "long enough" })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Usernames use letters, digits, dots and underscores only" } },
+    });
+  });
+
+  it("a guest who creates an account keeps their user, name and history", async () => {
+    server = await startTestServer();
+    const { cookie, user } = await server.guest("Guest Ada");
+    const socket = await server.socket(cookie);
+    const room = await socket.emitWithAck("room:create", { name: "Lab" });
+    if (!room.ok) throw new Error("room");
+    await socket.emitWithAck("message:send", { roomId: room.data.room.id, clientId: randomUUID(), body: "written as a guest" });
+
+    const upgraded = await post("/api/account/sign-up", { username: "ada", password: "analytical" }, cookie);
+    expect(upgraded.status).toBe(201);
+    expect(upgraded.body).toEqual({ user, account: { guest: false, username: "ada" } });
+    // The guest's session goes on as the account's.
+    expect(await me(cookie)).toEqual({ user, account: { guest: false, username: "ada" } });
+    expect(socket.connected).toBe(true);
+
+    const again = await post("/api/account/sign-in", { username: "ada", password: "analytical" });
+    expect((again.body.user as { id: string }).id).toBe(user.id);
+    const history = await socket.emitWithAck("message:history", { roomId: room.data.room.id });
+    expect(history.ok && history.data.messages.map((m) => [m.author, m.body])).toEqual([[user, "written as a guest"]]);
+  });
+
+  it("throttles password guessing on one username", async () => {
+    server = await startTestServer({ security: { rateLimitScale: 1 } });
+    await post("/api/account/sign-up", { username: "target", password: "real password" });
+    const statuses = [];
+    for (let i = 0; i <= DEFAULT_BUDGETS.passwordPerUsername.points; i++) {
+      statuses.push((await post("/api/account/sign-in", { username: "target", password: `guess ${i}` })).status);
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    // Even the right password waits now.
+    expect((await post("/api/account/sign-in", { username: "TARGET", password: "real password" })).status).toBe(429);
+  });
+});
+
+describe("revoked sessions", () => {
+  it("closes a session's sockets within seconds when it is revoked elsewhere", async () => {
+    server = await startTestServer();
+    const { cookie } = await server.guest("Ada");
+    const socket = await server.socket(cookie);
+    const closed = new Promise<string>((resolve) => socket.on("disconnect", resolve));
+    const started = Date.now();
+    const db = new Database(server.databaseUrl.slice("file:".length));
+    db.prepare(`DELETE FROM "Session"`).run();
+    db.close();
+    expect(await closed).toBe("io server disconnect");
+    expect(Date.now() - started).toBeLessThan(7_000);
+  }, 10_000);
+});

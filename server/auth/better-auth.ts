@@ -1,0 +1,42 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { anonymous, username } from "better-auth/plugins";
+import type { Db } from "../store/prisma";
+
+export const SESSION_COOKIE_PREFIX = "parley";
+export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+export interface AuthOptions {
+  /** Signs session cookies; from BETTER_AUTH_SECRET or generated once per data folder. */
+  secret: string;
+  /** The public URL (PUBLIC_URL); an https:// one makes cookies Secure. */
+  baseURL: string;
+}
+
+/**
+ * Better Auth on Parley's Prisma database: username + password accounts (username plugin),
+ * guests (anonymous plugin), sessions in signed HttpOnly, SameSite=Lax cookies. Its HTTP
+ * handler is not mounted: Parley's own routes (`server/http/account.routes.ts`) call
+ * `auth.api`, so every sign-in passes Parley's origin check and rate limits first.
+ */
+export function createBetterAuth(db: Db, options: AuthOptions) {
+  return betterAuth({
+    database: prismaAdapter(db, { provider: "sqlite" }),
+    secret: options.secret,
+    baseURL: options.baseURL,
+    basePath: "/api/auth",
+    telemetry: { enabled: false },
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    session: { expiresIn: SESSION_TTL_SECONDS, updateAge: 24 * 60 * 60 },
+    // Parley's routes check Origin and rate limits before calling auth.api.
+    rateLimit: { enabled: false },
+    advanced: { cookiePrefix: SESSION_COOKIE_PREFIX, disableCSRFCheck: true },
+    logger: { level: "error" },
+    plugins: [
+      username({ minUsernameLength: 3, maxUsernameLength: 30 }),
+      anonymous({ emailDomainName: "guests.parley.invalid", disableDeleteAnonymousUser: true }),
+    ],
+  });
+}
+
+export type BetterAuth = ReturnType<typeof createBetterAuth>;

@@ -1,0 +1,25 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * The secret that signs session cookies: BETTER_AUTH_SECRET when set; otherwise one made
+ * at first start and kept beside the SQLite file (mode 0600), so a fresh install needs no
+ * configuration and sessions survive restarts.
+ */
+export function loadOrCreateAuthSecret(databaseUrl: string, fromEnv?: string): string {
+  if (fromEnv) {
+    if (fromEnv.length < 32) throw new Error("BETTER_AUTH_SECRET must be at least 32 characters");
+    return fromEnv;
+  }
+  const file = databaseUrl.slice("file:".length);
+  if (file === ":memory:") return randomBytes(32).toString("base64url");
+  const secretFile = path.join(path.dirname(file), "auth-secret");
+  try {
+    return fs.readFileSync(secretFile, "utf8").trim();
+  } catch {
+    const secret = randomBytes(32).toString("base64url");
+    fs.writeFileSync(secretFile, `${secret}\n`, { mode: 0o600, flag: "wx" });
+    return fs.readFileSync(secretFile, "utf8").trim();
+  }
+}

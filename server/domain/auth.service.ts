@@ -1,0 +1,150 @@
+import { APIError } from "better-auth/api";
+import type { AccountInfo, UserSummary } from "../contract/model";
+import { displayNameSchema, signInSchema, signUpSchema } from "../contract/schemas";
+import type { BetterAuth } from "../auth/better-auth";
+import type { Db } from "../store/prisma";
+import { DomainError } from "./errors";
+
+export interface AuthResult {
+  user: UserSummary;
+  account: AccountInfo;
+  /** Set-Cookie headers to pass on to the browser (none when the session is unchanged). */
+  setCookie: string[];
+}
+
+export interface AuthenticatedSession {
+  user: UserSummary;
+  account: AccountInfo;
+  sessionId: string;
+}
+
+type BetterAuthUser = { id: string; name: string; isAnonymous?: boolean | null; username?: string | null; displayUsername?: string | null };
+
+const toUser = (u: BetterAuthUser): UserSummary => ({ id: u.id, name: u.name });
+const toAccount = (u: BetterAuthUser): AccountInfo => ({
+  guest: u.isAnonymous === true,
+  username: u.displayUsername ?? u.username ?? null,
+});
+/** Better Auth wants an email for every user; Parley's accounts are username-only. */
+const placeholderEmail = (username: string) => `${username.toLowerCase()}@users.parley.invalid`;
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ message: string }> } } }, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new DomainError("invalid_payload", parsed.error.issues[0]?.message ?? "Invalid input");
+  return parsed.data;
+}
+
+/** Better Auth's refusals, in Parley's codes and words. */
+function translate(err: unknown): never {
+  if (err instanceof APIError) {
+    const code = (err.body as { code?: string } | undefined)?.code ?? "";
+    if (code.includes("INVALID_USERNAME_OR_PASSWORD") || code.includes("INVALID_EMAIL_OR_PASSWORD")) {
+      throw new DomainError("invalid_credentials", "Wrong username or password.");
+    }
+    if (code.includes("USERNAME_IS_ALREADY_TAKEN") || code.includes("USER_ALREADY_EXISTS")) {
+      throw new DomainError("username_taken", "That username is taken. Try another.");
+    }
+    if (err.statusCode < 500) throw new DomainError("invalid_payload", err.message);
+  }
+  throw err;
+}
+
+/**
+ * Who is who: guests, accounts and their sessions, on Better Auth. Guests are Better Auth's
+ * anonymous users; creating an account from a guest session upgrades that same user in place
+ * (credentials added, username set), so the guest keeps their name and history.
+ */
+export class AuthService {
+  constructor(
+    private readonly auth: BetterAuth,
+    private readonly db: Db,
+  ) {}
+
+  async startGuest(rawDisplayName: unknown, headers: Headers): Promise<AuthResult> {
+    const { displayName } = parse(displayNameSchema, { displayName: rawDisplayName });
+    const name = displayName.replace(/\s+/g, " ");
+    const { response, headers: out } = await this.auth.api
+      .signInAnonymous({ headers: withoutSession(headers), returnHeaders: true })
+      .catch(translate);
+    if (!response) throw new Error("anonymous sign-in returned nothing");
+    const ctx = await this.auth.$context;
+    await ctx.internalAdapter.updateUser(response.user.id, { name });
+    return { user: { id: response.user.id, name }, account: { guest: true, username: null }, setCookie: out.getSetCookie() };
+  }
+
+  async signUp(input: unknown, headers: Headers): Promise<AuthResult> {
+    const { username, password, displayName } = parse(signUpSchema, input);
+    const current = await this.authenticate(headers);
+    if (current?.account.guest) return this.upgradeGuest(current, username, password);
+    const { response, headers: out } = await this.auth.api
+      .signUpEmail({
+        body: { email: placeholderEmail(username), password, name: displayName ?? username, username },
+        headers: withoutSession(headers),
+        returnHeaders: true,
+      })
+      .catch(translate);
+    return { user: toUser(response.user), account: toAccount(response.user), setCookie: out.getSetCookie() };
+  }
+
+  async signIn(input: unknown, headers: Headers): Promise<AuthResult> {
+    const { username, password } = parse(signInSchema, input);
+    const { response, headers: out } = await this.auth.api
+      .signInUsername({ body: { username, password }, headers: withoutSession(headers), returnHeaders: true })
+      .catch(translate);
+    if (!response) throw new DomainError("invalid_credentials", "Wrong username or password.");
+    return { user: toUser(response.user), account: toAccount(response.user), setCookie: out.getSetCookie() };
+  }
+
+  /** Ends the session the headers carry; resolves with its id (to close its sockets). */
+  async signOut(headers: Headers): Promise<{ sessionId: string | null; setCookie: string[] }> {
+    const current = await this.authenticate(headers);
+    const { headers: out } = await this.auth.api.signOut({ headers, returnHeaders: true }).catch(() => ({ headers: new Headers() }));
+    return { sessionId: current?.sessionId ?? null, setCookie: out.getSetCookie() };
+  }
+
+  /** The session for a request's cookie, or null (none, unknown, tampered or expired). */
+  async authenticate(headers: Headers): Promise<AuthenticatedSession | null> {
+    const found = await this.auth.api.getSession({ headers, query: { disableCookieCache: true } }).catch(() => null);
+    if (!found) return null;
+    return { user: toUser(found.user), account: toAccount(found.user), sessionId: found.session.id };
+  }
+
+  /** Of the given session ids, those that still exist and have not expired. */
+  async liveSessions(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.session.findMany({
+      where: { id: { in: [...ids] }, expiresAt: { gt: new Date() } },
+      select: { id: true },
+    });
+    return new Set(rows.map((r) => r.id));
+  }
+
+  private async upgradeGuest(current: AuthenticatedSession, username: string, password: string): Promise<AuthResult> {
+    const normalized = username.toLowerCase();
+    const ctx = await this.auth.$context;
+    if (await this.db.user.findUnique({ where: { username: normalized }, select: { id: true } })) {
+      throw new DomainError("username_taken", "That username is taken. Try another.");
+    }
+    const hash = await ctx.password.hash(password);
+    try {
+      await ctx.internalAdapter.updateUser(current.user.id, {
+        username: normalized,
+        displayUsername: username,
+        isAnonymous: false,
+        email: placeholderEmail(normalized),
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === "P2002") throw new DomainError("username_taken", "That username is taken. Try another.");
+      throw err;
+    }
+    await ctx.internalAdapter.linkAccount({ userId: current.user.id, providerId: "credential", accountId: current.user.id, password: hash });
+    return { user: current.user, account: { guest: false, username }, setCookie: [] };
+  }
+}
+
+/** Sign-in and sign-up start a new session: the old cookie is not sent along. */
+function withoutSession(headers: Headers): Headers {
+  const copy = new Headers(headers);
+  copy.delete("cookie");
+  return copy;
+}
