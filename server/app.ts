@@ -7,7 +7,7 @@ import { authMiddleware, HandshakeError } from "./socket/auth.middleware";
 import { registerMessageHandlers } from "./socket/message.handlers";
 import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTypingHandlers } from "./socket/typing.handlers";
-import { sessionChannel, type ParleyServer } from "./socket/types";
+import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
 import { createOn } from "./socket/validate";
 
 export interface HeartbeatOptions {
@@ -91,7 +91,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   });
 
   io.on("connection", (socket) => {
-    void socket.join(sessionChannel(socket.data.sessionId));
+    void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);
     const ctx = { io, socket, services, policy, log, ip: policy.clientIp(socket.request), on: createOn(socket, log, policy) };
     registerRoomHandlers(ctx);
     registerMessageHandlers(ctx);

@@ -3,7 +3,14 @@ import type { ChatMessage, RoomSummary } from "@/server/contract/model";
 import { RoomSync, STALE_MESSAGE } from "./room-sync";
 import { FakeTransport, settle } from "./testing/fake-transport";
 
-const room: RoomSummary = { id: "r1", slug: "general", name: "General", createdAt: "2026-01-01T00:00:00.000Z" };
+const room: RoomSummary = {
+  id: "r1",
+  slug: "general",
+  name: "General",
+  visibility: "public",
+  ownerId: "ada",
+  createdAt: "2026-01-01T00:00:00.000Z",
+};
 const bob = { id: "bob", name: "Bob" };
 const msg = (seq: number): ChatMessage => ({
   id: `m${seq}`,

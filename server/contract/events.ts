@@ -17,6 +17,9 @@ import type {
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
+  RoomRefInput,
+  RoomRemoveMemberInput,
+  RoomRenameInput,
   TypingInput,
 } from "./schemas";
 
@@ -31,6 +34,15 @@ export interface ClientToServerEvents {
   "room:create": (payload: RoomCreateInput, ack: AckFn<{ room: RoomSummary }>) => void;
   "room:join": (payload: RoomJoinInput, ack: AckFn<RoomJoined>) => void;
   "room:leave": (payload: RoomLeaveInput, ack: AckFn<Record<string, never>>) => void;
+  /** A member of a private room makes an invite link token (valid 7 days). */
+  "room:invite": (payload: RoomRefInput, ack: AckFn<{ token: string; expiresAt: string }>) => void;
+  "room:members": (payload: RoomRefInput, ack: AckFn<{ members: UserSummary[] }>) => void;
+  /** The creator only. */
+  "room:rename": (payload: RoomRenameInput, ack: AckFn<{ room: RoomSummary }>) => void;
+  /** The creator only, private rooms only. */
+  "room:remove-member": (payload: RoomRemoveMemberInput, ack: AckFn<Record<string, never>>) => void;
+  /** The creator only: the room and its history are gone. */
+  "room:delete": (payload: RoomRefInput, ack: AckFn<Record<string, never>>) => void;
   "message:send": (payload: MessageSendInput, ack: AckFn<{ message: ChatMessage; duplicate: boolean }>) => void;
   "message:history": (payload: MessageHistoryInput, ack: AckFn<HistoryPage>) => void;
   "typing:start": (payload: TypingInput) => void;
@@ -51,6 +63,10 @@ export interface TypingChanged {
 
 export interface ServerToClientEvents {
   "room:created": (room: RoomSummary) => void;
+  "room:updated": (room: RoomSummary) => void;
+  "room:deleted": (event: { roomId: string }) => void;
+  /** This user was removed from a private room. */
+  "room:removed": (event: { roomId: string }) => void;
   "message:created": (message: ChatMessage) => void;
   "presence:changed": (event: PresenceChanged) => void;
   "typing:changed": (event: TypingChanged) => void;

@@ -12,10 +12,16 @@ export interface AccountInfo {
   username: string | null;
 }
 
+export type RoomVisibility = "public" | "private";
+
 export interface RoomSummary {
   id: string;
   slug: string;
   name: string;
+  /** Public rooms are listed for everyone; private ones only for their members. */
+  visibility: RoomVisibility;
+  /** The creator, who may rename the room, remove members and delete it. */
+  ownerId: string;
   createdAt: string;
 }
 

@@ -10,11 +10,21 @@ const id = z.string().min(1).max(64);
 
 export const roomListSchema = z.object({}).strict();
 
-export const roomCreateSchema = z.object({ name: z.string().max(1000) }).strict();
+export const roomCreateSchema = z
+  .object({ name: z.string().max(1000), visibility: z.enum(["public", "private"]).optional() })
+  .strict();
 
 export const roomJoinSchema = z
-  .object({ slug: z.string().min(1).max(100) })
+  .object({
+    slug: z.string().min(1).max(100),
+    /** An invite token from a private room's invite link. */
+    invite: z.string().min(1).max(100).optional(),
+  })
   .strict();
+
+export const roomRefSchema = z.object({ roomId: id }).strict();
+export const roomRenameSchema = z.object({ roomId: id, name: z.string().max(1000) }).strict();
+export const roomRemoveMemberSchema = z.object({ roomId: id, userId: id }).strict();
 
 export const roomLeaveSchema = z.object({ roomId: id }).strict();
 
@@ -54,6 +64,9 @@ export const displayNameSchema = z.object({
 export type RoomCreateInput = z.infer<typeof roomCreateSchema>;
 export type RoomJoinInput = z.infer<typeof roomJoinSchema>;
 export type RoomLeaveInput = z.infer<typeof roomLeaveSchema>;
+export type RoomRefInput = z.infer<typeof roomRefSchema>;
+export type RoomRenameInput = z.infer<typeof roomRenameSchema>;
+export type RoomRemoveMemberInput = z.infer<typeof roomRemoveMemberSchema>;
 export type MessageSendInput = z.infer<typeof messageSendSchema>;
 export type MessageHistoryInput = z.infer<typeof messageHistorySchema>;
 export type TypingInput = z.infer<typeof typingSchema>;

@@ -35,7 +35,7 @@ describe("MessageService.send", () => {
     const again = await send(ada, "once", clientId);
     expect(first.duplicate).toBe(false);
     expect(again).toEqual({ duplicate: true, message: first.message });
-    expect((await messages.history({ roomId })).messages).toHaveLength(1);
+    expect((await messages.history(ada, { roomId })).messages).toHaveLength(1);
   });
 
   it("keeps clientIds per author: the same id from another author is a new message", async () => {
@@ -83,30 +83,39 @@ describe("MessageService.history", () => {
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
   it("returns the latest 50, ascending, and says older exist", async () => {
-    const page = await messages.history({ roomId });
+    const page = await messages.history(ada, { roomId });
     expect(seqs(page)).toEqual(range(71, 120));
     expect(page.hasMore).toBe(true);
   });
 
   it("pages backwards by seq until the start", async () => {
-    const second = await messages.history({ roomId, before: 71 });
+    const second = await messages.history(ada, { roomId, before: 71 });
     expect(seqs(second)).toEqual(range(21, 70));
     expect(second.hasMore).toBe(true);
-    const last = await messages.history({ roomId, before: 21 });
+    const last = await messages.history(ada, { roomId, before: 21 });
     expect(seqs(last)).toEqual(range(1, 20));
     expect(last.hasMore).toBe(false);
   });
 
   it("reads forwards after a seq for catch-up", async () => {
-    const page = await messages.history({ roomId, after: 100, limit: 15 });
+    const page = await messages.history(ada, { roomId, after: 100, limit: 15 });
     expect(seqs(page)).toEqual(range(101, 115));
     expect(page.hasMore).toBe(true);
-    const rest = await messages.history({ roomId, after: 115, limit: 15 });
+    const rest = await messages.history(ada, { roomId, after: 115, limit: 15 });
     expect(seqs(rest)).toEqual(range(116, 120));
     expect(rest.hasMore).toBe(false);
   });
 
   it("says not_found for an unknown room", async () => {
-    await expect(messages.history({ roomId: "nope" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(messages.history(ada, { roomId: "nope" })).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("private rooms", () => {
+  it("refuse a non-member's messages and history as not_found", async () => {
+    const secret = (await rooms.create(ada, "Secret", "private")).id;
+    await expect(send(bob, "let me in", randomUUID(), secret)).rejects.toMatchObject({ code: "not_found" });
+    await expect(messages.history(bob, { roomId: secret })).rejects.toMatchObject({ code: "not_found" });
+    await expect(send(ada, "members only", randomUUID(), secret)).resolves.toMatchObject({ duplicate: false });
   });
 });

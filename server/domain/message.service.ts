@@ -27,7 +27,7 @@ export class MessageService {
         `Messages can be at most ${LIMITS.messageLength.toLocaleString("en")} characters; this one has ${length.toLocaleString("en")}.`,
       );
     }
-    await this.rooms.requireById(input.roomId);
+    await this.rooms.requireAccess(author, input.roomId);
     const result = await this.messages.append({
       id: randomUUID(),
       roomId: input.roomId,
@@ -45,8 +45,8 @@ export class MessageService {
    * One page of history, ascending by seq. `before` pages backwards (keyset on seq),
    * `after` reads forwards for catch-up, neither gives the latest page.
    */
-  async history(input: MessageHistoryInput): Promise<HistoryPage> {
-    await this.rooms.requireById(input.roomId);
+  async history(reader: UserSummary, input: MessageHistoryInput): Promise<HistoryPage> {
+    await this.rooms.requireAccess(reader, input.roomId);
     const limit = input.limit ?? LIMITS.historyPage;
     if (input.after !== undefined) {
       // hasMore here means "more after this page": the caller asks again from the last seq.

@@ -19,7 +19,7 @@ export function registerMessageHandlers({ io, socket, services, policy, ip, on }
     }),
   );
 
-  on("message:history", messageHistorySchema, (input) => services.messages.history(input));
+  on("message:history", messageHistorySchema, (input) => services.messages.history(user, input));
 }
 
 /** Runs tasks one at a time in call order; a failed task does not stop the ones after it. */

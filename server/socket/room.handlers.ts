@@ -1,27 +1,36 @@
-import { roomCreateSchema, roomJoinSchema, roomLeaveSchema, roomListSchema } from "../contract/schemas";
+import type { RoomSummary } from "../contract/model";
+import {
+  roomCreateSchema,
+  roomJoinSchema,
+  roomLeaveSchema,
+  roomListSchema,
+  roomRefSchema,
+  roomRemoveMemberSchema,
+  roomRenameSchema,
+} from "../contract/schemas";
 import type { Services } from "../services";
 import type { HandlerContext } from "./context";
-import { roomChannel, type ParleyServer, type ParleySocket } from "./types";
+import { roomChannel, userChannel, type ParleyServer, type ParleySocket } from "./types";
 
-/** Room directory, joining and leaving; presence follows membership. */
+/** Room directory, joining and leaving, private rooms' invites and their creator's controls. */
 export function registerRoomHandlers({ io, socket, services, policy, log, on }: HandlerContext) {
   const { user } = socket.data;
 
-  on("room:list", roomListSchema, async () => ({ rooms: await services.rooms.list() }));
+  on("room:list", roomListSchema, async () => ({ rooms: await services.rooms.listFor(user) }));
 
-  on("room:create", roomCreateSchema, async ({ name }) => {
+  on("room:create", roomCreateSchema, async ({ name, visibility }) => {
     await policy.beforeRoomCreate(user);
-    const room = await services.rooms.create(user, name);
-    io.emit("room:created", room);
+    const room = await services.rooms.create(user, name, visibility);
+    await announceRoom(io, services, user.id, room, "room:created");
     return { room };
   });
 
-  on("room:join", roomJoinSchema, async ({ slug }) => {
-    const room = await services.rooms.requireBySlug(slug);
+  on("room:join", roomJoinSchema, async ({ slug, invite }) => {
+    const room = await services.rooms.enter(user, slug, invite);
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
     await socket.join(roomChannel(room.id));
-    const history = await services.messages.history({ roomId: room.id });
+    const history = await services.messages.history(user, { roomId: room.id });
     await announcePresence(io, socket, services, room.id, await services.presence.add(room.id, user, socket.id));
     return { room, history };
   });
@@ -29,9 +38,35 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on }: 
   on("room:leave", roomLeaveSchema, async ({ roomId }) => {
     if (!socket.rooms.has(roomChannel(roomId))) return {};
     await socket.leave(roomChannel(roomId));
-    if (await services.presence.remove(roomId, user.id, socket.id)) {
-      await announcePresence(io, socket, services, roomId, true);
-    }
+    if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(io, socket, services, roomId, true);
+    return {};
+  });
+
+  on("room:invite", roomRefSchema, ({ roomId }) => services.rooms.invite(user, roomId));
+
+  on("room:members", roomRefSchema, async ({ roomId }) => ({ members: await services.rooms.members(user, roomId) }));
+
+  on("room:rename", roomRenameSchema, async ({ roomId, name }) => {
+    const room = await services.rooms.rename(user, roomId, name);
+    await announceRoom(io, services, user.id, room, "room:updated");
+    return { room };
+  });
+
+  on("room:remove-member", roomRemoveMemberSchema, async ({ roomId, userId }) => {
+    await services.rooms.removeMember(user, roomId, userId);
+    // Out at once: their sockets leave the broadcast room and the presence list.
+    await evict(io, services, roomId, await io.in(userChannel(userId)).fetchSockets());
+    io.to(userChannel(userId)).emit("room:removed", { roomId });
+    return {};
+  });
+
+  on("room:delete", roomRefSchema, async ({ roomId }) => {
+    const members = await services.rooms.members(user, roomId);
+    const room = await services.rooms.delete(user, roomId);
+    const present = await io.in(roomChannel(roomId)).fetchSockets();
+    await evict(io, services, roomId, present);
+    if (room.visibility === "public") io.emit("room:deleted", { roomId });
+    else io.to(members.map((m) => userChannel(m.id))).emit("room:deleted", { roomId });
     return {};
   });
 
@@ -39,9 +74,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on }: 
     const roomIds = [...socket.rooms].filter((r) => r.startsWith("room:")).map((r) => r.slice("room:".length));
     for (const roomId of roomIds) {
       try {
-        if (await services.presence.remove(roomId, user.id, socket.id)) {
-          await announcePresence(io, socket, services, roomId, true);
-        }
+        if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(io, socket, services, roomId, true);
       } catch (err) {
         log.error({ err, roomId }, "presence cleanup failed");
       }
@@ -49,14 +82,30 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on }: 
   });
 }
 
+/** A public room's news goes to everyone; a private room's only to its members. */
+async function announceRoom(io: ParleyServer, services: Services, actorId: string, room: RoomSummary, event: "room:created" | "room:updated") {
+  if (room.visibility === "public") {
+    io.emit(event, room);
+    return;
+  }
+  const members = await services.rooms.members({ id: actorId, name: "" }, room.id);
+  io.to(members.map((m) => userChannel(m.id))).emit(event, room);
+}
+
+type Evictable = { id: string; data: { user: { id: string } }; leave(room: string): unknown };
+
+/** Takes sockets out of a room's broadcasts and presence. */
+async function evict(io: ParleyServer, services: Services, roomId: string, sockets: Evictable[]) {
+  let changed = false;
+  for (const s of sockets) {
+    s.leave(roomChannel(roomId));
+    changed = (await services.presence.remove(roomId, s.data.user.id, s.id)) || changed;
+  }
+  if (changed) io.to(roomChannel(roomId)).emit("presence:changed", { roomId, online: await services.presence.list(roomId) });
+}
+
 /** Everyone in the room hears a changed list; an unchanged one is sent to the joiner only. */
-async function announcePresence(
-  io: ParleyServer,
-  socket: ParleySocket,
-  services: Services,
-  roomId: string,
-  changed: boolean,
-) {
+async function announcePresence(io: ParleyServer, socket: ParleySocket, services: Services, roomId: string, changed: boolean) {
   const event = { roomId, online: await services.presence.list(roomId) };
   if (changed) io.to(roomChannel(roomId)).emit("presence:changed", event);
   else socket.emit("presence:changed", event);

@@ -13,3 +13,5 @@ export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, In
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 /** Every socket of one session, so that signing out can close them all. */
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
+/** Every socket of one user, for what concerns them wherever they are. */
+export const userChannel = (userId: string) => `user:${userId}`;

@@ -31,23 +31,54 @@ afterAll(async () => {
 
 describe.each(implementations)("repositories: %s", (_name, make) => {
   let repos: Repositories;
+  let addUser: (u: { id: string; name: string }) => Promise<void>;
   const ada = { id: randomUUID(), name: "Ada" };
   let roomId: string;
 
   beforeEach(async () => {
     const made = await make();
     repos = made.repos;
-    await made.addUser(ada);
-    roomId = (await repos.rooms.create({ id: randomUUID(), slug: "general", name: "General", createdById: ada.id })).id;
+    addUser = async (u) => {
+      await made.addUser(u);
+      if ("users" in repos.rooms) (repos.rooms as { users: Map<string, { id: string; name: string }> }).users.set(u.id, u);
+    };
+    await addUser(ada);
+    roomId = (await repos.rooms.create({ id: randomUUID(), slug: "general", name: "General", createdById: ada.id, visibility: "public" })).id;
   });
 
   it("rooms: unique slugs, lookups, oldest-first listing", async () => {
-    await expect(repos.rooms.create({ id: randomUUID(), slug: "general", name: "x", createdById: ada.id })).rejects.toBeInstanceOf(SlugTakenError);
-    const second = await repos.rooms.create({ id: randomUUID(), slug: "second", name: "Second", createdById: ada.id });
+    await expect(repos.rooms.create({ id: randomUUID(), slug: "general", name: "x", createdById: ada.id, visibility: "public" })).rejects.toBeInstanceOf(SlugTakenError);
+    const second = await repos.rooms.create({ id: randomUUID(), slug: "second", name: "Second", createdById: ada.id, visibility: "public" });
     expect((await repos.rooms.findBySlug("second"))?.id).toBe(second.id);
     expect((await repos.rooms.findById(second.id))?.slug).toBe("second");
     expect(await repos.rooms.findBySlug("missing")).toBeNull();
-    expect((await repos.rooms.list()).map((r) => r.slug)).toEqual(["general", "second"]);
+    expect((await repos.rooms.listVisibleTo(ada.id)).map((r) => r.slug)).toEqual(["general", "second"]);
+  });
+
+  it("rooms: private ones are listed for members only; members, invites, rename, delete", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    const secret = await repos.rooms.create({ id: randomUUID(), slug: "secret", name: "Secret", createdById: ada.id, visibility: "private" });
+    expect(secret).toMatchObject({ visibility: "private", ownerId: ada.id });
+    expect((await repos.rooms.listVisibleTo(bob.id)).map((r) => r.slug)).toEqual(["general"]);
+    expect(await repos.rooms.isMember(secret.id, ada.id)).toBe(true);
+    expect(await repos.rooms.isMember(secret.id, bob.id)).toBe(false);
+    await repos.rooms.addMember(secret.id, bob.id);
+    await repos.rooms.addMember(secret.id, bob.id); // idempotent
+    expect((await repos.rooms.members(secret.id)).map((m) => m.name)).toEqual(["Ada", "Bob"]);
+    expect((await repos.rooms.listVisibleTo(bob.id)).map((r) => r.slug)).toEqual(["general", "secret"]);
+    expect(await repos.rooms.removeMember(secret.id, bob.id)).toBe(true);
+    expect(await repos.rooms.removeMember(secret.id, bob.id)).toBe(false);
+
+    const now = new Date();
+    await repos.rooms.createInvite({ id: randomUUID(), roomId: secret.id, tokenHash: "h1", createdById: ada.id, expiresAt: new Date(now.getTime() + 1000) });
+    expect(await repos.rooms.findInvite("h1", now)).toEqual({ roomId: secret.id });
+    expect(await repos.rooms.findInvite("h1", new Date(now.getTime() + 2000))).toBeNull();
+    expect(await repos.rooms.findInvite("nope", now)).toBeNull();
+
+    expect(await repos.rooms.rename(secret.id, "Hush")).toMatchObject({ name: "Hush", slug: "secret" });
+    await repos.rooms.delete(secret.id);
+    expect(await repos.rooms.findById(secret.id)).toBeNull();
   });
 
   it("messages: append numbers by room, dedups by (author, clientId), round-trips fields", async () => {

@@ -3,12 +3,13 @@
  * them on SQLite through Prisma, `store/memory/` in process for unit tests. Both pass the same
  * contract suite (`store/repositories.contract.ts`).
  */
-import type { ChatMessage, RoomSummary, UserSummary } from "../contract/model";
+import type { ChatMessage, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 
 export interface NewRoom {
   id: string;
   slug: string;
   name: string;
+  visibility: RoomVisibility;
   createdById: string;
 }
 
@@ -21,11 +22,22 @@ export class SlugTakenError extends Error {
 }
 
 export interface RoomRepository {
+  /** Creates the room; its creator becomes its first member. */
   create(room: NewRoom): Promise<RoomSummary>;
   findBySlug(slug: string): Promise<RoomSummary | null>;
   findById(id: string): Promise<RoomSummary | null>;
-  /** All rooms, oldest first. */
-  list(): Promise<RoomSummary[]>;
+  /** Public rooms and the private rooms `userId` belongs to, oldest first. */
+  listVisibleTo(userId: string): Promise<RoomSummary[]>;
+  rename(roomId: string, name: string): Promise<RoomSummary>;
+  delete(roomId: string): Promise<void>;
+  isMember(roomId: string, userId: string): Promise<boolean>;
+  addMember(roomId: string, userId: string): Promise<void>;
+  /** Returns false when the user was not a member. */
+  removeMember(roomId: string, userId: string): Promise<boolean>;
+  members(roomId: string): Promise<UserSummary[]>;
+  createInvite(invite: { id: string; roomId: string; tokenHash: string; createdById: string; expiresAt: Date }): Promise<void>;
+  /** The room an unexpired invite leads to, or null. */
+  findInvite(tokenHash: string, now: Date): Promise<{ roomId: string } | null>;
 }
 
 export interface NewMessage {

@@ -1,4 +1,4 @@
-import type { ChatMessage, RoomSummary } from "../../contract/model";
+import type { ChatMessage, RoomSummary, UserSummary } from "../../contract/model";
 import {
   SlugTakenError,
   type AppendResult,
@@ -12,11 +12,23 @@ import {
 /** In-process repositories for unit tests. Same contract as the Prisma ones. */
 export class MemoryRoomRepository implements RoomRepository {
   private readonly rooms: RoomSummary[] = [];
+  private readonly memberships = new Map<string, Map<string, UserSummary>>();
+  private readonly invites = new Map<string, { roomId: string; expiresAt: Date }>();
+  /** Names for members() (the Prisma store joins the user table). */
+  readonly users = new Map<string, UserSummary>();
 
   async create(room: NewRoom): Promise<RoomSummary> {
     if (this.rooms.some((r) => r.slug === room.slug)) throw new SlugTakenError(room.slug);
-    const summary = { id: room.id, slug: room.slug, name: room.name, createdAt: new Date().toISOString() };
+    const summary: RoomSummary = {
+      id: room.id,
+      slug: room.slug,
+      name: room.name,
+      visibility: room.visibility,
+      ownerId: room.createdById,
+      createdAt: new Date().toISOString(),
+    };
     this.rooms.push(summary);
+    await this.addMember(room.id, room.createdById);
     return { ...summary };
   }
 
@@ -30,8 +42,48 @@ export class MemoryRoomRepository implements RoomRepository {
     return r ? { ...r } : null;
   }
 
-  async list() {
-    return this.rooms.map((r) => ({ ...r }));
+  async listVisibleTo(userId: string) {
+    return this.rooms.filter((r) => r.visibility === "public" || this.memberships.get(r.id)?.has(userId)).map((r) => ({ ...r }));
+  }
+
+  async rename(roomId: string, name: string) {
+    const room = this.rooms.find((r) => r.id === roomId);
+    if (!room) throw new Error(`no room ${roomId}`);
+    room.name = name;
+    return { ...room };
+  }
+
+  async delete(roomId: string) {
+    const i = this.rooms.findIndex((r) => r.id === roomId);
+    if (i >= 0) this.rooms.splice(i, 1);
+    this.memberships.delete(roomId);
+  }
+
+  async isMember(roomId: string, userId: string) {
+    return this.memberships.get(roomId)?.has(userId) ?? false;
+  }
+
+  async addMember(roomId: string, userId: string) {
+    let members = this.memberships.get(roomId);
+    if (!members) this.memberships.set(roomId, (members = new Map()));
+    members.set(userId, this.users.get(userId) ?? { id: userId, name: userId });
+  }
+
+  async removeMember(roomId: string, userId: string) {
+    return this.memberships.get(roomId)?.delete(userId) ?? false;
+  }
+
+  async members(roomId: string) {
+    return [...(this.memberships.get(roomId)?.values() ?? [])].map((u) => ({ ...u }));
+  }
+
+  async createInvite(invite: { roomId: string; tokenHash: string; expiresAt: Date }) {
+    this.invites.set(invite.tokenHash, { roomId: invite.roomId, expiresAt: invite.expiresAt });
+  }
+
+  async findInvite(tokenHash: string, now: Date) {
+    const invite = this.invites.get(tokenHash);
+    return invite && invite.expiresAt > now ? { roomId: invite.roomId } : null;
   }
 }
 

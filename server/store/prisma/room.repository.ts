@@ -1,22 +1,31 @@
-import type { RoomSummary } from "../../contract/model";
+import type { RoomSummary, RoomVisibility, UserSummary } from "../../contract/model";
 import { SlugTakenError, type NewRoom, type RoomRepository } from "../repositories";
 import type { Db } from "./client";
 
-const toSummary = (r: { id: string; slug: string; name: string; createdAt: Date }): RoomSummary => ({
+type Row = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: Date };
+
+const toSummary = (r: Row): RoomSummary => ({
   id: r.id,
   slug: r.slug,
   name: r.name,
+  visibility: r.visibility as RoomVisibility,
+  ownerId: r.createdById,
   createdAt: r.createdAt.toISOString(),
 });
 
-const select = { id: true, slug: true, name: true, createdAt: true } as const;
+const select = { id: true, slug: true, name: true, visibility: true, createdById: true, createdAt: true } as const;
 
 export class PrismaRoomRepository implements RoomRepository {
   constructor(private readonly db: Db) {}
 
   async create(room: NewRoom): Promise<RoomSummary> {
     try {
-      return toSummary(await this.db.room.create({ data: room, select }));
+      // One statement: the room and its first member are created together.
+      const created = await this.db.room.create({
+        data: { ...room, members: { create: { userId: room.createdById } } },
+        select,
+      });
+      return toSummary(created);
     } catch (err) {
       if ((err as { code?: string }).code === "P2002") throw new SlugTakenError(room.slug);
       throw err;
@@ -33,8 +42,49 @@ export class PrismaRoomRepository implements RoomRepository {
     return room && toSummary(room);
   }
 
-  async list(): Promise<RoomSummary[]> {
-    const rooms = await this.db.room.findMany({ select, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  async listVisibleTo(userId: string): Promise<RoomSummary[]> {
+    const rooms = await this.db.room.findMany({
+      where: { OR: [{ visibility: "public" }, { members: { some: { userId } } }] },
+      select,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
     return rooms.map(toSummary);
+  }
+
+  async rename(roomId: string, name: string): Promise<RoomSummary> {
+    return toSummary(await this.db.room.update({ where: { id: roomId }, data: { name }, select }));
+  }
+
+  async delete(roomId: string): Promise<void> {
+    await this.db.room.deleteMany({ where: { id: roomId } });
+  }
+
+  async isMember(roomId: string, userId: string): Promise<boolean> {
+    return (await this.db.roomMember.count({ where: { roomId, userId } })) > 0;
+  }
+
+  async addMember(roomId: string, userId: string): Promise<void> {
+    await this.db.roomMember.upsert({ where: { roomId_userId: { roomId, userId } }, create: { roomId, userId }, update: {} });
+  }
+
+  async removeMember(roomId: string, userId: string): Promise<boolean> {
+    return (await this.db.roomMember.deleteMany({ where: { roomId, userId } })).count > 0;
+  }
+
+  async members(roomId: string): Promise<UserSummary[]> {
+    const rows = await this.db.roomMember.findMany({
+      where: { roomId },
+      orderBy: { createdAt: "asc" },
+      select: { user: { select: { id: true, name: true } } },
+    });
+    return rows.map((r) => ({ id: r.user.id, name: r.user.name }));
+  }
+
+  async createInvite(invite: { id: string; roomId: string; tokenHash: string; createdById: string; expiresAt: Date }): Promise<void> {
+    await this.db.roomInvite.create({ data: invite });
+  }
+
+  async findInvite(tokenHash: string, now: Date): Promise<{ roomId: string } | null> {
+    return this.db.roomInvite.findFirst({ where: { tokenHash, expiresAt: { gt: now } }, select: { roomId: true } });
   }
 }
