@@ -5,7 +5,7 @@ import { ChatShell } from "./chat-shell";
 import { SignInForm } from "./sign-in-form";
 
 /** The whole app behind one gate: a session, or the sign-in form (which then lands here). */
-export function ChatApp({ slug }: { slug?: string }) {
+export function ChatApp({ slug, invite }: { slug?: string; invite?: string }) {
   const { session } = useSession();
   if (session.status === "loading") {
     return (
@@ -15,5 +15,5 @@ export function ChatApp({ slug }: { slug?: string }) {
     );
   }
   if (session.status === "signed-out") return <SignInForm slug={slug} notice={session.notice} />;
-  return <ChatShell slug={slug} user={session.user} account={session.account} />;
+  return <ChatShell slug={slug} invite={invite} user={session.user} account={session.account} />;
 }

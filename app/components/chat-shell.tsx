@@ -10,7 +10,7 @@ import { RoomView } from "./room-view";
  * The signed-in layout: the room sidebar and, beside it, the open room. On a phone the two
  * take turns: the directory at `/`, the room at `/r/<slug>` with a way back.
  */
-export function ChatShell({ slug, user, account }: { slug?: string; user: UserSummary; account: AccountInfo }) {
+export function ChatShell({ slug, invite, user, account }: { slug?: string; invite?: string; user: UserSummary; account: AccountInfo }) {
   const directory = useRoomDirectory();
   return (
     <div className="flex h-dvh overflow-hidden">
@@ -23,7 +23,7 @@ export function ChatShell({ slug, user, account }: { slug?: string; user: UserSu
         className={slug ? "hidden md:flex" : "flex w-full md:w-72"}
       />
       {slug ? (
-        <RoomView key={slug} slug={slug} user={user} />
+        <RoomView key={slug} slug={slug} invite={invite} user={user} />
       ) : (
         <main className="hidden flex-1 flex-col md:flex">
           <header className="flex h-14 items-center justify-end border-b border-zinc-200 px-4 dark:border-zinc-800">

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { LIMITS } from "@/server/contract/limits";
-import type { AccountInfo, RoomSummary, UserSummary } from "@/server/contract/model";
+import type { AccountInfo, RoomSummary, RoomVisibility, UserSummary } from "@/server/contract/model";
 import { useSession } from "@/app/hooks/session-context";
 import { AccountUpgrade } from "./account-upgrade";
 import { Avatar } from "./avatar";
@@ -15,7 +15,7 @@ interface Props {
   user: UserSummary;
   account: AccountInfo;
   rooms: RoomSummary[] | null;
-  createRoom(name: string): Promise<{ room: RoomSummary } | { error: string }>;
+  createRoom(name: string, visibility?: RoomVisibility): Promise<{ room: RoomSummary } | { error: string }>;
   activeSlug?: string;
   className?: string;
 }
@@ -28,6 +28,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [upgrading, setUpgrading] = useState(false);
+  const [isPrivate, setPrivate] = useState(false);
   const inputId = useId();
   const errorId = useId();
 
@@ -35,13 +36,14 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
     e.preventDefault();
     if (busy || name.trim().length === 0) return;
     setBusy(true);
-    const result = await createRoom(name);
+    const result = await createRoom(name, isPrivate ? "private" : "public");
     setBusy(false);
     if ("error" in result) {
       setError(result.error);
       return;
     }
     setName("");
+    setPrivate(false);
     setError(null);
     router.push(`/r/${result.room.slug}`);
   };
@@ -83,9 +85,10 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
                     }`}
                   >
                     <span aria-hidden="true" className="mr-1 text-zinc-400">
-                      #
+                      {room.visibility === "private" ? "🔒" : "#"}
                     </span>
                     {room.name}
+                    {room.visibility === "private" && <span className="sr-only"> (private)</span>}
                   </Link>
                 </li>
               );
@@ -117,6 +120,10 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
             Create room
           </button>
         </div>
+        <label className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+          <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} className="accent-accent-600" />
+          Private room (members join by invite link)
+        </label>
         {error && (
           <p id={errorId} role="alert" className="text-xs text-red-600 dark:text-red-400">
             {error}

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
 import type { UserSummary } from "@/server/contract/model";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { useOutbox } from "@/app/hooks/use-outbox";
@@ -12,11 +13,18 @@ import { Composer } from "./composer";
 import { ConnectionStatusBadge } from "./connection-status";
 import { MessageList } from "./message-list";
 import { OnlineList } from "./online-list";
+import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
 
 /** One open room: heading, history, who is here, who is typing, and the composer. */
-export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
-  const room = useRoom(slug);
+export function RoomView({ slug, invite: inviteParam, user }: { slug: string; invite?: string; user: UserSummary }) {
+  // The invite is used for the first join only; the address bar loses it once it has worked.
+  const [invite] = useState(inviteParam);
+  const room = useRoom(slug, invite);
+  const router = useRouter();
+  useEffect(() => {
+    if (invite && room.phase === "joined") router.replace(`/r/${slug}`);
+  }, [invite, room.phase, router, slug]);
   const outbox = useOutbox(room.room?.id);
   const online = usePresence(room.room?.id);
   const typing = useTyping(room.room?.id);
@@ -24,11 +32,12 @@ export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
   // While disconnected the Online list is what it was at the last connection: say so.
   const connected = useConnectionStatus() === "connected";
 
-  if (room.phase === "missing") {
+  if (room.phase === "missing" || room.phase === "deleted" || room.phase === "removed") {
+    const title = { missing: "Room not found", deleted: "Room deleted", removed: "No longer a member" }[room.phase];
     return (
       <main className="grid flex-1 place-items-center p-8 text-center">
         <div className="space-y-3">
-          <h1 className="text-xl font-semibold">Room not found</h1>
+          <h1 className="text-xl font-semibold">{title}</h1>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">{room.error}</p>
           <Link href="/" className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-400">
             Back to the room directory
@@ -52,7 +61,7 @@ export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
         </Link>
         <h1 className="min-w-0 flex-1 truncate text-base font-semibold">
           <span aria-hidden="true" className="mr-1 text-zinc-400">
-            #
+            {room.room?.visibility === "private" ? "🔒" : "#"}
           </span>
           {room.room?.name ?? slug}
         </h1>
@@ -102,6 +111,8 @@ export function RoomView({ slug, user }: { slug: string; user: UserSummary }) {
           aria-label="People"
           className={`${showPeople ? "absolute inset-y-0 right-0 z-10 block shadow-xl" : "hidden"} w-60 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white lg:static lg:block lg:shadow-none dark:border-zinc-800 dark:bg-zinc-950`}
         >
+          {room.room?.visibility === "private" && <InvitePanel room={room.room} />}
+          {room.room?.ownerId === user.id && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
           <OnlineList users={online} selfId={user.id} stale={!connected} />
         </aside>
       </div>

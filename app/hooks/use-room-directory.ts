@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import type { RoomSummary } from "@/server/contract/model";
+import type { RoomSummary, RoomVisibility } from "@/server/contract/model";
 import { useConnection } from "./socket-context";
 
 /**
@@ -21,19 +21,27 @@ export function useRoomDirectory() {
     };
     const onCreated = (room: RoomSummary) =>
       setRooms((list) => (list && !list.some((r) => r.id === room.id) ? [...list, room] : list));
+    const onUpdated = (room: RoomSummary) => setRooms((list) => list && list.map((r) => (r.id === room.id ? room : r)));
+    const onGone = ({ roomId }: { roomId: string }) => setRooms((list) => list && list.filter((r) => r.id !== roomId));
     socket.on("connect", load);
     socket.on("room:created", onCreated);
+    socket.on("room:updated", onUpdated);
+    socket.on("room:deleted", onGone);
+    socket.on("room:removed", onGone);
     if (socket.connected) void load();
     return () => {
       socket.off("connect", load);
       socket.off("room:created", onCreated);
+      socket.off("room:updated", onUpdated);
+      socket.off("room:deleted", onGone);
+      socket.off("room:removed", onGone);
     };
   }, [conn]);
 
   const createRoom = useCallback(
-    async (name: string): Promise<{ room: RoomSummary } | { error: string }> => {
+    async (name: string, visibility: RoomVisibility = "public"): Promise<{ room: RoomSummary } | { error: string }> => {
       if (!conn) return { error: "Not connected yet." };
-      const ack = await conn.transport.request("room:create", { name });
+      const ack = await conn.transport.request("room:create", { name, visibility });
       if (!ack.ok) return { error: ack.error.message };
       setRooms((list) => (list && !list.some((r) => r.id === ack.data.room.id) ? [...list, ack.data.room] : list));
       return { room: ack.data.room };

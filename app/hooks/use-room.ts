@@ -15,13 +15,13 @@ const noop = () => () => {};
  * @example
  * const { room, log, phase, loadOlder } = useRoom("general");
  */
-export function useRoom(slug: string) {
+export function useRoom(slug: string, invite?: string) {
   const conn = useConnection();
   const [sync, setSync] = useState<RoomSync | null>(null);
 
   useEffect(() => {
     if (!conn) return;
-    const room = new RoomSync(conn.transport, slug).start();
+    const room = new RoomSync(conn.transport, slug, { invite }).start();
     const stopMerging = conn.outbox.delivered.subscribe((m) => room.merge([m]));
     setSync(room);
     return () => {
@@ -29,7 +29,7 @@ export function useRoom(slug: string) {
       room.close();
       setSync(null);
     };
-  }, [conn, slug]);
+  }, [conn, slug, invite]);
 
   const state = useSyncExternalStore(sync?.subscribe ?? noop, () => sync?.get() ?? INITIAL, () => INITIAL);
   const loadOlder = useCallback(() => void sync?.loadOlder(), [sync]);

@@ -14,7 +14,7 @@ import { contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, typ
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
-export type RoomPhase = "joining" | "joined" | "missing" | "error";
+export type RoomPhase = "joining" | "joined" | "missing" | "error" | "deleted" | "removed";
 
 export interface RoomState {
   phase: RoomPhase;
@@ -45,7 +45,7 @@ export class RoomSync extends Observable<RoomState> {
   constructor(
     private readonly transport: ChatTransport,
     private readonly slug: string,
-    private readonly options: { retryDelayMs?: number; timers?: Timers } = {},
+    private readonly options: { retryDelayMs?: number; timers?: Timers; invite?: string } = {},
   ) {
     super({ phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false });
   }
@@ -54,6 +54,11 @@ export class RoomSync extends Observable<RoomState> {
     this.unsubscribe.push(
       this.transport.onConnect(() => void this.join()),
       this.transport.subscribe("message:created", (m) => this.onMessage(m)),
+      this.transport.subscribe("room:updated", (room) => {
+        if (room.id === this.get().room?.id) this.update({ room });
+      }),
+      this.transport.subscribe("room:deleted", ({ roomId }) => this.end(roomId, "deleted", "This room was deleted.")),
+      this.transport.subscribe("room:removed", ({ roomId }) => this.end(roomId, "removed", "You were removed from this room.")),
     );
     if (this.transport.isConnected()) void this.join();
     return this;
@@ -85,8 +90,17 @@ export class RoomSync extends Observable<RoomState> {
     else this.update({ loadingOlder: false, error: ack.error.message });
   }
 
+  private end(roomId: string, phase: "deleted" | "removed", error: string) {
+    if (roomId !== this.get().room?.id) return;
+    this.cancelRetry();
+    this.update({ phase, error });
+  }
+
   private async join(): Promise<void> {
-    const ack = await this.transport.request("room:join", { slug: this.slug });
+    const phase = this.get().phase;
+    if (phase === "deleted" || phase === "removed") return;
+    const invite = this.options.invite;
+    const ack = await this.transport.request("room:join", invite ? { slug: this.slug, invite } : { slug: this.slug });
     if (this.closed) return;
     if (!ack.ok) {
       if (ack.error.code === "not_found") this.update({ phase: "missing", error: ack.error.message });

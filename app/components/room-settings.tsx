@@ -1,0 +1,140 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
+import type { RoomSummary, UserSummary } from "@/server/contract/model";
+import { useConnection } from "@/app/hooks/socket-context";
+
+/** A private room's invite link, made on demand, with a copy button. */
+export function InvitePanel({ room }: { room: RoomSummary }) {
+  const conn = useConnection();
+  const [link, setLink] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const id = useId();
+
+  const make = async () => {
+    if (!conn) return;
+    const ack = await conn.transport.request("room:invite", { roomId: room.id });
+    if (!ack.ok) return setError(ack.error.message);
+    setLink(`${window.location.origin}/r/${room.slug}?invite=${encodeURIComponent(ack.data.token)}`);
+    setError(null);
+  };
+
+  return (
+    <section aria-label="Invite" className="space-y-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
+      <h2 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Invite people</h2>
+      {link ? (
+        <>
+          <label htmlFor={id} className="sr-only">
+            Invite link
+          </label>
+          <input id={id} readOnly value={link} onFocus={(e) => e.target.select()} className="w-full rounded-md border border-zinc-300 bg-zinc-50 px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900" />
+          <button
+            type="button"
+            onClick={() => void navigator.clipboard?.writeText(link).then(() => setCopied(true))}
+            className="rounded-md bg-accent-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-accent-700"
+          >
+            {copied ? "Copied" : "Copy link"}
+          </button>
+          <p className="text-[11px] text-zinc-500">Anyone with this link can join for 7 days.</p>
+        </>
+      ) : (
+        <button type="button" onClick={() => void make()} className="rounded-md bg-accent-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-accent-700">
+          Create invite link
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="text-xs text-red-600">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The creator's controls: rename, remove members (private rooms), delete. */
+export function RoomSettings({ room, self, online }: { room: RoomSummary; self: UserSummary; online: UserSummary[] }) {
+  const conn = useConnection();
+  const router = useRouter();
+  const [name, setName] = useState(room.name);
+  const [members, setMembers] = useState<UserSummary[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const nameId = useId();
+
+  const loadMembers = useCallback(async () => {
+    if (!conn || room.visibility !== "private") return;
+    const ack = await conn.transport.request("room:members", { roomId: room.id });
+    if (ack.ok) setMembers(ack.data.members);
+  }, [conn, room.id, room.visibility]);
+
+  // Someone new in the room may be a new member (an invite was used): refresh the list.
+  const onlineKey = online.map((u) => u.id).join();
+  useEffect(() => {
+    void loadMembers();
+  }, [loadMembers, onlineKey]);
+
+  const rename = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!conn) return;
+    const ack = await conn.transport.request("room:rename", { roomId: room.id, name });
+    setError(ack.ok ? null : ack.error.message);
+  };
+
+  const remove = async (userId: string) => {
+    if (!conn) return;
+    const ack = await conn.transport.request("room:remove-member", { roomId: room.id, userId });
+    if (!ack.ok) setError(ack.error.message);
+    else await loadMembers();
+  };
+
+  const destroy = async () => {
+    if (!conn) return;
+    if (!confirmDelete) return setConfirmDelete(true);
+    const ack = await conn.transport.request("room:delete", { roomId: room.id });
+    if (!ack.ok) return setError(ack.error.message);
+    router.push("/");
+  };
+
+  return (
+    <section aria-label="Room settings" className="space-y-3 border-b border-zinc-200 p-3 dark:border-zinc-800">
+      <h2 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Room settings</h2>
+      <form onSubmit={rename} className="flex gap-2">
+        <label htmlFor={nameId} className="sr-only">
+          Room name
+        </label>
+        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={60} className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
+        <button type="submit" className="rounded-md border border-zinc-300 px-2 py-1 text-xs font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+          Rename
+        </button>
+      </form>
+      {room.visibility === "private" && (
+        <ul aria-label="Members" className="space-y-1">
+          {members.map((m) => (
+            <li key={m.id} className="flex items-center justify-between gap-2 text-sm">
+              <span className="truncate">{m.name}</span>
+              {m.id !== self.id && (
+                <button type="button" onClick={() => void remove(m.id)} aria-label={`Remove ${m.name}`} className="text-xs text-red-600 hover:underline">
+                  Remove
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <button
+        type="button"
+        onClick={() => void destroy()}
+        className="w-full rounded-md border border-red-300 px-2 py-1 text-xs font-medium text-red-700 hover:bg-red-50 dark:border-red-900 dark:text-red-400 dark:hover:bg-red-950"
+      >
+        {confirmDelete ? "Delete for everyone? Click again" : "Delete room"}
+      </button>
+      {error && (
+        <p role="alert" className="text-xs text-red-600">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+import { expect, test, uniqueName } from "./fixtures";
+import { ChatPage } from "./pages/chat-page";
+
+const uniqueUsername = (base: string) => `${base}_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+
+test("create an account, sign out, sign in again; a wrong password is refused", async ({ page }) => {
+  const chat = new ChatPage(page);
+  const username = uniqueUsername("ada");
+  await page.goto("/");
+  await page.getByRole("textbox", { name: "Username" }).fill(username);
+  await page.getByRole("textbox", { name: "Password" }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(chat.roomsNav).toBeVisible();
+  await expect(page.getByText(`@${username}`)).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("textbox", { name: "Username" }).fill(username);
+  await page.getByRole("textbox", { name: "Password" }).fill("wrong horse battery");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong username or password." })).toBeVisible();
+
+  await page.getByRole("textbox", { name: "Password" }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(chat.roomsNav).toBeVisible();
+  await expect(page.getByText(`@${username}`)).toBeVisible();
+});
+
+test("a guest turns into an account and keeps their name and history", async ({ newUser, browser }) => {
+  const name = uniqueName("Guest Ada");
+  const ada = await newUser(name);
+  const path = await ada.createRoom(uniqueName("Memories"));
+  await ada.send("written as a guest");
+  await expect(ada.message("written as a guest")).toHaveAttribute("data-status", "sent");
+
+  const username = uniqueUsername("ada");
+  await ada.page.getByRole("button", { name: "Create account" }).click();
+  await ada.page.getByRole("textbox", { name: "Username" }).fill(username);
+  await ada.page.getByRole("textbox", { name: "Password" }).fill("keep my history");
+  await ada.page.getByRole("button", { name: "Save account" }).click();
+  await expect(ada.page.getByText(`@${username}`)).toBeVisible();
+
+  // Somewhere else, later: sign in, and the message is still Ada's own.
+  const context = await browser.newContext();
+  const later = new ChatPage(await context.newPage());
+  await later.page.goto(path);
+  await later.page.getByRole("textbox", { name: "Username" }).fill(username);
+  await later.page.getByRole("textbox", { name: "Password" }).fill("keep my history");
+  await later.page.getByRole("button", { name: "Sign in" }).click();
+  await expect(later.message("written as a guest")).toHaveAttribute("data-status", "sent");
+  await expect(later.message("written as a guest")).toContainText(name);
+  await context.close();
+});
+
+test("a private room: invite link in, outsiders see nothing, the creator can remove a member", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const eve = await newUser(uniqueName("Eve"));
+  const roomName = uniqueName("Hideout");
+
+  await ada.page.getByRole("textbox", { name: "New room name" }).fill(roomName);
+  await ada.page.getByRole("checkbox", { name: /Private room/ }).check();
+  await ada.page.getByRole("button", { name: "Create room" }).click();
+  await expect(ada.page.getByRole("heading", { level: 1, name: roomName })).toBeVisible();
+  const path = new URL(ada.page.url()).pathname;
+
+  await ada.page.getByRole("button", { name: "Create invite link" }).click();
+  const link = await ada.page.getByRole("textbox", { name: "Invite link" }).inputValue();
+  expect(link).toContain(`${path}?invite=`);
+
+  // Eve has neither the room in her directory nor a way in by its address.
+  await expect(eve.roomsNav.getByRole("link", { name: roomName })).toHaveCount(0);
+  await eve.page.goto(path);
+  await expect(eve.page.getByRole("heading", { level: 1, name: "Room not found" })).toBeVisible();
+
+  // Bob follows the invite link and is in; the address bar drops the token.
+  await bob.page.goto(link);
+  await expect(bob.page.getByRole("heading", { level: 1, name: roomName })).toBeVisible();
+  await expect(bob.page).toHaveURL(new RegExp(`${path}$`));
+  await ada.send("welcome, Bob");
+  await expect(bob.message("welcome, Bob")).toBeVisible();
+  await expect(ada.onlineNames()).toHaveCount(2);
+
+  // Ada removes Bob: he is out at once.
+  await ada.page.getByRole("button", { name: /^Remove / }).click();
+  await expect(bob.page.getByRole("heading", { level: 1, name: "No longer a member" })).toBeVisible();
+  await expect(ada.onlineNames()).toHaveCount(1);
+  await expect(bob.roomsNav.getByRole("link", { name: roomName })).toHaveCount(0);
+});
