@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
+import { io as connect } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_BUDGETS } from "./security/rate-limits";
 import { startTestServer, type TestServer } from "./test/harness";
@@ -108,4 +109,38 @@ describe("revoked sessions", () => {
     expect(await closed).toBe("io server disconnect");
     expect(Date.now() - started).toBeLessThan(7_000);
   }, 10_000);
+});
+
+describe("connection state recovery", () => {
+  /** A reconnecting socket that has seen a broadcast, so that a dropped connection can be recovered. */
+  async function recoverableSocket(cookie: string) {
+    const socket = connect(server.url, { extraHeaders: { cookie }, transports: ["websocket"], forceNew: true, reconnectionDelay: 300 });
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    const created = await socket.emitWithAck("room:create", { name: `Recoverable ${randomUUID().slice(0, 4)}` });
+    const joined = new Promise((r) => socket.once("presence:changed", r));
+    await socket.emitWithAck("room:join", { slug: created.ok ? created.data.room.slug : "" });
+    await joined;
+    return socket;
+  }
+
+  it("recovers a socket whose session is still valid", async () => {
+    server = await startTestServer({ recoveryWindowMs: 60_000 });
+    const socket = await recoverableSocket((await server.guest("Ada")).cookie);
+    const back = new Promise<boolean>((resolve) => socket.once("connect", () => resolve(socket.recovered)));
+    socket.io.engine.close();
+    expect(await back).toBe(true);
+    socket.close();
+  });
+
+  it("checks a recovering socket's session again: a session revoked meanwhile is refused", async () => {
+    server = await startTestServer({ recoveryWindowMs: 60_000 });
+    const socket = await recoverableSocket((await server.guest("Ada")).cookie);
+    const refused = new Promise<{ data?: { code?: string } }>((resolve) => socket.once("connect_error", resolve));
+    socket.io.engine.close();
+    const db = new Database(server.databaseUrl.slice("file:".length));
+    db.prepare(`DELETE FROM "Session"`).run();
+    db.close();
+    expect((await refused).data?.code).toBe("unauthorized");
+    socket.close();
+  });
 });

@@ -23,6 +23,7 @@ const parley = await startParley({
   recoveryWindowMs: env.RECOVERY_WINDOW_MS,
   authSecret: env.BETTER_AUTH_SECRET,
   publicUrl: env.PUBLIC_URL,
+  redisUrl: env.REDIS_URL,
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY === "true",

@@ -49,6 +49,20 @@ async function roomFor(s: TestServer, name = "Ada") {
   return { ...session, socket, room: created.data.room };
 }
 
+/** Sends `total` messages at once, spread over `sockets`, and counts the answers. */
+async function flood(sockets: ClientSocket[], roomId: string, total: number) {
+  const acks = await Promise.all(
+    Array.from({ length: total }, (_, i) =>
+      sockets[i % sockets.length]!.emitWithAck("message:send", { roomId, clientId: randomUUID(), body: `flood ${i}` }),
+    ),
+  );
+  return {
+    accepted: acks.filter((a) => a.ok).length,
+    limited: acks.filter((a) => !a.ok && a.error.code === "rate_limited").length,
+    other: acks.filter((a) => !a.ok && a.error.code !== "rate_limited").length,
+  };
+}
+
 describe("handshake", () => {
   it("refuses no session, an expired session and a tampered cookie", async () => {
     server = await startTestServer();
@@ -236,18 +250,6 @@ describe("malformed packets", () => {
 describe("rate limits", () => {
   const budget = DEFAULT_BUDGETS.messagePerUser.points;
 
-  async function flood(sockets: ClientSocket[], roomId: string, total: number) {
-    const acks = await Promise.all(
-      Array.from({ length: total }, (_, i) =>
-        sockets[i % sockets.length]!.emitWithAck("message:send", { roomId, clientId: randomUUID(), body: `flood ${i}` }),
-      ),
-    );
-    return {
-      accepted: acks.filter((a) => a.ok).length,
-      limited: acks.filter((a) => !a.ok && a.error.code === "rate_limited").length,
-      other: acks.filter((a) => !a.ok && a.error.code !== "rate_limited").length,
-    };
-  }
 
   it("1,000 emits in a second from one socket: the budget is accepted, the excess told to slow down, another user unharmed", async () => {
     server = await startTestServer(realBudgets);
@@ -332,5 +334,42 @@ describe("headers", () => {
     expect(res.headers.get("content-security-policy")).toContain("object-src 'none'");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+  });
+});
+
+describe("rate limits in Redis", () => {
+  const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+  let reachable = false;
+  let second: TestServer | undefined;
+  afterEach(async () => {
+    await second?.close();
+    second = undefined;
+  });
+
+  it("share one user's budget between two nodes", async (ctx) => {
+    const { createClient } = await import("redis");
+    const probe = createClient({ url: redisUrl, socket: { connectTimeout: 1000, reconnectStrategy: false } });
+    probe.on("error", () => undefined);
+    try {
+      await probe.connect();
+      reachable = true;
+    } catch {
+      reachable = false;
+    }
+    // The embedded default needs no Redis; this test needs one, as CI's machine has.
+    if (!reachable) return ctx.skip(`no Redis at ${redisUrl}`);
+    for (const key of await probe.keys("parley:rl:*")) await probe.del(key);
+
+    server = await startTestServer({ security: { rateLimitScale: 1 }, redisUrl });
+    second = await startTestServer({ security: { rateLimitScale: 1 }, redisUrl, databaseUrl: server.databaseUrl });
+    const ada = await roomFor(server, "Ada");
+    const onSecond = await second.socket(ada.cookie);
+
+    const first = await flood([ada.socket], ada.room.id, DEFAULT_BUDGETS.messagePerUser.points);
+    expect(first).toEqual({ accepted: DEFAULT_BUDGETS.messagePerUser.points, limited: 0, other: 0 });
+    const elsewhere = await onSecond.emitWithAck("message:send", { roomId: ada.room.id, clientId: randomUUID(), body: "via node two" });
+    expect(elsewhere).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+    expect((await probe.keys("parley:rl:messagePerUser:*")).length).toBe(1);
+    await probe.quit();
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createClient, type RedisClientType } from "redis";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +32,8 @@ export interface ParleyOptions {
   authSecret?: string;
   /** PUBLIC_URL: the address people use (https:// makes cookies Secure). */
   publicUrl?: string;
+  /** REDIS_URL: rate limits shared through Redis (more of Parley's state follows with scale-out). */
+  redisUrl?: string;
   log?: Logger;
 }
 
@@ -66,7 +69,13 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     nextHandler = nextApp.getRequestHandler();
   }
 
-  const policy = new SecurityPolicy(options.security);
+  let redis: RedisClientType | undefined;
+  if (options.redisUrl) {
+    redis = createClient({ url: options.redisUrl }) as RedisClientType;
+    redis.on("error", (err: unknown) => log.warn({ err }, "redis error"));
+    await redis.connect();
+  }
+  const policy = new SecurityPolicy({ ...options.security, redis });
   const io = createApplication(httpServer, {
     services,
     policy,
@@ -114,6 +123,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
         httpServer.closeAllConnections();
       });
       await db.$disconnect();
+      await redis?.quit();
     })());
 
   return { url, port, io, close };

@@ -20,6 +20,8 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().optional(),
   /** The address people use, e.g. https://chat.example.org (https makes cookies Secure). */
   PUBLIC_URL: z.url().optional(),
+  /** redis://host:port: share rate-limit budgets between nodes. Unset: in memory. */
+  REDIS_URL: z.string().optional(),
   /** Multiplies every rate-limit budget. */
   RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
 });

@@ -13,6 +13,8 @@ export interface SecurityOptions {
   rateLimitScale?: number;
   maxConnectionsPerUser?: number;
   maxConnectionsPerIp?: number;
+  /** A connected node-redis client: rate budgets shared by every node. */
+  redis?: unknown;
 }
 
 /**
@@ -28,7 +30,7 @@ export class SecurityPolicy {
   constructor(options: SecurityOptions = {}) {
     this.allowedOrigins = options.allowedOrigins ?? [];
     this.trustProxy = options.trustProxy ?? false;
-    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1));
+    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1), options.redis);
     this.connections = new ConnectionLimits(options.maxConnectionsPerUser, options.maxConnectionsPerIp);
   }
 

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { DomainError } from "../domain/errors";
 
 /**
@@ -36,17 +36,27 @@ export function scaledBudgets(scale = 1): Budgets {
   return out;
 }
 
+/** Budgets counted per socket live in this process even when Redis is configured. */
+const LOCAL_ONLY: ReadonlySet<BudgetName> = new Set(["eventPerSocket", "refusalPerSocket"]);
+
 /**
- * Named limiters over rate-limiter-flexible. In memory by default; a shared store (Redis)
- * can be given per limiter later without touching callers.
+ * Named limiters over rate-limiter-flexible: in memory by default; with a Redis client
+ * (REDIS_URL), the per-user and per-IP budgets are shared by every node.
  */
 export class RateLimits {
   private readonly limiters: Record<BudgetName, RateLimiterAbstract>;
 
-  constructor(readonly budgets: Budgets = scaledBudgets()) {
+  constructor(
+    readonly budgets: Budgets = scaledBudgets(),
+    redis?: unknown,
+  ) {
     this.limiters = {} as Record<BudgetName, RateLimiterAbstract>;
     for (const name of Object.keys(budgets) as BudgetName[]) {
-      this.limiters[name] = new RateLimiterMemory({ keyPrefix: name, ...budgets[name] });
+      const opts = { keyPrefix: `parley:rl:${name}`, ...budgets[name] };
+      this.limiters[name] =
+        redis && !LOCAL_ONLY.has(name)
+          ? new RateLimiterRedis({ ...opts, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(opts) })
+          : new RateLimiterMemory(opts);
     }
   }
 

@@ -37,9 +37,16 @@ export interface TestServer extends RunningParley {
 
 /** The real server (HTTP routes + Socket.IO + SQLite through Prisma) on a free port, without the Next UI. */
 export async function startTestServer(
-  options: { heartbeat?: HeartbeatOptions; recoveryWindowMs?: number; security?: SecurityOptions } = {},
+  options: {
+    heartbeat?: HeartbeatOptions;
+    recoveryWindowMs?: number;
+    security?: SecurityOptions;
+    redisUrl?: string;
+    /** Share a database with another test server (a second node). */
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestServer> {
-  const databaseUrl = freshDatabaseUrl();
+  const databaseUrl = options.databaseUrl ?? freshDatabaseUrl();
   const sockets: ClientSocket[] = [];
   const parley = await startParley({
     port: 0,
@@ -52,6 +59,7 @@ export async function startTestServer(
     // Most suites test behaviour, not budgets: they get a thousand times the real ones.
     // The security suite passes the real budgets.
     security: options.security ?? { rateLimitScale: 1000 },
+    redisUrl: options.redisUrl,
     log: createLogger("silent"),
   });
   return {
