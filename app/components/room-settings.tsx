@@ -110,6 +110,9 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
         </button>
       </form>
       {room.visibility === "private" && (
+        <h3 className="text-xs font-medium text-zinc-500">Members</h3>
+      )}
+      {room.visibility === "private" && (
         <ul aria-label="Members" className="space-y-1">
           {members.map((m) => (
             <li key={m.id} className="flex items-center justify-between gap-2 text-sm">

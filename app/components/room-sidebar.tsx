@@ -10,6 +10,7 @@ import { AccountUpgrade } from "./account-upgrade";
 import { Avatar } from "./avatar";
 import { ConnectionStatusBadge } from "./connection-status";
 import { Logo } from "./logo";
+import { LockIcon } from "./lock-icon";
 
 interface Props {
   user: UserSummary;
@@ -85,7 +86,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
                     }`}
                   >
                     <span aria-hidden="true" className="mr-1 text-zinc-400">
-                      {room.visibility === "private" ? "🔒" : "#"}
+                      {room.visibility === "private" ? <LockIcon /> : "#"}
                     </span>
                     {room.name}
                     {room.visibility === "private" && <span className="sr-only"> (private)</span>}

@@ -13,6 +13,7 @@ import { Composer } from "./composer";
 import { ConnectionStatusBadge } from "./connection-status";
 import { MessageList } from "./message-list";
 import { OnlineList } from "./online-list";
+import { LockIcon } from "./lock-icon";
 import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
 
@@ -61,7 +62,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
         </Link>
         <h1 className="min-w-0 flex-1 truncate text-base font-semibold">
           <span aria-hidden="true" className="mr-1 text-zinc-400">
-            {room.room?.visibility === "private" ? "🔒" : "#"}
+            {room.room?.visibility === "private" ? <LockIcon /> : "#"}
           </span>
           {room.room?.name ?? slug}
         </h1>
