@@ -9,6 +9,9 @@ import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTypingHandlers } from "./socket/typing.handlers";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
 import { createOn } from "./socket/validate";
+import { compositeBroadcast, type RoomBroadcast } from "./realtime/broadcast";
+import { socketIoBroadcast } from "./socket/broadcast";
+import { registerTokenHandlers } from "./socket/token.handlers";
 
 export interface HeartbeatOptions {
   /** How often the server pings each client. */
@@ -46,6 +49,11 @@ export interface ApplicationDeps {
   log: Logger;
   heartbeat?: HeartbeatOptions;
   recoveryWindowMs?: number;
+  /**
+   * Where room broadcasts go. Socket.IO adds itself; other transports (the /ws gateway) add
+   * theirs to the same list, so every handler reaches every occupant.
+   */
+  broadcastTargets?: RoomBroadcast[];
 }
 
 /** Attaches Parley's Socket.IO server to an HTTP server and wires events to handlers. */
@@ -90,12 +98,17 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
     next();
   });
 
+  const targets = deps.broadcastTargets ?? [];
+  targets.push(socketIoBroadcast(io));
+  const broadcast = compositeBroadcast(targets);
+
   io.on("connection", (socket) => {
     void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);
-    const ctx = { io, socket, services, policy, log, ip: policy.clientIp(socket.request), on: createOn(socket, log, policy) };
+    const ctx = { io, socket, services, policy, log, broadcast, ip: policy.clientIp(socket.request), on: createOn(socket, log, policy) };
     registerRoomHandlers(ctx);
     registerMessageHandlers(ctx);
     registerTypingHandlers(ctx);
+    registerTokenHandlers(ctx);
   });
 
   // Sessions end elsewhere too (signed out on another node, revoked, expired): close their

@@ -2,6 +2,7 @@ import type { PresenceStore } from "./domain/presence";
 import { MessageService } from "./domain/message.service";
 import { RoomService } from "./domain/room.service";
 import { AuthService } from "./domain/auth.service";
+import { TokenService } from "./domain/token.service";
 import type { BetterAuth } from "./auth/better-auth";
 import type { Db } from "./store/prisma";
 import type { Repositories } from "./store/repositories";
@@ -9,6 +10,7 @@ import type { Repositories } from "./store/repositories";
 /** The domain, wired to its stores. Handlers (socket and HTTP) receive this and nothing else. */
 export interface Services {
   auth: AuthService;
+  tokens: TokenService;
   rooms: RoomService;
   messages: MessageService;
   presence: PresenceStore;
@@ -18,6 +20,7 @@ export function createServices(repos: Repositories, presence: PresenceStore, aut
   const rooms = new RoomService(repos.rooms);
   return {
     auth: new AuthService(auth.betterAuth, auth.db),
+    tokens: new TokenService(auth.db),
     rooms,
     messages: new MessageService(repos.messages, rooms),
     presence,

@@ -10,7 +10,7 @@
  * });
  */
 import type { AckFn } from "./errors";
-import type { ChatMessage, HistoryPage, RoomSummary, UserSummary } from "./model";
+import type { ApiTokenSummary, ChatMessage, HistoryPage, RoomSummary, UserSummary } from "./model";
 import type {
   MessageHistoryInput,
   MessageSendInput,
@@ -45,6 +45,10 @@ export interface ClientToServerEvents {
   "room:delete": (payload: RoomRefInput, ack: AckFn<Record<string, never>>) => void;
   "message:send": (payload: MessageSendInput, ack: AckFn<{ message: ChatMessage; duplicate: boolean }>) => void;
   "message:history": (payload: MessageHistoryInput, ack: AckFn<HistoryPage>) => void;
+  /** Personal API tokens for the /ws gateway (accounts only). The token is in this answer only. */
+  "token:create": (payload: { name: string }, ack: AckFn<{ token: string; summary: ApiTokenSummary }>) => void;
+  "token:list": (payload: Record<string, never>, ack: AckFn<{ tokens: ApiTokenSummary[] }>) => void;
+  "token:revoke": (payload: { id: string }, ack: AckFn<Record<string, never>>) => void;
   "typing:start": (payload: TypingInput) => void;
   "typing:stop": (payload: TypingInput) => void;
 }

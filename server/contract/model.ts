@@ -43,3 +43,13 @@ export interface HistoryPage {
   /** True when messages older than the first one returned exist. */
   hasMore: boolean;
 }
+
+/** A personal API token as listed: never the token itself, which is shown once at creation. */
+export interface ApiTokenSummary {
+  id: string;
+  name: string;
+  /** The token's first characters, to recognise it. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}

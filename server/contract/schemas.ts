@@ -94,3 +94,6 @@ export const signInSchema = z.object({
   username: z.string().trim().min(1, "Enter your username").max(100),
   password: z.string().min(1, "Enter your password").max(1000),
 });
+
+export const tokenCreateSchema = z.object({ name: z.string().max(200) }).strict();
+export const tokenRevokeSchema = z.object({ id }).strict();

@@ -1,4 +1,5 @@
 import type { Logger } from "../logger";
+import type { RoomBroadcast } from "../realtime/broadcast";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
 import type { ParleyServer, ParleySocket } from "./types";
@@ -14,4 +15,6 @@ export interface HandlerContext {
   /** The client's address, for per-IP limits. */
   ip: string;
   on: On;
+  /** To every occupant of a room, browsers and bots alike. */
+  broadcast: RoomBroadcast;
 }

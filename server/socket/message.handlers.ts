@@ -1,9 +1,8 @@
 import { messageHistorySchema, messageSendSchema } from "../contract/schemas";
 import type { HandlerContext } from "./context";
-import { roomChannel } from "./types";
 
 /** Sending (ack after commit, broadcast once) and history pages. */
-export function registerMessageHandlers({ io, socket, services, policy, ip, on }: HandlerContext) {
+export function registerMessageHandlers({ socket, services, policy, ip, on, broadcast }: HandlerContext) {
   const { user } = socket.data;
   const inOrder = serialQueue();
 
@@ -14,7 +13,7 @@ export function registerMessageHandlers({ io, socket, services, policy, ip, on }
       await policy.beforeMessage(user, ip);
       const result = await services.messages.send(user, input);
       // A duplicate was broadcast when first stored; clients that missed it catch up by seq.
-      if (!result.duplicate) io.to(roomChannel(result.message.roomId)).emit("message:created", result.message);
+      if (!result.duplicate) broadcast.message(result.message);
       return result;
     }),
   );

@@ -8,12 +8,13 @@ import {
   roomRemoveMemberSchema,
   roomRenameSchema,
 } from "../contract/schemas";
+import type { RoomBroadcast } from "../realtime/broadcast";
 import type { Services } from "../services";
 import type { HandlerContext } from "./context";
 import { roomChannel, userChannel, type ParleyServer, type ParleySocket } from "./types";
 
 /** Room directory, joining and leaving, private rooms' invites and their creator's controls. */
-export function registerRoomHandlers({ io, socket, services, policy, log, on }: HandlerContext) {
+export function registerRoomHandlers({ io, socket, services, policy, log, on, broadcast }: HandlerContext) {
   const { user } = socket.data;
 
   on("room:list", roomListSchema, async () => ({ rooms: await services.rooms.listFor(user) }));
@@ -31,14 +32,14 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on }: 
     // ways, and the client merges by seq, rather than falling into a gap.
     await socket.join(roomChannel(room.id));
     const history = await services.messages.history(user, { roomId: room.id });
-    await announcePresence(io, socket, services, room.id, await services.presence.add(room.id, user, socket.id));
+    await announcePresence(broadcast, socket, services, room.id, await services.presence.add(room.id, user, socket.id));
     return { room, history };
   });
 
   on("room:leave", roomLeaveSchema, async ({ roomId }) => {
     if (!socket.rooms.has(roomChannel(roomId))) return {};
     await socket.leave(roomChannel(roomId));
-    if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(io, socket, services, roomId, true);
+    if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(broadcast, socket, services, roomId, true);
     return {};
   });
 
@@ -55,7 +56,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on }: 
   on("room:remove-member", roomRemoveMemberSchema, async ({ roomId, userId }) => {
     await services.rooms.removeMember(user, roomId, userId);
     // Out at once: their sockets leave the broadcast room and the presence list.
-    await evict(io, services, roomId, await io.in(userChannel(userId)).fetchSockets());
+    await evict(broadcast, services, roomId, await io.in(userChannel(userId)).fetchSockets());
     io.to(userChannel(userId)).emit("room:removed", { roomId });
     return {};
   });
@@ -64,7 +65,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on }: 
     const members = await services.rooms.members(user, roomId);
     const room = await services.rooms.delete(user, roomId);
     const present = await io.in(roomChannel(roomId)).fetchSockets();
-    await evict(io, services, roomId, present);
+    await evict(broadcast, services, roomId, present);
     if (room.visibility === "public") io.emit("room:deleted", { roomId });
     else io.to(members.map((m) => userChannel(m.id))).emit("room:deleted", { roomId });
     return {};
@@ -74,7 +75,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on }: 
     const roomIds = [...socket.rooms].filter((r) => r.startsWith("room:")).map((r) => r.slice("room:".length));
     for (const roomId of roomIds) {
       try {
-        if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(io, socket, services, roomId, true);
+        if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(broadcast, socket, services, roomId, true);
       } catch (err) {
         log.error({ err, roomId }, "presence cleanup failed");
       }
@@ -95,18 +96,18 @@ async function announceRoom(io: ParleyServer, services: Services, actorId: strin
 type Evictable = { id: string; data: { user: { id: string } }; leave(room: string): unknown };
 
 /** Takes sockets out of a room's broadcasts and presence. */
-async function evict(io: ParleyServer, services: Services, roomId: string, sockets: Evictable[]) {
+async function evict(broadcast: RoomBroadcast, services: Services, roomId: string, sockets: Evictable[]) {
   let changed = false;
   for (const s of sockets) {
     s.leave(roomChannel(roomId));
     changed = (await services.presence.remove(roomId, s.data.user.id, s.id)) || changed;
   }
-  if (changed) io.to(roomChannel(roomId)).emit("presence:changed", { roomId, online: await services.presence.list(roomId) });
+  if (changed) broadcast.presence(roomId, await services.presence.list(roomId));
 }
 
 /** Everyone in the room hears a changed list; an unchanged one is sent to the joiner only. */
-async function announcePresence(io: ParleyServer, socket: ParleySocket, services: Services, roomId: string, changed: boolean) {
-  const event = { roomId, online: await services.presence.list(roomId) };
-  if (changed) io.to(roomChannel(roomId)).emit("presence:changed", event);
-  else socket.emit("presence:changed", event);
+async function announcePresence(broadcast: RoomBroadcast, socket: ParleySocket, services: Services, roomId: string, changed: boolean) {
+  const online = await services.presence.list(roomId);
+  if (changed) broadcast.presence(roomId, online);
+  else socket.emit("presence:changed", { roomId, online });
 }

@@ -7,7 +7,7 @@ import { roomChannel } from "./types";
  * Typing is relayed, not stored: the sender throttles typing:start, receivers expire it
  * after TYPING_TTL_MS, so a lost typing:stop costs a few seconds of a stale hint at most.
  */
-export function registerTypingHandlers({ socket, on }: HandlerContext) {
+export function registerTypingHandlers({ socket, on, broadcast }: HandlerContext) {
   const { user } = socket.data;
   for (const [event, typing] of [
     ["typing:start", true],
@@ -15,7 +15,7 @@ export function registerTypingHandlers({ socket, on }: HandlerContext) {
   ] as const) {
     on(event, typingSchema, async ({ roomId }) => {
       if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError("not_found", "Join the room first.");
-      socket.to(roomChannel(roomId)).emit("typing:changed", { roomId, user, typing });
+      broadcast.typing(roomId, user, typing, socket.id);
       return {};
     });
   }
