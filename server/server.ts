@@ -8,7 +8,9 @@ import { createBetterAuth } from "./auth/better-auth";
 import { loadOrCreateAuthSecret } from "./auth/secret";
 import { resolveDatabaseUrl } from "./config/database-url";
 import { createHttpRoutes } from "./http/routes";
+import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
+import { compositeBroadcast, type RoomBroadcast } from "./realtime/broadcast";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices } from "./services";
 import { sessionChannel, type ParleyServer } from "./socket/types";
@@ -32,6 +34,8 @@ export interface ParleyOptions {
   authSecret?: string;
   /** PUBLIC_URL: the address people use (https:// makes cookies Secure). */
   publicUrl?: string;
+  /** The /ws gateway's heartbeat and auth timing. */
+  gateway?: Partial<GatewayOptions>;
   /** REDIS_URL: rate limits shared through Redis (more of Parley's state follows with scale-out). */
   redisUrl?: string;
   log?: Logger;
@@ -76,13 +80,23 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     await redis.connect();
   }
   const policy = new SecurityPolicy({ ...options.security, redis });
+  const broadcastTargets: RoomBroadcast[] = [];
   const io = createApplication(httpServer, {
     services,
     policy,
     log,
+    broadcastTargets,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
   });
+  const gateway = new WsGateway(httpServer, {
+    services,
+    policy,
+    log,
+    broadcast: compositeBroadcast(broadcastTargets),
+    options: options.gateway,
+  });
+  broadcastTargets.push(gateway);
   const routes = createHttpRoutes({
     services,
     policy,
@@ -118,6 +132,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   const close = () =>
     (closing ??= (async () => {
       // io.close() disconnects every socket and closes the HTTP server (no new connections).
+      gateway.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
         httpServer.closeAllConnections();

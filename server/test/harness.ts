@@ -7,6 +7,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../contract/eve
 import type { UserSummary } from "../contract/model";
 import type { HeartbeatOptions } from "../app";
 import type { SecurityOptions } from "../security/policy";
+import type { GatewayOptions } from "../gateway/ws-gateway";
 import { createLogger } from "../logger";
 import { startParley, type RunningParley } from "../server";
 import { openDatabase, type Db } from "../store/prisma";
@@ -44,6 +45,7 @@ export async function startTestServer(
     redisUrl?: string;
     /** Share a database with another test server (a second node). */
     databaseUrl?: string;
+    gateway?: Partial<GatewayOptions>;
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? freshDatabaseUrl();
@@ -60,6 +62,7 @@ export async function startTestServer(
     // The security suite passes the real budgets.
     security: options.security ?? { rateLimitScale: 1000 },
     redisUrl: options.redisUrl,
+    gateway: options.gateway,
     log: createLogger("silent"),
   });
   return {

@@ -1,0 +1,185 @@
+/** The /ws gateway for bots: tokens, the JSON protocol, delivery both ways, heartbeat, bad frames. */
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { TestBot } from "./test/bot-client";
+import { nextEvent, sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
+
+let server: TestServer;
+const bots: TestBot[] = [];
+afterEach(async () => {
+  for (const b of bots.splice(0)) b.close();
+  await server?.close();
+});
+
+/** An account with a browser socket and a fresh API token. */
+async function accountWithToken(name: string) {
+  const res = await fetch(`${server.url}/api/account/sign-up`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: `${name.toLowerCase()}_${randomUUID().slice(0, 6)}`, password: "bot password", displayName: name }),
+  });
+  const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+  const socket = await server.socket(cookie);
+  const created = await socket.emitWithAck("token:create", { name: "test bot" });
+  if (!created.ok) throw new Error(created.error.message);
+  return { socket, token: created.data.token, tokenId: created.data.summary.id };
+}
+
+async function bot(headers: Record<string, string> = {}) {
+  const b = await TestBot.open(server.url, headers);
+  bots.push(b);
+  return b;
+}
+
+async function roomOf(socket: ClientSocket, name = "Bots Welcome") {
+  const created = await socket.emitWithAck("room:create", { name });
+  if (!created.ok) throw new Error(created.error.message);
+  await socket.emitWithAck("room:join", { slug: created.data.room.slug });
+  return created.data.room;
+}
+
+describe("authentication", () => {
+  it("takes a token in the Authorization header or in the first frame, and refuses bad ones", async () => {
+    server = await startTestServer();
+    const { token } = await accountWithToken("Robo");
+
+    const viaHeader = await bot({ authorization: `Bearer ${token}` });
+    expect(await viaHeader.next((f) => f.type === "hello")).toMatchObject({ user: { name: "Robo" }, heartbeat: { pingIntervalMs: 30_000 } });
+
+    const viaFrame = await bot();
+    viaFrame.send({ type: "auth", token });
+    expect(await viaFrame.next((f) => f.type === "hello")).toMatchObject({ user: { name: "Robo" } });
+
+    await expect(TestBot.open(server.url, { authorization: "Bearer prl_forged" })).rejects.toThrow("HTTP 401");
+
+    const wrong = await bot();
+    wrong.send({ type: "auth", token: "prl_wrong" });
+    expect(await wrong.next((f) => f.type === "error")).toMatchObject({ error: { code: "unauthorized" } });
+    expect((await wrong.closed).code).toBe(4401);
+
+    const early = await bot();
+    expect(await early.request({ type: "join", room: "anything" })).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+  });
+
+  it("closes a connection that never authenticates, and one whose token is revoked", async () => {
+    server = await startTestServer({ gateway: { authTimeoutMs: 300, pingIntervalMs: 200, pongTimeoutMs: 200 } });
+    const silent = await bot();
+    expect((await silent.closed).code).toBe(4401);
+
+    const { socket, token, tokenId } = await accountWithToken("Robo");
+    const revoked = await bot({ authorization: `Bearer ${token}` });
+    await revoked.next((f) => f.type === "hello");
+    expect(await socket.emitWithAck("token:revoke", { id: tokenId })).toEqual({ ok: true, data: {} });
+    expect((await revoked.closed).code).toBe(4401);
+    await expect(TestBot.open(server.url, { authorization: `Bearer ${token}` })).rejects.toThrow("HTTP 401");
+  });
+
+  it("refuses a foreign Origin, and tokens to guests", async () => {
+    server = await startTestServer();
+    const { token } = await accountWithToken("Robo");
+    await expect(TestBot.open(server.url, { authorization: `Bearer ${token}`, origin: "https://evil.example" })).rejects.toThrow("HTTP 403");
+    const guest = await server.socket((await server.guest("Guest")).cookie);
+    expect(await guest.emitWithAck("token:create", { name: "nope" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+  });
+});
+
+describe("chatting", () => {
+  it("joins, sends with an ack after commit, and bots and browsers hear each other", async () => {
+    server = await startTestServer();
+    const { socket: human } = await accountWithToken("Human");
+    const { token } = await accountWithToken("Robo");
+    const room = await roomOf(human);
+    const b = await bot({ authorization: `Bearer ${token}` });
+    await b.next((f) => f.type === "hello");
+
+    const joined = await b.request({ type: "join", room: room.slug });
+    expect(joined).toMatchObject({ ok: true, data: { room: { id: room.id }, history: { messages: [], hasMore: false } } });
+
+    const browserHears = nextEvent(human, "message:created");
+    const clientId = randomUUID();
+    const sent = await b.request({ type: "send", roomId: room.id, clientId, body: "beep boop" });
+    expect(sent).toMatchObject({ ok: true, data: { duplicate: false, message: { seq: 1, clientId, body: "beep boop" } } });
+    expect(await browserHears).toEqual(sent.data.message);
+
+    const botHears = b.next((f) => f.type === "message" && (f.message as { body: string }).body === "hello bot");
+    await human.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "hello bot" });
+    expect(await botHears).toMatchObject({ message: { seq: 2, author: { name: "Human" } } });
+
+    // Typing and presence cross too.
+    const typing = nextEvent(human, "typing:changed");
+    b.send({ type: "typing", roomId: room.id, typing: true });
+    expect(await typing).toMatchObject({ roomId: room.id, typing: true });
+    const botTyping = b.next((f) => f.type === "typing");
+    human.emit("typing:start", { roomId: room.id });
+    expect(await botTyping).toMatchObject({ roomId: room.id, typing: true });
+  });
+
+  it("stores a repeated clientId once, and catches up after a reconnect", async () => {
+    server = await startTestServer();
+    const { socket: human, token } = await accountWithToken("Human");
+    const room = await roomOf(human);
+    let b = await bot({ authorization: `Bearer ${token}` });
+    await b.request({ type: "join", room: room.slug });
+    const clientId = randomUUID();
+    const first = await b.request({ type: "send", roomId: room.id, clientId, body: "once" });
+    const again = await b.request({ type: "send", roomId: room.id, clientId, body: "once" });
+    expect(again).toMatchObject({ ok: true, data: { duplicate: true, message: first.data.message } });
+
+    b.close();
+    for (let i = 1; i <= 5; i++) await human.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: `while away ${i}` });
+    b = await bot({ authorization: `Bearer ${token}` });
+    await b.request({ type: "join", room: room.slug });
+    const missed = await b.request({ type: "history", roomId: room.id, after: first.data.message.seq });
+    expect(missed.data.messages.map((m: { body: string }) => m.body)).toEqual([1, 2, 3, 4, 5].map((i) => `while away ${i}`));
+    expect(missed.data.hasMore).toBe(false);
+  });
+
+  it("a bot that goes silent leaves presence within pingInterval + pongTimeout", async () => {
+    server = await startTestServer({ gateway: { pingIntervalMs: 200, pongTimeoutMs: 200 } });
+    const { socket: human } = await accountWithToken("Human");
+    const { token } = await accountWithToken("Robo");
+    const room = await roomOf(human);
+    // A peer that never answers pings: ws answers them automatically, so pause its socket.
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/ws`, { headers: { authorization: `Bearer ${token}` }, autoPong: false });
+    const arrived = nextEvent(human, "presence:changed", (e) => e.online.length === 2);
+    await new Promise((r) => ws.once("open", r));
+    ws.send(JSON.stringify({ type: "join", room: room.slug }));
+    await arrived;
+    const started = Date.now();
+    const gone = await nextEvent(human, "presence:changed", (e) => e.online.length === 1, 3000);
+    expect(gone.online.map((u) => u.name)).toEqual(["Human"]);
+    expect(Date.now() - started).toBeLessThan(200 + 200 + 400);
+    ws.terminate();
+  });
+});
+
+describe("bad frames", () => {
+  it("answers malformed frames with an error frame and keeps the connection; closes oversized ones", async () => {
+    server = await startTestServer();
+    const { socket: human, token } = await accountWithToken("Human");
+    const room = await roomOf(human);
+    const b = await bot({ authorization: `Bearer ${token}` });
+    await b.next((f) => f.type === "hello");
+
+    b.send("not json");
+    expect(await b.next((f) => f.type === "error")).toMatchObject({ error: { code: "invalid_payload", message: "That frame is not valid JSON." } });
+    b.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await b.next((f) => f.type === "error")).toMatchObject({ error: { message: expect.stringContaining("binary") } });
+    for (const frame of [{ type: "nope" }, { type: "send", roomId: room.id }, { no: "type" }, [1, 2], { type: "send", roomId: room.id, clientId: "x", body: "hi" }]) {
+      b.send(frame);
+      expect(await b.next((f) => f.type === "error")).toMatchObject({ error: { code: "invalid_payload" } });
+    }
+    expect(await b.request({ type: "send", roomId: room.id, clientId: randomUUID(), body: "x".repeat(4001) })).toMatchObject({
+      ok: false,
+      error: { code: "message_too_long" },
+    });
+    expect(await b.request({ type: "ping" })).toMatchObject({ ok: true, data: { pong: true } });
+
+    b.send(JSON.stringify({ type: "send", roomId: room.id, clientId: randomUUID(), body: "y".repeat(200_000) }));
+    expect((await b.closed).code).toBe(1009);
+    await sleep(50);
+    const history = await human.emitWithAck("message:history", { roomId: room.id });
+    expect(history).toEqual({ ok: true, data: { messages: [], hasMore: false } });
+  });
+});

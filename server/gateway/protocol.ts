@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { messageHistorySchema, messageSendSchema, roomJoinSchema, roomLeaveSchema } from "../contract/schemas";
+
+/**
+ * The /ws gateway's frames: JSON text, one object per frame, keyed on `type`. A request may
+ * carry `ref` (any string the client picks); its answer is `{ type: "ack", ref, ok, ... }`.
+ * docs/protocol.md documents them with examples.
+ */
+const ref = z.string().max(100).optional();
+
+export const clientFrameSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("auth"), token: z.string().max(200), ref }).strict(),
+  z.object({ type: z.literal("join"), ref, room: roomJoinSchema.shape.slug, invite: roomJoinSchema.shape.invite }).strict(),
+  roomLeaveSchema.extend({ type: z.literal("leave"), ref }).strict(),
+  messageSendSchema.extend({ type: z.literal("send"), ref }).strict(),
+  z
+    .object({
+      type: z.literal("history"),
+      ref,
+      roomId: messageHistorySchema.shape.roomId,
+      before: messageHistorySchema.shape.before,
+      after: messageHistorySchema.shape.after,
+      limit: messageHistorySchema.shape.limit,
+    })
+    .strict(),
+  z.object({ type: z.literal("typing"), ref, roomId: roomLeaveSchema.shape.roomId, typing: z.boolean() }).strict(),
+  z.object({ type: z.literal("ping"), ref }).strict(),
+]);
+
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
