@@ -183,3 +183,33 @@ describe("bad frames", () => {
     expect(history).toEqual({ ok: true, data: { messages: [], hasMore: false } });
   });
 });
+
+describe("examples/node-bot.ts", () => {
+  it("connects with a token, joins, answers !ping and !echo", async () => {
+    server = await startTestServer();
+    const { socket: human } = await accountWithToken("Human");
+    const { token } = await accountWithToken("NodeBot");
+    const room = await roomOf(human, "Node Lab");
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", "examples/node-bot.ts", `${server.url.replace("http", "ws")}/ws`, room.slug], {
+      env: { ...process.env, PARLEY_TOKEN: token },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    try {
+      await nextEvent(human, "presence:changed", (e) => e.online.some((u) => u.name === "NodeBot"), 10_000);
+      const pong = nextEvent(human, "message:created", (m) => m.author.name === "NodeBot");
+      await human.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "!ping" });
+      expect((await pong).body).toBe("pong");
+      const echo = nextEvent(human, "message:created", (m) => m.author.name === "NodeBot");
+      await human.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "!echo round trip" });
+      expect((await echo).body).toBe("round trip");
+      expect(output).toContain(`joined #${room.slug}`);
+      expect(output).toContain("Human: !ping");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 20_000);
+});

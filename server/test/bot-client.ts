@@ -14,7 +14,11 @@ export class TestBot {
       if (isBinary) return;
       const frame = JSON.parse(data.toString()) as Frame;
       this.frames.push(frame);
-      for (const w of this.waiters) if (w.match(frame)) (this.waiters.delete(w), w.resolve(frame));
+      for (const w of this.waiters) {
+        if (!w.match(frame)) continue;
+        this.waiters.delete(w);
+        w.resolve(frame);
+      }
     });
     this.closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
   }
@@ -59,6 +63,7 @@ export class TestBot {
   }
 
   /** Sends a request with a fresh ref and resolves with its ack. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever the ack carries
   async request(frame: Record<string, unknown>): Promise<Frame & { ok: boolean; data?: any; error?: { code: string; message: string } }> {
     const ref = `r${++this.refs}`;
     const answer = this.next((f) => f.type === "ack" && f.ref === ref);
