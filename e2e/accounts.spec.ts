@@ -86,3 +86,43 @@ test("a private room: invite link in, outsiders see nothing, the creator can rem
   await expect(ada.onlineNames()).toHaveCount(1);
   await expect(bob.roomsNav.getByRole("link", { name: roomName })).toHaveCount(0);
 });
+
+test("API tokens: created on the settings page, shown once, usable at /ws, revocable", async ({ page, baseURL }) => {
+  const { default: WebSocket } = await import("ws");
+  const connect = (token: string) =>
+    new Promise<string>((resolve) => {
+      const ws = new WebSocket(`${baseURL!.replace("http", "ws")}/ws`, { headers: { authorization: `Bearer ${token}` } });
+      ws.on("message", (d) => {
+        resolve(JSON.parse(d.toString()).type);
+        ws.close();
+      });
+      ws.on("unexpected-response", (_req, res) => resolve(`HTTP ${res.statusCode}`));
+      ws.on("error", () => undefined);
+    });
+
+  await page.goto("/");
+  await page.getByRole("textbox", { name: "Username" }).fill(uniqueUsername("botowner"));
+  await page.getByRole("textbox", { name: "Password" }).fill("owner password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+
+  await page.getByRole("textbox", { name: "Token name" }).fill("deploy bot");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = await page.getByRole("textbox", { name: "New token value" }).inputValue();
+  expect(token).toMatch(/^prl_[\w-]{40,}$/);
+  const listed = page.getByRole("list", { name: "Tokens" }).getByRole("listitem");
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toContainText("deploy bot");
+  await expect(listed).toContainText(token.slice(0, 10));
+  await expect(listed).not.toContainText(token); // never the whole token in the list
+
+  expect(await connect(token)).toBe("hello");
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "New token value" })).toHaveCount(0); // shown once
+  await expect(listed).toContainText("last used");
+
+  await page.getByRole("button", { name: "Revoke deploy bot" }).click();
+  await expect(page.getByText("No tokens yet.")).toBeVisible();
+  expect(await connect(token)).toBe("HTTP 401");
+});

@@ -148,6 +148,11 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
             Create account
           </button>
         )}
+        {!account.guest && (
+          <Link href="/settings" className="rounded-md px-2 py-1 text-xs text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200">
+            Settings
+          </Link>
+        )}
         <button
           type="button"
           onClick={() => void signOut()}

@@ -1,0 +1,123 @@
+"use client";
+
+import Link from "next/link";
+import { useId, useState, type FormEvent } from "react";
+import { useSession } from "@/app/hooks/session-context";
+import { useApiTokens } from "@/app/hooks/use-api-tokens";
+import { Logo } from "./logo";
+import { SignInForm } from "./sign-in-form";
+
+/** Settings: personal API tokens for bots and scripts (accounts only). */
+export function SettingsApp() {
+  const { session } = useSession();
+  if (session.status === "loading") return <div className="grid h-dvh place-items-center text-sm text-zinc-500">Loading…</div>;
+  if (session.status === "signed-out") return <SignInForm notice={session.notice} />;
+  return (
+    <div className="min-h-dvh bg-zinc-50 dark:bg-zinc-950">
+      <header className="flex h-14 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <Link href="/" className="flex items-center gap-2" aria-label="Back to chat">
+          <Logo className="size-7" />
+          <span className="text-lg font-semibold tracking-tight">Parley</span>
+        </Link>
+      </header>
+      <main className="mx-auto max-w-2xl space-y-6 p-4 sm:p-8">
+        <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+        {session.account.guest ? (
+          <p className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+            API tokens belong to accounts. Create an account from the sidebar first; you keep your name and history.
+          </p>
+        ) : (
+          <ApiTokens />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function ApiTokens() {
+  const { tokens, error, create, revoke } = useApiTokens();
+  const [name, setName] = useState("");
+  const [fresh, setFresh] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const nameId = useId();
+  const freshId = useId();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const token = await create(name);
+    if (token) {
+      setFresh(token);
+      setCopied(false);
+      setName("");
+    }
+  };
+
+  return (
+    <section aria-labelledby="tokens-heading" className="space-y-4 rounded-xl border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
+      <div>
+        <h2 id="tokens-heading" className="text-lg font-semibold">
+          API tokens
+        </h2>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Bots and scripts connect to <code className="font-mono">/ws</code> with a token; they act as you. See{" "}
+          <code className="font-mono">docs/protocol.md</code> and <code className="font-mono">examples/</code>.
+        </p>
+      </div>
+      <form onSubmit={submit} className="flex gap-2">
+        <label htmlFor={nameId} className="sr-only">
+          Token name
+        </label>
+        <input
+          id={nameId}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Token name, e.g. deploy-bot"
+          maxLength={60}
+          className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+        />
+        <button type="submit" disabled={name.trim().length === 0} className="rounded-md bg-accent-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-700 disabled:opacity-50">
+          Create token
+        </button>
+      </form>
+      {fresh && (
+        <div role="status" aria-label="New token" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3 dark:border-amber-800 dark:bg-amber-950">
+          <p className="text-sm font-medium">Copy this token now: it will not be shown again.</p>
+          <label htmlFor={freshId} className="sr-only">
+            New token value
+          </label>
+          <input id={freshId} readOnly value={fresh} onFocus={(e) => e.target.select()} className="w-full rounded-md border border-amber-300 bg-white px-2 py-1 font-mono text-xs dark:border-amber-800 dark:bg-zinc-950" />
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(fresh).then(() => setCopied(true))} className="rounded-md bg-amber-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-amber-700">
+            {copied ? "Copied" : "Copy token"}
+          </button>
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="text-sm text-red-600">
+          {error}
+        </p>
+      )}
+      {tokens === null ? (
+        <p className="text-sm text-zinc-500">Loading…</p>
+      ) : tokens.length === 0 ? (
+        <p className="text-sm text-zinc-500">No tokens yet.</p>
+      ) : (
+        <ul aria-label="Tokens" className="divide-y divide-zinc-200 dark:divide-zinc-800">
+          {tokens.map((t) => (
+            <li key={t.id} className="flex items-center justify-between gap-3 py-2">
+              <div className="min-w-0">
+                <p className="truncate text-sm font-medium">{t.name}</p>
+                <p className="text-xs text-zinc-500">
+                  <code className="font-mono">{t.prefix}…</code> · created {new Date(t.createdAt).toLocaleDateString()} ·{" "}
+                  {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : "never used"}
+                </p>
+              </div>
+              <button type="button" onClick={() => void revoke(t.id)} aria-label={`Revoke ${t.name}`} className="rounded-md border border-red-300 px-2 py-1 text-xs font-medium text-red-700 hover:bg-red-50 dark:border-red-900 dark:text-red-400">
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
