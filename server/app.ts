@@ -54,6 +54,8 @@ export interface ApplicationDeps {
    * theirs to the same list, so every handler reaches every occupant.
    */
   broadcastTargets?: RoomBroadcast[];
+  /** permessage-deflate (COMPRESSION=deflate); off by default, see docs/protocol.md "Compression". */
+  compression?: boolean;
 }
 
 /** Attaches Parley's Socket.IO server to an HTTP server and wires events to handlers. */
@@ -63,6 +65,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   const io: ParleyServer = new Server(httpServer, {
     ...heartbeat,
     maxHttpBufferSize: MAX_FRAME_BYTES,
+    perMessageDeflate: deps.compression ? { threshold: 0 } : false,
     connectionStateRecovery: {
       maxDisconnectionDuration: deps.recoveryWindowMs ?? DEFAULT_RECOVERY_WINDOW_MS,
       // A recovered socket passes the handshake middleware again: its session is re-checked.

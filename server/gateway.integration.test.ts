@@ -213,3 +213,19 @@ describe("examples/node-bot.ts", () => {
     }
   }, 20_000);
 });
+
+describe("compression", () => {
+  it("is off unless configured, and negotiated on /ws when COMPRESSION=deflate", async () => {
+    server = await startTestServer();
+    const { token } = await accountWithToken("Robo");
+    const plain = await bot({ authorization: `Bearer ${token}` });
+    expect(plain.ws.extensions).toBe("");
+    await server.close();
+
+    server = await startTestServer({ compression: true });
+    const { token: token2 } = await accountWithToken("Robo");
+    const deflated = await bot({ authorization: `Bearer ${token2}` });
+    expect(deflated.ws.extensions).toContain("permessage-deflate");
+    expect(await deflated.request({ type: "ping" })).toMatchObject({ ok: true });
+  });
+});

@@ -24,6 +24,7 @@ const parley = await startParley({
   authSecret: env.BETTER_AUTH_SECRET,
   publicUrl: env.PUBLIC_URL,
   redisUrl: env.REDIS_URL,
+  compression: env.COMPRESSION === "deflate",
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY === "true",

@@ -34,6 +34,8 @@ export interface ParleyOptions {
   authSecret?: string;
   /** PUBLIC_URL: the address people use (https:// makes cookies Secure). */
   publicUrl?: string;
+  /** permessage-deflate on Socket.IO and /ws (COMPRESSION=deflate). */
+  compression?: boolean;
   /** The /ws gateway's heartbeat and auth timing. */
   gateway?: Partial<GatewayOptions>;
   /** REDIS_URL: rate limits shared through Redis (more of Parley's state follows with scale-out). */
@@ -86,6 +88,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     policy,
     log,
     broadcastTargets,
+    compression: options.compression,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
   });
@@ -94,7 +97,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     policy,
     log,
     broadcast: compositeBroadcast(broadcastTargets),
-    options: options.gateway,
+    options: { compression: options.compression, ...options.gateway },
   });
   broadcastTargets.push(gateway);
   const routes = createHttpRoutes({

@@ -23,13 +23,20 @@ export interface GatewayOptions {
   pongTimeoutMs: number;
   /** How long a connection may stay unauthenticated. */
   authTimeoutMs: number;
+  /** permessage-deflate with context takeover (COMPRESSION=deflate); off by default. */
+  compression: boolean;
 }
 
 /**
  * A peer that vanishes is dropped at most pingInterval + pongTimeout after its last sign of
  * life: 30 s + 10 s here (docs/protocol.md, "Heartbeat").
  */
-export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { pingIntervalMs: 30_000, pongTimeoutMs: 10_000, authTimeoutMs: 10_000 };
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  pingIntervalMs: 30_000,
+  pongTimeoutMs: 10_000,
+  authTimeoutMs: 10_000,
+  compression: false,
+};
 
 interface Peer {
   id: string;
@@ -48,7 +55,7 @@ interface Peer {
  * Every request goes through the same domain services and security policy as Socket.IO.
  */
 export class WsGateway implements RoomBroadcast {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  private readonly wss: WebSocketServer;
   private readonly peers = new Set<Peer>();
   private readonly byRoom = new Map<string, Set<Peer>>();
   private readonly pingTimer: NodeJS.Timeout;
@@ -59,6 +66,11 @@ export class WsGateway implements RoomBroadcast {
     private readonly deps: { services: Services; policy: SecurityPolicy; log: Logger; broadcast: RoomBroadcast; options?: Partial<GatewayOptions> },
   ) {
     this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.options };
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_FRAME_BYTES,
+      perMessageDeflate: this.options.compression ? { threshold: 0 } : false,
+    });
     httpServer.on("upgrade", (req, socket, head) => {
       if ((req.url ?? "").split("?")[0] !== GATEWAY_PATH) return;
       void this.upgrade(req, socket, head);

@@ -46,6 +46,7 @@ export async function startTestServer(
     /** Share a database with another test server (a second node). */
     databaseUrl?: string;
     gateway?: Partial<GatewayOptions>;
+    compression?: boolean;
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? freshDatabaseUrl();
@@ -63,6 +64,7 @@ export async function startTestServer(
     security: options.security ?? { rateLimitScale: 1000 },
     redisUrl: options.redisUrl,
     gateway: options.gateway,
+    compression: options.compression,
     log: createLogger("silent"),
   });
   return {
