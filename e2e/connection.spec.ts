@@ -15,6 +15,9 @@ test("the Connection status follows the browser going offline and back", async (
 });
 
 test.describe("a server of its own", () => {
+  // Starting a production server twice, plus reconnect backoff, outlasts the default 30 s
+  // when the machine is busy with the other worker.
+  test.describe.configure({ timeout: 90_000 });
   // Ports apart from the shared e2e server's.
   let server: ServerProcess;
   test.beforeEach(async ({}, testInfo) => {
@@ -39,6 +42,7 @@ test.describe("a server of its own", () => {
     await expect(ada.connection).toHaveText("Reconnecting");
 
     await server.start();
+    // The page retries with backoff (up to 10 s, ±50 %): allow for a whole step.
     await expect(ada.connection).toHaveText("Connected", { timeout: 20_000 });
     // Rejoined without user action: a message sent now reaches the room.
     await ada.send("written after the restart");

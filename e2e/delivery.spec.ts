@@ -89,6 +89,8 @@ test("two tabs of one user share one outbox: each message goes out once", async 
 });
 
 test.describe("a server of its own", () => {
+  // Two production-server starts plus reconnect backoff: more than the default 30 s on a busy machine.
+  test.describe.configure({ timeout: 90_000 });
   let server: ServerProcess;
   test.beforeEach(async ({}, testInfo) => {
     server = new ServerProcess(3210 + testInfo.workerIndex);
