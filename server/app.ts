@@ -102,7 +102,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   });
 
   const targets = deps.broadcastTargets ?? [];
-  targets.push(socketIoBroadcast(io));
+  targets.push(socketIoBroadcast(io, services.presence));
   const broadcast = compositeBroadcast(targets);
 
   io.on("connection", (socket) => {

@@ -229,3 +229,34 @@ describe("compression", () => {
     expect(await deflated.request({ type: "ping" })).toMatchObject({ ok: true });
   });
 });
+
+describe("private rooms", () => {
+  it("a bot joins with an invite, and stops hearing the room the moment its owner is removed", async () => {
+    server = await startTestServer();
+    const { socket: owner } = await accountWithToken("Owner");
+    const { token } = await accountWithToken("Robo");
+    const created = await owner.emitWithAck("room:create", { name: "Vault", visibility: "private" });
+    if (!created.ok) throw new Error("create");
+    const room = created.data.room;
+    await owner.emitWithAck("room:join", { slug: room.slug });
+    const b = await bot({ authorization: `Bearer ${token}` });
+    const hello = await b.next((f) => f.type === "hello");
+
+    expect(await b.request({ type: "join", room: room.slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    const invite = await owner.emitWithAck("room:invite", { roomId: room.id });
+    if (!invite.ok) throw new Error("invite");
+    expect(await b.request({ type: "join", room: room.slug, invite: invite.data.token })).toMatchObject({ ok: true });
+
+    const left = nextEvent(owner, "presence:changed", (e) => e.online.length === 1);
+    await owner.emitWithAck("room:remove-member", { roomId: room.id, userId: (hello.user as { id: string }).id });
+    expect(await b.next((f) => f.type === "room_removed")).toEqual({ type: "room_removed", roomId: room.id });
+    await left;
+    await owner.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "not for bots" });
+    await sleep(100);
+    expect(b.frames.filter((f) => f.type === "message")).toEqual([]);
+    expect(await b.request({ type: "send", roomId: room.id, clientId: randomUUID(), body: "let me back" })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+  });
+});

@@ -97,6 +97,14 @@ export class WsGateway implements RoomBroadcast {
     this.toRoom(roomId, { type: "typing", roomId, user, typing }, except);
   }
 
+  async revoked(roomId: string, userId: string | null): Promise<void> {
+    for (const peer of [...(this.byRoom.get(roomId) ?? [])]) {
+      if (userId !== null && peer.user?.id !== userId) continue;
+      await this.leave(peer, roomId);
+      this.send(peer, { type: userId === null ? "room_deleted" : "room_removed", roomId });
+    }
+  }
+
   private toRoom(roomId: string, frame: object, except?: string) {
     const peers = this.byRoom.get(roomId);
     if (!peers) return;

@@ -11,6 +11,11 @@ export interface RoomBroadcast {
   presence(roomId: string, online: UserSummary[]): void;
   /** `except`: the connection that is typing, which needs no echo. */
   typing(roomId: string, user: UserSummary, typing: boolean, except?: string): void;
+  /**
+   * `userId` lost access to the room (removed from it), or, with `userId` null, the room was
+   * deleted: its connections stop hearing it at once.
+   */
+  revoked(roomId: string, userId: string | null): Promise<void>;
 }
 
 /** Broadcasts to every target in `targets`, read at each call (transports join the list as they start). */
@@ -19,5 +24,8 @@ export function compositeBroadcast(targets: readonly RoomBroadcast[]): RoomBroad
     message: (m) => targets.forEach((t) => t.message(m)),
     presence: (roomId, online) => targets.forEach((t) => t.presence(roomId, online)),
     typing: (roomId, user, typing, except) => targets.forEach((t) => t.typing(roomId, user, typing, except)),
+    revoked: async (roomId, userId) => {
+      for (const t of targets) await t.revoked(roomId, userId);
+    },
   };
 }

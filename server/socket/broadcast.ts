@@ -1,9 +1,19 @@
 import type { RoomBroadcast } from "../realtime/broadcast";
-import { roomChannel, type ParleyServer } from "./types";
+import type { PresenceStore } from "../domain/presence";
+import { roomChannel, userChannel, type ParleyServer } from "./types";
 
 /** Room broadcasts to Socket.IO clients: one pre-encoded emit per room. */
-export function socketIoBroadcast(io: ParleyServer): RoomBroadcast {
+export function socketIoBroadcast(io: ParleyServer, presence: PresenceStore): RoomBroadcast {
   return {
+    async revoked(roomId, userId) {
+      const sockets = await io.in(userId ? userChannel(userId) : roomChannel(roomId)).fetchSockets();
+      let changed = false;
+      for (const s of sockets) {
+        s.leave(roomChannel(roomId));
+        changed = (await presence.remove(roomId, s.data.user.id, s.id)) || changed;
+      }
+      if (changed) io.to(roomChannel(roomId)).emit("presence:changed", { roomId, online: await presence.list(roomId) });
+    },
     message: (message) => io.to(roomChannel(message.roomId)).emit("message:created", message),
     presence: (roomId, online) => io.to(roomChannel(roomId)).emit("presence:changed", { roomId, online }),
     typing: (roomId, user, typing, except) => {

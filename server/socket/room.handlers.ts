@@ -55,8 +55,8 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
 
   on("room:remove-member", roomRemoveMemberSchema, async ({ roomId, userId }) => {
     await services.rooms.removeMember(user, roomId, userId);
-    // Out at once: their sockets leave the broadcast room and the presence list.
-    await evict(broadcast, services, roomId, await io.in(userChannel(userId)).fetchSockets());
+    // Out at once, on every transport: their connections leave the room and its presence list.
+    await broadcast.revoked(roomId, userId);
     io.to(userChannel(userId)).emit("room:removed", { roomId });
     return {};
   });
@@ -64,8 +64,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
   on("room:delete", roomRefSchema, async ({ roomId }) => {
     const members = await services.rooms.members(user, roomId);
     const room = await services.rooms.delete(user, roomId);
-    const present = await io.in(roomChannel(roomId)).fetchSockets();
-    await evict(broadcast, services, roomId, present);
+    await broadcast.revoked(roomId, null);
     if (room.visibility === "public") io.emit("room:deleted", { roomId });
     else io.to(members.map((m) => userChannel(m.id))).emit("room:deleted", { roomId });
     return {};
@@ -91,18 +90,6 @@ async function announceRoom(io: ParleyServer, services: Services, actorId: strin
   }
   const members = await services.rooms.members({ id: actorId, name: "" }, room.id);
   io.to(members.map((m) => userChannel(m.id))).emit(event, room);
-}
-
-type Evictable = { id: string; data: { user: { id: string } }; leave(room: string): unknown };
-
-/** Takes sockets out of a room's broadcasts and presence. */
-async function evict(broadcast: RoomBroadcast, services: Services, roomId: string, sockets: Evictable[]) {
-  let changed = false;
-  for (const s of sockets) {
-    s.leave(roomChannel(roomId));
-    changed = (await services.presence.remove(roomId, s.data.user.id, s.id)) || changed;
-  }
-  if (changed) broadcast.presence(roomId, await services.presence.list(roomId));
 }
 
 /** Everyone in the room hears a changed list; an unchanged one is sent to the joiner only. */
