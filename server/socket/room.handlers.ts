@@ -1,4 +1,4 @@
-import type { RoomSummary } from "../contract/model";
+import type { RoomSummary, UserSummary } from "../contract/model";
 import {
   roomCreateSchema,
   roomJoinSchema,
@@ -22,7 +22,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
   on("room:create", roomCreateSchema, async ({ name, visibility }) => {
     await policy.beforeRoomCreate(user);
     const room = await services.rooms.create(user, name, visibility);
-    await announceRoom(io, services, user.id, room, "room:created");
+    await announceRoom(io, services, user, room, "room:created");
     return { room };
   });
 
@@ -49,7 +49,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
 
   on("room:rename", roomRenameSchema, async ({ roomId, name }) => {
     const room = await services.rooms.rename(user, roomId, name);
-    await announceRoom(io, services, user.id, room, "room:updated");
+    await announceRoom(io, services, user, room, "room:updated");
     return { room };
   });
 
@@ -83,12 +83,12 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
 }
 
 /** A public room's news goes to everyone; a private room's only to its members. */
-async function announceRoom(io: ParleyServer, services: Services, actorId: string, room: RoomSummary, event: "room:created" | "room:updated") {
+async function announceRoom(io: ParleyServer, services: Services, actor: UserSummary, room: RoomSummary, event: "room:created" | "room:updated") {
   if (room.visibility === "public") {
     io.emit(event, room);
     return;
   }
-  const members = await services.rooms.members({ id: actorId, name: "" }, room.id);
+  const members = await services.rooms.members(actor, room.id);
   io.to(members.map((m) => userChannel(m.id))).emit(event, room);
 }
 
