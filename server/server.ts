@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createClient, type RedisClientType } from "redis";
 import type { AddressInfo } from "node:net";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApplication, type HeartbeatOptions } from "./app";
@@ -69,6 +70,9 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   const httpServer = createServer();
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   if (options.ui) {
+    if (!options.ui.dev && !fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+      throw new Error("No production build of the UI: run `npm run build` first (or `npm run dev` for development).");
+    }
     const { default: next } = await import("next");
     const nextApp = next({ dev: options.ui.dev, dir: projectRoot, hostname: host, port: options.port, httpServer });
     await nextApp.prepare();
