@@ -216,3 +216,17 @@ describe("order", () => {
     }
   }, 90_000);
 });
+
+describe("a backlog within the real rate limits", () => {
+  it("40 messages written offline all arrive, none refused, because the outbox paces itself", async () => {
+    server = await startTestServer({ security: { rateLimitScale: 1 } });
+    const ada = await client(server.url, "Ada", { pace: "default" });
+    const room = await createRoom(ada, "Backlog");
+    ada.socket.disconnect();
+    for (let i = 1; i <= 40; i++) await ada.outbox.add(room.id, `offline ${i}`);
+    ada.socket.connect();
+    await eventually(() => ada.outbox.get().length === 0, "backlog drained", 40_000);
+    expect(ada.delivered.map((m) => m.body)).toEqual(Array.from({ length: 40 }, (_, i) => `offline ${i + 1}`));
+    expect(ada.outbox.get().filter((e) => e.status === "failed")).toEqual([]);
+  }, 60_000);
+});

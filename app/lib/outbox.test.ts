@@ -180,3 +180,21 @@ describe("Outbox", () => {
     expect(follower.transport.take("message:send").payload.body).toBe("queued while offline");
   });
 });
+
+describe("Outbox pacing", () => {
+  it("sends no more than its pace allows, and the rest when the window moves on", async () => {
+    const transport = new FakeTransport();
+    const outbox = new Outbox({ author: ada, transport, storage: memoryOutboxStorage(), pace: { points: 2, windowMs: 60 } });
+    await outbox.start();
+    for (const body of ["one", "two", "three"]) await outbox.add("r", body);
+    for (const body of ["one", "two"]) {
+      const sent = transport.take("message:send");
+      expect(sent.payload.body).toBe(body);
+      sent.resolve(ok(stored(sent.payload)));
+      await settle();
+    }
+    expect(transport.pending).toHaveLength(0); // "three" waits for the window
+    await new Promise((r) => setTimeout(r, 80));
+    expect(transport.take("message:send").payload.body).toBe("three");
+  });
+});

@@ -15,6 +15,7 @@
  *
  * Framework-free over `ChatTransport` and `OutboxStorage`; `app/hooks` adapts it to React.
  */
+import { LIMITS } from "@/server/contract/limits";
 import type { ChatMessage, UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
 import { Observable } from "./observable";
@@ -62,6 +63,12 @@ export interface OutboxOptions {
   timers?: Timers;
   newId?: () => string;
   now?: () => number;
+  /**
+   * Sends at most this many messages per window, so that a backlog written offline drains
+   * within the server's budget instead of being refused as rate-limited. Defaults to the
+   * server's per-user budget less a margin for the user's other devices.
+   */
+  pace?: { points: number; windowMs: number };
 }
 
 /** Refusals worth retrying unchanged: the server or the network failed, not the message. */
@@ -81,6 +88,8 @@ export class Outbox extends Observable<OutboxEntry[]> {
   private retryTimer: unknown = null;
   private ties = 0;
   private closed = false;
+  /** When recent sends went out, for pacing. */
+  private readonly sentAt: number[] = [];
   private readonly unsubscribe: Array<() => void> = [];
   private readonly o: Required<Omit<OutboxOptions, "sync" | "leader">> & Pick<OutboxOptions, "sync">;
 
@@ -93,6 +102,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
       timers: globalThis,
       newId: () => crypto.randomUUID(),
       now: () => Date.now(),
+      pace: { points: LIMITS.messageBudget.points - 5, windowMs: LIMITS.messageBudget.seconds * 1000 },
       ...options,
     };
   }
@@ -186,6 +196,13 @@ export class Outbox extends Observable<OutboxEntry[]> {
       while (!this.closed && this.leader && this.retryTimer === null && this.o.transport.isConnected()) {
         const head = this.get().find((e) => e.status === "pending");
         if (!head) break;
+        const wait = this.paceWait();
+        if (wait > 0) {
+          // Under the budget the server enforces: send the rest when the window moves on.
+          this.scheduleRetry(wait);
+          break;
+        }
+        this.sentAt.push(this.o.now());
         const ack = await this.o.transport.request(
           "message:send",
           { roomId: head.roomId, clientId: head.clientId, body: head.body },
@@ -201,7 +218,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
         } else if (TRANSIENT.has(ack.error.code)) {
           // Keep the head at the head: nothing after it may overtake it.
           this.attempts++;
-          this.scheduleRetry();
+          this.scheduleRetry(this.o.retryDelay(this.attempts));
           break;
         } else {
           const failed: OutboxEntry = { ...head, status: "failed", error: ack.error.message };
@@ -223,12 +240,20 @@ export class Outbox extends Observable<OutboxEntry[]> {
     this.set(this.get().map((e) => (e.clientId === entry.clientId ? entry : e)));
   }
 
-  private scheduleRetry() {
+  /** How long until another send fits in the pace window (0: now). */
+  private paceWait(): number {
+    const { points, windowMs } = this.o.pace;
+    const now = this.o.now();
+    while (this.sentAt.length > 0 && this.sentAt[0]! <= now - windowMs) this.sentAt.shift();
+    return this.sentAt.length < points ? 0 : this.sentAt[0]! + windowMs - now;
+  }
+
+  private scheduleRetry(delayMs: number) {
     this.cancelRetry();
     this.retryTimer = this.o.timers.setTimeout(() => {
       this.retryTimer = null;
       void this.flush();
-    }, this.o.retryDelay(this.attempts));
+    }, delayMs);
   }
 
   private cancelRetry() {

@@ -7,6 +7,8 @@ export const LIMITS = {
   /** Messages per page when opening a room or loading older history. */
   historyPage: 50,
   historyPageMax: 200,
+  /** Messages one user may send per window (all their connections together). */
+  messageBudget: { points: 30, seconds: 10 },
 } as const;
 
 /** Length in Unicode code points, so an emoji counts as one character, as people count. */

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { LIMITS } from "../contract/limits";
 import { DomainError } from "../domain/errors";
 
 /**
@@ -8,7 +9,7 @@ import { DomainError } from "../domain/errors";
  */
 export const DEFAULT_BUDGETS = {
   /** Messages from one user, all their sockets together. */
-  messagePerUser: { points: 30, duration: 10 },
+  messagePerUser: { points: LIMITS.messageBudget.points, duration: LIMITS.messageBudget.seconds },
   /** Messages from one IP address. */
   messagePerIp: { points: 120, duration: 10 },
   /** Rooms created by one user per hour. */

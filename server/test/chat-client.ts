@@ -22,7 +22,13 @@ export interface ChatClient {
 export async function chatClient(
   url: string,
   session: { cookie: string; user: UserSummary },
-  options: { lossy?: () => boolean; reconnectionDelay?: number; ackTimeoutMs?: number } = {},
+  options: {
+    lossy?: () => boolean;
+    reconnectionDelay?: number;
+    ackTimeoutMs?: number;
+    /** The outbox's own pace; by default unpaced, matching the test server's 1000x budgets. */
+    pace?: { points: number; windowMs: number } | "default";
+  } = {},
 ): Promise<ChatClient> {
   const socket: ClientSocket = io(url, {
     extraHeaders: { cookie: session.cookie },
@@ -49,6 +55,7 @@ export async function chatClient(
     storage: memoryOutboxStorage(),
     ackTimeoutMs: options.ackTimeoutMs ?? 3000,
     retryDelay: () => 20,
+    ...(options.pace === "default" ? {} : { pace: options.pace ?? { points: 1_000_000, windowMs: 1000 } }),
   });
   const delivered: ChatMessage[] = [];
   outbox.delivered.subscribe((m) => delivered.push(m));
