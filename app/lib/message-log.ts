@@ -34,11 +34,6 @@ export interface LogItem {
 
 export const emptyLog: MessageLog = { confirmed: [], hasOlder: false };
 
-/** The highest seq held, or 0. */
-export function newestSeq(log: MessageLog): number {
-  return log.confirmed.at(-1)?.seq ?? 0;
-}
-
 /** The lowest seq held, or undefined when the log is empty. */
 export function oldestSeq(log: MessageLog): number | undefined {
   return log.confirmed[0]?.seq;

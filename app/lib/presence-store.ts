@@ -1,5 +1,6 @@
 import type { PresenceChanged } from "@/server/contract/events";
 import type { UserSummary } from "@/server/contract/model";
+import { Emitter } from "./emitter";
 import type { ParleyClientSocket } from "./socket";
 
 const NOBODY: UserSummary[] = [];
@@ -10,10 +11,10 @@ const NOBODY: UserSummary[] = [];
  */
 export class PresenceStore {
   private readonly rooms = new Map<string, UserSummary[]>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changed = new Emitter<void>();
   private readonly onChanged = (e: PresenceChanged) => {
     this.rooms.set(e.roomId, e.online);
-    for (const l of this.listeners) l();
+    this.changed.emit();
   };
 
   constructor(private readonly socket: ParleyClientSocket) {
@@ -24,10 +25,7 @@ export class PresenceStore {
     return (roomId && this.rooms.get(roomId)) || NOBODY;
   }
 
-  subscribe = (listener: () => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void) => this.changed.subscribe(listener);
 
   close(): void {
     this.socket.off("presence:changed", this.onChanged);

@@ -1,5 +1,6 @@
 import { TYPING_TTL_MS, type PresenceChanged, type TypingChanged } from "@/server/contract/events";
 import type { UserSummary } from "@/server/contract/model";
+import { Emitter } from "./emitter";
 import type { ParleyClientSocket } from "./socket";
 
 const NOBODY: UserSummary[] = [];
@@ -17,7 +18,7 @@ interface Timers {
 export class TypingStore {
   private readonly rooms = new Map<string, Map<string, { user: UserSummary; timer: unknown }>>();
   private readonly snapshots = new Map<string, UserSummary[]>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changed = new Emitter<void>();
 
   private readonly onTyping = (e: TypingChanged) => {
     if (e.user.id === this.selfId) return; // the user's other tabs
@@ -45,10 +46,7 @@ export class TypingStore {
     return (roomId && this.snapshots.get(roomId)) || NOBODY;
   }
 
-  subscribe = (listener: () => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void) => this.changed.subscribe(listener);
 
   close(): void {
     this.socket.off("typing:changed", this.onTyping);
@@ -77,6 +75,6 @@ export class TypingStore {
 
   private publish(roomId: string) {
     this.snapshots.set(roomId, [...(this.rooms.get(roomId)?.values() ?? [])].map((e) => e.user));
-    for (const l of this.listeners) l();
+    this.changed.emit();
   }
 }
