@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { LIMITS, textLength } from "../contract/limits";
-import type { HistoryPage, UserSummary } from "../contract/model";
+import type { HistoryPage, RoomSummary, UserSummary } from "../contract/model";
 import type { MessageHistoryInput, MessageSendInput } from "../contract/schemas";
 import type { AppendResult, MessageRepository } from "../store/repositories";
 import { DomainError } from "./errors";
@@ -47,6 +47,18 @@ export class MessageService {
    */
   async history(reader: UserSummary, input: MessageHistoryInput): Promise<HistoryPage> {
     await this.rooms.requireAccess(reader, input.roomId);
+    return this.page(input);
+  }
+
+  /**
+   * The latest page of a room the caller has just entered (`RoomService.enter` checked
+   * access), without checking it a second time.
+   */
+  latestOf(room: RoomSummary): Promise<HistoryPage> {
+    return this.page({ roomId: room.id });
+  }
+
+  private async page(input: MessageHistoryInput): Promise<HistoryPage> {
     const limit = input.limit ?? LIMITS.historyPage;
     if (input.after !== undefined) {
       // hasMore here means "more after this page": the caller asks again from the last seq.

@@ -203,7 +203,7 @@ export class WsGateway implements RoomBroadcast {
       case "join": {
         const room = await services.rooms.enter(user, frame.room, frame.invite);
         this.subscribe(peer, room.id);
-        const history = await services.messages.history(user, { roomId: room.id });
+        const history = await services.messages.latestOf(room);
         if (await services.presence.add(room.id, user, peer.id)) broadcast.presence(room.id, await services.presence.list(room.id));
         return { room, history, online: await services.presence.list(room.id) };
       }

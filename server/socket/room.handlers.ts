@@ -31,7 +31,7 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
     await socket.join(roomChannel(room.id));
-    const history = await services.messages.history(user, { roomId: room.id });
+    const history = await services.messages.latestOf(room);
     await announcePresence(broadcast, socket, services, room.id, await services.presence.add(room.id, user, socket.id));
     return { room, history };
   });
