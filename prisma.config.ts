@@ -1,12 +1,18 @@
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { resolveDatabaseUrl } from "./server/config/database-url";
+import { databaseProvider, resolveDatabaseUrl, SCHEMA_PATHS } from "./server/config/database-url";
+import { postgresMigrationAdapter } from "./server/store/prisma/postgres-adapter";
 
 // Prisma 6.19 in its JavaScript engine mode: no native engine binaries are downloaded;
-// migrations run over the same better-sqlite3 driver adapter the server uses.
+// migrations run over the same driver adapters the server uses. DATABASE_URL picks the
+// provider: a file: URL is SQLite (prisma/schema.prisma), a postgres:// URL is PostgreSQL
+// (prisma/postgresql/schema.prisma, derived from the first by scripts/prisma-schemas.mjs).
+const url = resolveDatabaseUrl(process.env.DATABASE_URL);
+const provider = databaseProvider(url);
+
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
-  schema: "prisma/schema.prisma",
-  adapter: async () => new PrismaBetterSQLite3({ url: resolveDatabaseUrl(process.env.DATABASE_URL) }),
+  schema: SCHEMA_PATHS[provider],
+  adapter: async () => (provider === "postgresql" ? postgresMigrationAdapter(url) : new PrismaBetterSQLite3({ url })),
 });

@@ -1,14 +1,51 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration, type ViteUserConfig } from "vitest/config";
+import { postgresReachable, TEST_POSTGRES_URL } from "./server/test/databases.ts";
 
-export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
-  test: {
-    include: ["server/**/*.test.ts", "app/**/*.test.ts"],
-    globalSetup: ["server/test/global-setup.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
-    // Integration files each start a server; two workers fit this 2-core machine.
-    maxWorkers: 2,
-  },
+/**
+ * Two projects: "sqlite" runs everything against the embedded default; "postgresql" runs
+ * the suites that touch a database (integration tests, repositories) again against
+ * PostgreSQL. Without a reachable PostgreSQL the second is left out, and says so, unless
+ * PARLEY_REQUIRE_SERVICES=1 (CI), which makes that a failure.
+ */
+export default defineConfig(async (): Promise<ViteUserConfig> => {
+  const withPostgres = await postgresReachable();
+  if (!withPostgres) {
+    const message = `PostgreSQL is not reachable at ${TEST_POSTGRES_URL}: the "postgresql" test project is skipped.`;
+    if (process.env.PARLEY_REQUIRE_SERVICES === "1") throw new Error(`${message} PARLEY_REQUIRE_SERVICES=1 requires it.`);
+    console.warn(message);
+  }
+  return {
+    resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+    test: {
+      globalSetup: ["server/test/global-setup.ts"],
+      testTimeout: 20_000,
+      hookTimeout: 60_000,
+      // Integration files each start a server; two workers fit this 2-core machine.
+      maxWorkers: 2,
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: "sqlite",
+            include: ["server/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts"],
+            // Several nodes share PostgreSQL, not a SQLite file: the multi-node suite runs in the other project.
+            exclude: ["server/cluster.integration.test.ts"],
+          },
+        },
+        ...(withPostgres
+          ? ([
+              {
+                extends: true,
+                test: {
+                  name: "postgresql",
+                  include: ["server/**/*.integration.test.ts", "server/store/repositories.contract.test.ts", "server/store/prisma/*.test.ts"],
+                  env: { PARLEY_TEST_DATABASE: "postgresql" },
+                },
+              },
+            ] satisfies TestProjectInlineConfiguration[])
+          : []),
+      ],
+    },
+  };
 });

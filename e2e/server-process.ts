@@ -12,7 +12,11 @@ export class ServerProcess {
   readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-proc-"));
   stderr = "";
 
-  constructor(readonly port: number) {}
+  /** `env` overrides the defaults: DATABASE_URL and REDIS_URL for a node of a cluster. */
+  constructor(
+    readonly port: number,
+    readonly env: Record<string, string> = {},
+  ) {}
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
@@ -29,6 +33,7 @@ export class ServerProcess {
         DATABASE_URL: `file:${path.join(this.dataDir, "parley.db")}`,
         LOG_LEVEL: "info",
         RATE_LIMIT_SCALE: "100",
+        ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

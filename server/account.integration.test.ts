@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
 import { io as connect } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_BUDGETS } from "./security/rate-limits";
-import { startTestServer, type TestServer } from "./test/harness";
+import { startTestServer, withDatabase, type TestServer } from "./test/harness";
 
 let server: TestServer;
 afterEach(async () => {
@@ -103,9 +102,7 @@ describe("revoked sessions", () => {
     const socket = await server.socket(cookie);
     const closed = new Promise<string>((resolve) => socket.on("disconnect", resolve));
     const started = Date.now();
-    const db = new Database(server.databaseUrl.slice("file:".length));
-    db.prepare(`DELETE FROM "Session"`).run();
-    db.close();
+    await withDatabase(server.databaseUrl, (db) => db.session.deleteMany());
     expect(await closed).toBe("io server disconnect");
     expect(Date.now() - started).toBeLessThan(7_000);
   }, 10_000);
@@ -137,9 +134,7 @@ describe("connection state recovery", () => {
     const socket = await recoverableSocket((await server.guest("Ada")).cookie);
     const refused = new Promise<{ data?: { code?: string } }>((resolve) => socket.once("connect_error", resolve));
     socket.io.engine.close();
-    const db = new Database(server.databaseUrl.slice("file:".length));
-    db.prepare(`DELETE FROM "Session"`).run();
-    db.close();
+    await withDatabase(server.databaseUrl, (db) => db.session.deleteMany());
     expect((await refused).data?.code).toBe("unauthorized");
     socket.close();
   });

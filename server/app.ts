@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from "node:http";
-import { Server } from "socket.io";
+import { Server, type ServerOptions } from "socket.io";
 import type { Logger } from "./logger";
 import type { SecurityPolicy } from "./security/policy";
 import type { Services } from "./services";
@@ -9,8 +9,7 @@ import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTypingHandlers } from "./socket/typing.handlers";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
 import { createOn } from "./socket/validate";
-import { compositeBroadcast, type RoomBroadcast } from "./realtime/broadcast";
-import { socketIoBroadcast } from "./socket/broadcast";
+import type { RoomBroadcast } from "./realtime/broadcast";
 import { registerTokenHandlers } from "./socket/token.handlers";
 
 export interface HeartbeatOptions {
@@ -50,12 +49,14 @@ export interface ApplicationDeps {
   heartbeat?: HeartbeatOptions;
   recoveryWindowMs?: number;
   /**
-   * Where room broadcasts go. Socket.IO adds itself; other transports (the /ws gateway) add
-   * theirs to the same list, so every handler reaches every occupant.
+   * What handlers say to a room, on every transport and node (`realtime/cluster.ts`); built
+   * after this server, since Socket.IO's part of it needs the server.
    */
-  broadcastTargets?: RoomBroadcast[];
+  broadcast: RoomBroadcast;
   /** permessage-deflate (COMPRESSION=deflate); off by default, see docs/protocol.md "Compression". */
   compression?: boolean;
+  /** The Socket.IO adapter between nodes (the Redis Streams adapter with REDIS_URL); in-process otherwise. */
+  adapter?: ServerOptions["adapter"];
 }
 
 /** Attaches Parley's Socket.IO server to an HTTP server and wires events to handlers. */
@@ -72,6 +73,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
       skipMiddlewares: false,
     },
     serveClient: false,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
     connectTimeout: CONNECT_TIMEOUT_MS,
     // Runs before Engine.IO creates a session, for polling and WebSocket alike: a foreign
     // Origin or a handshake flood is refused with 403 and leaves nothing behind.
@@ -101,9 +103,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
     next();
   });
 
-  const targets = deps.broadcastTargets ?? [];
-  targets.push(socketIoBroadcast(io, services.presence));
-  const broadcast = compositeBroadcast(targets);
+  const { broadcast } = deps;
 
   io.on("connection", (socket) => {
     void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);

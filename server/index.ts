@@ -15,6 +15,7 @@ const parley = await startParley({
   port: env.PORT,
   host: env.HOST,
   databaseUrl: env.DATABASE_URL,
+  migrate: env.MIGRATE_ON_START === "true",
   ui: { dev: env.NODE_ENV === "development" },
   heartbeat: {
     pingInterval: env.PING_INTERVAL_MS ?? DEFAULT_HEARTBEAT.pingInterval,
@@ -24,6 +25,8 @@ const parley = await startParley({
   authSecret: env.BETTER_AUTH_SECRET,
   publicUrl: env.PUBLIC_URL,
   redisUrl: env.REDIS_URL,
+  redisPrefix: env.REDIS_PREFIX,
+  drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
   compression: env.COMPRESSION === "deflate",
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
@@ -38,7 +41,8 @@ const parley = await startParley({
 
 log.info({ url: parley.url, mode: env.NODE_ENV }, `Parley is ready on ${parley.url}`);
 
-const SHUTDOWN_GRACE_MS = 10_000;
+// Draining (DRAIN_TIMEOUT_MS) plus closing the database and Redis.
+const SHUTDOWN_GRACE_MS = env.DRAIN_TIMEOUT_MS + 5_000;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     log.info({ signal }, "shutting down");

@@ -82,6 +82,11 @@ describe("private rooms", () => {
     await sleep(100);
     expect(bobHeard).toEqual([]);
     expect(await bobSocket.emitWithAck("room:join", { slug: room.slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // Nor can he post into it: his socket left the room, so access is checked again.
+    expect(await bobSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "still here?" })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
   });
 
   it("the creator deletes a room: members are told, history is gone", async () => {

@@ -4,12 +4,11 @@
  * says otherwise.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
 import { io as connect } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { DEFAULT_BUDGETS } from "./security/rate-limits";
-import { sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
+import { sleep, startTestServer, withDatabase, type ClientSocket, type TestServer } from "./test/harness";
 
 let server: TestServer;
 afterEach(async () => {
@@ -33,11 +32,8 @@ function refusal(s: TestServer, cookie?: string): Promise<{ message: string; dat
   });
 }
 
-function messageCount(s: TestServer): number {
-  const db = new Database(s.databaseUrl.slice("file:".length), { readonly: true });
-  const { n } = db.prepare(`SELECT COUNT(*) AS n FROM "Message"`).get() as { n: number };
-  db.close();
-  return n;
+function messageCount(s: TestServer): Promise<number> {
+  return withDatabase(s.databaseUrl, (db) => db.message.count());
 }
 
 async function roomFor(s: TestServer, name = "Ada") {
@@ -73,9 +69,7 @@ describe("handshake", () => {
     const flipped = token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
     expect((await refusal(server, `${name}=${flipped}`)).data?.code).toBe("unauthorized");
 
-    const db = new Database(server.databaseUrl.slice("file:".length));
-    db.prepare(`UPDATE "Session" SET "expiresAt" = ?`).run(new Date(Date.now() - 1000).toISOString());
-    db.close();
+    await withDatabase(server.databaseUrl, (db) => db.session.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } }));
     expect((await refusal(server, cookie)).data?.code).toBe("unauthorized");
   });
 
@@ -164,7 +158,7 @@ describe("oversized frames", () => {
     });
     expect(post.status).toBe(413);
 
-    expect(messageCount(server)).toBe(0);
+    expect(await messageCount(server)).toBe(0);
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
 
     // Others carry on, and an over-long message is refused with a reason, not a disconnect.
@@ -172,7 +166,7 @@ describe("oversized frames", () => {
     expect(ack).toMatchObject({ ok: true, data: { message: { seq: 1 } } });
     const tooLong = await bystander.socket.emitWithAck("message:send", { roomId: bystander.room.id, clientId: randomUUID(), body: "z".repeat(4001) });
     expect(tooLong).toMatchObject({ ok: false, error: { code: "message_too_long" } });
-    expect(messageCount(server)).toBe(1);
+    expect(await messageCount(server)).toBe(1);
   }, 30_000);
 });
 
@@ -241,7 +235,7 @@ describe("malformed packets", () => {
 
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(bystander.socket.connected).toBe(true);
-    expect(messageCount(server)).toBe(0);
+    expect(await messageCount(server)).toBe(0);
     const ack = await bystander.socket.emitWithAck("message:send", { roomId, clientId: randomUUID(), body: "unharmed" });
     expect(ack.ok).toBe(true);
   }, 60_000);
@@ -278,7 +272,7 @@ describe("rate limits", () => {
     const result = await flood([ada.socket, ...more], ada.room.id, 1000);
     expect(result.accepted).toBe(budget);
     expect(result.limited + result.accepted).toBe(1000);
-    expect(messageCount(server)).toBe(budget);
+    expect(await messageCount(server)).toBe(budget);
   });
 
   it("disconnects a socket that keeps going after being told to slow down", async () => {

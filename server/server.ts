@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createClient, type RedisClientType } from "redis";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { AddressInfo } from "node:net";
 import fs from "node:fs";
 import path from "node:path";
@@ -11,11 +12,17 @@ import { resolveDatabaseUrl } from "./config/database-url";
 import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
-import { compositeBroadcast, type RoomBroadcast } from "./realtime/broadcast";
+import { lateBroadcast } from "./realtime/broadcast";
+import { clusterBroadcast } from "./realtime/cluster";
+import { socketIoBroadcast } from "./socket/broadcast";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices } from "./services";
 import { sessionChannel, type ParleyServer } from "./socket/types";
 import { MemoryPresenceStore } from "./store/memory/presence.store";
+import { MemoryTypingStore } from "./store/memory/typing.store";
+import { RedisPresenceStore, type RedisPresenceOptions } from "./store/redis/presence.store";
+import { RedisTypingStore } from "./store/redis/typing.store";
+import { redact } from "./config/database-url";
 import { migrateDatabase } from "./store/migrate";
 import { openDatabase, prismaRepositories } from "./store/prisma";
 
@@ -39,8 +46,18 @@ export interface ParleyOptions {
   compression?: boolean;
   /** The /ws gateway's heartbeat and auth timing. */
   gateway?: Partial<GatewayOptions>;
-  /** REDIS_URL: rate limits shared through Redis (more of Parley's state follows with scale-out). */
+  /**
+   * REDIS_URL: run as one of several nodes. Socket.IO's broadcasts, the gateway's and
+   * connection state recovery go through the Redis Streams adapter; presence, typing and
+   * rate limits are kept in Redis.
+   */
   redisUrl?: string;
+  /** REDIS_PREFIX: the prefix of every Redis key and stream (several deployments on one Redis). */
+  redisPrefix?: string;
+  /** Shared presence's timing (tests shorten it). */
+  presence?: Partial<RedisPresenceOptions>;
+  /** How long a draining node waits for its clients to leave before closing anyway. */
+  drainTimeoutMs?: number;
   log?: Logger;
 }
 
@@ -48,8 +65,24 @@ export interface RunningParley {
   url: string;
   port: number;
   io: ParleyServer;
-  /** Graceful stop: no new connections, sockets closed, database closed. */
+  /**
+   * Graceful stop (SIGTERM): /readyz turns 503, no new connections are taken, bots and
+   * browsers are closed in a way that makes them reconnect (to another node, behind a load
+   * balancer, which recovers their state there), then the database and Redis are closed.
+   */
   close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for one shutdown step at most `ms`; says so (and returns false) when it gives up. */
+export async function bounded(log: Logger, step: string, work: Promise<unknown>, ms = 3000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const done = await Promise.race([work.then(() => true as const, () => true as const), gaveUp]);
+  clearTimeout(timer);
+  if (!done) log.warn({ step, ms }, "shutdown step did not finish in time; going on without it");
+  return done;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -65,7 +98,46 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     secret: loadOrCreateAuthSecret(databaseUrl, options.authSecret),
     baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
   });
-  const services = createServices(prismaRepositories(db), new MemoryPresenceStore(), { betterAuth, db });
+
+  // Scale-out: two Redis connections. The adapter's keeps node-redis's offline queue, so
+  // that a broadcast made while Redis restarts is sent when it is back; Parley's own
+  // (rate limits, presence, typing) fails fast instead, so that nothing waits on it.
+  let redis: RedisClientType | undefined;
+  let adapterRedis: RedisClientType | undefined;
+  const redisPrefix = options.redisPrefix ?? "parley";
+  if (options.redisUrl) {
+    const where = redact(options.redisUrl);
+    redis = createClient({ url: options.redisUrl, disableOfflineQueue: true }) as RedisClientType;
+    adapterRedis = createClient({ url: options.redisUrl }) as RedisClientType;
+    for (const client of [redis, adapterRedis]) {
+      client.on("error", (err: unknown) => log.warn({ err, redis: where }, "redis error"));
+      await client.connect().catch((err: unknown) => {
+        throw new Error(`cannot reach Redis at ${where}: ${(err as Error).message}`);
+      });
+    }
+    // The adapter sends two kinds of command it never awaits: the SET that stores a
+    // disconnected socket's recoverable state, and the PUBLISH of its heartbeats between
+    // nodes. When Redis drops at that moment the rejection would go unhandled and end the
+    // process; it is logged instead (the socket then rejoins and catches up by seq; the
+    // next heartbeat goes out a few seconds later).
+    for (const name of ["set", "publish"] as const) {
+      const command = (adapterRedis[name] as (...a: unknown[]) => Promise<unknown>).bind(adapterRedis);
+      (adapterRedis as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        const reply = command(...args);
+        reply.catch((err: unknown) => log.warn({ err, command: name }, "Redis adapter command failed"));
+        return reply;
+      };
+    }
+  }
+  // Presence changes found by the shared store itself (a dead node's users swept out) are
+  // announced through the same broadcast as joins and leaves (set once the transports exist).
+  let announce: (roomId: string) => void = () => undefined;
+  const presence = redis
+    ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence, onChange: (roomId) => announce(roomId) }).start()
+    : new MemoryPresenceStore();
+  const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
+  const repositories = prismaRepositories(db);
+  const services = createServices(repositories, { presence, typing }, { betterAuth, db });
 
   const httpServer = createServer();
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
@@ -79,37 +151,59 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     nextHandler = nextApp.getRequestHandler();
   }
 
-  let redis: RedisClientType | undefined;
-  if (options.redisUrl) {
-    redis = createClient({ url: options.redisUrl }) as RedisClientType;
-    redis.on("error", (err: unknown) => log.warn({ err }, "redis error"));
-    await redis.connect();
-  }
-  const policy = new SecurityPolicy({ ...options.security, redis });
-  const broadcastTargets: RoomBroadcast[] = [];
+  const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix });
+  // Every transport's handlers say things to rooms through one broadcast, made once both
+  // transports exist.
+  const broadcast = lateBroadcast();
   const io = createApplication(httpServer, {
     services,
     policy,
     log,
-    broadcastTargets,
+    broadcast,
     compression: options.compression,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
+    adapter: adapterRedis
+      ? createAdapter(adapterRedis, { streamName: `${redisPrefix}:socket.io`, sessionKeyPrefix: `${redisPrefix}:sio:session:` })
+      : undefined,
   });
   const gateway = new WsGateway(httpServer, {
     services,
     policy,
     log,
-    broadcast: compositeBroadcast(broadcastTargets),
+    broadcast,
     options: { compression: options.compression, ...options.gateway },
   });
-  broadcastTargets.push(gateway);
+  broadcast.set(
+    clusterBroadcast(io, log, { socketIo: socketIoBroadcast(io, presence), gateway }, adapterRedis !== undefined, (roomId) => presence.list(roomId)),
+  );
+  // The list itself is read when the (coalesced) announcement goes out.
+  announce = (roomId) => broadcast.presence(roomId, []);
+
+  let draining = false;
+  const timed = <T>(p: Promise<T>, ms = 2000) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
   const routes = createHttpRoutes({
     services,
     policy,
     log,
     checkHealth: async () => {
       await db.$queryRawUnsafe("SELECT 1");
+    },
+    checkReadiness: async () => {
+      const checks: Record<string, string> = {};
+      const probe = async (name: string, fn: () => Promise<unknown>) => {
+        checks[name] = await timed(fn()).then(
+          () => "ok",
+          (err: unknown) => (err as Error).message || "failed",
+        );
+      };
+      await Promise.all([
+        probe("database", () => db.$queryRawUnsafe("SELECT 1")),
+        ...(redis ? [probe("redis", () => redis.ping())] : []),
+      ]);
+      if (draining) checks.node = "draining";
+      return { ready: !draining && Object.values(checks).every((c) => c === "ok"), checks };
     },
     onSignOut: (sessionId) => io.in(sessionChannel(sessionId)).disconnectSockets(true),
   });
@@ -138,14 +232,33 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      // io.close() disconnects every socket and closes the HTTP server (no new connections).
-      gateway.close();
-      await new Promise<void>((resolve) => {
+      // Drain: a load balancer sees /readyz fail, and this node takes no new connection.
+      draining = true;
+      httpServer.close();
+      httpServer.closeIdleConnections();
+      // Bots are told to come back (1012 "service restart"); browsers' transports are
+      // closed, which socket.io-client treats as a dropped connection: it reconnects, with
+      // its state recoverable on any node (Redis Streams adapter). Each leaves presence here
+      // while the adapter can still tell the other nodes.
+      gateway.close(1012, "service restart: reconnect");
+      for (const socket of io.of("/").sockets.values()) socket.conn.close();
+      const deadline = Date.now() + (options.drainTimeoutMs ?? 5000);
+      while ((io.engine.clientsCount > 0 || gateway.size > 0) && Date.now() < deadline) await sleep(50);
+      await sleep(200); // the leavers' presence updates, started on disconnect, finish
+      if (presence instanceof RedisPresenceStore) presence.stop();
+      // io.close() disconnects whatever is left, closes the adapter and the HTTP server.
+      // Every step is bounded: a dependency that does not answer (Redis reconnecting, a
+      // database connection held by a stuck query) must not keep a draining node alive.
+      await bounded(log, "Socket.IO", new Promise<void>((resolve) => {
         void io.close(() => resolve());
         httpServer.closeAllConnections();
-      });
-      await db.$disconnect();
-      await redis?.quit();
+      }));
+      repositories.close?.();
+      await bounded(log, "database", db.$disconnect());
+      // close() lets queued commands (a leaver's presence removal) finish; a command queued
+      // while Redis was away can keep it waiting for ever, so it is bounded too. The client
+      // stops reconnecting either way, and the process exits after this.
+      await Promise.all([redis, adapterRedis].map((client) => client && bounded(log, "Redis", client.close())));
     })());
 
   return { url, port, io, close };

@@ -1,4 +1,5 @@
 import type { PresenceStore } from "./domain/presence";
+import type { TypingStore } from "./domain/typing";
 import { MessageService } from "./domain/message.service";
 import { RoomService } from "./domain/room.service";
 import { AuthService } from "./domain/auth.service";
@@ -14,15 +15,21 @@ export interface Services {
   rooms: RoomService;
   messages: MessageService;
   presence: PresenceStore;
+  typing: TypingStore;
 }
 
-export function createServices(repos: Repositories, presence: PresenceStore, auth: { betterAuth: BetterAuth; db: Db }): Services {
+export function createServices(
+  repos: Repositories,
+  live: { presence: PresenceStore; typing: TypingStore },
+  auth: { betterAuth: BetterAuth; db: Db },
+): Services {
   const rooms = new RoomService(repos.rooms);
   return {
     auth: new AuthService(auth.betterAuth, auth.db),
     tokens: new TokenService(auth.db),
     rooms,
     messages: new MessageService(repos.messages, rooms),
-    presence,
+    presence: live.presence,
+    typing: live.typing,
   };
 }

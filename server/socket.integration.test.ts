@@ -392,3 +392,22 @@ describe("serialQueue", () => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
   });
 });
+
+describe("presence under a crowd", () => {
+  it("twenty people joining at once reach an observer as a few coalesced lists, the last one complete", async () => {
+    server = await startTestServer();
+    const ada = await server.socket((await server.guest("Ada")).cookie);
+    const created = await ada.emitWithAck("room:create", { name: "Crowded" });
+    if (!created.ok) throw new Error(created.error.message);
+    const { room } = created.data;
+    await ada.emitWithAck("room:join", { slug: room.slug });
+    await sleep(150);
+    const lists = collect(ada, "presence:changed");
+    const crowd = await Promise.all(Array.from({ length: 20 }, async (_, i) => server.socket((await server.guest(`Guest ${i}`)).cookie)));
+    await Promise.all(crowd.map((s) => s.emitWithAck("room:join", { slug: room.slug })));
+    await sleep(300);
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.length).toBeLessThan(20);
+    expect(lists.at(-1)!.online).toHaveLength(21);
+  });
+});

@@ -1,7 +1,7 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { anonymous, username } from "better-auth/plugins";
-import type { Db } from "../store/prisma";
+import { providerOf, type Db } from "../store/prisma";
 
 export const SESSION_COOKIE_PREFIX = "parley";
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -21,7 +21,7 @@ export interface AuthOptions {
  */
 export function createBetterAuth(db: Db, options: AuthOptions) {
   return betterAuth({
-    database: prismaAdapter(db, { provider: "sqlite" }),
+    database: prismaAdapter(db, { provider: providerOf(db) }),
     secret: options.secret,
     baseURL: options.baseURL,
     basePath: "/api/auth",

@@ -5,12 +5,16 @@ import path from "node:path";
 /**
  * The secret that signs session cookies: BETTER_AUTH_SECRET when set; otherwise one made
  * at first start and kept beside the SQLite file (mode 0600), so a fresh install needs no
- * configuration and sessions survive restarts.
+ * configuration and sessions survive restarts. On PostgreSQL (several nodes, which must all
+ * sign alike) it has to be set.
  */
 export function loadOrCreateAuthSecret(databaseUrl: string, fromEnv?: string): string {
   if (fromEnv) {
     if (fromEnv.length < 32) throw new Error("BETTER_AUTH_SECRET must be at least 32 characters");
     return fromEnv;
+  }
+  if (!databaseUrl.startsWith("file:")) {
+    throw new Error("Set BETTER_AUTH_SECRET (32 characters or more, the same on every node) when DATABASE_URL is PostgreSQL");
   }
   const file = databaseUrl.slice("file:".length);
   if (file === ":memory:") return randomBytes(32).toString("base64url");

@@ -5,6 +5,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("localhost"),
+  /** file:./data/parley.db (SQLite, the default) or postgres://… (PostgreSQL, for several nodes). */
   DATABASE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Heartbeat, in ms; see server/app.ts for why the defaults are what they are. */
@@ -20,8 +21,17 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().optional(),
   /** The address people use, e.g. https://chat.example.org (https makes cookies Secure). */
   PUBLIC_URL: z.url().optional(),
-  /** redis://host:port: share rate-limit budgets between nodes. Unset: in memory. */
+  /** redis://host:port: run as one of several nodes (adapter, presence, typing, rate limits in Redis). Unset: one process. */
   REDIS_URL: z.string().optional(),
+  /** Prefix of every Redis key and stream, for several deployments on one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only").default("parley"),
+  /**
+   * Apply pending migrations at start (`prisma migrate deploy`). With several nodes, run
+   * `npm run db:migrate` once per release instead and set this to false on the nodes.
+   */
+  MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
+  /** How long a draining node (SIGTERM) waits for its clients to leave, in ms. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(5000),
   /** permessage-deflate on Socket.IO and /ws: saves ~76 % of bytes for ~225 KiB and ~7x CPU per connection. */
   COMPRESSION: z.enum(["off", "deflate"]).default("off"),
   /** Multiplies every rate-limit budget. */

@@ -76,7 +76,19 @@ export interface ServerToClientEvents {
   "typing:changed": (event: TypingChanged) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/**
+ * Between Parley nodes, through the Socket.IO adapter (Redis Streams when REDIS_URL is set):
+ * what one node's handlers say to a room, for the other nodes' /ws gateway peers to hear.
+ */
+export interface InterServerEvents {
+  "relay:room": (call: RelayedRoomCall) => void;
+}
+
+export type RelayedRoomCall =
+  | { kind: "message"; message: ChatMessage }
+  | { kind: "presence"; roomId: string; online: UserSummary[] }
+  | { kind: "typing"; roomId: string; user: UserSummary; typing: boolean; except?: string }
+  | { kind: "revoked"; roomId: string; userId: string | null };
 
 /** What the handshake middleware attaches to every authenticated socket. */
 export interface SocketData {

@@ -79,11 +79,16 @@ export class WsGateway implements RoomBroadcast {
     this.pingTimer.unref();
   }
 
-  /** Closes every peer (going away) and stops the heartbeat. */
-  close(): void {
+  /** Closes every peer (1001 going away, or 1012 service restart when draining) and stops the heartbeat. */
+  close(code = 1001, reason = "server shutting down"): void {
     clearInterval(this.pingTimer);
-    for (const peer of this.peers) peer.ws.close(1001, "server shutting down");
+    for (const peer of this.peers) peer.ws.close(code, reason);
     this.wss.close();
+  }
+
+  /** Connected peers, authenticated or not. */
+  get size(): number {
+    return this.peers.size;
   }
 
   // RoomBroadcast: what the room's bots hear.
@@ -205,7 +210,8 @@ export class WsGateway implements RoomBroadcast {
         this.subscribe(peer, room.id);
         const history = await services.messages.latestOf(room);
         if (await services.presence.add(room.id, user, peer.id)) broadcast.presence(room.id, await services.presence.list(room.id));
-        return { room, history, online: await services.presence.list(room.id) };
+        const typing = (await services.typing.list(room.id)).filter((u) => u.id !== user.id);
+        return { room, history, online: await services.presence.list(room.id), typing };
       }
       case "leave":
         await this.leave(peer, frame.roomId);
@@ -214,7 +220,7 @@ export class WsGateway implements RoomBroadcast {
         // One peer's sends are stored in the order they arrived, as over Socket.IO.
         return peer.inOrder(async () => {
           await policy.beforeMessage(user, peer.ip);
-          const result = await services.messages.send(user, frame);
+          const result = await services.messages.send(user, frame, { joined: peer.rooms.has(frame.roomId) });
           if (!result.duplicate) broadcast.message(result.message);
           return result;
         });
@@ -223,6 +229,7 @@ export class WsGateway implements RoomBroadcast {
       case "typing":
         if (!peer.rooms.has(frame.roomId)) throw new DomainError("not_found", "Join the room first.");
         broadcast.typing(frame.roomId, user, frame.typing, peer.id);
+        await (frame.typing ? services.typing.start(frame.roomId, user) : services.typing.stop(frame.roomId, user.id));
         return frame.ref === undefined ? undefined : {};
     }
   }

@@ -14,13 +14,17 @@ export interface HttpRouteDeps {
   log: Logger;
   /** Resolves when every dependency answers; /healthz says 503 otherwise. */
   checkHealth: () => Promise<void>;
+  /** Whether this node may take traffic now, and why not (draining, a dependency down). */
+  checkReadiness: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
   /** Closes the sockets of a session that just signed out. */
   onSignOut: (sessionId: string) => void;
 }
 
 /**
  * Parley's own HTTP endpoints, served before Next sees the request:
- * - `GET /healthz`: 200 when Next, Socket.IO and the database are ready.
+ * - `GET /healthz`: 200 when Next, Socket.IO and the database answer (liveness).
+ * - `GET /readyz`: 200 when this node may take traffic: the database and Redis (when
+ *   configured) answer and it is not draining; 503 with the failing checks otherwise.
  * - `GET /api/session`: who am I (401 without a valid session).
  * - `POST /api/session` `{ displayName }`: continue as a guest; sets the session cookie.
  * - `DELETE /api/session`: sign out; closes this session's sockets.
@@ -44,6 +48,12 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           log.warn({ err }, "health check failed");
           send(res, 503, { status: "unavailable" });
         }
+        return true;
+      }
+      if (path === "/readyz") {
+        if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET, HEAD");
+        const { ready, checks } = await deps.checkReadiness();
+        send(res, ready ? 200 : 503, { status: ready ? "ready" : "unavailable", checks });
         return true;
       }
       if (path !== "/api/session" && !path.startsWith("/api/account/")) return false;

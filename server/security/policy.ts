@@ -15,6 +15,8 @@ export interface SecurityOptions {
   maxConnectionsPerIp?: number;
   /** A connected node-redis client: rate budgets shared by every node. */
   redis?: unknown;
+  /** The prefix of the budgets' Redis keys (REDIS_PREFIX). */
+  redisPrefix?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export class SecurityPolicy {
   constructor(options: SecurityOptions = {}) {
     this.allowedOrigins = options.allowedOrigins ?? [];
     this.trustProxy = options.trustProxy ?? false;
-    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1), options.redis);
+    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1), options.redis, options.redisPrefix);
     this.connections = new ConnectionLimits(options.maxConnectionsPerUser, options.maxConnectionsPerIp);
   }
 

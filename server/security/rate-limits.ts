@@ -50,10 +50,11 @@ export class RateLimits {
   constructor(
     readonly budgets: Budgets = scaledBudgets(),
     redis?: unknown,
+    prefix = "parley",
   ) {
     this.limiters = {} as Record<BudgetName, RateLimiterAbstract>;
     for (const name of Object.keys(budgets) as BudgetName[]) {
-      const opts = { keyPrefix: `parley:rl:${name}`, ...budgets[name] };
+      const opts = { keyPrefix: `${prefix}:rl:${name}`, ...budgets[name] };
       this.limiters[name] =
         redis && !LOCAL_ONLY.has(name)
           ? new RateLimiterRedis({ ...opts, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(opts) })

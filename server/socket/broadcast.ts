@@ -2,11 +2,15 @@ import type { RoomBroadcast } from "../realtime/broadcast";
 import type { PresenceStore } from "../domain/presence";
 import { roomChannel, userChannel, type ParleyServer } from "./types";
 
-/** Room broadcasts to Socket.IO clients: one pre-encoded emit per room. */
+/**
+ * Room broadcasts to Socket.IO clients: one pre-encoded emit per room, reaching every node
+ * through the adapter. Revoking acts on this node's sockets only (`io.local`): with several
+ * nodes, `realtime/cluster.ts` runs it on each, so each removes its own presence entries.
+ */
 export function socketIoBroadcast(io: ParleyServer, presence: PresenceStore): RoomBroadcast {
   return {
     async revoked(roomId, userId) {
-      const sockets = await io.in(userId ? userChannel(userId) : roomChannel(roomId)).fetchSockets();
+      const sockets = await io.local.in(userId ? userChannel(userId) : roomChannel(roomId)).fetchSockets();
       let changed = false;
       for (const s of sockets) {
         s.leave(roomChannel(roomId));

@@ -1,5 +1,6 @@
 import { messageHistorySchema, messageSendSchema } from "../contract/schemas";
 import type { HandlerContext } from "./context";
+import { roomChannel } from "./types";
 
 /** Sending (ack after commit, broadcast once) and history pages. */
 export function registerMessageHandlers({ socket, services, policy, ip, on, broadcast }: HandlerContext) {
@@ -11,7 +12,8 @@ export function registerMessageHandlers({ socket, services, policy, ip, on, broa
   on("message:send", messageSendSchema, (input) =>
     inOrder(async () => {
       await policy.beforeMessage(user, ip);
-      const result = await services.messages.send(user, input);
+      // A socket in the room's channel was let in by room:join; revocation takes it out.
+      const result = await services.messages.send(user, input, { joined: socket.rooms.has(roomChannel(input.roomId)) });
       // A duplicate was broadcast when first stored; clients that missed it catch up by seq.
       if (!result.duplicate) broadcast.message(result.message);
       return result;

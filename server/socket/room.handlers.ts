@@ -33,6 +33,9 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
     await socket.join(roomChannel(room.id));
     const history = await services.messages.latestOf(room);
     await announcePresence(broadcast, socket, services, room.id, await services.presence.add(room.id, user, socket.id));
+    for (const typist of await services.typing.list(room.id)) {
+      if (typist.id !== user.id) socket.emit("typing:changed", { roomId: room.id, user: typist, typing: true });
+    }
     return { room, history };
   });
 

@@ -4,10 +4,12 @@ import type { HandlerContext } from "./context";
 import { roomChannel } from "./types";
 
 /**
- * Typing is relayed, not stored: the sender throttles typing:start, receivers expire it
- * after TYPING_TTL_MS, so a lost typing:stop costs a few seconds of a stale hint at most.
+ * Typing is relayed to the room and kept for TYPING_TTL_MS (services.typing, shared between
+ * nodes), so that someone joining mid-sentence sees it too. The sender throttles
+ * typing:start, receivers expire it after TYPING_TTL_MS, so a lost typing:stop costs a few
+ * seconds of a stale hint at most.
  */
-export function registerTypingHandlers({ socket, on, broadcast }: HandlerContext) {
+export function registerTypingHandlers({ socket, on, broadcast, services }: HandlerContext) {
   const { user } = socket.data;
   for (const [event, typing] of [
     ["typing:start", true],
@@ -16,6 +18,7 @@ export function registerTypingHandlers({ socket, on, broadcast }: HandlerContext
     on(event, typingSchema, async ({ roomId }) => {
       if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError("not_found", "Join the room first.");
       broadcast.typing(roomId, user, typing, socket.id);
+      await (typing ? services.typing.start(roomId, user) : services.typing.stop(roomId, user.id));
       return {};
     });
   }

@@ -69,4 +69,6 @@ export interface MessageRepository {
 export interface Repositories {
   rooms: RoomRepository;
   messages: MessageRepository;
+  /** Releases what the repositories hold of their own (connections beside the client). */
+  close?(): void;
 }

@@ -3,18 +3,30 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../store/migrate";
+import { createPostgresDatabase, dropTestDatabases } from "./databases";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** The migrated template each test copies: a `file:` URL, or a PostgreSQL database's URL. */
     templateDatabase: string;
   }
 }
 
-/** Migrates one template database for the whole run; each test copies it (migrating costs ~1 s). */
+/**
+ * Migrates one template database for the whole run; each test copies it (migrating costs
+ * about a second). The "postgresql" project (vitest.config.ts) gets a PostgreSQL template.
+ */
 export default async function setup(project: TestProject) {
+  if (project.name === "postgresql") {
+    await dropTestDatabases();
+    const url = await createPostgresDatabase();
+    await migrateDatabase(url);
+    project.provide("templateDatabase", url);
+    return () => dropTestDatabases();
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-test-"));
   const file = path.join(dir, "template.db");
   await migrateDatabase(`file:${file}`);
-  project.provide("templateDatabase", file);
+  project.provide("templateDatabase", `file:${file}`);
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }

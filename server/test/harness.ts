@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import { inject } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "../contract/events";
@@ -11,20 +8,32 @@ import type { GatewayOptions } from "../gateway/ws-gateway";
 import { createLogger } from "../logger";
 import { startParley, type RunningParley } from "../server";
 import { openDatabase, type Db } from "../store/prisma";
+import { cloneTemplate } from "./databases";
+import type { RedisPresenceOptions } from "../store/redis/presence.store";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A fresh copy of the migrated template database. */
-export function freshDatabaseUrl(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-db-"));
-  const file = path.join(dir, "parley.db");
-  fs.copyFileSync(inject("templateDatabase"), file);
-  return `file:${file}`;
+/** A fresh copy of the migrated template database, of this project's provider (SQLite or PostgreSQL). */
+export function freshDatabaseUrl(): Promise<string> {
+  return cloneTemplate(inject("templateDatabase"));
 }
 
 export async function openTestDatabase(): Promise<Db> {
-  return openDatabase(freshDatabaseUrl());
+  return openDatabase(await freshDatabaseUrl());
 }
+
+/** Opens a test server's database for a test to look at or change behind the server's back. */
+export async function withDatabase<T>(databaseUrl: string, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDatabase(databaseUrl);
+  try {
+    return await fn(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Every test server signs sessions with this (PostgreSQL has no data folder to keep one in). */
+export const TEST_AUTH_SECRET = "parley-test-secret-0123456789abcdefghijklmnop";
 
 export interface TestServer extends RunningParley {
   databaseUrl: string;
@@ -43,13 +52,15 @@ export async function startTestServer(
     recoveryWindowMs?: number;
     security?: SecurityOptions;
     redisUrl?: string;
+    redisPrefix?: string;
+    presence?: Partial<RedisPresenceOptions>;
     /** Share a database with another test server (a second node). */
     databaseUrl?: string;
     gateway?: Partial<GatewayOptions>;
     compression?: boolean;
   } = {},
 ): Promise<TestServer> {
-  const databaseUrl = options.databaseUrl ?? freshDatabaseUrl();
+  const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const sockets: ClientSocket[] = [];
   const parley = await startParley({
     port: 0,
@@ -57,12 +68,15 @@ export async function startTestServer(
     databaseUrl,
     ui: false,
     migrate: false,
+    authSecret: TEST_AUTH_SECRET,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
     // Most suites test behaviour, not budgets: they get a thousand times the real ones.
     // The security suite passes the real budgets.
     security: options.security ?? { rateLimitScale: 1000 },
     redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
+    presence: options.presence,
     gateway: options.gateway,
     compression: options.compression,
     log: createLogger("silent"),

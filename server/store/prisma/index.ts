@@ -3,11 +3,13 @@ import type { Db } from "./client";
 import { PrismaMessageRepository } from "./message.repository";
 import { PrismaRoomRepository } from "./room.repository";
 
-export { openDatabase, type Db } from "./client";
+export { openDatabase, providerOf, type Db } from "./client";
 
 export function prismaRepositories(db: Db): Repositories {
+  const messages = new PrismaMessageRepository(db);
   return {
     rooms: new PrismaRoomRepository(db),
-    messages: new PrismaMessageRepository(db),
+    messages,
+    close: () => messages.close(),
   };
 }

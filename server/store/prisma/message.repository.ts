@@ -1,6 +1,7 @@
 import type { ChatMessage } from "../../contract/model";
 import type { AppendResult, MessageRepository, NewMessage } from "../repositories";
-import type { Db } from "./client";
+import { providerOf, sqliteFileOf, type Db } from "./client";
+import { SqliteAppender } from "./sqlite-appender";
 
 const select = {
   id: true,
@@ -32,21 +33,73 @@ const toMessage = (r: Row): ChatMessage => ({
   author: { id: r.author.id, name: r.author.name },
 });
 
+/** Enough for many nodes writing one room at once; each retry costs one statement. */
+const MAX_SEQ_RETRIES = 50;
+
+/** A unique violation on (roomId, seq): another node took this number first. */
+function isSeqConflict(err: unknown): boolean {
+  const text = `${(err as Error)?.message ?? ""} ${JSON.stringify((err as { meta?: unknown })?.meta ?? {})}`;
+  return /Message_roomId_seq_key|\(roomId, seq\)|"roomId", ?"seq"/.test(text) || (/23505/.test(text) && /seq/.test(text));
+}
+
 export class PrismaMessageRepository implements MessageRepository {
-  constructor(private readonly db: Db) {}
+  private readonly postgres: boolean;
+  /** SQLite (a file): appends on a connection of their own, with group commit. */
+  private readonly appender: SqliteAppender | undefined;
+
+  constructor(private readonly db: Db) {
+    this.postgres = providerOf(db) === "postgresql";
+    const file = sqliteFileOf(db);
+    this.appender = file ? new SqliteAppender(file) : undefined;
+  }
+
+  /** Closes the appender's connection (the Prisma client is closed by its owner). */
+  close(): void {
+    this.appender?.close();
+  }
 
   async append(m: NewMessage): Promise<AppendResult> {
-    const createdAt = new Date();
+    // On PostgreSQL two nodes may read the same MAX(seq) at once: the second insert then
+    // waits for the first to commit and fails on the unique (roomId, seq), and is retried
+    // with the next number. A later seq is therefore never visible before an earlier one.
+    // (SQLite runs the statement under its single write lock and never gets here.)
+    if (this.appender) return this.appender.append(m);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(m);
+      } catch (err) {
+        if (attempt >= MAX_SEQ_RETRIES || !isSeqConflict(err)) throw err;
+      }
+    }
+  }
+
+  private insertStatement(m: NewMessage, createdAt: Date) {
     // One statement, so the sequence number and the row are committed together: SQLite runs
     // it under its write lock, and no other statement can interleave with it. (An interactive
     // transaction would hold the adapter's single connection open to every other query.)
     // A repeated (authorId, clientId) inserts nothing and returns no row.
-    const inserted = await this.db.$queryRaw<Array<{ seq: number | bigint }>>`
+    return this.db.$queryRaw<Array<{ seq: number | bigint }>>`
       INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt")
       SELECT ${m.id}, ${m.roomId}, COALESCE(MAX("seq"), 0) + 1, ${m.author.id}, ${m.clientId}, ${m.body}, ${createdAt}
       FROM "Message" WHERE "roomId" = ${m.roomId}
       ON CONFLICT ("authorId", "clientId") DO NOTHING
       RETURNING "seq"`;
+  }
+
+  private async appendOnce(m: NewMessage): Promise<AppendResult> {
+    const createdAt = new Date();
+    const insert = this.insertStatement(m, createdAt);
+    // PostgreSQL: the room's advisory lock, taken in the same transaction, queues writers to
+    // one room (across nodes) instead of letting them collide and retry; the insert, a
+    // statement of its own, then reads MAX(seq) after the previous writer's commit.
+    const inserted = this.postgres
+      ? (await this.db.$transaction([this.db.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${m.roomId}))) AS l`, insert]))[1]
+      : await insert;
+    return this.outcome(m, createdAt, inserted);
+  }
+
+  /** The stored message, or (nothing inserted) the one stored earlier under the same clientId. */
+  private async outcome(m: NewMessage, createdAt: Date, inserted: Array<{ seq: number | bigint }>): Promise<AppendResult> {
     if (inserted.length === 1) {
       return {
         duplicate: false,

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { io, type Socket } from "socket.io-client";
+import type { ServerStats } from "./probe";
+
+/** A benchmarked server in a child process of its own (its CPU and memory are its own). */
+export class BenchServer {
+  private child: ChildProcess | undefined;
+  port = 0;
+  constructor(
+    readonly kind: "baseline" | "parley",
+    readonly env: Record<string, string> = {},
+  ) {}
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  async start(): Promise<number> {
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", `bench/servers/${this.kind}.ts`], {
+      env: { ...process.env, ...this.env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    this.child = child;
+    this.port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.on("data", (d: Buffer) => {
+        const m = /ready (\d+)/.exec(d.toString());
+        if (m) resolve(Number(m[1]));
+      });
+      child.once("exit", (code) => reject(new Error(`${this.kind} server exited with ${code}`)));
+    });
+    return performance.now() - started;
+  }
+  async stats(): Promise<ServerStats> {
+    return (await fetch(`${this.url}/bench/stats`)).json() as Promise<ServerStats>;
+  }
+  async reset() {
+    await fetch(`${this.url}/bench/reset`);
+  }
+  async gc() {
+    await fetch(`${this.url}/bench/gc`);
+  }
+  async stop() {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+/** What a load-generator client does, whichever server it talks to. */
+export interface BenchClient {
+  socket: Socket;
+  join(room: BenchRoom): Promise<void>;
+  /** Resolves when acknowledged (the message stored, for Parley). */
+  send(room: BenchRoom, body: string): Promise<boolean>;
+  onMessage(listener: (body: string, roomId: string, seq: number) => void): void;
+}
+
+export interface BenchRoom {
+  id: string;
+  slug: string;
+}
+
+type Ack = { ok: boolean; data?: { room?: BenchRoom } };
+
+function connect(url: string, cookie?: string): Promise<Socket> {
+  const socket = io(url, {
+    transports: ["websocket"],
+    forceNew: true,
+    reconnectionDelay: 200,
+    reconnectionDelayMax: 2000,
+    ...(cookie ? { extraHeaders: { cookie } } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", reject);
+  });
+}
+
+/** Clients of the bare Socket.IO baseline: `join`, `send`, `message`. */
+export async function baselineClient(server: BenchServer): Promise<BenchClient> {
+  const socket = await connect(server.url);
+  return {
+    socket,
+    async join(room) {
+      await socket.emitWithAck("join", room.id);
+    },
+    async send(room, body) {
+      return ((await socket.emitWithAck("send", { room: room.id, body })) as Ack).ok;
+    },
+    onMessage(listener) {
+      socket.on("message", (m: { body: string; roomId: string; seq: number }) => listener(m.body, m.roomId, m.seq));
+    },
+  };
+}
+
+/** Guest sessions for Parley clients (several connections share one, like tabs). */
+export async function parleySessions(server: BenchServer, count: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${server.url}/api/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ displayName: `Bench ${i}` }),
+    });
+    if (res.status !== 201) throw new Error(`guest sign-in failed: ${res.status}`);
+    cookies.push(res.headers.get("set-cookie")!.split(";")[0]!);
+  }
+  return cookies;
+}
+
+/** Clients of Parley, through its real contract: `room:join`, `message:send`, `message:created`. */
+export async function parleyClient(server: BenchServer, cookie: string): Promise<BenchClient> {
+  const socket = await connect(server.url, cookie);
+  return {
+    socket,
+    async join(room) {
+      const ack = (await socket.emitWithAck("room:join", { slug: room.slug })) as Ack;
+      if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
+    },
+    async send(room, body) {
+      return ((await socket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body })) as Ack).ok;
+    },
+    onMessage(listener) {
+      socket.on("message:created", (m: { body: string; roomId: string; seq: number }) => listener(m.body, m.roomId, m.seq));
+    },
+  };
+}
+
+/** Makes a room: Parley's through `room:create`; the baseline's is just a name. */
+export async function makeRoom(kind: BenchServer["kind"], creator: BenchClient, name: string): Promise<BenchRoom> {
+  if (kind === "baseline") return { id: name, slug: name };
+  const ack = (await creator.socket.emitWithAck("room:create", { name })) as Ack;
+  if (!ack.ok || !ack.data?.room) throw new Error(`room:create failed: ${JSON.stringify(ack)}`);
+  return ack.data.room;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

@@ -1,0 +1,37 @@
+import type { Row } from "../lib/report";
+import { BenchServer, baselineClient, parleyClient, parleySessions, type BenchClient } from "../lib/targets";
+
+/** Server memory per idle connection: RSS and heap after GC, before and after N clients connect. */
+async function perConnection(kind: BenchServer["kind"], n: number) {
+  const server = new BenchServer(kind);
+  await server.start();
+  const cookies = kind === "parley" ? await parleySessions(server, 100) : [];
+  await server.gc();
+  const before = await server.stats();
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < n; i += 100) {
+    clients.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(100, n - i) }, (_, k) => (kind === "parley" ? parleyClient(server, cookies[(i + k) % 100]!) : baselineClient(server))),
+      )),
+    );
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  await server.gc();
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await server.stats();
+  for (const c of clients) c.socket.close();
+  await server.stop();
+  return { rss: (after.rssBytes - before.rssBytes) / n, heap: (after.heapUsedBytes - before.heapUsedBytes) / n };
+}
+
+export async function idle(smoke: boolean): Promise<Row[]> {
+  const n = smoke ? 200 : 10_000;
+  const b = await perConnection("baseline", n);
+  const p = await perConnection("parley", n);
+  const s = `idle connections (${n.toLocaleString("en-US")})`;
+  return [
+    { scenario: s, metric: "RSS per connection", unit: "KiB", parley: p.rss / 1024, baseline: b.rss / 1024, target: { text: "≤ 1.15× baseline", met: p.rss <= 1.15 * b.rss } },
+    { scenario: s, metric: "JS heap per connection", unit: "KiB", parley: p.heap / 1024, baseline: b.heap / 1024 },
+  ];
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { openTestDatabase } from "../../test/harness";
+import type { Db } from "./client";
+import { PrismaMessageRepository } from "./message.repository";
+
+let db: Db | undefined;
+let repo: PrismaMessageRepository | undefined;
+afterEach(async () => {
+  repo?.close();
+  await db?.$disconnect();
+  db = undefined;
+});
+
+async function setup() {
+  db = await openTestDatabase();
+  const author = { id: randomUUID(), name: "Ada" };
+  await db.user.create({ data: { id: author.id, name: author.name, email: `${author.id}@test.invalid` } });
+  const room = await db.room.create({ data: { id: randomUUID(), slug: randomUUID(), name: "r", createdById: author.id } });
+  repo = new PrismaMessageRepository(db);
+  return { repo, author, roomId: room.id };
+}
+
+describe("PrismaMessageRepository appends (group commit on SQLite)", () => {
+  it("300 appends at once, repeats among them: each stored once, seq 1..N without a hole, repeats answered with the original", async () => {
+    const { repo, author, roomId } = await setup();
+    const clientIds = Array.from({ length: 250 }, () => randomUUID());
+    const sends = [...clientIds, ...clientIds.slice(0, 50)].map((clientId, i) => repo.append({ id: randomUUID(), roomId, clientId, body: `m${i}`, author }));
+    const results = await Promise.all(sends);
+    const fresh = results.filter((r) => !r.duplicate);
+    expect(fresh.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+    const repeats = results.slice(250);
+    expect(repeats.every((r) => r.duplicate)).toBe(true);
+    expect(repeats.map((r) => r.message.id)).toEqual(results.slice(0, 50).map((r) => r.message.id));
+    expect(await db!.message.count({ where: { roomId } })).toBe(250);
+  });
+
+  it("one bad append in a batch fails alone; the others are stored", async () => {
+    const { repo, author, roomId } = await setup();
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      repo.append({ id: randomUUID(), roomId: i === 7 ? "no-such-room" : roomId, clientId: randomUUID(), body: `m${i}`, author }),
+    );
+    const settled = await Promise.allSettled(sends);
+    expect(settled.filter((s) => s.status === "rejected")).toHaveLength(1);
+    expect(settled[7]!.status).toBe("rejected");
+    expect(await db!.message.count({ where: { roomId } })).toBe(19);
+  });
+});

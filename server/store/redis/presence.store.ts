@@ -1,0 +1,190 @@
+import type { RedisClientType } from "redis";
+import type { UserSummary } from "../../contract/model";
+import type { PresenceStore } from "../../domain/presence";
+import type { Logger } from "../../logger";
+
+export interface RedisPresenceOptions {
+  /** How long a connection's entry lives without renewal: a dead node's users are gone after this. */
+  ttlMs: number;
+  /** How often this node renews its own connections' entries. */
+  renewMs: number;
+  /** How often this node looks for entries that expired (a dead node's) and takes them out. */
+  sweepMs: number;
+}
+
+/**
+ * A dead node's users leave every list at most ttl + sweep = 20 s after its last renewal
+ * (docs/deploy.md). Renewals every 5 s ride out two missed rounds.
+ */
+export const DEFAULT_REDIS_PRESENCE: RedisPresenceOptions = { ttlMs: 15_000, renewMs: 5_000, sweepMs: 5_000 };
+
+// Keys, per room, share a hash tag so that one room's keys live in one Redis Cluster slot:
+//   {p}:presence:{room}:users        ZSET userId → arrival time (the list's order)
+//   {p}:presence:{room}:info         HASH userId → the user's summary (JSON)
+//   {p}:presence:{room}:conns:<user> ZSET connectionId → expiry time (ms)
+//   {p}:presence:rooms               SET of rooms with anyone present (for the sweep)
+
+/** Adds a connection; returns 1 when the user was not listed before. KEYS users, conns, info, rooms. */
+const ADD = `
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('PEXPIREAT', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[5])
+redis.call('SADD', KEYS[4], ARGV[6])
+return redis.call('ZADD', KEYS[1], 'NX', ARGV[4], ARGV[1])`;
+
+/** Removes a connection; returns 1 when it was the user's last one (the list changed). KEYS users, conns, info. */
+const REMOVE = `
+if redis.call('ZREM', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
+redis.call('HDEL', KEYS[3], ARGV[1])
+return redis.call('ZREM', KEYS[1], ARGV[1])`;
+
+/**
+ * Takes out the users of one room whose connections have all expired; returns how many.
+ * Atomic, so of several nodes sweeping at once exactly one sees each removal (and announces
+ * it). KEYS users, info, rooms; ARGV room, now, the conns key prefix.
+ */
+const SWEEP = `
+local gone = 0
+for _, uid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local conns = ARGV[3] .. uid
+  redis.call('ZREMRANGEBYSCORE', conns, '-inf', ARGV[2])
+  if redis.call('ZCARD', conns) == 0 then
+    redis.call('ZREM', KEYS[1], uid)
+    redis.call('HDEL', KEYS[2], uid)
+    gone = gone + 1
+  end
+end
+if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[1]) end
+return gone`;
+
+interface LocalEntry {
+  roomId: string;
+  user: UserSummary;
+  connectionId: string;
+}
+
+/**
+ * Presence shared by every node through Redis. Entries are per user, counted per
+ * connection, as in one process; each connection's entry carries an expiry that its node
+ * renews, so a node that dies (SIGKILL, a lost machine) stops renewing and its users drop
+ * out of every list within ttl + sweep, announced by whichever node sweeps them.
+ *
+ * Presence is a hint, never a reason to refuse a join or lose a message: when Redis is
+ * unreachable, calls log and answer as if nothing changed, and this node's own
+ * connections are written again at the next renewal (also after a Redis restart, which
+ * keeps nothing).
+ */
+export class RedisPresenceStore implements PresenceStore {
+  private readonly local = new Map<string, LocalEntry>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly options: RedisPresenceOptions;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly redis: RedisClientType,
+    private readonly deps: {
+      log: Logger;
+      /** Called when a room's list changed without a join or leave here (a sweep, a renewal after Redis lost it). */
+      onChange: (roomId: string) => void;
+      keyPrefix?: string;
+      options?: Partial<RedisPresenceOptions>;
+    },
+  ) {
+    this.options = { ...DEFAULT_REDIS_PRESENCE, ...deps.options };
+    this.prefix = `${deps.keyPrefix ?? "parley"}:presence`;
+  }
+
+  /** Starts renewing this node's entries and sweeping expired ones. */
+  start(): this {
+    const every = (ms: number, fn: () => Promise<void>) => {
+      const t = setInterval(() => void fn().catch((err: unknown) => this.deps.log.warn({ err }, "presence upkeep failed")), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.options.renewMs, () => this.renew());
+    every(this.options.sweepMs, () => this.sweep());
+    return this;
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  private keys(roomId: string) {
+    const base = `${this.prefix}:{${roomId}}`;
+    return { users: `${base}:users`, info: `${base}:info`, connsPrefix: `${base}:conns:`, rooms: `${this.prefix}:rooms` };
+  }
+
+  private addScript(entry: LocalEntry, now: number) {
+    const k = this.keys(entry.roomId);
+    return this.redis.eval(ADD, {
+      keys: [k.users, k.connsPrefix + entry.user.id, k.info, k.rooms],
+      arguments: [entry.user.id, entry.connectionId, String(now + this.options.ttlMs), String(now), JSON.stringify(entry.user), entry.roomId],
+    });
+  }
+
+  async add(roomId: string, user: UserSummary, connectionId: string): Promise<boolean> {
+    const entry = { roomId, user: { id: user.id, name: user.name }, connectionId };
+    this.local.set(`${roomId}\n${connectionId}`, entry);
+    try {
+      return (await this.addScript(entry, Date.now())) === 1;
+    } catch (err) {
+      this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; this connection is listed at the next renewal");
+      return false;
+    }
+  }
+
+  async remove(roomId: string, userId: string, connectionId: string): Promise<boolean> {
+    if (!this.local.delete(`${roomId}\n${connectionId}`)) return false;
+    const k = this.keys(roomId);
+    try {
+      const removed = await this.redis.eval(REMOVE, {
+        keys: [k.users, k.connsPrefix + userId, k.info],
+        arguments: [userId, connectionId, String(Date.now())],
+      });
+      return removed === 1;
+    } catch (err) {
+      this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; this connection's entry expires on its own");
+      return false;
+    }
+  }
+
+  async list(roomId: string): Promise<UserSummary[]> {
+    const k = this.keys(roomId);
+    try {
+      const ids = await this.redis.zRange(k.users, 0, -1);
+      if (ids.length === 0) return [];
+      const infos = await this.redis.hmGet(k.info, ids);
+      return infos.flatMap((json) => (json ? [JSON.parse(json) as UserSummary] : []));
+    } catch (err) {
+      this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; listing this node's connections only");
+      const seen = new Map<string, UserSummary>();
+      for (const e of this.local.values()) if (e.roomId === roomId) seen.set(e.user.id, e.user);
+      return [...seen.values()];
+    }
+  }
+
+  /** Pushes this node's connections' expiry forward; re-lists any that Redis lost. */
+  async renew(): Promise<void> {
+    const now = Date.now();
+    const changed = new Set<string>();
+    for (const entry of [...this.local.values()]) {
+      if ((await this.addScript(entry, now)) === 1) changed.add(entry.roomId);
+    }
+    for (const roomId of changed) this.deps.onChange(roomId);
+  }
+
+  /** Takes out users whose every connection expired; announces the rooms this node changed. */
+  async sweep(): Promise<void> {
+    const now = String(Date.now());
+    const rooms = await this.redis.sMembers(`${this.prefix}:rooms`);
+    for (const roomId of rooms) {
+      const k = this.keys(roomId);
+      const gone = await this.redis.eval(SWEEP, { keys: [k.users, k.info, k.rooms], arguments: [roomId, now, k.connsPrefix] });
+      if (Number(gone) > 0) this.deps.onChange(roomId);
+    }
+  }
+}
