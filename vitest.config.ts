@@ -19,6 +19,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
     test: {
       globalSetup: ["server/test/global-setup.ts"],
+      // Names the Redis command behind an unhandled connection error (a rare flake in CI).
+      setupFiles: ["server/test/redis-error-origin.ts"],
       testTimeout: 20_000,
       hookTimeout: 60_000,
       // Integration files each start a server; two workers fit this 2-core machine.

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createClient, type RedisClientType } from "redis";
-import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { AddressInfo } from "node:net";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +13,7 @@ import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
 import { lateBroadcast } from "./realtime/broadcast";
 import { clusterBroadcast } from "./realtime/cluster";
+import { redisStreamsAdapter } from "./realtime/redis-adapter";
 import { socketIoBroadcast } from "./socket/broadcast";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices } from "./services";
@@ -99,9 +99,9 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
   });
 
-  // Scale-out: two Redis connections. The adapter's keeps node-redis's offline queue, so
-  // that a broadcast made while Redis restarts is sent when it is back; Parley's own
-  // (rate limits, presence, typing) fails fast instead, so that nothing waits on it.
+  // Scale-out: two Redis connections. The adapter's keeps node-redis's offline queue
+  // (realtime/redis-adapter.ts); Parley's own (rate limits, presence, typing) fails fast
+  // instead, so that nothing waits on it.
   let redis: RedisClientType | undefined;
   let adapterRedis: RedisClientType | undefined;
   const redisPrefix = options.redisPrefix ?? "parley";
@@ -114,19 +114,6 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
       await client.connect().catch((err: unknown) => {
         throw new Error(`cannot reach Redis at ${where}: ${(err as Error).message}`);
       });
-    }
-    // The adapter sends two kinds of command it never awaits: the SET that stores a
-    // disconnected socket's recoverable state, and the PUBLISH of its heartbeats between
-    // nodes. When Redis drops at that moment the rejection would go unhandled and end the
-    // process; it is logged instead (the socket then rejoins and catches up by seq; the
-    // next heartbeat goes out a few seconds later).
-    for (const name of ["set", "publish"] as const) {
-      const command = (adapterRedis[name] as (...a: unknown[]) => Promise<unknown>).bind(adapterRedis);
-      (adapterRedis as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-        const reply = command(...args);
-        reply.catch((err: unknown) => log.warn({ err, command: name }, "Redis adapter command failed"));
-        return reply;
-      };
     }
   }
   // Presence changes found by the shared store itself (a dead node's users swept out) are
@@ -164,7 +151,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
     adapter: adapterRedis
-      ? createAdapter(adapterRedis, { streamName: `${redisPrefix}:socket.io`, sessionKeyPrefix: `${redisPrefix}:sio:session:` })
+      ? redisStreamsAdapter(adapterRedis, redisPrefix, log)
       : undefined,
   });
   const gateway = new WsGateway(httpServer, {
