@@ -82,10 +82,16 @@ describe("private rooms", () => {
     await sleep(100);
     expect(bobHeard).toEqual([]);
     expect(await bobSocket.emitWithAck("room:join", { slug: room.slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
-    // Nor can he post into it: his socket left the room, so access is checked again.
+    // Nor can he post into it or read it: his socket left the room, so access is checked again.
     expect(await bobSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "still here?" })).toMatchObject({
       ok: false,
       error: { code: "not_found" },
+    });
+    expect(await bobSocket.emitWithAck("message:history", { roomId: room.id, after: 0 })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // Ada, still in the room, reads it (her socket's subscription stands for the access check).
+    expect(await ada.emitWithAck("message:history", { roomId: room.id, after: 0 })).toMatchObject({
+      ok: true,
+      data: { messages: [{ body: "after Bob left" }] },
     });
   });
 

@@ -16,7 +16,9 @@ export class BenchServer {
   }
   async start(): Promise<number> {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", `bench/servers/${this.kind}.ts`], {
+    // BENCH_SERVER_NODE_ARGS: extra Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=prof".
+    const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    const child = spawn(process.execPath, ["--expose-gc", ...extra, "--import", "tsx", `bench/servers/${this.kind}.ts`], {
       env: { ...process.env, ...this.env },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -50,8 +50,9 @@ export class MessageService {
    * One page of history, ascending by seq. `before` pages backwards (keyset on seq),
    * `after` reads forwards for catch-up, neither gives the latest page.
    */
-  async history(reader: UserSummary, input: MessageHistoryInput): Promise<HistoryPage> {
-    await this.rooms.requireAccess(reader, input.roomId);
+  /** A page of a room's history; `joined` as for `send` (a rejoin's catch-up skips the access query). */
+  async history(reader: UserSummary, input: MessageHistoryInput, options: { joined?: boolean } = {}): Promise<HistoryPage> {
+    if (!options.joined) await this.rooms.requireAccess(reader, input.roomId);
     return this.page(input);
   }
 

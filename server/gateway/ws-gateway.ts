@@ -225,7 +225,7 @@ export class WsGateway implements RoomBroadcast {
           return result;
         });
       case "history":
-        return services.messages.history(user, frame);
+        return services.messages.history(user, frame, { joined: peer.rooms.has(frame.roomId) });
       case "typing":
         if (!peer.rooms.has(frame.roomId)) throw new DomainError("not_found", "Join the room first.");
         broadcast.typing(frame.roomId, user, frame.typing, peer.id);

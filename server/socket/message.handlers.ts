@@ -20,7 +20,9 @@ export function registerMessageHandlers({ socket, services, policy, ip, on, broa
     }),
   );
 
-  on("message:history", messageHistorySchema, (input) => services.messages.history(user, input));
+  on("message:history", messageHistorySchema, (input) =>
+    services.messages.history(user, input, { joined: socket.rooms.has(roomChannel(input.roomId)) }),
+  );
 }
 
 /** Runs tasks one at a time in call order; a failed task does not stop the ones after it. */

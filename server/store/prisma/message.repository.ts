@@ -1,7 +1,7 @@
 import type { ChatMessage } from "../../contract/model";
 import type { AppendResult, MessageRepository, NewMessage } from "../repositories";
 import { providerOf, sqliteFileOf, type Db } from "./client";
-import { SqliteAppender } from "./sqlite-appender";
+import { SqliteMessages } from "./sqlite-messages";
 
 const select = {
   id: true,
@@ -44,18 +44,18 @@ function isSeqConflict(err: unknown): boolean {
 
 export class PrismaMessageRepository implements MessageRepository {
   private readonly postgres: boolean;
-  /** SQLite (a file): appends on a connection of their own, with group commit. */
-  private readonly appender: SqliteAppender | undefined;
+  /** SQLite (a file): appends (group commit) and pages on a connection of their own. */
+  private readonly sqlite: SqliteMessages | undefined;
 
   constructor(private readonly db: Db) {
     this.postgres = providerOf(db) === "postgresql";
     const file = sqliteFileOf(db);
-    this.appender = file ? new SqliteAppender(file) : undefined;
+    this.sqlite = file ? new SqliteMessages(file) : undefined;
   }
 
-  /** Closes the appender's connection (the Prisma client is closed by its owner). */
+  /** Closes the SQLite connection (the Prisma client is closed by its owner). */
   close(): void {
-    this.appender?.close();
+    this.sqlite?.close();
   }
 
   async append(m: NewMessage): Promise<AppendResult> {
@@ -63,7 +63,7 @@ export class PrismaMessageRepository implements MessageRepository {
     // waits for the first to commit and fails on the unique (roomId, seq), and is retried
     // with the next number. A later seq is therefore never visible before an earlier one.
     // (SQLite runs the statement under its single write lock and never gets here.)
-    if (this.appender) return this.appender.append(m);
+    if (this.sqlite) return this.sqlite.append(m);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.appendOnce(m);
@@ -123,6 +123,7 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   async pageBefore(roomId: string, before: number | undefined, limit: number): Promise<ChatMessage[]> {
+    if (this.sqlite) return this.sqlite.pageBefore(roomId, before, limit);
     const rows = await this.db.message.findMany({
       where: before === undefined ? { roomId } : { roomId, seq: { lt: before } },
       orderBy: { seq: "desc" },
@@ -133,6 +134,7 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {
+    if (this.sqlite) return this.sqlite.pageAfter(roomId, after, limit);
     const rows = await this.db.message.findMany({
       where: { roomId, seq: { gt: after } },
       orderBy: { seq: "asc" },
