@@ -1,7 +1,7 @@
 /**
  * Parley against bare Socket.IO, on the same machine, in one run (docs/performance.md).
  *
- *   npm run bench                      every scenario (about 5 minutes)
+ *   npm run bench                      every scenario (about 10 minutes)
  *   npm run bench -- fanout latency    some of them
  *   npm run bench -- --smoke           a few seconds of each, for CI: checks the suite runs
  *
