@@ -41,12 +41,15 @@ export class BenchServer {
   async gc() {
     await fetch(`${this.url}/bench/gc`);
   }
+  /** SIGTERM (so that a profile asked for in BENCH_SERVER_NODE_ARGS is written), SIGKILL after 10 s. */
   async stop() {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
     await exited;
+    clearTimeout(timer);
   }
 }
 

@@ -28,3 +28,4 @@ io.on("connection", (socket) => {
 http.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   process.stdout.write(`ready ${(http.address() as AddressInfo).port}\n`);
 });
+process.once("SIGTERM", () => process.exit(0));
