@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestDatabase } from "../../test/harness";
 import type { Db } from "./client";
@@ -44,5 +45,27 @@ describe("PrismaMessageRepository appends (group commit on SQLite)", () => {
     expect(settled.filter((s) => s.status === "rejected")).toHaveLength(1);
     expect(settled[7]!.status).toBe("rejected");
     expect(await db!.message.count({ where: { roomId } })).toBe(19);
+  });
+
+  it("the SQLite writer dying fails what it held; resent, those are stored once, and the next writer takes over", async (ctx) => {
+    const { repo, author, roomId } = await setup();
+    const writer = () => (repo as unknown as { sqlite?: { worker?: Worker } }).sqlite?.worker;
+    await repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "first", author });
+    if (!writer()) return ctx.skip("PostgreSQL: appends go through Prisma; there is no writer thread to lose");
+    const clientIds = Array.from({ length: 200 }, () => randomUUID());
+    const sends = clientIds.map((clientId, i) => repo.append({ id: randomUUID(), roomId, clientId, body: `m${i}`, author }));
+    await new Promise((r) => setImmediate(r)); // posted to the writer
+    await writer()!.terminate();
+    const settled = await Promise.allSettled(sends);
+    const failed = settled.flatMap((s, i) => (s.status === "rejected" ? [i] : []));
+    expect(failed.length).toBeGreaterThan(0); // the writer died holding appends
+    for (const i of failed) expect(String((settled[i] as PromiseRejectedResult).reason)).toMatch(/SQLite writer stopped/);
+    // An outbox resends what was not acknowledged: whether or not it was committed before
+    // the writer died, it is stored once.
+    await Promise.all(failed.map((i) => repo.append({ id: randomUUID(), roomId, clientId: clientIds[i]!, body: `m${i}`, author })));
+    const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" } });
+    expect(rows).toHaveLength(201);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.clientId)).size).toBe(201);
   });
 });

@@ -1,17 +1,16 @@
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { ChatMessage } from "../../contract/model";
 import type { AppendResult, NewMessage } from "../repositories";
 
-/** The most appends one transaction takes. */
-const MAX_BATCH = 512;
-/** How long to wait before trying again when another connection holds SQLite's write lock. */
-const BUSY_RETRY_MS = 2;
-
 interface Pending {
-  m: NewMessage;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
+  m: NewMessage;
 }
+
+/** What the writer answers for one append (sqlite-writer.worker.mjs). */
+type Reply = { id: number } & ({ inserted: number; createdAt: number } | { existing: MessageRow } | { error: { message: string; code?: string } });
 
 type MessageRow = { id: string; roomId: string; seq: number; clientId: string; body: string; createdAt: string | number; authorId: string; authorName: string };
 
@@ -25,49 +24,38 @@ const toMessage = (r: MessageRow): ChatMessage => ({
   author: { id: r.authorId, name: r.authorName },
 });
 
-/** Timestamps as Prisma's better-sqlite3 adapter writes them (its default "iso8601" format). */
-const sqliteTimestamp = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
 /**
- * Messages on SQLite, on a better-sqlite3 connection of their own with prepared statements:
- * the hot path's append, and the pages read on every join and catch-up.
+ * Messages on SQLite: the hot path's append, and the pages read on every join and catch-up,
+ * each on a better-sqlite3 connection of its own with prepared statements, without
+ * Prisma's per-statement cost (~0.3 ms in its engine-less mode against ~15 µs here:
+ * docs/performance.md).
  *
- * Appends use group commit: the appends that arrive while the event loop is busy
- * are written together in one transaction, one commit (one fsync under synchronous=FULL),
- * and each caller is answered after it. It is the same statement as through Prisma
- * (`message.repository.ts`), without Prisma's per-statement cost (~0.3 ms in its engine-less
- * mode against ~15 µs here: docs/performance.md).
+ * Appends go to a writer on a worker thread (sqlite-writer.worker.mjs) with group commit:
+ * the appends made in one turn of the event loop travel in one message, the writer puts
+ * those that reach it together in one transaction, one commit (one fsync under
+ * synchronous=FULL), and each caller is answered after it. The fsync and the statements
+ * run on the worker, so they do not stall the event loop that writes to the sockets. A
+ * batch that fails is written again one append at a time there, so that one bad message
+ * fails alone. If the worker dies, what it held fails and the next append starts another.
  *
- * The connection never waits for SQLite's write lock (busy_timeout 0): Prisma's connection
- * may hold it across awaits in a transaction of its own, so a blocking wait on this thread
- * could never end. A busy batch is retried a moment later instead. A batch that fails
- * otherwise is written again one append at a time, so that one bad message fails alone.
+ * Pages are read on this thread, on a connection of their own (WAL: readers never wait).
  */
 export class SqliteMessages {
   private readonly sqlite: Database.Database;
-  private readonly insert: Database.Statement;
-  private readonly existing: Database.Statement;
   private readonly latest: Database.Statement;
   private readonly before: Database.Statement;
   private readonly after: Database.Statement;
-  private readonly pending: Pending[] = [];
-  private scheduled = false;
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, Pending>();
+  private outgoing: Array<{ id: number; m: NewMessage }> = [];
+  private nextId = 1;
+  private closed = false;
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     this.sqlite = new Database(file);
     this.sqlite.pragma("journal_mode = WAL");
-    this.sqlite.pragma("synchronous = FULL");
-    this.sqlite.pragma("foreign_keys = ON");
-    this.sqlite.pragma("busy_timeout = 0");
-    this.insert = this.sqlite.prepare(`
-      INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt")
-      SELECT ?, ?, COALESCE(MAX("seq"), 0) + 1, ?, ?, ?, ? FROM "Message" WHERE "roomId" = ?
-      ON CONFLICT ("authorId", "clientId") DO NOTHING
-      RETURNING "seq"`);
-    this.existing = this.sqlite.prepare(`
-      SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName"
-      FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
-      WHERE m."authorId" = ? AND m."clientId" = ?`);
+    this.sqlite.pragma("busy_timeout = 5000");
     // Pages: one statement with the author's name joined, where Prisma runs two (the
     // messages, then their authors) at ~0.5 ms each; a rejoin reads two pages.
     const page = (where: string, order: "ASC" | "DESC") =>
@@ -92,68 +80,69 @@ export class SqliteMessages {
   }
 
   append(m: NewMessage): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error("the message store is closed"));
     return new Promise((resolve, reject) => {
-      this.pending.push({ m, resolve, reject });
-      this.schedule(0);
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject, m });
+      // The appends of one turn of the event loop travel to the writer together.
+      if (this.outgoing.push({ id, m }) === 1) setImmediate(() => this.send());
     });
   }
 
   close(): void {
+    this.closed = true;
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.failAll(new Error("the message store is closed"));
     this.sqlite.close();
   }
 
-  private schedule(delayMs: number) {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    const run = () => {
-      this.scheduled = false;
-      this.flush();
+  private send() {
+    const batch = this.outgoing;
+    this.outgoing = [];
+    if (batch.length === 0 || this.closed) return;
+    const writer = this.writer();
+    writer.ref(); // answers are due: keep the process alive until they come
+    writer.postMessage(batch);
+  }
+
+  private writer(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL("./sqlite-writer.worker.mjs", import.meta.url), { workerData: { file: this.file } });
+    worker.on("message", (replies: Reply[]) => {
+      for (const reply of replies) this.settle(reply);
+    });
+    const lost = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.failAll(err);
     };
-    if (delayMs > 0) setTimeout(run, delayMs);
-    else setImmediate(run);
+    worker.on("error", lost);
+    worker.on("exit", (code) => lost(new Error(`the SQLite writer stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
   }
 
-  private flush() {
-    while (this.pending.length > 0) {
-      const batch = this.pending.slice(0, MAX_BATCH);
-      const createdAt = Date.now();
-      let outcomes: AppendResult[];
-      try {
-        outcomes = this.sqlite.transaction(() => batch.map((b) => this.write(b.m, createdAt)))();
-      } catch (err) {
-        if (isBusy(err)) return this.schedule(BUSY_RETRY_MS);
-        // One at a time: each fails or succeeds on its own.
-        for (const b of this.pending.splice(0, batch.length)) {
-          try {
-            b.resolve(this.sqlite.transaction(() => this.write(b.m, Date.now()))());
-          } catch (one) {
-            if (isBusy(one)) {
-              this.pending.unshift(b);
-              return this.schedule(BUSY_RETRY_MS);
-            }
-            b.reject(one);
-          }
-        }
-        continue;
-      }
-      this.pending.splice(0, batch.length);
-      batch.forEach((b, i) => b.resolve(outcomes[i]!));
+  private settle(reply: Reply) {
+    const p = this.waiting.get(reply.id);
+    if (!p) return;
+    this.waiting.delete(reply.id);
+    if (this.waiting.size === 0) this.worker?.unref(); // an idle writer does not hold the process
+    const { m } = p;
+    if ("error" in reply) {
+      p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+    } else if ("inserted" in reply) {
+      const message: ChatMessage = { id: m.id, roomId: m.roomId, seq: reply.inserted, clientId: m.clientId, body: m.body, createdAt: new Date(reply.createdAt).toISOString(), author: m.author };
+      p.resolve({ duplicate: false, message });
+    } else {
+      p.resolve({ duplicate: true, message: toMessage(reply.existing) });
     }
   }
 
-  private write(m: NewMessage, createdAt: number): AppendResult {
-    const row = this.insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.roomId) as { seq: number } | undefined;
-    if (row) {
-      const message: ChatMessage = { id: m.id, roomId: m.roomId, seq: row.seq, clientId: m.clientId, body: m.body, createdAt: new Date(createdAt).toISOString(), author: m.author };
-      return { duplicate: false, message };
-    }
-    const e = this.existing.get(m.author.id, m.clientId) as MessageRow | undefined;
-    if (!e) throw new Error(`message ${m.clientId} was neither inserted nor found`);
-    return { duplicate: true, message: toMessage(e) };
+  /** Everything sent to a writer that is gone, and not yet answered, fails. */
+  private failAll(err: Error) {
+    for (const p of this.waiting.values()) p.reject(err);
+    this.waiting.clear();
+    this.outgoing = [];
   }
-}
-
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? "";
-  return code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED";
 }

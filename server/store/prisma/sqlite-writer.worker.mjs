@@ -1,0 +1,75 @@
+// The SQLite append writer, on a worker thread (plain JavaScript, so that it loads the same
+// way under tsx, Vitest and Node). sqlite-messages.ts posts it appends; it writes those
+// that arrive together in one transaction (group commit) and posts back one reply per
+// batch, after the commit. Its synchronous statements and the commit's fsync block this
+// thread, never the server's event loop.
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+
+/** The most appends one transaction takes. */
+const MAX_BATCH = 512;
+
+const sqlite = new Database(workerData.file);
+sqlite.pragma("journal_mode = WAL");
+sqlite.pragma("synchronous = FULL");
+sqlite.pragma("foreign_keys = ON");
+// Waiting for the write lock (held by Prisma's connection) blocks only this thread.
+sqlite.pragma(`busy_timeout = ${workerData.busyTimeoutMs ?? 5000}`);
+
+const insert = sqlite.prepare(`
+  INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt")
+  SELECT ?, ?, COALESCE(MAX("seq"), 0) + 1, ?, ?, ?, ? FROM "Message" WHERE "roomId" = ?
+  ON CONFLICT ("authorId", "clientId") DO NOTHING
+  RETURNING "seq"`);
+const existing = sqlite.prepare(`
+  SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName"
+  FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+  WHERE m."authorId" = ? AND m."clientId" = ?`);
+
+/** Timestamps as Prisma's better-sqlite3 adapter writes them (its default "iso8601" format). */
+const sqliteTimestamp = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
+
+/** One append: { inserted: seq } or { existing: row } (a repeated clientId). */
+function write(m, createdAt) {
+  const row = insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.roomId);
+  if (row) return { inserted: row.seq, createdAt };
+  const e = existing.get(m.author.id, m.clientId);
+  if (!e) throw new Error(`message ${m.clientId} was neither inserted nor found`);
+  return { existing: e };
+}
+
+const failure = (err) => ({ error: { message: err?.message ?? String(err), code: err?.code } });
+
+let queue = [];
+let scheduled = false;
+
+function flush() {
+  scheduled = false;
+  while (queue.length > 0) {
+    const batch = queue.splice(0, MAX_BATCH);
+    const createdAt = Date.now();
+    let replies;
+    try {
+      replies = sqlite.transaction(() => batch.map((b) => ({ id: b.id, ...write(b.m, createdAt) })))();
+    } catch {
+      // One at a time: each fails or succeeds on its own.
+      replies = batch.map((b) => {
+        try {
+          return { id: b.id, ...sqlite.transaction(() => write(b.m, Date.now()))() };
+        } catch (err) {
+          return { id: b.id, ...failure(err) };
+        }
+      });
+    }
+    parentPort.postMessage(replies);
+  }
+}
+
+// Each message is an array of { id, m }: the appends of one turn of the server's event loop.
+parentPort.on("message", (requests) => {
+  queue.push(...requests);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
+});
