@@ -55,7 +55,9 @@ export class SqliteMessages {
   constructor(private readonly file: string) {
     this.sqlite = new Database(file);
     this.sqlite.pragma("journal_mode = WAL");
-    this.sqlite.pragma("busy_timeout = 5000");
+    // Readers in WAL mode do not wait for writers; the rare wait (a checkpoint resetting the
+    // WAL) would hold the event loop, so it is kept short.
+    this.sqlite.pragma("busy_timeout = 50");
     // Pages: one statement with the author's name joined, where Prisma runs two (the
     // messages, then their authors) at ~0.5 ms each; a rejoin reads two pages.
     const page = (where: string, order: "ASC" | "DESC") =>
