@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createApplication, type HeartbeatOptions } from "./app";
 import { createBetterAuth } from "./auth/better-auth";
 import { loadOrCreateAuthSecret } from "./auth/secret";
-import { resolveDatabaseUrl } from "./config/database-url";
+import { redact, resolveDatabaseUrl } from "./config/database-url";
 import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
@@ -22,7 +22,6 @@ import { MemoryPresenceStore } from "./store/memory/presence.store";
 import { MemoryTypingStore } from "./store/memory/typing.store";
 import { RedisPresenceStore, type RedisPresenceOptions } from "./store/redis/presence.store";
 import { RedisTypingStore } from "./store/redis/typing.store";
-import { redact } from "./config/database-url";
 import { migrateDatabase } from "./store/migrate";
 import { openDatabase, prismaRepositories } from "./store/prisma";
 

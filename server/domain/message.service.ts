@@ -16,8 +16,7 @@ export class MessageService {
    * Validates and stores a message. Resolves only once the row is committed; a repeated
    * clientId from the same author resolves with the stored copy and `duplicate: true`,
    * which callers must not broadcast again.
-   */
-  /**
+   *
    * `joined`: the caller holds a live subscription to the room, granted after an access
    * check and withdrawn by revocation (removal, deletion) on every node; the access query
    * is then skipped, keeping it off the hot path. Otherwise access is checked here.
@@ -48,9 +47,9 @@ export class MessageService {
 
   /**
    * One page of history, ascending by seq. `before` pages backwards (keyset on seq),
-   * `after` reads forwards for catch-up, neither gives the latest page.
+   * `after` reads forwards for catch-up, neither gives the latest page. `joined` as for
+   * `send` (a rejoin's catch-up skips the access query).
    */
-  /** A page of a room's history; `joined` as for `send` (a rejoin's catch-up skips the access query). */
   async history(reader: UserSummary, input: MessageHistoryInput, options: { joined?: boolean } = {}): Promise<HistoryPage> {
     if (!options.joined) await this.rooms.requireAccess(reader, input.roomId);
     return this.page(input);

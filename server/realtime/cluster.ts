@@ -4,6 +4,9 @@ import type { Logger } from "../logger";
 import type { ParleyServer } from "../socket/types";
 import type { RoomBroadcast } from "./broadcast";
 
+/** How long presence changes in one room are gathered into one list. */
+export const PRESENCE_COALESCE_MS = 50;
+
 /**
  * Room broadcasts across every node, for both transports.
  *
@@ -18,9 +21,6 @@ import type { RoomBroadcast } from "./broadcast";
  *   out as one list, read when it is sent. A thousand tabs returning at once (a reconnect
  *   storm) then cost a few lists per room instead of one per tab, each to every member.
  */
-/** How long presence changes in one room are gathered into one list. */
-export const PRESENCE_COALESCE_MS = 50;
-
 export function clusterBroadcast(
   io: ParleyServer,
   log: Logger,
