@@ -129,6 +129,18 @@ describe("connection state recovery", () => {
     socket.close();
   });
 
+  it("with RECOVERY_WINDOW_MS=0 nothing is recovered, and no broadcast is kept for a replay", async () => {
+    server = await startTestServer({ recoveryWindowMs: 0 });
+    const socket = await recoverableSocket((await server.guest("Ada")).cookie);
+    // The in-process adapter keeps every room broadcast only when recovery is on.
+    expect((server.io.of("/").adapter as unknown as { packets?: unknown[] }).packets).toBeUndefined();
+    const back = new Promise<boolean>((resolve) => socket.once("connect", () => resolve(socket.recovered)));
+    socket.io.engine.close();
+    // socket.io-client leaves `recovered` unset when the server offers no recovery at all.
+    expect(await back).not.toBe(true);
+    socket.close();
+  });
+
   it("checks a recovering socket's session again: a session revoked meanwhile is refused", async () => {
     server = await startTestServer({ recoveryWindowMs: 60_000 });
     const socket = await recoverableSocket((await server.guest("Ada")).cookie);

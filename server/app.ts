@@ -63,15 +63,21 @@ export interface ApplicationDeps {
 export function createApplication(httpServer: HttpServer, deps: ApplicationDeps): ParleyServer {
   const { services, policy, log } = deps;
   const heartbeat = deps.heartbeat ?? DEFAULT_HEARTBEAT;
+  const recoveryWindowMs = deps.recoveryWindowMs ?? DEFAULT_RECOVERY_WINDOW_MS;
   const io: ParleyServer = new Server(httpServer, {
     ...heartbeat,
     maxHttpBufferSize: MAX_FRAME_BYTES,
     perMessageDeflate: deps.compression ? { threshold: 0 } : false,
-    connectionStateRecovery: {
-      maxDisconnectionDuration: deps.recoveryWindowMs ?? DEFAULT_RECOVERY_WINDOW_MS,
-      // A recovered socket passes the handshake middleware again: its session is re-checked.
-      skipMiddlewares: false,
-    },
+    // 0 turns recovery off altogether: with any window, the adapter keeps every broadcast.
+    ...(recoveryWindowMs > 0
+      ? {
+          connectionStateRecovery: {
+            maxDisconnectionDuration: recoveryWindowMs,
+            // A recovered socket passes the handshake middleware again: its session is re-checked.
+            skipMiddlewares: false,
+          },
+        }
+      : {}),
     serveClient: false,
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
     connectTimeout: CONNECT_TIMEOUT_MS,

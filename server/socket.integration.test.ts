@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import WebSocket from "ws";
 import type { RoomSummary } from "./contract/model";
+import { PRESENCE_MIN_INTERVAL_MS } from "./realtime/cluster";
 import { collect, nextEvent, sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
 
 let server: TestServer;
@@ -394,7 +395,7 @@ describe("serialQueue", () => {
 });
 
 describe("presence under a crowd", () => {
-  it("twenty people joining at once reach an observer as a few coalesced lists, the last one complete", async () => {
+  it("twenty people joining at once reach an observer as a few paced lists, the last one complete", async () => {
     server = await startTestServer();
     const ada = await server.socket((await server.guest("Ada")).cookie);
     const created = await ada.emitWithAck("room:create", { name: "Crowded" });
@@ -403,11 +404,14 @@ describe("presence under a crowd", () => {
     await ada.emitWithAck("room:join", { slug: room.slug });
     await sleep(150);
     const lists = collect(ada, "presence:changed");
+    const times: number[] = [];
+    ada.on("presence:changed", () => times.push(Date.now()));
     const crowd = await Promise.all(Array.from({ length: 20 }, async (_, i) => server.socket((await server.guest(`Guest ${i}`)).cookie)));
     await Promise.all(crowd.map((s) => s.emitWithAck("room:join", { slug: room.slug })));
-    await sleep(300);
-    expect(lists.length).toBeGreaterThan(0);
+    await expect.poll(() => lists.at(-1)?.online.length, { timeout: 2000 }).toBe(21);
+    await sleep(PRESENCE_MIN_INTERVAL_MS + 100);
     expect(lists.length).toBeLessThan(20);
-    expect(lists.at(-1)!.online).toHaveLength(21);
+    // Paced: consecutive lists are at least the minimum interval apart (less a timer's slack).
+    for (let i = 1; i < lists.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(PRESENCE_MIN_INTERVAL_MS - 5);
   });
 });

@@ -19,6 +19,7 @@ const parley = await startParley({
   databaseUrl,
   ui: false,
   migrate: process.env.MIGRATE !== "false",
+  recoveryWindowMs: process.env.RECOVERY_WINDOW_MS ? Number(process.env.RECOVERY_WINDOW_MS) : undefined,
   authSecret: "parley-bench-secret-0123456789abcdefghijklmnop",
   security: { rateLimitScale: 1_000_000, maxConnectionsPerUser: 100_000, maxConnectionsPerIp: 100_000 },
   log: createLogger("error"),

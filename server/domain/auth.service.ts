@@ -1,7 +1,10 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { APIError } from "better-auth/api";
+import { parseCookies } from "better-call";
 import type { AccountInfo, UserSummary } from "../contract/model";
 import { displayNameSchema, signInSchema, signUpSchema } from "../contract/schemas";
 import type { BetterAuth } from "../auth/better-auth";
+import { perTurnBatch } from "../store/batch";
 import type { Db } from "../store/prisma";
 import { DomainError } from "./errors";
 
@@ -55,6 +58,18 @@ function translate(err: unknown): never {
  * (credentials added, username set), so the guest keeps their name and history.
  */
 export class AuthService {
+  /**
+   * Handshake session lookups, one query per turn of the event loop (`perTurnBatch`), read
+   * straight from Parley's database: Better Auth's `findSessions` reads each user on its own.
+   */
+  private readonly handshakeSession = perTurnBatch(async (tokens: string[]) => {
+    const rows = await this.db.session.findMany({
+      where: { token: { in: tokens }, expiresAt: { gt: new Date() } },
+      select: { id: true, token: true, user: { select: { id: true, name: true, isAnonymous: true, username: true, displayUsername: true } } },
+    });
+    return new Map(rows.map((r) => [r.token, r]));
+  });
+
   constructor(
     private readonly auth: BetterAuth,
     private readonly db: Db,
@@ -109,6 +124,23 @@ export class AuthService {
     return { user: toUser(found.user), account: toAccount(found.user), sessionId: found.session.id };
   }
 
+  /**
+   * The session a WebSocket handshake's cookie names, or null: the same answer as
+   * `authenticate`, read fresh from the database on every connection (a recovered one
+   * included), without Better Auth's per-request machinery, and batched. It never
+   * extends the session: the handshake's response cannot carry the refreshed cookie, so the
+   * next HTTP request (`authenticate`) does that.
+   */
+  async authenticateHandshake(cookieHeader: string | undefined): Promise<AuthenticatedSession | null> {
+    if (!cookieHeader) return null;
+    const ctx = await this.auth.$context;
+    const token = verifiedToken(parseCookies(cookieHeader).get(ctx.authCookies.sessionToken.name), ctx.secret);
+    if (!token) return null;
+    const found = await this.handshakeSession(token);
+    if (!found) return null;
+    return { user: toUser(found.user), account: toAccount(found.user), sessionId: found.id };
+  }
+
   /** Of the given session ids, those that still exist and have not expired. */
   async liveSessions(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
@@ -140,6 +172,22 @@ export class AuthService {
     await ctx.internalAdapter.linkAccount({ userId: current.user.id, providerId: "credential", accountId: current.user.id, password: hash });
     return { user: current.user, account: { guest: false, username }, setCookie: [] };
   }
+}
+
+/**
+ * The session token in a signed cookie value (`<token>.<base64 HMAC-SHA256 of token>`, as
+ * Better Auth signs it through better-call), or null when it is missing or its signature
+ * does not match the secret.
+ */
+export function verifiedToken(value: string | undefined, secret: string): string | null {
+  if (!value) return null;
+  const dot = value.lastIndexOf(".");
+  if (dot < 1) return null;
+  const token = value.slice(0, dot);
+  // Compared as text: base64 decoding would also accept stray characters after the padding.
+  const given = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(createHmac("sha256", secret).update(token).digest("base64"));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? token : null;
 }
 
 /** Sign-in and sign-up start a new session: the old cookie is not sent along. */

@@ -1,4 +1,3 @@
-import { fromNodeHeaders } from "better-auth/node";
 import type { ErrorBody } from "../contract/errors";
 import type { AuthService } from "../domain/auth.service";
 import type { Logger } from "../logger";
@@ -19,7 +18,7 @@ export class HandshakeError extends Error {
 export function authMiddleware(auth: AuthService, log: Logger) {
   return async (socket: ParleySocket, next: (err?: Error) => void) => {
     try {
-      const session = await auth.authenticate(fromNodeHeaders(socket.handshake.headers));
+      const session = await auth.authenticateHandshake(socket.handshake.headers.cookie);
       if (!session) {
         next(new HandshakeError({ code: "unauthorized", message: "Your session has ended. Sign in to continue." }));
         return;

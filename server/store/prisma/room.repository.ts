@@ -1,5 +1,6 @@
 import type { RoomSummary, RoomVisibility, UserSummary } from "../../contract/model";
 import { SlugTakenError, type NewRoom, type RoomRepository } from "../repositories";
+import { perTurnBatch } from "../batch";
 import type { Db } from "./client";
 
 type Row = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: Date };
@@ -16,6 +17,12 @@ const toSummary = (r: Row): RoomSummary => ({
 const select = { id: true, slug: true, name: true, visibility: true, createdById: true, createdAt: true } as const;
 
 export class PrismaRoomRepository implements RoomRepository {
+  /** Every join looks its room up by slug: batched, for a reconnect storm's thousand joins. */
+  private readonly bySlug = perTurnBatch(async (slugs: string[]) => {
+    const rows = await this.db.room.findMany({ where: { slug: { in: slugs } }, select });
+    return new Map(rows.map((r) => [r.slug, toSummary(r)]));
+  });
+
   constructor(private readonly db: Db) {}
 
   async create(room: NewRoom): Promise<RoomSummary> {
@@ -32,9 +39,8 @@ export class PrismaRoomRepository implements RoomRepository {
     }
   }
 
-  async findBySlug(slug: string): Promise<RoomSummary | null> {
-    const room = await this.db.room.findUnique({ where: { slug }, select });
-    return room && toSummary(room);
+  findBySlug(slug: string): Promise<RoomSummary | null> {
+    return this.bySlug(slug);
   }
 
   async findById(id: string): Promise<RoomSummary | null> {
