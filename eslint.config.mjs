@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "generated/", "scratch/", "test-results/", "next-env.d.ts"] },
+  { ignores: ["node_modules/", ".next/", "dist/", "generated/", "scratch/", "test-results/", "next-env.d.ts"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx,mjs,js}"],

@@ -49,7 +49,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "node --import tsx server/index.ts",
+    // The compiled server, as `npm start` runs it (test:e2e builds first).
+    command: "node --enable-source-maps dist/server.mjs",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

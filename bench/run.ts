@@ -16,6 +16,7 @@ import { idle } from "./scenarios/idle";
 import { reconnectStorm } from "./scenarios/reconnect";
 import { startup } from "./scenarios/startup";
 import { report, type Row } from "./lib/report";
+import { compileBenchServers } from "./lib/targets";
 
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
@@ -31,6 +32,7 @@ const scenarios: Record<string, (smoke: boolean) => Promise<Row[]>> = {
 };
 for (const name of wanted) if (!(name in scenarios)) throw new Error(`unknown scenario ${name}: one of ${Object.keys(scenarios).join(", ")}`);
 
+await compileBenchServers();
 const rows: Row[] = [];
 for (const [name, run] of Object.entries(scenarios)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;

@@ -37,7 +37,9 @@ const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const secret = process.env.BETTER_AUTH_SECRET ?? randomBytes(32).toString("base64url");
 if (!/^postgres(ql)?:\/\//.test(databaseUrl)) fail("DATABASE_URL must be a postgres:// URL: the nodes share one database.");
-if (!fs.existsSync(path.join(import.meta.dirname, "..", ".next", "BUILD_ID"))) fail("No production build of the UI: run `npm run build` first.");
+if (!fs.existsSync(path.join(import.meta.dirname, "..", ".next", "BUILD_ID")) || !fs.existsSync(path.join(import.meta.dirname, "..", "dist", "server.mjs"))) {
+  fail("No production build: run `npm run build` first.");
+}
 
 function fail(message: string): never {
   console.error(`cluster: ${message}`);
@@ -77,7 +79,7 @@ const upstreams: string[] = [];
 for (let i = 0; i < count; i++) {
   const nodePort = port + 1 + i;
   upstreams.push(`http://127.0.0.1:${nodePort}`);
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

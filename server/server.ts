@@ -3,11 +3,11 @@ import { createClient, type RedisClientType } from "redis";
 import type { AddressInfo } from "node:net";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createApplication, type HeartbeatOptions } from "./app";
 import { createBetterAuth } from "./auth/better-auth";
 import { loadOrCreateAuthSecret } from "./auth/secret";
 import { redact, resolveDatabaseUrl } from "./config/database-url";
+import { projectRoot } from "./config/paths";
 import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
@@ -84,7 +84,6 @@ export async function bounded(log: Logger, step: string, work: Promise<unknown>,
   return done;
 }
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Starts Parley: one HTTP server carrying Next, Parley's HTTP routes and Socket.IO. */
 export async function startParley(options: ParleyOptions = {}): Promise<RunningParley> {

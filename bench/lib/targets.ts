@@ -1,9 +1,25 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { ServerStats } from "./probe";
+import { buildServer } from "../../scripts/build-server.mjs";
 
-/** A benchmarked server in a child process of its own (its CPU and memory are its own). */
+/** Where `compileBenchServers` puts the two servers. */
+const BENCH_BUILD_DIR = "dist/bench";
+
+/**
+ * Compiles bench/servers/*.ts as `npm run build` compiles Parley's server (plain JavaScript,
+ * not tsx): both servers run as production would run them.
+ */
+export async function compileBenchServers(): Promise<void> {
+  await buildServer({ baseline: "bench/servers/baseline.ts", parley: "bench/servers/parley.ts" }, BENCH_BUILD_DIR);
+}
+
+/**
+ * A benchmarked server in a child process of its own (its CPU and memory are its own),
+ * compiled first (`compileBenchServers`).
+ */
 export class BenchServer {
   private child: ChildProcess | undefined;
   port = 0;
@@ -18,7 +34,7 @@ export class BenchServer {
     const started = performance.now();
     // BENCH_SERVER_NODE_ARGS: extra Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=prof".
     const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-    const child = spawn(process.execPath, ["--expose-gc", ...extra, "--import", "tsx", `bench/servers/${this.kind}.ts`], {
+    const child = spawn(process.execPath, ["--expose-gc", ...extra, path.join(BENCH_BUILD_DIR, `${this.kind}.mjs`)], {
       env: { ...process.env, ...this.env },
       stdio: ["ignore", "pipe", "inherit"],
     });

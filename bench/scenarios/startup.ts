@@ -7,12 +7,12 @@ import type { Row } from "../lib/report";
 import { BenchServer } from "../lib/targets";
 import { freePort } from "../../server/test/node-process";
 
-/** `npm start` on an empty data folder (the first start migrates): spawn to /healthz 200. */
+/** `npm start` (the compiled server) on an empty data folder (the first start migrates): spawn to /healthz 200. */
 async function coldStart(): Promise<{ ms: number; url: string; stop: () => void }> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-start-"));
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], {
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dataDir, "parley.db")}`, LOG_LEVEL: "error" },
     stdio: "ignore",
   });
@@ -42,7 +42,7 @@ async function firstLoadJs(url: string) {
 
 export async function startup(_smoke: boolean): Promise<Row[]> {
   const s = "start-up";
-  if (!fs.existsSync(".next/BUILD_ID")) {
+  if (!fs.existsSync(".next/BUILD_ID") || !fs.existsSync("dist/server.mjs")) {
     console.error("    no production build: run `npm run build` first; start-up is not measured");
     return [{ scenario: s, metric: "cold start to /healthz (needs npm run build)", unit: "ms", parley: NaN }];
   }

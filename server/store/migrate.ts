@@ -1,10 +1,8 @@
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { projectRoot } from "../config/paths";
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
  * Brings the database to the latest schema with `prisma migrate deploy` (creating the file

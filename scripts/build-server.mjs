@@ -1,0 +1,46 @@
+/**
+ * Compiles the Node server to plain JavaScript for `npm start` (dist/server.mjs), with its
+ * SQLite writer thread beside it. Production does not run under tsx: tsx compiles with
+ * esbuild's keepNames, which gives every function made per connection (the socket handlers)
+ * a property of its own, about 4 KiB of heap per connection (docs/performance.md).
+ *
+ *   node scripts/build-server.mjs        server/index.ts → dist/server.mjs
+ *
+ * `buildServer` is also used by the benchmark, which compiles its two servers the same way.
+ * Packages stay in node_modules (imported at run time); Parley's own code and its generated
+ * Prisma clients are bundled.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const WORKER = "server/store/prisma/sqlite-writer.worker.mjs";
+
+/** Bundles each entry (`{ name: path from the project's folder }`) to `<outdir>/<name>.mjs`. */
+export async function buildServer(entries, outdir) {
+  const out = path.resolve(root, outdir);
+  await build({
+    absWorkingDir: root,
+    entryPoints: entries,
+    outdir: out,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: true,
+    logLevel: "warning",
+  });
+  // The writer thread is started from a file next to the code that starts it.
+  fs.copyFileSync(path.join(root, WORKER), path.join(out, path.basename(WORKER)));
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  await buildServer({ server: "server/index.ts" }, "dist");
+  console.log(`server compiled to dist/server.mjs in ${Math.round(performance.now() - started)} ms`);
+}
