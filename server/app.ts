@@ -8,7 +8,7 @@ import { registerMessageHandlers } from "./socket/message.handlers";
 import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTypingHandlers } from "./socket/typing.handlers";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
-import { createOn } from "./socket/validate";
+import { socketHandlers } from "./socket/validate";
 import type { RoomBroadcast } from "./realtime/broadcast";
 import { registerTokenHandlers } from "./socket/token.handlers";
 
@@ -99,25 +99,30 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   });
 
   io.use(authMiddleware(services.auth, log));
+  // Every socket's handlers, made once and shared (socket/validate.ts).
+  const handlers = socketHandlers(log, policy);
+  handlers.onLifecycle("disconnect", function () {
+    policy.connections.release(this.data.user.id, this.data.ip);
+  });
+  const ctx = { io, services, policy, log, broadcast: deps.broadcast, handlers };
+  registerRoomHandlers(ctx);
+  registerMessageHandlers(ctx);
+  registerTypingHandlers(ctx);
+  registerTokenHandlers(ctx);
+
   io.use((socket, next) => {
     const ip = policy.clientIp(socket.request);
     if (!policy.connections.acquire(socket.data.user.id, ip)) {
       next(new HandshakeError({ code: "too_many_connections", message: "Too many open connections. Close some tabs and try again." }));
       return;
     }
-    socket.once("disconnect", () => policy.connections.release(socket.data.user.id, ip));
+    socket.data.ip = ip;
     next();
   });
 
-  const { broadcast } = deps;
-
   io.on("connection", (socket) => {
     void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);
-    const ctx = { io, socket, services, policy, log, broadcast, ip: policy.clientIp(socket.request), on: createOn(socket, log, policy) };
-    registerRoomHandlers(ctx);
-    registerMessageHandlers(ctx);
-    registerTypingHandlers(ctx);
-    registerTokenHandlers(ctx);
+    handlers.attach(socket);
   });
 
   // Sessions end elsewhere too (signed out on another node, revoked, expired): close their

@@ -114,11 +114,16 @@ describe("handshake", () => {
     expect(csrf.status).toBe(403);
   });
 
-  it("caps sockets per user", async () => {
+  it("caps sockets per user; a closed socket frees its place", async () => {
     server = await startTestServer({ security: { rateLimitScale: 1000, maxConnectionsPerUser: 3 } });
     const { cookie } = await server.guest("Ada");
-    for (let i = 0; i < 3; i++) await server.socket(cookie);
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await server.socket(cookie));
     expect((await refusal(server, cookie)).data?.code).toBe("too_many_connections");
+    open[0]!.close();
+    await expect.poll(() => server.io.of("/").sockets.size).toBe(2);
+    const again = await server.socket(cookie);
+    expect(again.connected).toBe(true);
   });
 
   it("closes a connection that never completes the Socket.IO handshake", async () => {

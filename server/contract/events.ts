@@ -94,6 +94,8 @@ export type RelayedRoomCall =
 export interface SocketData {
   user: UserSummary;
   sessionId: string;
+  /** The client's address, for per-IP limits. */
+  ip: string;
 }
 
 /** How long a client shows "X is typing" after the last typing:start it saw. */

@@ -1,16 +1,21 @@
 import { messageHistorySchema, messageSendSchema } from "../contract/schemas";
 import type { HandlerContext } from "./context";
-import { roomChannel } from "./types";
+import { roomChannel, type ParleySocket } from "./types";
 
 /** Sending (ack after commit, broadcast once) and history pages. */
-export function registerMessageHandlers({ socket, services, policy, ip, on, broadcast }: HandlerContext) {
-  const { user } = socket.data;
-  const inOrder = serialQueue();
-
+export function registerMessageHandlers({ services, policy, handlers, broadcast }: HandlerContext) {
   // One socket's sends are stored one after another, in the order they arrived, so a
   // sender's messages get sequence numbers in the order they were typed.
-  on("message:send", messageSendSchema, (input) =>
-    inOrder(async () => {
+  const queues = new WeakMap<ParleySocket, ReturnType<typeof serialQueue>>();
+  const inOrderOf = (socket: ParleySocket) => {
+    let queue = queues.get(socket);
+    if (!queue) queues.set(socket, (queue = serialQueue()));
+    return queue;
+  };
+
+  handlers.on("message:send", messageSendSchema, (input, socket) =>
+    inOrderOf(socket)(async () => {
+      const { user, ip } = socket.data;
       await policy.beforeMessage(user, ip);
       // A socket in the room's channel was let in by room:join; revocation takes it out.
       const result = await services.messages.send(user, input, { joined: socket.rooms.has(roomChannel(input.roomId)) });
@@ -20,8 +25,8 @@ export function registerMessageHandlers({ socket, services, policy, ip, on, broa
     }),
   );
 
-  on("message:history", messageHistorySchema, (input) =>
-    services.messages.history(user, input, { joined: socket.rooms.has(roomChannel(input.roomId)) }),
+  handlers.on("message:history", messageHistorySchema, (input, socket) =>
+    services.messages.history(socket.data.user, input, { joined: socket.rooms.has(roomChannel(input.roomId)) }),
   );
 }
 

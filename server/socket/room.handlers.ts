@@ -14,19 +14,21 @@ import type { HandlerContext } from "./context";
 import { roomChannel, userChannel, type ParleyServer, type ParleySocket } from "./types";
 
 /** Room directory, joining and leaving, private rooms' invites and their creator's controls. */
-export function registerRoomHandlers({ io, socket, services, policy, log, on, broadcast }: HandlerContext) {
-  const { user } = socket.data;
+export function registerRoomHandlers({ io, services, policy, log, handlers, broadcast }: HandlerContext) {
+  const { on } = handlers;
 
-  on("room:list", roomListSchema, async () => ({ rooms: await services.rooms.listFor(user) }));
+  on("room:list", roomListSchema, async (_input, socket) => ({ rooms: await services.rooms.listFor(socket.data.user) }));
 
-  on("room:create", roomCreateSchema, async ({ name, visibility }) => {
+  on("room:create", roomCreateSchema, async ({ name, visibility }, socket) => {
+    const { user } = socket.data;
     await policy.beforeRoomCreate(user);
     const room = await services.rooms.create(user, name, visibility);
     await announceRoom(io, services, user, room, "room:created");
     return { room };
   });
 
-  on("room:join", roomJoinSchema, async ({ slug, invite }) => {
+  on("room:join", roomJoinSchema, async ({ slug, invite }, socket) => {
+    const { user } = socket.data;
     const room = await services.rooms.enter(user, slug, invite);
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
@@ -39,32 +41,34 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
     return { room, history };
   });
 
-  on("room:leave", roomLeaveSchema, async ({ roomId }) => {
+  on("room:leave", roomLeaveSchema, async ({ roomId }, socket) => {
     if (!socket.rooms.has(roomChannel(roomId))) return {};
     await socket.leave(roomChannel(roomId));
-    if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(broadcast, socket, services, roomId, true);
+    if (await services.presence.remove(roomId, socket.data.user.id, socket.id)) await announcePresence(broadcast, socket, services, roomId, true);
     return {};
   });
 
-  on("room:invite", roomRefSchema, ({ roomId }) => services.rooms.invite(user, roomId));
+  on("room:invite", roomRefSchema, ({ roomId }, socket) => services.rooms.invite(socket.data.user, roomId));
 
-  on("room:members", roomRefSchema, async ({ roomId }) => ({ members: await services.rooms.members(user, roomId) }));
+  on("room:members", roomRefSchema, async ({ roomId }, socket) => ({ members: await services.rooms.members(socket.data.user, roomId) }));
 
-  on("room:rename", roomRenameSchema, async ({ roomId, name }) => {
+  on("room:rename", roomRenameSchema, async ({ roomId, name }, socket) => {
+    const { user } = socket.data;
     const room = await services.rooms.rename(user, roomId, name);
     await announceRoom(io, services, user, room, "room:updated");
     return { room };
   });
 
-  on("room:remove-member", roomRemoveMemberSchema, async ({ roomId, userId }) => {
-    await services.rooms.removeMember(user, roomId, userId);
+  on("room:remove-member", roomRemoveMemberSchema, async ({ roomId, userId }, socket) => {
+    await services.rooms.removeMember(socket.data.user, roomId, userId);
     // Out at once, on every transport: their connections leave the room and its presence list.
     await broadcast.revoked(roomId, userId);
     io.to(userChannel(userId)).emit("room:removed", { roomId });
     return {};
   });
 
-  on("room:delete", roomRefSchema, async ({ roomId }) => {
+  on("room:delete", roomRefSchema, async ({ roomId }, socket) => {
+    const { user } = socket.data;
     const members = await services.rooms.members(user, roomId);
     const room = await services.rooms.delete(user, roomId);
     await broadcast.revoked(roomId, null);
@@ -73,11 +77,11 @@ export function registerRoomHandlers({ io, socket, services, policy, log, on, br
     return {};
   });
 
-  socket.on("disconnecting", async () => {
-    const roomIds = [...socket.rooms].filter((r) => r.startsWith("room:")).map((r) => r.slice("room:".length));
+  handlers.onLifecycle("disconnecting", async function () {
+    const roomIds = [...this.rooms].filter((r) => r.startsWith("room:")).map((r) => r.slice("room:".length));
     for (const roomId of roomIds) {
       try {
-        if (await services.presence.remove(roomId, user.id, socket.id)) await announcePresence(broadcast, socket, services, roomId, true);
+        if (await services.presence.remove(roomId, this.data.user.id, this.id)) await announcePresence(broadcast, this, services, roomId, true);
       } catch (err) {
         log.error({ err, roomId }, "presence cleanup failed");
       }

@@ -2,12 +2,11 @@ import { roomListSchema, tokenCreateSchema, tokenRevokeSchema } from "../contrac
 import type { HandlerContext } from "./context";
 
 /** Personal API tokens, managed from the settings page. */
-export function registerTokenHandlers({ socket, services, on }: HandlerContext) {
-  const { user } = socket.data;
-  on("token:create", tokenCreateSchema, ({ name }) => services.tokens.create(user, name));
-  on("token:list", roomListSchema, async () => ({ tokens: await services.tokens.list(user) }));
-  on("token:revoke", tokenRevokeSchema, async ({ id }) => {
-    await services.tokens.revoke(user, id);
+export function registerTokenHandlers({ services, handlers }: HandlerContext) {
+  handlers.on("token:create", tokenCreateSchema, ({ name }, socket) => services.tokens.create(socket.data.user, name));
+  handlers.on("token:list", roomListSchema, async (_input, socket) => ({ tokens: await services.tokens.list(socket.data.user) }));
+  handlers.on("token:revoke", tokenRevokeSchema, async ({ id }, socket) => {
+    await services.tokens.revoke(socket.data.user, id);
     return {};
   });
 }

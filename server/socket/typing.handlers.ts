@@ -9,13 +9,13 @@ import { roomChannel } from "./types";
  * typing:start, receivers expire it after TYPING_TTL_MS, so a lost typing:stop costs a few
  * seconds of a stale hint at most.
  */
-export function registerTypingHandlers({ socket, on, broadcast, services }: HandlerContext) {
-  const { user } = socket.data;
+export function registerTypingHandlers({ handlers, broadcast, services }: HandlerContext) {
   for (const [event, typing] of [
     ["typing:start", true],
     ["typing:stop", false],
   ] as const) {
-    on(event, typingSchema, async ({ roomId }) => {
+    handlers.on(event, typingSchema, async ({ roomId }, socket) => {
+      const { user } = socket.data;
       if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError("not_found", "Join the room first.");
       broadcast.typing(roomId, user, typing, socket.id);
       await (typing ? services.typing.start(roomId, user) : services.typing.stop(roomId, user.id));

@@ -20,22 +20,34 @@ export function toErrorBody(err: unknown, log: Logger, event: string): ErrorBody
   return { code: "internal", message: "Something went wrong on the server. Try again." };
 }
 
-export type On = <S extends z.ZodType, R>(event: string, schema: S, handler: (input: z.infer<S>) => Promise<R>) => void;
+/** A handler of one event: the validated payload, and the socket it came from. */
+export type Handler<I, R> = (input: I, socket: ParleySocket) => Promise<R>;
+export type On = <S extends z.ZodType, R>(event: string, schema: S, handler: Handler<z.infer<S>, R>) => void;
+type Listener = (this: ParleySocket, ...args: unknown[]) => unknown;
 
 const FLOODED: ErrorBody = { code: "rate_limited", message: "Slow down: too many requests. Try again in a moment." };
 
 /**
- * Makes the `on` that every handler registers through. A handler runs only on a payload that
- * passes `schema`, within the socket's event budget; whatever happens, the client's
- * acknowledgement (when it gave one) gets `{ ok: true, data }` or `{ ok: false, error }`, and
- * a handler can never crash the process. A socket that keeps collecting refusals is closed.
+ * The socket handlers, made once per server and shared by every socket: each registers with
+ * `on` (validated events) or `onLifecycle` (Socket.IO's own, such as `disconnecting`), and
+ * `attach` adds them all to a new socket. A listener finds its socket in `this`, so a
+ * connection costs a slot per event, not a set of closures (docs/performance.md, idle
+ * connections).
+ *
+ * Through `on`, a handler runs only on a payload that passes `schema`, within the socket's
+ * event budget; whatever happens, the client's acknowledgement (when it gave one) gets
+ * `{ ok: true, data }` or `{ ok: false, error }`, and a handler can never crash the process.
+ * A socket that keeps collecting refusals is closed.
  *
  * @example
- * const on = createOn(socket, log, policy);
- * on("room:join", roomJoinSchema, async ({ slug }) => rooms.join(slug));
+ * const handlers = socketHandlers(log, policy);
+ * handlers.on("room:join", roomJoinSchema, async ({ slug }, socket) => rooms.join(socket.data.user, slug));
+ * io.on("connection", (socket) => handlers.attach(socket));
  */
-export function createOn(socket: ParleySocket, log: Logger, policy: SecurityPolicy): On {
-  const refuse = async (reply: ((a: Ack<never>) => void) | undefined, error: ErrorBody) => {
+export function socketHandlers(log: Logger, policy: SecurityPolicy) {
+  const listeners: Array<[event: string, listener: Listener]> = [];
+
+  const refuse = async (socket: ParleySocket, reply: ((a: Ack<never>) => void) | undefined, error: ErrorBody) => {
     reply?.({ ok: false, error });
     if (error.code !== "rate_limited" && error.code !== "invalid_payload") return;
     if ((await policy.limits.take("refusalPerSocket", socket.id)) !== null && socket.connected) {
@@ -44,28 +56,44 @@ export function createOn(socket: ParleySocket, log: Logger, policy: SecurityPoli
     }
   };
 
-  return (event, schema, handler) => {
-    const listener = async (payload: unknown, ack?: unknown) => {
-      let reply = typeof ack === "function" ? (ack as (a: Ack<unknown>) => void) : undefined;
-      // socket.emit("event", callback) puts the callback first.
-      if (reply === undefined && typeof payload === "function") {
-        reply = payload as (a: Ack<unknown>) => void;
-        return refuse(reply, { code: "invalid_payload", message: "Invalid payload: expected an object before the callback." });
-      }
-      if ((await policy.limits.take("eventPerSocket", socket.id)) !== null) return refuse(reply, FLOODED);
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) {
-        log.debug({ event, socket: socket.id }, "invalid payload");
-        return refuse(reply, { code: "invalid_payload", message: describeIssues(parsed.error) });
-      }
-      try {
-        const data = await handler(parsed.data);
-        reply?.({ ok: true, data });
-      } catch (err) {
-        await refuse(reply, toErrorBody(err, log, event));
-      }
-    };
-    // The contract types the listener precisely; here it is checked at run time instead.
-    (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, listener);
+  const on: On = (event, schema, handler) => {
+    listeners.push([
+      event,
+      async function (this: ParleySocket, payload: unknown, ack?: unknown) {
+        let reply = typeof ack === "function" ? (ack as (a: Ack<unknown>) => void) : undefined;
+        // socket.emit("event", callback) puts the callback first.
+        if (reply === undefined && typeof payload === "function") {
+          reply = payload as (a: Ack<unknown>) => void;
+          return refuse(this, reply, { code: "invalid_payload", message: "Invalid payload: expected an object before the callback." });
+        }
+        if ((await policy.limits.take("eventPerSocket", this.id)) !== null) return refuse(this, reply, FLOODED);
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) {
+          log.debug({ event, socket: this.id }, "invalid payload");
+          return refuse(this, reply, { code: "invalid_payload", message: describeIssues(parsed.error) });
+        }
+        try {
+          const data = await handler(parsed.data, this);
+          reply?.({ ok: true, data });
+        } catch (err) {
+          await refuse(this, reply, toErrorBody(err, log, event));
+        }
+      },
+    ]);
+  };
+
+  return {
+    on,
+    /** A listener of Socket.IO's own events (`disconnecting`, `disconnect`), `this` being the socket. */
+    onLifecycle(event: "disconnecting" | "disconnect", listener: (this: ParleySocket) => void | Promise<void>) {
+      listeners.push([event, listener as Listener]);
+    },
+    attach(socket: ParleySocket) {
+      // The contract types each listener precisely; here they are checked at run time instead.
+      const target = socket as unknown as { on(e: string, l: Listener): void };
+      for (const [event, listener] of listeners) target.on(event, listener);
+    },
   };
 }
+
+export type SocketHandlers = ReturnType<typeof socketHandlers>;
