@@ -12,21 +12,45 @@ async function withServer<T>(kind: BenchServer["kind"], fn: (s: BenchServer) => 
   }
 }
 
-/** Keeping up: (nearly) every delivery made, within a second at p99. */
-const keepsUp = (r: LoadResult) => r.ratio >= 0.99 && r.latency.p99 < 1000;
+/**
+ * Keeping up: (nearly) every delivery made, with p99 under 100 ms. A server falling behind
+ * builds a queue over a 3-second step; a one-second p99 would still count that as
+ * sustained (docs/performance.md, run D).
+ */
+const keepsUp = (r: LoadResult) => r.ratio >= 0.99 && r.latency.p99 < 100;
 
-/** Raises the rate until delivery falls behind; returns the best sustained step. */
+/**
+ * Raises the rate in steps until delivery falls behind, then halves the gap between the
+ * last step that kept up and the first that did not, three times (to about 1/8 of a step),
+ * and returns the best rate that kept up.
+ */
 async function maxSustained(kind: BenchServer["kind"], rooms: number, perRoom: number, smoke: boolean) {
   return withServer(kind, async (server) => {
     const population = await populate(server, rooms, perRoom);
     let best: LoadResult | undefined;
-    const rates = smoke ? [20] : [50, 100, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3200];
-    for (const rate of rates) {
+    const step = async (rate: number) => {
       const r = await runLoad(server, population, { rate, durationMs: smoke ? 1000 : 3000, sendersPerRoom: 10 });
       console.error(`    ${kind} ${rooms}×${perRoom} at ${rate}/s: ${Math.round(r.deliveriesPerSec)} deliveries/s, ratio ${r.ratio.toFixed(3)}, p99 ${r.latency.p99.toFixed(1)} ms, cpu ${r.server.cpuPercent.toFixed(0)} %`);
-      if (!keepsUp(r)) break;
-      best = r;
-      await new Promise((res) => setTimeout(res, 500));
+      // A step that fell behind leaves a queue: let it drain before the next one.
+      await new Promise((res) => setTimeout(res, keepsUp(r) ? 500 : 2000));
+      if (keepsUp(r) && (!best || r.deliveriesPerSec > best.deliveriesPerSec)) best = r;
+      return keepsUp(r);
+    };
+    const rates = smoke ? [20] : [50, 100, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3200];
+    let low = 0;
+    let high: number | undefined;
+    for (const rate of rates) {
+      if (!(await step(rate))) {
+        high = rate;
+        break;
+      }
+      low = rate;
+    }
+    for (let i = 0; !smoke && high !== undefined && low > 0 && i < 3; i++) {
+      const mid = Math.round((low + high) / 2 / 10) * 10;
+      if (mid <= low || mid >= high) break;
+      if (await step(mid)) low = mid;
+      else high = mid;
     }
     closeAll(population);
     return best;
