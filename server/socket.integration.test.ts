@@ -168,6 +168,15 @@ describe("rooms and messages", () => {
     expect(oldest.ok && [seqs(oldest.data.messages), oldest.data.hasMore]).toEqual([[1, 20, 20], false]);
     const after = await ada.emitWithAck("message:history", { roomId: room.id, after: 110 });
     expect(after.ok && [seqs(after.data.messages), after.data.hasMore]).toEqual([[111, 120, 10], false]);
+    // A rejoin names the last seq it holds and gets what followed, 200 at most.
+    const rejoined = await ada.emitWithAck("room:join", { slug: room.slug, after: 100 });
+    expect(rejoined.ok && [seqs(rejoined.data.history.messages), rejoined.data.history.hasMore]).toEqual([[101, 120, 20], false]);
+    for (let i = 121; i <= 330; i++) await ada.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: `m${i}` });
+    const farBehind = await ada.emitWithAck("room:join", { slug: room.slug, after: 5 });
+    expect(farBehind.ok && [seqs(farBehind.data.history.messages), farBehind.data.history.hasMore]).toEqual([[6, 205, 200], true]);
+    const caughtUp = await ada.emitWithAck("room:join", { slug: room.slug, after: 330 });
+    expect(caughtUp.ok && caughtUp.data.history).toEqual({ messages: [], hasMore: false });
+    expect(await ada.emitWithAck("room:join", { slug: room.slug, after: -1 })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
   });
 
   it("refuses a message over 4,000 characters with a clear error and stores nothing", async () => {

@@ -48,15 +48,17 @@ describe("RoomSync", () => {
     expect(sync.get()).toMatchObject({ phase: "missing", error: "No such room." });
   });
 
-  it("after a reconnect rejoins and catches up page by page, with no holes and no duplicates", async () => {
+  it("after a reconnect rejoins asking for what it missed, then catches up page by page, with no holes and no duplicates", async () => {
     const { transport, sync } = await joined(range(1, 10));
     transport.disconnect();
     transport.connect();
-    // The latest page no longer touches what is held: 500 messages were said meanwhile.
-    transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(461, 510), hasMore: true } } });
+    // 500 messages were said meanwhile: the join answers with the first 200 after seq 10.
+    const join = transport.take("room:join");
+    expect(join.payload).toEqual({ slug: "general", after: 10 });
+    join.resolve({ ok: true, data: { room, history: { messages: range(11, 210), hasMore: true } } });
     await settle();
     expect(sync.get().stale).toBe(true);
-    let after = 10;
+    let after = 210;
     for (;;) {
       const req = transport.take("message:history");
       expect(req.payload).toMatchObject({ roomId: room.id, after });
@@ -68,6 +70,19 @@ describe("RoomSync", () => {
     }
     expect(seqs(sync)).toEqual(range(1, 510).map((m) => m.seq));
     expect(sync.get()).toMatchObject({ stale: false, error: null });
+  });
+
+  it("a rejoin that missed less than a page is done with the join's answer alone", async () => {
+    const { transport, sync } = await joined(range(1, 10));
+    transport.disconnect();
+    transport.connect();
+    const join = transport.take("room:join");
+    expect(join.payload).toEqual({ slug: "general", after: 10 });
+    join.resolve({ ok: true, data: { room, history: { messages: range(11, 14), hasMore: false } } });
+    await settle();
+    expect(seqs(sync)).toEqual(range(1, 14).map((m) => m.seq));
+    expect(sync.get()).toMatchObject({ phase: "joined", stale: false, error: null });
+    expect(transport.pending).toHaveLength(0);
   });
 
   it("fills a hole seen in live messages", async () => {

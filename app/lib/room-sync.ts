@@ -1,9 +1,11 @@
 /**
  * Keeps one room's view in step with the server, whatever the connection does:
  * - joins on start and again after every reconnect (rooms are rejoined, presence restored);
- * - after a rejoin, and whenever a message arrives whose seq leaves a hole, reads every
- *   message after the last one held without a hole (`contiguousSeq`), page by page, so the
- *   log ends with no duplicates and no holes;
+ *   a rejoin asks for what came after the last message held without a hole
+ *   (`contiguousSeq`), and gets it in the join's answer;
+ * - when more than that page was missed, and whenever a message arrives whose seq leaves a
+ *   hole, reads every message after the last one held without a hole, page by page, so
+ *   the log ends with no duplicates and no holes;
  * - if that catch-up fails, says so (`stale`) and tries again, rather than passing off an
  *   incomplete history as current.
  *
@@ -100,7 +102,14 @@ export class RoomSync extends Observable<RoomState> {
     const phase = this.get().phase;
     if (phase === "deleted" || phase === "removed") return;
     const invite = this.options.invite;
-    const ack = await this.transport.request("room:join", invite ? { slug: this.slug, invite } : { slug: this.slug });
+    // Back after a disconnect: ask for what came after the last message held without a
+    // hole, in the join itself (a first join gets the latest page).
+    const rejoin = this.get().log.confirmed.length > 0;
+    const ack = await this.transport.request("room:join", {
+      slug: this.slug,
+      ...(invite ? { invite } : {}),
+      ...(rejoin ? { after: contiguousSeq(this.get().log) } : {}),
+    });
     if (this.closed) return;
     if (!ack.ok) {
       if (ack.error.code === "not_found") this.update({ phase: "missing", error: ack.error.message });
@@ -110,13 +119,13 @@ export class RoomSync extends Observable<RoomState> {
     }
     const { room, history } = ack.data;
     const held = this.get().log;
-    const rejoin = held.confirmed.length > 0;
-    const log = rejoin
-      ? mergeConfirmed(held, history.messages)
-      : { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore };
-    this.update({ phase: "joined", room, log, error: null, stale: rejoin });
-    // Back after a disconnect: whatever fell between what was held and the latest page.
-    if (rejoin) await this.catchUp();
+    if (rejoin) {
+      // More than one page was missed: the rest comes page by page.
+      this.update({ phase: "joined", room, log: mergeConfirmed(held, history.messages), error: null, stale: history.hasMore });
+      if (history.hasMore) await this.catchUp();
+      return;
+    }
+    this.update({ phase: "joined", room, log: { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore }, error: null, stale: false });
   }
 
   private onMessage(m: ChatMessage) {

@@ -19,6 +19,12 @@ export const roomJoinSchema = z
     slug: z.string().min(1).max(100),
     /** An invite token from a private room's invite link. */
     invite: z.string().min(1).max(100).optional(),
+    /**
+     * Rejoining: the last seq the client holds without a hole. The answer's history is then
+     * what came after it (oldest first, up to historyPageMax, `hasMore` if more follow)
+     * instead of the latest page, so a reconnect catches up in the join itself.
+     */
+    after: z.number().int().nonnegative().optional(),
   })
   .strict();
 

@@ -63,6 +63,14 @@ export class MessageService {
     return this.page({ roomId: room.id });
   }
 
+  /**
+   * What a room the caller has just re-entered said after `after` (a full page, oldest
+   * first; `hasMore` when more follow), without checking access a second time.
+   */
+  missedIn(room: RoomSummary, after: number): Promise<HistoryPage> {
+    return this.page({ roomId: room.id, after, limit: LIMITS.historyPageMax });
+  }
+
   private async page(input: MessageHistoryInput): Promise<HistoryPage> {
     const limit = input.limit ?? LIMITS.historyPage;
     if (input.after !== undefined) {
