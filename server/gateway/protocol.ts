@@ -10,7 +10,9 @@ const ref = z.string().max(100).optional();
 
 export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("auth"), token: z.string().max(200), ref }).strict(),
-  z.object({ type: z.literal("join"), ref, room: roomJoinSchema.shape.slug, invite: roomJoinSchema.shape.invite }).strict(),
+  z
+    .object({ type: z.literal("join"), ref, room: roomJoinSchema.shape.slug, invite: roomJoinSchema.shape.invite, after: roomJoinSchema.shape.after })
+    .strict(),
   roomLeaveSchema.extend({ type: z.literal("leave"), ref }).strict(),
   messageSendSchema.extend({ type: z.literal("send"), ref }).strict(),
   z
