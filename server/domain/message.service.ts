@@ -56,19 +56,13 @@ export class MessageService {
   }
 
   /**
-   * The latest page of a room the caller has just entered (`RoomService.enter` checked
-   * access), without checking it a second time.
+   * The history a join answers with, for a room the caller has just entered
+   * (`RoomService.enter` checked access, so it is not checked again): the latest page, or
+   * for a rejoin (`after`: the last seq the client holds without a hole) what came after it,
+   * a full page, oldest first, `hasMore` when more follow.
    */
-  latestOf(room: RoomSummary): Promise<HistoryPage> {
-    return this.page({ roomId: room.id });
-  }
-
-  /**
-   * What a room the caller has just re-entered said after `after` (a full page, oldest
-   * first; `hasMore` when more follow), without checking access a second time.
-   */
-  missedIn(room: RoomSummary, after: number): Promise<HistoryPage> {
-    return this.page({ roomId: room.id, after, limit: LIMITS.historyPageMax });
+  onJoin(room: RoomSummary, after?: number): Promise<HistoryPage> {
+    return this.page(after === undefined ? { roomId: room.id } : { roomId: room.id, after, limit: LIMITS.historyPageMax });
   }
 
   private async page(input: MessageHistoryInput): Promise<HistoryPage> {

@@ -208,8 +208,7 @@ export class WsGateway implements RoomBroadcast {
       case "join": {
         const room = await services.rooms.enter(user, frame.room, frame.invite);
         this.subscribe(peer, room.id);
-        // A rejoin (`after`) gets what it missed; a first join, the latest page.
-        const history = frame.after === undefined ? await services.messages.latestOf(room) : await services.messages.missedIn(room, frame.after);
+        const history = await services.messages.onJoin(room, frame.after);
         if (await services.presence.add(room.id, user, peer.id)) broadcast.presence(room.id, await services.presence.list(room.id));
         const typing = (await services.typing.list(room.id)).filter((u) => u.id !== user.id);
         return { room, history, online: await services.presence.list(room.id), typing };

@@ -33,8 +33,7 @@ export function registerRoomHandlers({ io, services, policy, log, handlers, broa
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
     await socket.join(roomChannel(room.id));
-    // A rejoin (`after`) gets what it missed; a first join, the latest page.
-    const history = after === undefined ? await services.messages.latestOf(room) : await services.messages.missedIn(room, after);
+    const history = await services.messages.onJoin(room, after);
     await announcePresence(broadcast, socket, services, room.id, await services.presence.add(room.id, user, socket.id));
     for (const typist of await services.typing.list(room.id)) {
       if (typist.id !== user.id) socket.emit("typing:changed", { roomId: room.id, user: typist, typing: true });
