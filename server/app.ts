@@ -3,7 +3,8 @@ import { Server, type ServerOptions } from "socket.io";
 import type { Logger } from "./logger";
 import type { SecurityPolicy } from "./security/policy";
 import type { Services } from "./services";
-import { authMiddleware, HandshakeError } from "./socket/auth.middleware";
+import { authMiddleware } from "./socket/auth.middleware";
+import { connectionCapMiddleware } from "./socket/connection-cap.middleware";
 import { registerMessageHandlers } from "./socket/message.handlers";
 import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTypingHandlers } from "./socket/typing.handlers";
@@ -99,8 +100,11 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   });
 
   io.use(authMiddleware(services.auth, log));
+  io.use(connectionCapMiddleware(policy));
+
   // Every socket's handlers, made once and shared (socket/validate.ts).
   const handlers = socketHandlers(log, policy);
+  // The place connectionCapMiddleware took.
   handlers.onLifecycle("disconnect", function () {
     policy.connections.release(this.data.user.id, this.data.ip);
   });
@@ -109,16 +113,6 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   registerMessageHandlers(ctx);
   registerTypingHandlers(ctx);
   registerTokenHandlers(ctx);
-
-  io.use((socket, next) => {
-    const ip = policy.clientIp(socket.request);
-    if (!policy.connections.acquire(socket.data.user.id, ip)) {
-      next(new HandshakeError({ code: "too_many_connections", message: "Too many open connections. Close some tabs and try again." }));
-      return;
-    }
-    socket.data.ip = ip;
-    next();
-  });
 
   io.on("connection", (socket) => {
     void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);
