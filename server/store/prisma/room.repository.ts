@@ -1,6 +1,5 @@
 import type { RoomSummary, RoomVisibility, UserSummary } from "../../contract/model";
 import { SlugTakenError, type NewRoom, type RoomRepository } from "../repositories";
-import { perTurnBatch } from "../batch";
 import type { Db } from "./client";
 
 type Row = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: Date };
@@ -17,12 +16,6 @@ const toSummary = (r: Row): RoomSummary => ({
 const select = { id: true, slug: true, name: true, visibility: true, createdById: true, createdAt: true } as const;
 
 export class PrismaRoomRepository implements RoomRepository {
-  /** Every join looks its room up by slug: batched, for a reconnect storm's thousand joins. */
-  private readonly bySlug = perTurnBatch(async (slugs: string[]) => {
-    const rows = await this.db.room.findMany({ where: { slug: { in: slugs } }, select });
-    return new Map(rows.map((r) => [r.slug, toSummary(r)]));
-  });
-
   constructor(private readonly db: Db) {}
 
   async create(room: NewRoom): Promise<RoomSummary> {
@@ -39,8 +32,9 @@ export class PrismaRoomRepository implements RoomRepository {
     }
   }
 
-  findBySlug(slug: string): Promise<RoomSummary | null> {
-    return this.bySlug(slug);
+  async findBySlug(slug: string): Promise<RoomSummary | null> {
+    const room = await this.db.room.findUnique({ where: { slug }, select });
+    return room && toSummary(room);
   }
 
   async findById(id: string): Promise<RoomSummary | null> {
