@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import type { ServerStats } from "./probe";
-import { baselineClient, makeRoom, parleyClient, parleySessions, percentile, type BenchClient, type BenchRoom, type BenchServer } from "./targets";
+import { BENCH_BUILD_DIR, baselineClient, makeRoom, parleyClient, parleySessions, percentile, type BenchClient, type BenchRoom, type BenchServer } from "./targets";
+import type { ShardCommand, ShardMember, ShardReply } from "./load-shard";
 
 export interface Population {
   rooms: BenchRoom[];
@@ -45,86 +49,133 @@ export interface LoadResult {
   latency: { p50: number; p99: number; max: number };
   ack: { p50: number; p99: number; max: number };
   server: ServerStats;
+  /** The load generator's threads, and the busiest one's event-loop utilisation (0–1). */
+  generator: { threads: number; eluMax: number };
+}
+
+/** Threads of the load generator: BENCH_LOAD_THREADS, or one per core. */
+export const loadThreads = () => Number(process.env.BENCH_LOAD_THREADS ?? os.availableParallelism());
+
+/** One thread of the load generator (load-shard.ts), and the replies it sends. */
+class Shard {
+  private readonly worker: Worker;
+  private readonly waiting: Array<{ type: ShardReply["type"]; resolve: (r: ShardReply) => void; reject: (e: Error) => void }> = [];
+  private failed: Error | undefined;
+  constructor(server: BenchServer, members: ShardMember[]) {
+    this.worker = new Worker(path.resolve(BENCH_BUILD_DIR, "load-shard.mjs"), { workerData: { kind: server.kind, url: server.url, members } });
+    this.worker.on("message", (r: ShardReply) => {
+      if (r.type === "error") return this.fail(new Error(`load generator thread: ${r.message}`));
+      const i = this.waiting.findIndex((w) => w.type === r.type);
+      if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(r);
+    });
+    this.worker.on("error", (e) => this.fail(e));
+  }
+  private fail(e: Error) {
+    this.failed = e;
+    for (const w of this.waiting.splice(0)) w.reject(e);
+  }
+  next<T extends ShardReply["type"]>(type: T): Promise<Extract<ShardReply, { type: T }>> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => this.waiting.push({ type, resolve: resolve as (r: ShardReply) => void, reject }));
+  }
+  ask<T extends ShardReply["type"]>(command: ShardCommand, reply: T) {
+    const answer = this.next(reply);
+    this.worker.postMessage(command);
+    return answer;
+  }
+  close() {
+    this.worker.postMessage({ cmd: "close" } satisfies ShardCommand);
+    // The thread ends once its sockets are closed; it is not waited for.
+    setTimeout(() => void this.worker.terminate(), 1000).unref();
+  }
 }
 
 /**
- * `sendersPerRoom` clients of each room send, together, `rate` messages a second for
- * `durationMs`; every member counts what it receives and how long after it was sent
- * (the send time travels in the body: both ends are in this process).
+ * The load generator for the traffic scenarios: `roomCount × perRoom` clients, spread over
+ * `threads` worker threads (each room's members across all of them), `sendersPerRoom`
+ * of each room sending. A single thread parsing 100 deliveries per message reaches 100 %
+ * event-loop use before either server does; its own queue then decides the latency.
  */
-export async function runLoad(
-  server: BenchServer,
-  population: Population,
-  options: { rate: number; durationMs: number; sendersPerRoom: number; drainMs?: number },
-): Promise<LoadResult> {
-  const run = randomUUID().slice(0, 8);
-  const latencies: number[] = [];
-  const acks: number[] = [];
-  let delivered = 0;
-  let lastDelivery = 0;
-  const listener = (body: string) => {
-    if (!body.startsWith(run)) return;
-    const now = performance.now();
-    delivered++;
-    lastDelivery = now;
-    latencies.push(now - Number(body.slice(run.length + 1, body.indexOf("|", run.length + 1))));
-  };
-  const detach: Array<() => void> = [];
-  for (const c of population.all) {
-    const on = (m: { body: string }) => listener(m.body);
-    const event = server.kind === "parley" ? "message:created" : "message";
-    c.socket.on(event, on);
-    detach.push(() => c.socket.off(event, on));
+export class LoadGenerator {
+  private constructor(
+    private readonly server: BenchServer,
+    private readonly shards: Shard[],
+    private readonly senderShare: number[],
+  ) {}
+
+  static async open(server: BenchServer, roomCount: number, perRoom: number, sendersPerRoom: number, threads = loadThreads()): Promise<LoadGenerator> {
+    const total = roomCount * perRoom;
+    const cookies = server.kind === "parley" ? await parleySessions(server, Math.min(100, total)) : [];
+    // Rooms are made by a client of this thread; the members join from the shards.
+    const creator = server.kind === "parley" ? await parleyClient(server, cookies[0]!) : await baselineClient(server);
+    const rooms: BenchRoom[] = [];
+    for (let r = 0; r < roomCount; r++) rooms.push(await makeRoom(server.kind, creator, `bench ${r} ${randomUUID().slice(0, 6)}`));
+    creator.socket.close();
+    const perShard: ShardMember[][] = Array.from({ length: threads }, () => []);
+    for (let r = 0; r < roomCount; r++) {
+      for (let i = 0; i < perRoom; i++) {
+        const g = r * perRoom + i;
+        perShard[g % threads]!.push({ room: rooms[r]!, roomSize: perRoom, cookie: cookies[g % Math.max(1, cookies.length)], sender: i < sendersPerRoom });
+      }
+    }
+    const shards = perShard.map((members) => new Shard(server, members));
+    await Promise.all(shards.map((s) => s.next("ready")));
+    const senders = perShard.map((members) => members.filter((m) => m.sender).length);
+    const all = senders.reduce((a, b) => a + b, 0);
+    return new LoadGenerator(server, shards, senders.map((n) => n / all));
   }
-  const senders = population.members.flatMap((group, r) => group.slice(0, options.sendersPerRoom).map((c) => ({ c, room: population.rooms[r]!, members: group.length })));
-  let sent = 0;
-  let acked = 0;
-  let expected = 0;
-  await server.reset();
-  const started = performance.now();
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      const elapsed = performance.now() - started;
-      const due = Math.min(Math.floor((Math.min(elapsed, options.durationMs) * options.rate) / 1000), Math.floor((options.durationMs * options.rate) / 1000)) - sent;
-      for (let i = 0; i < due; i++) {
-        const s = senders[sent % senders.length]!;
-        const t = performance.now();
-        sent++;
-        expected += s.members;
-        // An overloaded step can end with acks outstanding; closing the clients then fails
-        // them ("socket has been disconnected"): they count as not acknowledged.
-        s.c.send(s.room, `${run}:${t.toFixed(3)}|chat message ${sent}`).then(
-          (ok) => {
-            if (ok) acked++;
-            acks.push(performance.now() - t);
-          },
-          () => undefined,
-        );
-      }
-      if (elapsed >= options.durationMs) {
-        clearInterval(tick);
-        resolve();
-      }
-    }, 5);
-  });
-  const sendWindow = performance.now() - started;
-  const drainUntil = performance.now() + (options.drainMs ?? 1000);
-  while ((delivered < expected || acks.length < sent) && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 10));
-  const serverStats = await server.stats();
-  for (const d of detach) d();
-  latencies.sort((a, b) => a - b);
-  acks.sort((a, b) => a - b);
-  const window = Math.max(sendWindow, lastDelivery - started);
-  return {
-    rate: options.rate,
-    sent,
-    acked,
-    expected,
-    delivered,
-    ratio: expected === 0 ? 1 : delivered / expected,
-    deliveriesPerSec: (delivered / window) * 1000,
-    latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },
-    ack: { p50: percentile(acks, 50), p99: percentile(acks, 99), max: acks.at(-1) ?? NaN },
-    server: serverStats,
-  };
+
+  /**
+   * Every thread sends its share of `rate` messages a second for `durationMs`, from one
+   * agreed start; every member records each delivery and its delay (the send time travels
+   * in the body, on the clock all threads share).
+   */
+  async run(options: { rate: number; durationMs: number; drainMs?: number }): Promise<LoadResult> {
+    const run = randomUUID().slice(0, 8);
+    await this.server.reset();
+    const startAtMs = Number(process.hrtime.bigint()) / 1e6 + 20;
+    const sentReplies = await Promise.all(
+      this.shards.map((s, i) => s.ask({ cmd: "run", run, rate: options.rate * this.senderShare[i]!, durationMs: options.durationMs, startAtMs }, "sent")),
+    );
+    const sent = sentReplies.reduce((a, r) => a + r.sent, 0);
+    const expected = sentReplies.reduce((a, r) => a + r.expected, 0);
+    const drainUntil = performance.now() + (options.drainMs ?? 1000);
+    for (;;) {
+      const counts = await Promise.all(this.shards.map((s) => s.ask({ cmd: "count" }, "count")));
+      const delivered = counts.reduce((a, c) => a + c.delivered, 0);
+      const acked = counts.reduce((a, c) => a + c.acks, 0);
+      if ((delivered >= expected && acked >= sent) || performance.now() >= drainUntil) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const serverStats = await this.server.stats();
+    const finished = await Promise.all(this.shards.map((s) => s.ask({ cmd: "finish" }, "finished")));
+    const merge = (parts: Float64Array[]) => {
+      const all = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+      let at = 0;
+      for (const p of parts) all.set(p, (at += p.length) - p.length);
+      return Array.from(all.sort());
+    };
+    const latencies = merge(finished.map((f) => f.latencies));
+    const acks = merge(finished.map((f) => f.acks));
+    const delivered = finished.reduce((a, f) => a + f.delivered, 0);
+    const lastDelivery = Math.max(...finished.map((f) => f.lastDeliveryMs));
+    const window = Math.max(options.durationMs, lastDelivery - startAtMs);
+    return {
+      rate: options.rate,
+      sent,
+      acked: finished.reduce((a, f) => a + f.acked, 0),
+      expected,
+      delivered,
+      ratio: expected === 0 ? 1 : delivered / expected,
+      deliveriesPerSec: (delivered / window) * 1000,
+      latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },
+      ack: { p50: percentile(acks, 50), p99: percentile(acks, 99), max: acks.at(-1) ?? NaN },
+      server: serverStats,
+      generator: { threads: this.shards.length, eluMax: Math.max(...finished.map((f) => f.elu)) },
+    };
+  }
+
+  close() {
+    for (const s of this.shards) s.close();
+  }
 }

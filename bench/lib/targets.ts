@@ -3,17 +3,19 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { ServerStats } from "./probe";
-import { buildServer } from "../../scripts/build-server.mjs";
 
-/** Where `compileBenchServers` puts the two servers. */
-const BENCH_BUILD_DIR = "dist/bench";
+/** Where `compileBenchServers` puts the two servers and the load generator's threads. */
+export const BENCH_BUILD_DIR = "dist/bench";
 
 /**
  * Compiles bench/servers/*.ts as `npm run build` compiles Parley's server (plain JavaScript,
- * not tsx): both servers run as production would run them.
+ * not tsx): both servers run as production would run them. The load generator's thread
+ * (load-shard.ts) is compiled with them.
  */
 export async function compileBenchServers(): Promise<void> {
-  await buildServer({ baseline: "bench/servers/baseline.ts", parley: "bench/servers/parley.ts" }, BENCH_BUILD_DIR);
+  // Imported here, not at the top: the load generator's threads import this file too.
+  const { buildServer } = await import("../../scripts/build-server.mjs");
+  await buildServer({ baseline: "bench/servers/baseline.ts", parley: "bench/servers/parley.ts", "load-shard": "bench/lib/load-shard.ts" }, BENCH_BUILD_DIR);
 }
 
 /**
@@ -75,7 +77,8 @@ export interface BenchClient {
   join(room: BenchRoom): Promise<void>;
   /** Resolves when acknowledged (the message stored, for Parley). */
   send(room: BenchRoom, body: string): Promise<boolean>;
-  onMessage(listener: (body: string, roomId: string, seq: number) => void): void;
+  /** Returns a function that removes the listener. */
+  onMessage(listener: (body: string, roomId: string, seq: number) => void): () => void;
 }
 
 export interface BenchRoom {
@@ -111,7 +114,9 @@ export async function baselineClient(server: BenchServer): Promise<BenchClient> 
       return ((await socket.emitWithAck("send", { room: room.id, body })) as Ack).ok;
     },
     onMessage(listener) {
-      socket.on("message", (m: { body: string; roomId: string; seq: number }) => listener(m.body, m.roomId, m.seq));
+      const on = (m: { body: string; roomId: string; seq: number }) => listener(m.body, m.roomId, m.seq);
+      socket.on("message", on);
+      return () => void socket.off("message", on);
     },
   };
 }
@@ -144,7 +149,9 @@ export async function parleyClient(server: BenchServer, cookie: string): Promise
       return ((await socket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body })) as Ack).ok;
     },
     onMessage(listener) {
-      socket.on("message:created", (m: { body: string; roomId: string; seq: number }) => listener(m.body, m.roomId, m.seq));
+      const on = (m: { body: string; roomId: string; seq: number }) => listener(m.body, m.roomId, m.seq);
+      socket.on("message:created", on);
+      return () => void socket.off("message:created", on);
     },
   };
 }
