@@ -110,7 +110,7 @@ export async function latency(smoke: boolean): Promise<Row[]> {
   const { i } = ratios.sort((x, y) => x.ratio - y.ratio)[Math.floor(ratios.length / 2)]!;
   const b = runs.baseline[i]!;
   const p = runs.parley[i]!;
-  const s = "latency 200/s × 100";
+  const s = `latency 200/s × ${smoke ? 20 : 100}`;
   return [
     { scenario: s, metric: "send→receive p50", unit: "ms", parley: p.latency.p50, baseline: b.latency.p50 },
     {

@@ -49,7 +49,7 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
   it("rooms: unique slugs, lookups, oldest-first listing", async () => {
     await expect(repos.rooms.create({ id: randomUUID(), slug: "general", name: "x", createdById: ada.id, visibility: "public" })).rejects.toBeInstanceOf(SlugTakenError);
     const second = await repos.rooms.create({ id: randomUUID(), slug: "second", name: "Second", createdById: ada.id, visibility: "public" });
-    expect((await repos.rooms.findBySlug("second"))?.id).toBe(second.id);
+    expect(await repos.rooms.findBySlug("second")).toEqual(second);
     expect((await repos.rooms.findById(second.id))?.slug).toBe("second");
     expect(await repos.rooms.findBySlug("missing")).toBeNull();
     expect((await repos.rooms.listVisibleTo(ada.id)).map((r) => r.slug)).toEqual(["general", "second"]);
@@ -77,8 +77,12 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect(await repos.rooms.findInvite("nope", now)).toBeNull();
 
     expect(await repos.rooms.rename(secret.id, "Hush")).toMatchObject({ name: "Hush", slug: "secret" });
+    // Joins read by slug: a rename or a deletion shows at once (nothing is cached).
+    expect(await repos.rooms.findBySlug("secret")).toEqual({ ...secret, name: "Hush" });
     await repos.rooms.delete(secret.id);
     expect(await repos.rooms.findById(secret.id)).toBeNull();
+    expect(await repos.rooms.findBySlug("secret")).toBeNull();
+    expect(await repos.rooms.isMember(secret.id, ada.id)).toBe(false);
   });
 
   it("messages: append numbers by room, dedups by (author, clientId), round-trips fields", async () => {

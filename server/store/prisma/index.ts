@@ -7,9 +7,13 @@ export { openDatabase, providerOf, type Db } from "./client";
 
 export function prismaRepositories(db: Db): Repositories {
   const messages = new PrismaMessageRepository(db);
+  const rooms = new PrismaRoomRepository(db);
   return {
-    rooms: new PrismaRoomRepository(db),
+    rooms,
     messages,
-    close: () => messages.close(),
+    close: () => {
+      messages.close();
+      rooms.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { RoomSummary, RoomVisibility, UserSummary } from "../../contract/model";
 import { SlugTakenError, type NewRoom, type RoomRepository } from "../repositories";
-import type { Db } from "./client";
+import { sqliteFileOf, type Db } from "./client";
+import { SqliteRoomReads } from "./sqlite-rooms";
 
 type Row = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: Date };
 
@@ -16,7 +17,18 @@ const toSummary = (r: Row): RoomSummary => ({
 const select = { id: true, slug: true, name: true, visibility: true, createdById: true, createdAt: true } as const;
 
 export class PrismaRoomRepository implements RoomRepository {
-  constructor(private readonly db: Db) {}
+  /** SQLite (a file): the reads every join makes, without Prisma's per-query cost. */
+  private readonly sqlite: SqliteRoomReads | undefined;
+
+  constructor(private readonly db: Db) {
+    const file = sqliteFileOf(db);
+    this.sqlite = file ? new SqliteRoomReads(file) : undefined;
+  }
+
+  /** Closes the SQLite connection (the Prisma client is closed by its owner). */
+  close(): void {
+    this.sqlite?.close();
+  }
 
   async create(room: NewRoom): Promise<RoomSummary> {
     try {
@@ -33,6 +45,7 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async findBySlug(slug: string): Promise<RoomSummary | null> {
+    if (this.sqlite) return this.sqlite.bySlug(slug);
     const room = await this.db.room.findUnique({ where: { slug }, select });
     return room && toSummary(room);
   }
@@ -60,6 +73,7 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async isMember(roomId: string, userId: string): Promise<boolean> {
+    if (this.sqlite) return this.sqlite.isMember(roomId, userId);
     return (await this.db.roomMember.count({ where: { roomId, userId } })) > 0;
   }
 
