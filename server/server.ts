@@ -239,6 +239,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
         httpServer.closeAllConnections();
       }));
       repositories.close?.();
+      services.auth.close();
       await bounded(log, "database", db.$disconnect());
       // close() lets queued commands (a leaver's presence removal) finish; a command queued
       // while Redis was away can keep it waiting for ever, so it is bounded too. The client

@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createBetterAuth } from "../auth/better-auth";
 import { openTestDatabase, TEST_AUTH_SECRET } from "../test/harness";
-import type { Db } from "../store/prisma";
+import { providerOf, type Db } from "../store/prisma";
+import { SqliteSessionReads } from "../store/prisma/sqlite-sessions";
 import { AuthService, verifiedToken } from "./auth.service";
 
 const sign = (token: string, secret = TEST_AUTH_SECRET) => `${token}.${createHmac("sha256", secret).update(token).digest("base64")}`;
@@ -27,14 +28,26 @@ describe("verifiedToken", () => {
 
 describe("AuthService.authenticateHandshake", () => {
   let db: Db | undefined;
+  let service: AuthService | undefined;
   afterEach(async () => {
+    vi.restoreAllMocks();
+    service?.close();
+    service = undefined;
     await db?.$disconnect();
     db = undefined;
   });
 
+  /**
+   * The session lookups the handshake makes: Prisma's `findMany` on PostgreSQL, a prepared
+   * statement on SQLite (`SqliteSessionReads`).
+   */
+  const sessionLookups = (db: Db) =>
+    providerOf(db) === "sqlite" ? vi.spyOn(SqliteSessionReads.prototype, "byTokens") : vi.spyOn(db.session, "findMany");
+
   async function setup() {
     db = await openTestDatabase();
     const auth = new AuthService(createBetterAuth(db, { secret: TEST_AUTH_SECRET, baseURL: "http://localhost:3000" }), db);
+    service = auth;
     const guest = async (name: string) => {
       const result = await auth.startGuest(name, new Headers());
       const cookie = result.setCookie.map((c) => c.split(";")[0]!).join("; ");
@@ -47,13 +60,22 @@ describe("AuthService.authenticateHandshake", () => {
     const { auth, guest, db } = await setup();
     const guests = await Promise.all(Array.from({ length: 12 }, (_, i) => guest(`Guest ${i}`)));
     const viaBetterAuth = await Promise.all(guests.map((g) => auth.authenticate(new Headers({ cookie: g.cookie }))));
-    const lookups = vi.spyOn(db.session, "findMany");
+    const lookups = sessionLookups(db);
     const viaHandshake = await Promise.all([...guests.map((g) => auth.authenticateHandshake(g.cookie)), auth.authenticateHandshake("parley.session_token=unknown")]);
     expect(viaHandshake.slice(0, 12)).toEqual(viaBetterAuth);
     expect(viaHandshake.map((s) => s?.user.id ?? null)).toEqual([...guests.map((g) => g.user.id), null]);
     expect(viaHandshake[12]).toBeNull();
     // The unknown cookie fails its signature check and never reaches the database.
     expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
+  it("an account (not a guest) comes with its username, as Better Auth's own check gives it", async () => {
+    const { auth } = await setup();
+    const made = await auth.signUp({ username: "Grace_H", password: "correct horse battery", displayName: "Grace" }, new Headers());
+    const cookie = made.setCookie.map((c) => c.split(";")[0]!).join("; ");
+    const viaHandshake = await auth.authenticateHandshake(cookie);
+    expect(viaHandshake).toEqual(await auth.authenticate(new Headers({ cookie })));
+    expect(viaHandshake).toMatchObject({ user: { id: made.user.id, name: "Grace" }, account: { guest: false, username: "Grace_H" } });
   });
 
   it("refuses no cookie, another cookie, a tampered one, an expired session and a deleted one", async () => {
@@ -75,7 +97,9 @@ describe("AuthService.authenticateHandshake", () => {
   it("a failed lookup fails every handshake of its batch, and the next batch reads again", async () => {
     const { auth, guest, db } = await setup();
     const ada = await guest("Ada");
-    vi.spyOn(db.session, "findMany").mockRejectedValueOnce(new Error("database gone"));
+    sessionLookups(db).mockImplementationOnce(() => {
+      throw new Error("database gone");
+    });
     await expect(Promise.all([auth.authenticateHandshake(ada.cookie), auth.authenticateHandshake(ada.cookie)])).rejects.toThrow("database gone");
     expect((await auth.authenticateHandshake(ada.cookie))?.user.id).toBe(ada.user.id);
   });

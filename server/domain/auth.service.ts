@@ -6,6 +6,8 @@ import { displayNameSchema, signInSchema, signUpSchema } from "../contract/schem
 import type { BetterAuth } from "../auth/better-auth";
 import { perTurnBatch } from "../store/batch";
 import type { Db } from "../store/prisma";
+import { sqliteFileOf } from "../store/prisma/client";
+import { SqliteSessionReads } from "../store/prisma/sqlite-sessions";
 import { DomainError } from "./errors";
 
 export interface AuthResult {
@@ -63,17 +65,30 @@ export class AuthService {
    * straight from Parley's database: Better Auth's `findSessions` reads each user on its own.
    */
   private readonly handshakeSession = perTurnBatch(async (tokens: string[]) => {
-    const rows = await this.db.session.findMany({
-      where: { token: { in: tokens }, expiresAt: { gt: new Date() } },
-      select: { id: true, token: true, user: { select: { id: true, name: true, isAnonymous: true, username: true, displayUsername: true } } },
-    });
+    const rows = this.sqliteSessions
+      ? this.sqliteSessions.byTokens(tokens, new Date())
+      : await this.db.session.findMany({
+          where: { token: { in: tokens }, expiresAt: { gt: new Date() } },
+          select: { id: true, token: true, user: { select: { id: true, name: true, isAnonymous: true, username: true, displayUsername: true } } },
+        });
     return new Map(rows.map((r) => [r.token, r]));
   });
+
+  /** SQLite (a file): the handshake's session check without Prisma's per-query cost. */
+  private readonly sqliteSessions: SqliteSessionReads | undefined;
 
   constructor(
     private readonly auth: BetterAuth,
     private readonly db: Db,
-  ) {}
+  ) {
+    const file = sqliteFileOf(db);
+    this.sqliteSessions = file ? new SqliteSessionReads(file) : undefined;
+  }
+
+  /** Closes the SQLite connection (the Prisma client is closed by its owner). */
+  close(): void {
+    this.sqliteSessions?.close();
+  }
 
   async startGuest(rawDisplayName: unknown, headers: Headers): Promise<AuthResult> {
     const { displayName } = parse(displayNameSchema, { displayName: rawDisplayName });
