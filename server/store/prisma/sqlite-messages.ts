@@ -1,7 +1,8 @@
 import { Worker } from "node:worker_threads";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { ChatMessage } from "../../contract/model";
 import type { AppendResult, NewMessage } from "../repositories";
+import { sharedReadConnection } from "./sqlite-reader";
 
 interface Pending {
   resolve: (r: AppendResult) => void;
@@ -39,10 +40,12 @@ const toMessage = (r: MessageRow): ChatMessage => ({
  * batch that fails is written again one append at a time there, so that one bad message
  * fails alone. If the worker dies, what it held fails and the next append starts another.
  *
- * Pages are read on this thread, on a connection of their own (WAL: readers never wait).
+ * Pages are read on this thread, on the shared read connection (sqlite-reader.ts; WAL:
+ * readers never wait).
  */
 export class SqliteMessages {
   private readonly sqlite: Database.Database;
+  private readonly releaseReads: () => void;
   private readonly latest: Database.Statement;
   private readonly before: Database.Statement;
   private readonly after: Database.Statement;
@@ -53,11 +56,9 @@ export class SqliteMessages {
   private closed = false;
 
   constructor(private readonly file: string) {
-    this.sqlite = new Database(file);
-    this.sqlite.pragma("journal_mode = WAL");
-    // Readers in WAL mode do not wait for writers; the rare wait (a checkpoint resetting the
-    // WAL) would hold the event loop, so it is kept short.
-    this.sqlite.pragma("busy_timeout = 50");
+    const reads = sharedReadConnection(file);
+    this.sqlite = reads.sqlite;
+    this.releaseReads = reads.release;
     // Pages: one statement with the author's name joined, where Prisma runs two (the
     // messages, then their authors) at ~0.5 ms each; a rejoin reads two pages.
     const page = (where: string, order: "ASC" | "DESC") =>
@@ -96,7 +97,7 @@ export class SqliteMessages {
     void this.worker?.terminate();
     this.worker = undefined;
     this.failAll(new Error("the message store is closed"));
-    this.sqlite.close();
+    this.releaseReads();
   }
 
   private send() {

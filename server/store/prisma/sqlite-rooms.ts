@@ -1,12 +1,13 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { sharedReadConnection } from "./sqlite-reader";
 import type { RoomSummary, RoomVisibility } from "../../contract/model";
 
 type RoomRow = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: string | number };
 
 /**
  * The room reads every join makes, on SQLite: the room by its slug and, for a private
- * room, whether the user is a member. Each is one prepared statement on a better-sqlite3
- * connection of its own (it only reads), about 20 µs, where Prisma's query costs about
+ * room, whether the user is a member. Each is one prepared statement on the shared read
+ * connection (sqlite-reader.ts), about 20 µs, where Prisma's query costs about
  * 0.5 ms of the event loop's time. A reconnect storm makes 1,000 of them
  * (docs/performance.md: 2.2–2.4 s → about 1.6 s). Nothing is cached: each call reads the
  * database, so a rename, a deletion or a removal is seen at once, on every node.
@@ -15,13 +16,14 @@ type RoomRow = { id: string; slug: string; name: string; visibility: string; cre
  */
 export class SqliteRoomReads {
   private readonly sqlite: Database.Database;
+  private readonly releaseReads: () => void;
   private readonly bySlugStatement: Database.Statement<[string], RoomRow>;
   private readonly memberStatement: Database.Statement<[string, string], { one: number }>;
 
   constructor(file: string) {
-    this.sqlite = new Database(file, { fileMustExist: true });
-    // A checkpoint resetting the WAL can hold a reader for a moment; keep the wait short.
-    this.sqlite.pragma("busy_timeout = 50");
+    const reads = sharedReadConnection(file);
+    this.sqlite = reads.sqlite;
+    this.releaseReads = reads.release;
     this.bySlugStatement = this.sqlite.prepare(`SELECT "id", "slug", "name", "visibility", "createdById", "createdAt" FROM "Room" WHERE "slug" = ?`);
     this.memberStatement = this.sqlite.prepare(`SELECT 1 AS "one" FROM "RoomMember" WHERE "roomId" = ? AND "userId" = ?`);
   }
@@ -38,6 +40,6 @@ export class SqliteRoomReads {
   }
 
   close(): void {
-    this.sqlite.close();
+    this.releaseReads();
   }
 }

@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { sharedReadConnection } from "./sqlite-reader";
 
 /** A session found at a handshake, with what the socket needs of its user. */
 export interface HandshakeSessionRow {
@@ -11,7 +12,7 @@ type Row = { id: string; token: string; expiresAt: string | number; userId: stri
 
 /**
  * The handshake's session check on SQLite: the sessions of some tokens and their users, in
- * one prepared statement on a better-sqlite3 connection of its own (it only reads), about
+ * one prepared statement on the shared read connection (sqlite-reader.ts), about
  * 20 µs where Prisma's query costs about 0.5 ms of the event loop. A reconnect storm makes
  * one per turn of the event loop (`AuthService`'s `perTurnBatch`). Nothing is cached: a
  * session revoked, expired or deleted behind Parley's back is refused at the next
@@ -19,12 +20,13 @@ type Row = { id: string; token: string; expiresAt: string | number; userId: stri
  */
 export class SqliteSessionReads {
   private readonly sqlite: Database.Database;
+  private readonly releaseReads: () => void;
   private readonly statement: Database.Statement<[string], Row>;
 
   constructor(file: string) {
-    this.sqlite = new Database(file, { fileMustExist: true });
-    // A checkpoint resetting the WAL can hold a reader for a moment; keep the wait short.
-    this.sqlite.pragma("busy_timeout = 50");
+    const reads = sharedReadConnection(file);
+    this.sqlite = reads.sqlite;
+    this.releaseReads = reads.release;
     this.statement = this.sqlite.prepare(`
       SELECT s."id", s."token", s."expiresAt", u."id" AS "userId", u."name", u."isAnonymous", u."username", u."displayUsername"
       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
@@ -44,6 +46,6 @@ export class SqliteSessionReads {
   }
 
   close(): void {
-    this.sqlite.close();
+    this.releaseReads();
   }
 }
