@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
-import { baselineClient, parleyClient, type BenchClient, type BenchRoom, type BenchServer } from "./targets";
+import { inBatches, nowMs, openClient, type BenchRoom, type BenchServer } from "./targets";
 
 /** A client this thread opens: its room, its session (Parley) and whether it sends. */
 export interface ShardMember {
@@ -34,19 +34,12 @@ export type ShardReply =
   | { type: "count"; delivered: number; acks: number }
   | { type: "finished"; sent: number; acked: number; expected: number; delivered: number; lastDeliveryMs: number; latencies: Float64Array; acks: Float64Array; elu: number };
 
-/** Milliseconds on the monotonic clock every thread shares (send times travel in bodies). */
-export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
-
 async function main() {
   const { kind, url, members } = workerData as { kind: BenchServer["kind"]; url: string; members: ShardMember[] };
   const port = parentPort!;
   const server = { kind, url } as BenchServer;
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < members.length; i += 50) {
-    const batch = members.slice(i, i + 50);
-    clients.push(...(await Promise.all(batch.map((m) => (kind === "parley" ? parleyClient(server, m.cookie!) : baselineClient(server))))));
-  }
-  for (let i = 0; i < clients.length; i += 50) await Promise.all(clients.slice(i, i + 50).map((c, k) => c.join(members[i + k]!.room)));
+  const clients = await inBatches(members, 50, (m) => openClient(server, m.cookie));
+  await inBatches(clients, 50, (c, i) => c.join(members[i]!.room));
   const senders = members.flatMap((m, i) => (m.sender ? [{ c: clients[i]!, m }] : []));
 
   let current: ReturnType<typeof startRun> | undefined;

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ServerStats } from "./probe";
-import { BENCH_BUILD_DIR, baselineClient, makeRoom, parleyClient, parleySessions, percentile, type BenchClient, type BenchRoom, type BenchServer } from "./targets";
+import { BENCH_BUILD_DIR, inBatches, makeRoom, nowMs, openClient, parleySessions, percentile, type BenchClient, type BenchRoom, type BenchServer } from "./targets";
 import type { ShardCommand, ShardMember, ShardReply } from "./load-shard";
 
 export interface Population {
@@ -17,17 +17,13 @@ export interface Population {
 export async function populate(server: BenchServer, roomCount: number, perRoom: number): Promise<Population> {
   const total = roomCount * perRoom;
   const cookies = server.kind === "parley" ? await parleySessions(server, Math.min(100, total)) : [];
-  const open = (i: number) => (server.kind === "parley" ? parleyClient(server, cookies[i % cookies.length]!) : baselineClient(server));
-  const all: BenchClient[] = [];
-  for (let i = 0; i < total; i += 50) {
-    all.push(...(await Promise.all(Array.from({ length: Math.min(50, total - i) }, (_, k) => open(i + k)))));
-  }
+  const all = await inBatches(Array.from({ length: total }, (_, i) => cookies[i % Math.max(1, cookies.length)]), 50, (cookie) => openClient(server, cookie));
   const rooms: BenchRoom[] = [];
   const members: BenchClient[][] = [];
   for (let r = 0; r < roomCount; r++) {
     const group = all.slice(r * perRoom, (r + 1) * perRoom);
     const room = await makeRoom(server.kind, group[0]!, `bench ${r} ${randomUUID().slice(0, 6)}`);
-    for (let i = 0; i < group.length; i += 50) await Promise.all(group.slice(i, i + 50).map((c) => c.join(room)));
+    await inBatches(group, 50, (c) => c.join(room));
     rooms.push(room);
     members.push(group);
   }
@@ -107,7 +103,7 @@ export class LoadGenerator {
     const total = roomCount * perRoom;
     const cookies = server.kind === "parley" ? await parleySessions(server, Math.min(100, total)) : [];
     // Rooms are made by a client of this thread; the members join from the shards.
-    const creator = server.kind === "parley" ? await parleyClient(server, cookies[0]!) : await baselineClient(server);
+    const creator = await openClient(server, cookies[0]);
     const rooms: BenchRoom[] = [];
     for (let r = 0; r < roomCount; r++) rooms.push(await makeRoom(server.kind, creator, `bench ${r} ${randomUUID().slice(0, 6)}`));
     creator.socket.close();
@@ -133,7 +129,7 @@ export class LoadGenerator {
   async run(options: { rate: number; durationMs: number; drainMs?: number }): Promise<LoadResult> {
     const run = randomUUID().slice(0, 8);
     await this.server.reset();
-    const startAtMs = Number(process.hrtime.bigint()) / 1e6 + 20;
+    const startAtMs = nowMs() + 20;
     const sentReplies = await Promise.all(
       this.shards.map((s, i) => s.ask({ cmd: "run", run, rate: options.rate * this.senderShare[i]!, durationMs: options.durationMs, startAtMs }, "sent")),
     );

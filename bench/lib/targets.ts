@@ -156,6 +156,21 @@ export async function parleyClient(server: BenchServer, cookie: string): Promise
   };
 }
 
+/** A client of either server: Parley's with a guest session's cookie, the baseline's without. */
+export function openClient(server: BenchServer, cookie?: string): Promise<BenchClient> {
+  return server.kind === "parley" ? parleyClient(server, cookie!) : baselineClient(server);
+}
+
+/** `fn` over `items`, `size` at a time, in order: hundreds of sockets are opened in waves, not at once. */
+export async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map((item, k) => fn(item, i + k)))));
+  return out;
+}
+
+/** Milliseconds on the monotonic clock every thread shares (send times travel in bodies). */
+export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
 /** Makes a room: Parley's through `room:create`; the baseline's is just a name. */
 export async function makeRoom(kind: BenchServer["kind"], creator: BenchClient, name: string): Promise<BenchRoom> {
   if (kind === "baseline") return { id: name, slug: name };

@@ -1,5 +1,5 @@
 import type { Row } from "../lib/report";
-import { BenchServer, baselineClient, parleyClient, parleySessions, type BenchClient } from "../lib/targets";
+import { BenchServer, inBatches, openClient, parleySessions } from "../lib/targets";
 
 /** Server memory per idle connection: RSS and heap after GC, before and after N clients connect. */
 async function perConnection(kind: BenchServer["kind"], n: number) {
@@ -8,14 +8,7 @@ async function perConnection(kind: BenchServer["kind"], n: number) {
   const cookies = kind === "parley" ? await parleySessions(server, 100) : [];
   await server.gc();
   const before = await server.stats();
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < n; i += 100) {
-    clients.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(100, n - i) }, (_, k) => (kind === "parley" ? parleyClient(server, cookies[(i + k) % 100]!) : baselineClient(server))),
-      )),
-    );
-  }
+  const clients = await inBatches(Array.from({ length: n }, (_, i) => cookies[i % 100]), 100, (cookie) => openClient(server, cookie));
   await new Promise((r) => setTimeout(r, 2000));
   await server.gc();
   await new Promise((r) => setTimeout(r, 500));
