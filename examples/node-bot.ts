@@ -3,7 +3,7 @@
  *
  *   PARLEY_TOKEN=prl_... npx tsx examples/node-bot.ts [ws://localhost:3000/ws] [room-slug]
  */
-import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import WebSocket from "ws";
 
 const url = process.argv[2] ?? process.env.PARLEY_WS_URL ?? "ws://localhost:3000/ws";
@@ -27,7 +27,7 @@ ws.on("message", (raw) => {
     console.log(`${author.name}: ${body}`);
     if (author.id === me) return; // our own answer coming back
     const reply = body.trim() === "!ping" ? "pong" : body.startsWith("!echo ") ? body.slice(6) : null;
-    if (reply) ws.send(JSON.stringify({ type: "send", roomId, clientId: randomUUID(), body: reply }));
+    if (reply) ws.send(JSON.stringify({ type: "send", roomId, clientId: uuidv7(), body: reply }));
   } else if (frame.type === "error" || (frame.type === "ack" && !frame.ok)) {
     console.error(`error: ${frame.error.message}`);
   }

@@ -198,3 +198,15 @@ describe("Outbox pacing", () => {
     expect(transport.take("message:send").payload.body).toBe("three");
   });
 });
+
+describe("Outbox ids", () => {
+  it("gives each message a time-ordered clientId (UUIDv7), later ones sorting after earlier ones", async () => {
+    const outbox = new Outbox({ author: ada, transport: new FakeTransport(), storage: memoryOutboxStorage() });
+    await outbox.start();
+    for (const body of ["one", "two", "three"]) await outbox.add("r", body);
+    const ids = outbox.get().map((e) => e.clientId);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(3);
+  });
+});

@@ -15,6 +15,7 @@
  *
  * Framework-free over `ChatTransport` and `OutboxStorage`; `app/hooks` adapts it to React.
  */
+import { v7 as uuidv7 } from "uuid";
 import { LIMITS } from "@/server/contract/limits";
 import type { ChatMessage, UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
@@ -100,7 +101,9 @@ export class Outbox extends Observable<OutboxEntry[]> {
       ackTimeoutMs: 10_000,
       retryDelay: defaultRetryDelay,
       timers: globalThis,
-      newId: () => crypto.randomUUID(),
+      // Time-ordered, so that a sender's messages land at the end of the server's
+      // (author, clientId) index rather than on a random page of it (docs/protocol.md).
+      newId: () => uuidv7(),
       now: () => Date.now(),
       pace: { points: LIMITS.messageBudget.points - 5, windowMs: LIMITS.messageBudget.seconds * 1000 },
       ...options,

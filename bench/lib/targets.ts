@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import { io, type Socket } from "socket.io-client";
 import type { ServerStats } from "./probe";
 
@@ -146,7 +146,7 @@ export async function parleyClient(server: BenchServer, cookie: string): Promise
       if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
     },
     async send(room, body) {
-      return ((await socket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body })) as Ack).ok;
+      return ((await socket.emitWithAck("message:send", { roomId: room.id, clientId: uuidv7(), body })) as Ack).ok;
     },
     onMessage(listener) {
       const on = (m: { body: string; roomId: string; seq: number }) => listener(m.body, m.roomId, m.seq);

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import Database from "better-sqlite3";
 import type { Row } from "../lib/report";
 import { percentile } from "../lib/targets";
@@ -26,7 +26,7 @@ export async function history(smoke: boolean): Promise<Row[]> {
   let writing = true;
   const writer = (async () => {
     while (writing) {
-      await repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "live", author: { id: userId, name: "Bench" } });
+      await repo.append({ id: uuidv7(), roomId, clientId: uuidv7(), body: "live", author: { id: userId, name: "Bench" } });
       await new Promise((r) => setTimeout(r, 5));
     }
   })();

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +23,12 @@ export async function benchDatabase(): Promise<{ file: string; db: Db; userId: s
   return { file, db, userId, roomId };
 }
 
-/** `concurrency` appends in flight through Parley's repository (Prisma) for `ms`. */
+/**
+ * `concurrency` appends in flight through Parley's repository (Prisma) for `ms`. Ids as
+ * `MessageService` makes them (UUIDv7); `clientId`s random (v4), as a client that does not
+ * send time-ordered ones would: Parley's own clients send v7, which is cheaper still
+ * (docs/performance.md).
+ */
 async function throughPrisma(ms: number, concurrency: number) {
   const { db, userId, roomId } = await benchDatabase();
   const repo = new PrismaMessageRepository(db);
@@ -33,7 +39,7 @@ async function throughPrisma(ms: number, concurrency: number) {
     Array.from({ length: concurrency }, async () => {
       while (performance.now() - started < ms) {
         const t = performance.now();
-        await repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "a chat message of ordinary length", author: { id: userId, name: "Bench" } });
+        await repo.append({ id: uuidv7(), roomId, clientId: randomUUID(), body: "a chat message of ordinary length", author: { id: userId, name: "Bench" } });
         acks.push(performance.now() - t);
         // Yield, as requests arriving from sockets do (see history.ts).
         await new Promise((r) => setImmediate(r));
@@ -63,7 +69,7 @@ async function rawDriver(ms: number) {
   const started = performance.now();
   while (performance.now() - started < ms) {
     const t = performance.now();
-    insert.get(randomUUID(), roomId, userId, randomUUID(), "a chat message of ordinary length", Date.now(), roomId);
+    insert.get(uuidv7(), roomId, userId, randomUUID(), "a chat message of ordinary length", Date.now(), roomId);
     acks.push(performance.now() - t);
   }
   const elapsed = performance.now() - started;

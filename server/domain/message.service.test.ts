@@ -29,6 +29,14 @@ describe("MessageService.send", () => {
     expect((await send(ada, "x", randomUUID(), other)).message.seq).toBe(1);
   });
 
+  it("gives messages time-ordered ids (UUIDv7): each sorts after the one before", async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await send()).message.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(5);
+  });
+
   it("stores a repeated clientId once and returns the stored copy", async () => {
     const clientId = randomUUID();
     const first = await send(ada, "once", clientId);

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import { LIMITS, textLength } from "../contract/limits";
 import type { HistoryPage, RoomSummary, UserSummary } from "../contract/model";
 import type { MessageHistoryInput, MessageSendInput } from "../contract/schemas";
@@ -33,7 +33,10 @@ export class MessageService {
     }
     if (!options.joined) await this.rooms.requireAccess(author, input.roomId);
     const result = await this.messages.append({
-      id: randomUUID(),
+      // Time-ordered (UUIDv7): each commit adds to the end of the id index instead of a
+      // random page of it, which group commit turns into far fewer pages written per batch
+      // (docs/performance.md: persistence +22–28 %).
+      id: uuidv7(),
       roomId: input.roomId,
       author,
       clientId: input.clientId,
