@@ -2,16 +2,6 @@ import { LoadGenerator, type LoadResult } from "../lib/load";
 import type { Row } from "../lib/report";
 import { BenchServer } from "../lib/targets";
 
-async function withServer<T>(kind: BenchServer["kind"], fn: (s: BenchServer) => Promise<T>): Promise<T> {
-  const server = new BenchServer(kind);
-  await server.start();
-  try {
-    return await fn(server);
-  } finally {
-    await server.stop();
-  }
-}
-
 /**
  * Keeping up: (nearly) every delivery made, with p99 under 100 ms. A server falling behind
  * builds a queue over a 3-second step; a one-second p99 would still count that as
@@ -19,52 +9,110 @@ async function withServer<T>(kind: BenchServer["kind"], fn: (s: BenchServer) => 
  */
 const keepsUp = (r: LoadResult) => r.ratio >= 0.99 && r.latency.p99 < 100;
 
+const RATES = [50, 100, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3200];
+
 /**
- * Raises the rate in steps until delivery falls behind, then halves the gap between the
- * last step that kept up and the first that did not, three times (to about 1/8 of a step),
- * and returns the best rate that kept up.
+ * One server's search for its knee: it raises the rate in steps until a step falls behind,
+ * then halves the gap between the last step that kept up and the first that did not, three
+ * times (to about 1/8 of a step). `best` is the best rate that kept up.
  */
-async function maxSustained(kind: BenchServer["kind"], rooms: number, perRoom: number, smoke: boolean) {
-  return withServer(kind, async (server) => {
-    const load = await LoadGenerator.open(server, rooms, perRoom, 10);
-    let best: LoadResult | undefined;
-    const step = async (rate: number) => {
-      const r = await load.run({ rate, durationMs: smoke ? 1000 : 3000 });
-      console.error(
-        `    ${kind} ${rooms}×${perRoom} at ${rate}/s: ${Math.round(r.deliveriesPerSec)} deliveries/s, ratio ${r.ratio.toFixed(3)}, p99 ${r.latency.p99.toFixed(1)} ms, ` +
-          `server cpu ${r.server.cpuPercent.toFixed(0)} %, generator ${r.generator.threads} threads, busiest ${(r.generator.eluMax * 100).toFixed(0)} % busy`,
-      );
-      // A step that fell behind leaves a queue: let it drain before the next one.
-      await new Promise((res) => setTimeout(res, keepsUp(r) ? 500 : 2000));
-      if (keepsUp(r) && (!best || r.deliveriesPerSec > best.deliveriesPerSec)) best = r;
-      return keepsUp(r);
-    };
-    const rates = smoke ? [20] : [50, 100, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3200];
-    let low = 0;
-    let high: number | undefined;
-    for (const rate of rates) {
-      if (!(await step(rate))) {
-        high = rate;
-        break;
+class KneeSearch {
+  best: LoadResult | undefined;
+  private low = 0;
+  private high: number | undefined;
+  private halvings = 0;
+  private climbed = 0;
+  constructor(private readonly rates: readonly number[]) {}
+
+  /** The next rate to try, or undefined when the search is over. */
+  next(): number | undefined {
+    if (this.high === undefined) return this.rates[this.climbed];
+    if (this.low === 0 || this.halvings >= 3) return undefined;
+    const mid = Math.round((this.low + this.high) / 2 / 10) * 10;
+    return mid <= this.low || mid >= this.high ? undefined : mid;
+  }
+
+  record(rate: number, r: LoadResult) {
+    const ok = keepsUp(r);
+    if (ok && (!this.best || r.deliveriesPerSec > this.best.deliveriesPerSec)) this.best = r;
+    if (this.high === undefined) {
+      if (ok) {
+        this.low = rate;
+        this.climbed++;
+      } else this.high = rate;
+    } else {
+      this.halvings++;
+      if (ok) this.low = rate;
+      else this.high = rate;
+    }
+  }
+}
+
+interface KneeRound {
+  baseline: LoadResult | undefined;
+  parley: LoadResult | undefined;
+  ratio: number;
+}
+
+/**
+ * Both servers' knees for `rooms × perRoom`, found side by side: the two servers run at
+ * once, and each rate step is tried on one, then the other, so both knees come from the
+ * same minutes of this shared machine. Three rounds (one in a smoke run); later rounds
+ * start at half the previous knee, since every step below it kept up. Returns every round.
+ */
+async function pairedKnees(rooms: number, perRoom: number, smoke: boolean): Promise<KneeRound[]> {
+  const kinds = ["baseline", "parley"] as const;
+  const servers = kinds.map((k) => new BenchServer(k));
+  await Promise.all(servers.map((s) => s.start()));
+  const rounds: KneeRound[] = [];
+  try {
+    const loads = [];
+    for (const server of servers) loads.push(await LoadGenerator.open(server, rooms, perRoom, 10));
+    for (let round = 0; round < (smoke ? 1 : 3); round++) {
+      const previous = rounds.at(-1);
+      const searches = kinds.map((kind) => {
+        const knee = previous?.[kind]?.rate ?? 0;
+        return new KneeSearch(smoke ? [20] : RATES.filter((r) => r >= knee / 2));
+      });
+      for (;;) {
+        const steps = kinds.map((_, k) => searches[k]!.next());
+        if (steps.every((rate) => rate === undefined)) break;
+        for (const [k, kind] of kinds.entries()) {
+          const rate = steps[k];
+          if (rate === undefined) continue;
+          const r = await loads[k]!.run({ rate, durationMs: smoke ? 1000 : 3000 });
+          console.error(
+            `    round ${round + 1} ${kind} ${rooms}×${perRoom} at ${rate}/s: ${Math.round(r.deliveriesPerSec)} deliveries/s, ratio ${r.ratio.toFixed(3)}, p99 ${r.latency.p99.toFixed(1)} ms, ` +
+              `server cpu ${r.server.cpuPercent.toFixed(0)} %, generator ${r.generator.threads} threads, busiest ${(r.generator.eluMax * 100).toFixed(0)} % busy`,
+          );
+          searches[k]!.record(rate, r);
+          // A step that fell behind leaves a queue: let it drain before the next one.
+          await new Promise((res) => setTimeout(res, keepsUp(r) ? 500 : 2000));
+        }
       }
-      low = rate;
+      const [baseline, parley] = searches.map((s) => s.best);
+      const ratio = (parley?.deliveriesPerSec ?? 0) / (baseline?.deliveriesPerSec ?? Infinity);
+      console.error(`    round ${round + 1}: Parley ${Math.round(parley?.deliveriesPerSec ?? 0)}, baseline ${Math.round(baseline?.deliveriesPerSec ?? 0)} deliveries/s: ${ratio.toFixed(2)}×`);
+      rounds.push({ baseline, parley, ratio });
     }
-    for (let i = 0; !smoke && high !== undefined && low > 0 && i < 3; i++) {
-      const mid = Math.round((low + high) / 2 / 10) * 10;
-      if (mid <= low || mid >= high) break;
-      if (await step(mid)) low = mid;
-      else high = mid;
-    }
-    load.close();
-    return best;
-  });
+    for (const load of loads) load.close();
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+  return rounds;
+}
+
+/** The round whose ratio is the median: its two figures come from the same minutes. */
+function medianRound(rounds: KneeRound[]): KneeRound {
+  return [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
 }
 
 export async function fanout(smoke: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [rooms, perRoom] of smoke ? [[1, 20]] : [[1, 100], [10, 100]]) {
-    const baseline = await maxSustained("baseline", rooms!, perRoom!, smoke);
-    const parley = await maxSustained("parley", rooms!, perRoom!, smoke);
+    const rounds = await pairedKnees(rooms!, perRoom!, smoke);
+    console.error(`    ${rooms}×${perRoom} ratios by round: ${rounds.map((r) => `${r.ratio.toFixed(2)}×`).join(", ")}`);
+    const { baseline, parley } = medianRound(rounds);
     const p = parley?.deliveriesPerSec ?? 0;
     const b = baseline?.deliveriesPerSec ?? 0;
     rows.push({
