@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import type { Row } from "../lib/report";
 import { percentile } from "../lib/targets";
 import { stallMeter } from "../lib/stall";
+import { newMessageId } from "../../server/domain/message.service";
 import { openDatabase } from "../../server/store/prisma";
 import { PrismaMessageRepository } from "../../server/store/prisma/message.repository";
 import { benchDatabase } from "./persistence";
@@ -26,7 +27,7 @@ export async function history(smoke: boolean): Promise<Row[]> {
   let writing = true;
   const writer = (async () => {
     while (writing) {
-      await repo.append({ id: uuidv7(), roomId, clientId: uuidv7(), body: "live", author: { id: userId, name: "Bench" } });
+      await repo.append({ id: newMessageId(), roomId, clientId: uuidv7(), body: "live", author: { id: userId, name: "Bench" } });
       await new Promise((r) => setTimeout(r, 5));
     }
   })();

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { v7 as uuidv7 } from "uuid";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +6,7 @@ import Database from "better-sqlite3";
 import type { Row } from "../lib/report";
 import { percentile } from "../lib/targets";
 import { stallMeter } from "../lib/stall";
+import { newMessageId } from "../../server/domain/message.service";
 import { migrateDatabase } from "../../server/store/migrate";
 import { openDatabase, type Db } from "../../server/store/prisma";
 import { PrismaMessageRepository } from "../../server/store/prisma/message.repository";
@@ -25,7 +25,7 @@ export async function benchDatabase(): Promise<{ file: string; db: Db; userId: s
 
 /**
  * `concurrency` appends in flight through Parley's repository (Prisma) for `ms`. Ids as
- * `MessageService` makes them (UUIDv7); `clientId`s random (v4), as a client that does not
+ * `MessageService` makes them (`newMessageId`); `clientId`s random (v4), as a client that does not
  * send time-ordered ones would: Parley's own clients send v7, which is cheaper still
  * (docs/performance.md).
  */
@@ -39,7 +39,7 @@ async function throughPrisma(ms: number, concurrency: number) {
     Array.from({ length: concurrency }, async () => {
       while (performance.now() - started < ms) {
         const t = performance.now();
-        await repo.append({ id: uuidv7(), roomId, clientId: randomUUID(), body: "a chat message of ordinary length", author: { id: userId, name: "Bench" } });
+        await repo.append({ id: newMessageId(), roomId, clientId: randomUUID(), body: "a chat message of ordinary length", author: { id: userId, name: "Bench" } });
         acks.push(performance.now() - t);
         // Yield, as requests arriving from sockets do (see history.ts).
         await new Promise((r) => setImmediate(r));
@@ -69,7 +69,7 @@ async function rawDriver(ms: number) {
   const started = performance.now();
   while (performance.now() - started < ms) {
     const t = performance.now();
-    insert.get(uuidv7(), roomId, userId, randomUUID(), "a chat message of ordinary length", Date.now(), roomId);
+    insert.get(newMessageId(), roomId, userId, randomUUID(), "a chat message of ordinary length", Date.now(), roomId);
     acks.push(performance.now() - t);
   }
   const elapsed = performance.now() - started;
