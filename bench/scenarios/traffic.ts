@@ -11,6 +11,34 @@ const keepsUp = (r: LoadResult) => r.ratio >= 0.99 && r.latency.p99 < 100;
 
 const RATES = [50, 100, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3200];
 
+const KINDS = ["baseline", "parley"] as const;
+
+/**
+ * Both servers running at once, each with `rooms × perRoom` clients (10 senders a room),
+ * for `fn` to measure in turn: both servers' figures then come from the same minutes of
+ * this shared machine.
+ */
+async function sideBySide<T>(rooms: number, perRoom: number, fn: (loads: readonly LoadGenerator[]) => Promise<T>): Promise<T> {
+  const servers = KINDS.map((k) => new BenchServer(k));
+  await Promise.all(servers.map((s) => s.start()));
+  try {
+    const loads: LoadGenerator[] = [];
+    for (const server of servers) loads.push(await LoadGenerator.open(server, rooms, perRoom, 10));
+    try {
+      return await fn(loads);
+    } finally {
+      for (const load of loads) load.close();
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+/** The item whose ratio is the median of all (the middle round of three). */
+function median<T>(items: readonly T[], ratio: (item: T) => number): T {
+  return [...items].sort((a, b) => ratio(a) - ratio(b))[Math.floor(items.length / 2)]!;
+}
+
 /**
  * One server's search for its knee: it raises the rate in steps until a step falls behind,
  * then halves the gap between the last step that kept up and the first that did not, three
@@ -61,23 +89,18 @@ interface KneeRound {
  * start at half the previous knee, since every step below it kept up. Returns every round.
  */
 async function pairedKnees(rooms: number, perRoom: number, smoke: boolean): Promise<KneeRound[]> {
-  const kinds = ["baseline", "parley"] as const;
-  const servers = kinds.map((k) => new BenchServer(k));
-  await Promise.all(servers.map((s) => s.start()));
-  const rounds: KneeRound[] = [];
-  try {
-    const loads = [];
-    for (const server of servers) loads.push(await LoadGenerator.open(server, rooms, perRoom, 10));
+  return sideBySide(rooms, perRoom, async (loads) => {
+    const rounds: KneeRound[] = [];
     for (let round = 0; round < (smoke ? 1 : 3); round++) {
       const previous = rounds.at(-1);
-      const searches = kinds.map((kind) => {
+      const searches = KINDS.map((kind) => {
         const knee = previous?.[kind]?.rate ?? 0;
         return new KneeSearch(smoke ? [20] : RATES.filter((r) => r >= knee / 2));
       });
       for (;;) {
-        const steps = kinds.map((_, k) => searches[k]!.next());
+        const steps = searches.map((search) => search.next());
         if (steps.every((rate) => rate === undefined)) break;
-        for (const [k, kind] of kinds.entries()) {
+        for (const [k, kind] of KINDS.entries()) {
           const rate = steps[k];
           if (rate === undefined) continue;
           const r = await loads[k]!.run({ rate, durationMs: smoke ? 1000 : 3000 });
@@ -95,16 +118,8 @@ async function pairedKnees(rooms: number, perRoom: number, smoke: boolean): Prom
       console.error(`    round ${round + 1}: Parley ${Math.round(parley?.deliveriesPerSec ?? 0)}, baseline ${Math.round(baseline?.deliveriesPerSec ?? 0)} deliveries/s: ${ratio.toFixed(2)}×`);
       rounds.push({ baseline, parley, ratio });
     }
-    for (const load of loads) load.close();
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-  }
-  return rounds;
-}
-
-/** The round whose ratio is the median: its two figures come from the same minutes. */
-function medianRound(rounds: KneeRound[]): KneeRound {
-  return [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
+    return rounds;
+  });
 }
 
 export async function fanout(smoke: boolean): Promise<Row[]> {
@@ -112,7 +127,8 @@ export async function fanout(smoke: boolean): Promise<Row[]> {
   for (const [rooms, perRoom] of smoke ? [[1, 20]] : [[1, 100], [10, 100]]) {
     const rounds = await pairedKnees(rooms!, perRoom!, smoke);
     console.error(`    ${rooms}×${perRoom} ratios by round: ${rounds.map((r) => `${r.ratio.toFixed(2)}×`).join(", ")}`);
-    const { baseline, parley } = medianRound(rounds);
+    // The median round: its two figures come from the same minutes.
+    const { baseline, parley } = median(rounds, (r) => r.ratio);
     const p = parley?.deliveriesPerSec ?? 0;
     const b = baseline?.deliveriesPerSec ?? 0;
     rows.push({
@@ -135,29 +151,23 @@ export async function fanout(smoke: boolean): Promise<Row[]> {
  */
 export async function latency(smoke: boolean): Promise<Row[]> {
   const rounds = smoke ? 1 : 3;
-  const kinds = ["baseline", "parley"] as const;
-  const servers = kinds.map((k) => new BenchServer(k));
-  await Promise.all(servers.map((s) => s.start()));
-  const runs: Record<(typeof kinds)[number], LoadResult[]> = { baseline: [], parley: [] };
-  try {
-    const loads = await Promise.all(servers.map((s) => LoadGenerator.open(s, 1, smoke ? 20 : 100, 10)));
+  const runs = await sideBySide(1, smoke ? 20 : 100, async (loads) => {
+    const runs: Array<{ baseline: LoadResult; parley: LoadResult }> = [];
     for (const load of loads) await load.run({ rate: 200, durationMs: 1000 }); // warm-up
     for (let i = 0; i < rounds; i++) {
-      for (const [k, kind] of kinds.entries()) {
+      const round: LoadResult[] = [];
+      for (const [k, kind] of KINDS.entries()) {
         const r = await loads[k]!.run({ rate: 200, durationMs: smoke ? 1000 : 10_000 });
         console.error(`    ${kind} run ${i + 1}: p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, ack p99 ${r.ack.p99.toFixed(2)} ms, server cpu ${r.server.cpuPercent.toFixed(0)} %`);
-        runs[kind].push(r);
+        round.push(r);
       }
+      runs.push({ baseline: round[0]!, parley: round[1]! });
     }
-    for (const load of loads) load.close();
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-  }
-  const ratios = runs.parley.map((p, i) => ({ i, ratio: p.latency.p99 / runs.baseline[i]!.latency.p99 }));
-  console.error(`    p99 ratios by round: ${ratios.map((r) => `${r.ratio.toFixed(2)}×`).join(", ")}`);
-  const { i } = ratios.sort((x, y) => x.ratio - y.ratio)[Math.floor(ratios.length / 2)]!;
-  const b = runs.baseline[i]!;
-  const p = runs.parley[i]!;
+    return runs;
+  });
+  const p99Ratio = (run: (typeof runs)[number]) => run.parley.latency.p99 / run.baseline.latency.p99;
+  console.error(`    p99 ratios by round: ${runs.map((r) => `${p99Ratio(r).toFixed(2)}×`).join(", ")}`);
+  const { baseline: b, parley: p } = median(runs, p99Ratio);
   const s = `latency 200/s × ${smoke ? 20 : 100}`;
   return [
     { scenario: s, metric: "send→receive p50", unit: "ms", parley: p.latency.p50, baseline: b.latency.p50 },
