@@ -90,8 +90,12 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
         callback("origin not allowed", false);
         return;
       }
-      void policy.limits.take("handshakePerIp", policy.clientIp(req)).then(
-        (wait) => callback(wait === null ? null : "too many handshakes", wait === null),
+      const ip = policy.clientIp(req);
+      void policy.limits.take("handshakePerIp", ip).then(
+        (wait) => {
+          if (wait !== null) log.warn({ ip, transport: "socket.io" }, "handshake refused: too many from this address");
+          callback(wait === null ? null : "too many handshakes", wait === null);
+        },
         () => callback("internal", false),
       );
     },
@@ -100,7 +104,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   });
 
   io.use(authMiddleware(services.auth, log));
-  io.use(connectionCapMiddleware(policy));
+  io.use(connectionCapMiddleware(policy, log));
 
   // Every socket's handlers, made once and shared (socket/validate.ts).
   const handlers = socketHandlers(log, policy);

@@ -30,7 +30,7 @@ const parley = await startParley({
   compression: env.COMPRESSION === "deflate",
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
-    trustProxy: env.TRUST_PROXY === "true",
+    trustProxy: env.TRUST_PROXY,
     rateLimitScale: env.RATE_LIMIT_SCALE,
   },
   log,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy } from "../security/trust-proxy";
 
 /** Environment variables, parsed once at start-up; a bad value stops the server with a clear message. */
 const envSchema = z.object({
@@ -15,8 +16,21 @@ const envSchema = z.object({
   RECOVERY_WINDOW_MS: z.coerce.number().int().nonnegative().optional(),
   /** Comma-separated origins allowed to open sockets and post to the API; empty: same origin. */
   ALLOWED_ORIGINS: z.string().optional(),
-  /** Take client addresses from X-Forwarded-For (only behind a proxy that sets it). */
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /**
+   * Which proxies may report client addresses: `false`, `true` (one hop), a hop count, or
+   * addresses/CIDRs (`loopback, 10.0.0.0/8`). See security/trust-proxy.ts and docs/deploy.md.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((raw, ctx) => {
+      try {
+        return parseTrustProxy(raw);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Signs session cookies (32+ characters); generated beside the database when absent. */
   BETTER_AUTH_SECRET: z.string().optional(),
   /** The address people use, e.g. https://chat.example.org (https makes cookies Secure). */

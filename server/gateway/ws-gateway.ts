@@ -123,7 +123,11 @@ export class WsGateway implements RoomBroadcast {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!policy.originAllowed(req)) return refuse(403, "Forbidden");
-    if ((await policy.limits.take("handshakePerIp", policy.clientIp(req))) !== null) return refuse(429, "Too Many Requests");
+    const ip = policy.clientIp(req);
+    if ((await policy.limits.take("handshakePerIp", ip)) !== null) {
+      this.deps.log.warn({ ip, transport: "ws" }, "handshake refused: too many from this address");
+      return refuse(429, "Too Many Requests");
+    }
     // A token in the Authorization header authenticates before the upgrade completes.
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const auth = bearer ? await this.deps.services.tokens.authenticate(bearer) : null;
@@ -149,6 +153,7 @@ export class WsGateway implements RoomBroadcast {
 
   private authenticated(peer: Peer, auth: { user: UserSummary; tokenId: string }) {
     if (!this.deps.policy.connections.acquire(auth.user.id, peer.ip)) {
+      this.deps.log.warn({ userId: auth.user.id, ip: peer.ip, transport: "ws" }, "connection refused: too many open connections");
       this.fail(peer, { code: "too_many_connections", message: "Too many open connections." }, 4429);
       return;
     }

@@ -109,6 +109,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
       }
     } catch (err) {
       if (err instanceof DomainError) {
+        if (err.code === "rate_limited") log.warn({ ip: policy.clientIp(req), path }, "request refused: rate limited");
         const status = ({ rate_limited: 429, invalid_credentials: 401, username_taken: 409 } as Record<string, number>)[err.code] ?? 400;
         sendError(res, status, { code: err.code, message: err.message });
       }

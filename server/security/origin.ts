@@ -7,16 +7,15 @@ import type { IncomingMessage } from "node:http";
  * (a bot, a script, a same-origin GET), and the session check still applies to it.
  *
  * `allowed` is the configured allowlist (ALLOWED_ORIGINS); when empty, only the server's own
- * origin (scheme + Host header) is allowed.
+ * origin (scheme + Host header) is allowed; `scheme` is the socket's, or X-Forwarded-Proto's
+ * behind a trusted proxy only (SecurityPolicy.originAllowed).
  */
-export function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[]): boolean {
+export function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[], scheme: "http" | "https"): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (allowed.length > 0) return allowed.includes(origin);
   const host = req.headers.host;
   if (!host) return false;
-  const forwarded = req.headers["x-forwarded-proto"];
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted || forwarded === "https" ? "https" : "http";
   return origin === `${scheme}://${host}`;
 }
 

@@ -3,12 +3,17 @@ import type { UserSummary } from "../contract/model";
 import { ConnectionLimits } from "./connection-limits";
 import { isAllowedOrigin } from "./origin";
 import { RateLimits, scaledBudgets } from "./rate-limits";
+import { clientAddress, clientScheme, compileTrust, parseTrustProxy, type TrustProxy } from "./trust-proxy";
 
 export interface SecurityOptions {
   /** ALLOWED_ORIGINS; empty means the server's own origin only. */
   allowedOrigins?: string[];
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy?: boolean;
+  /**
+   * TRUST_PROXY: which proxies in front may report the client's address (X-Forwarded-For,
+   * read from the right) and scheme (X-Forwarded-Proto). `true` is one hop; a number is that
+   * many hops; a list names the proxies' addresses or CIDRs (security/trust-proxy.ts).
+   */
+  trustProxy?: boolean | number | string | TrustProxy;
   /** Multiplies every rate budget. */
   rateLimitScale?: number;
   maxConnectionsPerUser?: number;
@@ -27,27 +32,26 @@ export class SecurityPolicy {
   readonly limits: RateLimits;
   readonly connections: ConnectionLimits;
   private readonly allowedOrigins: string[];
-  private readonly trustProxy: boolean;
+  private readonly trust: (addr: string, hop: number) => boolean;
 
   constructor(options: SecurityOptions = {}) {
     this.allowedOrigins = options.allowedOrigins ?? [];
-    this.trustProxy = options.trustProxy ?? false;
+    const trust = options.trustProxy;
+    this.trust = compileTrust(Array.isArray(trust) ? trust : parseTrustProxy(trust));
     this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1), options.redis, options.redisPrefix);
     this.connections = new ConnectionLimits(options.maxConnectionsPerUser, options.maxConnectionsPerIp);
   }
 
   originAllowed(req: IncomingMessage): boolean {
-    return isAllowedOrigin(req, this.allowedOrigins);
+    return isAllowedOrigin(req, this.allowedOrigins, clientScheme(req, this.trust));
   }
 
-  /** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+  /**
+   * The client's address: the socket's, or, behind trusted proxies, the nearest
+   * X-Forwarded-For entry that is not a trusted hop (never what the client wrote itself).
+   */
   clientIp(req: IncomingMessage): string {
-    if (this.trustProxy) {
-      const forwarded = req.headers["x-forwarded-for"];
-      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-      if (first) return first;
-    }
-    return req.socket.remoteAddress ?? "unknown";
+    return clientAddress(req, this.trust);
   }
 
   async beforeMessage(user: UserSummary, ip: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SecurityPolicy } from "../security/policy";
+import { createLogger } from "../logger";
 import { HandshakeError } from "./auth.middleware";
 import { connectionCapMiddleware } from "./connection-cap.middleware";
 import type { ParleySocket } from "./types";
@@ -23,7 +24,7 @@ function run(middleware: ReturnType<typeof connectionCapMiddleware>, socket: Par
 describe("connectionCapMiddleware", () => {
   it("takes a place per socket, gives the address to socket.data, and refuses beyond the cap", () => {
     const policy = new SecurityPolicy({ maxConnectionsPerUser: 2 });
-    const cap = connectionCapMiddleware(policy);
+    const cap = connectionCapMiddleware(policy, createLogger("silent"));
     const first = handshaking("open");
     expect(run(cap, first)).toBeUndefined();
     expect(first.data.ip).toBe("203.0.113.7");
@@ -36,7 +37,7 @@ describe("connectionCapMiddleware", () => {
 
   it("takes no place for a client that left while its session was being checked", () => {
     const policy = new SecurityPolicy({ maxConnectionsPerUser: 1 });
-    const cap = connectionCapMiddleware(policy);
+    const cap = connectionCapMiddleware(policy, createLogger("silent"));
     for (const state of ["closing", "closed"] as const) {
       expect(run(cap, handshaking(state))?.message).toBe("the connection closed during the handshake");
     }

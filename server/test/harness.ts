@@ -5,7 +5,7 @@ import type { UserSummary } from "../contract/model";
 import type { HeartbeatOptions } from "../app";
 import type { SecurityOptions } from "../security/policy";
 import type { GatewayOptions } from "../gateway/ws-gateway";
-import { createLogger } from "../logger";
+import { createLogger, type Logger } from "../logger";
 import { startParley, type RunningParley } from "../server";
 import { openDatabase, type Db } from "../store/prisma";
 import { cloneTemplate } from "./databases";
@@ -58,6 +58,8 @@ export async function startTestServer(
     databaseUrl?: string;
     gateway?: Partial<GatewayOptions>;
     compression?: boolean;
+    /** The server's logger (a test that reads the log passes a `capturingLogger()`). */
+    log?: Logger;
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
@@ -79,7 +81,7 @@ export async function startTestServer(
     presence: options.presence,
     gateway: options.gateway,
     compression: options.compression,
-    log: createLogger("silent"),
+    log: options.log ?? createLogger("silent"),
   });
   return {
     ...parley,
@@ -147,3 +149,13 @@ export function collect<E extends keyof ServerToClientEvents>(socket: ClientSock
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A logger that keeps every entry (its fields and message) for a test to read. */
+export function capturingLogger(): Logger & { entries: Array<Record<string, unknown> & { level: string; msg?: string }> } {
+  const entries: Array<Record<string, unknown> & { level: string; msg?: string }> = [];
+  const at = (level: string) => (obj: unknown, msg?: string) => {
+    if (typeof obj === "string") entries.push({ level, msg: obj });
+    else entries.push({ level, ...(obj as Record<string, unknown>), msg });
+  };
+  return { entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } as never;
+}
