@@ -172,9 +172,6 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     services,
     policy,
     log,
-    checkHealth: async () => {
-      await db.$queryRawUnsafe("SELECT 1");
-    },
     checkReadiness: async () => {
       const checks: Record<string, string> = {};
       const probe = async (name: string, fn: () => Promise<unknown>) => {

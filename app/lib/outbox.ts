@@ -73,7 +73,7 @@ export interface OutboxOptions {
 }
 
 /** Refusals worth retrying unchanged: the server or the network failed, not the message. */
-const TRANSIENT = new Set(["timeout", "disconnected", "internal"]);
+const TRANSIENT = new Set(["timeout", "disconnected", "unavailable", "internal"]);
 
 export const defaultRetryDelay = (attempt: number) =>
   Math.min(30_000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);

@@ -1,6 +1,8 @@
 /**
  * The closed list of error codes a client can receive, in an acknowledgement or a
  * `connect_error`. Messages are written for people; codes are for programs.
+ * `unavailable` (the database cannot be reached now) and `internal` are worth retrying
+ * unchanged; the others are about the request.
  */
 export const ERROR_CODES = [
   "invalid_payload",
@@ -15,6 +17,7 @@ export const ERROR_CODES = [
   "duplicate_conflict",
   "rate_limited",
   "too_many_connections",
+  "unavailable",
   "internal",
 ] as const;
 

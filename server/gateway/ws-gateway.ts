@@ -5,7 +5,7 @@ import WebSocket, { WebSocketServer, type RawData } from "ws";
 import { MAX_FRAME_BYTES } from "../app";
 import type { ErrorBody } from "../contract/errors";
 import type { ChatMessage, UserSummary } from "../contract/model";
-import { DomainError } from "../domain/errors";
+import { DomainError, toErrorBody } from "../domain/errors";
 import type { Logger } from "../logger";
 import type { RoomBroadcast } from "../realtime/broadcast";
 import type { SecurityPolicy } from "../security/policy";
@@ -186,9 +186,7 @@ export class WsGateway implements RoomBroadcast {
       const result = await this.handle(peer, frame);
       if (result !== undefined) this.send(peer, { type: "ack", ref: frame.ref, ok: true, data: result });
     } catch (err) {
-      if (err instanceof DomainError) return this.refuse(peer, frame.ref, { code: err.code, message: err.message });
-      log.error({ err, frame: frame.type }, "gateway handler failed");
-      this.refuse(peer, frame.ref, { code: "internal", message: "Something went wrong on the server. Try again." });
+      this.refuse(peer, frame.ref, toErrorBody(err, log, { frame: frame.type }));
     }
   }
 

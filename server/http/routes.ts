@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fromNodeHeaders } from "better-auth/node";
 import type { ErrorBody } from "../contract/errors";
-import { DomainError } from "../domain/errors";
+import { DomainError, UNAVAILABLE } from "../domain/errors";
+import { isDatabaseUnavailable } from "../store/unavailable";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
@@ -12,8 +13,6 @@ export interface HttpRouteDeps {
   services: Services;
   policy: SecurityPolicy;
   log: Logger;
-  /** Resolves when every dependency answers; /healthz says 503 otherwise. */
-  checkHealth: () => Promise<void>;
   /** Whether this node may take traffic now, and why not (draining, a dependency down). */
   checkReadiness: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
   /** Closes the sockets of a session that just signed out. */
@@ -22,7 +21,11 @@ export interface HttpRouteDeps {
 
 /**
  * Parley's own HTTP endpoints, served before Next sees the request:
- * - `GET /healthz`: 200 when Next, Socket.IO and the database answer (liveness).
+ * - `GET /healthz`: liveness: 200 whenever the process and its event loop answer. It asks no
+ *   dependency: during a database or Redis outage a node must stay up and keep its sockets
+ *   (sends fail as retryable until the database is back), not be restarted by an
+ *   orchestrator. The server listens only once Next, Socket.IO and the database are ready,
+ *   so nothing answers 200 before start-up is done.
  * - `GET /readyz`: 200 when this node may take traffic: the database and Redis (when
  *   configured) answer and it is not draining; 503 with the failing checks otherwise.
  * - `GET /api/session`: who am I (401 without a valid session).
@@ -41,13 +44,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     try {
       if (path === "/healthz") {
         if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET, HEAD");
-        try {
-          await deps.checkHealth();
-          send(res, 200, { status: "ok" });
-        } catch (err) {
-          log.warn({ err }, "health check failed");
-          send(res, 503, { status: "unavailable" });
-        }
+        send(res, 200, { status: "ok" });
         return true;
       }
       if (path === "/readyz") {
@@ -114,7 +111,11 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         sendError(res, status, { code: err.code, message: err.message });
       }
       else if (err instanceof BadRequest) sendError(res, err.status, { code: "invalid_payload", message: err.message });
-      else {
+      else if (isDatabaseUnavailable(err)) {
+        log.warn({ err, path }, "database unavailable");
+        res.setHeader("Retry-After", "5");
+        sendError(res, 503, UNAVAILABLE);
+      } else {
         log.error({ err, path }, "http route failed");
         sendError(res, 500, { code: "internal", message: "Something went wrong on the server." });
       }

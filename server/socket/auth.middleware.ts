@@ -1,3 +1,4 @@
+import { toErrorBody } from "../domain/errors";
 import type { ErrorBody } from "../contract/errors";
 import type { AuthService } from "../domain/auth.service";
 import type { Logger } from "../logger";
@@ -27,8 +28,8 @@ export function authMiddleware(auth: AuthService, log: Logger) {
       socket.data.sessionId = session.sessionId;
       next();
     } catch (err) {
-      log.error({ err }, "handshake failed");
-      next(new HandshakeError({ code: "internal", message: "The server could not check your session." }));
+      const body = toErrorBody(err, log, { stage: "handshake" });
+      next(new HandshakeError(body.code === "unavailable" ? body : { code: "internal", message: "The server could not check your session." }));
     }
   };
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Ack, ErrorBody } from "../contract/errors";
-import { DomainError } from "../domain/errors";
+import { DomainError, toErrorBody } from "../domain/errors";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
 import type { ParleySocket } from "./types";
@@ -13,12 +13,6 @@ export function describeIssues(error: z.ZodError): string {
   return `Invalid payload: ${where}${issue.message}`;
 }
 
-export function toErrorBody(err: unknown, log: Logger, event: string): ErrorBody {
-  if (err instanceof DomainError) return { code: err.code, message: err.message };
-  // Details stay in the log; the client gets a stable code and a sanitised message.
-  log.error({ err, event }, "handler failed");
-  return { code: "internal", message: "Something went wrong on the server. Try again." };
-}
 
 /** A handler of one event: the validated payload, and the socket it came from. */
 export type Handler<I, R> = (input: I, socket: ParleySocket) => Promise<R>;
@@ -76,7 +70,7 @@ export function socketHandlers(log: Logger, policy: SecurityPolicy) {
           const data = await handler(parsed.data, this);
           reply?.({ ok: true, data });
         } catch (err) {
-          await refuse(this, reply, toErrorBody(err, log, event));
+          await refuse(this, reply, toErrorBody(err, log, { event }));
         }
       },
     ]);
