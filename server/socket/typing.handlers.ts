@@ -19,7 +19,6 @@ export function registerTypingHandlers({ handlers, broadcast, services }: Handle
       if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError("not_found", "Join the room first.");
       broadcast.typing(roomId, user, typing, socket.id);
       await (typing ? services.typing.start(roomId, user) : services.typing.stop(roomId, user.id));
-      return {};
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { Ack, ErrorBody } from "../contract/errors";
+import type { Ack, AckFn, ErrorBody } from "../contract/errors";
+import type { ClientToServerEvents } from "../contract/events";
 import { DomainError, toErrorBody } from "../domain/errors";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
@@ -16,7 +17,21 @@ export function describeIssues(error: z.ZodError): string {
 
 /** A handler of one event: the validated payload, and the socket it came from. */
 export type Handler<I, R> = (input: I, socket: ParleySocket) => Promise<R>;
-export type On = <S extends z.ZodType, R>(event: string, schema: S, handler: Handler<z.infer<S>, R>) => void;
+/** The client events, by name: a misspelt one is a type error. */
+export type ClientEvent = keyof ClientToServerEvents;
+/** What `event`'s payload must be once parsed. */
+export type PayloadOf<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
+/** What `event`'s acknowledgement carries (`void` for an event without one, such as typing). */
+export type AckDataOf<E extends ClientEvent> = Parameters<ClientToServerEvents[E]> extends [unknown, AckFn<infer T>] ? T : void;
+/**
+ * Registers a validated handler of a client event from the contract: the schema must parse
+ * to the event's payload, and the handler must resolve with what its acknowledgement carries.
+ */
+export type On = <E extends ClientEvent, S extends z.ZodType<PayloadOf<E>>>(
+  event: E,
+  schema: S,
+  handler: Handler<z.infer<S>, AckDataOf<E>>,
+) => void;
 type Listener = (this: ParleySocket, ...args: unknown[]) => unknown;
 
 const FLOODED: ErrorBody = { code: "rate_limited", message: "Slow down: too many requests. Try again in a moment." };

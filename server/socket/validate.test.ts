@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { messageSendSchema, roomJoinSchema } from "../contract/schemas";
+import { createLogger } from "../logger";
+import { SecurityPolicy } from "../security/policy";
+import { socketHandlers } from "./validate";
+
+describe("the handler registry is keyed by the contract", () => {
+  it("accepts the contract's events with their schemas and answers, and refuses others at type-check time", () => {
+    const handlers = socketHandlers(createLogger("silent"), new SecurityPolicy());
+    const registered: string[] = [];
+    const on: typeof handlers.on = (event, schema, handler) => {
+      registered.push(event);
+      handlers.on(event, schema, handler);
+    };
+    on("room:join", roomJoinSchema, async () => ({ room: null as never, history: null as never }));
+    // @ts-expect-error a misspelt event is not in ClientToServerEvents
+    on("room:joinn", roomJoinSchema, async () => ({}));
+    // @ts-expect-error message:send acknowledges { message, duplicate }, not a bare string
+    on("message:send", messageSendSchema, async () => "sent");
+    // @ts-expect-error the schema must parse to the event's payload
+    on("message:send", z.object({ text: z.string() }), async () => ({ message: null as never, duplicate: false }));
+    expect(registered).toEqual(["room:join", "room:joinn", "message:send", "message:send"]);
+  });
+});
