@@ -63,17 +63,27 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
   const [confirmDelete, setConfirmDelete] = useState(false);
   const nameId = useId();
 
-  const loadMembers = useCallback(async () => {
-    if (!conn || room.visibility !== "private") return;
+  const fetchMembers = useCallback(async (): Promise<UserSummary[] | null> => {
+    if (!conn || room.visibility !== "private") return null;
     const ack = await conn.transport.request("room:members", { roomId: room.id });
-    if (ack.ok) setMembers(ack.data.members);
+    return ack.ok ? ack.data.members : null;
   }, [conn, room.id, room.visibility]);
+  const loadMembers = async () => {
+    const list = await fetchMembers();
+    if (list) setMembers(list);
+  };
 
   // Someone new in the room may be a new member (an invite was used): refresh the list.
   const onlineKey = online.map((u) => u.id).join();
   useEffect(() => {
-    void loadMembers();
-  }, [loadMembers, onlineKey]);
+    let live = true;
+    void fetchMembers().then((list) => {
+      if (live && list) setMembers(list);
+    });
+    return () => {
+      live = false;
+    };
+  }, [fetchMembers, onlineKey]);
 
   const rename = async (e: FormEvent) => {
     e.preventDefault();

@@ -70,6 +70,8 @@ export function SignInForm({ slug, notice }: { slug?: string; notice?: string })
                 onChange={(e) => setName(e.target.value)}
                 maxLength={LIMITS.displayNameLength}
                 autoComplete="nickname"
+                // The sign-in page's first and only task: nothing above it to skip past.
+                // eslint-disable-next-line jsx-a11y/no-autofocus
                 autoFocus
                 aria-invalid={guestError ? true : undefined}
                 aria-describedby={guestError ? ids.nameError : undefined}

@@ -69,6 +69,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     window.addEventListener("offline", goOffline);
     window.addEventListener("online", goOnline);
 
+    // The connection is an external resource this effect owns (a socket, an outbox, a
+    // leader election); state publishes it to the tree once it exists, and again as null
+    // once it is closed.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setConnection(conn);
     return () => {
       window.removeEventListener("offline", goOffline);

@@ -10,19 +10,23 @@ export function useApiTokens() {
   const [tokens, setTokens] = useState<ApiTokenSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    if (!conn) return;
-    const ack = await conn.transport.request("token:list", {});
-    if (ack.ok) setTokens(ack.data.tokens);
-    else setError(ack.error.message);
-  }, [conn]);
-
+  // Listed on every (re)connect; an answer that arrives after unmount is dropped.
   useEffect(() => {
     if (!conn) return;
-    const stop = conn.transport.onConnect(() => void load());
-    if (conn.transport.isConnected()) void load();
-    return stop;
-  }, [conn, load]);
+    let live = true;
+    const load = () =>
+      void conn.transport.request("token:list", {}).then((ack) => {
+        if (!live) return;
+        if (ack.ok) setTokens(ack.data.tokens);
+        else setError(ack.error.message);
+      });
+    const stop = conn.transport.onConnect(load);
+    if (conn.transport.isConnected()) load();
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [conn]);
 
   const create = useCallback(
     async (name: string): Promise<string | null> => {

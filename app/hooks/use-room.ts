@@ -23,6 +23,9 @@ export function useRoom(slug: string, invite?: string) {
     if (!conn) return;
     const room = new RoomSync(conn.transport, slug, { invite }).start();
     const stopMerging = conn.outbox.delivered.subscribe((m) => room.merge([m]));
+    // The RoomSync is an external resource this effect owns (joined while mounted); state
+    // hands it to useSyncExternalStore below once it exists.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setSync(room);
     return () => {
       stopMerging();

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Ack, AckFn, ErrorBody } from "../contract/errors";
 import type { ClientToServerEvents } from "../contract/events";
-import { DomainError, toErrorBody } from "../domain/errors";
+import { toErrorBody } from "../domain/errors";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
 import type { ParleySocket } from "./types";
