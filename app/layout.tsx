@@ -3,8 +3,9 @@ import type { ReactNode } from "react";
 import { Providers } from "./providers";
 import "./globals.css";
 
+// No title here: a room's page names the room itself (RoomView renders its <title>, which
+// React puts in <head>); a second, inherited <title> would race it for document.title.
 export const metadata: Metadata = {
-  title: "Parley",
   description: "Self-hosted real-time chat",
 };
 

@@ -1,5 +1,7 @@
 import { ChatApp } from "./components/chat-app";
 
+export const metadata = { title: "Parley" };
+
 export default function HomePage() {
   return <ChatApp />;
 }

@@ -29,7 +29,7 @@ export function AccountUpgrade({ onDone }: { onDone(): void }) {
     "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-950";
   return (
     <form onSubmit={submit} aria-label="Create an account" className="space-y-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
-      <p className="text-xs text-zinc-600 dark:text-zinc-400">Keep your name and history: choose a username and password.</p>
+      <p className="text-xs text-muted">Keep your name and history: choose a username and password.</p>
       <label htmlFor={ids.user} className="block text-xs font-medium">
         Username
       </label>

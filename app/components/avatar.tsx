@@ -1,21 +1,5 @@
+import { AVATAR_TEXT, avatarColour } from "@/app/lib/avatar-colours";
 import type { UserSummary } from "@/server/contract/model";
-
-const COLOURS = [
-  "bg-rose-500",
-  "bg-orange-500",
-  "bg-amber-500",
-  "bg-emerald-500",
-  "bg-teal-500",
-  "bg-sky-500",
-  "bg-indigo-500",
-  "bg-fuchsia-500",
-];
-
-function colourFor(id: string): string {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return COLOURS[h % COLOURS.length]!;
-}
 
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -29,7 +13,8 @@ export function Avatar({ user, size = "md" }: { user: UserSummary; size?: "sm" |
   return (
     <span
       aria-hidden="true"
-      className={`${dims} ${colourFor(user.id)} inline-grid shrink-0 place-items-center rounded-full font-semibold text-white select-none`}
+      style={{ backgroundColor: avatarColour(user.id), color: AVATAR_TEXT }}
+      className={`${dims} inline-grid shrink-0 place-items-center rounded-full font-semibold select-none`}
     >
       {initials(user.name)}
     </span>

@@ -32,7 +32,7 @@ export function ChatShell({ slug, invite, user, account }: { slug?: string; invi
           <div className="grid flex-1 place-items-center p-8 text-center">
             <div className="max-w-sm space-y-2">
               <h1 className="text-xl font-semibold">Hi {user.name} 👋</h1>
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              <p className="text-sm text-muted">
                 Pick a room on the left, or create one and share its address with others.
               </p>
             </div>

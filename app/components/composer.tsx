@@ -60,7 +60,7 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared }: Pr
             else onCleared();
           }}
           onKeyDown={onKeyDown}
-          className="max-h-[200px] min-h-6 flex-1 resize-none bg-transparent py-1 text-[15px] leading-6 placeholder:text-zinc-400 focus:outline-none"
+          className="max-h-[200px] min-h-6 flex-1 resize-none bg-transparent py-1 text-[15px] leading-6 placeholder:text-zinc-500 dark:placeholder:text-zinc-400 focus:outline-none"
         />
         <button
           type="submit"
@@ -70,7 +70,7 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared }: Pr
           Send
         </button>
       </div>
-      <div className="mt-1 flex justify-between px-1 text-[11px] text-zinc-400">
+      <div className="mt-1 flex justify-between px-1 text-[11px] text-muted">
         <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line</span>
         {length >= WARN_AT && (
           <span id={counterId} className={over ? "font-medium text-red-600 dark:text-red-400" : ""}>

@@ -34,7 +34,7 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
         ) : (
           <time
             dateTime={item.createdAt}
-            className="hidden pt-0.5 text-right text-[10px] leading-5 text-zinc-400 group-hover:block"
+            className="hidden pt-0.5 text-right text-[10px] leading-5 text-muted group-hover:block"
           >
             {time(item.createdAt)}
           </time>
@@ -44,7 +44,7 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
         {first ? (
           <header className="flex items-baseline gap-2">
             <bdi className="text-sm font-semibold">{item.author.name}</bdi>
-            <time dateTime={item.createdAt} className="text-[11px] text-zinc-500">
+            <time dateTime={item.createdAt} className="text-[11px] text-muted">
               {time(item.createdAt)}
             </time>
           </header>
@@ -53,12 +53,12 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
         )}
         <p
           dir="auto"
-          className={`[unicode-bidi:isolate] text-[15px] leading-6 break-words whitespace-pre-wrap ${pending ? "text-zinc-500 dark:text-zinc-400" : ""}`}
+          className={`[unicode-bidi:isolate] text-[15px] leading-6 break-words whitespace-pre-wrap ${pending ? "text-muted" : ""}`}
         >
           <LinkifiedText text={item.body} />
         </p>
         {pending && (
-          <p className="flex items-center gap-1 text-[11px] text-zinc-400">
+          <p className="flex items-center gap-1 text-[11px] text-muted">
             <svg viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
               <circle cx="8" cy="8" r="6.25" />
               <path d="M8 4.5V8l2.5 1.5" strokeLinecap="round" />
@@ -72,7 +72,7 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
             <button type="button" onClick={() => onRetry(item.clientId)} className="font-medium text-accent-600 hover:underline dark:text-accent-400">
               Retry
             </button>
-            <button type="button" onClick={() => onDiscard(item.clientId)} className="font-medium text-zinc-500 hover:underline">
+            <button type="button" onClick={() => onDiscard(item.clientId)} className="font-medium text-muted hover:underline">
               Discard
             </button>
           </div>

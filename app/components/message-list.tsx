@@ -110,7 +110,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
       )}
       <div role="log" aria-label="Messages" aria-busy={joining} className="flex flex-col pb-2">
         {!joining && items.length === 0 && (
-          <p className="px-4 py-10 text-center text-sm text-zinc-500">No messages yet. Say hello!</p>
+          <p className="px-4 py-10 text-center text-sm text-muted">No messages yet. Say hello!</p>
         )}
         {items.map((item, i) => {
           const prev = items[i - 1];
@@ -118,7 +118,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
           return (
             <div key={item.key}>
               {newDay && (
-                <div className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-semibold text-zinc-500" aria-hidden="true">
+                <div className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-semibold text-muted" aria-hidden="true">
                   <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
                   {dayLabel(item.createdAt)}
                   <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />

@@ -6,7 +6,7 @@ export function OnlineList({ users, selfId, stale = false }: { users: UserSummar
   const sorted = [...users].sort((a, b) => (a.id === selfId ? -1 : b.id === selfId ? 1 : a.name.localeCompare(b.name)));
   return (
     <div className={`p-3 transition-opacity ${stale ? "opacity-50" : ""}`} title={stale ? "As of the last connection" : undefined}>
-      <h2 id="online-heading" className="px-1 pb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+      <h2 id="online-heading" className="px-1 pb-2 text-xs font-semibold tracking-wide text-muted uppercase">
         Online — {users.length}
       </h2>
       <ul aria-label="Online" className="space-y-1">
@@ -17,7 +17,7 @@ export function OnlineList({ users, selfId, stale = false }: { users: UserSummar
               <span aria-hidden="true" className="absolute -right-0.5 -bottom-0.5 size-2.5 rounded-full border-2 border-white bg-emerald-500 dark:border-zinc-950" />
             </span>
             <span className="truncate">{u.name}</span>
-            {u.id === selfId && <span className="text-xs text-zinc-400">(you)</span>}
+            {u.id === selfId && <span className="text-xs text-muted">(you)</span>}
           </li>
         ))}
       </ul>

@@ -23,7 +23,7 @@ export function InvitePanel({ room }: { room: RoomSummary }) {
 
   return (
     <section aria-label="Invite" className="space-y-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
-      <h2 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Invite people</h2>
+      <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Invite people</h2>
       {link ? (
         <>
           <label htmlFor={id} className="sr-only">
@@ -37,7 +37,7 @@ export function InvitePanel({ room }: { room: RoomSummary }) {
           >
             {copied ? "Copied" : "Copy link"}
           </button>
-          <p className="text-[11px] text-zinc-500">Anyone with this link can join for 7 days.</p>
+          <p className="text-[11px] text-muted">Anyone with this link can join for 7 days.</p>
         </>
       ) : (
         <button type="button" onClick={() => void make()} className="rounded-md bg-accent-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-accent-700">
@@ -109,7 +109,7 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
 
   return (
     <section aria-label="Room settings" className="space-y-3 border-b border-zinc-200 p-3 dark:border-zinc-800">
-      <h2 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Room settings</h2>
+      <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Room settings</h2>
       <form onSubmit={rename} className="flex gap-2">
         <label htmlFor={nameId} className="sr-only">
           Room name
@@ -120,7 +120,7 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
         </button>
       </form>
       {room.visibility === "private" && (
-        <h3 className="text-xs font-medium text-zinc-500">Members</h3>
+        <h3 className="text-xs font-medium text-muted">Members</h3>
       )}
       {room.visibility === "private" && (
         <ul aria-label="Members" className="space-y-1">

@@ -63,13 +63,13 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
       </div>
 
       <nav aria-label="Rooms" className="flex-1 overflow-y-auto px-2 py-3">
-        <h2 className="px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+        <h2 className="px-2 pb-1 text-xs font-semibold tracking-wide text-muted uppercase">
           Rooms
         </h2>
         {rooms === null ? (
-          <p className="px-2 py-1 text-sm text-zinc-500">Loading…</p>
+          <p className="px-2 py-1 text-sm text-muted">Loading…</p>
         ) : rooms.length === 0 ? (
-          <p className="px-2 py-1 text-sm text-zinc-500">No rooms yet. Create the first one below.</p>
+          <p className="px-2 py-1 text-sm text-muted">No rooms yet. Create the first one below.</p>
         ) : (
           <ul className="space-y-0.5">
             {rooms.map((room) => {
@@ -85,7 +85,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
                         : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
                     }`}
                   >
-                    <span aria-hidden="true" className="mr-1 text-zinc-400">
+                    <span aria-hidden="true" className="mr-1 text-muted">
                       {room.visibility === "private" ? <LockIcon /> : "#"}
                     </span>
                     {room.name}
@@ -111,7 +111,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
             placeholder="New room name"
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? errorId : undefined}
-            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm placeholder:text-zinc-400 focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-950"
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm placeholder:text-zinc-500 dark:placeholder:text-zinc-400 focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-950"
           />
           <button
             type="submit"
@@ -121,7 +121,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
             Create room
           </button>
         </div>
-        <label className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+        <label className="flex items-center gap-2 text-xs text-muted">
           <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} className="accent-accent-600" />
           Private room (members join by invite link)
         </label>
@@ -137,7 +137,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
         <Avatar user={user} size="sm" />
         <span className="min-w-0 flex-1 truncate text-sm">
           <span className="block truncate font-medium">{user.name}</span>
-          <span className="block truncate text-xs text-zinc-500">{account.guest ? "Guest" : `@${account.username}`}</span>
+          <span className="block truncate text-xs text-muted">{account.guest ? "Guest" : `@${account.username}`}</span>
         </span>
         {account.guest && !upgrading && (
           <button
@@ -149,14 +149,14 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
           </button>
         )}
         {!account.guest && (
-          <Link href="/settings" className="rounded-md px-2 py-1 text-xs text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200">
+          <Link href="/settings" className="rounded-md px-2 py-1 text-xs text-muted hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200">
             Settings
           </Link>
         )}
         <button
           type="button"
           onClick={() => void signOut()}
-          className="rounded-md px-2 py-1 text-xs text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
+          className="rounded-md px-2 py-1 text-xs text-muted hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
         >
           Sign out
         </button>

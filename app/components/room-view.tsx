@@ -37,9 +37,10 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
     const title = { missing: "Room not found", deleted: "Room deleted", removed: "No longer a member" }[room.phase];
     return (
       <main className="grid flex-1 place-items-center p-8 text-center">
+        <title>{`${title} · Parley`}</title>
         <div className="space-y-3">
           <h1 className="text-xl font-semibold">{title}</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">{room.error}</p>
+          <p className="text-sm text-muted">{room.error}</p>
           <Link href="/" className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-400">
             Back to the room directory
           </Link>
@@ -50,10 +51,12 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
 
   return (
     <main className="flex min-w-0 flex-1 flex-col">
+      {/* React hoists this into <head>: the tab and the window list name the room. */}
+      <title>{`${room.room?.name ?? slug} · Parley`}</title>
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-4 dark:border-zinc-800">
         <Link
           href="/"
-          className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 md:hidden dark:hover:bg-zinc-800"
+          className="rounded-md p-1.5 text-muted hover:bg-zinc-100 md:hidden dark:hover:bg-zinc-800"
           aria-label="Back to rooms"
         >
           <svg viewBox="0 0 20 20" className="size-5" fill="currentColor" aria-hidden="true">
@@ -61,7 +64,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           </svg>
         </Link>
         <h1 className="min-w-0 flex-1 truncate text-base font-semibold">
-          <span aria-hidden="true" className="mr-1 text-zinc-400">
+          <span aria-hidden="true" className="mr-1 text-muted">
             {room.room?.visibility === "private" ? <LockIcon /> : "#"}
           </span>
           {room.room?.name ?? slug}

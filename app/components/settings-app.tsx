@@ -10,7 +10,7 @@ import { SignInForm } from "./sign-in-form";
 /** Settings: personal API tokens for bots and scripts (accounts only). */
 export function SettingsApp() {
   const { session } = useSession();
-  if (session.status === "loading") return <div className="grid h-dvh place-items-center text-sm text-zinc-500">Loading…</div>;
+  if (session.status === "loading") return <div className="grid h-dvh place-items-center text-sm text-muted">Loading…</div>;
   if (session.status === "signed-out") return <SignInForm notice={session.notice} />;
   return (
     <div className="min-h-dvh bg-zinc-50 dark:bg-zinc-950">
@@ -58,7 +58,7 @@ function ApiTokens() {
         <h2 id="tokens-heading" className="text-lg font-semibold">
           API tokens
         </h2>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-muted">
           Bots and scripts connect to <code className="font-mono">/ws</code> with a token; they act as you. See{" "}
           <code className="font-mono">docs/protocol.md</code> and <code className="font-mono">examples/</code>.
         </p>
@@ -86,7 +86,7 @@ function ApiTokens() {
             New token value
           </label>
           <input id={freshId} readOnly value={fresh} onFocus={(e) => e.target.select()} className="w-full rounded-md border border-amber-300 bg-white px-2 py-1 font-mono text-xs dark:border-amber-800 dark:bg-zinc-950" />
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(fresh).then(() => setCopied(true))} className="rounded-md bg-amber-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-amber-700">
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(fresh).then(() => setCopied(true))} className="rounded-md bg-amber-700 px-2.5 py-1 text-xs font-medium text-white hover:bg-amber-800">
             {copied ? "Copied" : "Copy token"}
           </button>
         </div>
@@ -97,16 +97,16 @@ function ApiTokens() {
         </p>
       )}
       {tokens === null ? (
-        <p className="text-sm text-zinc-500">Loading…</p>
+        <p className="text-sm text-muted">Loading…</p>
       ) : tokens.length === 0 ? (
-        <p className="text-sm text-zinc-500">No tokens yet.</p>
+        <p className="text-sm text-muted">No tokens yet.</p>
       ) : (
         <ul aria-label="Tokens" className="divide-y divide-zinc-200 dark:divide-zinc-800">
           {tokens.map((t) => (
             <li key={t.id} className="flex items-center justify-between gap-3 py-2">
               <div className="min-w-0">
                 <p className="truncate text-sm font-medium">{t.name}</p>
-                <p className="text-xs text-zinc-500">
+                <p className="text-xs text-muted">
                   <code className="font-mono">{t.prefix}…</code> · created {new Date(t.createdAt).toLocaleDateString()} ·{" "}
                   {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : "never used"}
                 </p>

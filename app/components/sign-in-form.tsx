@@ -6,7 +6,7 @@ import { useSession } from "@/app/hooks/session-context";
 import { Logo } from "./logo";
 
 const input =
-  "block w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-base shadow-xs placeholder:text-zinc-400 focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-950";
+  "block w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-base shadow-xs placeholder:text-zinc-500 dark:placeholder:text-zinc-400 focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-950";
 const primary =
   "w-full rounded-lg bg-accent-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-accent-700 disabled:opacity-60";
 const secondary =
@@ -45,7 +45,7 @@ export function SignInForm({ slug, notice }: { slug?: string; notice?: string })
         <div className="mb-8 flex flex-col items-center gap-3 text-center">
           <Logo className="size-12" />
           <h1 className="text-2xl font-semibold tracking-tight">Welcome to Parley</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          <p className="text-sm text-muted">
             {slug ? (
               <>
                 Pick a name to join <span className="font-medium text-zinc-900 dark:text-zinc-100">/r/{slug}</span>.
@@ -89,7 +89,7 @@ export function SignInForm({ slug, notice }: { slug?: string; notice?: string })
             </button>
           </form>
 
-          <div className="flex items-center gap-3 text-xs text-zinc-500" aria-hidden="true">
+          <div className="flex items-center gap-3 text-xs text-muted" aria-hidden="true">
             <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
             or use an account
             <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />

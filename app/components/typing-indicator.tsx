@@ -11,7 +11,7 @@ export function typingText(users: UserSummary[]): string {
 export function TypingIndicator({ users }: { users: UserSummary[] }) {
   const text = typingText(users);
   return (
-    <div aria-live="polite" className="h-6 shrink-0 px-4 text-xs text-zinc-500 dark:text-zinc-400">
+    <div aria-live="polite" className="h-6 shrink-0 px-4 text-xs text-muted">
       {text && (
         <span className="inline-flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-flex gap-0.5">

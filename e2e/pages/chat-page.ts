@@ -32,6 +32,8 @@ export class ChatPage {
     await this.page.getByRole("button", { name: "Create room" }).click();
     await expect(this.page.getByRole("heading", { level: 1, name })).toBeVisible();
     await expect(this.connection).toContainText("Connected");
+    // Joined: until then the composer keeps what is typed rather than sending it.
+    await expect(this.log).toHaveAttribute("aria-busy", "false");
     return new URL(this.page.url()).pathname;
   }
 

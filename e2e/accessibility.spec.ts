@@ -1,0 +1,67 @@
+/**
+ * Accessibility scans (axe-core) of every page people use, in the light and dark colour
+ * schemes and at phone width: no serious or critical violation (WCAG 2.x A and AA rules,
+ * colour contrast included). A room is scanned with messages, presence and a typing hint
+ * on screen, so that timestamps, avatars and secondary text are all there to be checked.
+ * Also: the document title names the room, and an unknown address gets Parley's own 404.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test, uniqueName } from "./fixtures";
+
+const SCHEMES = ["light", "dark"] as const;
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+async function expectNoSeriousViolations(page: Page, where: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1).join(" ")}`).join("\n")}`);
+  expect(report, `${where}: serious or critical axe violations`).toEqual([]);
+}
+
+for (const scheme of SCHEMES) {
+  for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
+    test(`no serious violations: sign-in, directory, room and settings, ${scheme} scheme, ${viewportName}`, async ({ browser }) => {
+      const context = await browser.newContext({ colorScheme: scheme, viewport });
+      try {
+        const page = await context.newPage();
+        await page.goto("/");
+        await expect(page.getByRole("button", { name: "Continue as guest" })).toBeVisible();
+        await expectNoSeriousViolations(page, "sign-in");
+
+        await page.getByRole("textbox", { name: "Display name" }).fill(uniqueName(`Axe ${scheme}`));
+        await page.getByRole("button", { name: "Continue as guest" }).click();
+        await expect(page.getByRole("textbox", { name: "New room name" })).toBeVisible();
+        await expectNoSeriousViolations(page, "directory");
+
+        const roomName = uniqueName(`Contrast ${scheme} ${viewportName}`);
+        await page.getByRole("textbox", { name: "New room name" }).fill(roomName);
+        await page.getByRole("button", { name: "Create room" }).click();
+        await expect(page.getByRole("status", { name: "Connection" })).toContainText("Connected");
+        await expect(page.getByRole("log", { name: "Messages" })).toHaveAttribute("aria-busy", "false");
+        await expect(page).toHaveTitle(`${roomName} · Parley`);
+        const composer = page.getByRole("textbox", { name: "Message" });
+        for (const text of ["Hello there", "A link: https://example.org/page", "Third message"]) {
+          await composer.fill(text);
+          await composer.press("Enter");
+        }
+        await expect(page.getByRole("log", { name: "Messages" }).getByRole("article")).toHaveCount(3);
+        await expect(page.getByRole("log", { name: "Messages" }).getByText("Third message")).toBeVisible();
+        await page.screenshot({ path: `test-results/axe-room-${scheme}-${viewportName}.png` });
+        await expectNoSeriousViolations(page, "room");
+
+        await page.goto("/settings");
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        await expectNoSeriousViolations(page, "settings");
+
+        await page.goto("/no/such/page");
+        await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+        await expect(page).toHaveTitle("Page not found · Parley");
+        await expect(page.getByRole("link", { name: "Go to the room directory" })).toBeVisible();
+        await expectNoSeriousViolations(page, "not found");
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
