@@ -4,14 +4,14 @@ import type { Logger } from "./logger";
 import type { SecurityPolicy } from "./security/policy";
 import type { Services } from "./services";
 import { authMiddleware } from "./socket/auth.middleware";
-import { connectionCapMiddleware } from "./socket/connection-cap.middleware";
+import type { RoomHub } from "./realtime/room-hub";
+import { hubSessionMiddleware, sessionOf } from "./socket/hub-session.middleware";
 import { registerMessageHandlers } from "./socket/message.handlers";
+import { socketIoFanout } from "./socket/room-events.encoder";
 import { registerRoomHandlers } from "./socket/room.handlers";
-import { registerTypingHandlers } from "./socket/typing.handlers";
+import { registerTokenHandlers } from "./socket/token.handlers";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
 import { socketHandlers } from "./socket/validate";
-import type { RoomBroadcast } from "./realtime/broadcast";
-import { registerTokenHandlers } from "./socket/token.handlers";
 
 export interface HeartbeatOptions {
   /** How often the server pings each client. */
@@ -49,11 +49,8 @@ export interface ApplicationDeps {
   log: Logger;
   heartbeat?: HeartbeatOptions;
   recoveryWindowMs?: number;
-  /**
-   * What handlers say to a room, on every transport and node (`realtime/cluster.ts`); built
-   * after this server, since Socket.IO's part of it needs the server.
-   */
-  broadcast: RoomBroadcast;
+  /** The room hub: Socket.IO is one of its transports (its fan-out is added here). */
+  hub: RoomHub;
   /** permessage-deflate (COMPRESSION=deflate); off by default, see docs/protocol.md "Compression". */
   compression?: boolean;
   /** The Socket.IO adapter between nodes (the Redis Streams adapter with REDIS_URL); in-process otherwise. */
@@ -104,18 +101,18 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   });
 
   io.use(authMiddleware(services.auth, log));
-  io.use(connectionCapMiddleware(policy, log));
+  io.use(hubSessionMiddleware(deps.hub, policy));
+  deps.hub.addFanout(socketIoFanout(io));
 
   // Every socket's handlers, made once and shared (socket/validate.ts).
-  const handlers = socketHandlers(log, policy);
-  // The place connectionCapMiddleware took.
+  const handlers = socketHandlers(deps.hub);
+  // Leaves every room's presence and gives back the place hubSessionMiddleware took.
   handlers.onLifecycle("disconnect", function () {
-    policy.connections.release(this.data.user.id, this.data.ip);
+    return deps.hub.close(sessionOf(this));
   });
-  const ctx = { io, services, policy, log, broadcast: deps.broadcast, handlers };
+  const ctx = { io, services, policy, handlers, hub: deps.hub };
   registerRoomHandlers(ctx);
   registerMessageHandlers(ctx);
-  registerTypingHandlers(ctx);
   registerTokenHandlers(ctx);
 
   io.on("connection", (socket) => {

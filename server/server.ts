@@ -11,10 +11,9 @@ import { projectRoot } from "./config/paths";
 import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
-import { lateBroadcast } from "./realtime/broadcast";
-import { clusterBroadcast } from "./realtime/cluster";
+import { clusterRelay } from "./realtime/cluster";
 import { redisStreamsAdapter } from "./realtime/redis-adapter";
-import { socketIoBroadcast } from "./socket/broadcast";
+import { RoomHub } from "./realtime/room-hub";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices } from "./services";
 import { sessionChannel, type ParleyServer } from "./socket/types";
@@ -115,7 +114,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     }
   }
   // Presence changes found by the shared store itself (a dead node's users swept out) are
-  // announced through the same broadcast as joins and leaves (set once the transports exist).
+  // announced by the hub, as joins and leaves are.
   let announce: (roomId: string) => void = () => undefined;
   const presence = redis
     ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence, onChange: (roomId) => announce(roomId) }).start()
@@ -137,14 +136,14 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   }
 
   const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix });
-  // Every transport's handlers say things to rooms through one broadcast, made once both
-  // transports exist.
-  const broadcast = lateBroadcast();
+  // One room hub; Socket.IO and /ws are its transports, and add their fan-outs to it.
+  const hub = new RoomHub({ services, policy, log });
+  announce = (roomId) => hub.announcePresence(roomId);
   const io = createApplication(httpServer, {
     services,
     policy,
     log,
-    broadcast,
+    hub,
     compression: options.compression,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
@@ -156,14 +155,11 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     services,
     policy,
     log,
-    broadcast,
+    hub,
     options: { compression: options.compression, ...options.gateway },
   });
-  broadcast.set(
-    clusterBroadcast(io, log, { socketIo: socketIoBroadcast(io, presence), gateway }, adapterRedis !== undefined, (roomId) => presence.list(roomId)),
-  );
-  // The list itself is read when the (coalesced) announcement goes out.
-  announce = (roomId) => broadcast.presence(roomId, []);
+  // Several nodes: the gateway's events and every revocation are relayed to the others.
+  if (adapterRedis) clusterRelay(io, hub, log);
 
   let draining = false;
   const timed = <T>(p: Promise<T>, ms = 2000) =>

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import WebSocket from "ws";
 import type { RoomSummary } from "./contract/model";
-import { PRESENCE_MIN_INTERVAL_MS } from "./realtime/cluster";
+import { PRESENCE_MIN_INTERVAL_MS } from "./realtime/room-hub";
 import { collect, nextEvent, sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
 
 let server: TestServer;
@@ -126,7 +126,9 @@ describe("rooms and messages", () => {
     const outsiderSaw = collect(outsider, "message:created");
     expect(await ada.emitWithAck("room:join", { slug: room.slug })).toMatchObject({ ok: true });
     const joined = await bob.emitWithAck("room:join", { slug: room.slug });
-    expect(joined).toEqual({ ok: true, data: { room, history: { messages: [], hasMore: false } } });
+    expect(joined).toMatchObject({ ok: true, data: { room, history: { messages: [], hasMore: false }, typing: [] } });
+    // The joiner sees who is here in the answer itself: Ada, and now Bob.
+    expect(joined.ok && joined.data.online.map((u) => u.name).sort()).toEqual(["Ada", "Bob"]);
 
     const bobHears = nextEvent(bob, "message:created");
     const clientId = randomUUID();
@@ -387,7 +389,7 @@ describe("order", () => {
 
 describe("serialQueue", () => {
   it("runs tasks one at a time in call order and survives a failing task", async () => {
-    const { serialQueue } = await import("./socket/message.handlers");
+    const { serialQueue } = await import("./realtime/serial-queue");
     const queue = serialQueue();
     const log: string[] = [];
     const task = (name: string, ms: number, fail = false) => async () => {

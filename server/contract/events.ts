@@ -10,6 +10,7 @@
  * });
  */
 import type { AckFn } from "./errors";
+import type { PublishedRoomEvent } from "./room-events";
 import type { ApiTokenSummary, ChatMessage, HistoryPage, RoomSummary, UserSummary } from "./model";
 import type {
   MessageHistoryInput,
@@ -25,8 +26,12 @@ import type {
 
 export interface RoomJoined {
   room: RoomSummary;
-  /** The latest page of the room's history. */
+  /** The latest page of the room's history, or for a rejoin (`after`) what came after it. */
   history: HistoryPage;
+  /** Everyone in the room now (also sent as `presence:changed`). */
+  online: UserSummary[];
+  /** Who else is typing now (also sent as `typing:changed`). */
+  typing: UserSummary[];
 }
 
 export interface ClientToServerEvents {
@@ -85,9 +90,7 @@ export interface InterServerEvents {
 }
 
 export type RelayedRoomCall =
-  | { kind: "message"; message: ChatMessage }
-  | { kind: "presence"; roomId: string; online: UserSummary[] }
-  | { kind: "typing"; roomId: string; user: UserSummary; typing: boolean; except?: string }
+  | { kind: "event"; event: PublishedRoomEvent }
   | { kind: "revoked"; roomId: string; userId: string | null };
 
 /** What the handshake middleware attaches to every authenticated socket. */

@@ -3,15 +3,14 @@ import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import WebSocket, { WebSocketServer, type RawData } from "ws";
 import { MAX_FRAME_BYTES } from "../app";
-import type { ErrorBody } from "../contract/errors";
-import type { ChatMessage, UserSummary } from "../contract/model";
-import { DomainError, toErrorBody } from "../domain/errors";
+import type { Ack, ErrorBody } from "../contract/errors";
+import type { UserSummary } from "../contract/model";
+import type { PublishedRoomEvent, RoomEvent } from "../contract/room-events";
+import { DomainError } from "../domain/errors";
 import type { Logger } from "../logger";
-import type { RoomBroadcast } from "../realtime/broadcast";
+import { describeIssues, type HubSession, type RoomFanout, type RoomHub } from "../realtime/room-hub";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
-import { serialQueue } from "../socket/message.handlers";
-import { describeIssues } from "../socket/validate";
 import { clientFrameSchema, type ClientFrame } from "./protocol";
 
 export const GATEWAY_PATH = "/ws";
@@ -44,17 +43,35 @@ interface Peer {
   ip: string;
   user?: UserSummary;
   tokenId?: string;
-  rooms: Set<string>;
-  inOrder: ReturnType<typeof serialQueue>;
+  /** The hub's session, once authenticated. */
+  session?: HubSession;
   pongTimer?: NodeJS.Timeout;
 }
 
+/** A room event as a `/ws` frame (docs/protocol.md). */
+export function encodeForWs(event: RoomEvent): object {
+  switch (event.type) {
+    case "message.created":
+      return { type: "message", message: event.message };
+    case "presence.changed":
+      return { type: "presence", roomId: event.roomId, online: event.online };
+    case "typing.changed":
+      return { type: "typing", roomId: event.roomId, user: event.user, typing: event.typing };
+    case "access.revoked":
+      return { type: event.reason === "deleted" ? "room_deleted" : "room_removed", roomId: event.roomId };
+  }
+}
+
 /**
- * The plain WebSocket API for bots and scripts, at /ws on the same port. `ws` in noServer
- * mode takes only upgrades to /ws; Socket.IO's and Next's upgrade listeners take theirs.
- * Every request goes through the same domain services and security policy as Socket.IO.
+ * The plain WebSocket API for bots and scripts, at /ws on the same port: a transport of the
+ * room hub. It keeps the upgrade (origin, handshake budget, token), framing, authentication
+ * and the heartbeat; every room request is the hub's (`hub.request`), and the room events the
+ * hub publishes reach this node's peers through its fan-out (other nodes' events are relayed
+ * by server/realtime/cluster.ts). `ws` in noServer mode takes only upgrades to /ws;
+ * Socket.IO's and Next's upgrade listeners take theirs.
  */
-export class WsGateway implements RoomBroadcast {
+export class WsGateway implements RoomFanout {
+  readonly spansNodes = false;
   private readonly wss: WebSocketServer;
   private readonly peers = new Set<Peer>();
   private readonly byRoom = new Map<string, Set<Peer>>();
@@ -63,7 +80,7 @@ export class WsGateway implements RoomBroadcast {
 
   constructor(
     httpServer: HttpServer,
-    private readonly deps: { services: Services; policy: SecurityPolicy; log: Logger; broadcast: RoomBroadcast; options?: Partial<GatewayOptions> },
+    private readonly deps: { services: Services; policy: SecurityPolicy; log: Logger; hub: RoomHub; options?: Partial<GatewayOptions> },
   ) {
     this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.options };
     this.wss = new WebSocketServer({
@@ -77,6 +94,7 @@ export class WsGateway implements RoomBroadcast {
     });
     this.pingTimer = setInterval(() => void this.heartbeat(), this.options.pingIntervalMs);
     this.pingTimer.unref();
+    deps.hub.addFanout(this);
   }
 
   /** Closes every peer (1001 going away, or 1012 service restart when draining) and stops the heartbeat. */
@@ -91,29 +109,12 @@ export class WsGateway implements RoomBroadcast {
     return this.peers.size;
   }
 
-  // RoomBroadcast: what the room's bots hear.
-  message(message: ChatMessage): void {
-    this.toRoom(message.roomId, { type: "message", message });
-  }
-  presence(roomId: string, online: UserSummary[]): void {
-    this.toRoom(roomId, { type: "presence", roomId, online });
-  }
-  typing(roomId: string, user: UserSummary, typing: boolean, except?: string): void {
-    this.toRoom(roomId, { type: "typing", roomId, user, typing }, except);
-  }
-
-  async revoked(roomId: string, userId: string | null): Promise<void> {
-    for (const peer of [...(this.byRoom.get(roomId) ?? [])]) {
-      if (userId !== null && peer.user?.id !== userId) continue;
-      await this.leave(peer, roomId);
-      this.send(peer, { type: userId === null ? "room_deleted" : "room_removed", roomId });
-    }
-  }
-
-  private toRoom(roomId: string, frame: object, except?: string) {
-    const peers = this.byRoom.get(roomId);
+  /** A published room event, to this node's peers in the room (one encoding for all). */
+  publish(event: PublishedRoomEvent): void {
+    const peers = this.byRoom.get(event.roomId);
     if (!peers) return;
-    const data = JSON.stringify(frame);
+    const except = event.type === "typing.changed" ? event.except : undefined;
+    const data = JSON.stringify(encodeForWs(event));
     for (const peer of peers) if (peer.id !== except && peer.ws.readyState === WebSocket.OPEN) peer.ws.send(data);
   }
 
@@ -136,7 +137,7 @@ export class WsGateway implements RoomBroadcast {
   }
 
   private connected(ws: WebSocket, req: IncomingMessage, auth: { user: UserSummary; tokenId: string } | null) {
-    const peer: Peer = { id: `ws:${randomUUID()}`, ws, ip: this.deps.policy.clientIp(req), rooms: new Set(), inOrder: serialQueue() };
+    const peer: Peer = { id: `ws:${randomUUID()}`, ws, ip: this.deps.policy.clientIp(req), };
     this.peers.add(peer);
     ws.on("pong", () => clearTimeout(peer.pongTimer));
     ws.on("close", () => void this.gone(peer));
@@ -152,9 +153,21 @@ export class WsGateway implements RoomBroadcast {
   }
 
   private authenticated(peer: Peer, auth: { user: UserSummary; tokenId: string }) {
-    if (!this.deps.policy.connections.acquire(auth.user.id, peer.ip)) {
-      this.deps.log.warn({ userId: auth.user.id, ip: peer.ip, transport: "ws" }, "connection refused: too many open connections");
-      this.fail(peer, { code: "too_many_connections", message: "Too many open connections." }, 4429);
+    const { hub } = this.deps;
+    try {
+      peer.session = hub.open({
+        id: peer.id,
+        transport: "ws",
+        user: auth.user,
+        ip: peer.ip,
+        subscribe: (roomId) => this.subscribe(peer, roomId),
+        unsubscribe: (roomId) => this.unsubscribe(peer, roomId),
+        deliver: (event) => this.send(peer, encodeForWs(event)),
+        close: (reason) => peer.ws.close(4429, reason),
+      });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      this.fail(peer, { code: err.code, message: err.message }, 4429);
       return;
     }
     peer.user = auth.user;
@@ -166,9 +179,10 @@ export class WsGateway implements RoomBroadcast {
     });
   }
 
+  /** Framing: JSON text frames, each validated, each answered (ack or error frame). */
   private async receive(peer: Peer, data: RawData, isBinary: boolean) {
-    const { policy, log } = this.deps;
-    if ((await policy.limits.take("eventPerSocket", peer.id)) !== null) {
+    const { policy } = this.deps;
+    if (!peer.session && (await policy.limits.take("eventPerSocket", peer.id)) !== null) {
       return this.refuse(peer, undefined, { code: "rate_limited", message: "Slow down: too many frames. Try again in a moment." });
     }
     if (isBinary) return this.refuse(peer, undefined, { code: "invalid_payload", message: "Send JSON text frames; binary frames are not supported." });
@@ -182,84 +196,63 @@ export class WsGateway implements RoomBroadcast {
     const ref = typeof (json as { ref?: unknown })?.ref === "string" ? (json as { ref: string }).ref : undefined;
     if (!parsed.success) return this.refuse(peer, ref, { code: "invalid_payload", message: describeIssues(parsed.error) });
     const frame = parsed.data;
-    try {
-      const result = await this.handle(peer, frame);
-      if (result !== undefined) this.send(peer, { type: "ack", ref: frame.ref, ok: true, data: result });
-    } catch (err) {
-      this.refuse(peer, frame.ref, toErrorBody(err, log, { frame: frame.type }));
-    }
+    const answer = await this.handle(peer, frame);
+    // Typing without a ref is fire-and-forget, as `typing:start` is over Socket.IO.
+    if (answer === undefined || (answer.ok && frame.type === "typing" && frame.ref === undefined)) return;
+    if (answer.ok) this.send(peer, { type: "ack", ref: frame.ref, ok: true, data: answer.data ?? {} });
+    else this.send(peer, frame.ref === undefined ? { type: "error", error: answer.error } : { type: "ack", ref: frame.ref, ok: false, error: answer.error });
   }
 
-  /** Runs one request; resolves with what to acknowledge, or undefined for no acknowledgement. */
-  private async handle(peer: Peer, frame: ClientFrame): Promise<unknown> {
-    const { services, policy, broadcast } = this.deps;
+  /**
+   * One frame: authentication and ping here; every room request is the hub's, under its
+   * contract name. Resolves with the answer, or undefined when the frame needs none.
+   */
+  private async handle(peer: Peer, frame: ClientFrame): Promise<Ack<unknown> | undefined> {
     if (frame.type === "auth") {
-      if (peer.user) throw new DomainError("invalid_payload", "Already authenticated.");
-      const auth = await services.tokens.authenticate(frame.token);
-      if (!auth) {
-        this.fail(peer, { code: "unauthorized", message: "Unknown or revoked token." }, 4401);
-        return undefined;
-      }
-      this.authenticated(peer, auth);
+      if (peer.user) return this.refuse(peer, frame.ref, { code: "invalid_payload", message: "Already authenticated." }, false);
+      const auth = await this.deps.services.tokens.authenticate(frame.token).catch(() => null);
+      if (!auth) this.fail(peer, { code: "unauthorized", message: "Unknown or revoked token." }, 4401);
+      else this.authenticated(peer, auth);
       return undefined;
     }
-    const user = peer.user;
-    if (!user) throw new DomainError("unauthorized", "Authenticate first: send {\"type\":\"auth\",\"token\":\"…\"}.");
+    const session = peer.session;
+    if (!session) return { ok: false, error: { code: "unauthorized", message: "Authenticate first: send {\"type\":\"auth\",\"token\":\"…\"}." } };
+    const { hub } = this.deps;
     switch (frame.type) {
       case "ping":
-        return { pong: true };
-      case "join": {
-        const room = await services.rooms.enter(user, frame.room, frame.invite);
-        this.subscribe(peer, room.id);
-        const history = await services.messages.onJoin(room, frame.after);
-        if (await services.presence.add(room.id, user, peer.id)) broadcast.presence(room.id, await services.presence.list(room.id));
-        const typing = (await services.typing.list(room.id)).filter((u) => u.id !== user.id);
-        return { room, history, online: await services.presence.list(room.id), typing };
-      }
+        return { ok: true, data: { pong: true } };
+      case "join":
+        return hub.request(session, "room:join", { slug: frame.room, invite: frame.invite, after: frame.after });
       case "leave":
-        await this.leave(peer, frame.roomId);
-        return {};
+        return hub.request(session, "room:leave", { roomId: frame.roomId });
       case "send":
-        // One peer's sends are stored in the order they arrived, as over Socket.IO.
-        return peer.inOrder(async () => {
-          await policy.beforeMessage(user, peer.ip);
-          const result = await services.messages.send(user, frame, { joined: peer.rooms.has(frame.roomId) });
-          if (!result.duplicate) broadcast.message(result.message);
-          return result;
-        });
+        return hub.request(session, "message:send", { roomId: frame.roomId, clientId: frame.clientId, body: frame.body });
       case "history":
-        return services.messages.history(user, frame, { joined: peer.rooms.has(frame.roomId) });
+        return hub.request(session, "message:history", { roomId: frame.roomId, before: frame.before, after: frame.after, limit: frame.limit });
       case "typing":
-        if (!peer.rooms.has(frame.roomId)) throw new DomainError("not_found", "Join the room first.");
-        broadcast.typing(frame.roomId, user, frame.typing, peer.id);
-        await (frame.typing ? services.typing.start(frame.roomId, user) : services.typing.stop(frame.roomId, user.id));
-        return frame.ref === undefined ? undefined : {};
+        return hub.request(session, frame.typing ? "typing:start" : "typing:stop", { roomId: frame.roomId });
     }
   }
 
   private subscribe(peer: Peer, roomId: string) {
-    peer.rooms.add(roomId);
     let set = this.byRoom.get(roomId);
     if (!set) this.byRoom.set(roomId, (set = new Set()));
     set.add(peer);
   }
 
-  private async leave(peer: Peer, roomId: string) {
-    if (!peer.rooms.delete(roomId)) return;
+  private unsubscribe(peer: Peer, roomId: string) {
     const set = this.byRoom.get(roomId);
     set?.delete(peer);
     if (set?.size === 0) this.byRoom.delete(roomId);
-    const { services, broadcast } = this.deps;
-    if (peer.user && (await services.presence.remove(roomId, peer.user.id, peer.id))) {
-      broadcast.presence(roomId, await services.presence.list(roomId));
-    }
   }
 
   private async gone(peer: Peer) {
     if (!this.peers.delete(peer)) return;
     clearTimeout(peer.pongTimer);
-    for (const roomId of [...peer.rooms]) await this.leave(peer, roomId).catch(() => undefined);
-    if (peer.user) this.deps.policy.connections.release(peer.user.id, peer.ip);
+    const session = peer.session;
+    if (!session) return;
+    for (const roomId of session.rooms) this.unsubscribe(peer, roomId);
+    await this.deps.hub.close(session).catch((err: unknown) => this.deps.log.error({ err, peer: peer.id }, "closing a gateway session failed"));
   }
 
   /** Pings every peer; one that does not answer within pongTimeout is dropped. Revoked tokens are dropped too. */
@@ -280,10 +273,11 @@ export class WsGateway implements RoomBroadcast {
     }
   }
 
-  private async refuse(peer: Peer, ref: string | undefined, error: ErrorBody) {
+  /** An error frame (or a refused ack) for what could not be read, counted by the hub. */
+  private async refuse(peer: Peer, ref: string | undefined, error: ErrorBody, count = true): Promise<undefined> {
     this.send(peer, ref === undefined ? { type: "error", error } : { type: "ack", ref, ok: false, error });
-    if (error.code !== "rate_limited" && error.code !== "invalid_payload") return;
-    if ((await this.deps.policy.limits.take("refusalPerSocket", peer.id)) !== null) peer.ws.close(4429, "too many refused frames");
+    if (count) await this.deps.hub.refuse({ id: peer.id, close: (reason) => peer.ws.close(4429, reason) }, error);
+    return undefined;
   }
 
   private fail(peer: Peer, error: ErrorBody, closeCode: number) {

@@ -1,5 +1,4 @@
-import type { Logger } from "../logger";
-import type { RoomBroadcast } from "../realtime/broadcast";
+import type { RoomHub } from "../realtime/room-hub";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
 import type { ParleyServer } from "./types";
@@ -13,8 +12,7 @@ export interface HandlerContext {
   io: ParleyServer;
   services: Services;
   policy: SecurityPolicy;
-  log: Logger;
   handlers: SocketHandlers;
-  /** To every occupant of a room, browsers and bots alike. */
-  broadcast: RoomBroadcast;
+  /** The room hub: room use-cases, and revocation on every transport and node. */
+  hub: RoomHub;
 }

@@ -3,17 +3,20 @@ import { z } from "zod";
 import { messageSendSchema, roomJoinSchema } from "../contract/schemas";
 import { createLogger } from "../logger";
 import { SecurityPolicy } from "../security/policy";
+import { RoomHub } from "../realtime/room-hub";
+import type { Services } from "../services";
 import { socketHandlers } from "./validate";
 
 describe("the handler registry is keyed by the contract", () => {
   it("accepts the contract's events with their schemas and answers, and refuses others at type-check time", () => {
-    const handlers = socketHandlers(createLogger("silent"), new SecurityPolicy());
+    const policy = new SecurityPolicy();
+    const handlers = socketHandlers(new RoomHub({ services: {} as Services, policy, log: createLogger("silent") }));
     const registered: string[] = [];
     const on: typeof handlers.on = (event, schema, handler) => {
       registered.push(event);
       handlers.on(event, schema, handler);
     };
-    on("room:join", roomJoinSchema, async () => ({ room: null as never, history: null as never }));
+    on("room:join", roomJoinSchema, async () => ({ room: null as never, history: null as never, online: [], typing: [] }));
     // @ts-expect-error a misspelt event is not in ClientToServerEvents
     on("room:joinn", roomJoinSchema, async () => ({}));
     // @ts-expect-error message:send acknowledges { message, duplicate }, not a bare string

@@ -1,22 +1,14 @@
 import type { z } from "zod";
-import type { Ack, AckFn, ErrorBody } from "../contract/errors";
+import type { Ack, AckFn } from "../contract/errors";
 import type { ClientToServerEvents } from "../contract/events";
-import { toErrorBody } from "../domain/errors";
-import type { Logger } from "../logger";
-import type { SecurityPolicy } from "../security/policy";
+import type { RoomHub, RoomRequest } from "../realtime/room-hub";
+import { sessionOf } from "./hub-session.middleware";
 import type { ParleySocket } from "./types";
-
-/** A short, human reading of what was wrong with a payload: the first issue and where. */
-export function describeIssues(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "Invalid payload.";
-  const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-  return `Invalid payload: ${where}${issue.message}`;
-}
-
 
 /** A handler of one event: the validated payload, and the socket it came from. */
 export type Handler<I, R> = (input: I, socket: ParleySocket) => Promise<R>;
+type Listener = (this: ParleySocket, ...args: unknown[]) => unknown;
+
 /** The client events, by name: a misspelt one is a type error. */
 export type ClientEvent = keyof ClientToServerEvents;
 /** What `event`'s payload must be once parsed. */
@@ -32,67 +24,52 @@ export type On = <E extends ClientEvent, S extends z.ZodType<PayloadOf<E>>>(
   schema: S,
   handler: Handler<z.infer<S>, AckDataOf<E>>,
 ) => void;
-type Listener = (this: ParleySocket, ...args: unknown[]) => unknown;
-
-const FLOODED: ErrorBody = { code: "rate_limited", message: "Slow down: too many requests. Try again in a moment." };
 
 /**
- * The socket handlers, made once per server and shared by every socket: each registers with
- * `on` (validated events) or `onLifecycle` (Socket.IO's own, such as `disconnecting`), and
- * `attach` adds them all to a new socket. A listener finds its socket in `this`, so a
- * connection costs a slot per event, not a set of closures (docs/performance.md, idle
- * connections).
- *
- * Through `on`, a handler runs only on a payload that passes `schema`, within the socket's
- * event budget; whatever happens, the client's acknowledgement (when it gave one) gets
- * `{ ok: true, data }` or `{ ok: false, error }`, and a handler can never crash the process.
- * A socket that keeps collecting refusals is closed.
+ * The socket handlers, made once per server and shared by every socket. `hub` binds a room
+ * use-case to its event in one line (the hub validates, runs and answers it); `on` adds a
+ * Socket.IO-only one (the directory, tokens), guarded by the hub the same way: the event
+ * budget, zod, one error translation, refusal counting. `onLifecycle` listens to
+ * Socket.IO's own events; `attach` adds them all to a new socket. A listener finds its
+ * socket in `this`, so a connection costs a slot per event, not a set of closures
+ * (docs/performance.md, idle connections).
  *
  * @example
- * const handlers = socketHandlers(log, policy);
- * handlers.on("room:join", roomJoinSchema, async ({ slug }, socket) => rooms.join(socket.data.user, slug));
+ * const handlers = socketHandlers(hub);
+ * handlers.hub("message:send");
+ * handlers.on("room:list", roomListSchema, async (_input, socket) => ({ rooms: await rooms.listFor(socket.data.user) }));
  * io.on("connection", (socket) => handlers.attach(socket));
  */
-export function socketHandlers(log: Logger, policy: SecurityPolicy) {
+export function socketHandlers(hub: RoomHub) {
   const listeners: Array<[event: string, listener: Listener]> = [];
 
-  const refuse = async (socket: ParleySocket, reply: ((a: Ack<never>) => void) | undefined, error: ErrorBody) => {
-    reply?.({ ok: false, error });
-    if (error.code !== "rate_limited" && error.code !== "invalid_payload") return;
-    if ((await policy.limits.take("refusalPerSocket", socket.id)) !== null && socket.connected) {
-      log.warn({ socket: socket.id, user: socket.data.user?.id }, "disconnecting an abusive socket");
-      socket.disconnect(true);
-    }
-  };
-
-  const on: On = (event, schema, handler) => {
+  /** Calls `answer` and hands its Ack to the client's callback, whatever the client sent. */
+  const listen = (event: string, answer: (socket: ParleySocket, payload: unknown) => Promise<Ack<unknown>>) => {
     listeners.push([
       event,
       async function (this: ParleySocket, payload: unknown, ack?: unknown) {
-        let reply = typeof ack === "function" ? (ack as (a: Ack<unknown>) => void) : undefined;
         // socket.emit("event", callback) puts the callback first.
-        if (reply === undefined && typeof payload === "function") {
-          reply = payload as (a: Ack<unknown>) => void;
-          return refuse(this, reply, { code: "invalid_payload", message: "Invalid payload: expected an object before the callback." });
+        if (typeof ack !== "function" && typeof payload === "function") {
+          const reply = payload as (a: Ack<unknown>) => void;
+          reply(await hub.refuse(sessionOf(this).conn, { code: "invalid_payload", message: "Invalid payload: expected an object before the callback." }));
+          return;
         }
-        if ((await policy.limits.take("eventPerSocket", this.id)) !== null) return refuse(this, reply, FLOODED);
-        const parsed = schema.safeParse(payload);
-        if (!parsed.success) {
-          log.debug({ event, socket: this.id }, "invalid payload");
-          return refuse(this, reply, { code: "invalid_payload", message: describeIssues(parsed.error) });
-        }
-        try {
-          const data = await handler(parsed.data, this);
-          reply?.({ ok: true, data });
-        } catch (err) {
-          await refuse(this, reply, toErrorBody(err, log, { event }));
-        }
+        const result = await answer(this, payload);
+        if (typeof ack === "function") (ack as (a: Ack<unknown>) => void)(result);
       },
     ]);
   };
 
+  const on: On = (event, schema, handler) => {
+    listen(event, (socket, payload) => hub.guard(sessionOf(socket), event, schema, payload, (input) => handler(input, socket)));
+  };
+
   return {
     on,
+    /** The room use-case of the same name, answered by the hub. */
+    hub(event: RoomRequest & ClientEvent) {
+      listen(event, (socket, payload) => hub.request(sessionOf(socket), event, payload));
+    },
     /** A listener of Socket.IO's own events (`disconnecting`, `disconnect`), `this` being the socket. */
     onLifecycle(event: "disconnecting" | "disconnect", listener: (this: ParleySocket) => void | Promise<void>) {
       listeners.push([event, listener as Listener]);

@@ -2,29 +2,39 @@ import { describe, expect, it } from "vitest";
 import { SecurityPolicy } from "../security/policy";
 import { createLogger } from "../logger";
 import { HandshakeError } from "./auth.middleware";
-import { connectionCapMiddleware } from "./connection-cap.middleware";
+import { RoomHub } from "../realtime/room-hub";
+import type { Services } from "../services";
+import { hubSessionMiddleware } from "./hub-session.middleware";
 import type { ParleySocket } from "./types";
 
 /** The parts of a socket the middleware reads, as Socket.IO has them after the session check. */
 function handshaking(readyState: "open" | "closing" | "closed") {
   return {
+    id: `socket-${Math.random()}`,
     conn: { readyState },
     request: { socket: { remoteAddress: "203.0.113.7" }, headers: {} },
     data: { user: { id: "ada", name: "Ada" }, sessionId: "s1" },
+    recovered: false,
+    rooms: new Set<string>(),
   } as unknown as ParleySocket;
 }
 
-function run(middleware: ReturnType<typeof connectionCapMiddleware>, socket: ParleySocket): Error | undefined {
+/** The middleware over a hub whose services it never reaches (it only takes places). */
+function middleware(policy: SecurityPolicy) {
+  return hubSessionMiddleware(new RoomHub({ services: {} as Services, policy, log: createLogger("silent") }), policy);
+}
+
+function run(middleware: ReturnType<typeof hubSessionMiddleware>, socket: ParleySocket): Error | undefined {
   let result: Error | undefined | null = null;
   middleware(socket, (err) => (result = err));
   if (result === null) throw new Error("next was not called");
   return result;
 }
 
-describe("connectionCapMiddleware", () => {
+describe("hubSessionMiddleware", () => {
   it("takes a place per socket, gives the address to socket.data, and refuses beyond the cap", () => {
     const policy = new SecurityPolicy({ maxConnectionsPerUser: 2 });
-    const cap = connectionCapMiddleware(policy, createLogger("silent"));
+    const cap = middleware(policy);
     const first = handshaking("open");
     expect(run(cap, first)).toBeUndefined();
     expect(first.data.ip).toBe("203.0.113.7");
@@ -37,7 +47,7 @@ describe("connectionCapMiddleware", () => {
 
   it("takes no place for a client that left while its session was being checked", () => {
     const policy = new SecurityPolicy({ maxConnectionsPerUser: 1 });
-    const cap = connectionCapMiddleware(policy, createLogger("silent"));
+    const cap = middleware(policy);
     for (const state of ["closing", "closed"] as const) {
       expect(run(cap, handshaking(state))?.message).toBe("the connection closed during the handshake");
     }

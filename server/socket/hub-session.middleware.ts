@@ -1,0 +1,59 @@
+import { DomainError } from "../domain/errors";
+import type { HubSession, RoomHub } from "../realtime/room-hub";
+import type { SecurityPolicy } from "../security/policy";
+import { HandshakeError } from "./auth.middleware";
+import { encodeForSocketIo } from "./room-events.encoder";
+import { roomChannel, type ParleySocket } from "./types";
+
+const sessions = new WeakMap<ParleySocket, HubSession>();
+
+/** The hub's session of a connected socket (made by `hubSessionMiddleware`). */
+export function sessionOf(socket: ParleySocket): HubSession {
+  const session = sessions.get(socket);
+  if (!session) throw new Error(`socket ${socket.id} has no hub session`);
+  return session;
+}
+
+/**
+ * `io.use` middleware, after the session check: the socket becomes a hub `Connection` and
+ * takes its place under the caps on connections per user and per address, refused with
+ * `too_many_connections` when one is reached. The place is given back on `disconnect`
+ * (server/app.ts, `hub.close`). The client's address goes into `socket.data.ip`.
+ */
+export function hubSessionMiddleware(hub: RoomHub, policy: SecurityPolicy) {
+  return (socket: ParleySocket, next: (err?: Error) => void) => {
+    // A client that left while its session was being read is dropped by Socket.IO after
+    // the middlewares without a `disconnect`: a place taken for it would never come back.
+    // Nothing can close it between here and that check (no I/O runs in between).
+    if (socket.conn.readyState !== "open") {
+      next(new Error("the connection closed during the handshake"));
+      return;
+    }
+    const ip = policy.clientIp(socket.request);
+    socket.data.ip = ip;
+    try {
+      const session = hub.open(
+        {
+          id: socket.id,
+          transport: "socket.io",
+          user: socket.data.user,
+          ip,
+          subscribe: (roomId) => socket.join(roomChannel(roomId)),
+          unsubscribe: (roomId) => socket.leave(roomChannel(roomId)),
+          deliver: (event) => {
+            const encoded = encodeForSocketIo(event);
+            if (encoded) (socket.emit as (...args: unknown[]) => boolean)(...encoded);
+          },
+          close: () => socket.disconnect(true),
+        },
+        // A recovered socket (connection state recovery) still carries its rooms.
+        socket.recovered ? [...socket.rooms].filter((r) => r.startsWith("room:")).map((r) => r.slice("room:".length)) : [],
+      );
+      sessions.set(socket, session);
+      next();
+    } catch (err) {
+      if (err instanceof DomainError) next(new HandshakeError({ code: err.code, message: err.message }));
+      else next(err as Error);
+    }
+  };
+}

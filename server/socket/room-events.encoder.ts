@@ -1,0 +1,43 @@
+import type { RoomEvent } from "../contract/room-events";
+import type { ServerToClientEvents } from "../contract/events";
+import type { RoomFanout } from "../realtime/room-hub";
+import { roomChannel, type ParleyServer } from "./types";
+
+type Emit = { [E in keyof ServerToClientEvents]: [E, ...Parameters<ServerToClientEvents[E]>] }[keyof ServerToClientEvents];
+
+/**
+ * A room event as Socket.IO clients read it: an event name and its payload
+ * (docs/protocol.md). `access.revoked` has no encoding here: browsers hear a removal or a
+ * deletion as the directory's `room:removed` / `room:deleted`, sent to every tab of the user
+ * (server/socket/room.handlers.ts), including those that are not in the room.
+ */
+export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
+  switch (event.type) {
+    case "message.created":
+      return ["message:created", event.message];
+    case "presence.changed":
+      return ["presence:changed", { roomId: event.roomId, online: event.online }];
+    case "typing.changed":
+      return ["typing:changed", { roomId: event.roomId, user: event.user, typing: event.typing }];
+    case "access.revoked":
+      return undefined;
+  }
+}
+
+/**
+ * Published room events to Socket.IO clients: one pre-encoded emit per room, which reaches
+ * every node through the adapter (the Redis Streams adapter with REDIS_URL).
+ */
+export function socketIoFanout(io: ParleyServer): RoomFanout {
+  return {
+    spansNodes: true,
+    publish(event) {
+      const encoded = encodeForSocketIo(event);
+      if (!encoded) return;
+      const room = io.to(roomChannel(event.roomId));
+      const target = event.type === "typing.changed" && event.except ? room.except(event.except) : room;
+      // The tuple is typed by the contract (Emit); emit's overloads do not take a union of them.
+      (target.emit as (...args: unknown[]) => boolean)(...encoded);
+    },
+  };
+}
