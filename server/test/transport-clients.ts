@@ -1,0 +1,136 @@
+/**
+ * One client interface over both transports, for the transport acceptance suite
+ * (server/transports.acceptance.test.ts): requests by their contract names, and every event
+ * heard, normalised to the hub's `RoomEvent` shape. A Socket.IO client is a guest with a
+ * socket; a `/ws` client is an account's bot with a token.
+ */
+import { randomUUID } from "node:crypto";
+import type { UserSummary } from "../contract/model";
+import type { RoomEvent } from "../contract/room-events";
+import type { RoomRequest } from "../realtime/room-hub";
+import { TestBot } from "./bot-client";
+import type { ClientSocket, TestServer } from "./harness";
+
+/** An answer as a test reads it (whatever the data is). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever the ack carries
+export type TestAck = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
+
+export interface TransportClient {
+  readonly transport: "socket.io" | "ws";
+  readonly user: UserSummary;
+  request(name: RoomRequest, payload: Record<string, unknown>): Promise<TestAck>;
+  /** Every event heard so far, in order. */
+  readonly events: RoomEvent[];
+  /** The next event (heard already or to come) matching `match`; it is taken from `events`. */
+  next(match: (e: RoomEvent) => boolean, ms?: number): Promise<RoomEvent>;
+  close(): void;
+}
+
+export type TransportName = TransportClient["transport"];
+
+class EventLog {
+  readonly events: RoomEvent[] = [];
+  private readonly waiters = new Set<{ match: (e: RoomEvent) => boolean; resolve: (e: RoomEvent) => void }>();
+
+  push(event: RoomEvent) {
+    this.events.push(event);
+    for (const w of this.waiters) {
+      if (!w.match(event)) continue;
+      this.waiters.delete(w);
+      this.events.splice(this.events.indexOf(event), 1);
+      w.resolve(event);
+      return;
+    }
+  }
+
+  next(match: (e: RoomEvent) => boolean, ms = 3000): Promise<RoomEvent> {
+    const seen = this.events.find(match);
+    if (seen) {
+      this.events.splice(this.events.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        match,
+        resolve: (e: RoomEvent) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`no matching event within ${ms} ms; heard ${JSON.stringify(this.events)}`));
+      }, ms);
+      this.waiters.add(waiter);
+    });
+  }
+}
+
+/** A browser-like client: a guest session and a Socket.IO socket. */
+export async function socketIoClient(server: TestServer, name: string): Promise<TransportClient> {
+  const { cookie, user } = await server.guest(name);
+  const socket: ClientSocket = await server.socket(cookie);
+  const log = new EventLog();
+  socket.on("message:created", (message) => log.push({ type: "message.created", roomId: message.roomId, message }));
+  socket.on("presence:changed", (e) => log.push({ type: "presence.changed", ...e }));
+  socket.on("typing:changed", (e) => log.push({ type: "typing.changed", ...e }));
+  socket.on("room:removed", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "removed" }));
+  socket.on("room:deleted", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "deleted" }));
+  return {
+    transport: "socket.io",
+    user,
+    events: log.events,
+    next: (match, ms) => log.next(match, ms),
+    request: (name, payload) => (socket.emitWithAck as (e: string, p: unknown) => Promise<TestAck>)(name, payload),
+    close: () => socket.close(),
+  };
+}
+
+/** A bot: an account, a token made from its browser session, and a `/ws` connection. */
+export async function wsClient(server: TestServer, name: string): Promise<TransportClient> {
+  const res = await fetch(`${server.url}/api/account/sign-up`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: `${name.toLowerCase().replace(/\W/g, "")}_${randomUUID().slice(0, 6)}`, password: "bot password", displayName: name }),
+  });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status}`);
+  const user = ((await res.clone().json()) as { user: UserSummary }).user;
+  const owner = await server.socket(res.headers.get("set-cookie")!.split(";")[0]!);
+  const created = await owner.emitWithAck("token:create", { name: "acceptance" });
+  owner.close();
+  if (!created.ok) throw new Error(created.error.message);
+  const bot = await TestBot.open(server.url, { authorization: `Bearer ${created.data.token}` });
+  await bot.next((f) => f.type === "hello");
+  const log = new EventLog();
+  bot.ws.on("message", (data) => {
+    const f = JSON.parse(data.toString()) as Record<string, never> & { type: string };
+    if (f.type === "message") log.push({ type: "message.created", roomId: (f.message as { roomId: string }).roomId, message: f.message });
+    else if (f.type === "presence") log.push({ type: "presence.changed", roomId: f.roomId, online: f.online });
+    else if (f.type === "typing") log.push({ type: "typing.changed", roomId: f.roomId, user: f.user, typing: f.typing });
+    else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
+  });
+  const frames: Record<RoomRequest, (p: Record<string, unknown>) => Record<string, unknown>> = {
+    "room:join": ({ slug, ...rest }) => ({ type: "join", room: slug, ...rest }),
+    "room:leave": (p) => ({ type: "leave", ...p }),
+    "message:send": (p) => ({ type: "send", ...p }),
+    "message:history": (p) => ({ type: "history", ...p }),
+    "typing:start": (p) => ({ type: "typing", typing: true, ...p }),
+    "typing:stop": (p) => ({ type: "typing", typing: false, ...p }),
+  };
+  return {
+    transport: "ws",
+    user,
+    events: log.events,
+    next: (match, ms) => log.next(match, ms),
+    async request(name, payload) {
+      const ack = await bot.request(frames[name](payload));
+      return ack.ok ? { ok: true, data: ack.data } : { ok: false, error: ack.error! };
+    },
+    close: () => bot.close(),
+  };
+}
+
+export const TRANSPORTS: Record<TransportName, (server: TestServer, name: string) => Promise<TransportClient>> = {
+  "socket.io": socketIoClient,
+  ws: wsClient,
+};
