@@ -10,7 +10,6 @@
  * Packages stay in node_modules (imported at run time); Parley's own code and its generated
  * Prisma clients are bundled.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -23,7 +22,9 @@ export async function buildServer(entries, outdir) {
   const out = path.resolve(root, outdir);
   await build({
     absWorkingDir: root,
-    entryPoints: entries,
+    // The writer thread is started from a file next to the code that starts it: bundled
+    // beside it, with the change statements it imports.
+    entryPoints: { ...entries, [path.basename(WORKER, ".mjs")]: WORKER },
     outdir: out,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -34,8 +35,6 @@ export async function buildServer(entries, outdir) {
     sourcemap: true,
     logLevel: "warning",
   });
-  // The writer thread is started from a file next to the code that starts it.
-  fs.copyFileSync(path.join(root, WORKER), path.join(out, path.basename(WORKER)));
   return out;
 }
 

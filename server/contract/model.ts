@@ -33,8 +33,53 @@ export interface ChatMessage {
   /** The id the sending client gave the message before sending it (a UUID). */
   clientId: string;
   author: UserSummary;
+  /** The current text; empty for a deleted message. */
   body: string;
   createdAt: string;
+  /** When the text was last edited; absent if it never was. */
+  editedAt?: string;
+  /** A tombstone: the message was deleted, its text is gone. Absent otherwise. */
+  deleted?: true;
+  /** Who reacted with what, each emoji in the order it was first used; absent when none. */
+  reactions?: ReactionSummary[];
+}
+
+export interface ReactionSummary {
+  emoji: string;
+  /** In the order they reacted. */
+  users: UserSummary[];
+}
+
+/** The kinds of change a message can undergo after it was sent. */
+export type MessageChangeKind = "edit" | "delete" | "react" | "unreact";
+
+/**
+ * One change to a message, in its room's change order. `cseq` is strictly increasing within
+ * a room, without gaps, assigned at commit: a client holding changes up to `cseq` n asks for
+ * those after n and applies them in order (each sets state, so applying one twice is harmless).
+ */
+export interface MessageChange {
+  roomId: string;
+  cseq: number;
+  messageId: string;
+  /** The changed message's seq, to find it in a log ordered by seq. */
+  messageSeq: number;
+  actor: UserSummary;
+  /** The id the acting client gave the change (a UUID): a resent change is applied once. */
+  clientChangeId: string;
+  kind: MessageChangeKind;
+  /** An edit's new text. */
+  body?: string;
+  /** A reaction's emoji (react, unreact). */
+  emoji?: string;
+  createdAt: string;
+}
+
+/** Changes after a cursor, ascending by cseq. */
+export interface ChangesPage {
+  changes: MessageChange[];
+  /** True when more follow: ask again after the last one. */
+  hasMore: boolean;
 }
 
 export interface HistoryPage {

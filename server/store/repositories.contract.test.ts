@@ -108,4 +108,52 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect(await repos.messages.pageAfter("other-room", 0, 10)).toEqual([]);
   });
 
+  it("changes: edits, reactions and a deletion, each with the room's next cseq, applied to the stored message", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    const { message } = await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body: "helo" });
+    const change = (actor: typeof ada, kind: "edit" | "delete" | "react" | "unreact", extra: { body?: string; emoji?: string } = {}) =>
+      repos.messages.applyChange({ id: randomUUID(), roomId, messageId: message.id, actor, clientChangeId: randomUUID(), kind, ...extra });
+
+    const edit = await change(ada, "edit", { body: "hello" });
+    expect(edit).toMatchObject({ duplicate: false, change: { roomId, cseq: 1, messageId: message.id, messageSeq: 1, actor: ada, kind: "edit", body: "hello" } });
+    expect(await change(bob, "edit", { body: "not mine" })).toBeNull();
+    expect((await change(bob, "react", { emoji: "👍" }))?.change).toMatchObject({ cseq: 2, kind: "react", emoji: "👍", actor: bob });
+    expect(await change(bob, "react", { emoji: "👍" })).toBeNull(); // one (message, user, emoji) at most
+    expect((await change(ada, "react", { emoji: "👍" }))?.change.cseq).toBe(3);
+    expect((await change(ada, "react", { emoji: "🎉" }))?.change.cseq).toBe(4);
+    expect((await change(ada, "unreact", { emoji: "🎉" }))?.change.cseq).toBe(5);
+    expect(await change(ada, "unreact", { emoji: "🎉" })).toBeNull();
+
+    const [stored] = await repos.messages.pageAfter(roomId, 0, 1);
+    expect(stored).toMatchObject({ body: "hello", reactions: [{ emoji: "👍", users: [bob, ada] }] });
+    expect(Number.isNaN(Date.parse(stored!.editedAt!))).toBe(false);
+    expect(stored!.deleted).toBeUndefined();
+    expect(await repos.messages.changeCursor(roomId)).toBe(5);
+    expect((await repos.messages.changesAfter(roomId, 3, 10)).map((c) => [c.cseq, c.kind])).toEqual([[4, "react"], [5, "unreact"]]);
+
+    expect(await change(bob, "delete")).toBeNull();
+    expect((await change(ada, "delete"))?.change).toMatchObject({ cseq: 6, kind: "delete" });
+    const [tombstone] = await repos.messages.pageBefore(roomId, undefined, 1);
+    expect(tombstone).toMatchObject({ id: message.id, body: "", deleted: true });
+    expect(tombstone!.reactions).toBeUndefined();
+    // The text is gone from the change log too, and nothing more can change the message.
+    expect((await repos.messages.changesAfter(roomId, 0, 10)).find((c) => c.kind === "edit")?.body).toBeUndefined();
+    expect(await change(ada, "edit", { body: "back from the dead" })).toBeNull();
+    expect(await change(bob, "react", { emoji: "😮" })).toBeNull();
+    expect(await repos.messages.findMessage(message.id)).toMatchObject({ roomId, seq: 1, authorId: ada.id, deleted: true });
+  });
+
+  it("changes: a repeated clientChangeId is applied once and answers with the stored change; a wrong room changes nothing", async () => {
+    const { message } = await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body: "one" });
+    const clientChangeId = randomUUID();
+    const first = await repos.messages.applyChange({ id: randomUUID(), roomId, messageId: message.id, actor: ada, clientChangeId, kind: "edit", body: "two" });
+    const again = await repos.messages.applyChange({ id: randomUUID(), roomId, messageId: message.id, actor: ada, clientChangeId, kind: "edit", body: "two" });
+    expect(again).toEqual({ duplicate: true, change: first!.change });
+    expect(await repos.messages.changeCursor(roomId)).toBe(1);
+    const other = (await repos.rooms.create({ id: randomUUID(), slug: "other", name: "Other", createdById: ada.id, visibility: "public" })).id;
+    expect(await repos.messages.applyChange({ id: randomUUID(), roomId: other, messageId: message.id, actor: ada, clientChangeId: randomUUID(), kind: "edit", body: "x" })).toBeNull();
+    expect(await repos.messages.changeCursor(other)).toBe(0);
+    expect((await repos.messages.pageAfter(roomId, 0, 1))[0]?.body).toBe("two");
+  });
 });

@@ -3,7 +3,7 @@
  * them on SQLite through Prisma, `store/memory/` in process for unit tests. Both pass the same
  * contract suite (`store/repositories.contract.ts`).
  */
-import type { ChatMessage, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
+import type { ChatMessage, MessageChange, MessageChangeKind, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 
 export interface NewRoom {
   id: string;
@@ -54,6 +54,35 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** A change to apply to a message (server/domain/message-change.service.ts checks it first). */
+export interface NewChange {
+  id: string;
+  roomId: string;
+  messageId: string;
+  actor: UserSummary;
+  clientChangeId: string;
+  kind: MessageChangeKind;
+  /** edit: the new text. */
+  body?: string;
+  /** react, unreact: the emoji. */
+  emoji?: string;
+}
+
+export interface ChangeResult {
+  change: MessageChange;
+  /** True when (actor, clientChangeId) was already applied: `change` is the stored one. */
+  duplicate: boolean;
+}
+
+/** What the domain needs to know of a message before changing it. */
+export interface MessageRef {
+  id: string;
+  roomId: string;
+  seq: number;
+  authorId: string;
+  deleted: boolean;
+}
+
 export interface MessageRepository {
   /**
    * Stores a message with the room's next sequence number, atomically. A repeated
@@ -64,6 +93,20 @@ export interface MessageRepository {
   pageBefore(roomId: string, before: number | undefined, limit: number): Promise<ChatMessage[]>;
   /** Up to `limit` messages with seq > `after`, ascending. */
   pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]>;
+  findMessage(messageId: string): Promise<MessageRef | null>;
+  /**
+   * Applies a change and gives it the room's next `cseq`, atomically, on one condition that
+   * is checked in the same transaction: the message is in `roomId` and not deleted; for an
+   * edit or a deletion, the actor wrote it; for a reaction, the actor has not reacted with
+   * that emoji yet (unreact: has). A deletion empties the message's text and its earlier
+   * edits' text and removes its reactions. A repeated (actor, clientChangeId) changes nothing
+   * and returns the stored change. Resolves null when the condition did not hold.
+   */
+  applyChange(change: NewChange): Promise<ChangeResult | null>;
+  /** Up to `limit` changes with cseq > `after`, ascending. */
+  changesAfter(roomId: string, after: number, limit: number): Promise<MessageChange[]>;
+  /** The room's highest cseq (0 before any change). */
+  changeCursor(roomId: string): Promise<number>;
 }
 
 export interface Repositories {

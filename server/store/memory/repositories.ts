@@ -1,7 +1,10 @@
-import type { ChatMessage, RoomSummary, UserSummary } from "../../contract/model";
+import type { ChatMessage, MessageChange, RoomSummary, UserSummary } from "../../contract/model";
 import {
   SlugTakenError,
   type AppendResult,
+  type ChangeResult,
+  type MessageRef,
+  type NewChange,
   type MessageRepository,
   type NewMessage,
   type NewRoom,
@@ -89,12 +92,15 @@ export class MemoryRoomRepository implements RoomRepository {
 
 export class MemoryMessageRepository implements MessageRepository {
   private readonly byRoom = new Map<string, ChatMessage[]>();
+  private readonly byId = new Map<string, ChatMessage>();
   private readonly byClientId = new Map<string, ChatMessage>();
+  private readonly changes = new Map<string, MessageChange[]>();
+  private readonly changeByClientId = new Map<string, MessageChange>();
 
   async append(m: NewMessage): Promise<AppendResult> {
     const key = `${m.author.id}\u0000${m.clientId}`;
     const existing = this.byClientId.get(key);
-    if (existing) return { message: { ...existing }, duplicate: true };
+    if (existing) return { message: copy(existing), duplicate: true };
     const log = this.byRoom.get(m.roomId) ?? [];
     const message: ChatMessage = {
       id: m.id,
@@ -107,21 +113,87 @@ export class MemoryMessageRepository implements MessageRepository {
     };
     log.push(message);
     this.byRoom.set(m.roomId, log);
+    this.byId.set(m.id, message);
     this.byClientId.set(key, message);
-    return { message: { ...message }, duplicate: false };
+    return { message: copy(message), duplicate: false };
   }
 
   async pageBefore(roomId: string, before: number | undefined, limit: number) {
     const log = (this.byRoom.get(roomId) ?? []).filter((m) => before === undefined || m.seq < before);
-    return log.slice(Math.max(0, log.length - limit)).map((m) => ({ ...m }));
+    return log.slice(Math.max(0, log.length - limit)).map(copy);
   }
 
   async pageAfter(roomId: string, after: number, limit: number) {
     return (this.byRoom.get(roomId) ?? [])
       .filter((m) => m.seq > after)
       .slice(0, limit)
-      .map((m) => ({ ...m }));
+      .map(copy);
   }
+
+  async findMessage(messageId: string): Promise<MessageRef | null> {
+    const m = this.byId.get(messageId);
+    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.author.id, deleted: m.deleted === true } : null;
+  }
+
+  async applyChange(c: NewChange): Promise<ChangeResult | null> {
+    const key = `${c.actor.id}\u0000${c.clientChangeId}`;
+    const stored = this.changeByClientId.get(key);
+    if (stored) return { change: { ...stored }, duplicate: true };
+    const m = this.byId.get(c.messageId);
+    if (!m || m.roomId !== c.roomId || m.deleted) return null;
+    const mine = (m.reactions ?? []).find((r) => r.emoji === c.emoji)?.users.some((u) => u.id === c.actor.id) ?? false;
+    const holds = { edit: m.author.id === c.actor.id, delete: m.author.id === c.actor.id, react: !mine, unreact: mine }[c.kind];
+    if (!holds) return null;
+    const log = this.changes.get(c.roomId) ?? [];
+    const change: MessageChange = {
+      roomId: c.roomId,
+      cseq: (log.at(-1)?.cseq ?? 0) + 1,
+      messageId: m.id,
+      messageSeq: m.seq,
+      actor: { ...c.actor },
+      clientChangeId: c.clientChangeId,
+      kind: c.kind,
+      ...(c.kind === "edit" ? { body: c.body } : {}),
+      ...(c.emoji !== undefined && (c.kind === "react" || c.kind === "unreact") ? { emoji: c.emoji } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    if (c.kind === "edit") {
+      m.body = c.body ?? "";
+      m.editedAt = change.createdAt;
+    } else if (c.kind === "delete") {
+      m.body = "";
+      m.deleted = true;
+      delete m.reactions;
+      for (const earlier of log) if (earlier.messageId === m.id) delete earlier.body;
+    } else if (c.kind === "react") {
+      const reactions = (m.reactions ??= []);
+      let entry = reactions.find((r) => r.emoji === c.emoji);
+      if (!entry) reactions.push((entry = { emoji: c.emoji!, users: [] }));
+      entry.users.push({ ...c.actor });
+    } else {
+      const entry = m.reactions!.find((r) => r.emoji === c.emoji)!;
+      entry.users = entry.users.filter((u) => u.id !== c.actor.id);
+      m.reactions = m.reactions!.filter((r) => r.users.length > 0);
+      if (m.reactions.length === 0) delete m.reactions;
+    }
+    log.push(change);
+    this.changes.set(c.roomId, log);
+    this.changeByClientId.set(key, change);
+    return { change: { ...change }, duplicate: false };
+  }
+
+  async changesAfter(roomId: string, after: number, limit: number): Promise<MessageChange[]> {
+    return (this.changes.get(roomId) ?? []).filter((c) => c.cseq > after).slice(0, limit).map((c) => ({ ...c }));
+  }
+
+  async changeCursor(roomId: string): Promise<number> {
+    return this.changes.get(roomId)?.at(-1)?.cseq ?? 0;
+  }
+}
+
+/** A copy that shares nothing with what the repository keeps. */
+function copy(m: ChatMessage): ChatMessage {
+  return structuredClone(m);
 }
 
 export function memoryRepositories(): Repositories {

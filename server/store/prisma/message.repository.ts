@@ -1,7 +1,10 @@
-import type { ChatMessage } from "../../contract/model";
-import type { AppendResult, MessageRepository, NewMessage } from "../repositories";
+import type { ChatMessage, MessageChange } from "../../contract/model";
+import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../repositories";
+import type { Prisma } from "../../../generated/prisma/client";
 import { providerOf, sqliteFileOf, type Db } from "./client";
-import { SqliteMessages } from "./sqlite-messages";
+// Plain JavaScript shared with the SQLite writer thread.
+import { changeStatements } from "./message-changes.sql.mjs";
+import { groupReactions, SqliteMessages, toChange, type ChangeRow } from "./sqlite-messages";
 
 const select = {
   id: true,
@@ -10,8 +13,11 @@ const select = {
   clientId: true,
   body: true,
   createdAt: true,
+  editedAt: true,
+  deletedAt: true,
   author: { select: { id: true, name: true } },
-} as const;
+  reactions: { select: { emoji: true, user: { select: { id: true, name: true } } }, orderBy: { createdAt: "asc" } },
+} satisfies Prisma.MessageSelect;
 
 type Row = {
   id: string;
@@ -20,18 +26,30 @@ type Row = {
   clientId: string;
   body: string;
   createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
   author: { id: string; name: string };
+  reactions: Array<{ emoji: string; user: { id: string; name: string } }>;
 };
 
-const toMessage = (r: Row): ChatMessage => ({
-  id: r.id,
-  roomId: r.roomId,
-  seq: r.seq,
-  clientId: r.clientId,
-  body: r.body,
-  createdAt: r.createdAt.toISOString(),
-  author: { id: r.author.id, name: r.author.name },
-});
+const toMessage = (r: Row): ChatMessage => {
+  const reactions = groupReactions(r.reactions.map((x) => ({ messageId: r.id, emoji: x.emoji, userId: x.user.id, userName: x.user.name }))).get(r.id);
+  return {
+    id: r.id,
+    roomId: r.roomId,
+    seq: r.seq,
+    clientId: r.clientId,
+    body: r.body,
+    createdAt: r.createdAt.toISOString(),
+    author: { id: r.author.id, name: r.author.name },
+    ...(r.editedAt ? { editedAt: r.editedAt.toISOString() } : {}),
+    ...(r.deletedAt ? { deleted: true as const } : {}),
+    ...(reactions ? { reactions } : {}),
+  };
+};
+
+/** A timestamp as the change statements write it: UTC, ISO-8601, without the zone. */
+const utc = (d: Date) => d.toISOString().replace("Z", "");
 
 /** Enough for many nodes writing one room at once; each retry costs one statement. */
 const MAX_SEQ_RETRIES = 50;
@@ -131,6 +149,44 @@ export class PrismaMessageRepository implements MessageRepository {
       select,
     });
     return rows.reverse().map(toMessage);
+  }
+
+  async findMessage(messageId: string): Promise<MessageRef | null> {
+    if (this.sqlite) return this.sqlite.findMessage(messageId);
+    const m = await this.db.message.findUnique({ where: { id: messageId }, select: { id: true, roomId: true, seq: true, authorId: true, deletedAt: true } });
+    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.authorId, deleted: m.deletedAt !== null } : null;
+  }
+
+  async applyChange(c: NewChange): Promise<ChangeResult | null> {
+    if (this.sqlite) return this.sqlite.change(c);
+    // PostgreSQL: the room's advisory lock (the one appends take) queues writers to one
+    // room across nodes, so cseq is read after the previous change's commit; the statements
+    // then run in the same transaction.
+    const { apply, read } = changeStatements("postgresql", c, utc(new Date()));
+    const results = await this.db.$transaction([
+      this.db.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${c.roomId}))) AS l`,
+      ...apply.map(({ sql, params }) => this.db.$executeRawUnsafe(sql, ...params)),
+      this.db.$queryRawUnsafe<ChangeRow[]>(read.sql, ...read.params),
+    ]);
+    const row = (results.at(-1) as ChangeRow[])[0];
+    return row ? { change: toChange(row), duplicate: row.id !== c.id } : null;
+  }
+
+  async changesAfter(roomId: string, after: number, limit: number): Promise<MessageChange[]> {
+    if (this.sqlite) return this.sqlite.changesAfter(roomId, after, limit);
+    const rows = await this.db.messageChange.findMany({
+      where: { roomId, cseq: { gt: after } },
+      orderBy: { cseq: "asc" },
+      take: limit,
+      include: { actor: { select: { name: true } }, message: { select: { seq: true } } },
+    });
+    return rows.map((r) => toChange({ ...r, actorName: r.actor.name, messageSeq: r.message.seq, kind: r.kind as MessageChange["kind"] }));
+  }
+
+  async changeCursor(roomId: string): Promise<number> {
+    if (this.sqlite) return this.sqlite.changeCursor(roomId);
+    const { _max } = await this.db.messageChange.aggregate({ where: { roomId }, _max: { cseq: true } });
+    return _max.cseq ?? 0;
   }
 
   async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {

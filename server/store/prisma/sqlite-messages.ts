@@ -1,29 +1,92 @@
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
-import type { ChatMessage } from "../../contract/model";
-import type { AppendResult, NewMessage } from "../repositories";
+import type { ChatMessage, MessageChange, ReactionSummary } from "../../contract/model";
+import type { AppendResult, ChangeResult, MessageRef, NewChange, NewMessage } from "../repositories";
 import { sharedReadConnection } from "./sqlite-reader";
 
-interface Pending {
-  resolve: (r: AppendResult) => void;
-  reject: (e: unknown) => void;
-  m: NewMessage;
-}
+type Pending =
+  | { resolve: (r: AppendResult) => void; reject: (e: unknown) => void; m: NewMessage }
+  | { resolve: (r: ChangeResult | null) => void; reject: (e: unknown) => void; c: NewChange };
 
-/** What the writer answers for one append (sqlite-writer.worker.mjs). */
-type Reply = { id: number } & ({ inserted: number; createdAt: number } | { existing: MessageRow } | { error: { message: string; code?: string } });
+/** What the writer answers for one append or change (sqlite-writer.worker.mjs). */
+type Reply = { id: number } & (
+  | { inserted: number; createdAt: number }
+  | { existing: MessageRow }
+  | { changed: ChangeRow | null }
+  | { error: { message: string; code?: string } }
+);
 
-type MessageRow = { id: string; roomId: string; seq: number; clientId: string; body: string; createdAt: string | number; authorId: string; authorName: string };
+type MessageRow = {
+  id: string;
+  roomId: string;
+  seq: number;
+  clientId: string;
+  body: string;
+  createdAt: string | number;
+  authorId: string;
+  authorName: string;
+  editedAt?: string | number | null;
+  deletedAt?: string | number | null;
+};
 
-const toMessage = (r: MessageRow): ChatMessage => ({
+/** A change as stored (message-changes.sql.mjs reads it back the same way). */
+export type ChangeRow = {
+  id: string;
+  roomId: string;
+  cseq: number;
+  messageId: string;
+  messageSeq: number;
+  actorId: string;
+  actorName: string;
+  clientChangeId: string;
+  kind: MessageChange["kind"];
+  body: string | null;
+  emoji: string | null;
+  createdAt: string | number | Date;
+};
+
+const iso = (t: string | number | Date) => new Date(t).toISOString();
+
+export const toMessage = (r: MessageRow, reactions?: ReactionSummary[]): ChatMessage => ({
   id: r.id,
   roomId: r.roomId,
   seq: r.seq,
   clientId: r.clientId,
   body: r.body,
-  createdAt: new Date(r.createdAt).toISOString(),
+  createdAt: iso(r.createdAt),
   author: { id: r.authorId, name: r.authorName },
+  ...(r.editedAt ? { editedAt: iso(r.editedAt) } : {}),
+  ...(r.deletedAt ? { deleted: true as const } : {}),
+  ...(reactions && reactions.length > 0 ? { reactions } : {}),
 });
+
+export const toChange = (r: ChangeRow): MessageChange => ({
+  roomId: r.roomId,
+  cseq: Number(r.cseq),
+  messageId: r.messageId,
+  messageSeq: Number(r.messageSeq),
+  actor: { id: r.actorId, name: r.actorName },
+  clientChangeId: r.clientChangeId,
+  kind: r.kind,
+  ...(r.body !== null && r.kind === "edit" ? { body: r.body } : {}),
+  ...(r.emoji !== null ? { emoji: r.emoji } : {}),
+  createdAt: iso(r.createdAt),
+});
+
+type ReactionRow = { messageId: string; emoji: string; userId: string; userName: string };
+
+/** Reactions grouped per message, each emoji in the order it was first used. */
+export function groupReactions(rows: ReactionRow[]): Map<string, ReactionSummary[]> {
+  const byMessage = new Map<string, ReactionSummary[]>();
+  for (const r of rows) {
+    let list = byMessage.get(r.messageId);
+    if (!list) byMessage.set(r.messageId, (list = []));
+    let entry = list.find((e) => e.emoji === r.emoji);
+    if (!entry) list.push((entry = { emoji: r.emoji, users: [] }));
+    entry.users.push({ id: r.userId, name: r.userName });
+  }
+  return byMessage;
+}
 
 
 /**
@@ -49,9 +112,13 @@ export class SqliteMessages {
   private readonly latest: Database.Statement;
   private readonly before: Database.Statement;
   private readonly after: Database.Statement;
+  private readonly reactionsOf: Database.Statement;
+  private readonly changes: Database.Statement;
+  private readonly cursor: Database.Statement;
+  private readonly ref: Database.Statement;
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, Pending>();
-  private outgoing: Array<{ id: number; m: NewMessage }> = [];
+  private outgoing: Array<{ id: number; m: NewMessage } | { id: number; c: NewChange }> = [];
   private nextId = 1;
   private closed = false;
 
@@ -63,23 +130,56 @@ export class SqliteMessages {
     // messages, then their authors) at ~0.5 ms each; a rejoin reads two pages.
     const page = (where: string, order: "ASC" | "DESC") =>
       this.sqlite.prepare(`
-        SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName"
+        SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
+               m."editedAt", m."deletedAt"
         FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
         WHERE ${where} ORDER BY m."seq" ${order} LIMIT ?`);
     this.latest = page(`m."roomId" = ?`, "DESC");
     this.before = page(`m."roomId" = ? AND m."seq" < ?`, "DESC");
     this.after = page(`m."roomId" = ? AND m."seq" > ?`, "ASC");
+    // A page's reactions in one more statement (the page's ids as one JSON array).
+    this.reactionsOf = this.sqlite.prepare(`
+      SELECT r."messageId", r."emoji", r."userId", u."name" AS "userName"
+      FROM "Reaction" r JOIN "User" u ON u."id" = r."userId"
+      WHERE r."messageId" IN (SELECT value FROM json_each(?)) ORDER BY r."createdAt", r."rowid"`);
+    this.changes = this.sqlite.prepare(`
+      SELECT c."id", c."roomId", c."cseq", c."messageId", m."seq" AS "messageSeq", c."actorId", u."name" AS "actorName",
+             c."clientChangeId", c."kind", c."body", c."emoji", c."createdAt"
+      FROM "MessageChange" c JOIN "User" u ON u."id" = c."actorId" JOIN "Message" m ON m."id" = c."messageId"
+      WHERE c."roomId" = ? AND c."cseq" > ? ORDER BY c."cseq" ASC LIMIT ?`);
+    this.cursor = this.sqlite.prepare(`SELECT COALESCE(MAX("cseq"), 0) AS "cursor" FROM "MessageChange" WHERE "roomId" = ?`);
+    this.ref = this.sqlite.prepare(`SELECT "id", "roomId", "seq", "authorId", "deletedAt" FROM "Message" WHERE "id" = ?`);
+  }
+
+  /** Messages with their reactions attached. */
+  private withReactions(rows: MessageRow[]): ChatMessage[] {
+    if (rows.length === 0) return [];
+    const reactions = groupReactions(this.reactionsOf.all(JSON.stringify(rows.map((r) => r.id))) as ReactionRow[]);
+    return rows.map((r) => toMessage(r, reactions.get(r.id)));
+  }
+
+  changesAfter(roomId: string, after: number, limit: number): MessageChange[] {
+    return (this.changes.all(roomId, after, limit) as ChangeRow[]).map(toChange);
+  }
+
+  changeCursor(roomId: string): number {
+    return (this.cursor.get(roomId) as { cursor: number }).cursor;
+  }
+
+  findMessage(messageId: string): MessageRef | null {
+    const row = this.ref.get(messageId) as { id: string; roomId: string; seq: number; authorId: string; deletedAt: unknown } | undefined;
+    return row ? { id: row.id, roomId: row.roomId, seq: row.seq, authorId: row.authorId, deleted: row.deletedAt !== null } : null;
   }
 
   /** Up to `limit` messages before `before` (the latest without it), oldest first. */
   pageBefore(roomId: string, before: number | undefined, limit: number): ChatMessage[] {
     const rows = (before === undefined ? this.latest.all(roomId, limit) : this.before.all(roomId, before, limit)) as MessageRow[];
-    return rows.reverse().map(toMessage);
+    return this.withReactions(rows.reverse());
   }
 
   /** Up to `limit` messages after `after`, oldest first. */
   pageAfter(roomId: string, after: number, limit: number): ChatMessage[] {
-    return (this.after.all(roomId, after, limit) as MessageRow[]).map(toMessage);
+    return this.withReactions(this.after.all(roomId, after, limit) as MessageRow[]);
   }
 
   append(m: NewMessage): Promise<AppendResult> {
@@ -87,8 +187,18 @@ export class SqliteMessages {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject, m });
-      // The appends of one turn of the event loop travel to the writer together.
+      // The writes of one turn of the event loop travel to the writer together.
       if (this.outgoing.push({ id, m }) === 1) setImmediate(() => this.send());
+    });
+  }
+
+  /** A change, written by the same writer as appends (one order of commits, off the loop). */
+  change(c: NewChange): Promise<ChangeResult | null> {
+    if (this.closed) return Promise.reject(new Error("the message store is closed"));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject, c });
+      if (this.outgoing.push({ id, c }) === 1) setImmediate(() => this.send());
     });
   }
 
@@ -131,9 +241,18 @@ export class SqliteMessages {
     if (!p) return;
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker?.unref(); // an idle writer does not hold the process
-    const { m } = p;
     if ("error" in reply) {
       p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+      return;
+    }
+    if ("c" in p) {
+      if (!("changed" in reply)) return p.reject(new Error("the writer answered a change with an append's reply"));
+      p.resolve(reply.changed ? { change: toChange(reply.changed), duplicate: reply.changed.id !== p.c.id } : null);
+      return;
+    }
+    const { m } = p;
+    if ("changed" in reply) {
+      p.reject(new Error("the writer answered an append with a change's reply"));
     } else if ("inserted" in reply) {
       const message: ChatMessage = { id: m.id, roomId: m.roomId, seq: reply.inserted, clientId: m.clientId, body: m.body, createdAt: new Date(reply.createdAt).toISOString(), author: m.author };
       p.resolve({ duplicate: false, message });

@@ -5,6 +5,7 @@
 // thread, never the server's event loop.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { changeStatements } from "./message-changes.sql.mjs";
 
 /** The most appends one transaction takes. */
 const MAX_BATCH = 512;
@@ -22,7 +23,8 @@ const insert = sqlite.prepare(`
   ON CONFLICT ("authorId", "clientId") DO NOTHING
   RETURNING "seq"`);
 const existing = sqlite.prepare(`
-  SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName"
+  SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
+         m."editedAt", m."deletedAt"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
   WHERE m."authorId" = ? AND m."clientId" = ?`);
 
@@ -38,6 +40,24 @@ function write(m, createdAt) {
   return { existing: e };
 }
 
+/** Prepared once per distinct statement (there are a handful: one set per kind of change). */
+const prepared = new Map();
+const prepare = (sql) => {
+  let statement = prepared.get(sql);
+  if (!statement) prepared.set(sql, (statement = sqlite.prepare(sql)));
+  return statement;
+};
+
+/** One change: { changed: row } (new or stored earlier), or { changed: null } (its condition failed). */
+function change(c, createdAt) {
+  const { apply, read } = changeStatements("sqlite", c, sqliteTimestamp(createdAt));
+  for (const { sql, params } of apply) prepare(sql).run(...params);
+  return { changed: prepare(read.sql).get(...read.params) ?? null };
+}
+
+/** An append ({ m }) or a change ({ c }). */
+const perform = (request, createdAt) => (request.c ? change(request.c, createdAt) : write(request.m, createdAt));
+
 const failure = (err) => ({ error: { message: err?.message ?? String(err), code: err?.code } });
 
 let queue = [];
@@ -50,12 +70,12 @@ function flush() {
     const createdAt = Date.now();
     let replies;
     try {
-      replies = sqlite.transaction(() => batch.map((b) => ({ id: b.id, ...write(b.m, createdAt) })))();
+      replies = sqlite.transaction(() => batch.map((b) => ({ id: b.id, ...perform(b, createdAt) })))();
     } catch {
       // One at a time: each fails or succeeds on its own.
       replies = batch.map((b) => {
         try {
-          return { id: b.id, ...sqlite.transaction(() => write(b.m, Date.now()))() };
+          return { id: b.id, ...sqlite.transaction(() => perform(b, Date.now()))() };
         } catch (err) {
           return { id: b.id, ...failure(err) };
         }
@@ -65,7 +85,8 @@ function flush() {
   }
 }
 
-// Each message is an array of { id, m }: the appends of one turn of the server's event loop.
+// Each message is an array of { id, m } (an append) or { id, c } (a change): the writes of
+// one turn of the server's event loop.
 parentPort.on("message", (requests) => {
   queue.push(...requests);
   if (!scheduled) {

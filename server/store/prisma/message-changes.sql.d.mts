@@ -1,0 +1,6 @@
+/** Types for message-changes.sql.mjs (plain JavaScript, shared with the SQLite writer thread). */
+export function changeStatements(
+  dialect: "sqlite" | "postgresql",
+  change: { id: string; roomId: string; messageId: string; actor: { id: string }; clientChangeId: string; kind: string; body?: string; emoji?: string },
+  createdAt: string,
+): { apply: Array<{ sql: string; params: unknown[] }>; read: { sql: string; params: unknown[] } };
