@@ -186,5 +186,131 @@ describe.each(["socket.io", "ws"] as const)("over %s", (transport) => {
   });
 });
 
+describe.each(["socket.io", "ws"] as const)("changes over %s", (transport) => {
+  /** Ada (this transport) and Bob (the other) in a room with one message of Ada's. */
+  async function conversation() {
+    server = await startTestServer();
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    for (const c of [ada, bob]) expect((await c.request("room:join", { slug: r.slug })).ok).toBe(true);
+    const sent = await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "helo wrold" });
+    if (!sent.ok) throw new Error(sent.error.message);
+    for (const c of [ada, bob]) await c.next((e) => e.type === "message.created");
+    return { r, ada, bob, message: sent.data.message as { id: string; seq: number } };
+  }
+  const ref = (r: { id: string }, message: { id: string }) => ({ roomId: r.id, messageId: message.id, clientChangeId: randomUUID() });
+  const changed = (c: TransportClient) => c.next((e) => e.type === "message.changed");
+
+  it("an edit, reactions and a deletion: each acknowledged with the room's next cseq and heard once by everyone", async () => {
+    const { r, ada, bob, message } = await conversation();
+    const edit = await ada.request("message:edit", { ...ref(r, message), body: "hello world" });
+    expect(edit).toMatchObject({ ok: true, data: { duplicate: false, change: { cseq: 1, kind: "edit", body: "hello world", messageId: message.id, messageSeq: 1 } } });
+    const react = await bob.request("reaction:add", { ...ref(r, message), emoji: "👍" });
+    expect(react).toMatchObject({ ok: true, data: { change: { cseq: 2, kind: "react", emoji: "👍", actor: { name: "Bob" } } } });
+    // Reacting again with the same emoji changes nothing.
+    expect(await bob.request("reaction:add", { ...ref(r, message), emoji: "👍" })).toMatchObject({ ok: true, data: { change: null } });
+    const unreact = await bob.request("reaction:remove", { ...ref(r, message), emoji: "👍" });
+    expect(unreact).toMatchObject({ ok: true, data: { change: { cseq: 3, kind: "unreact" } } });
+    const del = await ada.request("message:delete", ref(r, message));
+    expect(del).toMatchObject({ ok: true, data: { change: { cseq: 4, kind: "delete" } } });
+    for (const c of [ada, bob]) {
+      const heard = [];
+      for (let i = 0; i < 4; i++) heard.push(await changed(c));
+      expect(heard.map((e) => e.type === "message.changed" && [e.change.cseq, e.change.kind])).toEqual([[1, "edit"], [2, "react"], [3, "unreact"], [4, "delete"]]);
+    }
+    const page = await bob.request("message:history", { roomId: r.id });
+    expect(page.ok && page.data.messages).toEqual([expect.objectContaining({ id: message.id, body: "", deleted: true, editedAt: expect.any(String) })]);
+  });
+
+  it("a resent change is applied once: the same answer, no second event", async () => {
+    const { r, ada, bob, message } = await conversation();
+    const change = { ...ref(r, message), body: "hello world" };
+    const first = await ada.request("message:edit", change);
+    const again = await ada.request("message:edit", change);
+    expect(again).toMatchObject({ ok: true, data: { duplicate: true, change: { cseq: 1 } } });
+    expect(first.ok && again.ok && again.data.change).toEqual(first.ok && first.data.change);
+    for (const c of [ada, bob]) expect(await changed(c)).toMatchObject({ change: { cseq: 1 } });
+    const reaction = { ...ref(r, message), emoji: "🎉" };
+    await bob.request("reaction:add", reaction);
+    expect(await bob.request("reaction:add", reaction)).toMatchObject({ ok: true, data: { duplicate: true, change: { cseq: 2 } } });
+    for (const c of [ada, bob]) expect(await changed(c)).toMatchObject({ change: { cseq: 2 } });
+    const marker = await ada.request("reaction:add", { ...ref(r, message), emoji: "😮" });
+    // The next change Bob hears is the marker: nothing was heard twice in between.
+    expect(await changed(bob)).toMatchObject({ change: { cseq: marker.ok && marker.data.change.cseq } });
+  });
+
+  it("concurrent edits from two connections of one user converge to the server's order", async () => {
+    const { r, ada, bob, message } = await conversation();
+    const edits = await Promise.all(["first version", "second version", "third version"].map((body) => ada.request("message:edit", { ...ref(r, message), body })));
+    const ordered = edits.map((e) => (e.ok ? e.data.change : null)).sort((a, b) => a.cseq - b.cseq);
+    expect(ordered.map((c) => c.cseq)).toEqual([1, 2, 3]);
+    const heard = [await changed(bob), await changed(bob), await changed(bob)];
+    expect(heard.map((e) => e.type === "message.changed" && e.change.cseq)).toEqual([1, 2, 3]);
+    const page = await bob.request("message:history", { roomId: r.id });
+    expect(page.ok && page.data.messages[0].body).toBe(ordered[2].body);
+  });
+
+  it("a client that was away catches up on every change in its rejoin, and a fresh join sees the current state", async () => {
+    const { r, ada, bob, message } = await conversation();
+    const held = await bob.request("room:join", { slug: r.slug });
+    const cursor = held.ok ? held.data.changeCursor : -1;
+    expect(cursor).toBe(0);
+    bob.close(); // away
+    const second = await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "to be deleted" });
+    await ada.request("message:edit", { ...ref(r, message), body: "hello world" });
+    await ada.request("reaction:add", { ...ref(r, message), emoji: "❤️" });
+    await ada.request("message:delete", { ...ref(r, second.ok ? second.data.message : message) });
+
+    const back = await client(other(transport), "Bob again");
+    const rejoin = await back.request("room:join", { slug: r.slug, after: 1, changesAfter: cursor });
+    expect(rejoin.ok).toBe(true);
+    if (!rejoin.ok) return;
+    expect(rejoin.data.changes.changes.map((c: { cseq: number; kind: string }) => [c.cseq, c.kind])).toEqual([[1, "edit"], [2, "react"], [3, "delete"]]);
+    expect(rejoin.data.changes.hasMore).toBe(false);
+    expect(rejoin.data.changeCursor).toBe(3);
+    // The deleted message comes back as a tombstone: its seq is kept, its text is gone.
+    expect(rejoin.data.history.messages).toEqual([expect.objectContaining({ seq: 2, body: "", deleted: true })]);
+    const fresh = await client(transport, "Cat");
+    const joined = await fresh.request("room:join", { slug: r.slug });
+    expect(joined.ok && joined.data.history.messages.map((m: { body: string; deleted?: boolean; reactions?: unknown }) => [m.body, m.deleted ?? false, m.reactions ?? []])).toEqual([
+      ["hello world", false, [{ emoji: "❤️", users: [{ id: ada.user.id, name: "Ada" }] }]],
+      ["", true, []],
+    ]);
+    const later = await fresh.request("message:changes", { roomId: r.id, after: 1 });
+    expect(later.ok && later.data.changes.map((c: { cseq: number }) => c.cseq)).toEqual([2, 3]);
+  });
+
+  it("refuses what is not allowed with a clear code, and changes nothing", async () => {
+    const { r, ada, bob, message } = await conversation();
+    expect(await bob.request("message:edit", { ...ref(r, message), body: "mine now" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await bob.request("message:delete", ref(r, message))).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    for (const emoji of ["ok", "👍👍", "", "👍 ", "a".repeat(300)]) {
+      const answer = await bob.request("reaction:add", { ...ref(r, message), emoji });
+      expect(answer.ok ? "accepted" : answer.error.code, JSON.stringify(emoji)).toMatch(/^(reaction_invalid|invalid_payload)$/);
+    }
+    expect(await ada.request("message:edit", { ...ref(r, message), body: "   " })).toMatchObject({ ok: false, error: { code: "message_empty" } });
+    expect(await ada.request("message:edit", { ...ref(r, message), body: "x".repeat(4001) })).toMatchObject({ ok: false, error: { code: "message_too_long" } });
+    // A message of another room, or of a room one may not read.
+    const elsewhere = await room("private");
+    expect(await ada.request("reaction:add", { ...ref(elsewhere, message), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    const open = await room();
+    await ada.request("room:join", { slug: open.slug });
+    expect(await ada.request("message:edit", { ...ref(open, message), body: "moved?" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await ada.request("message:edit", { ...ref(r, { id: randomUUID() }), body: "ghost" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await ada.request("message:changes", { roomId: elsewhere.id, after: 0 })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // Nothing changed: no change was recorded and the text is as sent.
+    const page = await bob.request("message:history", { roomId: r.id });
+    expect(page.ok && page.data.messages[0]).toMatchObject({ body: "helo wrold" });
+    expect(page.ok && page.data.messages[0].editedAt).toBeUndefined();
+    const changes = await bob.request("message:changes", { roomId: r.id, after: 0 });
+    expect(changes.ok && changes.data.changes).toEqual([]);
+    // A deleted message cannot be edited or reacted to.
+    await ada.request("message:delete", ref(r, message));
+    expect(await ada.request("message:edit", { ...ref(r, message), body: "back" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await bob.request("reaction:add", { ...ref(r, message), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+});
+
 // Referenced so that a change of the Socket.IO client type shows here too.
 export type { ClientSocket };

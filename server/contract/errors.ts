@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "not_found",
   "message_empty",
   "message_too_long",
+  "reaction_invalid",
   "room_name_invalid",
   "duplicate_conflict",
   "rate_limited",

@@ -11,9 +11,13 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { ApiTokenSummary, ChatMessage, HistoryPage, RoomSummary, UserSummary } from "./model";
+import type { ApiTokenSummary, ChangesPage, ChatMessage, HistoryPage, MessageChange, RoomSummary, UserSummary } from "./model";
 import type {
+  MessageChangesInput,
+  MessageDeleteInput,
+  MessageEditInput,
   MessageHistoryInput,
+  ReactionInput,
   MessageSendInput,
   RoomCreateInput,
   RoomJoinInput,
@@ -32,6 +36,23 @@ export interface RoomJoined {
   online: UserSummary[];
   /** Who else is typing now (also sent as `typing:changed`). */
   typing: UserSummary[];
+  /**
+   * The room's change cursor when the join read the history: the history reflects every
+   * change up to it (and maybe later ones). Changes after it arrive as `message:changed`.
+   */
+  changeCursor: number;
+  /** With `changesAfter`: the changes after it, ascending (`hasMore`: ask `message:changes` for more). */
+  changes?: ChangesPage;
+}
+
+/**
+ * What a change request answers: the change with its `cseq` (`duplicate`: a resent
+ * `clientChangeId`, already applied), or `change: null` when it changed nothing (a reaction
+ * that was already there, or already gone).
+ */
+export interface ChangeAck {
+  change: MessageChange | null;
+  duplicate: boolean;
 }
 
 export interface ClientToServerEvents {
@@ -50,6 +71,15 @@ export interface ClientToServerEvents {
   "room:delete": (payload: RoomRefInput, ack: AckFn<Record<string, never>>) => void;
   "message:send": (payload: MessageSendInput, ack: AckFn<{ message: ChatMessage; duplicate: boolean }>) => void;
   "message:history": (payload: MessageHistoryInput, ack: AckFn<HistoryPage>) => void;
+  /** The author only. Limits as for sending. */
+  "message:edit": (payload: MessageEditInput, ack: AckFn<ChangeAck>) => void;
+  /** The author only: the message becomes a tombstone, its text gone everywhere. */
+  "message:delete": (payload: MessageDeleteInput, ack: AckFn<ChangeAck>) => void;
+  /** One emoji; at most one of each per (message, user). */
+  "reaction:add": (payload: ReactionInput, ack: AckFn<ChangeAck>) => void;
+  "reaction:remove": (payload: ReactionInput, ack: AckFn<ChangeAck>) => void;
+  /** Catch-up of changes after a cursor. */
+  "message:changes": (payload: MessageChangesInput, ack: AckFn<ChangesPage>) => void;
   /** Personal API tokens for the /ws gateway (accounts only). The token is in this answer only. */
   "token:create": (payload: { name: string }, ack: AckFn<{ token: string; summary: ApiTokenSummary }>) => void;
   "token:list": (payload: Record<string, never>, ack: AckFn<{ tokens: ApiTokenSummary[] }>) => void;
@@ -77,6 +107,8 @@ export interface ServerToClientEvents {
   /** This user was removed from a private room. */
   "room:removed": (event: { roomId: string }) => void;
   "message:created": (message: ChatMessage) => void;
+  /** An edit, deletion or reaction, in the room's change order (`cseq`). */
+  "message:changed": (change: MessageChange) => void;
   "presence:changed": (event: PresenceChanged) => void;
   "typing:changed": (event: TypingChanged) => void;
 }

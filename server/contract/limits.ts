@@ -9,7 +9,29 @@ export const LIMITS = {
   historyPageMax: 200,
   /** Messages one user may send per window (all their connections together). */
   messageBudget: { points: 30, seconds: 10 },
+  /** Edits, deletions and reactions one user may make per window. */
+  changeBudget: { points: 60, seconds: 10 },
+  /** Longest reaction, in UTF-16 code units (a family emoji with skin tones is about 35). */
+  reactionLength: 64,
+  /** Changes per page of a catch-up. */
+  changesPageMax: 500,
 } as const;
+
+/**
+ * Whether `text` is exactly one emoji: a single grapheme (as people see one character) that
+ * is pictographic, a flag, or a keycap. Reactions must be one.
+ *
+ * @example
+ * isSingleEmoji("👍🏽") // true
+ * isSingleEmoji("👍👍") // false
+ * isSingleEmoji("ok")   // false
+ */
+export function isSingleEmoji(text: string): boolean {
+  if (text.length === 0 || text.length > LIMITS.reactionLength) return false;
+  const graphemes = [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)];
+  if (graphemes.length !== 1) return false;
+  return /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|^[0-9#*]\uFE0F?\u20E3$/u.test(text);
+}
 
 /** Length in Unicode code points, so an emoji counts as one character, as people count. */
 export function textLength(text: string): number {

@@ -7,11 +7,13 @@
  * @example
  * hub.publish({ type: "message.created", roomId: message.roomId, message });
  */
-import type { ChatMessage, UserSummary } from "./model";
+import type { ChatMessage, MessageChange, UserSummary } from "./model";
 
 export type RoomEvent =
   /** A message was stored, with its seq. */
   | { type: "message.created"; roomId: string; message: ChatMessage }
+  /** An edit, a deletion or a reaction, with its place in the room's change order. */
+  | { type: "message.changed"; roomId: string; change: MessageChange }
   /** Everyone in the room now, one entry per user. */
   | { type: "presence.changed"; roomId: string; online: UserSummary[] }
   /** `except`: the connection that is typing, which needs no echo. */

@@ -25,6 +25,12 @@ export const roomJoinSchema = z
      * instead of the latest page, so a reconnect catches up in the join itself.
      */
     after: z.number().int().nonnegative().optional(),
+    /**
+     * Rejoining: the last change cursor (`cseq`) the client holds. The answer then carries
+     * the changes after it (`changes`), so edits, deletions and reactions made while it was
+     * away are caught up in the join too.
+     */
+    changesAfter: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -57,6 +63,28 @@ export const messageHistorySchema = z
     message: "give either before or after, not both",
   });
 
+const changeRef = { roomId: id, messageId: id, clientChangeId: z.uuid() };
+
+export const messageEditSchema = z
+  .object({ ...changeRef, body: z.string().max(LIMITS.messageLength * 4) })
+  .strict();
+
+export const messageDeleteSchema = z.object(changeRef).strict();
+
+/** `emoji` is checked in the domain (one emoji) so that the refusal says why. */
+export const reactionSchema = z
+  .object({ ...changeRef, emoji: z.string().max(LIMITS.reactionLength * 4) })
+  .strict();
+
+export const messageChangesSchema = z
+  .object({
+    roomId: id,
+    /** Changes with cseq > after, ascending. */
+    after: z.number().int().nonnegative(),
+    limit: z.number().int().min(1).max(LIMITS.changesPageMax).optional(),
+  })
+  .strict();
+
 export const typingSchema = z.object({ roomId: id }).strict();
 
 export const displayNameSchema = z.object({
@@ -76,6 +104,10 @@ export type RoomRemoveMemberInput = z.infer<typeof roomRemoveMemberSchema>;
 export type MessageSendInput = z.infer<typeof messageSendSchema>;
 export type MessageHistoryInput = z.infer<typeof messageHistorySchema>;
 export type TypingInput = z.infer<typeof typingSchema>;
+export type MessageEditInput = z.infer<typeof messageEditSchema>;
+export type MessageDeleteInput = z.infer<typeof messageDeleteSchema>;
+export type ReactionInput = z.infer<typeof reactionSchema>;
+export type MessageChangesInput = z.infer<typeof messageChangesSchema>;
 
 export const usernameSchema = z
   .string()

@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from "uuid";
-import { LIMITS, textLength } from "../contract/limits";
-import type { HistoryPage, RoomSummary, UserSummary } from "../contract/model";
-import type { MessageHistoryInput, MessageSendInput } from "../contract/schemas";
+import type { ChangeAck } from "../contract/events";
+import { isSingleEmoji, LIMITS, textLength } from "../contract/limits";
+import type { ChangesPage, HistoryPage, MessageChangeKind, RoomSummary, UserSummary } from "../contract/model";
+import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from "../contract/schemas";
 import type { AppendResult, MessageRepository } from "../store/repositories";
 import { DomainError } from "./errors";
 import type { RoomService } from "./room.service";
@@ -30,15 +31,7 @@ export class MessageService {
    * is then skipped, keeping it off the hot path. Otherwise access is checked here.
    */
   async send(author: UserSummary, input: MessageSendInput, options: { joined?: boolean } = {}): Promise<AppendResult> {
-    const body = input.body.trim();
-    if (body.length === 0) throw new DomainError("message_empty", "Type something before sending.");
-    const length = textLength(body);
-    if (length > LIMITS.messageLength) {
-      throw new DomainError(
-        "message_too_long",
-        `Messages can be at most ${LIMITS.messageLength.toLocaleString("en")} characters; this one has ${length.toLocaleString("en")}.`,
-      );
-    }
+    const body = checkedBody(input.body);
     if (!options.joined) await this.rooms.requireAccess(author, input.roomId);
     const result = await this.messages.append({
       id: newMessageId(),
@@ -51,6 +44,68 @@ export class MessageService {
       throw new DomainError("duplicate_conflict", "This message id was already used in another room.");
     }
     return result;
+  }
+
+  /**
+   * Changes a message after it was sent: an edit or a deletion (its author only), a reaction
+   * added or removed (anyone who may read the room). The change gets the room's next `cseq`
+   * at commit, with the message's new state, in one transaction. A resent `clientChangeId`
+   * answers with the stored change and `duplicate: true` (callers must not publish it
+   * again); a reaction that is already there (or already gone) changes nothing and answers
+   * `change: null`. Refusals: `not_found` (no such message in this room, or deleted),
+   * `forbidden` (someone else's message), `message_empty` / `message_too_long` (an edit),
+   * `reaction_invalid` (not exactly one emoji).
+   */
+  async change(
+    actor: UserSummary,
+    input: { roomId: string; messageId: string; clientChangeId: string; kind: MessageChangeKind; body?: string; emoji?: string },
+    options: { joined?: boolean } = {},
+  ): Promise<ChangeAck> {
+    const body = input.kind === "edit" ? checkedBody(input.body ?? "") : undefined;
+    const emoji = input.kind === "react" || input.kind === "unreact" ? input.emoji ?? "" : undefined;
+    if (emoji !== undefined && !isSingleEmoji(emoji)) throw new DomainError("reaction_invalid", "A reaction is one emoji.");
+    if (!options.joined) await this.rooms.requireAccess(actor, input.roomId);
+    const ref = await this.messages.findMessage(input.messageId);
+    if (!ref || ref.roomId !== input.roomId) throw new DomainError("not_found", "There is no such message in this room.");
+    const result = await this.messages.applyChange({
+      id: newMessageId(),
+      roomId: input.roomId,
+      messageId: input.messageId,
+      actor,
+      clientChangeId: input.clientChangeId,
+      kind: input.kind,
+      ...(body !== undefined ? { body } : {}),
+      ...(emoji !== undefined ? { emoji } : {}),
+    });
+    if (result) return result;
+    // Its condition did not hold (checked again in the transaction): say which.
+    const now = await this.messages.findMessage(input.messageId);
+    if (!now || now.deleted) throw new DomainError("not_found", "This message was deleted.");
+    if ((input.kind === "edit" || input.kind === "delete") && now.authorId !== actor.id) {
+      throw new DomainError("forbidden", input.kind === "edit" ? "You can only edit your own messages." : "You can only delete your own messages.");
+    }
+    return { change: null, duplicate: false };
+  }
+
+  /** Changes after a cursor, ascending by cseq, a page at a time (`hasMore`: ask again after the last). */
+  async changes(reader: UserSummary, input: MessageChangesInput, options: { joined?: boolean } = {}): Promise<ChangesPage> {
+    if (!options.joined) await this.rooms.requireAccess(reader, input.roomId);
+    return this.changesPage(input.roomId, input.after, input.limit ?? LIMITS.changesPageMax);
+  }
+
+  /** The room's change cursor: the join reads it before the history it answers with. */
+  changeCursor(roomId: string): Promise<number> {
+    return this.messages.changeCursor(roomId);
+  }
+
+  private async changesPage(roomId: string, after: number, limit: number): Promise<ChangesPage> {
+    const page = await this.messages.changesAfter(roomId, after, limit + 1);
+    return { changes: page.slice(0, limit), hasMore: page.length > limit };
+  }
+
+  /** The changes a rejoin missed (`changesAfter`), in its answer. */
+  onRejoinChanges(room: RoomSummary, after: number): Promise<ChangesPage> {
+    return this.changesPage(room.id, after, LIMITS.changesPageMax);
   }
 
   /**
@@ -83,4 +138,18 @@ export class MessageService {
     const page = await this.messages.pageBefore(input.roomId, input.before, limit + 1);
     return { messages: page.slice(page.length > limit ? 1 : 0), hasMore: page.length > limit };
   }
+}
+
+/** A message's text as it will be stored: trimmed, not empty, within the limit. */
+function checkedBody(raw: string): string {
+  const body = raw.trim();
+  if (body.length === 0) throw new DomainError("message_empty", "Type something before sending.");
+  const length = textLength(body);
+  if (length > LIMITS.messageLength) {
+    throw new DomainError(
+      "message_too_long",
+      `Messages can be at most ${LIMITS.messageLength.toLocaleString("en")} characters; this one has ${length.toLocaleString("en")}.`,
+    );
+  }
+  return body;
 }

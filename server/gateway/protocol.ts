@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { messageHistorySchema, messageSendSchema, roomJoinSchema, roomLeaveSchema } from "../contract/schemas";
+import {
+  messageChangesSchema,
+  messageDeleteSchema,
+  messageEditSchema,
+  messageHistorySchema,
+  messageSendSchema,
+  reactionSchema,
+  roomJoinSchema,
+  roomLeaveSchema,
+} from "../contract/schemas";
 
 /**
  * The /ws gateway's frames: JSON text, one object per frame, keyed on `type`. A request may
@@ -11,7 +20,14 @@ const ref = z.string().max(100).optional();
 export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("auth"), token: z.string().max(200), ref }).strict(),
   z
-    .object({ type: z.literal("join"), ref, room: roomJoinSchema.shape.slug, invite: roomJoinSchema.shape.invite, after: roomJoinSchema.shape.after })
+    .object({
+      type: z.literal("join"),
+      ref,
+      room: roomJoinSchema.shape.slug,
+      invite: roomJoinSchema.shape.invite,
+      after: roomJoinSchema.shape.after,
+      changesAfter: roomJoinSchema.shape.changesAfter,
+    })
     .strict(),
   roomLeaveSchema.extend({ type: z.literal("leave"), ref }).strict(),
   messageSendSchema.extend({ type: z.literal("send"), ref }).strict(),
@@ -25,6 +41,11 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
       limit: messageHistorySchema.shape.limit,
     })
     .strict(),
+  messageEditSchema.extend({ type: z.literal("edit"), ref }).strict(),
+  messageDeleteSchema.extend({ type: z.literal("delete"), ref }).strict(),
+  reactionSchema.extend({ type: z.literal("react"), ref }).strict(),
+  reactionSchema.extend({ type: z.literal("unreact"), ref }).strict(),
+  messageChangesSchema.extend({ type: z.literal("changes"), ref }).strict(),
   z.object({ type: z.literal("typing"), ref, roomId: roomLeaveSchema.shape.roomId, typing: z.boolean() }).strict(),
   z.object({ type: z.literal("ping"), ref }).strict(),
 ]);

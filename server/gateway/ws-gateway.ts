@@ -53,6 +53,8 @@ export function encodeForWs(event: RoomEvent): object {
   switch (event.type) {
     case "message.created":
       return { type: "message", message: event.message };
+    case "message.changed":
+      return { type: "change", change: event.change };
     case "presence.changed":
       return { type: "presence", roomId: event.roomId, online: event.online };
     case "typing.changed":
@@ -222,13 +224,27 @@ export class WsGateway implements RoomFanout {
       case "ping":
         return { ok: true, data: { pong: true } };
       case "join":
-        return hub.request(session, "room:join", { slug: frame.room, invite: frame.invite, after: frame.after });
+        return hub.request(session, "room:join", { slug: frame.room, invite: frame.invite, after: frame.after, changesAfter: frame.changesAfter });
       case "leave":
         return hub.request(session, "room:leave", { roomId: frame.roomId });
       case "send":
         return hub.request(session, "message:send", { roomId: frame.roomId, clientId: frame.clientId, body: frame.body });
       case "history":
         return hub.request(session, "message:history", { roomId: frame.roomId, before: frame.before, after: frame.after, limit: frame.limit });
+      case "edit":
+        return hub.request(session, "message:edit", { roomId: frame.roomId, messageId: frame.messageId, clientChangeId: frame.clientChangeId, body: frame.body });
+      case "delete":
+        return hub.request(session, "message:delete", { roomId: frame.roomId, messageId: frame.messageId, clientChangeId: frame.clientChangeId });
+      case "react":
+      case "unreact":
+        return hub.request(session, frame.type === "react" ? "reaction:add" : "reaction:remove", {
+          roomId: frame.roomId,
+          messageId: frame.messageId,
+          clientChangeId: frame.clientChangeId,
+          emoji: frame.emoji,
+        });
+      case "changes":
+        return hub.request(session, "message:changes", { roomId: frame.roomId, after: frame.after, limit: frame.limit });
       case "typing":
         return hub.request(session, frame.typing ? "typing:start" : "typing:stop", { roomId: frame.roomId });
     }

@@ -1,9 +1,19 @@
 import type { z } from "zod";
 import type { Ack, ErrorBody } from "../contract/errors";
-import type { RoomJoined } from "../contract/events";
-import type { HistoryPage, UserSummary } from "../contract/model";
+import type { ChangeAck, RoomJoined } from "../contract/events";
+import type { ChangesPage, HistoryPage, MessageChangeKind, UserSummary } from "../contract/model";
 import type { PublishedRoomEvent, RoomEvent } from "../contract/room-events";
-import { messageHistorySchema, messageSendSchema, roomJoinSchema, roomLeaveSchema, typingSchema } from "../contract/schemas";
+import {
+  messageChangesSchema,
+  messageDeleteSchema,
+  messageEditSchema,
+  messageHistorySchema,
+  messageSendSchema,
+  reactionSchema,
+  roomJoinSchema,
+  roomLeaveSchema,
+  typingSchema,
+} from "../contract/schemas";
 import { DomainError, toErrorBody } from "../domain/errors";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
@@ -51,7 +61,18 @@ export interface ClusterRelay {
 }
 
 /** The room use-cases a connection can ask for, by their contract names. */
-export type RoomRequest = "room:join" | "room:leave" | "message:send" | "message:history" | "typing:start" | "typing:stop";
+export type RoomRequest =
+  | "room:join"
+  | "room:leave"
+  | "message:send"
+  | "message:history"
+  | "message:edit"
+  | "message:delete"
+  | "reaction:add"
+  | "reaction:remove"
+  | "message:changes"
+  | "typing:start"
+  | "typing:stop";
 
 /** One connection's state in the hub. */
 export class HubSession {
@@ -145,6 +166,8 @@ export class RoomHub {
   request(session: HubSession, name: "room:join", payload: unknown): Promise<Ack<RoomJoined>>;
   request(session: HubSession, name: "message:send", payload: unknown): Promise<Ack<AppendResult>>;
   request(session: HubSession, name: "message:history", payload: unknown): Promise<Ack<HistoryPage>>;
+  request(session: HubSession, name: "message:edit" | "message:delete" | "reaction:add" | "reaction:remove", payload: unknown): Promise<Ack<ChangeAck>>;
+  request(session: HubSession, name: "message:changes", payload: unknown): Promise<Ack<ChangesPage>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>> {
     switch (name) {
@@ -160,6 +183,18 @@ export class RoomHub {
       case "message:history":
         return this.guard(session, name, messageHistorySchema, payload, (input) =>
           this.deps.services.messages.history(session.conn.user, input, { joined: session.rooms.has(input.roomId) }),
+        );
+      case "message:edit":
+        return this.guard(session, name, messageEditSchema, payload, (input) => this.change(session, "edit", input));
+      case "message:delete":
+        return this.guard(session, name, messageDeleteSchema, payload, (input) => this.change(session, "delete", input));
+      case "reaction:add":
+        return this.guard(session, name, reactionSchema, payload, (input) => this.change(session, "react", input));
+      case "reaction:remove":
+        return this.guard(session, name, reactionSchema, payload, (input) => this.change(session, "unreact", input));
+      case "message:changes":
+        return this.guard(session, name, messageChangesSchema, payload, (input) =>
+          this.deps.services.messages.changes(session.conn.user, input, { joined: session.rooms.has(input.roomId) }),
         );
       case "typing:start":
       case "typing:stop":
@@ -265,7 +300,11 @@ export class RoomHub {
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
     await this.subscribe(session, room.id);
+    // The change cursor before the history: the page then reflects every change up to it
+    // (and maybe later ones, which the client applies again harmlessly).
+    const changeCursor = await services.messages.changeCursor(room.id);
     const history = await services.messages.onJoin(room, input.after);
+    const changes = input.changesAfter === undefined ? undefined : await services.messages.onRejoinChanges(room, input.changesAfter);
     const changed = await services.presence.add(room.id, conn.user, conn.id);
     const online = await services.presence.list(room.id);
     // Everyone hears a changed list (coalesced); an unchanged one goes to the joiner only.
@@ -273,7 +312,7 @@ export class RoomHub {
     else conn.deliver({ type: "presence.changed", roomId: room.id, online });
     const typing = (await services.typing.list(room.id)).filter((u) => u.id !== conn.user.id);
     for (const user of typing) conn.deliver({ type: "typing.changed", roomId: room.id, user, typing: true });
-    return { room, history, online, typing };
+    return { room, history, online, typing, changeCursor, ...(changes ? { changes } : {}) };
   }
 
   private send(session: HubSession, input: z.infer<typeof messageSendSchema>): Promise<AppendResult> {
@@ -285,6 +324,26 @@ export class RoomHub {
       const result = await services.messages.send(conn.user, input, { joined: session.rooms.has(input.roomId) });
       // A duplicate was published when first stored; clients that missed it catch up by seq.
       if (!result.duplicate) this.publish({ type: "message.created", roomId: result.message.roomId, message: result.message });
+      return result;
+    });
+  }
+
+  /**
+   * An edit, a deletion or a reaction: in the connection's serial queue with its sends, so a
+   * change to a message just sent is applied after that message is stored; published once
+   * (not for a resend, nor when it changed nothing).
+   */
+  private change(
+    session: HubSession,
+    kind: MessageChangeKind,
+    input: { roomId: string; messageId: string; clientChangeId: string; body?: string; emoji?: string },
+  ): Promise<ChangeAck> {
+    const { services, policy } = this.deps;
+    const { conn } = session;
+    return session.inOrder(async () => {
+      await policy.beforeChange(conn.user, conn.ip);
+      const result = await services.messages.change(conn.user, { ...input, kind }, { joined: session.rooms.has(input.roomId) });
+      if (result.change && !result.duplicate) this.publish({ type: "message.changed", roomId: result.change.roomId, change: result.change });
       return result;
     });
   }

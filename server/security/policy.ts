@@ -59,6 +59,12 @@ export class SecurityPolicy {
     await this.limits.require("messagePerIp", ip, "messages from your network");
   }
 
+  /** Edits, deletions and reactions: a budget of their own, and the address's message budget. */
+  async beforeChange(user: UserSummary, ip: string): Promise<void> {
+    await this.limits.require("changePerUser", user.id, "changes");
+    await this.limits.require("messagePerIp", ip, "messages from your network");
+  }
+
   beforeRoomCreate(user: UserSummary): Promise<void> {
     return this.limits.require("roomCreatePerUser", user.id, "new rooms this hour");
   }

@@ -10,6 +10,8 @@ import { DomainError } from "../domain/errors";
 export const DEFAULT_BUDGETS = {
   /** Messages from one user, all their sockets together. */
   messagePerUser: { points: LIMITS.messageBudget.points, duration: LIMITS.messageBudget.seconds },
+  /** Edits, deletions and reactions from one user, all their connections together. */
+  changePerUser: { points: LIMITS.changeBudget.points, duration: LIMITS.changeBudget.seconds },
   /** Messages from one IP address. */
   messagePerIp: { points: 120, duration: 10 },
   /** Rooms created by one user per hour. */

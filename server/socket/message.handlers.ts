@@ -1,9 +1,17 @@
 import type { HandlerContext } from "./context";
 
-/** Sending (acknowledged after commit, published once), history pages and typing: the hub's. */
+/**
+ * Sending (acknowledged after commit, published once), history pages, edits, deletions,
+ * reactions and their catch-up, and typing: the hub's.
+ */
 export function registerMessageHandlers({ handlers }: HandlerContext) {
   handlers.hub("message:send");
   handlers.hub("message:history");
+  handlers.hub("message:edit");
+  handlers.hub("message:delete");
+  handlers.hub("reaction:add");
+  handlers.hub("reaction:remove");
+  handlers.hub("message:changes");
   handlers.hub("typing:start");
   handlers.hub("typing:stop");
 }

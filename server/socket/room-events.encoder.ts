@@ -15,6 +15,8 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
   switch (event.type) {
     case "message.created":
       return ["message:created", event.message];
+    case "message.changed":
+      return ["message:changed", event.change];
     case "presence.changed":
       return ["presence:changed", { roomId: event.roomId, online: event.online }];
     case "typing.changed":

@@ -72,6 +72,7 @@ export async function socketIoClient(server: TestServer, name: string): Promise<
   const socket: ClientSocket = await server.socket(cookie);
   const log = new EventLog();
   socket.on("message:created", (message) => log.push({ type: "message.created", roomId: message.roomId, message }));
+  socket.on("message:changed", (change) => log.push({ type: "message.changed", roomId: change.roomId, change }));
   socket.on("presence:changed", (e) => log.push({ type: "presence.changed", ...e }));
   socket.on("typing:changed", (e) => log.push({ type: "typing.changed", ...e }));
   socket.on("room:removed", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "removed" }));
@@ -106,6 +107,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a frame as the bot reads it
     const f = JSON.parse(data.toString()) as any;
     if (f.type === "message") log.push({ type: "message.created", roomId: (f.message as { roomId: string }).roomId, message: f.message });
+    else if (f.type === "change") log.push({ type: "message.changed", roomId: f.change.roomId, change: f.change });
     else if (f.type === "presence") log.push({ type: "presence.changed", roomId: f.roomId, online: f.online });
     else if (f.type === "typing") log.push({ type: "typing.changed", roomId: f.roomId, user: f.user, typing: f.typing });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
@@ -115,6 +117,11 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "room:leave": (p) => ({ type: "leave", ...p }),
     "message:send": (p) => ({ type: "send", ...p }),
     "message:history": (p) => ({ type: "history", ...p }),
+    "message:edit": (p) => ({ type: "edit", ...p }),
+    "message:delete": (p) => ({ type: "delete", ...p }),
+    "reaction:add": (p) => ({ type: "react", ...p }),
+    "reaction:remove": (p) => ({ type: "unreact", ...p }),
+    "message:changes": (p) => ({ type: "changes", ...p }),
     "typing:start": (p) => ({ type: "typing", typing: true, ...p }),
     "typing:stop": (p) => ({ type: "typing", typing: false, ...p }),
   };
