@@ -7,8 +7,12 @@
  * - The user's unacknowledged messages come from the outbox and are shown after the
  *   confirmed ones, in the order they were typed. Once the server's copy is in the log, the
  *   outbox entry with the same (author, clientId) is hidden: a message is never shown twice.
+ * - Changes (edits, deletions, reactions) are applied in the room's change order (`cseq`),
+ *   each once: `changeCursor` is the last one applied, a change at or below it is ignored,
+ *   and one beyond the next is left for a catch-up (`applyChanges` says so). A change to a
+ *   message not held yet but expected (newer than any held) waits for it in `pending`.
  */
-import type { ChatMessage, UserSummary } from "@/server/contract/model";
+import type { ChatMessage, MessageChange, ReactionSummary, UserSummary } from "@/server/contract/model";
 import type { OutboxEntry } from "./outbox";
 
 export type MessageStatus = "pending" | "sent" | "failed";
@@ -18,21 +22,30 @@ export interface MessageLog {
   confirmed: ChatMessage[];
   /** Older history exists on the server before confirmed[0]. */
   hasOlder: boolean;
+  /** The last change (cseq) applied: every change up to it is reflected in `confirmed`. */
+  changeCursor: number;
+  /** Applied changes to messages that have not arrived yet, applied when they do. */
+  pending: MessageChange[];
 }
 
 export interface LogItem {
   key: string;
+  /** The server's id (confirmed messages only). */
+  id?: string;
   seq: number | null;
   clientId: string;
   author: UserSummary;
   body: string;
   createdAt: string;
+  editedAt?: string;
+  deleted?: true;
+  reactions?: ReactionSummary[];
   /** Set on the viewer's own messages only. */
   status?: MessageStatus;
   error?: string;
 }
 
-export const emptyLog: MessageLog = { confirmed: [], hasOlder: false };
+export const emptyLog: MessageLog = { confirmed: [], hasOlder: false, changeCursor: 0, pending: [] };
 
 /** The lowest seq held, or undefined when the log is empty. */
 export function oldestSeq(log: MessageLog): number | undefined {
@@ -67,7 +80,78 @@ export function mergeConfirmed(log: MessageLog, incoming: readonly ChatMessage[]
     }
   }
   if (!added) return log;
-  return { ...log, confirmed: [...bySeq.values()].sort((a, b) => a.seq - b.seq) };
+  const merged = { ...log, confirmed: [...bySeq.values()].sort((a, b) => a.seq - b.seq) };
+  return log.pending.length > 0 ? settlePending(merged) : merged;
+}
+
+/**
+ * Applies changes in cseq order from the cursor on, whatever order they came in and however
+ * often. Returns the log (the same object when nothing changed) and whether a change was
+ * left out because one before it is missing: the caller then catches up from the cursor.
+ */
+export function applyChanges(log: MessageLog, incoming: readonly MessageChange[]): { log: MessageLog; gap: boolean } {
+  const ahead = incoming.filter((c) => c.cseq > log.changeCursor).sort((a, b) => a.cseq - b.cseq);
+  if (ahead.length === 0) return { log, gap: false };
+  let confirmed = log.confirmed;
+  let cursor = log.changeCursor;
+  const pending = [...log.pending];
+  const newest = confirmed.at(-1)?.seq ?? 0;
+  for (const c of ahead) {
+    if (c.cseq !== cursor + 1) {
+      if (c.cseq === cursor) continue; // the same change twice in one batch
+      return { log: { ...log, confirmed, changeCursor: cursor, pending }, gap: true };
+    }
+    cursor = c.cseq;
+    const at = confirmed.findIndex((m) => m.id === c.messageId);
+    if (at >= 0) {
+      confirmed = confirmed.slice();
+      confirmed[at] = changed(confirmed[at]!, c);
+    } else if (c.messageSeq > newest) {
+      pending.push(c); // its message is on its way (a broadcast or a catch-up page)
+    }
+    // Otherwise the message is older than anything held: a page that loads it later reads
+    // its current state from the server.
+  }
+  return { log: { ...log, confirmed, changeCursor: cursor, pending }, gap: false };
+}
+
+/** A message with one change applied. */
+export function changed(m: ChatMessage, c: MessageChange): ChatMessage {
+  switch (c.kind) {
+    case "edit":
+      return { ...m, body: c.body ?? m.body, editedAt: c.createdAt };
+    case "delete": {
+      const { reactions: _gone, ...rest } = m;
+      return { ...rest, body: "", deleted: true };
+    }
+    case "react": {
+      const reactions = (m.reactions ?? []).map((r) => ({ ...r, users: [...r.users] }));
+      let entry = reactions.find((r) => r.emoji === c.emoji);
+      if (!entry) reactions.push((entry = { emoji: c.emoji!, users: [] }));
+      if (!entry.users.some((u) => u.id === c.actor.id)) entry.users.push(c.actor);
+      return { ...m, reactions };
+    }
+    case "unreact": {
+      const reactions = (m.reactions ?? [])
+        .map((r) => (r.emoji === c.emoji ? { ...r, users: r.users.filter((u) => u.id !== c.actor.id) } : r))
+        .filter((r) => r.users.length > 0);
+      const { reactions: _old, ...rest } = m;
+      return reactions.length > 0 ? { ...rest, reactions } : rest;
+    }
+  }
+}
+
+/** Applies pending changes to the messages that have arrived since. */
+function settlePending(log: MessageLog): MessageLog {
+  const byId = new Map(log.confirmed.map((m, i) => [m.id, i] as const));
+  const confirmed = log.confirmed.slice();
+  const pending: MessageChange[] = [];
+  for (const c of log.pending) {
+    const at = byId.get(c.messageId);
+    if (at === undefined) pending.push(c);
+    else confirmed[at] = changed(confirmed[at]!, c);
+  }
+  return { ...log, confirmed, pending };
 }
 
 /** Adds an older page (from `message:history` with `before`) and records whether more exist. */
@@ -84,11 +168,15 @@ const key = (authorId: string, clientId: string) => `${authorId}\u0000${clientId
 export function logItems(log: MessageLog, selfId: string, outbox: readonly OutboxEntry[] = []): LogItem[] {
   const items: LogItem[] = log.confirmed.map((m) => ({
     key: m.id,
+    id: m.id,
     seq: m.seq,
     clientId: m.clientId,
     author: m.author,
     body: m.body,
     createdAt: m.createdAt,
+    ...(m.editedAt ? { editedAt: m.editedAt } : {}),
+    ...(m.deleted ? { deleted: true as const } : {}),
+    ...(m.reactions ? { reactions: m.reactions } : {}),
     status: m.author.id === selfId ? "sent" : undefined,
   }));
   if (outbox.length === 0) return items;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, RoomSummary } from "@/server/contract/model";
+import type { ChatMessage, MessageChange, RoomSummary } from "@/server/contract/model";
 import { RoomSync, STALE_MESSAGE } from "./room-sync";
 import { FakeTransport, settle } from "./testing/fake-transport";
 
@@ -27,7 +27,7 @@ const seqs = (sync: RoomSync) => sync.get().log.confirmed.map((m) => m.seq);
 async function joined(messages: ChatMessage[], hasMore = false) {
   const transport = new FakeTransport();
   const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
-  transport.take("room:join").resolve({ ok: true, data: { room, history: { messages, hasMore } } });
+  transport.take("room:join").resolve({ ok: true, data: { room, history: { messages, hasMore }, online: [], typing: [], changeCursor: 0 } });
   await settle();
   return { transport, sync };
 }
@@ -54,8 +54,8 @@ describe("RoomSync", () => {
     transport.connect();
     // 500 messages were said meanwhile: the join answers with the first 200 after seq 10.
     const join = transport.take("room:join");
-    expect(join.payload).toEqual({ slug: "general", after: 10 });
-    join.resolve({ ok: true, data: { room, history: { messages: range(11, 210), hasMore: true } } });
+    expect(join.payload).toEqual({ slug: "general", after: 10, changesAfter: 0 });
+    join.resolve({ ok: true, data: { room, history: { messages: range(11, 210), hasMore: true }, online: [], typing: [], changeCursor: 0 } });
     await settle();
     expect(sync.get().stale).toBe(true);
     let after = 210;
@@ -77,8 +77,8 @@ describe("RoomSync", () => {
     transport.disconnect();
     transport.connect();
     const join = transport.take("room:join");
-    expect(join.payload).toEqual({ slug: "general", after: 10 });
-    join.resolve({ ok: true, data: { room, history: { messages: range(11, 14), hasMore: false } } });
+    expect(join.payload).toEqual({ slug: "general", after: 10, changesAfter: 0 });
+    join.resolve({ ok: true, data: { room, history: { messages: range(11, 14), hasMore: false }, online: [], typing: [], changeCursor: 0 } });
     await settle();
     expect(seqs(sync)).toEqual(range(1, 14).map((m) => m.seq));
     expect(sync.get()).toMatchObject({ phase: "joined", stale: false, error: null });
@@ -128,5 +128,90 @@ describe("RoomSync", () => {
     const { transport, sync } = await joined([]);
     sync.close();
     expect(transport.take("room:leave").payload).toEqual({ roomId: room.id });
+  });
+
+  describe("changes", () => {
+    const ada = { id: "ada", name: "Ada" };
+    const change = (cseq: number, seq: number, kind: MessageChange["kind"], extra: Partial<MessageChange> = {}): MessageChange => ({
+      roomId: room.id,
+      cseq,
+      messageId: `m${seq}`,
+      messageSeq: seq,
+      actor: ada,
+      clientChangeId: `k${cseq}`,
+      kind,
+      createdAt: new Date(1_700_000_100_000 + cseq).toISOString(),
+      ...extra,
+    });
+    const bodyOf = (sync: RoomSync, seq: number) => sync.get().log.confirmed.find((m) => m.seq === seq);
+
+    it("applies broadcast changes in order, once each, whatever order they come in", async () => {
+      const { transport, sync } = await joined(range(1, 3));
+      transport.emit("message:changed", change(1, 2, "edit", { body: "edited" }));
+      transport.emit("message:changed", change(1, 2, "edit", { body: "edited" })); // again: ignored
+      transport.emit("message:changed", change(2, 3, "react", { emoji: "👍" }));
+      transport.emit("message:changed", change(3, 3, "react", { emoji: "👍", actor: bob }));
+      transport.emit("message:changed", change(4, 3, "unreact", { emoji: "👍" }));
+      transport.emit("message:changed", change(5, 1, "delete"));
+      expect(bodyOf(sync, 2)).toMatchObject({ body: "edited", editedAt: expect.any(String) });
+      expect(bodyOf(sync, 3)?.reactions).toEqual([{ emoji: "👍", users: [bob] }]);
+      expect(bodyOf(sync, 1)).toMatchObject({ body: "", deleted: true });
+      expect(sync.get().log.changeCursor).toBe(5);
+      expect(transport.pending).toEqual([]);
+    });
+
+    it("a change beyond the next one makes it read every change after its cursor, and apply them in order", async () => {
+      const { transport, sync } = await joined(range(1, 3));
+      transport.emit("message:changed", change(3, 1, "edit", { body: "third" }));
+      expect(bodyOf(sync, 1)?.body).toBe("#1"); // not applied out of order
+      const req = transport.take("message:changes");
+      expect(req.payload).toEqual({ roomId: room.id, after: 0 });
+      req.resolve({ ok: true, data: { changes: [change(1, 1, "edit", { body: "first" }), change(2, 1, "edit", { body: "second" }), change(3, 1, "edit", { body: "third" })], hasMore: false } });
+      await settle();
+      expect(bodyOf(sync, 1)?.body).toBe("third");
+      expect(sync.get().log.changeCursor).toBe(3);
+      expect(sync.get().stale).toBe(false);
+    });
+
+    it("a rejoin names its change cursor and applies what it missed, after the messages it missed", async () => {
+      const transport = new FakeTransport();
+      const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
+      transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 2), hasMore: false }, online: [], typing: [], changeCursor: 7 } });
+      await settle();
+      expect(sync.get().log.changeCursor).toBe(7);
+      transport.disconnect();
+      transport.connect();
+      const join = transport.take("room:join");
+      expect(join.payload).toEqual({ slug: "general", after: 2, changesAfter: 7 });
+      // Meanwhile message 3 was sent and edited, and message 1 deleted.
+      join.resolve({
+        ok: true,
+        data: {
+          room,
+          history: { messages: [msg(3)], hasMore: false },
+          online: [],
+          typing: [],
+          changeCursor: 9,
+          changes: { changes: [change(8, 3, "edit", { body: "fixed" }), change(9, 1, "delete")], hasMore: false },
+        },
+      });
+      await settle();
+      expect(sync.get().log.confirmed.map((m) => [m.seq, m.body, m.deleted ?? false])).toEqual([
+        [1, "", true],
+        [2, "#2", false],
+        [3, "fixed", false],
+      ]);
+      expect(sync.get().log.changeCursor).toBe(9);
+      expect(sync.get().stale).toBe(false);
+    });
+
+    it("a change to a message that has not arrived yet waits for it", async () => {
+      const { transport, sync } = await joined(range(1, 2));
+      transport.emit("message:changed", change(1, 3, "edit", { body: "early edit" }));
+      expect(sync.get().log.pending).toHaveLength(1);
+      transport.emit("message:created", msg(3));
+      expect(bodyOf(sync, 3)?.body).toBe("early edit");
+      expect(sync.get().log.pending).toEqual([]);
+    });
   });
 });

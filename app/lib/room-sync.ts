@@ -7,12 +7,17 @@
  *   hole, reads every message after the last one held without a hole, page by page, so
  *   the log ends with no duplicates and no holes;
  * - if that catch-up fails, says so (`stale`) and tries again, rather than passing off an
- *   incomplete history as current.
+ *   incomplete history as current;
+ * - applies edits, deletions and reactions in the room's change order: a rejoin names the
+ *   last change held (`changesAfter`) and gets what followed in its answer; a change that
+ *   arrives beyond the next one (a broadcast missed) makes it read every change after the
+ *   cursor (`message:changes`), so a client back from any absence shows the current text,
+ *   the tombstones and the reactions, never stale ones.
  *
  * Framework-free over `ChatTransport`; `app/hooks/use-room.ts` adapts it to React.
  */
-import type { ChatMessage, RoomSummary } from "@/server/contract/model";
-import { contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, type MessageLog } from "./message-log";
+import type { ChatMessage, MessageChange, RoomSummary } from "@/server/contract/model";
+import { applyChanges, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, type MessageLog } from "./message-log";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
@@ -41,6 +46,8 @@ export class RoomSync extends Observable<RoomState> {
   private readonly unsubscribe: Array<() => void> = [];
   private catchingUp = false;
   private catchUpAgain = false;
+  private changesCatchingUp = false;
+  private changesAgain = false;
   private retryTimer: unknown = null;
   private closed = false;
 
@@ -56,6 +63,7 @@ export class RoomSync extends Observable<RoomState> {
     this.unsubscribe.push(
       this.transport.onConnect(() => void this.join()),
       this.transport.subscribe("message:created", (m) => this.onMessage(m)),
+      this.transport.subscribe("message:changed", (c) => this.applyChanges([c])),
       this.transport.subscribe("room:updated", (room) => {
         if (room.id === this.get().room?.id) this.update({ room });
       }),
@@ -79,6 +87,19 @@ export class RoomSync extends Observable<RoomState> {
     const room = this.get().room;
     const mine = room ? messages.filter((m) => m.roomId === room.id) : [];
     if (mine.length > 0) this.update({ log: mergeConfirmed(this.get().log, mine) });
+  }
+
+  /**
+   * Applies changes learnt here or elsewhere (a broadcast, the outbox's acknowledgements),
+   * in order; a gap before them is filled from the server.
+   */
+  applyChanges(changes: readonly MessageChange[]): void {
+    const room = this.get().room;
+    const mine = room ? changes.filter((c) => c.roomId === room.id) : [];
+    if (mine.length === 0) return;
+    const { log, gap } = applyChanges(this.get().log, mine);
+    if (log !== this.get().log) this.update({ log });
+    if (gap) void this.catchUpChanges();
   }
 
   async loadOlder(): Promise<void> {
@@ -108,7 +129,7 @@ export class RoomSync extends Observable<RoomState> {
     const ack = await this.transport.request("room:join", {
       slug: this.slug,
       ...(invite ? { invite } : {}),
-      ...(rejoin ? { after: contiguousSeq(this.get().log) } : {}),
+      ...(rejoin ? { after: contiguousSeq(this.get().log), changesAfter: this.get().log.changeCursor } : {}),
     });
     if (this.closed) return;
     if (!ack.ok) {
@@ -117,15 +138,53 @@ export class RoomSync extends Observable<RoomState> {
       if (ack.error.code !== "not_found") this.scheduleRetry(() => this.join());
       return;
     }
-    const { room, history } = ack.data;
+    const { room, history, changes, changeCursor } = ack.data;
     const held = this.get().log;
     if (rejoin) {
-      // More than one page was missed: the rest comes page by page.
-      this.update({ phase: "joined", room, log: mergeConfirmed(held, history.messages), error: null, stale: history.hasMore });
+      // The messages first (a change may touch one of them), then the changes. More than
+      // one page of either was missed: the rest comes page by page.
+      const merged = mergeConfirmed(held, history.messages);
+      const applied = changes ? applyChanges(merged, changes.changes) : { log: merged, gap: false };
+      const more = history.hasMore || (changes?.hasMore ?? false) || applied.gap;
+      this.update({ phase: "joined", room, log: applied.log, error: null, stale: more });
       if (history.hasMore) await this.catchUp();
+      if ((changes?.hasMore ?? false) || applied.gap) await this.catchUpChanges();
       return;
     }
-    this.update({ phase: "joined", room, log: { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore }, error: null, stale: false });
+    // A first join: the page reflects every change up to the cursor the server read first.
+    const log = { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore, changeCursor: Math.max(held.changeCursor, changeCursor) };
+    this.update({ phase: "joined", room, log, error: null, stale: false });
+  }
+
+  /** Reads every change after the cursor, page by page, and applies them in order. */
+  private async catchUpChanges(): Promise<void> {
+    if (this.changesCatchingUp) {
+      this.changesAgain = true;
+      return;
+    }
+    this.changesCatchingUp = true;
+    try {
+      do {
+        this.changesAgain = false;
+        const room = this.get().room;
+        if (!room) return;
+        for (;;) {
+          const after = this.get().log.changeCursor;
+          const ack = await this.transport.request("message:changes", { roomId: room.id, after });
+          if (this.closed) return;
+          if (!ack.ok) {
+            this.update({ stale: true, error: STALE_MESSAGE });
+            this.scheduleRetry(() => this.catchUpChanges());
+            return;
+          }
+          this.update({ log: applyChanges(this.get().log, ack.data.changes).log });
+          if (!ack.data.hasMore) break;
+        }
+      } while (this.changesAgain);
+      if (!this.catchingUp) this.update({ stale: false, error: null });
+    } finally {
+      this.changesCatchingUp = false;
+    }
   }
 
   private onMessage(m: ChatMessage) {
