@@ -22,13 +22,15 @@ export function useRoom(slug: string, invite?: string) {
   useEffect(() => {
     if (!conn) return;
     const room = new RoomSync(conn.transport, slug, { invite }).start();
-    const stopMerging = conn.outbox.delivered.subscribe((m) => room.merge([m]));
+    const stopMessages = conn.outbox.delivered.subscribe((m) => room.merge([m]));
+    const stopChanges = conn.outbox.changed.subscribe((c) => room.applyChanges([c]));
     // The RoomSync is an external resource this effect owns (joined while mounted); state
     // hands it to useSyncExternalStore below once it exists.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setSync(room);
     return () => {
-      stopMerging();
+      stopMessages();
+      stopChanges();
       room.close();
       setSync(null);
     };

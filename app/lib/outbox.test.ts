@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "@/server/contract/model";
+import type { ChatMessage, MessageChange } from "@/server/contract/model";
 import { memoryOutboxStorage, Outbox, type OutboxStorage, type OutboxSync } from "./outbox";
 import { FakeTransport, settle } from "./testing/fake-transport";
 
@@ -208,5 +208,94 @@ describe("Outbox ids", () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(3);
+  });
+
+  describe("changes", () => {
+    const changeAck = (payload: { roomId: string; messageId: string; clientChangeId: string }, kind: MessageChange["kind"], cseq: number) => ({
+      ok: true as const,
+      data: {
+        duplicate: false,
+        change: { ...payload, cseq, messageSeq: 1, actor: ada, kind, createdAt: new Date().toISOString() } as MessageChange,
+      },
+    });
+
+    it("edits and reactions made offline go out once each on reconnect, in order after the message they touch", async () => {
+      const { outbox, transport, storage } = setup();
+      await outbox.start();
+      transport.disconnect();
+      const message = await outbox.add("r", "helo");
+      await outbox.react({ roomId: "r", messageId: "m-old", clientId: "c-old" }, "👍", true);
+      await outbox.edit({ roomId: "r", messageId: "m-old", clientId: "c-old" }, "fixed");
+      // A message still waiting is rewritten in place, not edited after it is sent.
+      await outbox.edit({ roomId: "r", clientId: message.clientId }, "hello");
+      expect(outbox.get().map((e) => [e.op?.kind ?? "message", e.body])).toEqual([["message", "hello"], ["react", ""], ["edit", "fixed"]]);
+      expect(await storage.load()).toHaveLength(3);
+      const changed: MessageChange[] = [];
+      outbox.changed.subscribe((c) => changed.push(c));
+
+      transport.connect();
+      const send = transport.take("message:send");
+      expect(send.payload.body).toBe("hello");
+      send.resolve(ok(stored(send.payload)));
+      await settle();
+      const react = transport.take("reaction:add");
+      expect(react.payload).toMatchObject({ roomId: "r", messageId: "m-old", emoji: "👍" });
+      // The connection drops before the answer: sent again with the same clientChangeId.
+      transport.disconnect();
+      await settle();
+      transport.connect();
+      await settle();
+      const again = transport.take("reaction:add");
+      expect(again.payload.clientChangeId).toBe(react.payload.clientChangeId);
+      again.resolve(changeAck(again.payload, "react", 1));
+      await settle();
+      const edit = transport.take("message:edit");
+      expect(edit.payload).toMatchObject({ messageId: "m-old", body: "fixed" });
+      edit.resolve(changeAck(edit.payload, "edit", 2));
+      await settle();
+      expect(outbox.get()).toEqual([]);
+      expect(changed.map((c) => c.cseq)).toEqual([1, 2]);
+      expect(transport.pending).toEqual([]);
+    });
+
+    it("a change to the message being sent waits for its acknowledgement and takes its server id", async () => {
+      const { outbox, transport } = setup();
+      await outbox.start();
+      const message = await outbox.add("r", "typo");
+      const send = transport.take("message:send"); // in flight
+      await outbox.edit({ roomId: "r", clientId: message.clientId }, "no typo");
+      expect(outbox.get().map((e) => e.op?.targetClientId)).toEqual([undefined, message.clientId]);
+      send.resolve(ok(stored(send.payload)));
+      await settle();
+      const edit = transport.take("message:edit");
+      expect(edit.payload).toMatchObject({ messageId: `id-${message.clientId}`, body: "no typo" });
+    });
+
+    it("deleting a waiting message discards it and the changes queued for it; nothing is sent", async () => {
+      const { outbox, transport, storage } = setup();
+      await outbox.start();
+      transport.disconnect();
+      const message = await outbox.add("r", "oops");
+      await outbox.remove({ roomId: "r", clientId: message.clientId });
+      expect(outbox.get()).toEqual([]);
+      expect(await storage.load()).toEqual([]);
+      transport.connect();
+      await settle();
+      expect(transport.pending).toEqual([]);
+    });
+
+    it("a refused change is marked failed with the reason, and the queue carries on", async () => {
+      const { outbox, transport } = setup();
+      await outbox.start();
+      await outbox.edit({ roomId: "r", messageId: "someone-elses", clientId: "x" }, "mine now");
+      await outbox.react({ roomId: "r", messageId: "m1", clientId: "y" }, "🎉", true);
+      transport.take("message:edit").resolve({ ok: false, error: { code: "forbidden", message: "You can only edit your own messages." } });
+      await settle();
+      expect(outbox.get()[0]).toMatchObject({ status: "failed", error: "You can only edit your own messages." });
+      const react = transport.take("reaction:add");
+      react.resolve(changeAck(react.payload, "react", 1));
+      await settle();
+      expect(outbox.get()).toHaveLength(1);
+    });
   });
 });

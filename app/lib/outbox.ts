@@ -12,26 +12,54 @@
  *   the ones after it carry on. The user may retry it (same clientId) or discard it.
  * - Only the leader tab sends; the others write to the shared storage and tell it so. The
  *   server's dedup is the safety net should two tabs ever both send.
+ * - Changes (an edit, a deletion, a reaction) are operations of their own in the same queue,
+ *   in order after the message they touch, each with its own id (`clientChangeId`), so one
+ *   made offline goes out once on reconnect. Editing a message that is still waiting
+ *   rewrites it; deleting one discards it. A change to the message being sent right now
+ *   waits for its acknowledgement, which gives it the message's server id.
  *
  * Framework-free over `ChatTransport` and `OutboxStorage`; `app/hooks` adapts it to React.
  */
 import { v7 as uuidv7 } from "uuid";
 import { LIMITS } from "@/server/contract/limits";
-import type { ChatMessage, UserSummary } from "@/server/contract/model";
+import type { ChatMessage, MessageChange, MessageChangeKind, UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
 export interface OutboxEntry {
+  /** A message's clientId, or a change's clientChangeId. */
   clientId: string;
   roomId: string;
   author: UserSummary;
+  /** A message's text, or an edit's new text. */
   body: string;
   createdAt: string;
   /** Typing order across tabs: creation time in ms plus a fraction that breaks ties. */
   order: number;
   status: "pending" | "failed";
   error?: string;
+  /** Absent for a message; a change to one otherwise. */
+  op?: OutboxOp;
+}
+
+/**
+ * A change waiting to be sent. `messageId` is the message's server id; a change to a
+ * message of this outbox not acknowledged yet names it by `targetClientId` until its
+ * acknowledgement gives the id.
+ */
+export interface OutboxOp {
+  kind: MessageChangeKind;
+  messageId?: string;
+  targetClientId?: string;
+  emoji?: string;
+}
+
+/** The message a change is about: a confirmed one (id) or one of this outbox (clientId). */
+export interface ChangeTarget {
+  roomId: string;
+  messageId?: string;
+  clientId: string;
 }
 
 export interface OutboxStorage {
@@ -81,6 +109,10 @@ export const defaultRetryDelay = (attempt: number) =>
 export class Outbox extends Observable<OutboxEntry[]> {
   /** A message the server acknowledged (its stored copy, with seq). */
   readonly delivered = new Emitter<ChatMessage>();
+  /** A change the server acknowledged (with its cseq). */
+  readonly changed = new Emitter<MessageChange>();
+  /** The entry being sent now: it may no longer be rewritten or discarded. */
+  private inFlight: string | null = null;
 
   private leader: boolean;
   private flushing = false;
@@ -149,6 +181,71 @@ export class Outbox extends Observable<OutboxEntry[]> {
     return entry;
   }
 
+  /**
+   * Edits a message: a waiting one is rewritten in place; a sent one (or the one being sent)
+   * gets an edit queued after it.
+   */
+  async edit(target: ChangeTarget, body: string): Promise<void> {
+    const waiting = this.waitingMessage(target.clientId);
+    if (waiting) {
+      const rewritten: OutboxEntry = { ...waiting, body, status: "pending", error: undefined };
+      await this.o.storage.put(rewritten);
+      this.replace(rewritten);
+      this.o.sync?.publish();
+      void this.flush();
+      return;
+    }
+    await this.queueOp(target, { kind: "edit" }, body);
+  }
+
+  /** Deletes a message: a waiting one is discarded; a sent one gets a deletion queued. */
+  async remove(target: ChangeTarget): Promise<void> {
+    const waiting = this.waitingMessage(target.clientId);
+    if (waiting) {
+      await this.drop(waiting.clientId);
+      return;
+    }
+    await this.queueOp(target, { kind: "delete" });
+  }
+
+  /** Adds (or, with `add` false, removes) the user's reaction with `emoji`. */
+  async react(target: ChangeTarget, emoji: string, add: boolean): Promise<void> {
+    await this.queueOp(target, { kind: add ? "react" : "unreact", emoji });
+  }
+
+  /** A message of this outbox that has not started to be sent, or failed. */
+  private waitingMessage(clientId: string): OutboxEntry | undefined {
+    return this.get().find((e) => !e.op && e.clientId === clientId && e.clientId !== this.inFlight);
+  }
+
+  private async queueOp(target: ChangeTarget, op: Omit<OutboxOp, "messageId" | "targetClientId">, body = ""): Promise<void> {
+    const now = this.o.now();
+    const entry: OutboxEntry = {
+      clientId: this.o.newId(),
+      roomId: target.roomId,
+      author: this.o.author,
+      body,
+      createdAt: new Date(now).toISOString(),
+      order: now + (this.ties++ % 1000) / 1000,
+      status: "pending",
+      op: target.messageId ? { ...op, messageId: target.messageId } : { ...op, targetClientId: target.clientId },
+    };
+    await this.o.storage.put(entry);
+    this.set(sortEntries([...this.get(), entry]));
+    this.o.sync?.publish();
+    void this.flush();
+  }
+
+  /** A message was acknowledged: changes queued for it by clientId learn its server id. */
+  private async resolveTargets(message: ChatMessage): Promise<void> {
+    for (const e of this.get()) {
+      if (e.op?.targetClientId !== message.clientId) continue;
+      const resolved: OutboxEntry = { ...e, op: { ...e.op, messageId: message.id, targetClientId: undefined } };
+      await this.o.storage.put(resolved);
+      this.replace(resolved);
+    }
+  }
+
   /** Sends a failed entry again, under the same clientId. */
   async retry(clientId: string): Promise<void> {
     const entry = this.get().find((e) => e.clientId === clientId);
@@ -165,8 +262,14 @@ export class Outbox extends Observable<OutboxEntry[]> {
   async discard(clientId: string): Promise<void> {
     const entry = this.get().find((e) => e.clientId === clientId);
     if (!entry || entry.status !== "failed") return;
-    await this.o.storage.delete(clientId);
-    this.set(this.get().filter((e) => e.clientId !== clientId));
+    await this.drop(clientId);
+  }
+
+  /** Removes an entry, and the changes queued for it (a message that will not be sent). */
+  private async drop(clientId: string): Promise<void> {
+    const gone = this.get().filter((e) => e.clientId === clientId || e.op?.targetClientId === clientId);
+    for (const e of gone) await this.o.storage.delete(e.clientId);
+    this.set(this.get().filter((e) => !gone.includes(e)));
     this.o.sync?.publish();
   }
 
@@ -205,19 +308,30 @@ export class Outbox extends Observable<OutboxEntry[]> {
           this.scheduleRetry(wait);
           break;
         }
+        if (head.op && !head.op.messageId) {
+          // Its message failed or was discarded: there is nothing left to change.
+          const orphan: OutboxEntry = { ...head, status: "failed", error: "The message this change was for was not sent." };
+          await this.o.storage.put(orphan);
+          this.replace(orphan);
+          this.o.sync?.publish();
+          continue;
+        }
         this.sentAt.push(this.o.now());
-        const ack = await this.o.transport.request(
-          "message:send",
-          { roomId: head.roomId, clientId: head.clientId, body: head.body },
-          this.o.ackTimeoutMs,
-        );
+        this.inFlight = head.clientId;
+        const ack = await this.send(head).finally(() => (this.inFlight = null));
         if (this.closed) return;
         if (ack.ok) {
           this.attempts = 0;
           await this.o.storage.delete(head.clientId);
           this.set(this.get().filter((e) => e.clientId !== head.clientId));
-          this.o.sync?.publish();
-          this.delivered.emit(ack.data.message);
+          if ("message" in ack.data) {
+            await this.resolveTargets(ack.data.message);
+            this.o.sync?.publish();
+            this.delivered.emit(ack.data.message);
+          } else {
+            this.o.sync?.publish();
+            if (ack.data.change) this.changed.emit(ack.data.change);
+          }
         } else if (TRANSIENT.has(ack.error.code)) {
           // Keep the head at the head: nothing after it may overtake it.
           this.attempts++;
@@ -236,6 +350,23 @@ export class Outbox extends Observable<OutboxEntry[]> {
     if (this.again) {
       this.again = false;
       void this.flush();
+    }
+  }
+
+  /** One entry's request: a message, or a change by its kind. */
+  private send(e: OutboxEntry) {
+    const { transport, ackTimeoutMs } = this.o;
+    if (!e.op) return transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body }, ackTimeoutMs);
+    const ref = { roomId: e.roomId, messageId: e.op.messageId!, clientChangeId: e.clientId };
+    switch (e.op.kind) {
+      case "edit":
+        return transport.request("message:edit", { ...ref, body: e.body }, ackTimeoutMs);
+      case "delete":
+        return transport.request("message:delete", ref, ackTimeoutMs);
+      case "react":
+        return transport.request("reaction:add", { ...ref, emoji: e.op.emoji! }, ackTimeoutMs);
+      case "unreact":
+        return transport.request("reaction:remove", { ...ref, emoji: e.op.emoji! }, ackTimeoutMs);
     }
   }
 

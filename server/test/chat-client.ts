@@ -74,6 +74,7 @@ export async function chatClient(
     room(slug) {
       const sync = new RoomSync(transport, slug, { retryDelayMs: 100 }).start();
       outbox.delivered.subscribe((m) => sync.merge([m]));
+      outbox.changed.subscribe((c) => sync.applyChanges([c]));
       rooms.push(sync);
       return sync;
     },
