@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import type { PresenceChanged } from "./contract/events";
-import type { UserSummary } from "./contract/model";
+import type { ChatMessage, UserSummary } from "./contract/model";
 import { startProxy, STICKY_COOKIE, type RunningProxy } from "./cluster/proxy";
 import { TestBot } from "./test/bot-client";
 import { chatClient, eventually, type ChatClient } from "./test/chat-client";
@@ -246,6 +246,49 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     await eventually(() => names(bobPresence.at(-1)!).join() === "Ada,Bob", "Gus left Bob's list", 10_000);
     const goneAfter = Date.now() - killedAt;
     expect(goneAfter).toBeLessThan(10_000);
+  }, 90_000);
+
+  it("changes across nodes: Bob's node is killed while Ada edits, deletes and reacts on the other; back through the proxy, Bob shows the current state", async () => {
+    const databaseUrl = await freshDatabaseUrl();
+    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-test-${randomUUID().slice(0, 8)}` };
+    const nodes = [new NodeProcess(await freePort(), databaseUrl, env), new NodeProcess(await freePort(), databaseUrl, env)];
+    processes.push(...nodes);
+    await Promise.all(nodes.map((n) => n.start()));
+    proxy = await startProxy({ upstreams: nodes.map((n) => n.url), checkEveryMs: 250 });
+    const pinned = (session: { cookie: string; user: UserSummary }, node: number) => ({ ...session, cookie: `${session.cookie}; ${STICKY_COOKIE}=${node}` });
+
+    const ada = await chatClient(proxy.url, pinned(await guest(proxy.url, "Ada"), 0));
+    clients.push(ada);
+    const ack = await ada.transport.request("room:create", { name: "Changing Failover" });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const room = ack.data.room;
+    const bob = await chatClient(proxy.url, pinned(await guest(proxy.url, "Bob"), 1));
+    clients.push(bob);
+    const adaView = ada.room(room.slug);
+    const bobView = bob.room(room.slug);
+    await eventually(() => adaView.get().phase === "joined" && bobView.get().phase === "joined", "both joined");
+    for (const body of ["one", "two", "three"]) await ada.outbox.add(room.id, body);
+    await eventually(() => bobView.get().log.confirmed.length === 3, "Bob saw three messages", 10_000);
+    // A change made on node 0 reaches Bob on node 1 live.
+    const [one, two, three] = ada.delivered as [ChatMessage, ChatMessage, ChatMessage];
+    const target = (m: ChatMessage) => ({ roomId: room.id, messageId: m.id, clientId: m.clientId });
+    await ada.outbox.react(target(one), "👀", true);
+    await eventually(() => bobView.get().log.confirmed[0]?.reactions?.[0]?.emoji === "👀", "Bob saw the reaction live", 10_000);
+
+    nodes[1]!.kill();
+    await eventually(() => !bob.socket.connected, "Bob lost his node", 10_000);
+    await ada.outbox.edit(target(one), "one, edited");
+    await ada.outbox.remove(target(two));
+    await ada.outbox.react(target(three), "❤️", true);
+    await ada.outbox.react(target(one), "👀", false);
+    await eventually(() => ada.outbox.get().length === 0, "Ada's changes applied on node 0", 15_000);
+
+    const shown = (v: typeof bobView) => v.get().log.confirmed.map((m) => [m.body, m.deleted ?? false, (m.reactions ?? []).map((r) => r.emoji).join()]);
+    const expected = [["one, edited", false, ""], ["", true, ""], ["three", false, "❤️"]];
+    await eventually(() => !bobView.get().stale && JSON.stringify(shown(bobView)) === JSON.stringify(expected), "Bob, back on node 0, shows the current state", 30_000);
+    expect(bobView.get().log.changeCursor).toBe(5);
+    expect(JSON.stringify(shown(adaView))).toBe(JSON.stringify(expected));
+    expect(proxy.healthy()).toEqual([0]);
   }, 90_000);
 
   it("a node draining on SIGTERM takes no new connection; its browsers move to the other node with their state recovered, its bots told to reconnect", async () => {
