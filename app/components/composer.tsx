@@ -9,12 +9,14 @@ interface Props {
   onSend(body: string): void;
   onTyping(): void;
   onCleared(): void;
+  /** ↑ in an empty composer: edit the viewer's last message. */
+  onEditLast(): void;
 }
 
 const WARN_AT = LIMITS.messageLength - 500;
 
 /** The message box: Enter sends, Shift+Enter adds a line; grows with its text up to a point. */
-export function Composer({ disabled, roomName, onSend, onTyping, onCleared }: Props) {
+export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEditLast }: Props) {
   const [text, setText] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
@@ -41,6 +43,9 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared }: Pr
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
+    } else if (e.key === "ArrowUp" && text.length === 0 && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      onEditLast();
     }
   };
 

@@ -1,41 +1,63 @@
-import { memo } from "react";
+"use client";
+
+import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { LogItem } from "@/app/lib/message-log";
 import { Avatar } from "./avatar";
+import { DeleteMessageDialog } from "./delete-message-dialog";
 import { LinkifiedText } from "./linkified-text";
+import { MessageActions } from "./message-actions";
+import { ReactionPicker } from "./reaction-picker";
+import { Reactions } from "./reactions";
 
-interface Props {
+/** What a message can have done to it, by the viewer. */
+export interface MessageHandlers {
+  onRetry(clientId: string): void;
+  onDiscard(clientId: string): void;
+  onStartEdit(key: string): void;
+  onCancelEdit(): void;
+  onSaveEdit(item: LogItem, body: string): void;
+  onDelete(item: LogItem): void;
+  onReact(item: LogItem, emoji: string, add: boolean): void;
+  onReply(item: LogItem): void;
+}
+
+interface Props extends MessageHandlers {
   item: LogItem;
+  selfId: string;
   /** First of a run by the same author: shows avatar, name and time. */
   first: boolean;
   /** What a pending message says about itself ("Sending…", or waiting for the connection). */
   pendingLabel: string;
-  onRetry(clientId: string): void;
-  onDiscard(clientId: string): void;
+  /** This message is being edited. */
+  editing: boolean;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /**
  * One message as an `article`. Follow-ups in a group hide the author visually but keep the
- * name for screen readers; the viewer's own messages carry `data-status`.
+ * name for screen readers; the viewer's own messages carry `data-status`. A deleted message
+ * is a tombstone ("Message deleted") in its place; an edited one says "(edited)".
  */
-export const MessageItem = memo(function MessageItem({ item, first, pendingLabel, onRetry, onDiscard }: Props) {
+export const MessageItem = memo(function MessageItem(props: Props) {
+  const { item, first, pendingLabel, selfId, editing } = props;
   const failed = item.status === "failed";
   const pending = item.status === "pending";
+  const own = item.author.id === selfId;
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [picking, setPicking] = useState(false);
+
   return (
     <article
       data-status={item.status}
       data-seq={item.seq ?? undefined}
-      className={`group flex gap-3 px-4 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""}`}
+      className={`group relative flex gap-3 px-4 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing ? "bg-accent-50/60 dark:bg-accent-600/10" : ""}`}
     >
       <div className="w-9 shrink-0">
         {first ? (
           <Avatar user={item.author} />
         ) : (
-          <time
-            dateTime={item.createdAt}
-            className="hidden pt-0.5 text-right text-[10px] leading-5 text-muted group-hover:block"
-          >
+          <time dateTime={item.createdAt} className="hidden pt-0.5 text-right text-[10px] leading-5 text-muted group-hover:block">
             {time(item.createdAt)}
           </time>
         )}
@@ -51,12 +73,19 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
         ) : (
           <span className="sr-only">{item.author.name}: </span>
         )}
-        <p
-          dir="auto"
-          className={`[unicode-bidi:isolate] text-[15px] leading-6 break-words whitespace-pre-wrap ${pending ? "text-muted" : ""}`}
-        >
-          <LinkifiedText text={item.body} />
-        </p>
+        {item.deleted ? (
+          <p className="text-[15px] leading-6 text-muted italic">Message deleted</p>
+        ) : editing ? (
+          <EditBox initial={item.body} onSave={(body) => props.onSaveEdit(item, body)} onCancel={props.onCancelEdit} />
+        ) : (
+          <p dir="auto" className={`[unicode-bidi:isolate] text-[15px] leading-6 break-words whitespace-pre-wrap ${pending || item.changing ? "text-muted" : ""}`}>
+            <LinkifiedText text={item.body} />
+            {item.editedAt && <span className="ml-1 text-[11px] text-muted">(edited)</span>}
+          </p>
+        )}
+        {!item.deleted && item.reactions && item.reactions.length > 0 && (
+          <Reactions reactions={item.reactions} selfId={selfId} onToggle={(emoji, add) => props.onReact(item, emoji, add)} />
+        )}
         {pending && (
           <p className="flex items-center gap-1 text-[11px] text-muted">
             <svg viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
@@ -69,15 +98,88 @@ export const MessageItem = memo(function MessageItem({ item, first, pendingLabel
         {failed && (
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1 pb-1 text-xs">
             <span className="text-red-700 dark:text-red-400">Not sent: {item.error}</span>
-            <button type="button" onClick={() => onRetry(item.clientId)} className="font-medium text-accent-600 hover:underline dark:text-accent-400">
+            <button type="button" onClick={() => props.onRetry(item.clientId)} className="font-medium text-accent-600 hover:underline dark:text-accent-400">
               Retry
             </button>
-            <button type="button" onClick={() => onDiscard(item.clientId)} className="font-medium text-muted hover:underline">
+            <button type="button" onClick={() => props.onDiscard(item.clientId)} className="font-medium text-muted hover:underline">
               Discard
             </button>
           </div>
         )}
+        {item.changeFailed && (
+          <div role="alert" className="flex flex-wrap items-center gap-x-3 pb-1 text-xs">
+            <span className="text-red-700 dark:text-red-400">Your change was not saved: {item.changeFailed.error}</span>
+            <button type="button" onClick={() => props.onDiscard(item.changeFailed!.clientId)} className="font-medium text-muted hover:underline">
+              Dismiss
+            </button>
+          </div>
+        )}
       </div>
+      {!item.deleted && !editing && !failed && (
+        <div className="absolute top-0 right-3 -translate-y-1/3">
+          <ReactionPicker
+            open={picking}
+            onOpenChange={setPicking}
+            onPick={(emoji) => props.onReact(item, emoji, !(item.reactions ?? []).some((r) => r.emoji === emoji && r.users.some((u) => u.id === selfId)))}
+            anchor={
+              <div>
+                <MessageActions
+                  own={own}
+                  onReply={() => props.onReply(item)}
+                  onReact={() => setPicking(true)}
+                  onEdit={() => props.onStartEdit(item.key)}
+                  onDelete={() => setConfirmDelete(true)}
+                />
+              </div>
+            }
+          />
+        </div>
+      )}
+      <DeleteMessageDialog open={confirmDelete} onOpenChange={setConfirmDelete} onConfirm={() => props.onDelete(item)} />
     </article>
   );
 });
+
+/** The "Edit message" box: Enter saves, Shift+Enter adds a line, Escape cancels. */
+function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(body: string): void; onCancel(): void }) {
+  const [text, setText] = useState(initial);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, [text]);
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      onCancel();
+    } else if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      const body = text.trim();
+      if (body.length === 0) return;
+      if (body === initial.trim()) onCancel();
+      else onSave(body);
+    }
+  };
+  return (
+    <div className="py-1">
+      <textarea
+        ref={ref}
+        aria-label="Edit message"
+        value={text}
+        rows={1}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        className="w-full resize-none rounded-lg border border-accent-500 bg-white px-2.5 py-1.5 text-[15px] leading-6 focus:ring-2 focus:ring-accent-500/30 focus:outline-none dark:bg-zinc-900"
+      />
+      <p className="text-[11px] text-muted">Enter to save · Escape to cancel</p>
+    </div>
+  );
+}

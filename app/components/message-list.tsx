@@ -4,18 +4,19 @@ import { useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { logItems, type LogItem, type MessageLog } from "@/app/lib/message-log";
 import type { OutboxEntry } from "@/app/lib/outbox";
-import { MessageItem } from "./message-item";
+import { MessageItem, type MessageHandlers } from "./message-item";
 
 interface Props {
   log: MessageLog;
-  /** The viewer's unacknowledged messages in this room. */
+  /** The viewer's unacknowledged messages and changes in this room. */
   outbox: OutboxEntry[];
   selfId: string;
   joining: boolean;
   loadingOlder: boolean;
   onLoadOlder(): void;
-  onRetry(clientId: string): void;
-  onDiscard(clientId: string): void;
+  /** The key of the message being edited, if any. */
+  editingKey: string | null;
+  handlers: MessageHandlers;
 }
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
@@ -47,7 +48,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, onRetry, onDiscard }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
@@ -126,10 +127,11 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
               )}
               <MessageItem
                 item={item}
+                selfId={selfId}
                 first={newDay || startsGroup(prev, item)}
                 pendingLabel={pendingLabel}
-                onRetry={onRetry}
-                onDiscard={onDiscard}
+                editing={editingKey === item.key}
+                {...handlers}
               />
             </div>
           );

@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import type { LogItem } from "@/app/lib/message-log";
 import type { UserSummary } from "@/server/contract/model";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { useOutbox } from "@/app/hooks/use-outbox";
@@ -30,6 +31,31 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const online = usePresence(room.room?.id);
   const typing = useTyping(room.room?.id);
   const [showPeople, setShowPeople] = useState(false);
+  const [editingKey, setEditingKey] = useState<string | null>(null);
+  const roomId = room.room?.id;
+  const { retry, discard, edit, remove, react } = outbox;
+  const handlers = useMemo(() => {
+    const target = (item: LogItem) => ({ roomId: roomId ?? "", messageId: item.id, clientId: item.clientId });
+    return {
+      onRetry: retry,
+      onDiscard: discard,
+      onStartEdit: setEditingKey,
+      onCancelEdit: () => setEditingKey(null),
+      onSaveEdit: (item: LogItem, body: string) => {
+        edit(target(item), body);
+        setEditingKey(null);
+      },
+      onDelete: (item: LogItem) => remove(target(item)),
+      onReact: (item: LogItem, emoji: string, add: boolean) => react(target(item), emoji, add),
+      onReply: () => undefined,
+    };
+  }, [roomId, retry, discard, edit, remove, react]);
+  /** ↑ in the empty composer edits the viewer's last message that can still be edited. */
+  const lastOwnKey = useMemo(() => {
+    const waiting = outbox.entries.filter((e) => !e.op).at(-1);
+    if (waiting) return `local:${waiting.clientId}`;
+    return room.log.confirmed.findLast((m) => m.author.id === user.id && !m.deleted)?.id ?? null;
+  }, [outbox.entries, room.log.confirmed, user.id]);
   // While disconnected the Online list is what it was at the last connection: say so.
   const connected = useConnectionStatus() === "connected";
 
@@ -95,8 +121,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             joining={room.phase === "joining"}
             loadingOlder={room.loadingOlder}
             onLoadOlder={room.loadOlder}
-            onRetry={outbox.retry}
-            onDiscard={outbox.discard}
+            editingKey={editingKey}
+            handlers={handlers}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer
@@ -108,6 +134,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             }}
             onTyping={typing.typed}
             onCleared={typing.stopped}
+            onEditLast={() => lastOwnKey !== null && setEditingKey(lastOwnKey)}
           />
         </section>
         <aside

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useSyncExternalStore } from "react";
-import type { OutboxEntry } from "@/app/lib/outbox";
+import type { ChangeTarget, OutboxEntry } from "@/app/lib/outbox";
 import { useConnection } from "./socket-context";
 
 const NONE: OutboxEntry[] = [];
@@ -12,7 +12,7 @@ const noop = () => () => {};
  * queue, retry and discard them.
  *
  * @example
- * const { entries, send, retry, discard } = useOutbox(room?.id);
+ * const { entries, send, retry, discard, edit, remove, react } = useOutbox(room?.id);
  */
 export function useOutbox(roomId: string | undefined) {
   const conn = useConnection();
@@ -29,6 +29,10 @@ export function useOutbox(roomId: string | undefined) {
   );
   const retry = useCallback((clientId: string) => void conn?.outbox.retry(clientId), [conn]);
   const discard = useCallback((clientId: string) => void conn?.outbox.discard(clientId), [conn]);
+  /** Edits, deletes or reacts to a message: queued like a message, sent in order. */
+  const edit = useCallback((target: ChangeTarget, body: string) => void conn?.outbox.edit(target, body.trim()), [conn]);
+  const remove = useCallback((target: ChangeTarget) => void conn?.outbox.remove(target), [conn]);
+  const react = useCallback((target: ChangeTarget, emoji: string, add: boolean) => void conn?.outbox.react(target, emoji, add), [conn]);
 
-  return { entries, send, retry, discard };
+  return { entries, send, retry, discard, edit, remove, react };
 }

@@ -43,6 +43,10 @@ export interface LogItem {
   /** Set on the viewer's own messages only. */
   status?: MessageStatus;
   error?: string;
+  /** The viewer's changes to it not acknowledged yet are shown already. */
+  changing?: boolean;
+  /** The viewer's change to it that the server refused: its outbox entry and why. */
+  changeFailed?: { clientId: string; error: string };
 }
 
 export const emptyLog: MessageLog = { confirmed: [], hasOlder: false, changeCursor: 0, pending: [] };
@@ -166,7 +170,10 @@ const key = (authorId: string, clientId: string) => `${authorId}\u0000${clientId
  * for this room that the log does not hold yet, in typing order.
  */
 export function logItems(log: MessageLog, selfId: string, outbox: readonly OutboxEntry[] = []): LogItem[] {
-  const items: LogItem[] = log.confirmed.map((m) => ({
+  const ops = outbox.filter((e) => e.op);
+  const messages = ops.length === outbox.length ? [] : outbox.filter((e) => !e.op);
+  const confirmed = ops.length === 0 ? log.confirmed : log.confirmed.map((m) => withOps(m, ops));
+  const items: LogItem[] = confirmed.map((m) => ({
     key: m.id,
     id: m.id,
     seq: m.seq,
@@ -178,10 +185,11 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Outbo
     ...(m.deleted ? { deleted: true as const } : {}),
     ...(m.reactions ? { reactions: m.reactions } : {}),
     status: m.author.id === selfId ? "sent" : undefined,
+    ...overlayState(m, ops),
   }));
-  if (outbox.length === 0) return items;
+  if (messages.length === 0) return items;
   const held = new Set(log.confirmed.map((m) => key(m.author.id, m.clientId)));
-  for (const e of outbox) {
+  for (const e of messages) {
     if (held.has(key(e.author.id, e.clientId))) continue;
     items.push({
       key: `local:${e.clientId}`,
@@ -195,4 +203,39 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Outbo
     });
   }
   return items;
+}
+
+/** The viewer's pending changes to a confirmed message, shown before the server confirms them. */
+function withOps(m: ChatMessage, ops: readonly OutboxEntry[]): ChatMessage {
+  let shown = m;
+  for (const e of ops) {
+    if (e.status !== "pending" || !targets(e, m)) continue;
+    shown = changed(shown, {
+      roomId: m.roomId,
+      cseq: 0,
+      messageId: m.id,
+      messageSeq: m.seq,
+      actor: e.author,
+      clientChangeId: e.clientId,
+      kind: e.op!.kind,
+      body: e.body,
+      emoji: e.op!.emoji,
+      createdAt: e.createdAt,
+    });
+  }
+  return shown;
+}
+
+function targets(e: OutboxEntry, m: ChatMessage): boolean {
+  return e.op?.messageId === m.id || (e.op?.targetClientId === m.clientId && e.author.id === m.author.id);
+}
+
+function overlayState(m: ChatMessage, ops: readonly OutboxEntry[]): Pick<LogItem, "changing" | "changeFailed"> {
+  const mine = ops.filter((e) => targets(e, m));
+  if (mine.length === 0) return {};
+  const failed = mine.find((e) => e.status === "failed");
+  return {
+    ...(mine.some((e) => e.status === "pending") ? { changing: true } : {}),
+    ...(failed ? { changeFailed: { clientId: failed.clientId, error: failed.error ?? "Refused." } } : {}),
+  };
 }

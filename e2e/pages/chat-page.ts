@@ -53,6 +53,31 @@ export class ChatPage {
     return this.messages.filter({ hasText: text });
   }
 
+  /** Opens a message's "Message actions" menu and picks `action`. */
+  async act(text: string, action: "Reply" | "Add reaction" | "Edit" | "Delete") {
+    const article = this.message(text);
+    await article.hover();
+    await article.getByRole("button", { name: "Message actions" }).click();
+    await this.page.getByRole("menuitem", { name: action }).click();
+  }
+
+  async edit(text: string, next: string) {
+    await this.act(text, "Edit");
+    const box = this.page.getByRole("textbox", { name: "Edit message" });
+    await box.fill(next);
+    await box.press("Enter");
+  }
+
+  async react(text: string, emoji: string) {
+    await this.act(text, "Add reaction");
+    await this.page.getByRole("dialog", { name: "Add reaction" }).getByRole("button", { name: emoji, exact: true }).click();
+  }
+
+  async deleteMessage(text: string) {
+    await this.act(text, "Delete");
+    await this.page.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
+  }
+
   onlineNames(): Locator {
     return this.online.getByRole("listitem");
   }

@@ -18,6 +18,15 @@ export const LIMITS = {
 } as const;
 
 /**
+ * One spelling per emoji, so that "👍" and "👍\uFE0F" are one reaction: the emoji
+ * variation selector is dropped after a character that is shown as an emoji anyway, and
+ * kept where it makes the difference ("❤️" against the text-style "❤").
+ */
+export function normalizeEmoji(text: string): string {
+  return /^\p{Emoji_Presentation}/u.test(text) ? text.replace(/\uFE0F/g, "") : text;
+}
+
+/**
  * Whether `text` is exactly one emoji: a single grapheme (as people see one character) that
  * is pictographic, a flag, or a keycap. Reactions must be one.
  *

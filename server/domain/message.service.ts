@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import type { ChangeAck } from "../contract/events";
-import { isSingleEmoji, LIMITS, textLength } from "../contract/limits";
+import { isSingleEmoji, LIMITS, normalizeEmoji, textLength } from "../contract/limits";
 import type { ChangesPage, HistoryPage, MessageChangeKind, RoomSummary, UserSummary } from "../contract/model";
 import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from "../contract/schemas";
 import type { AppendResult, MessageRepository } from "../store/repositories";
@@ -62,7 +62,7 @@ export class MessageService {
     options: { joined?: boolean } = {},
   ): Promise<ChangeAck> {
     const body = input.kind === "edit" ? checkedBody(input.body ?? "") : undefined;
-    const emoji = input.kind === "react" || input.kind === "unreact" ? input.emoji ?? "" : undefined;
+    const emoji = input.kind === "react" || input.kind === "unreact" ? normalizeEmoji(input.emoji ?? "") : undefined;
     if (emoji !== undefined && !isSingleEmoji(emoji)) throw new DomainError("reaction_invalid", "A reaction is one emoji.");
     if (!options.joined) await this.rooms.requireAccess(actor, input.roomId);
     const ref = await this.messages.findMessage(input.messageId);

@@ -1,0 +1,64 @@
+"use client";
+
+import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
+
+const item =
+  "flex cursor-default items-center rounded-md px-2.5 py-1.5 text-sm outline-none select-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
+
+/**
+ * The "Message actions" button and its menu: "Reply" and "Add reaction" on every message,
+ * "Edit" and "Delete" on the viewer's own (Radix's menu: arrow keys, Escape, focus return).
+ */
+export function MessageActions({
+  own,
+  onReply,
+  onReact,
+  onEdit,
+  onDelete,
+}: {
+  own: boolean;
+  onReply(): void;
+  onReact(): void;
+  onEdit(): void;
+  onDelete(): void;
+}) {
+  return (
+    <DropdownMenu.Root modal={false}>
+      <DropdownMenu.Trigger
+        aria-label="Message actions"
+        className="grid size-7 place-items-center rounded-md border border-zinc-200 bg-white text-muted opacity-0 shadow-xs group-hover:opacity-100 group-focus-within:opacity-100 hover:text-zinc-900 focus-visible:opacity-100 data-[state=open]:opacity-100 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:text-zinc-100 [@media(hover:none)]:opacity-100"
+      >
+        <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
+          <circle cx="4.5" cy="10" r="1.5" />
+          <circle cx="10" cy="10" r="1.5" />
+          <circle cx="15.5" cy="10" r="1.5" />
+        </svg>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content
+          align="end"
+          sideOffset={4}
+          collisionPadding={8}
+          className="z-30 min-w-36 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          <DropdownMenu.Item className={item} onSelect={onReply}>
+            Reply
+          </DropdownMenu.Item>
+          <DropdownMenu.Item className={item} onSelect={onReact}>
+            Add reaction
+          </DropdownMenu.Item>
+          {own && (
+            <>
+              <DropdownMenu.Item className={item} onSelect={onEdit}>
+                Edit
+              </DropdownMenu.Item>
+              <DropdownMenu.Item className={`${item} text-red-700 dark:text-red-400`} onSelect={onDelete}>
+                Delete
+              </DropdownMenu.Item>
+            </>
+          )}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+}
