@@ -112,3 +112,21 @@ test("an edit and a reaction made offline go out once each on reconnect, in orde
   await expect(bob.message("see you later").getByRole("button", { name: "❤️ 1" })).toBeVisible();
   await expect(bob.message("final one")).toContainText("(edited)");
 });
+
+test("formatted text: bold, code, code blocks, quotes, lists and links, rendered as elements", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Markdown"));
+  await bob.openRoom(path);
+  await ada.composer.fill("**Release** is `v2.1` — see docs.example.org\n> quoted\n\n- one\n- ~~two~~\n\n```\nnpm test\n```");
+  await ada.composer.press("Enter");
+  const message = bob.message("Release");
+  await expect(message.locator("strong")).toHaveText("Release");
+  await expect(message.locator("code").first()).toHaveText("v2.1");
+  await expect(message.locator("pre")).toHaveText("npm test");
+  await expect(message.locator("blockquote")).toHaveText("quoted");
+  await expect(message.locator("li")).toHaveText(["one", "two"]);
+  await expect(message.locator("del")).toHaveText("two");
+  await expect(message.getByRole("link", { name: "docs.example.org" })).toHaveAttribute("href", "https://docs.example.org");
+  await bob.page.screenshot({ path: "test-results/markdown.png" });
+});

@@ -199,12 +199,16 @@ test.describe("history and message content", () => {
       `<iframe src="javascript:alert(3)"></iframe><svg onload=alert(4)>`,
       `javascript:alert(5) and [click me](javascript:alert(6))`,
       `invoice\u202Egnp.exe and \u2066isolated\u2069`,
+      `**<b onmouseover=alert(7)>bold html</b>** and [x](vbscript:alert(8)) <a href="javascript:alert(9)">a</a>`,
     ];
     for (const attack of attacks) await ada.send(attack);
     await expect(ada.page.locator("article[data-status=sent]")).toHaveCount(attacks.length);
     await expect(ada.message("<img src=x")).toContainText(attacks[0]!);
     await expect(ada.message("<iframe")).toContainText(attacks[1]!);
     await expect(ada.message("javascript:alert(5)")).toContainText(attacks[2]!);
+    // Markdown around HTML formats it, and the HTML inside stays text.
+    await expect(ada.message("bold html").locator("strong")).toHaveText("<b onmouseover=alert(7)>bold html</b>");
+    await expect(ada.message("bold html")).toContainText('[x](vbscript:alert(8)) <a href="javascript:alert(9)">a</a>');
     // Bidi overrides are shown as their code points, so "invoice‮gnp.exe" cannot pose as "invoiceexe.png".
     const bidi = ada.message("invoice");
     await expect(bidi).toContainText("U+202E");

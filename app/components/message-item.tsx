@@ -4,7 +4,7 @@ import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from "rea
 import type { LogItem } from "@/app/lib/message-log";
 import { Avatar } from "./avatar";
 import { DeleteMessageDialog } from "./delete-message-dialog";
-import { LinkifiedText } from "./linkified-text";
+import { MessageBody } from "./message-body";
 import { MessageActions } from "./message-actions";
 import { ReactionPicker } from "./reaction-picker";
 import { Reactions } from "./reactions";
@@ -78,10 +78,11 @@ export const MessageItem = memo(function MessageItem(props: Props) {
         ) : editing ? (
           <EditBox initial={item.body} onSave={(body) => props.onSaveEdit(item, body)} onCancel={props.onCancelEdit} />
         ) : (
-          <p dir="auto" className={`[unicode-bidi:isolate] text-[15px] leading-6 break-words whitespace-pre-wrap ${pending || item.changing ? "text-muted" : ""}`}>
-            <LinkifiedText text={item.body} />
+          // "(edited)" follows the last line of text when that line is a paragraph.
+          <div className={`[&>div>p:last-child]:inline ${pending || item.changing ? "text-muted" : ""}`}>
+            <MessageBody text={item.body} />
             {item.editedAt && <span className="ml-1 text-[11px] text-muted">(edited)</span>}
-          </p>
+          </div>
         )}
         {!item.deleted && item.reactions && item.reactions.length > 0 && (
           <Reactions reactions={item.reactions} selfId={selfId} onToggle={(emoji, add) => props.onReact(item, emoji, add)} />

@@ -34,6 +34,20 @@ describe("linkify", () => {
   });
 });
 
+describe("linkify-it's detection", () => {
+  it("links bare domains with a known top-level domain, with https://", () => {
+    expect(linkify("docs at example.org/start, not file.txt")).toEqual([
+      { text: "docs at " },
+      { text: "example.org/start", href: "https://example.org/start" },
+      { text: ", not file.txt" },
+    ]);
+  });
+
+  it("leaves e-mail addresses, bare IP addresses and other schemes as text", () => {
+    expect(linkify("ada@example.org 10.0.0.1 ftp://x.org mailto:ada@example.org").every((p) => p.href === undefined)).toBe(true);
+  });
+});
+
 describe("bidi controls", () => {
   it("are split out and named by code point, so they cannot reorder what is shown", () => {
     expect(linkify("user\u202Egnp.exe")).toEqual([

@@ -1,3 +1,5 @@
+import { LinkifyIt } from "linkify-it";
+
 /**
  * Splits text into plain runs and http(s) links, for rendering as React text nodes and
  * anchors. Nothing here produces HTML: the caller renders each part as text.
@@ -12,12 +14,21 @@ export type TextPart =
 
 /** Bidi embeddings, overrides and isolates: the characters of "Trojan Source" spoofing. */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`\u202A-\u202E\u2066-\u2069]+/gi;
-// Punctuation that usually ends a sentence rather than a URL.
-const TRAILING = /[.,;:!?)\]}'"]+$/;
+
+/**
+ * Link detection by linkify-it (markdown-it's): http(s) URLs, and bare domains with a known
+ * top-level domain ("example.org/page"), which get https://. No e-mail addresses or bare IP
+ * addresses, and no other scheme: `javascript:` and the like stay text.
+ */
+const detector = new LinkifyIt()
+  .add("mailto:", null)
+  .add("ftp:", null)
+  .add("//", null)
+  .set({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true });
 
 export function linkify(text: string): TextPart[] {
-  return linkifyOnly(text).flatMap((part) => (part.href ? [part] : revealControls(part.text)));
+  // A control ends a link rather than hiding inside it: links are found between controls.
+  return revealControls(text).flatMap((part) => (part.control ? [part] : linkifyOnly(part.text)));
 }
 
 /**
@@ -40,22 +51,16 @@ export function revealControls(text: string): TextPart[] {
 }
 
 function linkifyOnly(text: string): TextPart[] {
+  const matches = text.length > 0 ? detector.match(text) : null;
+  if (!matches) return text.length > 0 ? [{ text }] : [];
   const parts: TextPart[] = [];
   let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    let url = match[0];
-    const start = match.index ?? 0;
-    const trailing = url.match(TRAILING)?.[0] ?? "";
-    // Keep a closing parenthesis that balances one inside the URL (Wikipedia-style links).
-    let cut = trailing.length;
-    if (trailing.startsWith(")") && (url.match(/\(/g)?.length ?? 0) > (url.slice(0, -trailing.length).match(/\)/g)?.length ?? 0)) {
-      cut = trailing.length - 1;
-    }
-    if (cut > 0) url = url.slice(0, -cut);
-    if (!isHttpUrl(url)) continue;
-    if (start > last) parts.push({ text: text.slice(last, start) });
-    parts.push({ text: url, href: url });
-    last = start + url.length;
+  for (const m of matches) {
+    const href = m.schema === "" ? `https://${m.raw}` : m.url;
+    if (!isHttpUrl(href)) continue;
+    if (m.index > last) parts.push({ text: text.slice(last, m.index) });
+    parts.push({ text: m.raw, href });
+    last = m.lastIndex;
   }
   if (last < text.length) parts.push({ text: text.slice(last) });
   return parts;

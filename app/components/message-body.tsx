@@ -1,0 +1,82 @@
+import type { ComponentProps, ReactNode } from "react";
+import Markdown, { type Components } from "react-markdown";
+import remarkBreaks from "remark-breaks";
+import { revealControls } from "@/app/lib/linkify";
+import { remarkHtmlAsText, remarkLinksAndControls, remarkStrikethrough } from "@/app/lib/markdown";
+
+const link = "text-accent-600 underline decoration-accent-600/30 underline-offset-2 hover:decoration-accent-600 dark:text-accent-400";
+const controlMark = "mx-0.5 rounded bg-amber-100 px-1 font-mono text-[11px] text-amber-900 dark:bg-amber-900/40 dark:text-amber-200";
+
+/** Code keeps its characters, but a bidi control in it is shown as its code point too. */
+function codeText(children: ReactNode): ReactNode {
+  if (typeof children !== "string") return children;
+  return revealControls(children).map((part, i) =>
+    part.control ? (
+      <span key={i} data-bidi={part.control} className={controlMark}>
+        {part.control}
+      </span>
+    ) : (
+      part.text
+    ),
+  );
+}
+
+const isHttp = (href: string | undefined) => href !== undefined && /^https?:\/\//i.test(href);
+
+/**
+ * A message's text, formatted: Markdown rendered to React elements by react-markdown, never
+ * to HTML (app/lib/markdown.ts says what is allowed). Headings and images are not part of a
+ * chat message: a heading is shown as a bold line, an image as its text. A link to anything
+ * but http(s) is shown as the text that was typed. A new line typed is a new line shown
+ * (remark-breaks), as people expect of a chat.
+ */
+export function MessageBody({ text }: { text: string }) {
+  const components: Components = {
+    p: ({ children }) => <p className="[unicode-bidi:isolate]" dir="auto">{children}</p>,
+    a: ({ href, children, node }) => {
+      if (!isHttp(href)) {
+        const { start, end } = node?.position ?? {};
+        return <>{start?.offset !== undefined && end?.offset !== undefined ? text.slice(start.offset, end.offset) : children}</>;
+      }
+      return (
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow" className={link}>
+          {children}
+        </a>
+      );
+    },
+    img: ({ alt }) => <>{alt}</>,
+    h1: Heading,
+    h2: Heading,
+    h3: Heading,
+    h4: Heading,
+    h5: Heading,
+    h6: Heading,
+    blockquote: ({ children }) => <blockquote className="my-1 border-l-4 border-zinc-300 pl-3 text-zinc-700 dark:border-zinc-600 dark:text-zinc-300">{children}</blockquote>,
+    ul: ({ children }) => <ul className="my-1 list-disc pl-6">{children}</ul>,
+    ol: ({ children, start }) => <ol start={start} className="my-1 list-decimal pl-6">{children}</ol>,
+    pre: ({ children }) => <pre className="my-1 overflow-x-auto rounded-md bg-zinc-100 px-3 py-2 text-[13px] leading-5 dark:bg-zinc-800/80">{children}</pre>,
+    code: ({ children, className }) => <code className={`rounded bg-zinc-100 px-1 py-0.5 font-mono text-[13px] dark:bg-zinc-800 [pre_&]:bg-transparent [pre_&]:p-0 ${className ?? ""}`}>{codeText(children)}</code>,
+    del: ({ children }) => <del className="text-muted">{children}</del>,
+    span: ({ children, ...rest }) => {
+      const bidi = (rest as { "data-bidi"?: string })["data-bidi"];
+      return bidi ? (
+        <span data-bidi={bidi} title={(rest as { title?: string }).title} className={controlMark}>
+          {children}
+        </span>
+      ) : (
+        <span>{children}</span>
+      );
+    },
+  };
+  return (
+    <div className="space-y-1 text-[15px] leading-6 break-words [&_li>p]:inline">
+      <Markdown remarkPlugins={[remarkStrikethrough, remarkBreaks, remarkHtmlAsText, remarkLinksAndControls]} components={components}>
+        {text}
+      </Markdown>
+    </div>
+  );
+}
+
+function Heading({ children }: ComponentProps<"h1">) {
+  return <p className="font-semibold">{children}</p>;
+}
