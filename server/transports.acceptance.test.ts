@@ -281,6 +281,39 @@ describe.each(["socket.io", "ws"] as const)("changes over %s", (transport) => {
     expect(later.ok && later.data.changes.map((c: { cseq: number }) => c.cseq)).toEqual([2, 3]);
   });
 
+  it("a reply carries a quote of its original, as the original is now", async () => {
+    const { r, ada, bob, message } = await conversation();
+    const reply = await bob.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "you mean hello world?", replyTo: message.id });
+    expect(reply).toMatchObject({ ok: true, data: { message: { replyTo: { id: message.id, seq: 1, author: { name: "Ada" }, excerpt: "helo wrold" } } } });
+    const heard = await ada.next((e) => e.type === "message.created" && e.message.seq === 2);
+    expect(heard.type === "message.created" && heard.message.replyTo).toMatchObject({ id: message.id, excerpt: "helo wrold" });
+    await ada.request("message:edit", { ...ref(r, message), body: "hello world" });
+    let page = await ada.request("message:history", { roomId: r.id });
+    expect(page.ok && page.data.messages[1].replyTo).toMatchObject({ excerpt: "hello world" });
+    await ada.request("message:delete", ref(r, message));
+    page = await ada.request("message:history", { roomId: r.id });
+    expect(page.ok && page.data.messages[1].replyTo).toEqual({ id: message.id, seq: 1, author: { id: ada.user.id, name: "Ada" }, excerpt: "", deleted: true });
+    // A reply to a message of another room, or to none, is refused and nothing is stored.
+    const elsewhere = await room();
+    await bob.request("room:join", { slug: elsewhere.slug });
+    expect(await bob.request("message:send", { roomId: elsewhere.id, clientId: randomUUID(), body: "cross", replyTo: message.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await bob.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "ghost", replyTo: randomUUID() })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    const there = await bob.request("message:history", { roomId: elsewhere.id });
+    expect(there.ok && there.data.messages).toEqual([]);
+  });
+
+  it("history around a seq: the page centred on it, and whether older messages exist", async () => {
+    const { r, ada } = await conversation();
+    for (let i = 2; i <= 30; i++) await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: `m${i}` });
+    const around = await ada.request("message:history", { roomId: r.id, around: 15, limit: 10 });
+    expect(around.ok && around.data.messages.map((m: { seq: number }) => m.seq)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(around.ok && around.data.hasMore).toBe(true);
+    const start = await ada.request("message:history", { roomId: r.id, around: 2, limit: 10 });
+    expect(start.ok && start.data.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(start.ok && start.data.hasMore).toBe(false);
+    expect(await ada.request("message:history", { roomId: r.id, around: 5, after: 2 })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+  });
+
   it("refuses what is not allowed with a clear code, and changes nothing", async () => {
     const { r, ada, bob, message } = await conversation();
     expect(await bob.request("message:edit", { ...ref(r, message), body: "mine now" })).toMatchObject({ ok: false, error: { code: "forbidden" } });

@@ -42,6 +42,28 @@ export interface ChatMessage {
   deleted?: true;
   /** Who reacted with what, each emoji in the order it was first used; absent when none. */
   reactions?: ReactionSummary[];
+  /** The message this one replies to, as it is now (a tombstone if it was deleted). */
+  replyTo?: ReplyQuote;
+}
+
+/** A compact quote of a replied-to message: enough to show it and to find it. */
+export interface ReplyQuote {
+  id: string;
+  seq: number;
+  author: UserSummary;
+  /** The start of its current text (empty when deleted). */
+  excerpt: string;
+  deleted?: true;
+}
+
+/** How much of a replied-to message a quote carries. */
+export const QUOTE_EXCERPT_LENGTH = 140;
+
+/** A quote of `m` as it is now. */
+export function quoteOf(m: { id: string; seq: number; author: UserSummary; body: string; deleted?: boolean }): ReplyQuote {
+  const chars = [...m.body];
+  const excerpt = chars.length > QUOTE_EXCERPT_LENGTH ? `${chars.slice(0, QUOTE_EXCERPT_LENGTH).join("")}…` : m.body;
+  return { id: m.id, seq: m.seq, author: m.author, excerpt: m.deleted ? "" : excerpt, ...(m.deleted ? { deleted: true as const } : {}) };
 }
 
 export interface ReactionSummary {

@@ -46,6 +46,8 @@ export const messageSendSchema = z
     clientId: z.uuid(),
     // Generous bound: the domain refuses > LIMITS.messageLength with a clear reason.
     body: z.string().max(LIMITS.messageLength * 4),
+    /** The id of the message this one replies to (in the same room). */
+    replyTo: id.optional(),
   })
   .strict();
 
@@ -56,11 +58,16 @@ export const messageHistorySchema = z
     before: z.number().int().positive().optional(),
     /** Return messages with seq > after (catch-up). */
     after: z.number().int().nonnegative().optional(),
+    /**
+     * Return the messages around this seq: up to half the page before it, it, and the rest
+     * after it (jumping to a reply's original, a search result, the first unread).
+     */
+    around: z.number().int().positive().optional(),
     limit: z.number().int().min(1).max(LIMITS.historyPageMax).optional(),
   })
   .strict()
-  .refine((p) => p.before === undefined || p.after === undefined, {
-    message: "give either before or after, not both",
+  .refine((p) => [p.before, p.after, p.around].filter((v) => v !== undefined).length <= 1, {
+    message: "give one of before, after and around",
   });
 
 const changeRef = { roomId: id, messageId: id, clientChangeId: z.uuid() };

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import type { ChangeAck } from "../contract/events";
 import { isSingleEmoji, LIMITS, normalizeEmoji, textLength } from "../contract/limits";
-import type { ChangesPage, HistoryPage, MessageChangeKind, RoomSummary, UserSummary } from "../contract/model";
+import { quoteOf, type ChangesPage, type HistoryPage, type MessageChangeKind, type ReplyQuote, type RoomSummary, type UserSummary } from "../contract/model";
 import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from "../contract/schemas";
 import type { AppendResult, MessageRepository } from "../store/repositories";
 import { DomainError } from "./errors";
@@ -33,17 +33,25 @@ export class MessageService {
   async send(author: UserSummary, input: MessageSendInput, options: { joined?: boolean } = {}): Promise<AppendResult> {
     const body = checkedBody(input.body);
     if (!options.joined) await this.rooms.requireAccess(author, input.roomId);
+    // A reply quotes a message of the same room (which the sender may read, having access).
+    let replyTo: ReplyQuote | undefined;
+    if (input.replyTo !== undefined) {
+      const original = await this.messages.findMessage(input.replyTo);
+      if (!original || original.roomId !== input.roomId) throw new DomainError("not_found", "The message you are replying to is not in this room.");
+      replyTo = quoteOf({ ...original, author: { id: original.authorId, name: original.authorName } });
+    }
     const result = await this.messages.append({
       id: newMessageId(),
       roomId: input.roomId,
       author,
       clientId: input.clientId,
       body,
+      ...(replyTo ? { replyToId: replyTo.id } : {}),
     });
     if (result.duplicate && result.message.roomId !== input.roomId) {
       throw new DomainError("duplicate_conflict", "This message id was already used in another room.");
     }
-    return result;
+    return replyTo ? { ...result, message: { ...result.message, replyTo } } : result;
   }
 
   /**
@@ -130,6 +138,13 @@ export class MessageService {
 
   private async page(input: MessageHistoryInput): Promise<HistoryPage> {
     const limit = input.limit ?? LIMITS.historyPage;
+    if (input.around !== undefined) {
+      // Half the page up to and including `around`, the rest after it; hasMore: older exist.
+      const half = Math.max(1, Math.floor(limit / 2));
+      const older = await this.messages.pageBefore(input.roomId, input.around + 1, half + 1);
+      const newer = await this.messages.pageAfter(input.roomId, input.around, Math.max(0, limit - half));
+      return { messages: [...older.slice(older.length > half ? 1 : 0), ...newer], hasMore: older.length > half };
+    }
     if (input.after !== undefined) {
       // hasMore here means "more after this page": the caller asks again from the last seq.
       const page = await this.messages.pageAfter(input.roomId, input.after, limit + 1);

@@ -38,6 +38,7 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
       roomId: messageHistorySchema.shape.roomId,
       before: messageHistorySchema.shape.before,
       after: messageHistorySchema.shape.after,
+      around: messageHistorySchema.shape.around,
       limit: messageHistorySchema.shape.limit,
     })
     .strict(),

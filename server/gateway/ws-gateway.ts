@@ -228,9 +228,9 @@ export class WsGateway implements RoomFanout {
       case "leave":
         return hub.request(session, "room:leave", { roomId: frame.roomId });
       case "send":
-        return hub.request(session, "message:send", { roomId: frame.roomId, clientId: frame.clientId, body: frame.body });
+        return hub.request(session, "message:send", { roomId: frame.roomId, clientId: frame.clientId, body: frame.body, replyTo: frame.replyTo });
       case "history":
-        return hub.request(session, "message:history", { roomId: frame.roomId, before: frame.before, after: frame.after, limit: frame.limit });
+        return hub.request(session, "message:history", { roomId: frame.roomId, before: frame.before, after: frame.after, around: frame.around, limit: frame.limit });
       case "edit":
         return hub.request(session, "message:edit", { roomId: frame.roomId, messageId: frame.messageId, clientChangeId: frame.clientChangeId, body: frame.body });
       case "delete":

@@ -46,6 +46,8 @@ export interface NewMessage {
   author: UserSummary;
   clientId: string;
   body: string;
+  /** The message it replies to (checked by the domain: same room). */
+  replyToId?: string;
 }
 
 export interface AppendResult {
@@ -80,6 +82,8 @@ export interface MessageRef {
   roomId: string;
   seq: number;
   authorId: string;
+  authorName: string;
+  body: string;
   deleted: boolean;
 }
 
@@ -91,7 +95,7 @@ export interface MessageRepository {
   append(message: NewMessage): Promise<AppendResult>;
   /** Up to `limit` messages with seq < `before` (or the newest if undefined), ascending. */
   pageBefore(roomId: string, before: number | undefined, limit: number): Promise<ChatMessage[]>;
-  /** Up to `limit` messages with seq > `after`, ascending. */
+  /** Up to `limit` messages with seq > `after`, ascending. Pages carry each reply's quote (`replyTo`). */
   pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]>;
   findMessage(messageId: string): Promise<MessageRef | null>;
   /**

@@ -1,4 +1,4 @@
-import type { ChatMessage, MessageChange, RoomSummary, UserSummary } from "../../contract/model";
+import { quoteOf, type ChatMessage, type MessageChange, type RoomSummary, type UserSummary } from "../../contract/model";
 import {
   SlugTakenError,
   type AppendResult,
@@ -96,6 +96,15 @@ export class MemoryMessageRepository implements MessageRepository {
   private readonly byClientId = new Map<string, ChatMessage>();
   private readonly changes = new Map<string, MessageChange[]>();
   private readonly changeByClientId = new Map<string, MessageChange>();
+  /** Reply id → the id of the message it replies to. */
+  private readonly replies = new Map<string, string>();
+
+  /** A copy with its reply's quote, as the original is now. */
+  private shown(m: ChatMessage): ChatMessage {
+    const copied = copy(m);
+    const original = this.byId.get(this.replies.get(m.id) ?? "");
+    return original ? { ...copied, replyTo: quoteOf(original) } : copied;
+  }
 
   async append(m: NewMessage): Promise<AppendResult> {
     const key = `${m.author.id}\u0000${m.clientId}`;
@@ -111,6 +120,7 @@ export class MemoryMessageRepository implements MessageRepository {
       body: m.body,
       createdAt: new Date().toISOString(),
     };
+    if (m.replyToId) this.replies.set(m.id, m.replyToId);
     log.push(message);
     this.byRoom.set(m.roomId, log);
     this.byId.set(m.id, message);
@@ -120,19 +130,19 @@ export class MemoryMessageRepository implements MessageRepository {
 
   async pageBefore(roomId: string, before: number | undefined, limit: number) {
     const log = (this.byRoom.get(roomId) ?? []).filter((m) => before === undefined || m.seq < before);
-    return log.slice(Math.max(0, log.length - limit)).map(copy);
+    return log.slice(Math.max(0, log.length - limit)).map((m) => this.shown(m));
   }
 
   async pageAfter(roomId: string, after: number, limit: number) {
     return (this.byRoom.get(roomId) ?? [])
       .filter((m) => m.seq > after)
       .slice(0, limit)
-      .map(copy);
+      .map((m) => this.shown(m));
   }
 
   async findMessage(messageId: string): Promise<MessageRef | null> {
     const m = this.byId.get(messageId);
-    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.author.id, deleted: m.deleted === true } : null;
+    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.author.id, authorName: m.author.name, body: m.body, deleted: m.deleted === true } : null;
   }
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {

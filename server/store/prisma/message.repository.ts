@@ -1,4 +1,4 @@
-import type { ChatMessage, MessageChange } from "../../contract/model";
+import { quoteOf, type ChatMessage, type MessageChange, type ReplyQuote } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../repositories";
 import type { Prisma } from "../../../generated/prisma/client";
 import { providerOf, sqliteFileOf, type Db } from "./client";
@@ -15,6 +15,7 @@ const select = {
   createdAt: true,
   editedAt: true,
   deletedAt: true,
+  replyToId: true,
   author: { select: { id: true, name: true } },
   reactions: { select: { emoji: true, user: { select: { id: true, name: true } } }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.MessageSelect;
@@ -28,11 +29,13 @@ type Row = {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  replyToId: string | null;
   author: { id: string; name: string };
   reactions: Array<{ emoji: string; user: { id: string; name: string } }>;
 };
 
-const toMessage = (r: Row): ChatMessage => {
+const toMessage = (r: Row, quotes?: Map<string, ReplyQuote>): ChatMessage => {
+  const replyTo = r.replyToId ? quotes?.get(r.replyToId) : undefined;
   const reactions = groupReactions(r.reactions.map((x) => ({ messageId: r.id, emoji: x.emoji, userId: x.user.id, userName: x.user.name }))).get(r.id);
   return {
     id: r.id,
@@ -45,6 +48,7 @@ const toMessage = (r: Row): ChatMessage => {
     ...(r.editedAt ? { editedAt: r.editedAt.toISOString() } : {}),
     ...(r.deletedAt ? { deleted: true as const } : {}),
     ...(reactions ? { reactions } : {}),
+    ...(replyTo ? { replyTo } : {}),
   };
 };
 
@@ -97,8 +101,8 @@ export class PrismaMessageRepository implements MessageRepository {
     // transaction would hold the adapter's single connection open to every other query.)
     // A repeated (authorId, clientId) inserts nothing and returns no row.
     return this.db.$queryRaw<Array<{ seq: number | bigint }>>`
-      INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt")
-      SELECT ${m.id}, ${m.roomId}, COALESCE(MAX("seq"), 0) + 1, ${m.author.id}, ${m.clientId}, ${m.body}, ${createdAt}
+      INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
+      SELECT ${m.id}, ${m.roomId}, COALESCE(MAX("seq"), 0) + 1, ${m.author.id}, ${m.clientId}, ${m.body}, ${createdAt}, ${m.replyToId ?? null}
       FROM "Message" WHERE "roomId" = ${m.roomId}
       ON CONFLICT ("authorId", "clientId") DO NOTHING
       RETURNING "seq"`;
@@ -148,13 +152,28 @@ export class PrismaMessageRepository implements MessageRepository {
       take: limit,
       select,
     });
-    return rows.reverse().map(toMessage);
+    const quotes = await this.quotes(rows);
+    return rows.reverse().map((r) => toMessage(r, quotes));
   }
 
   async findMessage(messageId: string): Promise<MessageRef | null> {
     if (this.sqlite) return this.sqlite.findMessage(messageId);
-    const m = await this.db.message.findUnique({ where: { id: messageId }, select: { id: true, roomId: true, seq: true, authorId: true, deletedAt: true } });
-    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.authorId, deleted: m.deletedAt !== null } : null;
+    const m = await this.db.message.findUnique({
+      where: { id: messageId },
+      select: { id: true, roomId: true, seq: true, authorId: true, body: true, deletedAt: true, author: { select: { name: true } } },
+    });
+    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.authorId, authorName: m.author.name, body: m.body, deleted: m.deletedAt !== null } : null;
+  }
+
+  /** Quotes of the messages `rows` reply to, as they are now. */
+  private async quotes(rows: Row[]): Promise<Map<string, ReplyQuote> | undefined> {
+    const ids = rows.map((r) => r.replyToId).filter((id): id is string => !!id);
+    if (ids.length === 0) return undefined;
+    const originals = await this.db.message.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, seq: true, body: true, deletedAt: true, author: { select: { id: true, name: true } } },
+    });
+    return new Map(originals.map((o) => [o.id, quoteOf({ id: o.id, seq: o.seq, body: o.body, deleted: o.deletedAt !== null, author: o.author })]));
   }
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {
@@ -197,6 +216,7 @@ export class PrismaMessageRepository implements MessageRepository {
       take: limit,
       select,
     });
-    return rows.map(toMessage);
+    const quotes = await this.quotes(rows);
+    return rows.map((r) => toMessage(r, quotes));
   }
 }

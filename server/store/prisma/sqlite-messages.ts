@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
-import type { ChatMessage, MessageChange, ReactionSummary } from "../../contract/model";
+import { quoteOf, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, NewChange, NewMessage } from "../repositories";
 import { sharedReadConnection } from "./sqlite-reader";
 
@@ -27,6 +27,7 @@ type MessageRow = {
   authorName: string;
   editedAt?: string | number | null;
   deletedAt?: string | number | null;
+  replyToId?: string | null;
 };
 
 /** A change as stored (message-changes.sql.mjs reads it back the same way). */
@@ -47,7 +48,7 @@ export type ChangeRow = {
 
 const iso = (t: string | number | Date) => new Date(t).toISOString();
 
-export const toMessage = (r: MessageRow, reactions?: ReactionSummary[]): ChatMessage => ({
+export const toMessage = (r: MessageRow, reactions?: ReactionSummary[], replyTo?: ReplyQuote): ChatMessage => ({
   id: r.id,
   roomId: r.roomId,
   seq: r.seq,
@@ -58,7 +59,14 @@ export const toMessage = (r: MessageRow, reactions?: ReactionSummary[]): ChatMes
   ...(r.editedAt ? { editedAt: iso(r.editedAt) } : {}),
   ...(r.deletedAt ? { deleted: true as const } : {}),
   ...(reactions && reactions.length > 0 ? { reactions } : {}),
+  ...(replyTo ? { replyTo } : {}),
 });
+
+type OriginalRow = { id: string; seq: number; body: string; deletedAt: unknown; authorId: string; authorName: string };
+
+/** Quotes of the replied-to messages, by id, as they are now. */
+export const quotesOf = (rows: OriginalRow[]): Map<string, ReplyQuote> =>
+  new Map(rows.map((r) => [r.id, quoteOf({ id: r.id, seq: r.seq, body: r.body, deleted: r.deletedAt !== null, author: { id: r.authorId, name: r.authorName } })]));
 
 export const toChange = (r: ChangeRow): MessageChange => ({
   roomId: r.roomId,
@@ -113,6 +121,7 @@ export class SqliteMessages {
   private readonly before: Database.Statement;
   private readonly after: Database.Statement;
   private readonly reactionsOf: Database.Statement;
+  private readonly originalsOf: Database.Statement;
   private readonly changes: Database.Statement;
   private readonly cursor: Database.Statement;
   private readonly ref: Database.Statement;
@@ -131,7 +140,7 @@ export class SqliteMessages {
     const page = (where: string, order: "ASC" | "DESC") =>
       this.sqlite.prepare(`
         SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
-               m."editedAt", m."deletedAt"
+               m."editedAt", m."deletedAt", m."replyToId"
         FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
         WHERE ${where} ORDER BY m."seq" ${order} LIMIT ?`);
     this.latest = page(`m."roomId" = ?`, "DESC");
@@ -142,20 +151,28 @@ export class SqliteMessages {
       SELECT r."messageId", r."emoji", r."userId", u."name" AS "userName"
       FROM "Reaction" r JOIN "User" u ON u."id" = r."userId"
       WHERE r."messageId" IN (SELECT value FROM json_each(?)) ORDER BY r."createdAt", r."rowid"`);
+    this.originalsOf = this.sqlite.prepare(`
+      SELECT m."id", m."seq", m."body", m."deletedAt", m."authorId", u."name" AS "authorName"
+      FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+      WHERE m."id" IN (SELECT value FROM json_each(?))`);
     this.changes = this.sqlite.prepare(`
       SELECT c."id", c."roomId", c."cseq", c."messageId", m."seq" AS "messageSeq", c."actorId", u."name" AS "actorName",
              c."clientChangeId", c."kind", c."body", c."emoji", c."createdAt"
       FROM "MessageChange" c JOIN "User" u ON u."id" = c."actorId" JOIN "Message" m ON m."id" = c."messageId"
       WHERE c."roomId" = ? AND c."cseq" > ? ORDER BY c."cseq" ASC LIMIT ?`);
     this.cursor = this.sqlite.prepare(`SELECT COALESCE(MAX("cseq"), 0) AS "cursor" FROM "MessageChange" WHERE "roomId" = ?`);
-    this.ref = this.sqlite.prepare(`SELECT "id", "roomId", "seq", "authorId", "deletedAt" FROM "Message" WHERE "id" = ?`);
+    this.ref = this.sqlite.prepare(`
+      SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."deletedAt"
+      FROM "Message" m JOIN "User" u ON u."id" = m."authorId" WHERE m."id" = ?`);
   }
 
-  /** Messages with their reactions attached. */
+  /** Messages with their reactions and their replies' quotes attached. */
   private withReactions(rows: MessageRow[]): ChatMessage[] {
     if (rows.length === 0) return [];
     const reactions = groupReactions(this.reactionsOf.all(JSON.stringify(rows.map((r) => r.id))) as ReactionRow[]);
-    return rows.map((r) => toMessage(r, reactions.get(r.id)));
+    const replyIds = rows.map((r) => r.replyToId).filter((id): id is string => !!id);
+    const quotes = replyIds.length > 0 ? quotesOf(this.originalsOf.all(JSON.stringify(replyIds)) as OriginalRow[]) : undefined;
+    return rows.map((r) => toMessage(r, reactions.get(r.id), r.replyToId ? quotes?.get(r.replyToId) : undefined));
   }
 
   changesAfter(roomId: string, after: number, limit: number): MessageChange[] {
@@ -167,8 +184,8 @@ export class SqliteMessages {
   }
 
   findMessage(messageId: string): MessageRef | null {
-    const row = this.ref.get(messageId) as { id: string; roomId: string; seq: number; authorId: string; deletedAt: unknown } | undefined;
-    return row ? { id: row.id, roomId: row.roomId, seq: row.seq, authorId: row.authorId, deleted: row.deletedAt !== null } : null;
+    const row = this.ref.get(messageId) as (Omit<MessageRef, "deleted"> & { deletedAt: unknown }) | undefined;
+    return row ? { id: row.id, roomId: row.roomId, seq: row.seq, authorId: row.authorId, authorName: row.authorName, body: row.body, deleted: row.deletedAt !== null } : null;
   }
 
   /** Up to `limit` messages before `before` (the latest without it), oldest first. */

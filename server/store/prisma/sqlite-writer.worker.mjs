@@ -18,8 +18,8 @@ sqlite.pragma("foreign_keys = ON");
 sqlite.pragma(`busy_timeout = ${workerData.busyTimeoutMs ?? 5000}`);
 
 const insert = sqlite.prepare(`
-  INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt")
-  SELECT ?, ?, COALESCE(MAX("seq"), 0) + 1, ?, ?, ?, ? FROM "Message" WHERE "roomId" = ?
+  INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
+  SELECT ?, ?, COALESCE(MAX("seq"), 0) + 1, ?, ?, ?, ?, ? FROM "Message" WHERE "roomId" = ?
   ON CONFLICT ("authorId", "clientId") DO NOTHING
   RETURNING "seq"`);
 const existing = sqlite.prepare(`
@@ -33,7 +33,7 @@ const sqliteTimestamp = (ms) => new Date(ms).toISOString().replace("Z", "+00:00"
 
 /** One append: { inserted: seq } or { existing: row } (a repeated clientId). */
 function write(m, createdAt) {
-  const row = insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.roomId);
+  const row = insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.replyToId ?? null, m.roomId);
   if (row) return { inserted: row.seq, createdAt };
   const e = existing.get(m.author.id, m.clientId);
   if (!e) throw new Error(`message ${m.clientId} was neither inserted nor found`);
