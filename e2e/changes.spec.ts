@@ -4,6 +4,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, uniqueName } from "./fixtures";
+import { scriptedGuest } from "./seed";
 
 test("edit, react and delete: both people see each change, once", async ({ newUser }) => {
   const ada = await newUser(uniqueName("Ada"));
@@ -129,4 +130,47 @@ test("formatted text: bold, code, code blocks, quotes, lists and links, rendered
   await expect(message.locator("del")).toHaveText("two");
   await expect(message.getByRole("link", { name: "docs.example.org" })).toHaveAttribute("href", "https://docs.example.org");
   await bob.page.screenshot({ path: "test-results/markdown.png" });
+});
+
+test("reply: the quote above the composer, a compact quote in the reply, and a jump to the original, loaded when far back", async ({ newUser, baseURL }) => {
+  const adaName = uniqueName("Ada");
+  const ada = await newUser(adaName);
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Replies"));
+  await ada.send("the original question");
+  await expect(ada.message("the original question")).toHaveAttribute("data-status", "sent");
+  // 60 more, from a script: the original is no longer in the latest page a newcomer loads.
+  const seeder = await scriptedGuest(baseURL!, uniqueName("Seeder"));
+  const room = await seeder.join(path.slice("/r/".length));
+  for (let i = 1; i <= 60; i++) await seeder.say(room.id, `filler ${i}`);
+  seeder.close();
+  await expect(ada.message("filler 60")).toBeVisible();
+  await ada.act("the original question", "Reply");
+  await expect(ada.page.getByText(`Replying to ${adaName}`)).toBeVisible();
+  await ada.page.getByRole("button", { name: "Cancel reply" }).click();
+  await expect(ada.page.getByText(`Replying to ${adaName}`)).toHaveCount(0);
+  await ada.act("the original question", "Reply");
+  await expect(ada.composer).toBeFocused();
+  await ada.composer.fill("answering myself");
+  await ada.composer.press("Enter");
+  await expect(ada.page.getByRole("button", { name: "Cancel reply" })).toHaveCount(0);
+
+  await bob.openRoom(path);
+  const reply = bob.message("answering myself");
+  await expect(reply).toContainText(adaName);
+  await expect(reply).toContainText("the original question");
+  // Not loaded yet: only the reply's quote says it.
+  await expect(bob.messages.filter({ hasText: "the original question" })).toHaveCount(1);
+  await reply.getByRole("button", { name: /the original question/ }).click();
+  const original = bob.log.locator("article[aria-current=true]");
+  await expect(original).toContainText("the original question");
+  await expect(original).toBeInViewport();
+  // The quote follows its original: deleted there, a tombstone here.
+  const originalOnAda = ada.messages.filter({ hasText: "the original question" }).filter({ hasNotText: "answering myself" });
+  await originalOnAda.hover();
+  await originalOnAda.getByRole("button", { name: "Message actions" }).click();
+  await ada.page.getByRole("menuitem", { name: "Delete" }).click();
+  await ada.page.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
+  await expect(bob.message("answering myself")).toContainText("Message deleted");
+  await bob.page.screenshot({ path: "test-results/reply.png" });
 });

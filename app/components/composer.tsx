@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { LIMITS, textLength } from "@/server/contract/limits";
 
 interface Props {
@@ -11,12 +11,15 @@ interface Props {
   onCleared(): void;
   /** ↑ in an empty composer: edit the viewer's last message. */
   onEditLast(): void;
+  /** The message being replied to, shown above the box. */
+  replyingTo: { name: string; excerpt: string } | null;
+  onCancelReply(): void;
 }
 
 const WARN_AT = LIMITS.messageLength - 500;
 
 /** The message box: Enter sends, Shift+Enter adds a line; grows with its text up to a point. */
-export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEditLast }: Props) {
+export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEditLast, replyingTo, onCancelReply }: Props) {
   const [text, setText] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
@@ -31,6 +34,11 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
     if (text.length > 0) el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
   }, [text]);
 
+  // Choosing "Reply" puts the cursor here.
+  useEffect(() => {
+    if (replyingTo) ref.current?.focus();
+  }, [replyingTo]);
+
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (disabled || text.trim().length === 0) return;
@@ -43,6 +51,9 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
+    } else if (e.key === "Escape" && replyingTo) {
+      e.preventDefault();
+      onCancelReply();
     } else if (e.key === "ArrowUp" && text.length === 0 && !e.nativeEvent.isComposing) {
       e.preventDefault();
       onEditLast();
@@ -51,6 +62,19 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
 
   return (
     <form onSubmit={submit} className="shrink-0 border-t border-zinc-200 p-3 dark:border-zinc-800">
+      {replyingTo && (
+        <div className="mb-2 flex items-center gap-2 rounded-lg border-l-4 border-accent-500 bg-zinc-50 px-3 py-1.5 text-sm dark:bg-zinc-900">
+          <div className="min-w-0 flex-1">
+            <p className="text-xs font-semibold text-accent-700 dark:text-accent-400">
+              Replying to <bdi>{replyingTo.name}</bdi>
+            </p>
+            <p className="truncate text-xs text-muted">{replyingTo.excerpt || "Message deleted"}</p>
+          </div>
+          <button type="button" onClick={onCancelReply} className="rounded-md px-2 py-1 text-xs font-medium text-muted hover:bg-zinc-200/60 dark:hover:bg-zinc-800">
+            Cancel reply
+          </button>
+        </div>
+      )}
       <div className="flex items-end gap-2 rounded-xl border border-zinc-300 bg-white px-3 py-2 focus-within:border-accent-500 focus-within:ring-2 focus-within:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-900">
         <textarea
           ref={ref}

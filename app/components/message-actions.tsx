@@ -11,12 +11,15 @@ const item =
  */
 export function MessageActions({
   own,
+  canReply,
   onReply,
   onReact,
   onEdit,
   onDelete,
 }: {
   own: boolean;
+  /** Only a message the server has stored can be replied to. */
+  canReply: boolean;
   onReply(): void;
   onReact(): void;
   onEdit(): void;
@@ -41,7 +44,7 @@ export function MessageActions({
           collisionPadding={8}
           className="z-30 min-w-36 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
-          <DropdownMenu.Item className={item} onSelect={onReply}>
+          <DropdownMenu.Item className={`${item} data-[disabled]:opacity-50`} disabled={!canReply} onSelect={onReply}>
             Reply
           </DropdownMenu.Item>
           <DropdownMenu.Item className={item} onSelect={onReact}>

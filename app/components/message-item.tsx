@@ -19,6 +19,8 @@ export interface MessageHandlers {
   onDelete(item: LogItem): void;
   onReact(item: LogItem, emoji: string, add: boolean): void;
   onReply(item: LogItem): void;
+  /** Scrolls to message `seq` (a reply's original) and highlights it. */
+  onJumpTo(seq: number): void;
 }
 
 interface Props extends MessageHandlers {
@@ -30,6 +32,8 @@ interface Props extends MessageHandlers {
   pendingLabel: string;
   /** This message is being edited. */
   editing: boolean;
+  /** Jumped to (a reply's original): highlighted for a moment, and the current one. */
+  highlighted: boolean;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -40,7 +44,7 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour
  * is a tombstone ("Message deleted") in its place; an edited one says "(edited)".
  */
 export const MessageItem = memo(function MessageItem(props: Props) {
-  const { item, first, pendingLabel, selfId, editing } = props;
+  const { item, first, pendingLabel, selfId, editing, highlighted } = props;
   const failed = item.status === "failed";
   const pending = item.status === "pending";
   const own = item.author.id === selfId;
@@ -51,7 +55,8 @@ export const MessageItem = memo(function MessageItem(props: Props) {
     <article
       data-status={item.status}
       data-seq={item.seq ?? undefined}
-      className={`group relative flex gap-3 px-4 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing ? "bg-accent-50/60 dark:bg-accent-600/10" : ""}`}
+      aria-current={highlighted ? "true" : undefined}
+      className={`group relative flex gap-3 px-4 transition-colors duration-700 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first || item.replyTo ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing || highlighted ? "bg-accent-50/80 dark:bg-accent-600/15" : ""}`}
     >
       <div className="w-9 shrink-0">
         {first ? (
@@ -63,7 +68,18 @@ export const MessageItem = memo(function MessageItem(props: Props) {
         )}
       </div>
       <div className="min-w-0 flex-1">
-        {first ? (
+        {item.replyTo && (
+          <button
+            type="button"
+            onClick={() => props.onJumpTo(item.replyTo!.seq)}
+            className="mb-0.5 flex max-w-full items-baseline gap-1.5 rounded border-l-2 border-zinc-300 pl-2 text-left text-xs hover:border-accent-500 dark:border-zinc-600"
+          >
+            <span className="sr-only">Reply to </span>
+            <bdi className="shrink-0 font-semibold">{item.replyTo.author.name}</bdi>
+            <span className={`truncate text-muted ${item.replyTo.deleted ? "italic" : ""}`}>{item.replyTo.deleted ? "Message deleted" : item.replyTo.excerpt}</span>
+          </button>
+        )}
+        {first || item.replyTo ? (
           <header className="flex items-baseline gap-2">
             <bdi className="text-sm font-semibold">{item.author.name}</bdi>
             <time dateTime={item.createdAt} className="text-[11px] text-muted">
@@ -126,6 +142,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
               <div>
                 <MessageActions
                   own={own}
+                  canReply={item.id !== undefined}
                   onReply={() => props.onReply(item)}
                   onReact={() => setPicking(true)}
                   onEdit={() => props.onStartEdit(item.key)}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useLayoutEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { logItems, type LogItem, type MessageLog } from "@/app/lib/message-log";
 import type { OutboxEntry } from "@/app/lib/outbox";
@@ -16,8 +16,13 @@ interface Props {
   onLoadOlder(): void;
   /** The key of the message being edited, if any. */
   editingKey: string | null;
-  handlers: MessageHandlers;
+  handlers: Omit<MessageHandlers, "onJumpTo">;
+  /** Loads older history until message `seq` is held; resolves whether it is. */
+  onLoadUntil(seq: number): Promise<boolean>;
 }
+
+/** How long a message jumped to stays highlighted. */
+const HIGHLIGHT_MS = 2500;
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const NEAR_BOTTOM_PX = 120;
@@ -48,7 +53,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
@@ -72,6 +77,28 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
     }
     previous.current = { first, last, height: el.scrollHeight };
   }, [items, selfId]);
+
+  // Jumping to a message (a reply's original): loaded first if it is older than the page,
+  // then scrolled into the middle of the view and highlighted for a moment.
+  const [highlightSeq, setHighlightSeq] = useState<number | null>(null);
+  const onJumpTo = useCallback(
+    async (seq: number) => {
+      if (!(await onLoadUntil(seq))) return;
+      // The page that holds it renders first.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const target = scroller.current?.querySelector<HTMLElement>(`article[data-seq="${seq}"]`);
+      if (!target) return;
+      pinned.current = false;
+      target.scrollIntoView({ block: "center", behavior: "smooth" });
+      setHighlightSeq(seq);
+    },
+    [onLoadUntil],
+  );
+  useEffect(() => {
+    if (highlightSeq === null) return;
+    const timer = setTimeout(() => setHighlightSeq(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlightSeq]);
 
   // Scrolling to the top loads the previous page, like the button does.
   useEffect(() => {
@@ -131,7 +158,9 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
                 first={newDay || startsGroup(prev, item)}
                 pendingLabel={pendingLabel}
                 editing={editingKey === item.key}
+                highlighted={item.seq !== null && item.seq === highlightSeq}
                 {...handlers}
+                onJumpTo={onJumpTo}
               />
             </div>
           );

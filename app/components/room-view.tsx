@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import type { LogItem } from "@/app/lib/message-log";
+import { quoteOf } from "@/server/contract/model";
 import type { UserSummary } from "@/server/contract/model";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { useOutbox } from "@/app/hooks/use-outbox";
@@ -32,6 +33,9 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const typing = useTyping(room.room?.id);
   const [showPeople, setShowPeople] = useState(false);
   const [editingKey, setEditingKey] = useState<string | null>(null);
+  const [replyingTo, setReplyingTo] = useState<LogItem | null>(null);
+  // One object per reply started (the composer focuses itself when it changes).
+  const replyBar = useMemo(() => replyingTo && { name: replyingTo.author.name, excerpt: replyingTo.body }, [replyingTo]);
   const roomId = room.room?.id;
   const { retry, discard, edit, remove, react } = outbox;
   const handlers = useMemo(() => {
@@ -47,7 +51,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
       },
       onDelete: (item: LogItem) => remove(target(item)),
       onReact: (item: LogItem, emoji: string, add: boolean) => react(target(item), emoji, add),
-      onReply: () => undefined,
+      onReply: (item: LogItem) => setReplyingTo(item),
     };
   }, [roomId, retry, discard, edit, remove, react]);
   /** ↑ in the empty composer edits the viewer's last message that can still be edited. */
@@ -123,6 +127,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onLoadOlder={room.loadOlder}
             editingKey={editingKey}
             handlers={handlers}
+            onLoadUntil={room.loadUntil}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer
@@ -130,8 +135,12 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             roomName={room.room?.name ?? slug}
             onSend={(body) => {
               typing.stopped();
-              outbox.send(body);
+              const quoted = replyingTo;
+              outbox.send(body, quoted?.id !== undefined && quoted.seq !== null ? quoteOf({ ...quoted, id: quoted.id, seq: quoted.seq }) : undefined);
+              setReplyingTo(null);
             }}
+            replyingTo={replyBar}
+            onCancelReply={() => setReplyingTo(null)}
             onTyping={typing.typed}
             onCleared={typing.stopped}
             onEditLast={() => lastOwnKey !== null && setEditingKey(lastOwnKey)}

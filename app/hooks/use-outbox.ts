@@ -2,6 +2,7 @@
 
 import { useCallback, useMemo, useSyncExternalStore } from "react";
 import type { ChangeTarget, OutboxEntry } from "@/app/lib/outbox";
+import type { ReplyQuote } from "@/server/contract/model";
 import { useConnection } from "./socket-context";
 
 const NONE: OutboxEntry[] = [];
@@ -20,10 +21,10 @@ export function useOutbox(roomId: string | undefined) {
   const entries = useMemo(() => (roomId ? all.filter((e) => e.roomId === roomId) : NONE), [all, roomId]);
 
   const send = useCallback(
-    (body: string) => {
+    (body: string, replyTo?: ReplyQuote) => {
       const text = body.trim();
       if (!conn || !roomId || text.length === 0) return;
-      void conn.outbox.add(roomId, text);
+      void conn.outbox.add(roomId, text, replyTo);
     },
     [conn, roomId],
   );

@@ -38,5 +38,6 @@ export function useRoom(slug: string, invite?: string) {
 
   const state = useSyncExternalStore(sync?.subscribe ?? noop, () => sync?.get() ?? INITIAL, () => INITIAL);
   const loadOlder = useCallback(() => void sync?.loadOlder(), [sync]);
-  return { ...state, loadOlder };
+  const loadUntil = useCallback((seq: number) => sync?.loadUntil(seq) ?? Promise.resolve(false), [sync]);
+  return { ...state, loadOlder, loadUntil };
 }

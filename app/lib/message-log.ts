@@ -12,7 +12,7 @@
  *   and one beyond the next is left for a catch-up (`applyChanges` says so). A change to a
  *   message not held yet but expected (newer than any held) waits for it in `pending`.
  */
-import type { ChatMessage, MessageChange, ReactionSummary, UserSummary } from "@/server/contract/model";
+import { quoteOf, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type UserSummary } from "@/server/contract/model";
 import type { OutboxEntry } from "./outbox";
 
 export type MessageStatus = "pending" | "sent" | "failed";
@@ -40,6 +40,7 @@ export interface LogItem {
   editedAt?: string;
   deleted?: true;
   reactions?: ReactionSummary[];
+  replyTo?: ReplyQuote;
   /** Set on the viewer's own messages only. */
   status?: MessageStatus;
   error?: string;
@@ -110,6 +111,11 @@ export function applyChanges(log: MessageLog, incoming: readonly MessageChange[]
     if (at >= 0) {
       confirmed = confirmed.slice();
       confirmed[at] = changed(confirmed[at]!, c);
+      // Replies quote their original as it is now.
+      if (c.kind === "edit" || c.kind === "delete") {
+        const quote = quoteOf(confirmed[at]!);
+        confirmed = confirmed.map((m) => (m.replyTo?.id === c.messageId ? { ...m, replyTo: quote } : m));
+      }
     } else if (c.messageSeq > newest) {
       pending.push(c); // its message is on its way (a broadcast or a catch-up page)
     }
@@ -184,6 +190,7 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Outbo
     ...(m.editedAt ? { editedAt: m.editedAt } : {}),
     ...(m.deleted ? { deleted: true as const } : {}),
     ...(m.reactions ? { reactions: m.reactions } : {}),
+    ...(m.replyTo ? { replyTo: m.replyTo } : {}),
     status: m.author.id === selfId ? "sent" : undefined,
     ...overlayState(m, ops),
   }));
@@ -198,6 +205,7 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Outbo
       author: e.author,
       body: e.body,
       createdAt: e.createdAt,
+      ...(e.replyTo ? { replyTo: e.replyTo } : {}),
       status: e.status,
       error: e.error,
     });

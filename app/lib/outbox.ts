@@ -22,7 +22,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { LIMITS } from "@/server/contract/limits";
-import type { ChatMessage, MessageChange, MessageChangeKind, UserSummary } from "@/server/contract/model";
+import type { ChatMessage, MessageChange, MessageChangeKind, ReplyQuote, UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
@@ -41,6 +41,8 @@ export interface OutboxEntry {
   error?: string;
   /** Absent for a message; a change to one otherwise. */
   op?: OutboxOp;
+  /** A reply's quote of its original (sent as its id). */
+  replyTo?: ReplyQuote;
 }
 
 /**
@@ -161,8 +163,8 @@ export class Outbox extends Observable<OutboxEntry[]> {
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
-  /** Queues a message: stored first, then sent in turn. Resolves with its entry. */
-  async add(roomId: string, body: string): Promise<OutboxEntry> {
+  /** Queues a message (a reply, with `replyTo`): stored first, then sent in turn. Resolves with its entry. */
+  async add(roomId: string, body: string, replyTo?: ReplyQuote): Promise<OutboxEntry> {
     const now = this.o.now();
     const entry: OutboxEntry = {
       clientId: this.o.newId(),
@@ -172,6 +174,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
       createdAt: new Date(now).toISOString(),
       order: now + (this.ties++ % 1000) / 1000,
       status: "pending",
+      ...(replyTo ? { replyTo } : {}),
     };
     // Stored before it is shown or sent: what the user sees pending survives a reload.
     await this.o.storage.put(entry);
@@ -356,7 +359,10 @@ export class Outbox extends Observable<OutboxEntry[]> {
   /** One entry's request: a message, or a change by its kind. */
   private send(e: OutboxEntry) {
     const { transport, ackTimeoutMs } = this.o;
-    if (!e.op) return transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body }, ackTimeoutMs);
+    if (!e.op) {
+      const reply = e.replyTo ? { replyTo: e.replyTo.id } : {};
+      return transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body, ...reply }, ackTimeoutMs);
+    }
     const ref = { roomId: e.roomId, messageId: e.op.messageId!, clientChangeId: e.clientId };
     switch (e.op.kind) {
       case "edit":

@@ -205,6 +205,15 @@ describe("RoomSync", () => {
       expect(sync.get().stale).toBe(false);
     });
 
+    it("a reply's quote follows its original's edit and deletion", async () => {
+      const reply: ChatMessage = { ...msg(3), replyTo: { id: "m1", seq: 1, author: bob, excerpt: "#1" } };
+      const { transport, sync } = await joined([...range(1, 2), reply]);
+      transport.emit("message:changed", change(1, 1, "edit", { body: "first, fixed" }));
+      expect(bodyOf(sync, 3)?.replyTo).toMatchObject({ excerpt: "first, fixed" });
+      transport.emit("message:changed", change(2, 1, "delete"));
+      expect(bodyOf(sync, 3)?.replyTo).toMatchObject({ excerpt: "", deleted: true });
+    });
+
     it("a change to a message that has not arrived yet waits for it", async () => {
       const { transport, sync } = await joined(range(1, 2));
       transport.emit("message:changed", change(1, 3, "edit", { body: "early edit" }));

@@ -102,6 +102,20 @@ export class RoomSync extends Observable<RoomState> {
     if (gap) void this.catchUpChanges();
   }
 
+  /**
+   * Loads older pages until message `seq` is held (jumping to a reply's original), at most
+   * `maxPages` of them. Resolves whether it is held now. The log stays one unbroken range.
+   */
+  async loadUntil(seq: number, maxPages = 40): Promise<boolean> {
+    for (let i = 0; i < maxPages; i++) {
+      const oldest = oldestSeq(this.get().log);
+      if (oldest !== undefined && oldest <= seq) break;
+      if (!this.get().log.hasOlder || this.closed) break;
+      await this.loadOlder();
+    }
+    return this.get().log.confirmed.some((m) => m.seq === seq);
+  }
+
   async loadOlder(): Promise<void> {
     const { room, log, loadingOlder } = this.get();
     const before = oldestSeq(log);
