@@ -43,7 +43,14 @@ export const sqliteFileOf = (db: Db): string | undefined => sqliteFiles.get(db);
 export async function openDatabase(databaseUrl: string): Promise<Db> {
   const provider = databaseProvider(databaseUrl);
   if (provider === "postgresql") {
-    const prisma = new PostgresPrismaClient({ adapter: postgresAdapter(databaseUrl) }) as unknown as Db;
+    // Appends and changes to one room queue on its advisory lock, each in a transaction
+    // holding a pool connection: a burst into one hot room (300 at once in the repository
+    // test, on a busy machine) waits longer than Prisma's default 2 s to start one. Waiting
+    // is right there, failing is not (issue 16 replaces this with group commit).
+    const prisma = new PostgresPrismaClient({
+      adapter: postgresAdapter(databaseUrl),
+      transactionOptions: { maxWait: 15_000, timeout: 15_000 },
+    }) as unknown as Db;
     providers.set(prisma, provider);
     try {
       await prisma.$queryRawUnsafe("SELECT 1");
