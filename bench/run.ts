@@ -2,7 +2,7 @@
  * Parley against bare Socket.IO, on the same machine, in one run (docs/performance.md).
  *
  *   npm run bench                      every scenario (about 10 minutes)
- *   npm run bench -- fanout latency    some of them
+ *   npm run bench -- fanout latency    some of them (fanout, latency, persistence, history, idle, reconnect, changes, startup)
  *   npm run bench -- --smoke           a few seconds of each, for CI: checks the suite runs
  *
  * Each server runs in a child process; the load generator (socket.io-client) runs here.
@@ -15,6 +15,7 @@ import { history } from "./scenarios/history";
 import { idle } from "./scenarios/idle";
 import { reconnectStorm } from "./scenarios/reconnect";
 import { startup } from "./scenarios/startup";
+import { changes } from "./scenarios/changes";
 import { report, type Row } from "./lib/report";
 import { compileBenchServers } from "./lib/targets";
 
@@ -28,6 +29,7 @@ const scenarios: Record<string, (smoke: boolean) => Promise<Row[]>> = {
   history,
   idle,
   reconnect: reconnectStorm,
+  changes,
   startup,
 };
 for (const name of wanted) if (!(name in scenarios)) throw new Error(`unknown scenario ${name}: one of ${Object.keys(scenarios).join(", ")}`);
