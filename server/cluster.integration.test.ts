@@ -293,7 +293,8 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
 
   it("a node draining on SIGTERM takes no new connection; its browsers move to the other node with their state recovered, its bots told to reconnect", async () => {
     const databaseUrl = await freshDatabaseUrl();
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-test-${randomUUID().slice(0, 8)}` };
+    // Connection state recovery is off by default; turned on, it carries over through Redis.
+    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-test-${randomUUID().slice(0, 8)}`, RECOVERY_WINDOW_MS: "120000" };
     const nodes = [new NodeProcess(await freePort(), databaseUrl, env), new NodeProcess(await freePort(), databaseUrl, env)];
     processes.push(...nodes);
     await Promise.all(nodes.map((n) => n.start()));

@@ -266,8 +266,13 @@ describe.each(["socket.io", "ws"] as const)("changes over %s", (transport) => {
     const rejoin = await back.request("room:join", { slug: r.slug, after: 1, changesAfter: cursor });
     expect(rejoin.ok).toBe(true);
     if (!rejoin.ok) return;
-    expect(rejoin.data.changes.changes.map((c: { cseq: number; kind: string }) => [c.cseq, c.kind])).toEqual([[1, "edit"], [2, "react"], [3, "delete"]]);
-    expect(rejoin.data.changes.hasMore).toBe(false);
+    // The messages the changes touched, as they are now: the edited one (with its reaction)
+    // and the deleted one, whatever the number of changes.
+    expect(rejoin.data.changed.messages.map((m: { seq: number; body: string; deleted?: boolean; reactions?: unknown[] }) => [m.seq, m.body, m.deleted ?? false, m.reactions?.length ?? 0])).toEqual([
+      [1, "hello world", false, 1],
+      [2, "", true, 0],
+    ]);
+    expect(rejoin.data.changed.hasMore).toBe(false);
     expect(rejoin.data.changeCursor).toBe(3);
     // The deleted message comes back as a tombstone: its seq is kept, its text is gone.
     expect(rejoin.data.history.messages).toEqual([expect.objectContaining({ seq: 2, body: "", deleted: true })]);

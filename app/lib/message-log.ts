@@ -164,6 +164,20 @@ function settlePending(log: MessageLog): MessageLog {
   return { ...log, confirmed, pending };
 }
 
+/**
+ * Replaces held copies with the server's current ones (a rejoin's `changed`: the messages
+ * that changes touched while the client was away) and moves the change cursor to `cursor`:
+ * the copies reflect every change up to it. Copies of messages not held are ignored (a page
+ * that loads them later reads them as they are).
+ */
+export function replaceChanged(log: MessageLog, current: readonly ChatMessage[], cursor: number): MessageLog {
+  const byId = new Map(current.map((m) => [m.id, m] as const));
+  const confirmed = log.confirmed.map((m) => byId.get(m.id) ?? m);
+  const quotes = new Map(current.map((m) => [m.id, quoteOf(m)] as const));
+  const requoted = confirmed.map((m) => (m.replyTo && quotes.has(m.replyTo.id) ? { ...m, replyTo: quotes.get(m.replyTo.id)! } : m));
+  return { ...log, confirmed: requoted, changeCursor: Math.max(log.changeCursor, cursor), pending: log.pending.filter((c) => c.cseq > cursor) };
+}
+
 /** Adds an older page (from `message:history` with `before`) and records whether more exist. */
 export function mergeOlderPage(log: MessageLog, page: readonly ChatMessage[], hasMore: boolean): MessageLog {
   return { ...mergeConfirmed(log, page), hasOlder: hasMore };

@@ -173,7 +173,7 @@ describe("RoomSync", () => {
       expect(sync.get().stale).toBe(false);
     });
 
-    it("a rejoin names its change cursor and applies what it missed, after the messages it missed", async () => {
+    it("a rejoin names its change cursor and takes the current copies of what changed meanwhile, after the messages it missed", async () => {
       const transport = new FakeTransport();
       const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
       transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 2), hasMore: false }, online: [], typing: [], changeCursor: 7 } });
@@ -183,16 +183,16 @@ describe("RoomSync", () => {
       transport.connect();
       const join = transport.take("room:join");
       expect(join.payload).toEqual({ slug: "general", after: 2, changesAfter: 7 });
-      // Meanwhile message 3 was sent and edited, and message 1 deleted.
+      // Meanwhile message 3 was sent and edited, and message 1 deleted (changes 8 and 9).
       join.resolve({
         ok: true,
         data: {
           room,
-          history: { messages: [msg(3)], hasMore: false },
+          history: { messages: [{ ...msg(3), body: "fixed", editedAt: "2026-01-01T00:00:01.000Z" }], hasMore: false },
           online: [],
           typing: [],
           changeCursor: 9,
-          changes: { changes: [change(8, 3, "edit", { body: "fixed" }), change(9, 1, "delete")], hasMore: false },
+          changed: { messages: [{ ...msg(1), body: "", deleted: true }, { ...msg(3), body: "fixed", editedAt: "2026-01-01T00:00:01.000Z" }], hasMore: false },
         },
       });
       await settle();
@@ -203,6 +203,30 @@ describe("RoomSync", () => {
       ]);
       expect(sync.get().log.changeCursor).toBe(9);
       expect(sync.get().stale).toBe(false);
+      // The next live change follows on from there.
+      transport.emit("message:changed", change(10, 2, "edit", { body: "two" }));
+      expect(sync.get().log.confirmed[1]?.body).toBe("two");
+      expect(transport.pending).toEqual([]);
+    });
+
+    it("when more changed than one answer holds, it pages through every change after its cursor", async () => {
+      const transport = new FakeTransport();
+      const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
+      transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 2), hasMore: false }, online: [], typing: [], changeCursor: 0 } });
+      await settle();
+      transport.disconnect();
+      transport.connect();
+      transport.take("room:join").resolve({
+        ok: true,
+        data: { room, history: { messages: [], hasMore: false }, online: [], typing: [], changeCursor: 2, changed: { messages: [], hasMore: true } },
+      });
+      await settle();
+      const req = transport.take("message:changes");
+      expect(req.payload).toEqual({ roomId: room.id, after: 0 });
+      req.resolve({ ok: true, data: { changes: [change(1, 1, "edit", { body: "a" }), change(2, 2, "delete")], hasMore: false } });
+      await settle();
+      expect(sync.get().log.confirmed.map((m) => m.body)).toEqual(["a", ""]);
+      expect(sync.get().log.changeCursor).toBe(2);
     });
 
     it("a reply's quote follows its original's edit and deletion", async () => {

@@ -17,7 +17,7 @@
  * Framework-free over `ChatTransport`; `app/hooks/use-room.ts` adapts it to React.
  */
 import type { ChatMessage, MessageChange, RoomSummary } from "@/server/contract/model";
-import { applyChanges, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, type MessageLog } from "./message-log";
+import { applyChanges, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, replaceChanged, type MessageLog } from "./message-log";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
@@ -152,17 +152,18 @@ export class RoomSync extends Observable<RoomState> {
       if (ack.error.code !== "not_found") this.scheduleRetry(() => this.join());
       return;
     }
-    const { room, history, changes, changeCursor } = ack.data;
+    const { room, history, changed, changeCursor } = ack.data;
     const held = this.get().log;
     if (rejoin) {
-      // The messages first (a change may touch one of them), then the changes. More than
-      // one page of either was missed: the rest comes page by page.
+      // The messages first, then the current copies of those that changed meanwhile, which
+      // bring the change cursor up to the server's. When more changed than one answer holds,
+      // the changes come page by page instead.
       const merged = mergeConfirmed(held, history.messages);
-      const applied = changes ? applyChanges(merged, changes.changes) : { log: merged, gap: false };
-      const more = history.hasMore || (changes?.hasMore ?? false) || applied.gap;
-      this.update({ phase: "joined", room, log: applied.log, error: null, stale: more });
+      const caughtUp = changed && !changed.hasMore ? replaceChanged(merged, changed.messages, changeCursor) : merged;
+      const changesBehind = changed?.hasMore ?? false;
+      this.update({ phase: "joined", room, log: caughtUp, error: null, stale: history.hasMore || changesBehind });
       if (history.hasMore) await this.catchUp();
-      if ((changes?.hasMore ?? false) || applied.gap) await this.catchUpChanges();
+      if (changesBehind) await this.catchUpChanges();
       return;
     }
     // A first join: the page reflects every change up to the cursor the server read first.

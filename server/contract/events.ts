@@ -41,8 +41,13 @@ export interface RoomJoined {
    * change up to it (and maybe later ones). Changes after it arrive as `message:changed`.
    */
   changeCursor: number;
-  /** With `changesAfter`: the changes after it, ascending (`hasMore`: ask `message:changes` for more). */
-  changes?: ChangesPage;
+  /**
+   * With `changesAfter`: the messages that changes after it touched, as they are now, so
+   * that a client back from any absence replaces its copies (the net effect of every change,
+   * however many there were). With `hasMore` more were touched than fit: page through
+   * `message:changes` from the cursor held instead.
+   */
+  changed?: { messages: ChatMessage[]; hasMore: boolean };
 }
 
 /**

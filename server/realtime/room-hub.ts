@@ -304,15 +304,15 @@ export class RoomHub {
     // (and maybe later ones, which the client applies again harmlessly).
     const changeCursor = await services.messages.changeCursor(room.id);
     const history = await services.messages.onJoin(room, input.after);
-    const changes = input.changesAfter === undefined ? undefined : await services.messages.onRejoinChanges(room, input.changesAfter);
-    const changed = await services.presence.add(room.id, conn.user, conn.id);
+    const touched = input.changesAfter === undefined ? undefined : await services.messages.onRejoinChanges(room, input.changesAfter);
+    const presenceChanged = await services.presence.add(room.id, conn.user, conn.id);
     const online = await services.presence.list(room.id);
     // Everyone hears a changed list (coalesced); an unchanged one goes to the joiner only.
-    if (changed) this.announcePresence(room.id);
+    if (presenceChanged) this.announcePresence(room.id);
     else conn.deliver({ type: "presence.changed", roomId: room.id, online });
     const typing = (await services.typing.list(room.id)).filter((u) => u.id !== conn.user.id);
     for (const user of typing) conn.deliver({ type: "typing.changed", roomId: room.id, user, typing: true });
-    return { room, history, online, typing, changeCursor, ...(changes ? { changes } : {}) };
+    return { room, history, online, typing, changeCursor, ...(touched ? { changed: touched } : {}) };
   }
 
   private send(session: HubSession, input: z.infer<typeof messageSendSchema>): Promise<AppendResult> {

@@ -111,6 +111,11 @@ export interface MessageRepository {
   changesAfter(roomId: string, after: number, limit: number): Promise<MessageChange[]>;
   /** The room's highest cseq (0 before any change). */
   changeCursor(roomId: string): Promise<number>;
+  /**
+   * The messages that changes after `after` touched, as they are now (ascending by seq), at
+   * most `limit`; `more` when others were touched too.
+   */
+  changedSince(roomId: string, after: number, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }>;
 }
 
 export interface Repositories {

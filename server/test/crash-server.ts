@@ -1,7 +1,7 @@
 /**
  * A Parley node (no UI) in a process of its own, for tests that kill it with SIGKILL
  * (`node-process.ts`). Env: PORT, DATABASE_URL; for the multi-node tests REDIS_URL,
- * REDIS_PREFIX, PRESENCE_TTL_MS, PRESENCE_SWEEP_MS. Prints "ready" when it accepts connections.
+ * REDIS_PREFIX, PRESENCE_TTL_MS, PRESENCE_SWEEP_MS, RECOVERY_WINDOW_MS. Prints "ready" when it accepts connections.
  */
 import { createLogger } from "../logger";
 import { startParley } from "../server";
@@ -20,6 +20,7 @@ const parley = await startParley({
   security: { rateLimitScale: 1000, trustProxy: true },
   redisUrl: process.env.REDIS_URL,
   redisPrefix: process.env.REDIS_PREFIX,
+  recoveryWindowMs: ms("RECOVERY_WINDOW_MS"),
   presence: ttlMs ? { ttlMs, renewMs: Math.ceil(ttlMs / 3), sweepMs: ms("PRESENCE_SWEEP_MS") ?? ttlMs } : undefined,
   log: createLogger((process.env.LOG_LEVEL as "silent" | undefined) ?? "silent"),
 });

@@ -196,6 +196,12 @@ export class MemoryMessageRepository implements MessageRepository {
     return (this.changes.get(roomId) ?? []).filter((c) => c.cseq > after).slice(0, limit).map((c) => ({ ...c }));
   }
 
+  async changedSince(roomId: string, after: number, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }> {
+    const ids = [...new Set((this.changes.get(roomId) ?? []).filter((c) => c.cseq > after).map((c) => c.messageId))];
+    const messages = ids.slice(0, limit).map((id) => this.byId.get(id)!).sort((a, b) => a.seq - b.seq).map((m) => this.shown(m));
+    return { messages, more: ids.length > limit };
+  }
+
   async changeCursor(roomId: string): Promise<number> {
     return this.changes.get(roomId)?.at(-1)?.cseq ?? 0;
   }

@@ -202,6 +202,20 @@ export class PrismaMessageRepository implements MessageRepository {
     return rows.map((r) => toChange({ ...r, actorName: r.actor.name, messageSeq: r.message.seq, kind: r.kind as MessageChange["kind"] }));
   }
 
+  async changedSince(roomId: string, after: number, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }> {
+    if (this.sqlite) return this.sqlite.changedSince(roomId, after, limit);
+    const touched = await this.db.messageChange.findMany({
+      where: { roomId, cseq: { gt: after } },
+      distinct: ["messageId"],
+      select: { messageId: true },
+      take: limit + 1,
+    });
+    const ids = touched.slice(0, limit).map((t) => t.messageId);
+    const rows = await this.db.message.findMany({ where: { id: { in: ids } }, orderBy: { seq: "asc" }, select });
+    const quotes = await this.quotes(rows);
+    return { messages: rows.map((r) => toMessage(r, quotes)), more: touched.length > limit };
+  }
+
   async changeCursor(roomId: string): Promise<number> {
     if (this.sqlite) return this.sqlite.changeCursor(roomId);
     const { _max } = await this.db.messageChange.aggregate({ where: { roomId }, _max: { cseq: true } });

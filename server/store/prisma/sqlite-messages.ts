@@ -124,6 +124,7 @@ export class SqliteMessages {
   private readonly originalsOf: Database.Statement;
   private readonly changes: Database.Statement;
   private readonly cursor: Database.Statement;
+  private readonly touched: Database.Statement;
   private readonly ref: Database.Statement;
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, Pending>();
@@ -161,6 +162,12 @@ export class SqliteMessages {
       FROM "MessageChange" c JOIN "User" u ON u."id" = c."actorId" JOIN "Message" m ON m."id" = c."messageId"
       WHERE c."roomId" = ? AND c."cseq" > ? ORDER BY c."cseq" ASC LIMIT ?`);
     this.cursor = this.sqlite.prepare(`SELECT COALESCE(MAX("cseq"), 0) AS "cursor" FROM "MessageChange" WHERE "roomId" = ?`);
+    this.touched = this.sqlite.prepare(`
+      SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
+             m."editedAt", m."deletedAt", m."replyToId"
+      FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+      WHERE m."id" IN (SELECT DISTINCT "messageId" FROM "MessageChange" WHERE "roomId" = ? AND "cseq" > ? LIMIT ?)
+      ORDER BY m."seq" ASC`);
     this.ref = this.sqlite.prepare(`
       SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."deletedAt"
       FROM "Message" m JOIN "User" u ON u."id" = m."authorId" WHERE m."id" = ?`);
@@ -177,6 +184,11 @@ export class SqliteMessages {
 
   changesAfter(roomId: string, after: number, limit: number): MessageChange[] {
     return (this.changes.all(roomId, after, limit) as ChangeRow[]).map(toChange);
+  }
+
+  changedSince(roomId: string, after: number, limit: number): { messages: ChatMessage[]; more: boolean } {
+    const rows = this.touched.all(roomId, after, limit + 1) as MessageRow[];
+    return { messages: this.withReactions(rows.slice(0, limit)), more: rows.length > limit };
   }
 
   changeCursor(roomId: string): number {
