@@ -70,6 +70,28 @@ async function guest(url: string, name: string): Promise<{ cookie: string; user:
   return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, user: ((await res.json()) as { user: UserSummary }).user };
 }
 
+/**
+ * Two node processes (killable) on one database and Redis behind the proxy; Ada pinned to
+ * node 0 in a new room, Bob pinned to node 1, both with the browser's delivery logic.
+ */
+async function adaAndBobOnTwoNodes(roomName: string, env: Record<string, string> = {}) {
+  const databaseUrl = await freshDatabaseUrl();
+  const nodeEnv = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-test-${randomUUID().slice(0, 8)}`, ...env };
+  const nodes = [new NodeProcess(await freePort(), databaseUrl, nodeEnv), new NodeProcess(await freePort(), databaseUrl, nodeEnv)];
+  processes.push(...nodes);
+  await Promise.all(nodes.map((n) => n.start()));
+  proxy = await startProxy({ upstreams: nodes.map((n) => n.url), checkEveryMs: 250 });
+  const pinned = (session: { cookie: string; user: UserSummary }, node: number) => ({ ...session, cookie: `${session.cookie}; ${STICKY_COOKIE}=${node}` });
+  const ada = await chatClient(proxy.url, pinned(await guest(proxy.url, "Ada"), 0));
+  clients.push(ada);
+  const ack = await ada.transport.request("room:create", { name: roomName });
+  if (!ack.ok) throw new Error(ack.error.message);
+  const room = ack.data.room;
+  const bob = await chatClient(proxy.url, pinned(await guest(proxy.url, "Bob"), 1));
+  clients.push(bob);
+  return { databaseUrl, nodes, proxy, pinned, ada, bob, room, adaView: ada.room(room.slug), bobView: bob.room(room.slug) };
+}
+
 /** A raw socket (no reconnection) for a session, on `url`. */
 async function socketFor(url: string, cookie: string, reconnection = false): Promise<ClientSocket> {
   const socket: ClientSocket = connect(url, { extraHeaders: { cookie }, transports: ["websocket"], forceNew: true, reconnection });
@@ -139,7 +161,11 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     const bob = await a.guest("Bob");
     const bobSocket = await a.socket(bob.cookie);
     const { room } = await ok(bobSocket.emitWithAck("room:create", { name: "Tabs" }));
+    // Bob's own arrival is announced (coalesced, within 50 ms) before Ada's tabs come: on a
+    // busy machine the two could otherwise land in one list or in two.
+    const bobAlone = nextEvent(bobSocket, "presence:changed", (p) => names(p).join() === "Bob");
     await ok(bobSocket.emitWithAck("room:join", { slug: room.slug }));
+    await bobAlone;
     const seen = collect(bobSocket, "presence:changed");
 
     const tab1 = await a.socket(ada.cookie);
@@ -191,24 +217,8 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
   });
 
   it("a node killed with SIGKILL: its clients move through the proxy to the other node, nothing lost or doubled; its users leave presence", async () => {
-    const databaseUrl = await freshDatabaseUrl();
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-test-${randomUUID().slice(0, 8)}`, PRESENCE_TTL_MS: "1500", PRESENCE_SWEEP_MS: "300" };
-    const nodes = [new NodeProcess(await freePort(), databaseUrl, env), new NodeProcess(await freePort(), databaseUrl, env)];
-    processes.push(...nodes);
-    await Promise.all(nodes.map((n) => n.start()));
-    proxy = await startProxy({ upstreams: nodes.map((n) => n.url), checkEveryMs: 250 });
-    const pinned = (session: { cookie: string; user: UserSummary }, node: number) => ({ ...session, cookie: `${session.cookie}; ${STICKY_COOKIE}=${node}` });
-
     // Ada sends through node 0; Bob reads on node 1; Gus sits on node 0 and will not come back.
-    const ada = await chatClient(proxy.url, pinned(await guest(proxy.url, "Ada"), 0));
-    clients.push(ada);
-    const ack = await ada.transport.request("room:create", { name: "Failover" });
-    if (!ack.ok) throw new Error(ack.error.message);
-    const room = ack.data.room;
-    const bob = await chatClient(proxy.url, pinned(await guest(proxy.url, "Bob"), 1));
-    clients.push(bob);
-    const adaView = ada.room(room.slug);
-    const bobView = bob.room(room.slug);
+    const { databaseUrl, nodes, proxy, pinned, ada, bob, room, adaView, bobView } = await adaAndBobOnTwoNodes("Failover", { PRESENCE_TTL_MS: "1500", PRESENCE_SWEEP_MS: "300" });
     const bobPresence = collect(bob.socket, "presence:changed");
     await eventually(() => adaView.get().phase === "joined" && bobView.get().phase === "joined", "both joined");
     const gus = pinned(await guest(proxy.url, "Gus"), 0);
@@ -249,23 +259,7 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
   }, 90_000);
 
   it("changes across nodes: Bob's node is killed while Ada edits, deletes and reacts on the other; back through the proxy, Bob shows the current state", async () => {
-    const databaseUrl = await freshDatabaseUrl();
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-test-${randomUUID().slice(0, 8)}` };
-    const nodes = [new NodeProcess(await freePort(), databaseUrl, env), new NodeProcess(await freePort(), databaseUrl, env)];
-    processes.push(...nodes);
-    await Promise.all(nodes.map((n) => n.start()));
-    proxy = await startProxy({ upstreams: nodes.map((n) => n.url), checkEveryMs: 250 });
-    const pinned = (session: { cookie: string; user: UserSummary }, node: number) => ({ ...session, cookie: `${session.cookie}; ${STICKY_COOKIE}=${node}` });
-
-    const ada = await chatClient(proxy.url, pinned(await guest(proxy.url, "Ada"), 0));
-    clients.push(ada);
-    const ack = await ada.transport.request("room:create", { name: "Changing Failover" });
-    if (!ack.ok) throw new Error(ack.error.message);
-    const room = ack.data.room;
-    const bob = await chatClient(proxy.url, pinned(await guest(proxy.url, "Bob"), 1));
-    clients.push(bob);
-    const adaView = ada.room(room.slug);
-    const bobView = bob.room(room.slug);
+    const { nodes, proxy, ada, bob, room, adaView, bobView } = await adaAndBobOnTwoNodes("Changing Failover");
     await eventually(() => adaView.get().phase === "joined" && bobView.get().phase === "joined", "both joined");
     for (const body of ["one", "two", "three"]) await ada.outbox.add(room.id, body);
     await eventually(() => bobView.get().log.confirmed.length === 3, "Bob saw three messages", 10_000);

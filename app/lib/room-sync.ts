@@ -44,10 +44,8 @@ export const STALE_MESSAGE = "Some messages you missed could not be loaded yet. 
 
 export class RoomSync extends Observable<RoomState> {
   private readonly unsubscribe: Array<() => void> = [];
-  private catchingUp = false;
-  private catchUpAgain = false;
-  private changesCatchingUp = false;
-  private changesAgain = false;
+  private readonly messagesRun = { running: false, again: false };
+  private readonly changesRun = { running: false, again: false };
   private retryTimer: unknown = null;
   private closed = false;
 
@@ -172,34 +170,12 @@ export class RoomSync extends Observable<RoomState> {
   }
 
   /** Reads every change after the cursor, page by page, and applies them in order. */
-  private async catchUpChanges(): Promise<void> {
-    if (this.changesCatchingUp) {
-      this.changesAgain = true;
-      return;
-    }
-    this.changesCatchingUp = true;
-    try {
-      do {
-        this.changesAgain = false;
-        const room = this.get().room;
-        if (!room) return;
-        for (;;) {
-          const after = this.get().log.changeCursor;
-          const ack = await this.transport.request("message:changes", { roomId: room.id, after });
-          if (this.closed) return;
-          if (!ack.ok) {
-            this.update({ stale: true, error: STALE_MESSAGE });
-            this.scheduleRetry(() => this.catchUpChanges());
-            return;
-          }
-          this.update({ log: applyChanges(this.get().log, ack.data.changes).log });
-          if (!ack.data.hasMore) break;
-        }
-      } while (this.changesAgain);
-      if (!this.catchingUp) this.update({ stale: false, error: null });
-    } finally {
-      this.changesCatchingUp = false;
-    }
+  private catchUpChanges(): Promise<void> {
+    return this.pageThrough(this.changesRun, (roomId) =>
+      this.transport.request("message:changes", { roomId, after: this.get().log.changeCursor }).then((ack) =>
+        ack.ok ? { log: applyChanges(this.get().log, ack.data.changes).log, more: ack.data.hasMore } : null,
+      ),
+    );
   }
 
   private onMessage(m: ChatMessage) {
@@ -210,33 +186,47 @@ export class RoomSync extends Observable<RoomState> {
     if (contiguousSeq(next) < m.seq) void this.catchUp();
   }
 
-  private async catchUp(): Promise<void> {
-    if (this.catchingUp) {
-      this.catchUpAgain = true;
+  /** Reads every message after the last one held without a hole, page by page. */
+  private catchUp(): Promise<void> {
+    return this.pageThrough(this.messagesRun, (roomId) =>
+      this.transport
+        .request("message:history", { roomId, after: contiguousSeq(this.get().log), limit: CATCH_UP_PAGE })
+        .then((ack) => (ack.ok ? { log: mergeConfirmed(this.get().log, ack.data.messages), more: ack.data.hasMore } : null)),
+    );
+  }
+
+  /**
+   * One catch-up (of messages or of changes): reads pages until none is left, and again if
+   * asked meanwhile (`run.again`); on a failure says the view is stale and retries later.
+   * `page` answers the log with that page merged in, and whether more follow, or null.
+   */
+  private async pageThrough(run: { running: boolean; again: boolean }, page: (roomId: string) => Promise<{ log: MessageLog; more: boolean } | null>): Promise<void> {
+    if (run.running) {
+      run.again = true;
       return;
     }
-    this.catchingUp = true;
+    run.running = true;
     try {
       do {
-        this.catchUpAgain = false;
+        run.again = false;
         const room = this.get().room;
         if (!room) return;
         for (;;) {
-          const after = contiguousSeq(this.get().log);
-          const ack = await this.transport.request("message:history", { roomId: room.id, after, limit: CATCH_UP_PAGE });
+          const next = await page(room.id);
           if (this.closed) return;
-          if (!ack.ok) {
+          if (!next) {
             this.update({ stale: true, error: STALE_MESSAGE });
-            this.scheduleRetry(() => this.catchUp());
+            this.scheduleRetry(() => this.pageThrough(run, page));
             return;
           }
-          this.update({ log: mergeConfirmed(this.get().log, ack.data.messages) });
-          if (!ack.data.hasMore) break;
+          this.update({ log: next.log });
+          if (!next.more) break;
         }
-      } while (this.catchUpAgain);
-      this.update({ stale: false, error: null });
+      } while (run.again);
+      // Fresh only once neither catch-up is still going.
+      if (!this.messagesRun.running || !this.changesRun.running) this.update({ stale: false, error: null });
     } finally {
-      this.catchingUp = false;
+      run.running = false;
     }
   }
 
