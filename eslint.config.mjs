@@ -5,6 +5,7 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 import jsxA11y from "eslint-plugin-jsx-a11y";
 import tseslint from "typescript-eslint";
+import { noHtmlInjection } from "./eslint.no-html.mjs";
 
 export default tseslint.config(
   { ignores: ["node_modules/", ".next/", "dist/", "generated/", "scratch/", "test-results/", "playwright-report/", "next-env.d.ts"] },
@@ -21,22 +22,7 @@ export default tseslint.config(
       // Every package a file imports is declared in package.json (none that resolve only
       // because another package brought them in).
       "import/no-extraneous-dependencies": ["error", { devDependencies: true, includeTypes: true }],
-      // Messages are text. Nothing in Parley may inject HTML into the page.
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
-          message: "dangerouslySetInnerHTML is forbidden in Parley: render text, never HTML.",
-        },
-        {
-          selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]",
-          message: "innerHTML/outerHTML are forbidden in Parley: render text, never HTML.",
-        },
-        {
-          selector: "CallExpression[callee.property.name='insertAdjacentHTML']",
-          message: "insertAdjacentHTML is forbidden in Parley: render text, never HTML.",
-        },
-      ],
+      ...noHtmlInjection,
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
     },
   },

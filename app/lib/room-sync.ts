@@ -46,7 +46,12 @@ export class RoomSync extends Observable<RoomState> {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly messagesRun = { running: false, again: false };
   private readonly changesRun = { running: false, again: false };
-  private retryTimer: unknown = null;
+  /**
+   * One pending retry per task (the join, the messages' catch-up, the changes' catch-up):
+   * a retry scheduled for one must not cancel another's, or that one would wait for the
+   * next reconnect with the view marked stale.
+   */
+  private readonly retryTimers = new Map<"join" | "messages" | "changes", unknown>();
   private closed = false;
 
   constructor(
@@ -147,7 +152,7 @@ export class RoomSync extends Observable<RoomState> {
     if (!ack.ok) {
       if (ack.error.code === "not_found") this.update({ phase: "missing", error: ack.error.message });
       else this.update({ phase: this.get().room ? "joined" : "error", error: ack.error.message, stale: true });
-      if (ack.error.code !== "not_found") this.scheduleRetry(() => this.join());
+      if (ack.error.code !== "not_found") this.scheduleRetry("join", () => this.join());
       return;
     }
     const { room, history, changed, changeCursor } = ack.data;
@@ -216,7 +221,7 @@ export class RoomSync extends Observable<RoomState> {
           if (this.closed) return;
           if (!next) {
             this.update({ stale: true, error: STALE_MESSAGE });
-            this.scheduleRetry(() => this.pageThrough(run, page));
+            this.scheduleRetry(run === this.messagesRun ? "messages" : "changes", () => this.pageThrough(run, page));
             return;
           }
           this.update({ log: next.log });
@@ -230,18 +235,26 @@ export class RoomSync extends Observable<RoomState> {
     }
   }
 
-  private scheduleRetry(task: () => Promise<void>) {
-    this.cancelRetry();
+  private scheduleRetry(key: "join" | "messages" | "changes", task: () => Promise<void>) {
+    this.cancelRetry(key);
     const timers = this.options.timers ?? globalThis;
-    this.retryTimer = timers.setTimeout(() => {
-      this.retryTimer = null;
-      if (!this.closed && this.transport.isConnected()) void task();
-    }, this.options.retryDelayMs ?? 2000);
+    this.retryTimers.set(
+      key,
+      timers.setTimeout(() => {
+        this.retryTimers.delete(key);
+        if (!this.closed && this.transport.isConnected()) void task();
+      }, this.options.retryDelayMs ?? 2000),
+    );
   }
 
-  private cancelRetry() {
-    if (this.retryTimer !== null) (this.options.timers ?? globalThis).clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+  /** Cancels one task's pending retry, or every one. */
+  private cancelRetry(key?: "join" | "messages" | "changes") {
+    const timers = this.options.timers ?? globalThis;
+    for (const [k, handle] of [...this.retryTimers]) {
+      if (key !== undefined && k !== key) continue;
+      timers.clearTimeout(handle);
+      this.retryTimers.delete(k);
+    }
   }
 
   private update(change: Partial<RoomState>) {

@@ -1,0 +1,3 @@
+/** Types for eslint.no-html.mjs. */
+import type { Linter } from "eslint";
+export const noHtmlInjection: Linter.RulesRecord;
