@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { DEFAULT_BUDGETS } from "./security/rate-limits";
 import { TestBot } from "./test/bot-client";
 import { nextEvent, sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
 
@@ -183,6 +184,20 @@ describe("bad frames", () => {
     await sleep(50);
     const history = await human.emitWithAck("message:history", { roomId: room.id });
     expect(history).toEqual({ ok: true, data: { messages: [], hasMore: false } });
+  });
+});
+
+describe("budgets after authentication", () => {
+  it("pings and repeated auth frames spend the connection's event budget like any request", async () => {
+    server = await startTestServer({ security: { rateLimitScale: 1 } });
+    const { token } = await accountWithToken("Flooder");
+    const b = await bot({ authorization: `Bearer ${token}` });
+    await b.next((f) => f.type === "hello");
+    const answers = await Promise.all(Array.from({ length: DEFAULT_BUDGETS.eventPerSocket.points + 50 }, () => b.request({ type: "ping" })));
+    expect(answers.filter((a) => a.ok)).toHaveLength(DEFAULT_BUDGETS.eventPerSocket.points);
+    expect(answers.filter((a) => !a.ok && a.error?.code === "rate_limited").length).toBe(50);
+    await sleep(1100); // the per-second budget refills
+    expect(await b.request({ type: "auth", token })).toMatchObject({ ok: false, error: { code: "invalid_payload", message: "Already authenticated." } });
   });
 });
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import WebSocket, { WebSocketServer, type RawData } from "ws";
+import { z } from "zod";
 import { MAX_FRAME_BYTES } from "../app";
 import type { Ack, ErrorBody } from "../contract/errors";
 import type { UserSummary } from "../contract/model";
@@ -207,11 +208,16 @@ export class WsGateway implements RoomFanout {
 
   /**
    * One frame: authentication and ping here; every room request is the hub's, under its
-   * contract name. Resolves with the answer, or undefined when the frame needs none.
+   * contract name. Resolves with the answer, or undefined when the frame needs none. Once
+   * authenticated, every frame (ping and a second auth too) goes through the hub's guard:
+   * the connection's event budget, and refusal counting.
    */
   private async handle(peer: Peer, frame: ClientFrame): Promise<Ack<unknown> | undefined> {
+    const { hub } = this.deps;
     if (frame.type === "auth") {
-      if (peer.user) return this.refuse(peer, frame.ref, { code: "invalid_payload", message: "Already authenticated." }, false);
+      if (peer.session) {
+        return hub.guard(peer.session, "auth", z.unknown(), frame, () => Promise.reject(new DomainError("invalid_payload", "Already authenticated.")));
+      }
       const auth = await this.deps.services.tokens.authenticate(frame.token).catch(() => null);
       if (!auth) this.fail(peer, { code: "unauthorized", message: "Unknown or revoked token." }, 4401);
       else this.authenticated(peer, auth);
@@ -219,10 +225,9 @@ export class WsGateway implements RoomFanout {
     }
     const session = peer.session;
     if (!session) return { ok: false, error: { code: "unauthorized", message: "Authenticate first: send {\"type\":\"auth\",\"token\":\"…\"}." } };
-    const { hub } = this.deps;
     switch (frame.type) {
       case "ping":
-        return { ok: true, data: { pong: true } };
+        return hub.guard(session, "ping", z.unknown(), frame, async () => ({ pong: true }));
       case "join":
         return hub.request(session, "room:join", { slug: frame.room, invite: frame.invite, after: frame.after, changesAfter: frame.changesAfter });
       case "leave":
@@ -290,9 +295,9 @@ export class WsGateway implements RoomFanout {
   }
 
   /** An error frame (or a refused ack) for what could not be read, counted by the hub. */
-  private async refuse(peer: Peer, ref: string | undefined, error: ErrorBody, count = true): Promise<undefined> {
+  private async refuse(peer: Peer, ref: string | undefined, error: ErrorBody): Promise<undefined> {
     this.send(peer, ref === undefined ? { type: "error", error } : { type: "ack", ref, ok: false, error });
-    if (count) await this.deps.hub.refuse({ id: peer.id, close: (reason) => peer.ws.close(4429, reason) }, error);
+    await this.deps.hub.refuse({ id: peer.id, close: (reason) => peer.ws.close(4429, reason) }, error);
     return undefined;
   }
 
