@@ -35,6 +35,9 @@ export const providerOf = (db: Db): DatabaseProvider => providers.get(db) ?? "sq
 const sqliteFiles = new WeakMap<Db, string>();
 /** The SQLite file a client has open (not for `:memory:`), for connections of Parley's own to it. */
 export const sqliteFileOf = (db: Db): string | undefined => sqliteFiles.get(db);
+const postgresUrls = new WeakMap<Db, string>();
+/** The PostgreSQL database a client talks to, for the append writer's own pool. */
+export const postgresUrlOf = (db: Db): string | undefined => postgresUrls.get(db);
 
 /**
  * Opens the database named by a resolved DATABASE_URL: SQLite through Prisma's
@@ -43,15 +46,11 @@ export const sqliteFileOf = (db: Db): string | undefined => sqliteFiles.get(db);
 export async function openDatabase(databaseUrl: string): Promise<Db> {
   const provider = databaseProvider(databaseUrl);
   if (provider === "postgresql") {
-    // Appends and changes to one room queue on its advisory lock, each in a transaction
-    // holding a pool connection: a burst into one hot room (300 at once in the repository
-    // test, on a busy machine) waits longer than Prisma's default 2 s to start one. Waiting
-    // is right there, failing is not (issue 16 replaces this with group commit).
-    const prisma = new PostgresPrismaClient({
-      adapter: postgresAdapter(databaseUrl),
-      transactionOptions: { maxWait: 15_000, timeout: 15_000 },
-    }) as unknown as Db;
+    // Appends and changes do not go through this client: postgres-writer.ts commits them in
+    // groups, on a pool of its own.
+    const prisma = new PostgresPrismaClient({ adapter: postgresAdapter(databaseUrl) }) as unknown as Db;
     providers.set(prisma, provider);
+    postgresUrls.set(prisma, databaseUrl);
     try {
       await prisma.$queryRawUnsafe("SELECT 1");
     } catch (err) {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/harness";
+import { freshDatabaseUrl } from "../../test/harness";
+import { openDatabase, postgresUrlOf, sqliteFileOf } from "./client";
 import type { Db } from "./client";
 import { PrismaMessageRepository } from "./message.repository";
 
@@ -14,7 +15,7 @@ afterEach(async () => {
 });
 
 async function setup() {
-  db = await openTestDatabase();
+  db = await openDatabase(await freshDatabaseUrl());
   const author = { id: randomUUID(), name: "Ada" };
   await db.user.create({ data: { id: author.id, name: author.name, email: `${author.id}@test.invalid` } });
   const room = await db.room.create({ data: { id: randomUUID(), slug: randomUUID(), name: "r", createdById: author.id } });
@@ -68,4 +69,47 @@ describe("PrismaMessageRepository appends (group commit on SQLite)", () => {
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.clientId)).size).toBe(201);
   });
+
+  it("two nodes (two repositories) appending into one room at once: seq 1..N without a hole, each stored once", async () => {
+    const { author, roomId } = await setup();
+    const url = databaseUrlOf(db!);
+    const other = await openDatabase(url);
+    const second = new PrismaMessageRepository(other);
+    try {
+      const sends = Array.from({ length: 200 }, (_, i) => (i % 2 ? second : repo!).append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `m${i}`, author }));
+      const results = await Promise.all(sends);
+      expect(results.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" } });
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    } finally {
+      second.close();
+      await other.$disconnect();
+    }
+  });
+
+  it("bursts into 40 rooms at once, with one core kept busy: every append stored, none refused", async () => {
+    const { author } = await setup();
+    const rooms = await Promise.all(
+      Array.from({ length: 40 }, () => db!.room.create({ data: { id: randomUUID(), slug: randomUUID(), name: "r", createdById: author.id } })),
+    );
+    // A neighbour on this machine: a thread spinning for the length of the burst.
+    const spinner = new Worker("const end = Date.now() + 60_000; while (Date.now() < end) {}", { eval: true });
+    try {
+      const sends = rooms.flatMap((room) => Array.from({ length: 30 }, (_, i) => repo!.append({ id: randomUUID(), roomId: room.id, clientId: randomUUID(), body: `m${i}`, author })));
+      const settled = await Promise.allSettled(sends);
+      expect(settled.filter((s) => s.status === "rejected").map((s) => String((s as PromiseRejectedResult).reason))).toEqual([]);
+    } finally {
+      await spinner.terminate();
+    }
+    for (const room of rooms) {
+      const rows = await db!.message.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" }, select: { seq: true } });
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    }
+  });
 });
+
+/** The URL a test database was opened with (either provider). */
+function databaseUrlOf(db: Db): string {
+  const file = sqliteFileOf(db);
+  return file ? `file:${file}` : postgresUrlOf(db)!;
+}

@@ -1,10 +1,9 @@
 import { quoteOf, type ChatMessage, type MessageChange, type ReplyQuote } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../repositories";
 import type { Prisma } from "../../../generated/prisma/client";
-import { providerOf, sqliteFileOf, type Db } from "./client";
-// Plain JavaScript shared with the SQLite writer thread.
-import { changeStatements } from "./message-changes.sql.mjs";
-import { groupReactions, SqliteMessages, toChange, type ChangeRow } from "./sqlite-messages";
+import { postgresUrlOf, sqliteFileOf, type Db } from "./client";
+import { PostgresWriter } from "./postgres-writer";
+import { groupReactions, SqliteMessages, toChange } from "./sqlite-messages";
 
 const select = {
   id: true,
@@ -52,71 +51,39 @@ const toMessage = (r: Row, quotes?: Map<string, ReplyQuote>): ChatMessage => {
   };
 };
 
-/** A timestamp as the change statements write it: UTC, ISO-8601, without the zone. */
-const utc = (d: Date) => d.toISOString().replace("Z", "");
-
-/** Enough for many nodes writing one room at once; each retry costs one statement. */
-const MAX_SEQ_RETRIES = 50;
-
-/** A unique violation on (roomId, seq): another node took this number first. */
-function isSeqConflict(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ""} ${JSON.stringify((err as { meta?: unknown })?.meta ?? {})}`;
-  return /Message_roomId_seq_key|\(roomId, seq\)|"roomId", ?"seq"/.test(text) || (/23505/.test(text) && /seq/.test(text));
-}
-
 export class PrismaMessageRepository implements MessageRepository {
-  private readonly postgres: boolean;
-  /** SQLite (a file): appends (group commit) and pages on a connection of their own. */
+  /** SQLite (a file): appends and changes (group commit) and pages on a connection of their own. */
   private readonly sqlite: SqliteMessages | undefined;
+  /** PostgreSQL: appends and changes, group-committed per room on a pool of their own. */
+  private readonly postgres: PostgresWriter | undefined;
 
   constructor(private readonly db: Db) {
-    this.postgres = providerOf(db) === "postgresql";
     const file = sqliteFileOf(db);
     this.sqlite = file ? new SqliteMessages(file) : undefined;
+    const url = postgresUrlOf(db);
+    this.postgres = url ? new PostgresWriter(url) : undefined;
   }
 
-  /** Closes the SQLite connection (the Prisma client is closed by its owner). */
+  /** Closes the writers' connections (the Prisma client is closed by its owner). */
   close(): void {
     this.sqlite?.close();
+    void this.postgres?.close();
   }
 
   async append(m: NewMessage): Promise<AppendResult> {
-    // On PostgreSQL two nodes may read the same MAX(seq) at once: the second insert then
-    // waits for the first to commit and fails on the unique (roomId, seq), and is retried
-    // with the next number. A later seq is therefore never visible before an earlier one.
-    // (SQLite runs the statement under its single write lock and never gets here.)
     if (this.sqlite) return this.sqlite.append(m);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.appendOnce(m);
-      } catch (err) {
-        if (attempt >= MAX_SEQ_RETRIES || !isSeqConflict(err)) throw err;
-      }
+    if (this.postgres) {
+      const written = await this.postgres.append(m);
+      return "inserted" in written ? this.outcome(m, written.createdAt, [{ seq: written.inserted }]) : this.outcome(m, new Date(), []);
     }
-  }
-
-  private insertStatement(m: NewMessage, createdAt: Date) {
-    // One statement, so the sequence number and the row are committed together: SQLite runs
-    // it under its write lock, and no other statement can interleave with it. (An interactive
-    // transaction would hold the adapter's single connection open to every other query.)
-    // A repeated (authorId, clientId) inserts nothing and returns no row.
-    return this.db.$queryRaw<Array<{ seq: number | bigint }>>`
+    // SQLite in memory (tests): one statement, under SQLite's single write lock.
+    const createdAt = new Date();
+    const inserted = await this.db.$queryRaw<Array<{ seq: number | bigint }>>`
       INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
       SELECT ${m.id}, ${m.roomId}, COALESCE(MAX("seq"), 0) + 1, ${m.author.id}, ${m.clientId}, ${m.body}, ${createdAt}, ${m.replyToId ?? null}
       FROM "Message" WHERE "roomId" = ${m.roomId}
       ON CONFLICT ("authorId", "clientId") DO NOTHING
       RETURNING "seq"`;
-  }
-
-  private async appendOnce(m: NewMessage): Promise<AppendResult> {
-    const createdAt = new Date();
-    const insert = this.insertStatement(m, createdAt);
-    // PostgreSQL: the room's advisory lock, taken in the same transaction, queues writers to
-    // one room (across nodes) instead of letting them collide and retry; the insert, a
-    // statement of its own, then reads MAX(seq) after the previous writer's commit.
-    const inserted = this.postgres
-      ? (await this.db.$transaction([this.db.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${m.roomId}))) AS l`, insert]))[1]
-      : await insert;
     return this.outcome(m, createdAt, inserted);
   }
 
@@ -178,16 +145,9 @@ export class PrismaMessageRepository implements MessageRepository {
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {
     if (this.sqlite) return this.sqlite.change(c);
-    // PostgreSQL: the room's advisory lock (the one appends take) queues writers to one
-    // room across nodes, so cseq is read after the previous change's commit; the statements
-    // then run in the same transaction.
-    const { apply, read } = changeStatements("postgresql", c, utc(new Date()));
-    const results = await this.db.$transaction([
-      this.db.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${c.roomId}))) AS l`,
-      ...apply.map(({ sql, params }) => this.db.$executeRawUnsafe(sql, ...params)),
-      this.db.$queryRawUnsafe<ChangeRow[]>(read.sql, ...read.params),
-    ]);
-    const row = (results.at(-1) as ChangeRow[])[0];
+    if (!this.postgres) throw new Error("changes need a database file or PostgreSQL");
+    // In the room's group commit, under its advisory lock (the one appends take across nodes).
+    const row = await this.postgres.change(c);
     return row ? { change: toChange(row), duplicate: row.id !== c.id } : null;
   }
 
