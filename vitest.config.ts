@@ -30,7 +30,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
           extends: true,
           test: {
             name: "sqlite",
-            include: ["server/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts"],
+            include: ["server/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
             // Several nodes share PostgreSQL, not a SQLite file, and a SQLite file has no connection to
             // lose: the multi-node and database-outage suites run in the other project.
             exclude: ["server/cluster.integration.test.ts", "server/database-outage.integration.test.ts"],

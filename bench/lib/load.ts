@@ -45,6 +45,8 @@ export interface LoadResult {
   latency: { p50: number; p99: number; max: number };
   ack: { p50: number; p99: number; max: number };
   server: ServerStats;
+  /** CPU seconds the server's process used from the first send to the last delivery (or the drain's end). */
+  serverCpuSeconds: number;
   /** The load generator's threads, and the busiest one's event-loop utilisation (0–1). */
   generator: { threads: number; eluMax: number };
 }
@@ -129,6 +131,7 @@ export class LoadGenerator {
   async run(options: { rate: number; durationMs: number; drainMs?: number }): Promise<LoadResult> {
     const run = randomUUID().slice(0, 8);
     await this.server.reset();
+    const cpuBefore = this.server.cpuSeconds();
     const startAtMs = nowMs() + 20;
     const sentReplies = await Promise.all(
       this.shards.map((s, i) => s.ask({ cmd: "run", run, rate: options.rate * this.senderShare[i]!, durationMs: options.durationMs, startAtMs }, "sent")),
@@ -143,6 +146,7 @@ export class LoadGenerator {
       if ((delivered >= expected && acked >= sent) || performance.now() >= drainUntil) break;
       await new Promise((r) => setTimeout(r, 10));
     }
+    const serverCpuSeconds = this.server.cpuSeconds() - cpuBefore;
     const serverStats = await this.server.stats();
     const finished = await Promise.all(this.shards.map((s) => s.ask({ cmd: "finish" }, "finished")));
     const merge = (parts: Float64Array[]) => {
@@ -167,6 +171,7 @@ export class LoadGenerator {
       latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },
       ack: { p50: percentile(acks, 50), p99: percentile(acks, 99), max: acks.at(-1) ?? NaN },
       server: serverStats,
+      serverCpuSeconds,
       generator: { threads: this.shards.length, eluMax: Math.max(...finished.map((f) => f.elu)) },
     };
   }

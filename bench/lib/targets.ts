@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import { io, type Socket } from "socket.io-client";
@@ -50,6 +51,17 @@ export class BenchServer {
     });
     return performance.now() - started;
   }
+  /**
+   * User + system CPU seconds the server's process has used so far (every thread: the
+   * SQLite writer's too), from /proc/<pid>/stat, read from outside: the reading costs the
+   * server nothing.
+   */
+  cpuSeconds(): number {
+    const stat = fs.readFileSync(`/proc/${this.child!.pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  }
   async stats(): Promise<ServerStats> {
     return (await fetch(`${this.url}/bench/stats`)).json() as Promise<ServerStats>;
   }
@@ -70,6 +82,10 @@ export class BenchServer {
     clearTimeout(timer);
   }
 }
+
+let ticks: number | undefined;
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const clockTicks = () => (ticks ??= Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100);
 
 /** What a load-generator client does, whichever server it talks to. */
 export interface BenchClient {

@@ -11,7 +11,8 @@ import { benchDatabase } from "./persistence";
 /** Latest 50 and an older page in a room of 1,000,000 messages, while 200 messages a second are written. */
 export async function history(smoke: boolean): Promise<Row[]> {
   const total = smoke ? 20_000 : 1_000_000;
-  const { file, db: setup, userId, roomId } = await benchDatabase();
+  const { url, db: setup, userId, roomId } = await benchDatabase();
+  const file = url.slice("file:".length);
   await setup.$disconnect();
   const seed = new Database(file);
   const insert = seed.prepare(`INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?)`);

@@ -107,28 +107,49 @@ export class PostgresWriter {
     }
   }
 
-  /** Runs the batch in one transaction; returns what settles its requests once committed. */
+  /**
+   * Runs the batch in one transaction; returns what settles its requests once committed.
+   * BEGIN and the room's lock in one simple query, the appends in one insert, each change's
+   * statements, COMMIT.
+   */
   private async transaction(roomId: string, batch: Request[]): Promise<() => void> {
     const client = await this.pool.connect();
     let broken: unknown;
     try {
-      await client.query("BEGIN");
       try {
-        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [roomId]);
         const createdAt = new Date();
-        const appends = await this.insertMessages(client, roomId, batch, createdAt);
-        const changes = new Map<Request, ChangeRow | null>();
-        for (const r of batch) {
-          if (!("c" in r)) continue;
+        const begin = `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(roomId)}));`;
+        const appends = batch.filter((r): r is AppendRequest => "m" in r);
+        const changes = batch.filter((r): r is ChangeRequest => "c" in r);
+        const insert = insertStatement(roomId, appends, createdAt);
+        let inserted: Array<{ id: string; seq: number }> = [];
+        const changed = new Map<Request, ChangeRow | null>();
+        await client.query(begin);
+        if (insert) {
+          inserted = (await client.query<{ id: string; seq: number }>(insert.optimistic)).rows;
+          // A stored copy of one of them (a resend) made the insert skip it, leaving a hole in
+          // the numbers: undo, and number only those that are new (a slower statement).
+          if (inserted.length < insert.count) {
+            await client.query("ROLLBACK");
+            await client.query(begin);
+            inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
+          }
+        }
+        for (const r of changes) {
           const { apply, read } = changeStatements("postgresql", r.c, utc(createdAt));
           for (const { sql, params } of apply) await client.query(sql, params);
-          changes.set(r, (await client.query<ChangeRow>(read.sql, read.params)).rows[0] ?? null);
+          changed.set(r, (await client.query<ChangeRow>(read.sql, read.params)).rows[0] ?? null);
         }
         await client.query("COMMIT");
+        const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
         return () => {
           for (const r of batch) {
-            if ("m" in r) r.resolve(appends.get(r)!);
-            else r.resolve(changes.get(r)!);
+            if ("c" in r) r.resolve(changed.get(r)!);
+            else {
+              // Not inserted: stored earlier, or earlier in this batch (a resend while the first copy waited).
+              const seq = seqs.get(r.m.id);
+              r.resolve(seq === undefined ? { existing: true } : { inserted: seq, createdAt });
+            }
           }
         };
       } catch (err) {
@@ -143,51 +164,50 @@ export class PostgresWriter {
       client.release(broken instanceof Error ? broken : undefined);
     }
   }
+}
 
-  /**
-   * The batch's appends in one statement: those whose (author, clientId) is neither stored
-   * nor earlier in the batch get the room's next numbers in arrival order.
-   */
-  private async insertMessages(client: pg.PoolClient, roomId: string, batch: Request[], createdAt: Date): Promise<Map<Request, WrittenAppend>> {
-    const appends = batch.filter((r): r is Extract<Request, { m: NewMessage }> => "m" in r);
-    const out = new Map<Request, WrittenAppend>();
-    if (appends.length === 0) return out;
-    const stored = await client.query<{ authorId: string; clientId: string }>(
-      `SELECT "authorId", "clientId" FROM "Message" WHERE ("authorId", "clientId") IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [appends.map((r) => r.m.author.id), appends.map((r) => r.m.clientId)],
-    );
-    const seen = new Set(stored.rows.map((row) => identity(row.authorId, row.clientId)));
-    const fresh: typeof appends = [];
-    for (const r of appends) {
-      const key = identity(r.m.author.id, r.m.clientId);
-      // Stored earlier, or earlier in this batch (a resend while the first copy waited).
-      if (seen.has(key)) out.set(r, { existing: true });
-      else {
-        seen.add(key);
-        fresh.push(r);
-      }
-    }
-    if (fresh.length === 0) return out;
-    const inserted = await client.query<{ id: string; seq: number }>(
-      `INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
-       SELECT t.id, $1, base.s + t.n, t.author, t.client, t.body, $2::timestamp(3), t.reply
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, n),
-            (SELECT COALESCE(MAX("seq"), 0) AS s FROM "Message" WHERE "roomId" = $1) AS base
-       RETURNING "id", "seq"`,
-      [
-        roomId,
-        utc(createdAt),
-        fresh.map((r) => r.m.id),
-        fresh.map((r) => r.m.author.id),
-        fresh.map((r) => r.m.clientId),
-        fresh.map((r) => r.m.body),
-        fresh.map((r) => r.m.replyToId ?? null),
-      ],
-    );
-    const seqs = new Map(inserted.rows.map((row) => [row.id, Number(row.seq)]));
-    for (const r of fresh) out.set(r, { inserted: seqs.get(r.m.id)!, createdAt });
-    return out;
-  }
+type AppendRequest = Extract<Request, { m: NewMessage }>;
+type ChangeRequest = Extract<Request, { c: NewChange }>;
+
+/**
+ * The batch's appends in one statement, two ways. `optimistic` numbers them all and skips
+ * any whose (author, clientId) is stored (ON CONFLICT): right unless one was a resend.
+ * `deduplicated` looks each up first and numbers only the new ones, in arrival order. Copies
+ * within the batch are dropped here (the first is written).
+ */
+function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Date) {
+  const seen = new Set<string>();
+  const unique = appends.filter((r) => {
+    const key = identity(r.m.author.id, r.m.clientId);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length === 0) return undefined;
+  const values = [
+    roomId,
+    utc(createdAt),
+    unique.map((r) => r.m.id),
+    unique.map((r) => r.m.author.id),
+    unique.map((r) => r.m.clientId),
+    unique.map((r) => r.m.body),
+    unique.map((r) => r.m.replyToId ?? null),
+  ];
+  const input = `SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, n)`;
+  const insert = (rows: string, number: string) => `INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
+      SELECT f.id, $1, base.s + f.${number}, f.author, f.client, f.body, $2::timestamp(3), f.reply
+      FROM ${rows} f, (SELECT COALESCE(MAX("seq"), 0) AS s FROM "Message" WHERE "roomId" = $1) AS base`;
+  return {
+    count: unique.length,
+    optimistic: { text: `${insert(`(${input})`, "n")} ON CONFLICT ("authorId", "clientId") DO NOTHING RETURNING "id", "seq"`, values },
+    deduplicated: {
+      text: `WITH t AS (${input}), fresh AS (
+        SELECT t.*, row_number() OVER (ORDER BY t.n) AS k FROM t
+        WHERE NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."authorId" = t.author AND m."clientId" = t.client)
+      ) ${insert("fresh", "k")} RETURNING "id", "seq"`,
+      values,
+    },
+  };
 }
 
 function isConnectionError(err: unknown): boolean {

@@ -1,0 +1,15 @@
+import { randomUUID } from "node:crypto";
+import { benchDatabase } from "../bench/scenarios/persistence";
+import { createPostgresDatabase, dropDatabase } from "../server/test/databases";
+import { PostgresWriter } from "../server/store/prisma/postgres-writer";
+const url = await createPostgresDatabase();
+const { db, userId, roomId } = await benchDatabase(url);
+const w = new PostgresWriter(url);
+const sizes: number[] = []; const times: number[] = [];
+const orig = (w as any).transaction.bind(w);
+(w as any).transaction = async (room: string, batch: unknown[]) => { const t = performance.now(); const r = await orig(room, batch); times.push(performance.now() - t); sizes.push(batch.length); return r; };
+let n = 0; const started = performance.now();
+await Promise.all(Array.from({ length: 64 }, async () => { while (performance.now() - started < 3000) { await w.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "x", author: { id: userId, name: "B" } }); n++; await new Promise((r) => setImmediate(r)); } }));
+const el = performance.now() - started;
+console.log("per sec", n / el * 1000, "batches", sizes.length, "avg size", sizes.reduce((a, b) => a + b, 0) / sizes.length, "avg tx ms", times.reduce((a, b) => a + b, 0) / times.length);
+await w.close(); await db.$disconnect(); await dropDatabase(url);
