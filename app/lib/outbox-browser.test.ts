@@ -1,5 +1,5 @@
 import "fake-indexeddb/auto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { OutboxEntry } from "./outbox";
 import { electLeader, indexedDbOutboxStorage } from "./outbox-browser";
 
@@ -31,10 +31,29 @@ describe("indexedDbOutboxStorage", () => {
 });
 
 describe("electLeader", () => {
+  afterEach(() => void vi.unstubAllGlobals());
+
   it("without Web Locks, every tab leads (the server's dedup keeps messages single)", () => {
+    // Node 24 has navigator.locks, as browsers do; a browser without it is the case here.
+    vi.stubGlobal("navigator", {});
     const seen: boolean[] = [];
     const resign = electLeader("x", (leader) => seen.push(leader));
     resign();
     expect(seen).toEqual([true, false]);
+  });
+
+  it("with Web Locks, one tab leads and the next takes over when it resigns", async (ctx) => {
+    if (!(globalThis.navigator as Navigator | undefined)?.locks) return ctx.skip("this Node has no navigator.locks (Node 24 has; Node 20 has not)");
+    const first: boolean[] = [];
+    const second: boolean[] = [];
+    const resignFirst = electLeader("outbox-test", (leader) => first.push(leader));
+    await vi.waitFor(() => expect(first).toEqual([true]));
+    const resignSecond = electLeader("outbox-test", (leader) => second.push(leader));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(second).toEqual([]); // waits for the lock
+    resignFirst();
+    await vi.waitFor(() => expect(second).toEqual([true]));
+    expect(first).toEqual([true, false]);
+    resignSecond();
   });
 });
