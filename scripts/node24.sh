@@ -4,7 +4,7 @@
 # with node_modules of its own (better-sqlite3 is built against Node 24's headers, shipped
 # in that package), then the npm scripts named as arguments.
 #
-#   scripts/node24.sh                       typecheck, unit tests, the bench's smoke run
+#   scripts/node24.sh                       typecheck, unit tests, build, the bench's smoke run
 #   scripts/node24.sh bench -- cpu latency  any npm script, e.g. the bench on Node 24
 #
 # NODE24_VERSION picks the version (default: the newest 24.x). KEEP=1 keeps the folder.
@@ -26,6 +26,7 @@ npm ci --no-audit --no-fund
 if [ $# -eq 0 ]; then
   npm run typecheck
   npm run test:unit
+  npm run build
   npm run test:bench
 else
   npm run "$@"
