@@ -19,6 +19,17 @@ export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? "redis://127.
 /** Every PostgreSQL database the tests create starts with this, so a teardown can find them. */
 export const TEST_DB_PREFIX = "parley_test_";
 
+/**
+ * A run's databases share a prefix with the run's start time in it
+ * (`parley_test_<unix seconds>_`): a run drops its own at the end, and only runs older than
+ * `STALE_AFTER_S` left by an interrupted run, never those of a run still going beside it
+ * (two checkouts testing against one PostgreSQL at once).
+ */
+const runPrefix = () => `${TEST_DB_PREFIX}${Math.floor(Date.now() / 1000)}_`;
+const STALE_AFTER_S = 6 * 3600;
+/** The run prefix of one of this module's database names. */
+export const runPrefixOf = (name: string): string | undefined => new RegExp(`^${TEST_DB_PREFIX}\\d+_`).exec(name)?.[0];
+
 /** The provider this Vitest project runs against (set per project in vitest.config.ts). */
 export function testProvider(): DatabaseProvider {
   return process.env.PARLEY_TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
@@ -41,9 +52,9 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A new, empty PostgreSQL database; returns its URL. */
+/** A new, empty PostgreSQL database (a copy of `template`, in its run); returns its URL. */
 export async function createPostgresDatabase(template?: string): Promise<string> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString("hex")}`;
+  const name = `${(template && runPrefixOf(template)) || runPrefix()}${randomBytes(6).toString("hex")}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`));
   return postgresUrl(name);
 }
@@ -55,11 +66,21 @@ export async function dropDatabase(url: string): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
-/** Drops every database this run's tests created (and any left by an interrupted run). */
-export async function dropTestDatabases(): Promise<void> {
+/**
+ * Drops the databases of the run that `template` belongs to; without one, those left by
+ * runs that started more than six hours ago (or named before runs had a prefix).
+ */
+export async function dropTestDatabases(template?: string): Promise<void> {
+  const run = template ? runPrefixOf(new URL(template).pathname.slice(1)) : undefined;
+  const now = Date.now() / 1000;
   await admin(async (c) => {
     const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${TEST_DB_PREFIX}%'`);
-    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    for (const { datname } of rows) {
+      const prefix = runPrefixOf(datname);
+      const started = prefix ? Number(prefix.slice(TEST_DB_PREFIX.length, -1)) : 0;
+      const drop = run ? prefix === run : now - started > STALE_AFTER_S;
+      if (drop) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   });
 }
 

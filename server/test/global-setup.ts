@@ -18,11 +18,11 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   if (project.name === "postgresql") {
-    await dropTestDatabases();
+    await dropTestDatabases(); // those of interrupted runs
     const url = await createPostgresDatabase();
     await migrateDatabase(url);
     project.provide("templateDatabase", url);
-    return () => dropTestDatabases();
+    return () => dropTestDatabases(url); // this run's own
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-test-"));
   const file = path.join(dir, "template.db");

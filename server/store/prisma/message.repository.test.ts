@@ -70,6 +70,31 @@ describe("PrismaMessageRepository appends (group commit on SQLite)", () => {
     expect(new Set(rows.map((r) => r.clientId)).size).toBe(201);
   });
 
+  it("appends sent in order without waiting for acks are numbered in that order, however they are batched", async () => {
+    const { repo, author, roomId } = await setup();
+    const results: Array<Promise<{ message: { seq: number } }>> = [];
+    for (let i = 0; i < 400; i++) {
+      results.push(repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `m${i}`, author }));
+      // Some turns of the event loop in between, so that the appends travel in several batches.
+      if (i % 37 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const seqs = (await Promise.all(results)).map((r) => r.message.seq);
+    expect(seqs).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+  });
+
+  it("a bad append among good ones in the same room fails alone, and the numbers have no hole", async () => {
+    const { repo, author, roomId } = await setup();
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      // A user that does not exist: the row breaks the author's foreign key.
+      repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `m${i}`, author: i === 7 ? { id: "no-such-user", name: "Nobody" } : author }),
+    );
+    const settled = await Promise.allSettled(sends);
+    expect(settled.map((s) => s.status)).toEqual(Array.from({ length: 20 }, (_, i) => (i === 7 ? "rejected" : "fulfilled")));
+    const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.body)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).filter((_, i) => i !== 7));
+  });
+
   it("two nodes (two repositories) appending into one room at once: seq 1..N without a hole, each stored once", async () => {
     const { author, roomId } = await setup();
     const url = databaseUrlOf(db!);

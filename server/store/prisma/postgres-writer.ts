@@ -29,12 +29,12 @@ const identity = (authorId: string, clientId: string) => `${authorId}\u0000${cli
  * thread does for the whole file): the writes to one room that arrive while its previous
  * transaction is in flight wait in memory, then go in one transaction, under the room's
  * advisory lock (which queues writers on other nodes too), with one multi-row insert for the
- * appends. A waiting write holds no pool connection: one transaction per room at a time,
- * and at most `poolSize` rooms at once.
+ * appends. A waiting write holds no pool connection: at most two transactions per room
+ * (the second waiting for the room's lock), and at most `poolSize` at once.
  *
- * A batch that fails is written again one write at a time, so that one bad message fails
- * alone. Dedup by (author, clientId) is kept: within a batch (a resend while the first copy
- * waits) and against stored rows.
+ * A batch that fails is written again one write at a time in the same transaction, so that
+ * one bad message fails alone. Dedup by (author, clientId) is kept: within a batch (a resend
+ * while the first copy waits) and against stored rows.
  */
 export class PostgresWriter {
   private readonly pool: pg.Pool;
@@ -70,86 +70,96 @@ export class PostgresWriter {
     setImmediate(() => void this.drain(roomId));
   }
 
+  /**
+   * Writes the room's queue, batch after batch. Two transactions per room may be in flight:
+   * the next batch starts once the previous one holds the room's lock, so its BEGIN and lock
+   * request overlap the previous commit (and the promises resolved after it), and it still
+   * gets its numbers after the previous batch's: each sender's order is kept.
+   */
   private async drain(roomId: string) {
+    const inFlight = new Set<Promise<void>>();
     for (;;) {
       const queue = this.queues.get(roomId);
-      if (!queue || queue.length === 0) {
-        this.queues.delete(roomId);
-        this.busy.delete(roomId);
-        return;
+      if (!queue || queue.length === 0 || inFlight.size >= 2) {
+        if (inFlight.size === 0) {
+          this.queues.delete(roomId);
+          this.busy.delete(roomId);
+          return;
+        }
+        await Promise.race(inFlight);
+        continue;
       }
       const batch = queue.splice(0, MAX_BATCH);
-      try {
-        await this.writeBatch(roomId, batch);
-      } catch {
-        // One at a time: each fails or succeeds on its own.
-        for (const request of batch) {
-          try {
-            await this.writeBatch(roomId, [request]);
-          } catch (err) {
-            request.reject(err);
-          }
-        }
-      }
+      const locked = deferred();
+      const done = this.writeBatch(roomId, batch, locked.resolve).finally(() => {
+        locked.resolve(); // a batch that failed before its lock lets the next one go
+        inFlight.delete(done);
+      });
+      inFlight.add(done);
+      await locked.promise;
     }
   }
 
-  /** One transaction for `batch`, retried on a seq conflict; settles every request on success. */
-  private async writeBatch(roomId: string, batch: Request[]): Promise<void> {
+  /**
+   * One transaction for `batch`, retried whole on a seq conflict (a writer without the lock);
+   * settles every request. A write that fails is undone alone (a savepoint each, inside the
+   * same transaction and lock), and fails alone. A lost connection fails them all: the
+   * clients send them again, and their clientIds keep them single.
+   */
+  private async writeBatch(roomId: string, batch: Request[], onLocked: () => void): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const settle = await this.transaction(roomId, batch);
+        const settle = await this.transaction(roomId, batch, onLocked);
         settle();
         return;
       } catch (err) {
-        if (attempt >= MAX_SEQ_RETRIES || !isSeqConflict(err)) throw err;
+        if (attempt < MAX_SEQ_RETRIES && isSeqConflict(err)) continue;
+        for (const r of batch) r.reject(err);
+        return;
       }
     }
   }
 
   /**
    * Runs the batch in one transaction; returns what settles its requests once committed.
-   * BEGIN and the room's lock in one simple query, the appends in one insert, each change's
-   * statements, COMMIT.
+   * BEGIN, the room's lock and a savepoint in one simple query; the appends in one insert;
+   * each change's statements; COMMIT. If the batch fails, it is undone to the savepoint and
+   * written again one write at a time, each under a savepoint of its own.
    */
-  private async transaction(roomId: string, batch: Request[]): Promise<() => void> {
+  private async transaction(roomId: string, batch: Request[], onLocked: () => void): Promise<() => void> {
     const client = await this.pool.connect();
     let broken: unknown;
     try {
       try {
         const createdAt = new Date();
-        const begin = `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(roomId)}));`;
-        const appends = batch.filter((r): r is AppendRequest => "m" in r);
-        const changes = batch.filter((r): r is ChangeRequest => "c" in r);
-        const insert = insertStatement(roomId, appends, createdAt);
-        let inserted: Array<{ id: string; seq: number }> = [];
-        const changed = new Map<Request, ChangeRow | null>();
-        await client.query(begin);
-        if (insert) {
-          inserted = (await client.query<{ id: string; seq: number }>(insert.optimistic)).rows;
-          // A stored copy of one of them (a resend) made the insert skip it, leaving a hole in
-          // the numbers: undo, and number only those that are new (a slower statement).
-          if (inserted.length < insert.count) {
-            await client.query("ROLLBACK");
-            await client.query(begin);
-            inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
+        await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(roomId)})); SAVEPOINT batch;`);
+        onLocked();
+        const outcomes = new Map<Request, Outcome>();
+        try {
+          await this.write(client, roomId, batch, createdAt, outcomes);
+        } catch (err) {
+          if (isConnectionError(err) || isSeqConflict(err)) throw err;
+          await client.query("ROLLBACK TO SAVEPOINT batch");
+          outcomes.clear();
+          for (const r of batch) {
+            await client.query("SAVEPOINT one");
+            try {
+              await this.write(client, roomId, [r], createdAt, outcomes);
+              await client.query("RELEASE SAVEPOINT one");
+            } catch (e) {
+              if (isConnectionError(e) || isSeqConflict(e)) throw e;
+              await client.query("ROLLBACK TO SAVEPOINT one");
+              outcomes.set(r, { failed: e });
+            }
           }
         }
-        for (const r of changes) {
-          const { apply, read } = changeStatements("postgresql", r.c, utc(createdAt));
-          for (const { sql, params } of apply) await client.query(sql, params);
-          changed.set(r, (await client.query<ChangeRow>(read.sql, read.params)).rows[0] ?? null);
-        }
         await client.query("COMMIT");
-        const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
         return () => {
           for (const r of batch) {
-            if ("c" in r) r.resolve(changed.get(r)!);
-            else {
-              // Not inserted: stored earlier, or earlier in this batch (a resend while the first copy waited).
-              const seq = seqs.get(r.m.id);
-              r.resolve(seq === undefined ? { existing: true } : { inserted: seq, createdAt });
-            }
+            const outcome = outcomes.get(r)!;
+            if ("failed" in outcome) r.reject(outcome.failed);
+            else if ("c" in r) r.resolve((outcome as { changed: ChangeRow | null }).changed);
+            else r.resolve((outcome as { appended: WrittenAppend }).appended);
           }
         };
       } catch (err) {
@@ -164,10 +174,46 @@ export class PostgresWriter {
       client.release(broken instanceof Error ? broken : undefined);
     }
   }
+
+  /** The batch's appends (one insert) and changes, inside the open transaction; notes each outcome. */
+  private async write(client: pg.PoolClient, roomId: string, batch: Request[], createdAt: Date, outcomes: Map<Request, Outcome>) {
+    const appends = batch.filter((r): r is AppendRequest => "m" in r);
+    const insert = insertStatement(roomId, appends, createdAt);
+    if (insert) {
+      await client.query("SAVEPOINT appends");
+      let inserted = (await client.query<{ id: string; seq: number }>(insert.optimistic)).rows;
+      // A stored copy of one of them (a resend) made the insert skip it, leaving a hole in the
+      // numbers: undo, and number only those that are new (a slower statement). The lock is kept.
+      if (inserted.length < insert.count) {
+        await client.query("ROLLBACK TO SAVEPOINT appends");
+        inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
+      }
+      await client.query("RELEASE SAVEPOINT appends");
+      const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
+      for (const r of appends) {
+        // Not inserted: stored earlier, or earlier in this batch (a resend while the first copy waited).
+        const seq = seqs.get(r.m.id);
+        outcomes.set(r, { appended: seq === undefined ? { existing: true } : { inserted: seq, createdAt } });
+      }
+    }
+    for (const r of batch) {
+      if (!("c" in r)) continue;
+      const { apply, read } = changeStatements("postgresql", r.c, utc(createdAt));
+      for (const { sql, params } of apply) await client.query(sql, params);
+      outcomes.set(r, { changed: (await client.query<ChangeRow>(read.sql, read.params)).rows[0] ?? null });
+    }
+  }
+}
+
+type Outcome = { appended: WrittenAppend } | { changed: ChangeRow | null } | { failed: unknown };
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 type AppendRequest = Extract<Request, { m: NewMessage }>;
-type ChangeRequest = Extract<Request, { c: NewChange }>;
 
 /**
  * The batch's appends in one statement, two ways. `optimistic` numbers them all and skips
