@@ -6,6 +6,11 @@ import type { ChangeRow } from "./sqlite-messages";
 
 /** The most writes one transaction takes (as on SQLite's writer). */
 const MAX_BATCH = 512;
+/**
+ * Transactions per room at once: the next takes the lock as the previous commits. (In the
+ * closed-loop bench, 1 and 2 gave the same throughput within the noise: docs/performance.md.)
+ */
+const IN_FLIGHT_PER_ROOM = 2;
 /** Enough for many nodes writing one room at once; each retry costs one transaction. */
 const MAX_SEQ_RETRIES = 50;
 
@@ -80,7 +85,7 @@ export class PostgresWriter {
     const inFlight = new Set<Promise<void>>();
     for (;;) {
       const queue = this.queues.get(roomId);
-      if (!queue || queue.length === 0 || inFlight.size >= 2) {
+      if (!queue || queue.length === 0 || inFlight.size >= IN_FLIGHT_PER_ROOM) {
         if (inFlight.size === 0) {
           this.queues.delete(roomId);
           this.busy.delete(roomId);
@@ -180,15 +185,15 @@ export class PostgresWriter {
     const appends = batch.filter((r): r is AppendRequest => "m" in r);
     const insert = insertStatement(roomId, appends, createdAt);
     if (insert) {
-      await client.query("SAVEPOINT appends");
       let inserted = (await client.query<{ id: string; seq: number }>(insert.optimistic)).rows;
-      // A stored copy of one of them (a resend) made the insert skip it, leaving a hole in the
-      // numbers: undo, and number only those that are new (a slower statement). The lock is kept.
-      if (inserted.length < insert.count) {
-        await client.query("ROLLBACK TO SAVEPOINT appends");
+      // A stored copy of one of several (a resend) made the insert skip it, leaving a hole in
+      // the numbers: undo to the batch's savepoint (the insert is its first write; the lock is
+      // kept), and number only those that are new (a slower statement). A single append that
+      // was skipped is simply a repeat.
+      if (inserted.length < insert.count && insert.count > 1) {
+        await client.query("ROLLBACK TO SAVEPOINT batch");
         inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
       }
-      await client.query("RELEASE SAVEPOINT appends");
       const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
       for (const r of appends) {
         // Not inserted: stored earlier, or earlier in this batch (a resend while the first copy waited).
