@@ -82,6 +82,23 @@ describe("PrismaMessageRepository appends (group commit on SQLite)", () => {
     expect(seqs).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
   });
 
+  it("a resend of a stored message among new ones in one batch: answered with the original, the new ones numbered without a hole", async () => {
+    const { repo, author, roomId } = await setup();
+    const first = await Promise.all(Array.from({ length: 10 }, (_, i) => repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `a${i}`, author })));
+    const resent = first[4]!.message;
+    const batch = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `b${i}`, author })),
+      repo.append({ id: randomUUID(), roomId, clientId: resent.clientId, body: resent.body, author }),
+      ...Array.from({ length: 5 }, (_, i) => repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `c${i}`, author })),
+    ]);
+    expect(batch[5]!.duplicate).toBe(true);
+    expect(batch[5]!.message.id).toBe(resent.id);
+    expect(batch[5]!.message.seq).toBe(resent.seq);
+    expect(batch.filter((r) => !r.duplicate).map((r) => r.message.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 11));
+    const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" }, select: { seq: true } });
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
   it("a bad append among good ones in the same room fails alone, and the numbers have no hole", async () => {
     const { repo, author, roomId } = await setup();
     const sends = Array.from({ length: 20 }, (_, i) =>
