@@ -118,38 +118,21 @@ const ROUNDS = 3;
 const PERSISTENCE_NOISE_BOUND = 0.3;
 
 function rowsFor(scenario: string, pairs: Array<{ parley: Window; floor: Window }>): Row[] {
-  const throughput = ratioVerdict(
-    pairs.map((p) => p.parley.perSec / p.floor.perSec),
-    0.8,
-    PERSISTENCE_NOISE_BOUND,
-    true,
-  );
-  const ack = ratioVerdict(
-    pairs.map((p) => p.parley.p99 / p.floor.p99),
-    2,
-    PERSISTENCE_NOISE_BOUND,
-  );
-  const med = (side: "parley" | "floor", f: (w: Window) => number) => quartiles(pairs.map((p) => f(p[side]))).median;
-  console.error(`    ${scenario}: throughput ${throughput.spread}: ${throughput.verdict}; ack p99 ${ack.spread}: ${ack.verdict}`);
+  /** A figure of both sides, judged by the median of the rounds' ratios. */
+  const judged = (metric: string, unit: string, f: (w: Window) => number, limit: number, atLeast: boolean): Row => {
+    const { verdict, spread } = ratioVerdict(
+      pairs.map((p) => f(p.parley) / f(p.floor)),
+      limit,
+      PERSISTENCE_NOISE_BOUND,
+      atLeast,
+    );
+    console.error(`    ${scenario}: ${metric} ${spread}: ${verdict}`);
+    const median = (side: "parley" | "floor") => quartiles(pairs.map((p) => f(p[side]))).median;
+    return { scenario, metric, unit, parley: median("parley"), baseline: median("floor"), spread, target: { text: `${atLeast ? "≥" : "≤"} ${limit}× floor`, verdict } };
+  };
   return [
-    {
-      scenario,
-      metric: "acknowledged messages/s (baseline: floor)",
-      unit: "/s",
-      parley: med("parley", (w) => w.perSec),
-      baseline: med("floor", (w) => w.perSec),
-      spread: throughput.spread,
-      target: { text: "≥ 0.8× floor", verdict: throughput.verdict },
-    },
-    {
-      scenario,
-      metric: "ack p99 (baseline: floor)",
-      unit: "ms",
-      parley: med("parley", (w) => w.p99),
-      baseline: med("floor", (w) => w.p99),
-      spread: ack.spread,
-      target: { text: "≤ 2× floor", verdict: ack.verdict },
-    },
+    judged("acknowledged messages/s (baseline: floor)", "/s", (w) => w.perSec, 0.8, true),
+    judged("ack p99 (baseline: floor)", "ms", (w) => w.p99, 2, false),
     { scenario, metric: "longest event-loop stall", unit: "ms", parley: Math.max(...pairs.map((p) => p.parley.stallMs)) },
   ];
 }
