@@ -23,7 +23,7 @@ async function setup() {
   return { repo, author, roomId: room.id };
 }
 
-describe("PrismaMessageRepository appends (group commit on SQLite)", () => {
+describe("PrismaMessageRepository appends (group commit: SQLite's writer thread, PostgreSQL's per-room writer)", () => {
   it("300 appends at once, repeats among them: each stored once, seq 1..N without a hole, repeats answered with the original", async () => {
     const { repo, author, roomId } = await setup();
     const clientIds = Array.from({ length: 250 }, () => randomUUID());

@@ -62,6 +62,9 @@ export class PrismaMessageRepository implements MessageRepository {
     this.sqlite = file ? new SqliteMessages(file) : undefined;
     const url = postgresUrlOf(db);
     this.postgres = url ? new PostgresWriter(url) : undefined;
+    // An in-memory SQLite database would be a different one on every connection (and the
+    // migrator's): appends need a file or PostgreSQL.
+    if (!this.sqlite && !this.postgres) throw new Error("messages need a SQLite database file or PostgreSQL, not SQLite in memory");
   }
 
   /** Closes the writers' connections (the Prisma client is closed by its owner). */
@@ -72,41 +75,13 @@ export class PrismaMessageRepository implements MessageRepository {
 
   async append(m: NewMessage): Promise<AppendResult> {
     if (this.sqlite) return this.sqlite.append(m);
-    if (this.postgres) {
-      const written = await this.postgres.append(m);
-      return "inserted" in written ? this.outcome(m, written.createdAt, [{ seq: written.inserted }]) : this.outcome(m, new Date(), []);
+    const written = await this.postgres!.append(m);
+    if ("inserted" in written) {
+      const { inserted: seq, createdAt } = written;
+      return { duplicate: false, message: { id: m.id, roomId: m.roomId, seq, clientId: m.clientId, body: m.body, createdAt: createdAt.toISOString(), author: m.author } };
     }
-    // SQLite in memory (tests): one statement, under SQLite's single write lock.
-    const createdAt = new Date();
-    const inserted = await this.db.$queryRaw<Array<{ seq: number | bigint }>>`
-      INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
-      SELECT ${m.id}, ${m.roomId}, COALESCE(MAX("seq"), 0) + 1, ${m.author.id}, ${m.clientId}, ${m.body}, ${createdAt}, ${m.replyToId ?? null}
-      FROM "Message" WHERE "roomId" = ${m.roomId}
-      ON CONFLICT ("authorId", "clientId") DO NOTHING
-      RETURNING "seq"`;
-    return this.outcome(m, createdAt, inserted);
-  }
-
-  /** The stored message, or (nothing inserted) the one stored earlier under the same clientId. */
-  private async outcome(m: NewMessage, createdAt: Date, inserted: Array<{ seq: number | bigint }>): Promise<AppendResult> {
-    if (inserted.length === 1) {
-      return {
-        duplicate: false,
-        message: {
-          id: m.id,
-          roomId: m.roomId,
-          seq: Number(inserted[0]!.seq),
-          clientId: m.clientId,
-          body: m.body,
-          createdAt: createdAt.toISOString(),
-          author: m.author,
-        },
-      };
-    }
-    const existing = await this.db.message.findUnique({
-      where: { authorId_clientId: { authorId: m.author.id, clientId: m.clientId } },
-      select,
-    });
+    // Stored earlier under the same clientId: the stored copy, as it is now.
+    const existing = await this.db.message.findUnique({ where: { authorId_clientId: { authorId: m.author.id, clientId: m.clientId } }, select });
     if (!existing) throw new Error(`message ${m.clientId} was neither inserted nor found`);
     return { duplicate: true, message: toMessage(existing) };
   }
@@ -145,9 +120,8 @@ export class PrismaMessageRepository implements MessageRepository {
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {
     if (this.sqlite) return this.sqlite.change(c);
-    if (!this.postgres) throw new Error("changes need a database file or PostgreSQL");
     // In the room's group commit, under its advisory lock (the one appends take across nodes).
-    const row = await this.postgres.change(c);
+    const row = await this.postgres!.change(c);
     return row ? { change: toChange(row), duplicate: row.id !== c.id } : null;
   }
 

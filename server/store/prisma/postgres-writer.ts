@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { NewChange, NewMessage } from "../repositories";
+import { isDatabaseUnavailable } from "../unavailable";
 // Plain JavaScript shared with the SQLite writer thread.
 import { changeStatements } from "./message-changes.sql.mjs";
 import type { ChangeRow } from "./sqlite-messages";
@@ -143,7 +144,7 @@ export class PostgresWriter {
         try {
           await this.write(client, roomId, batch, createdAt, outcomes);
         } catch (err) {
-          if (isConnectionError(err) || isSeqConflict(err)) throw err;
+          if (isDatabaseUnavailable(err) || isSeqConflict(err)) throw err;
           await client.query("ROLLBACK TO SAVEPOINT batch");
           outcomes.clear();
           for (const r of batch) {
@@ -152,7 +153,7 @@ export class PostgresWriter {
               await this.write(client, roomId, [r], createdAt, outcomes);
               await client.query("RELEASE SAVEPOINT one");
             } catch (e) {
-              if (isConnectionError(e) || isSeqConflict(e)) throw e;
+              if (isDatabaseUnavailable(e) || isSeqConflict(e)) throw e;
               await client.query("ROLLBACK TO SAVEPOINT one");
               outcomes.set(r, { failed: e });
             }
@@ -172,7 +173,7 @@ export class PostgresWriter {
         throw err;
       }
     } catch (err) {
-      broken ??= isConnectionError(err) ? err : undefined;
+      broken ??= isDatabaseUnavailable(err) ? err : undefined;
       throw err;
     } finally {
       // A connection that failed mid-transaction is not given to the next writer.
@@ -259,9 +260,4 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
       values,
     },
   };
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  return typeof code === "string" && (/^(08|57P0)/.test(code) || code.startsWith("E"));
 }
