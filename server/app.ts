@@ -6,6 +6,7 @@ import type { Services } from "./services";
 import { authMiddleware } from "./socket/auth.middleware";
 import type { RoomHub } from "./realtime/room-hub";
 import { hubSessionMiddleware, sessionOf } from "./socket/hub-session.middleware";
+import { registerAttentionHandlers } from "./socket/attention.handlers";
 import { registerMessageHandlers } from "./socket/message.handlers";
 import { socketIoFanout } from "./socket/room-events.encoder";
 import { registerRoomHandlers } from "./socket/room.handlers";
@@ -118,6 +119,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   registerRoomHandlers(ctx);
   registerMessageHandlers(ctx);
   registerTokenHandlers(ctx);
+  registerAttentionHandlers(ctx);
 
   io.on("connection", (socket) => {
     void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);

@@ -1,5 +1,6 @@
 import type { PresenceStore } from "./domain/presence";
 import type { TypingStore } from "./domain/typing";
+import { AttentionService } from "./domain/attention.service";
 import { MessageService } from "./domain/message.service";
 import { RoomService } from "./domain/room.service";
 import { AuthService } from "./domain/auth.service";
@@ -14,6 +15,7 @@ export interface Services {
   tokens: TokenService;
   rooms: RoomService;
   messages: MessageService;
+  attention: AttentionService;
   presence: PresenceStore;
   typing: TypingStore;
 }
@@ -29,6 +31,7 @@ export function createServices(
     tokens: new TokenService(auth.db),
     rooms,
     messages: new MessageService(repos.messages, rooms),
+    attention: new AttentionService(repos.attention, rooms),
     presence: live.presence,
     typing: live.typing,
   };

@@ -352,3 +352,116 @@ describe.each(["socket.io", "ws"] as const)("changes over %s", (transport) => {
 
 // Referenced so that a change of the Socket.IO client type shows here too.
 export type { ClientSocket };
+
+describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => {
+  /** `n` messages from `from` into the room, one after another. */
+  async function say(from: TransportClient, roomId: string, n: number) {
+    for (let i = 0; i < n; i++) {
+      const sent = await from.request("message:send", { roomId, clientId: randomUUID(), body: `message ${i + 1}` });
+      if (!sent.ok) throw new Error(sent.error.message);
+    }
+  }
+  const stateOf = async (c: TransportClient, roomId: string) => {
+    const sync = await c.request("attention:sync", {});
+    if (!sync.ok) throw new Error(sync.error.message);
+    return (sync.data.rooms as Array<{ roomId: string; readSeq: number; latestSeq: number }>).find((s) => s.roomId === roomId);
+  };
+
+  it("joining follows a room from its latest message; a follower who left hears its activity; one's own messages are read", async () => {
+    server = await startTestServer();
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    expect((await bob.request("room:join", { slug: r.slug })).ok).toBe(true);
+    await say(bob, r.id, 2);
+    // Ada arrives after two messages: they are not unread for her (she sees them on screen).
+    expect(await ada.request("room:join", { slug: r.slug })).toMatchObject({ ok: true, data: { read: { roomId: r.id, readSeq: 2, latestSeq: 2 } } });
+    expect((await ada.request("room:leave", { roomId: r.id })).ok).toBe(true);
+    expect(await stateOf(ada, r.id)).toEqual({ roomId: r.id, readSeq: 2, latestSeq: 2 });
+
+    await say(bob, r.id, 3);
+    const heard = await ada.next((e) => e.type === "room.activity" && e.seq === 5, 5000);
+    expect(heard).toMatchObject({ roomId: r.id, seq: 5 });
+    // Every author in the window is named with their latest seq: Bob's own read position.
+    const readBy = ada.events.concat(heard).filter((e) => e.type === "room.activity").map((e) => (e.type === "room.activity" ? e.readBy[bob.user.id] : 0));
+    expect(Math.max(...readBy.filter((v): v is number => v !== undefined))).toBe(5);
+    expect(ada.events.filter((e) => e.type === "message.created")).toEqual([]);
+    expect(await stateOf(ada, r.id)).toEqual({ roomId: r.id, readSeq: 2, latestSeq: 5 });
+    // Bob sent them all: nothing is unread for him.
+    expect(await stateOf(bob, r.id)).toEqual({ roomId: r.id, readSeq: 5, latestSeq: 5 });
+  });
+
+  it("read:mark moves forward only and never past the latest message; the user's connections hear it", async () => {
+    server = await startTestServer();
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    for (const c of [ada, bob]) await c.request("room:join", { slug: r.slug });
+    await say(bob, r.id, 4);
+    expect(await ada.request("read:mark", { roomId: r.id, seq: 3 })).toMatchObject({ ok: true, data: { roomId: r.id, readSeq: 3, latestSeq: 4 } });
+    expect(await ada.next((e) => e.type === "attention.changed")).toMatchObject({ read: [{ roomId: r.id, readSeq: 3, latestSeq: 4 }], unfollowed: [] });
+    // An older position arriving late (another tab, an outbox) does not move it back.
+    expect(await ada.request("read:mark", { roomId: r.id, seq: 1 })).toMatchObject({ ok: true, data: { readSeq: 3 } });
+    // A position past the room's end reads up to its end, not into the future.
+    expect(await ada.request("read:mark", { roomId: r.id, seq: 1_000_000 })).toMatchObject({ ok: true, data: { readSeq: 4, latestSeq: 4 } });
+    await say(bob, r.id, 1);
+    expect(await stateOf(ada, r.id)).toEqual({ roomId: r.id, readSeq: 4, latestSeq: 5 });
+    expect(bob.events.filter((e) => e.type === "attention.changed")).toEqual([]);
+  });
+
+  it("read:all reads every followed room; unfollowing drops a room until it is opened again", async () => {
+    server = await startTestServer();
+    const [one, two] = [await room(), await room()];
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    for (const c of [ada, bob]) for (const r of [one, two]) await c.request("room:join", { slug: r.slug });
+    await say(bob, one.id, 2);
+    await say(bob, two.id, 3);
+    const all = await ada.request("read:all", {});
+    expect(all.ok && (all.data.rooms as unknown[]).length).toBe(2);
+    expect(await stateOf(ada, one.id)).toEqual({ roomId: one.id, readSeq: 2, latestSeq: 2 });
+    expect(await stateOf(ada, two.id)).toEqual({ roomId: two.id, readSeq: 3, latestSeq: 3 });
+
+    expect((await ada.request("room:unfollow", { roomId: two.id })).ok).toBe(true);
+    expect(await ada.next((e) => e.type === "attention.changed" && e.unfollowed.includes(two.id))).toBeTruthy();
+    expect(await stateOf(ada, two.id)).toBeUndefined();
+    expect((await ada.request("room:leave", { roomId: two.id })).ok).toBe(true);
+    await say(bob, two.id, 1);
+    await say(bob, one.id, 1);
+    // Activity of the followed room arrives; of the unfollowed one, none after it was unfollowed.
+    await ada.next((e) => e.type === "room.activity" && e.roomId === one.id && e.seq === 3, 5000);
+    expect(ada.events.filter((e) => e.type === "room.activity" && e.roomId === two.id && e.seq > 3)).toEqual([]);
+    expect(await ada.request("room:join", { slug: two.slug })).toMatchObject({ ok: true, data: { read: { readSeq: 4, latestSeq: 4 } } });
+  });
+
+  it("a private room's removed member no longer has it, hears none of its activity, and cannot mark it read", async () => {
+    server = await startTestServer();
+    const r = await room("private");
+    const eve = await client(transport, "Eve");
+    const bob = await client(other(transport), "Bob");
+    for (const c of [eve, bob]) expect((await c.request("room:join", { slug: r.slug, invite: r.invite })).ok).toBe(true);
+    expect(await stateOf(eve, r.id)).toBeDefined();
+    expect((await eve.request("room:leave", { roomId: r.id })).ok).toBe(true);
+    expect((await r.owner.socket.emitWithAck("room:remove-member", { roomId: r.id, userId: eve.user.id })).ok).toBe(true);
+    await say(bob, r.id, 2);
+    await bob.next((e) => e.type === "message.created");
+    expect(await eve.request("read:mark", { roomId: r.id, seq: 1 })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await eve.request("room:unfollow", { roomId: r.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await stateOf(eve, r.id)).toBeUndefined();
+    expect(eve.events.filter((e) => e.type === "room.activity")).toEqual([]);
+  });
+
+  it("refuses bad input with a clear code", async () => {
+    server = await startTestServer();
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    await ada.request("room:join", { slug: r.slug });
+    expect(await ada.request("read:mark", { roomId: r.id, seq: -1 })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await ada.request("read:mark", { roomId: r.id, seq: "3" })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await ada.request("read:mark", { roomId: r.id })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await ada.request("read:mark", { roomId: "no-such-room", seq: 1 })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await ada.request("room:unfollow", { roomId: "no-such-room" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await ada.request("attention:sync", { extra: true })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await stateOf(ada, r.id)).toEqual({ roomId: r.id, readSeq: 0, latestSeq: 0 });
+  });
+});

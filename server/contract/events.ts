@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { ApiTokenSummary, ChangesPage, ChatMessage, HistoryPage, MessageChange, RoomSummary, UserSummary } from "./model";
+import type { ApiTokenSummary, ChangesPage, ChatMessage, HistoryPage, MessageChange, ReadState, RoomSummary, UserSummary } from "./model";
 import type {
   MessageChangesInput,
   MessageDeleteInput,
@@ -19,6 +19,8 @@ import type {
   MessageHistoryInput,
   ReactionInput,
   MessageSendInput,
+  ReadMarkInput,
+  RoomUnfollowInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -48,6 +50,28 @@ export interface RoomJoined {
    * `message:changes` from the cursor held instead.
    */
   changed?: { messages: ChatMessage[]; hasMore: boolean };
+  /** The joiner's read position in the room (joining follows it). */
+  read: ReadState;
+}
+
+/** Where a followed room's read position and latest message are (`attention:sync`). */
+export interface AttentionState {
+  rooms: ReadState[];
+}
+
+/** New messages in a followed room not open on this connection (coalesced per room). */
+export interface RoomActivity {
+  roomId: string;
+  /** The room's latest seq. */
+  seq: number;
+  /** The authors of the messages since the last activity event, each at their latest seq there. */
+  readBy: Record<string, number>;
+}
+
+/** This user's read positions moved on another connection, or they stopped following rooms. */
+export interface AttentionChanged {
+  read: ReadState[];
+  unfollowed: string[];
 }
 
 /**
@@ -85,6 +109,17 @@ export interface ClientToServerEvents {
   "reaction:remove": (payload: ReactionInput, ack: AckFn<ChangeAck>) => void;
   /** Catch-up of changes after a cursor. */
   "message:changes": (payload: MessageChangesInput, ack: AckFn<ChangesPage>) => void;
+  /**
+   * The read positions of every followed room (at every connect): this connection hears
+   * `room:activity` for each from then on.
+   */
+  "attention:sync": (payload: Record<string, never>, ack: AckFn<AttentionState>) => void;
+  /** Read up to `seq`: every connection of the user hears `attention:changed`. */
+  "read:mark": (payload: ReadMarkInput, ack: AckFn<ReadState>) => void;
+  /** Every followed room read up to its latest message. */
+  "read:all": (payload: Record<string, never>, ack: AckFn<AttentionState>) => void;
+  /** "Leave room": stop following it (its unread count goes) until it is opened again. */
+  "room:unfollow": (payload: RoomUnfollowInput, ack: AckFn<Record<string, never>>) => void;
   /** Personal API tokens for the /ws gateway (accounts only). The token is in this answer only. */
   "token:create": (payload: { name: string }, ack: AckFn<{ token: string; summary: ApiTokenSummary }>) => void;
   "token:list": (payload: Record<string, never>, ack: AckFn<{ tokens: ApiTokenSummary[] }>) => void;
@@ -115,6 +150,8 @@ export interface ServerToClientEvents {
   /** An edit, deletion or reaction, in the room's change order (`cseq`). */
   "message:changed": (change: MessageChange) => void;
   "presence:changed": (event: PresenceChanged) => void;
+  "room:activity": (event: RoomActivity) => void;
+  "attention:changed": (event: AttentionChanged) => void;
   "typing:changed": (event: TypingChanged) => void;
 }
 

@@ -120,3 +120,14 @@ export interface ApiTokenSummary {
   createdAt: string;
   lastUsedAt: string | null;
 }
+
+/**
+ * How far a user has read a room they follow: unread is `latestSeq - readSeq` (a room's seq
+ * has no gaps). `readSeq` only ever moves forward; sending a message moves it to that
+ * message, so one's own messages are never unread.
+ */
+export interface ReadState {
+  roomId: string;
+  readSeq: number;
+  latestSeq: number;
+}

@@ -7,7 +7,7 @@
  * @example
  * hub.publish({ type: "message.created", roomId: message.roomId, message });
  */
-import type { ChatMessage, MessageChange, UserSummary } from "./model";
+import type { ChatMessage, MessageChange, ReadState, UserSummary } from "./model";
 
 export type RoomEvent =
   /** A message was stored, with its seq. */
@@ -19,10 +19,34 @@ export type RoomEvent =
   /** `except`: the connection that is typing, which needs no echo. */
   | { type: "typing.changed"; roomId: string; user: UserSummary; typing: boolean; except?: string }
   /**
+   * New messages in a room, for those who follow it without having it open (its watchers):
+   * the latest seq, and the authors of the messages since the last such event, each with
+   * their latest seq there, which is where their own read position moved. Gathered per room
+   * (ROOM_ACTIVITY_COALESCE_MS), so a busy room costs its followers a few small events a
+   * second, not its every message.
+   */
+  | { type: "room.activity"; roomId: string; seq: number; readBy: Record<string, number> }
+  /**
+   * To every connection of one user: their read positions moved (another tab read, marked
+   * all read) or they stopped following rooms.
+   */
+  | { type: "attention.changed"; roomId: null; userId: string; read: ReadState[]; unfollowed: string[] }
+  /**
    * To one connection only (never published): it no longer hears the room, because its user
    * was removed from it or because the room was deleted.
    */
   | { type: "access.revoked"; roomId: string; reason: "removed" | "deleted" };
 
-/** The events published to a room's every connection (all but the per-connection notice). */
+/**
+ * The events the hub publishes (all but the per-connection notice). Each has an audience:
+ * a room's subscribers, its watchers (`room.activity`), or one user's every connection
+ * (`attention.changed`).
+ */
 export type PublishedRoomEvent = Exclude<RoomEvent, { type: "access.revoked" }>;
+
+/** Who hears a published event: the transports' fan-outs route by this. */
+export function audienceOf(event: PublishedRoomEvent): { room: string } | { watchers: string } | { user: string } {
+  if (event.type === "room.activity") return { watchers: event.roomId };
+  if (event.type === "attention.changed") return { user: event.userId };
+  return { room: event.roomId };
+}

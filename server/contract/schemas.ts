@@ -94,6 +94,17 @@ export const messageChangesSchema = z
 
 export const typingSchema = z.object({ roomId: id }).strict();
 
+/** The read positions of every followed room, at (re)connect; no parameters. */
+export const attentionSyncSchema = z.object({}).strict();
+
+/** Read up to `seq` (moved forward only, never past the room's latest message). */
+export const readMarkSchema = z.object({ roomId: id, seq: z.number().int().nonnegative() }).strict();
+
+export const readAllSchema = z.object({}).strict();
+
+/** Stop following a room: no unread count for it until it is opened again. */
+export const roomUnfollowSchema = z.object({ roomId: id }).strict();
+
 export const displayNameSchema = z.object({
   displayName: z
     .string()
@@ -115,6 +126,8 @@ export type MessageEditInput = z.infer<typeof messageEditSchema>;
 export type MessageDeleteInput = z.infer<typeof messageDeleteSchema>;
 export type ReactionInput = z.infer<typeof reactionSchema>;
 export type MessageChangesInput = z.infer<typeof messageChangesSchema>;
+export type ReadMarkInput = z.infer<typeof readMarkSchema>;
+export type RoomUnfollowInput = z.infer<typeof roomUnfollowSchema>;
 
 export const usernameSchema = z
   .string()

@@ -6,8 +6,10 @@ import {
   messageHistorySchema,
   messageSendSchema,
   reactionSchema,
+  readMarkSchema,
   roomJoinSchema,
   roomLeaveSchema,
+  roomUnfollowSchema,
 } from "../contract/schemas";
 
 /**
@@ -48,6 +50,10 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
   reactionSchema.extend({ type: z.literal("unreact"), ref }).strict(),
   messageChangesSchema.extend({ type: z.literal("changes"), ref }).strict(),
   z.object({ type: z.literal("typing"), ref, roomId: roomLeaveSchema.shape.roomId, typing: z.boolean() }).strict(),
+  z.object({ type: z.literal("attention"), ref }).strict(),
+  readMarkSchema.extend({ type: z.literal("read"), ref }).strict(),
+  z.object({ type: z.literal("read_all"), ref }).strict(),
+  roomUnfollowSchema.extend({ type: z.literal("unfollow"), ref }).strict(),
   z.object({ type: z.literal("ping"), ref }).strict(),
 ]);
 

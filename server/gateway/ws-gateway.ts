@@ -6,7 +6,7 @@ import { z } from "zod";
 import { MAX_FRAME_BYTES } from "../app";
 import type { Ack, ErrorBody } from "../contract/errors";
 import type { UserSummary } from "../contract/model";
-import type { PublishedRoomEvent, RoomEvent } from "../contract/room-events";
+import { audienceOf, type PublishedRoomEvent, type RoomEvent } from "../contract/room-events";
 import { DomainError } from "../domain/errors";
 import type { Logger } from "../logger";
 import { describeIssues, type HubSession, type RoomFanout, type RoomHub } from "../realtime/room-hub";
@@ -60,6 +60,10 @@ export function encodeForWs(event: RoomEvent): object {
       return { type: "presence", roomId: event.roomId, online: event.online };
     case "typing.changed":
       return { type: "typing", roomId: event.roomId, user: event.user, typing: event.typing };
+    case "room.activity":
+      return { type: "activity", roomId: event.roomId, seq: event.seq, readBy: event.readBy };
+    case "attention.changed":
+      return { type: "attention", read: event.read, unfollowed: event.unfollowed };
     case "access.revoked":
       return { type: event.reason === "deleted" ? "room_deleted" : "room_removed", roomId: event.roomId };
   }
@@ -77,7 +81,8 @@ export class WsGateway implements RoomFanout {
   readonly spansNodes = false;
   private readonly wss: WebSocketServer;
   private readonly peers = new Set<Peer>();
-  private readonly byRoom = new Map<string, Set<Peer>>();
+  /** Peers by what they hear: a room's events (`room:<id>`), its activity (`activity:<id>`), a user's (`user:<id>`). */
+  private readonly byChannel = new Map<string, Set<Peer>>();
   private readonly pingTimer: NodeJS.Timeout;
   private readonly options: GatewayOptions;
 
@@ -112,9 +117,10 @@ export class WsGateway implements RoomFanout {
     return this.peers.size;
   }
 
-  /** A published room event, to this node's peers in the room (one encoding for all). */
+  /** A published event, to this node's peers in its audience (one encoding for all). */
   publish(event: PublishedRoomEvent): void {
-    const peers = this.byRoom.get(event.roomId);
+    const audience = audienceOf(event);
+    const peers = this.byChannel.get("room" in audience ? `room:${audience.room}` : "watchers" in audience ? `activity:${audience.watchers}` : `user:${audience.user}`);
     if (!peers) return;
     const except = event.type === "typing.changed" ? event.except : undefined;
     const data = JSON.stringify(encodeForWs(event));
@@ -163,8 +169,10 @@ export class WsGateway implements RoomFanout {
         transport: "ws",
         user: auth.user,
         ip: peer.ip,
-        subscribe: (roomId) => this.subscribe(peer, roomId),
-        unsubscribe: (roomId) => this.unsubscribe(peer, roomId),
+        subscribe: (roomId) => this.subscribe(peer, `room:${roomId}`),
+        unsubscribe: (roomId) => this.unsubscribe(peer, `room:${roomId}`),
+        watch: (roomId) => this.subscribe(peer, `activity:${roomId}`),
+        unwatch: (roomId) => this.unsubscribe(peer, `activity:${roomId}`),
         deliver: (event) => this.send(peer, encodeForWs(event)),
         close: (reason) => peer.ws.close(4429, reason),
       });
@@ -175,6 +183,7 @@ export class WsGateway implements RoomFanout {
     }
     peer.user = auth.user;
     peer.tokenId = auth.tokenId;
+    this.subscribe(peer, `user:${auth.user.id}`);
     this.send(peer, {
       type: "hello",
       user: auth.user,
@@ -252,19 +261,27 @@ export class WsGateway implements RoomFanout {
         return hub.request(session, "message:changes", { roomId: frame.roomId, after: frame.after, limit: frame.limit });
       case "typing":
         return hub.request(session, frame.typing ? "typing:start" : "typing:stop", { roomId: frame.roomId });
+      case "attention":
+        return hub.request(session, "attention:sync", {});
+      case "read":
+        return hub.request(session, "read:mark", { roomId: frame.roomId, seq: frame.seq });
+      case "read_all":
+        return hub.request(session, "read:all", {});
+      case "unfollow":
+        return hub.request(session, "room:unfollow", { roomId: frame.roomId });
     }
   }
 
-  private subscribe(peer: Peer, roomId: string) {
-    let set = this.byRoom.get(roomId);
-    if (!set) this.byRoom.set(roomId, (set = new Set()));
+  private subscribe(peer: Peer, channel: string) {
+    let set = this.byChannel.get(channel);
+    if (!set) this.byChannel.set(channel, (set = new Set()));
     set.add(peer);
   }
 
-  private unsubscribe(peer: Peer, roomId: string) {
-    const set = this.byRoom.get(roomId);
+  private unsubscribe(peer: Peer, channel: string) {
+    const set = this.byChannel.get(channel);
     set?.delete(peer);
-    if (set?.size === 0) this.byRoom.delete(roomId);
+    if (set?.size === 0) this.byChannel.delete(channel);
   }
 
   private async gone(peer: Peer) {
@@ -272,7 +289,9 @@ export class WsGateway implements RoomFanout {
     clearTimeout(peer.pongTimer);
     const session = peer.session;
     if (!session) return;
-    for (const roomId of session.rooms) this.unsubscribe(peer, roomId);
+    for (const roomId of session.rooms) this.unsubscribe(peer, `room:${roomId}`);
+    for (const roomId of session.watching) this.unsubscribe(peer, `activity:${roomId}`);
+    if (peer.user) this.unsubscribe(peer, `user:${peer.user.id}`);
     await this.deps.hub.close(session).catch((err: unknown) => this.deps.log.error({ err, peer: peer.id }, "closing a gateway session failed"));
   }
 

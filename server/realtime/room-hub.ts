@@ -1,17 +1,21 @@
 import type { z } from "zod";
 import type { Ack, ErrorBody } from "../contract/errors";
-import type { ChangeAck, RoomJoined } from "../contract/events";
-import type { ChangesPage, HistoryPage, MessageChangeKind, UserSummary } from "../contract/model";
+import type { AttentionState, ChangeAck, RoomJoined } from "../contract/events";
+import type { ChangesPage, ChatMessage, HistoryPage, MessageChangeKind, ReadState, UserSummary } from "../contract/model";
 import type { PublishedRoomEvent, RoomEvent } from "../contract/room-events";
 import {
+  attentionSyncSchema,
   messageChangesSchema,
   messageDeleteSchema,
   messageEditSchema,
   messageHistorySchema,
   messageSendSchema,
   reactionSchema,
+  readAllSchema,
+  readMarkSchema,
   roomJoinSchema,
   roomLeaveSchema,
+  roomUnfollowSchema,
   typingSchema,
 } from "../contract/schemas";
 import { DomainError, toErrorBody } from "../domain/errors";
@@ -37,6 +41,10 @@ export interface Connection {
   subscribe(roomId: string): void | Promise<void>;
   /** Stops carrying them. */
   unsubscribe(roomId: string): void | Promise<void>;
+  /** Starts carrying the room's activity (`room.activity`): the user follows it. */
+  watch(roomId: string): void | Promise<void>;
+  /** Stops carrying it. */
+  unwatch(roomId: string): void | Promise<void>;
   /** One event to this connection alone (a joiner's presence list, a revocation). */
   deliver(event: RoomEvent): void;
   /** Closes the connection (it kept sending what was refused). */
@@ -72,12 +80,18 @@ export type RoomRequest =
   | "reaction:remove"
   | "message:changes"
   | "typing:start"
-  | "typing:stop";
+  | "typing:stop"
+  | "attention:sync"
+  | "read:mark"
+  | "read:all"
+  | "room:unfollow";
 
 /** One connection's state in the hub. */
 export class HubSession {
   /** The rooms this connection is subscribed to (joined, not since left or revoked). */
   readonly rooms = new Set<string>();
+  /** The followed rooms whose activity this connection hears. */
+  readonly watching = new Set<string>();
   /** One connection's sends are stored one after another, in the order they arrived. */
   readonly inOrder = serialQueue();
   constructor(readonly conn: Connection) {}
@@ -87,6 +101,11 @@ export class HubSession {
 export const PRESENCE_COALESCE_MS = 50;
 /** One room's presence lists go out at most this often (a crowd arriving at once). */
 export const PRESENCE_MIN_INTERVAL_MS = 250;
+/**
+ * A room's activity for its followers goes out at once for a message in a quiet room, then
+ * at most this often while the room is busy, gathering the messages in between.
+ */
+export const ROOM_ACTIVITY_COALESCE_MS = 200;
 
 const FLOODED: ErrorBody = { code: "rate_limited", message: "Slow down: too many requests. Try again in a moment." };
 
@@ -95,6 +114,7 @@ export interface RoomHubDeps {
   policy: SecurityPolicy;
   log: Logger;
   presence?: { delayMs: number; intervalMs: number };
+  activityIntervalMs?: number;
 }
 
 /**
@@ -119,6 +139,10 @@ export class RoomHub {
   private readonly presencePending = new Set<string>();
   private readonly presenceSentAt = new Map<string, number>();
   private readonly presenceTiming: { delayMs: number; intervalMs: number };
+  /** This node's connections that hear a room's activity, by room (revocation acts on them). */
+  private readonly byWatch = new Map<string, Set<HubSession>>();
+  /** Activity gathered per room since its last `room.activity`, and whether its window is open. */
+  private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; open: boolean }>();
 
   constructor(private readonly deps: RoomHubDeps) {
     this.presenceTiming = deps.presence ?? { delayMs: PRESENCE_COALESCE_MS, intervalMs: PRESENCE_MIN_INTERVAL_MS };
@@ -155,6 +179,7 @@ export class RoomHub {
     for (const roomId of [...session.rooms]) {
       await this.leaveRoom(session, roomId, false).catch((err: unknown) => this.deps.log.error({ err, roomId }, "presence cleanup failed"));
     }
+    for (const roomId of [...session.watching]) this.untrackWatch(session, roomId);
     this.deps.policy.connections.release(conn.user.id, conn.ip);
   }
 
@@ -168,6 +193,8 @@ export class RoomHub {
   request(session: HubSession, name: "message:history", payload: unknown): Promise<Ack<HistoryPage>>;
   request(session: HubSession, name: "message:edit" | "message:delete" | "reaction:add" | "reaction:remove", payload: unknown): Promise<Ack<ChangeAck>>;
   request(session: HubSession, name: "message:changes", payload: unknown): Promise<Ack<ChangesPage>>;
+  request(session: HubSession, name: "attention:sync" | "read:all", payload: unknown): Promise<Ack<AttentionState>>;
+  request(session: HubSession, name: "read:mark", payload: unknown): Promise<Ack<ReadState>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>> {
     switch (name) {
@@ -199,6 +226,27 @@ export class RoomHub {
       case "typing:start":
       case "typing:stop":
         return this.guard(session, name, typingSchema, payload, ({ roomId }) => this.typing(session, roomId, name === "typing:start"));
+      case "attention:sync":
+        return this.guard(session, name, attentionSyncSchema, payload, () => this.attentionSync(session));
+      case "read:mark":
+        return this.guard(session, name, readMarkSchema, payload, async ({ roomId, seq }) => {
+          const read = await this.deps.services.attention.markRead(session.conn.user, roomId, seq);
+          this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: [read], unfollowed: [] });
+          return read;
+        });
+      case "read:all":
+        return this.guard(session, name, readAllSchema, payload, async () => {
+          const rooms = await this.deps.services.attention.markAllRead(session.conn.user);
+          this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: rooms, unfollowed: [] });
+          return { rooms };
+        });
+      case "room:unfollow":
+        return this.guard(session, name, roomUnfollowSchema, payload, async ({ roomId }) => {
+          await this.deps.services.attention.unfollow(session.conn.user, roomId);
+          await this.unwatch(session, roomId);
+          this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: [], unfollowed: [roomId] });
+          return {};
+        });
     }
   }
 
@@ -286,6 +334,9 @@ export class RoomHub {
 
   /** The same, for this node's connections only (a relayed revocation). */
   async revokeLocal(roomId: string, userId: string | null): Promise<void> {
+    for (const session of [...(this.byWatch.get(roomId) ?? [])]) {
+      if (userId === null || session.conn.user.id === userId) await this.unwatch(session, roomId);
+    }
     for (const session of [...(this.byRoom.get(roomId) ?? [])]) {
       if (userId !== null && session.conn.user.id !== userId) continue;
       await this.leaveRoom(session, roomId, true);
@@ -297,6 +348,9 @@ export class RoomHub {
     const { services } = this.deps;
     const { conn } = session;
     const room = await services.rooms.enter(conn.user, input.slug, input.invite);
+    // Opening a room follows it: its activity reaches this connection once it is left.
+    const read = await services.attention.followEntered(conn.user, room);
+    await this.watch(session, room.id);
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
     await this.subscribe(session, room.id);
@@ -312,7 +366,7 @@ export class RoomHub {
     else conn.deliver({ type: "presence.changed", roomId: room.id, online });
     const typing = (await services.typing.list(room.id)).filter((u) => u.id !== conn.user.id);
     for (const user of typing) conn.deliver({ type: "typing.changed", roomId: room.id, user, typing: true });
-    return { room, history, online, typing, changeCursor, ...(touched ? { changed: touched } : {}) };
+    return { room, history, online, typing, changeCursor, ...(touched ? { changed: touched } : {}), read };
   }
 
   private send(session: HubSession, input: z.infer<typeof messageSendSchema>): Promise<AppendResult> {
@@ -323,7 +377,10 @@ export class RoomHub {
       // A subscribed connection was let in by join; revocation unsubscribes it.
       const result = await services.messages.send(conn.user, input, { joined: session.rooms.has(input.roomId) });
       // A duplicate was published when first stored; clients that missed it catch up by seq.
-      if (!result.duplicate) this.publish({ type: "message.created", roomId: result.message.roomId, message: result.message });
+      if (!result.duplicate) {
+        this.publish({ type: "message.created", roomId: result.message.roomId, message: result.message });
+        this.noteActivity(result.message);
+      }
       return result;
     });
   }
@@ -359,6 +416,71 @@ export class RoomHub {
     this.publish({ type: "typing.changed", roomId, user: conn.user, typing, except: conn.id });
     const { typing: store } = this.deps.services;
     await (typing ? store.start(roomId, conn.user) : store.stop(roomId, conn.user.id));
+  }
+
+  /**
+   * At every (re)connect: the followed rooms' read states, and this connection hears their
+   * activity from now on (and no longer that of rooms it stopped following elsewhere).
+   */
+  private async attentionSync(session: HubSession): Promise<AttentionState> {
+    const rooms = await this.deps.services.attention.followed(session.conn.user);
+    const followed = new Set(rooms.map((r) => r.roomId));
+    for (const roomId of [...session.watching]) if (!followed.has(roomId)) await this.unwatch(session, roomId);
+    for (const roomId of followed) await this.watch(session, roomId);
+    return { rooms };
+  }
+
+  /**
+   * A stored message, for the room's followers: the first in a quiet room goes out at once;
+   * those that follow within `activityIntervalMs` go out together at its end (the latest seq,
+   * and each author's latest seq). Followers' counts are `latest - read`, so one event that
+   * carries the latest seq corrects whatever an earlier one missed.
+   */
+  private noteActivity(message: ChatMessage) {
+    const { roomId, seq } = message;
+    const pending = this.activity.get(roomId);
+    if (pending) {
+      pending.seq = Math.max(pending.seq, seq);
+      pending.readBy[message.author.id] = Math.max(pending.readBy[message.author.id] ?? 0, seq);
+      pending.open = true;
+      return;
+    }
+    this.publish({ type: "room.activity", roomId, seq, readBy: { [message.author.id]: seq } });
+    const window = { seq: 0, readBy: {} as Record<string, number>, open: false };
+    this.activity.set(roomId, window);
+    const tick = () => {
+      if (!window.open) {
+        this.activity.delete(roomId);
+        return;
+      }
+      this.publish({ type: "room.activity", roomId, seq: window.seq, readBy: window.readBy });
+      window.readBy = {};
+      window.open = false;
+      setTimeout(tick, this.deps.activityIntervalMs ?? ROOM_ACTIVITY_COALESCE_MS).unref();
+    };
+    setTimeout(tick, this.deps.activityIntervalMs ?? ROOM_ACTIVITY_COALESCE_MS).unref();
+  }
+
+  private async watch(session: HubSession, roomId: string) {
+    if (session.watching.has(roomId)) return;
+    await session.conn.watch(roomId);
+    session.watching.add(roomId);
+    let set = this.byWatch.get(roomId);
+    if (!set) this.byWatch.set(roomId, (set = new Set()));
+    set.add(session);
+  }
+
+  private async unwatch(session: HubSession, roomId: string) {
+    if (!session.watching.has(roomId)) return;
+    this.untrackWatch(session, roomId);
+    await session.conn.unwatch(roomId);
+  }
+
+  private untrackWatch(session: HubSession, roomId: string) {
+    session.watching.delete(roomId);
+    const set = this.byWatch.get(roomId);
+    set?.delete(session);
+    if (set?.size === 0) this.byWatch.delete(roomId);
   }
 
   private async subscribe(session: HubSession, roomId: string) {

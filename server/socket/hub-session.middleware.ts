@@ -3,7 +3,7 @@ import type { HubSession, RoomHub } from "../realtime/room-hub";
 import type { SecurityPolicy } from "../security/policy";
 import { HandshakeError } from "./auth.middleware";
 import { encodeForSocketIo } from "./room-events.encoder";
-import { roomChannel, type ParleySocket } from "./types";
+import { activityChannel, roomChannel, type ParleySocket } from "./types";
 
 const sessions = new WeakMap<ParleySocket, HubSession>();
 
@@ -40,6 +40,8 @@ export function hubSessionMiddleware(hub: RoomHub, policy: SecurityPolicy) {
           ip,
           subscribe: (roomId) => socket.join(roomChannel(roomId)),
           unsubscribe: (roomId) => socket.leave(roomChannel(roomId)),
+          watch: (roomId) => socket.join(activityChannel(roomId)),
+          unwatch: (roomId) => socket.leave(activityChannel(roomId)),
           deliver: (event) => {
             const encoded = encodeForSocketIo(event);
             if (encoded) (socket.emit as (...args: unknown[]) => boolean)(...encoded);

@@ -1,7 +1,7 @@
-import type { RoomEvent } from "../contract/room-events";
+import { audienceOf, type RoomEvent } from "../contract/room-events";
 import type { ServerToClientEvents } from "../contract/events";
 import type { RoomFanout } from "../realtime/room-hub";
-import { roomChannel, type ParleyServer } from "./types";
+import { activityChannel, roomChannel, userChannel, type ParleyServer } from "./types";
 
 type Emit = { [E in keyof ServerToClientEvents]: [E, ...Parameters<ServerToClientEvents[E]>] }[keyof ServerToClientEvents];
 
@@ -21,13 +21,18 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
       return ["presence:changed", { roomId: event.roomId, online: event.online }];
     case "typing.changed":
       return ["typing:changed", { roomId: event.roomId, user: event.user, typing: event.typing }];
+    case "room.activity":
+      return ["room:activity", { roomId: event.roomId, seq: event.seq, readBy: event.readBy }];
+    case "attention.changed":
+      return ["attention:changed", { read: event.read, unfollowed: event.unfollowed }];
     case "access.revoked":
       return undefined;
   }
 }
 
 /**
- * Published room events to Socket.IO clients: one pre-encoded emit per room, which reaches
+ * Published room events to Socket.IO clients: one pre-encoded emit per audience (a room, its
+ * watchers, a user), which reaches
  * every node through the adapter (the Redis Streams adapter with REDIS_URL).
  */
 export function socketIoFanout(io: ParleyServer): RoomFanout {
@@ -36,7 +41,8 @@ export function socketIoFanout(io: ParleyServer): RoomFanout {
     publish(event) {
       const encoded = encodeForSocketIo(event);
       if (!encoded) return;
-      const room = io.to(roomChannel(event.roomId));
+      const audience = audienceOf(event);
+      const room = io.to("room" in audience ? roomChannel(audience.room) : "watchers" in audience ? activityChannel(audience.watchers) : userChannel(audience.user));
       const target = event.type === "typing.changed" && event.except ? room.except(event.except) : room;
       // The tuple is typed by the contract (Emit); emit's overloads do not take a union of them.
       (target.emit as (...args: unknown[]) => boolean)(...encoded);

@@ -16,7 +16,7 @@ describe("the handler registry is keyed by the contract", () => {
       registered.push(event);
       handlers.on(event, schema, handler);
     };
-    on("room:join", roomJoinSchema, async () => ({ room: null as never, history: null as never, online: [], typing: [], changeCursor: 0 }));
+    on("room:join", roomJoinSchema, async () => ({ room: null as never, history: null as never, online: [], typing: [], changeCursor: 0, read: { roomId: "r", readSeq: 0, latestSeq: 0 } }));
     // @ts-expect-error a misspelt event is not in ClientToServerEvents
     on("room:joinn", roomJoinSchema, async () => ({}));
     // @ts-expect-error message:send acknowledges { message, duplicate }, not a bare string

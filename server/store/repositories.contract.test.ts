@@ -156,4 +156,51 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect(await repos.messages.changeCursor(other)).toBe(0);
     expect((await repos.messages.pageAfter(roomId, 0, 1))[0]?.body).toBe("two");
   });
+
+  it("attention: following starts at the latest message; read positions move forward only, within the room; own appends are read", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    const say = async (author: typeof ada, n: number) => {
+      for (let i = 0; i < n; i++) await repos.messages.append({ id: randomUUID(), roomId, author, clientId: randomUUID(), body: `m${i}` });
+    };
+    await say(ada, 2);
+    expect(await repos.attention.follow(bob.id, roomId)).toEqual({ roomId, readSeq: 2, latestSeq: 2 });
+    await say(ada, 3);
+    // Following again changes nothing.
+    expect(await repos.attention.follow(bob.id, roomId)).toEqual({ roomId, readSeq: 2, latestSeq: 5 });
+    expect(await repos.attention.markRead(bob.id, roomId, 4)).toEqual({ roomId, readSeq: 4, latestSeq: 5 });
+    expect(await repos.attention.markRead(bob.id, roomId, 3)).toEqual({ roomId, readSeq: 4, latestSeq: 5 });
+    expect(await repos.attention.markRead(bob.id, roomId, 99)).toEqual({ roomId, readSeq: 5, latestSeq: 5 });
+    await say(ada, 2);
+    // Bob's own message is read, and so is what came before it in the room.
+    await say(bob, 1);
+    await say(ada, 1);
+    expect(await repos.attention.followed(bob.id)).toEqual([{ roomId, readSeq: 8, latestSeq: 9 }]);
+    // Writing in a room does not follow it: opening it does.
+    expect(await repos.attention.followed(ada.id)).toEqual([]);
+
+    const second = (await repos.rooms.create({ id: randomUUID(), slug: "second", name: "Second", createdById: ada.id, visibility: "public" })).id;
+    expect(await repos.attention.markRead(bob.id, second, 3)).toEqual({ roomId: second, readSeq: 0, latestSeq: 0 });
+    await repos.messages.append({ id: randomUUID(), roomId: second, author: ada, clientId: randomUUID(), body: "x" });
+    expect((await repos.attention.markAllRead(bob.id)).map((s) => [s.roomId === roomId ? "general" : "second", s.readSeq, s.latestSeq]).sort()).toEqual([
+      ["general", 9, 9],
+      ["second", 1, 1],
+    ]);
+    await repos.attention.unfollow(bob.id, second);
+    expect((await repos.attention.followed(bob.id)).map((s) => s.roomId)).toEqual([roomId]);
+  });
+
+  it("attention: a private room is listed only while its follower is a member; a deleted room goes", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    const secret = (await repos.rooms.create({ id: randomUUID(), slug: "secret", name: "Secret", createdById: ada.id, visibility: "private" })).id;
+    await repos.rooms.addMember(secret, bob.id);
+    await repos.attention.follow(bob.id, secret);
+    await repos.attention.follow(bob.id, roomId);
+    expect((await repos.attention.followed(bob.id)).map((s) => s.roomId)).toEqual([secret, roomId].sort());
+    await repos.rooms.removeMember(secret, bob.id);
+    expect((await repos.attention.followed(bob.id)).map((s) => s.roomId)).toEqual([roomId]);
+    await repos.rooms.delete(roomId);
+    expect(await repos.attention.followed(bob.id)).toEqual([]);
+  });
 });

@@ -3,7 +3,9 @@
  * them on SQLite through Prisma, `store/memory/` in process for unit tests. Both pass the same
  * contract suite (`store/repositories.contract.ts`).
  */
-import type { ChatMessage, MessageChange, MessageChangeKind, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
+import type { ChatMessage, MessageChange, MessageChangeKind, ReadState, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
+
+export type { ReadState };
 
 export interface NewRoom {
   id: string;
@@ -89,8 +91,10 @@ export interface MessageRef {
 
 export interface MessageRepository {
   /**
-   * Stores a message with the room's next sequence number, atomically. A repeated
-   * (author, clientId) stores nothing and returns the message already stored.
+   * Stores a message with the room's next sequence number, atomically, and moves the
+   * author's read position in the room (if they follow it) to that number in the same
+   * commit. A repeated (author, clientId) stores nothing and returns the message already
+   * stored.
    */
   append(message: NewMessage): Promise<AppendResult>;
   /** Up to `limit` messages with seq < `before` (or the newest if undefined), ascending. */
@@ -118,9 +122,33 @@ export interface MessageRepository {
   changedSince(roomId: string, after: number, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }>;
 }
 
+/**
+ * Which rooms a user follows and how far they have read each. An append moves its author's
+ * `readSeq` to it in the same commit (MessageRepository.append), so one's own messages are
+ * never unread.
+ */
+export interface AttentionRepository {
+  /** Follows the room from its latest seq (what came before is not unread); nothing if followed already. */
+  follow(userId: string, roomId: string): Promise<ReadState>;
+  unfollow(userId: string, roomId: string): Promise<void>;
+  /**
+   * Moves `readSeq` forward to `seq`, or to the room's latest seq if `seq` is past it; never
+   * back. Follows the room if it was not followed.
+   */
+  markRead(userId: string, roomId: string, seq: number): Promise<ReadState>;
+  /** Every followed room read up to its latest seq. */
+  markAllRead(userId: string): Promise<ReadState[]>;
+  /**
+   * The followed rooms the user may still read (public ones, private ones they belong to),
+   * by room id.
+   */
+  followed(userId: string): Promise<ReadState[]>;
+}
+
 export interface Repositories {
   rooms: RoomRepository;
   messages: MessageRepository;
+  attention: AttentionRepository;
   /** Releases what the repositories hold of their own (connections beside the client). */
   close?(): void;
 }

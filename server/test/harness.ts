@@ -81,7 +81,7 @@ export async function startTestServer(
     presence: options.presence,
     gateway: options.gateway,
     compression: options.compression,
-    log: options.log ?? createLogger("silent"),
+    log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),
   });
   return {
     ...parley,

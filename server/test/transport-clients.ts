@@ -75,6 +75,8 @@ export async function socketIoClient(server: TestServer, name: string): Promise<
   socket.on("message:changed", (change) => log.push({ type: "message.changed", roomId: change.roomId, change }));
   socket.on("presence:changed", (e) => log.push({ type: "presence.changed", ...e }));
   socket.on("typing:changed", (e) => log.push({ type: "typing.changed", ...e }));
+  socket.on("room:activity", (e) => log.push({ type: "room.activity", ...e }));
+  socket.on("attention:changed", (e) => log.push({ type: "attention.changed", roomId: null, userId: user.id, ...e }));
   socket.on("room:removed", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "removed" }));
   socket.on("room:deleted", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "deleted" }));
   return {
@@ -110,6 +112,8 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "change") log.push({ type: "message.changed", roomId: f.change.roomId, change: f.change });
     else if (f.type === "presence") log.push({ type: "presence.changed", roomId: f.roomId, online: f.online });
     else if (f.type === "typing") log.push({ type: "typing.changed", roomId: f.roomId, user: f.user, typing: f.typing });
+    else if (f.type === "activity") log.push({ type: "room.activity", roomId: f.roomId, seq: f.seq, readBy: f.readBy });
+    else if (f.type === "attention") log.push({ type: "attention.changed", roomId: null, userId: user.id, read: f.read, unfollowed: f.unfollowed });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
   });
   const frames: Record<RoomRequest, (p: Record<string, unknown>) => Record<string, unknown>> = {
@@ -124,6 +128,10 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "message:changes": (p) => ({ type: "changes", ...p }),
     "typing:start": (p) => ({ type: "typing", typing: true, ...p }),
     "typing:stop": (p) => ({ type: "typing", typing: false, ...p }),
+    "attention:sync": (p) => ({ type: "attention", ...p }),
+    "read:mark": (p) => ({ type: "read", ...p }),
+    "read:all": (p) => ({ type: "read_all", ...p }),
+    "room:unfollow": (p) => ({ type: "unfollow", ...p }),
   };
   return {
     transport: "ws",

@@ -2,6 +2,8 @@ import { quoteOf, type ChatMessage, type MessageChange, type RoomSummary, type U
 import {
   SlugTakenError,
   type AppendResult,
+  type AttentionRepository,
+  type ReadState,
   type ChangeResult,
   type MessageRef,
   type NewChange,
@@ -98,6 +100,13 @@ export class MemoryMessageRepository implements MessageRepository {
   private readonly changeByClientId = new Map<string, MessageChange>();
   /** Reply id → the id of the message it replies to. */
   private readonly replies = new Map<string, string>();
+  /** Told of each stored message (the attention repository moves its author's read position). */
+  onAppended?: (message: ChatMessage) => void;
+
+  /** The room's latest seq (0 before any message). */
+  latestSeq(roomId: string): number {
+    return this.byRoom.get(roomId)?.at(-1)?.seq ?? 0;
+  }
 
   /** A copy with its reply's quote, as the original is now. */
   private shown(m: ChatMessage): ChatMessage {
@@ -125,6 +134,7 @@ export class MemoryMessageRepository implements MessageRepository {
     this.byRoom.set(m.roomId, log);
     this.byId.set(m.id, message);
     this.byClientId.set(key, message);
+    this.onAppended?.(message);
     return { message: copy(message), duplicate: false };
   }
 
@@ -207,14 +217,69 @@ export class MemoryMessageRepository implements MessageRepository {
   }
 }
 
+export class MemoryAttentionRepository implements AttentionRepository {
+  /** userId → roomId → readSeq, in the order followed. */
+  private readonly follows = new Map<string, Map<string, number>>();
+
+  constructor(
+    private readonly rooms: MemoryRoomRepository,
+    private readonly messages: MemoryMessageRepository,
+  ) {
+    messages.onAppended = (m) => {
+      const read = this.follows.get(m.author.id);
+      if ((read?.get(m.roomId) ?? Infinity) < m.seq) read!.set(m.roomId, m.seq);
+    };
+  }
+
+  private state(roomId: string, readSeq: number): ReadState {
+    return { roomId, readSeq, latestSeq: this.messages.latestSeq(roomId) };
+  }
+
+  private of(userId: string) {
+    let read = this.follows.get(userId);
+    if (!read) this.follows.set(userId, (read = new Map()));
+    return read;
+  }
+
+  async follow(userId: string, roomId: string) {
+    const read = this.of(userId);
+    if (!read.has(roomId)) read.set(roomId, this.messages.latestSeq(roomId));
+    return this.state(roomId, read.get(roomId)!);
+  }
+
+  async unfollow(userId: string, roomId: string) {
+    this.follows.get(userId)?.delete(roomId);
+  }
+
+  async markRead(userId: string, roomId: string, seq: number) {
+    const read = this.of(userId);
+    const to = Math.max(read.get(roomId) ?? 0, Math.min(seq, this.messages.latestSeq(roomId)));
+    read.set(roomId, to);
+    return this.state(roomId, to);
+  }
+
+  async markAllRead(userId: string) {
+    const read = this.of(userId);
+    for (const roomId of read.keys()) read.set(roomId, this.messages.latestSeq(roomId));
+    return this.followed(userId);
+  }
+
+  async followed(userId: string) {
+    const visible = new Set((await this.rooms.listVisibleTo(userId)).map((r) => r.id));
+    return [...this.of(userId)]
+      .filter(([roomId]) => visible.has(roomId))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([roomId, readSeq]) => this.state(roomId, readSeq));
+  }
+}
+
 /** A copy that shares nothing with what the repository keeps. */
 function copy(m: ChatMessage): ChatMessage {
   return structuredClone(m);
 }
 
 export function memoryRepositories(): Repositories {
-  return {
-    rooms: new MemoryRoomRepository(),
-    messages: new MemoryMessageRepository(),
-  };
+  const rooms = new MemoryRoomRepository();
+  const messages = new MemoryMessageRepository();
+  return { rooms, messages, attention: new MemoryAttentionRepository(rooms, messages) };
 }

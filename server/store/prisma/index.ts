@@ -1,5 +1,6 @@
 import type { Repositories } from "../repositories";
 import type { Db } from "./client";
+import { PrismaAttentionRepository } from "./attention.repository";
 import { PrismaMessageRepository } from "./message.repository";
 import { PrismaRoomRepository } from "./room.repository";
 
@@ -8,12 +9,15 @@ export { openDatabase, providerOf, type Db } from "./client";
 export function prismaRepositories(db: Db): Repositories {
   const messages = new PrismaMessageRepository(db);
   const rooms = new PrismaRoomRepository(db);
+  const attention = new PrismaAttentionRepository(db);
   return {
     rooms,
     messages,
+    attention,
     close: () => {
       messages.close();
       rooms.close();
+      attention.close();
     },
   };
 }

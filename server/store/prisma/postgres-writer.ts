@@ -196,6 +196,7 @@ export class PostgresWriter {
         inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
       }
       const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
+      await readOwn(client, roomId, appends, seqs);
       for (const r of appends) {
         // Not inserted: stored earlier, or earlier in this batch (a resend while the first copy waited).
         const seq = seqs.get(r.m.id);
@@ -209,6 +210,24 @@ export class PostgresWriter {
       outcomes.set(r, { changed: (await client.query<ChangeRow>(read.sql, read.params)).rows[0] ?? null });
     }
   }
+}
+
+/**
+ * The authors have read up to their own messages (those who follow the room): one statement
+ * for the batch, each author's latest seq in it.
+ */
+async function readOwn(client: pg.PoolClient, roomId: string, appends: AppendRequest[], seqs: Map<string, number>) {
+  const latest = new Map<string, number>();
+  for (const r of appends) {
+    const seq = seqs.get(r.m.id);
+    if (seq !== undefined && seq > (latest.get(r.m.author.id) ?? 0)) latest.set(r.m.author.id, seq);
+  }
+  if (latest.size === 0) return;
+  await client.query(
+    `UPDATE "RoomFollow" f SET "readSeq" = v.seq FROM unnest($2::text[], $3::int[]) AS v(author, seq)
+     WHERE f."roomId" = $1 AND f."userId" = v.author AND f."readSeq" < v.seq`,
+    [roomId, [...latest.keys()], [...latest.values()]],
+  );
 }
 
 type Outcome = { appended: WrittenAppend } | { changed: ChangeRow | null } | { failed: unknown };

@@ -22,6 +22,8 @@ const insert = sqlite.prepare(`
   SELECT ?, ?, COALESCE(MAX("seq"), 0) + 1, ?, ?, ?, ?, ? FROM "Message" WHERE "roomId" = ?
   ON CONFLICT ("authorId", "clientId") DO NOTHING
   RETURNING "seq"`);
+// The author has read up to their own message (if they follow the room), in the same commit.
+const readOwn = sqlite.prepare(`UPDATE "RoomFollow" SET "readSeq" = ? WHERE "userId" = ? AND "roomId" = ? AND "readSeq" < ?`);
 const existing = sqlite.prepare(`
   SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
          m."editedAt", m."deletedAt"
@@ -31,10 +33,13 @@ const existing = sqlite.prepare(`
 /** Timestamps as Prisma's better-sqlite3 adapter writes them (its default "iso8601" format). */
 const sqliteTimestamp = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
 
-/** One append: { inserted: seq } or { existing: row } (a repeated clientId). */
+/** One append: { inserted: seq } or { existing: row } (a repeated clientId); moves its author's read position. */
 function write(m, createdAt) {
   const row = insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.replyToId ?? null, m.roomId);
-  if (row) return { inserted: row.seq, createdAt };
+  if (row) {
+    readOwn.run(row.seq, m.author.id, m.roomId, row.seq);
+    return { inserted: row.seq, createdAt };
+  }
   const e = existing.get(m.author.id, m.clientId);
   if (!e) throw new Error(`message ${m.clientId} was neither inserted nor found`);
   return { existing: e };

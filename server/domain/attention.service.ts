@@ -1,0 +1,50 @@
+import type { ReadState, RoomSummary, UserSummary } from "../contract/model";
+import type { AttentionRepository } from "../store/repositories";
+import type { RoomService } from "./room.service";
+
+/**
+ * What deserves a user's attention: the rooms they follow and how far they have read each.
+ *
+ * - Opening a room follows it (a private room can only be opened by its members); "Leave
+ *   room" unfollows it until it is opened again.
+ * - A read position only moves forward and never past the room's latest message, whoever
+ *   asks and in whatever order the requests arrive (tabs, devices, an outbox replaying).
+ * - Unread is `latestSeq - readSeq`: the room's seq has no gaps, so the count is arithmetic
+ *   and cannot drift. Sending a message moves the sender's position to it (in the append's
+ *   commit), so one's own messages are never unread.
+ * - A room the user may no longer read (removed from a private room) is not listed, and its
+ *   read position cannot be moved: `not_found`, as for every other request about it.
+ */
+export class AttentionService {
+  constructor(
+    private readonly repo: AttentionRepository,
+    private readonly rooms: RoomService,
+  ) {}
+
+  /** Entering a room (access checked by the caller, `RoomService.enter`): it is followed. */
+  followEntered(user: UserSummary, room: RoomSummary): Promise<ReadState> {
+    return this.repo.follow(user.id, room.id);
+  }
+
+  async unfollow(user: UserSummary, roomId: string): Promise<void> {
+    await this.rooms.requireAccess(user, roomId);
+    await this.repo.unfollow(user.id, roomId);
+  }
+
+  async markRead(user: UserSummary, roomId: string, seq: number): Promise<ReadState> {
+    await this.rooms.requireAccess(user, roomId);
+    return this.repo.markRead(user.id, roomId, seq);
+  }
+
+  markAllRead(user: UserSummary): Promise<ReadState[]> {
+    return this.repo.markAllRead(user.id);
+  }
+
+  /** Every followed room the user may read, with its read position and latest seq. */
+  followed(user: UserSummary): Promise<ReadState[]> {
+    return this.repo.followed(user.id);
+  }
+}
+
+/** A room's unread count from its read state. */
+export const unreadOf = (s: Pick<ReadState, "readSeq" | "latestSeq">): number => Math.max(0, s.latestSeq - s.readSeq);
