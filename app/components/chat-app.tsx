@@ -7,8 +7,9 @@ import { SignInForm } from "./sign-in-form";
 /** The whole app behind one gate: a session, or the sign-in form (which then lands here). */
 export function ChatApp({ slug, invite }: { slug?: string; invite?: string }) {
   const { session } = useSession();
-  // A room's address has no title of its own until the room is open (RoomView names it).
-  const title = slug ? <title>Parley</title> : null;
+  // Until signed in, the title is the app's; once in, the open room's or the directory's,
+  // with the unread count (AttentionTitle, in RoomView and ChatShell).
+  const title = <title>Parley</title>;
   if (session.status === "loading") {
     return (
       <div className="grid h-dvh place-items-center text-sm text-muted" aria-busy="true">

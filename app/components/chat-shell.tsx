@@ -1,7 +1,9 @@
 "use client";
 
 import type { AccountInfo, UserSummary } from "@/server/contract/model";
+import { useAttention } from "@/app/hooks/use-attention";
 import { useRoomDirectory } from "@/app/hooks/use-room-directory";
+import { AttentionTitle } from "./attention-title";
 import { ConnectionStatusBadge } from "./connection-status";
 import { RoomSidebar } from "./room-sidebar";
 import { RoomView } from "./room-view";
@@ -12,6 +14,7 @@ import { RoomView } from "./room-view";
  */
 export function ChatShell({ slug, invite, user, account }: { slug?: string; invite?: string; user: UserSummary; account: AccountInfo }) {
   const directory = useRoomDirectory();
+  const attention = useAttention();
   return (
     <div className="flex h-dvh overflow-hidden">
       <RoomSidebar
@@ -19,6 +22,8 @@ export function ChatShell({ slug, invite, user, account }: { slug?: string; invi
         account={account}
         rooms={directory.rooms}
         createRoom={directory.createRoom}
+        attention={attention.rooms}
+        onReadAll={attention.readAll}
         activeSlug={slug}
         className={slug ? "hidden md:flex" : "flex w-full md:w-72"}
       />
@@ -26,6 +31,8 @@ export function ChatShell({ slug, invite, user, account }: { slug?: string; invi
         <RoomView key={slug} slug={slug} invite={invite} user={user} />
       ) : (
         <main className="hidden flex-1 flex-col md:flex">
+          {/* On a phone the directory is the page: its title is this one too. */}
+          <AttentionTitle />
           <header className="flex h-14 items-center justify-end border-b border-zinc-200 px-4 dark:border-zinc-800">
             <ConnectionStatusBadge />
           </header>

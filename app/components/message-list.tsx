@@ -19,6 +19,10 @@ interface Props {
   handlers: Omit<MessageHandlers, "onJumpTo">;
   /** Loads older history until message `seq` is held; resolves whether it is. */
   onLoadUntil(seq: number): Promise<boolean>;
+  /** The first message unread when the room was opened: the "New messages" line goes above it. */
+  firstUnread?: number | null;
+  /** The view shows the newest message (`seq`, the latest confirmed), at the bottom. */
+  onAtBottom?(seq: number): void;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -53,7 +57,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
@@ -61,6 +65,17 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
   const topSentinel = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const previous = useRef<{ first?: string; last?: string; height: number }>({ height: 0 });
+  const separator = useRef<HTMLDivElement>(null);
+  /** Whether the view has been placed at the first unread message yet (once per opening). */
+  const [placed, setPlaced] = useState(false);
+  const placingStarted = useRef(false);
+  const latestSeq = log.confirmed.at(-1)?.seq;
+  /** The view starts at the line: until it is placed there, nothing counts as seen. */
+  const placing = firstUnread !== null && !placed;
+  const atBottom = useCallback(() => {
+    if (placing) return;
+    if (pinned.current && latestSeq !== undefined) onAtBottom?.(latestSeq);
+  }, [latestSeq, onAtBottom, placing]);
 
   // Runs before paint: decide whether this change prepended (keep place) or appended (follow).
   useLayoutEffect(() => {
@@ -72,11 +87,51 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
     const ownNewest = items.at(-1)?.author.id === selfId && last !== prev.last;
     if (prev.first && first !== prev.first && last === prev.last) {
       el.scrollTop += el.scrollHeight - prev.height; // older page arrived above
-    } else if (pinned.current || ownNewest) {
+    } else if ((pinned.current && !placing) || ownNewest) {
       el.scrollTop = el.scrollHeight;
     }
     previous.current = { first, last, height: el.scrollHeight };
-  }, [items, selfId]);
+  }, [items, selfId, placing]);
+
+  // Opening a room with unread messages: the view starts at the "New messages" line (older
+  // history is loaded first if the line is above the page), rather than at the bottom.
+  useEffect(() => {
+    if (placingStarted.current || joining || firstUnread === null) return;
+    placingStarted.current = true;
+    void (async () => {
+      if (await onLoadUntil(firstUnread)) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const el = scroller.current;
+        const line = separator.current;
+        if (el && line) {
+          line.scrollIntoView({ block: "start" });
+          pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+        }
+      }
+      // From here on, what reaches the bottom is read (atBottom runs again with the new state).
+      setPlaced(true);
+    })();
+  }, [joining, firstUnread, onLoadUntil]);
+
+  // At the bottom with something new: the room is read that far (if the tab is seen).
+  useEffect(() => atBottom(), [atBottom]);
+
+  // "Jump to first unread" shows while the line is out of view.
+  const [lineInView, setLineInView] = useState(true);
+  const hasLine = firstUnread !== null && items.some((i) => i.seq === firstUnread);
+  useEffect(() => {
+    const line = separator.current;
+    if (!line || !hasLine) return;
+    const observer = new IntersectionObserver((entries) => setLineInView(entries.some((e) => e.isIntersecting)), { root: scroller.current });
+    observer.observe(line);
+    return () => observer.disconnect();
+  }, [hasLine]);
+  const jumpToLine = useCallback(async () => {
+    if (firstUnread === null || !(await onLoadUntil(firstUnread))) return;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    pinned.current = false;
+    separator.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, [firstUnread, onLoadUntil]);
 
   // Jumping to a message (a reply's original): loaded first if it is older than the page,
   // then scrolled into the middle of the view and highlighted for a moment.
@@ -115,11 +170,22 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
   }, [log.hasOlder, onLoadOlder]);
 
   return (
+    <div className="relative flex min-h-0 flex-1 flex-col">
+    {firstUnread !== null && !(hasLine && lineInView) && (
+      <button
+        type="button"
+        onClick={() => void jumpToLine()}
+        className="absolute top-2 left-1/2 z-10 -translate-x-1/2 rounded-full bg-accent-600 px-3 py-1 text-xs font-medium text-white shadow-md hover:bg-accent-700"
+      >
+        Jump to first unread
+      </button>
+    )}
     <div
       ref={scroller}
       onScroll={(e) => {
         const el = e.currentTarget;
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+        atBottom();
       }}
       className="min-h-0 flex-1 overflow-y-auto"
     >
@@ -145,6 +211,12 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
           const newDay = !prev || !sameDay(prev.createdAt, item.createdAt);
           return (
             <div key={item.key}>
+              {item.seq !== null && item.seq === firstUnread && (
+                <div ref={separator} role="separator" aria-label="New messages" className="flex items-center gap-3 px-4 pt-3 pb-1 text-[11px] font-semibold text-red-700 dark:text-red-400">
+                  <span className="h-px flex-1 bg-red-600/60 dark:bg-red-400/60" />
+                  <span aria-hidden="true">New messages</span>
+                </div>
+              )}
               {newDay && (
                 <div className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-semibold text-muted" aria-hidden="true">
                   <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
@@ -166,6 +238,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
           );
         })}
       </div>
+    </div>
     </div>
   );
 }

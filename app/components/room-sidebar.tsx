@@ -6,6 +6,7 @@ import { useId, useState, type FormEvent } from "react";
 import { LIMITS } from "@/server/contract/limits";
 import type { AccountInfo, RoomSummary, RoomVisibility, UserSummary } from "@/server/contract/model";
 import { useSession } from "@/app/hooks/session-context";
+import { unreadLabel, unreadOf, type AttentionMap } from "@/app/lib/attention";
 import { AccountUpgrade } from "./account-upgrade";
 import { Avatar } from "./avatar";
 import { ConnectionStatusBadge } from "./connection-status";
@@ -19,10 +20,13 @@ interface Props {
   createRoom(name: string, visibility?: RoomVisibility): Promise<{ room: RoomSummary } | { error: string }>;
   activeSlug?: string;
   className?: string;
+  /** The followed rooms' read states: their unread counts. */
+  attention: AttentionMap;
+  onReadAll(): void;
 }
 
 /** Brand, the live "Rooms" directory, the new-room form and who is signed in. */
-export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, className = "" }: Props) {
+export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, className = "", attention, onReadAll }: Props) {
   const router = useRouter();
   const { signOut } = useSession();
   const [name, setName] = useState("");
@@ -63,9 +67,17 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
       </div>
 
       <nav aria-label="Rooms" className="flex-1 overflow-y-auto px-2 py-3">
-        <h2 className="px-2 pb-1 text-xs font-semibold tracking-wide text-muted uppercase">
-          Rooms
-        </h2>
+        <div className="flex items-center justify-between gap-2 px-2 pb-1">
+          <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Rooms</h2>
+          <button
+            type="button"
+            onClick={onReadAll}
+            disabled={![...attention.values()].some((s) => unreadOf(s) > 0)}
+            className="rounded px-1.5 py-0.5 text-xs text-muted hover:bg-zinc-200/60 hover:text-zinc-800 disabled:invisible dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
+          >
+            Mark all as read
+          </button>
+        </div>
         {rooms === null ? (
           <p className="px-2 py-1 text-sm text-muted">Loading…</p>
         ) : rooms.length === 0 ? (
@@ -74,22 +86,34 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
           <ul className="space-y-0.5">
             {rooms.map((room) => {
               const active = room.slug === activeSlug;
+              const unread = unreadOf(attention.get(room.id));
               return (
                 <li key={room.id}>
                   <Link
                     href={`/r/${room.slug}`}
                     aria-current={active ? "page" : undefined}
-                    className={`block truncate rounded-md px-2 py-1.5 text-sm ${
+                    // With something unread the name says how much (the badge is decoration).
+                    aria-label={unread > 0 ? `${room.name}, ${unreadLabel(unread)} unread` : undefined}
+                    className={`flex items-center gap-1 rounded-md px-2 py-1.5 text-sm ${
                       active
                         ? "bg-accent-100 font-medium text-accent-700 dark:bg-accent-600/20 dark:text-accent-400"
-                        : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
+                        : unread > 0
+                          ? "font-semibold text-zinc-950 hover:bg-zinc-200/60 dark:text-white dark:hover:bg-zinc-800"
+                          : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
                     }`}
                   >
-                    <span aria-hidden="true" className="mr-1 text-muted">
+                    <span aria-hidden="true" className="text-muted">
                       {room.visibility === "private" ? <LockIcon /> : "#"}
                     </span>
-                    {room.name}
-                    {room.visibility === "private" && <span className="sr-only"> (private)</span>}
+                    <span className="min-w-0 flex-1 truncate">
+                      {room.name}
+                      {room.visibility === "private" && <span className="sr-only"> (private)</span>}
+                    </span>
+                    {unread > 0 && (
+                      <span aria-hidden="true" className="shrink-0 rounded-full bg-accent-600 px-1.5 text-xs leading-5 font-semibold text-white">
+                        {unreadLabel(unread)}
+                      </span>
+                    )}
                   </Link>
                 </li>
               );

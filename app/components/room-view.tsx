@@ -2,15 +2,17 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LogItem } from "@/app/lib/message-log";
 import { quoteOf } from "@/server/contract/model";
 import type { UserSummary } from "@/server/contract/model";
+import { useAttention } from "@/app/hooks/use-attention";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { useOutbox } from "@/app/hooks/use-outbox";
 import { usePresence } from "@/app/hooks/use-presence";
 import { useRoom } from "@/app/hooks/use-room";
 import { useTyping } from "@/app/hooks/use-typing";
+import { AttentionTitle } from "./attention-title";
 import { Composer } from "./composer";
 import { ConnectionStatusBadge } from "./connection-status";
 import { MessageList } from "./message-list";
@@ -60,6 +62,37 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
     if (waiting) return `local:${waiting.clientId}`;
     return room.log.confirmed.findLast((m) => m.author.id === user.id && !m.deleted)?.id ?? null;
   }, [outbox.entries, room.log.confirmed, user.id]);
+  // Read: what the view shows at its bottom, while this tab is visible and focused. A hidden
+  // tab, or one behind another window, marks nothing until it is looked at again.
+  const { read, unfollow } = useAttention();
+  const bottomSeq = useRef(0);
+  const markIfSeen = useCallback(() => {
+    if (!roomId || bottomSeq.current === 0) return;
+    if (document.visibilityState !== "visible" || !document.hasFocus()) return;
+    read(roomId, bottomSeq.current);
+  }, [roomId, read]);
+  const onAtBottom = useCallback(
+    (seq: number) => {
+      bottomSeq.current = Math.max(bottomSeq.current, seq);
+      markIfSeen();
+    },
+    [markIfSeen],
+  );
+  useEffect(() => {
+    window.addEventListener("focus", markIfSeen);
+    document.addEventListener("visibilitychange", markIfSeen);
+    return () => {
+      window.removeEventListener("focus", markIfSeen);
+      document.removeEventListener("visibilitychange", markIfSeen);
+    };
+  }, [markIfSeen]);
+  const [leaveError, setLeaveError] = useState<string | null>(null);
+  const leave = async () => {
+    if (!roomId) return;
+    const error = await unfollow(roomId);
+    if (error) setLeaveError(error);
+    else router.push("/");
+  };
   // While disconnected the Online list is what it was at the last connection: say so.
   const connected = useConnectionStatus() === "connected";
 
@@ -82,7 +115,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   return (
     <main className="flex min-w-0 flex-1 flex-col">
       {/* React hoists this into <head>: the tab and the window list name the room. */}
-      <title>{`${room.room?.name ?? slug} · Parley`}</title>
+      <AttentionTitle name={room.room?.name ?? slug} />
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-4 dark:border-zinc-800">
         <Link
           href="/"
@@ -99,6 +132,15 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           </span>
           {room.room?.name ?? slug}
         </h1>
+        {room.room?.visibility === "public" && (
+          <button
+            type="button"
+            onClick={() => void leave()}
+            className="rounded-md px-2 py-1 text-xs font-medium text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+          >
+            Leave room
+          </button>
+        )}
         <button
           type="button"
           onClick={() => setShowPeople((v) => !v)}
@@ -113,6 +155,11 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
 
       <div className="relative flex min-h-0 flex-1">
         <section className="flex min-w-0 flex-1 flex-col" aria-label="Conversation">
+          {leaveError && (
+            <p role="alert" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+              {leaveError}
+            </p>
+          )}
           {room.error && room.phase !== "joining" && (
             <p role="alert" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
               {room.error}
@@ -128,6 +175,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             editingKey={editingKey}
             handlers={handlers}
             onLoadUntil={room.loadUntil}
+            firstUnread={room.firstUnread}
+            onAtBottom={onAtBottom}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer

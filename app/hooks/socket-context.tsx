@@ -1,6 +1,8 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { AttentionStore } from "@/app/lib/attention";
+import { feedAttention } from "@/app/lib/attention-feed";
 import { ConnectionStatus } from "@/app/lib/connection-status";
 import { Outbox } from "@/app/lib/outbox";
 import { broadcastOutboxSync, electLeader, indexedDbOutboxStorage } from "@/app/lib/outbox-browser";
@@ -17,6 +19,8 @@ export interface Connection {
   presence: PresenceStore;
   typing: TypingStore;
   outbox: Outbox;
+  /** Unread counts of the followed rooms. */
+  attention: AttentionStore;
 }
 
 const SocketContext = createContext<Connection | null>(null);
@@ -52,8 +56,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       presence: new PresenceStore(socket),
       typing: new TypingStore(socket, userId),
       outbox,
+      attention: new AttentionStore(userId),
     };
     void outbox.start();
+    const stopAttention = feedAttention(conn.attention, transport, outbox);
     const resign = electLeader(`parley-outbox-${userId}`, (leader) => outbox.setLeader(leader));
 
     socket.on("connect_error", (err) => {
@@ -78,6 +84,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);
       resign();
+      stopAttention();
       outbox.close();
       conn.status.close();
       conn.presence.close();

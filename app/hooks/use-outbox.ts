@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useSyncExternalStore } from "react";
-import type { ChangeTarget, OutboxEntry } from "@/app/lib/outbox";
+import { isShown, type ChangeTarget, type OutboxEntry } from "@/app/lib/outbox";
 import type { ReplyQuote } from "@/server/contract/model";
 import { useConnection } from "./socket-context";
 
@@ -9,7 +9,8 @@ const NONE: OutboxEntry[] = [];
 const noop = () => () => {};
 
 /**
- * The user's unacknowledged messages for one room (pending or failed), and the calls that
+ * The user's unacknowledged messages and changes for one room (pending or failed; not read
+ * positions, which are not shown), and the calls that
  * queue, retry and discard them.
  *
  * @example
@@ -18,7 +19,7 @@ const noop = () => () => {};
 export function useOutbox(roomId: string | undefined) {
   const conn = useConnection();
   const all = useSyncExternalStore(conn?.outbox.subscribe ?? noop, () => conn?.outbox.get() ?? NONE, () => NONE);
-  const entries = useMemo(() => (roomId ? all.filter((e) => e.roomId === roomId) : NONE), [all, roomId]);
+  const entries = useMemo(() => (roomId ? all.filter((e) => e.roomId === roomId && isShown(e)) : NONE), [all, roomId]);
 
   const send = useCallback(
     (body: string, replyTo?: ReplyQuote) => {

@@ -5,7 +5,7 @@ import { emptyLog } from "@/app/lib/message-log";
 import { RoomSync, type RoomState } from "@/app/lib/room-sync";
 import { useConnection } from "./socket-context";
 
-const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false };
+const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null };
 const noop = () => () => {};
 
 /**
@@ -37,6 +37,10 @@ export function useRoom(slug: string, invite?: string) {
   }, [conn, slug, invite]);
 
   const state = useSyncExternalStore(sync?.subscribe ?? noop, () => sync?.get() ?? INITIAL, () => INITIAL);
+  // Joining follows the room: its read position joins the unread counts.
+  useEffect(() => {
+    if (conn && state.read) conn.attention.merge([state.read]);
+  }, [conn, state.read]);
   const loadOlder = useCallback(() => void sync?.loadOlder(), [sync]);
   const loadUntil = useCallback((seq: number) => sync?.loadUntil(seq) ?? Promise.resolve(false), [sync]);
   return { ...state, loadOlder, loadUntil };

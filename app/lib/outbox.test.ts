@@ -181,6 +181,76 @@ describe("Outbox", () => {
   });
 });
 
+describe("Outbox read positions", () => {
+  const readAck = (roomId: string, seq: number) => ({ ok: true as const, data: { roomId, readSeq: seq, latestSeq: seq } });
+
+  it("reading done offline is stored, survives a reload, and is sent once on reconnect after what was written before it", async () => {
+    const storage = memoryOutboxStorage();
+    const first = setup({ storage });
+    first.transport.disconnect();
+    await first.outbox.start();
+    await first.outbox.add("r", "written first");
+    await first.outbox.read("r", 4);
+    // A later position replaces the waiting one; an earlier one changes nothing.
+    await first.outbox.read("r", 7);
+    await first.outbox.read("r", 5);
+    expect((await storage.load()).map((e) => (e.read ? `read ${e.read.seq}` : e.body))).toEqual(["written first", "read 7"]);
+    first.outbox.close();
+
+    const { outbox, transport } = setup({ storage });
+    const moved: number[] = [];
+    outbox.readMoved.subscribe((s) => moved.push(s.readSeq));
+    await outbox.start();
+    await settle();
+    const message = transport.take("message:send");
+    expect(message.payload.body).toBe("written first");
+    message.resolve(ok(stored(message.payload)));
+    await settle();
+    const read = transport.take("read:mark");
+    expect(read.payload).toEqual({ roomId: "r", seq: 7 });
+    read.resolve(readAck("r", 7));
+    await settle();
+    expect(transport.pending).toHaveLength(0);
+    expect(moved).toEqual([7]);
+    expect(await storage.load()).toEqual([]);
+  });
+
+  it("a position lost with the connection is sent again; one refused is dropped, never shown as failed", async () => {
+    const { outbox, transport } = setup();
+    await outbox.start();
+    await outbox.read("r", 3);
+    transport.take("read:mark");
+    // A newer position while one is in flight waits behind it, as its own entry.
+    await outbox.read("r", 4);
+    transport.disconnect();
+    await settle();
+    transport.connect();
+    await settle();
+    const again = transport.take("read:mark");
+    expect(again.payload).toEqual({ roomId: "r", seq: 3 });
+    again.resolve(readAck("r", 3));
+    await settle();
+    const next = transport.take("read:mark");
+    expect(next.payload.seq).toBe(4);
+    next.resolve({ ok: false, error: { code: "not_found", message: "That room does not exist." } });
+    await settle();
+    expect(outbox.get()).toEqual([]);
+  });
+
+  it("read positions do not count against the message pace", async () => {
+    const transport = new FakeTransport();
+    const outbox = new Outbox({ author: ada, transport, storage: memoryOutboxStorage(), pace: { points: 1, windowMs: 60_000 } });
+    await outbox.start();
+    await outbox.add("r", "one");
+    const one = transport.take("message:send");
+    one.resolve(ok(stored(one.payload)));
+    await settle();
+    await outbox.read("r", 1);
+    await settle();
+    expect(transport.take("read:mark").payload).toEqual({ roomId: "r", seq: 1 });
+  });
+});
+
 describe("Outbox pacing", () => {
   it("sends no more than its pace allows, and the rest when the window moves on", async () => {
     const transport = new FakeTransport();

@@ -17,12 +17,16 @@
  *   made offline goes out once on reconnect. Editing a message that is still waiting
  *   rewrites it; deleting one discards it. A change to the message being sent right now
  *   waits for its acknowledgement, which gives it the message's server id.
+ * - Read positions ("read up to seq in this room") are entries too, so that reading done
+ *   offline reaches the server on reconnect. They are not shown, they do not count against
+ *   the message pace, a later one for a room replaces one still waiting, and one the server
+ *   refuses (the room is gone) is dropped: a read position has nothing to retry.
  *
  * Framework-free over `ChatTransport` and `OutboxStorage`; `app/hooks` adapts it to React.
  */
 import { v7 as uuidv7 } from "uuid";
 import { LIMITS } from "@/server/contract/limits";
-import type { ChatMessage, MessageChange, MessageChangeKind, ReplyQuote, UserSummary } from "@/server/contract/model";
+import type { ChatMessage, MessageChange, MessageChangeKind, ReadState, ReplyQuote, UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
@@ -43,7 +47,12 @@ export interface OutboxEntry {
   op?: OutboxOp;
   /** A reply's quote of its original (sent as its id). */
   replyTo?: ReplyQuote;
+  /** A read position: the room read up to this seq (no message, no change). */
+  read?: { seq: number };
 }
+
+/** Whether an entry is a message or a change the user sees in the room (not a read position). */
+export const isShown = (e: OutboxEntry): boolean => e.read === undefined;
 
 /**
  * A change waiting to be sent. `messageId` is the message's server id; a change to a
@@ -113,6 +122,8 @@ export class Outbox extends Observable<OutboxEntry[]> {
   readonly delivered = new Emitter<ChatMessage>();
   /** A change the server acknowledged (with its cseq). */
   readonly changed = new Emitter<MessageChange>();
+  /** A read position the server acknowledged. */
+  readonly readMoved = new Emitter<ReadState>();
   /** The entry being sent now: it may no longer be rewritten or discarded. */
   private inFlight: string | null = null;
 
@@ -216,6 +227,32 @@ export class Outbox extends Observable<OutboxEntry[]> {
     await this.queueOp(target, { kind: add ? "react" : "unreact", emoji });
   }
 
+  /**
+   * The room was read up to `seq`: sent in turn, after what the user wrote before. One that
+   * is still waiting for the room is replaced by a later one, never by an earlier one.
+   */
+  async read(roomId: string, seq: number): Promise<void> {
+    const waiting = this.get().find((e) => e.read && e.roomId === roomId && e.clientId !== this.inFlight);
+    if (waiting?.read && waiting.read.seq >= seq) return;
+    const now = this.o.now();
+    const entry: OutboxEntry = waiting
+      ? { ...waiting, read: { seq } }
+      : {
+          clientId: this.o.newId(),
+          roomId,
+          author: this.o.author,
+          body: "",
+          createdAt: new Date(now).toISOString(),
+          order: now + (this.ties++ % 1000) / 1000,
+          status: "pending",
+          read: { seq },
+        };
+    await this.o.storage.put(entry);
+    this.set(sortEntries(waiting ? this.get().map((e) => (e.clientId === entry.clientId ? entry : e)) : [...this.get(), entry]));
+    this.o.sync?.publish();
+    void this.flush();
+  }
+
   /** A message of this outbox that has not started to be sent, or failed. */
   private waitingMessage(clientId: string): OutboxEntry | undefined {
     return this.get().find((e) => !e.op && e.clientId === clientId && e.clientId !== this.inFlight);
@@ -305,7 +342,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
       while (!this.closed && this.leader && this.retryTimer === null && this.o.transport.isConnected()) {
         const head = this.get().find((e) => e.status === "pending");
         if (!head) break;
-        const wait = this.paceWait();
+        const wait = head.read ? 0 : this.paceWait();
         if (wait > 0) {
           // Under the budget the server enforces: send the rest when the window moves on.
           this.scheduleRetry(wait);
@@ -319,7 +356,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
           this.o.sync?.publish();
           continue;
         }
-        this.sentAt.push(this.o.now());
+        if (!head.read) this.sentAt.push(this.o.now());
         this.inFlight = head.clientId;
         const ack = await this.send(head).finally(() => (this.inFlight = null));
         if (this.closed) return;
@@ -327,19 +364,27 @@ export class Outbox extends Observable<OutboxEntry[]> {
           this.attempts = 0;
           await this.o.storage.delete(head.clientId);
           this.set(this.get().filter((e) => e.clientId !== head.clientId));
-          if ("message" in ack.data) {
+          if (head.read) {
+            this.o.sync?.publish();
+            this.readMoved.emit(ack.data as ReadState);
+          } else if ("message" in ack.data) {
             await this.resolveTargets(ack.data.message);
             this.o.sync?.publish();
             this.delivered.emit(ack.data.message);
           } else {
             this.o.sync?.publish();
-            if (ack.data.change) this.changed.emit(ack.data.change);
+            if ("change" in ack.data && ack.data.change) this.changed.emit(ack.data.change);
           }
         } else if (TRANSIENT.has(ack.error.code)) {
           // Keep the head at the head: nothing after it may overtake it.
           this.attempts++;
           this.scheduleRetry(this.o.retryDelay(this.attempts));
           break;
+        } else if (head.read) {
+          // Refused (the room is gone, or no longer the user's): nothing to show or retry.
+          await this.o.storage.delete(head.clientId);
+          this.set(this.get().filter((e) => e.clientId !== head.clientId));
+          this.o.sync?.publish();
         } else {
           const failed: OutboxEntry = { ...head, status: "failed", error: ack.error.message };
           await this.o.storage.put(failed);
@@ -359,6 +404,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
   /** One entry's request: a message, or a change by its kind. */
   private send(e: OutboxEntry) {
     const { transport, ackTimeoutMs } = this.o;
+    if (e.read) return transport.request("read:mark", { roomId: e.roomId, seq: e.read.seq }, ackTimeoutMs);
     if (!e.op) {
       const reply = e.replyTo ? { replyTo: e.replyTo.id } : {};
       return transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body, ...reply }, ackTimeoutMs);

@@ -16,7 +16,7 @@
  *
  * Framework-free over `ChatTransport`; `app/hooks/use-room.ts` adapts it to React.
  */
-import type { ChatMessage, MessageChange, RoomSummary } from "@/server/contract/model";
+import type { ChatMessage, MessageChange, ReadState, RoomSummary } from "@/server/contract/model";
 import { applyChanges, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, replaceChanged, type MessageLog } from "./message-log";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
@@ -32,6 +32,13 @@ export interface RoomState {
   /** Messages may be missing since the last reconnect (a catch-up has not completed yet). */
   stale: boolean;
   loadingOlder: boolean;
+  /** The user's read position in the room, as the latest join found it. */
+  read: ReadState | null;
+  /**
+   * The first message that was unread when the room was opened (the "New messages" line),
+   * or null if nothing was. It stays until the room is left, however far reading goes.
+   */
+  firstUnread: number | null;
 }
 
 interface Timers {
@@ -59,7 +66,7 @@ export class RoomSync extends Observable<RoomState> {
     private readonly slug: string,
     private readonly options: { retryDelayMs?: number; timers?: Timers; invite?: string } = {},
   ) {
-    super({ phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false });
+    super({ phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null });
   }
 
   start(): this {
@@ -155,7 +162,7 @@ export class RoomSync extends Observable<RoomState> {
       if (ack.error.code !== "not_found") this.scheduleRetry("join", () => this.join());
       return;
     }
-    const { room, history, changed, changeCursor } = ack.data;
+    const { room, history, changed, changeCursor, read } = ack.data;
     const held = this.get().log;
     if (rejoin) {
       // The messages first, then the current copies of those that changed meanwhile, which
@@ -164,14 +171,15 @@ export class RoomSync extends Observable<RoomState> {
       const merged = mergeConfirmed(held, history.messages);
       const caughtUp = changed && !changed.hasMore ? replaceChanged(merged, changed.messages, changeCursor) : merged;
       const changesBehind = changed?.hasMore ?? false;
-      this.update({ phase: "joined", room, log: caughtUp, error: null, stale: history.hasMore || changesBehind });
+      this.update({ phase: "joined", room, log: caughtUp, error: null, stale: history.hasMore || changesBehind, read });
       if (history.hasMore) await this.catchUp();
       if (changesBehind) await this.catchUpChanges();
       return;
     }
     // A first join: the page reflects every change up to the cursor the server read first.
     const log = { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore, changeCursor: Math.max(held.changeCursor, changeCursor) };
-    this.update({ phase: "joined", room, log, error: null, stale: false });
+    const firstUnread = this.get().firstUnread ?? (read.readSeq < read.latestSeq ? read.readSeq + 1 : null);
+    this.update({ phase: "joined", room, log, error: null, stale: false, read, firstUnread });
   }
 
   /** Reads every change after the cursor, page by page, and applies them in order. */

@@ -1,0 +1,48 @@
+"use client";
+
+import { useCallback, useSyncExternalStore } from "react";
+import type { AttentionMap } from "@/app/lib/attention";
+import { useConnection } from "./socket-context";
+
+const NONE: AttentionMap = new Map();
+const noop = () => () => {};
+
+/**
+ * The followed rooms' read states (unread = latest - read), and the calls that move them:
+ * `read` (this tab showed a room up to a seq: through the outbox, so reading done offline
+ * reaches the server), `readAll` and `unfollow`.
+ *
+ * @example
+ * const { rooms, readAll } = useAttention();
+ */
+export function useAttention() {
+  const conn = useConnection();
+  const rooms = useSyncExternalStore(conn?.attention.subscribe ?? noop, () => conn?.attention.get() ?? NONE, () => NONE);
+
+  const read = useCallback(
+    (roomId: string, seq: number) => {
+      if (!conn) return;
+      const known = conn.attention.get().get(roomId);
+      if (known && known.readSeq >= seq) return;
+      conn.attention.read(roomId, seq);
+      void conn.outbox.read(roomId, seq);
+    },
+    [conn],
+  );
+  const readAll = useCallback(async () => {
+    if (!conn) return;
+    const ack = await conn.transport.request("read:all", {});
+    if (ack.ok) conn.attention.merge(ack.data.rooms);
+  }, [conn]);
+  const unfollow = useCallback(
+    async (roomId: string): Promise<string | null> => {
+      if (!conn) return "Not connected yet.";
+      const ack = await conn.transport.request("room:unfollow", { roomId });
+      if (!ack.ok) return ack.error.message;
+      conn.attention.forget([roomId]);
+      return null;
+    },
+    [conn],
+  );
+  return { rooms, read, readAll, unfollow };
+}

@@ -1,0 +1,119 @@
+import { expect, test, uniqueName } from "./fixtures";
+import type { ChatPage } from "./pages/chat-page";
+
+/** Bob follows `roomName` (he opened it) and is now in another room of his own. */
+async function awayFrom(bob: ChatPage, path: string, roomName: string) {
+  await bob.openRoom(path);
+  await bob.createRoom(uniqueName("Elsewhere"));
+  await expect(bob.roomsNav.getByRole("link", { name: roomName, exact: true })).toBeVisible();
+}
+
+test.describe("unread counts", () => {
+  test("messages in a followed room count in the Rooms navigation and the title, and opening the room reads them", async ({ newUser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    const bob = await newUser(uniqueName("Bob"));
+    const roomName = uniqueName("Plans");
+    const path = await ada.createRoom(roomName);
+    await ada.send("before Bob left: not unread");
+    await awayFrom(bob, path, roomName);
+
+    for (const text of ["first news", "second news", "third news"]) await ada.send(text);
+    await expect(ada.message("third news")).toBeVisible();
+    const link = bob.roomsNav.getByRole("link", { name: `${roomName}, 3 unread`, exact: true });
+    await expect(link).toBeVisible();
+    await expect(bob.page).toHaveTitle(/^\(3\) /);
+
+    await link.click();
+    // The line sits above the first unread message, and the room is read: the count goes.
+    const line = bob.page.getByRole("separator", { name: "New messages" });
+    await expect(line).toBeVisible();
+    await expect(bob.messages.nth(1)).toContainText("first news");
+    await expect(bob.roomsNav.getByRole("link", { name: roomName, exact: true })).toBeVisible();
+    await expect(bob.page).toHaveTitle(`${roomName} · Parley`);
+    // Ada's own messages were never unread for her.
+    await expect(ada.page).toHaveTitle(`${roomName} · Parley`);
+  });
+
+  test("reading in one tab clears the count in the user's other tab; Mark all as read clears everything", async ({ newUser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    const bob = await newUser(uniqueName("Bob"));
+    const [one, two] = [uniqueName("One"), uniqueName("Two")];
+    const onePath = await ada.createRoom(one);
+    const twoPath = await ada.createRoom(two);
+    await bob.openRoom(onePath);
+    await awayFrom(bob, twoPath, two);
+    await ada.send("in two");
+    await ada.openRoom(onePath);
+    await ada.send("in one");
+    await expect(bob.roomsNav.getByRole("link", { name: `${one}, 1 unread`, exact: true })).toBeVisible();
+    await expect(bob.roomsNav.getByRole("link", { name: `${two}, 1 unread`, exact: true })).toBeVisible();
+
+    // A second tab of Bob's reads room One: the first tab's count clears too.
+    const second = await bob.page.context().newPage();
+    await second.goto(onePath);
+    await expect(second.getByRole("log", { name: "Messages" }).getByRole("article").filter({ hasText: "in one" })).toBeVisible();
+    await expect(bob.roomsNav.getByRole("link", { name: one, exact: true })).toBeVisible();
+    await expect(bob.page).toHaveTitle(/^\(1\) /);
+    await second.close();
+
+    await bob.page.getByRole("button", { name: "Mark all as read" }).click();
+    await expect(bob.roomsNav.getByRole("link", { name: two, exact: true })).toBeVisible();
+    await expect(bob.page).not.toHaveTitle(/^\(/);
+    // Counts come from the server: a reload shows the same.
+    await bob.page.reload();
+    await expect(bob.roomsNav.getByRole("link", { name: two, exact: true })).toBeVisible();
+    await expect(bob.roomsNav.getByRole("link", { name: one, exact: true })).toBeVisible();
+  });
+
+  test("opening a room far behind starts at the New messages line; reading done offline reaches the server on reconnect", async ({ newUser, browser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    const bob = await newUser(uniqueName("Bob"));
+    const roomName = uniqueName("Backlog");
+    const path = await ada.createRoom(roomName);
+    await awayFrom(bob, path, roomName);
+    for (let i = 1; i <= 30; i++) await ada.send(`backlog ${i}`);
+    await expect(ada.message("backlog 30")).toBeVisible();
+    const unread = bob.roomsNav.getByRole("link", { name: `${roomName}, 30 unread`, exact: true });
+    await expect(unread).toBeVisible();
+
+    // Opened: the view starts at the line, not at the bottom, so nothing is read yet.
+    await unread.click();
+    await expect(bob.page.getByRole("separator", { name: "New messages" })).toBeInViewport();
+    await expect(bob.messages.first()).toContainText("backlog 1");
+    await expect(bob.messages.first()).toBeInViewport();
+    await expect(bob.page.getByRole("button", { name: "Jump to first unread" })).toHaveCount(0);
+    await expect(unread).toBeVisible();
+
+    // Offline, Bob reads to the end: the count goes at once, the position waits in the outbox.
+    await bob.page.context().setOffline(true);
+    await expect(bob.connection).not.toContainText("Connected");
+    await bob.message("backlog 30").scrollIntoViewIfNeeded();
+    await expect(bob.roomsNav.getByRole("link", { name: roomName, exact: true })).toBeVisible();
+    await expect(bob.page.getByRole("button", { name: "Jump to first unread" })).toBeVisible();
+    await bob.page.context().setOffline(false);
+    await expect(bob.connection).toContainText("Connected");
+
+    // Another device of Bob's (his session in a new browser) learns it from the server.
+    const other = await browser.newContext({ storageState: await bob.page.context().storageState() });
+    const page = await other.newPage();
+    await page.goto("/");
+    await expect(page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: roomName, exact: true })).toBeVisible();
+    await expect(page).toHaveTitle("Parley");
+    await other.close();
+  });
+
+  test("Leave room stops the count until the room is opened again", async ({ newUser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    const bob = await newUser(uniqueName("Bob"));
+    const roomName = uniqueName("Noisy");
+    const path = await ada.createRoom(roomName);
+    await bob.openRoom(path);
+    await bob.page.getByRole("button", { name: "Leave room" }).click();
+    await expect(bob.page).toHaveURL(/\/$/);
+    await ada.send("nobody follows this for Bob");
+    await expect(ada.message("nobody follows this for Bob")).toBeVisible();
+    await bob.page.reload();
+    await expect(bob.roomsNav.getByRole("link", { name: roomName, exact: true })).toBeVisible();
+    await expect(bob.page).toHaveTitle("Parley");
+  });
+});
