@@ -7,6 +7,7 @@ import { ConnectionStatus } from "@/app/lib/connection-status";
 import { Outbox } from "@/app/lib/outbox";
 import { broadcastOutboxSync, electLeader, indexedDbOutboxStorage } from "@/app/lib/outbox-browser";
 import { PresenceStore } from "@/app/lib/presence-store";
+import { ReadReporter } from "@/app/lib/read-reporter";
 import { createSocket, type ParleyClientSocket } from "@/app/lib/socket";
 import { socketTransport, type ChatTransport } from "@/app/lib/transport";
 import { TypingStore } from "@/app/lib/typing-store";
@@ -21,6 +22,8 @@ export interface Connection {
   outbox: Outbox;
   /** Unread counts of the followed rooms. */
   attention: AttentionStore;
+  /** Sends how far rooms were read, through the outbox, a few times a second at most. */
+  reads: ReadReporter;
 }
 
 const SocketContext = createContext<Connection | null>(null);
@@ -57,6 +60,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       typing: new TypingStore(socket, userId),
       outbox,
       attention: new AttentionStore(userId),
+      reads: new ReadReporter(outbox),
     };
     void outbox.start();
     const stopAttention = feedAttention(conn.attention, transport, outbox);
@@ -83,6 +87,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     return () => {
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);
+      conn.reads.flush();
       resign();
       stopAttention();
       outbox.close();

@@ -9,8 +9,9 @@ const noop = () => () => {};
 
 /**
  * The followed rooms' read states (unread = latest - read), and the calls that move them:
- * `read` (this tab showed a room up to a seq: through the outbox, so reading done offline
- * reaches the server), `readAll` and `unfollow`.
+ * `read` (this tab showed a room up to a seq: shown at once, sent through the outbox a few
+ * times a second at most, so reading done offline reaches the server), `readAll` and
+ * `unfollow`.
  *
  * @example
  * const { rooms, readAll } = useAttention();
@@ -25,7 +26,7 @@ export function useAttention() {
       const known = conn.attention.get().get(roomId);
       if (known && known.readSeq >= seq) return;
       conn.attention.read(roomId, seq);
-      void conn.outbox.read(roomId, seq);
+      conn.reads.report(roomId, seq);
     },
     [conn],
   );

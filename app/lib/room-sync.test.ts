@@ -12,6 +12,8 @@ const room: RoomSummary = {
   createdAt: "2026-01-01T00:00:00.000Z",
 };
 const bob = { id: "bob", name: "Bob" };
+/** The joiner's read position: nothing unread (the first-unread cases set their own). */
+const allRead = { roomId: room.id, readSeq: 0, latestSeq: 0 };
 const msg = (seq: number): ChatMessage => ({
   id: `m${seq}`,
   roomId: room.id,
@@ -27,7 +29,7 @@ const seqs = (sync: RoomSync) => sync.get().log.confirmed.map((m) => m.seq);
 async function joined(messages: ChatMessage[], hasMore = false) {
   const transport = new FakeTransport();
   const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
-  transport.take("room:join").resolve({ ok: true, data: { room, history: { messages, hasMore }, online: [], typing: [], changeCursor: 0 } });
+  transport.take("room:join").resolve({ ok: true, data: { room, history: { messages, hasMore }, online: [], typing: [], changeCursor: 0, read: allRead } });
   await settle();
   return { transport, sync };
 }
@@ -55,7 +57,7 @@ describe("RoomSync", () => {
     // 500 messages were said meanwhile: the join answers with the first 200 after seq 10.
     const join = transport.take("room:join");
     expect(join.payload).toEqual({ slug: "general", after: 10, changesAfter: 0 });
-    join.resolve({ ok: true, data: { room, history: { messages: range(11, 210), hasMore: true }, online: [], typing: [], changeCursor: 0 } });
+    join.resolve({ ok: true, data: { room, history: { messages: range(11, 210), hasMore: true }, online: [], typing: [], changeCursor: 0, read: allRead } });
     await settle();
     expect(sync.get().stale).toBe(true);
     let after = 210;
@@ -78,7 +80,7 @@ describe("RoomSync", () => {
     transport.connect();
     const join = transport.take("room:join");
     expect(join.payload).toEqual({ slug: "general", after: 10, changesAfter: 0 });
-    join.resolve({ ok: true, data: { room, history: { messages: range(11, 14), hasMore: false }, online: [], typing: [], changeCursor: 0 } });
+    join.resolve({ ok: true, data: { room, history: { messages: range(11, 14), hasMore: false }, online: [], typing: [], changeCursor: 0, read: allRead } });
     await settle();
     expect(seqs(sync)).toEqual(range(1, 14).map((m) => m.seq));
     expect(sync.get()).toMatchObject({ phase: "joined", stale: false, error: null });
@@ -176,7 +178,7 @@ describe("RoomSync", () => {
     it("a rejoin names its change cursor and takes the current copies of what changed meanwhile, after the messages it missed", async () => {
       const transport = new FakeTransport();
       const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
-      transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 2), hasMore: false }, online: [], typing: [], changeCursor: 7 } });
+      transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 2), hasMore: false }, online: [], typing: [], changeCursor: 7, read: allRead } });
       await settle();
       expect(sync.get().log.changeCursor).toBe(7);
       transport.disconnect();
@@ -192,6 +194,7 @@ describe("RoomSync", () => {
           online: [],
           typing: [],
           changeCursor: 9,
+          read: allRead,
           changed: { messages: [{ ...msg(1), body: "", deleted: true }, { ...msg(3), body: "fixed", editedAt: "2026-01-01T00:00:01.000Z" }], hasMore: false },
         },
       });
@@ -212,7 +215,7 @@ describe("RoomSync", () => {
     it("when more changed than one answer holds, it pages through every change after its cursor", async () => {
       const transport = new FakeTransport();
       const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
-      transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 2), hasMore: false }, online: [], typing: [], changeCursor: 0 } });
+      transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 2), hasMore: false }, online: [], typing: [], changeCursor: 0, read: allRead } });
       await settle();
       transport.disconnect();
       transport.connect();
@@ -246,5 +249,31 @@ describe("RoomSync", () => {
       expect(bodyOf(sync, 3)?.body).toBe("early edit");
       expect(sync.get().log.pending).toEqual([]);
     });
+  });
+});
+
+describe("RoomSync: the first unread message", () => {
+  it("is where the first join found the read position, and stays there until the room is left", async () => {
+    const transport = new FakeTransport();
+    const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
+    transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 10), hasMore: false }, online: [], typing: [], changeCursor: 0, read: { roomId: room.id, readSeq: 6, latestSeq: 10 } } });
+    await settle();
+    expect(sync.get().firstUnread).toBe(7);
+    expect(sync.get().read).toEqual({ roomId: room.id, readSeq: 6, latestSeq: 10 });
+    // A rejoin after reading everything elsewhere keeps the line where it was.
+    transport.disconnect();
+    transport.connect();
+    transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: [], hasMore: false }, online: [], typing: [], changeCursor: 0, read: { roomId: room.id, readSeq: 10, latestSeq: 10 } } });
+    await settle();
+    expect(sync.get().firstUnread).toBe(7);
+    expect(sync.get().read?.readSeq).toBe(10);
+  });
+
+  it("is null when nothing was unread", async () => {
+    const transport = new FakeTransport();
+    const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
+    transport.take("room:join").resolve({ ok: true, data: { room, history: { messages: range(1, 3), hasMore: false }, online: [], typing: [], changeCursor: 0, read: { roomId: room.id, readSeq: 3, latestSeq: 3 } } });
+    await settle();
+    expect(sync.get().firstUnread).toBeNull();
   });
 });
