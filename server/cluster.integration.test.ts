@@ -285,6 +285,30 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     expect(proxy.healthy()).toEqual([0]);
   }, 90_000);
 
+  it("unread counts: a follower on the other node hears the room's activity; after his node is killed he counts what he missed, and his reading holds on the node he lands on", async () => {
+    const { nodes, proxy, ada, bob, room, adaView, bobView } = await adaAndBobOnTwoNodes("Counting");
+    await eventually(() => adaView.get().phase === "joined" && bobView.get().phase === "joined", "both joined");
+    // Bob follows the room (he opened it) and moves on: its activity is all he hears of it.
+    bobView.close();
+    bob.attention.reset((await ok(bob.transport.request("attention:sync", {}))).rooms);
+    for (const body of ["one", "two", "three", "four", "five"]) await ada.outbox.add(room.id, body);
+    await eventually(() => bob.attention.unread(room.id) === 5, "Bob, on node 1, counts Ada's five from node 0", 10_000);
+    // Ada's own messages are read for her, on her node and in the database.
+    await eventually(() => ada.attention.unread(room.id) === 0 && ada.attention.get().get(room.id)?.latestSeq === 5, "Ada read her own", 10_000);
+
+    nodes[1]!.kill();
+    await eventually(() => !bob.socket.connected, "Bob lost his node", 10_000);
+    for (const body of ["six", "seven", "eight"]) await ada.outbox.add(room.id, body);
+    await eventually(() => ada.outbox.get().length === 0, "Ada's messages stored", 10_000);
+    // Back through the proxy on node 0: the sync at connect counts what he missed.
+    await eventually(() => bob.socket.connected && bob.attention.unread(room.id) === 8, "Bob counts eight after the failover", 30_000);
+    expect(proxy.healthy()).toEqual([0]);
+    await bob.outbox.read(room.id, 6);
+    await eventually(() => bob.attention.unread(room.id) === 2, "Bob's reading acknowledged", 10_000);
+    const state = await ok(bob.transport.request("attention:sync", {}));
+    expect(state.rooms.find((r) => r.roomId === room.id)).toEqual({ roomId: room.id, readSeq: 6, latestSeq: 8 });
+  }, 90_000);
+
   it("a node draining on SIGTERM takes no new connection; its browsers move to the other node with their state recovered, its bots told to reconnect", async () => {
     const databaseUrl = await freshDatabaseUrl();
     // Connection state recovery is off by default; turned on, it carries over through Redis.

@@ -1,5 +1,7 @@
 import { io } from "socket.io-client";
 import type { ClientSocket } from "./harness";
+import { AttentionStore } from "@/app/lib/attention";
+import { feedAttention } from "@/app/lib/attention-feed";
 import { memoryOutboxStorage, Outbox } from "@/app/lib/outbox";
 import { RoomSync } from "@/app/lib/room-sync";
 import { socketTransport, TIMEOUT_ERROR, type ChatTransport } from "@/app/lib/transport";
@@ -11,6 +13,8 @@ export interface ChatClient {
   outbox: Outbox;
   /** Every acknowledgement the outbox received, in order. */
   delivered: ChatMessage[];
+  /** Unread counts, fed as a tab feeds them (a sync at every connect, activity, acknowledgements). */
+  attention: AttentionStore;
   room(slug: string): RoomSync;
   close(): void;
 }
@@ -60,6 +64,8 @@ export async function chatClient(
   const delivered: ChatMessage[] = [];
   outbox.delivered.subscribe((m) => delivered.push(m));
   await outbox.start();
+  const attention = new AttentionStore(session.user.id);
+  const stopAttention = feedAttention(attention, transport, outbox);
   await new Promise<void>((resolve, reject) => {
     if (socket.connected) resolve();
     socket.once("connect", () => resolve());
@@ -71,8 +77,13 @@ export async function chatClient(
     transport,
     outbox,
     delivered,
+    attention,
     room(slug) {
       const sync = new RoomSync(transport, slug, { retryDelayMs: 100 }).start();
+      sync.subscribe(() => {
+        const read = sync.get().read;
+        if (read) attention.merge([read]);
+      });
       outbox.delivered.subscribe((m) => sync.merge([m]));
       outbox.changed.subscribe((c) => sync.applyChanges([c]));
       rooms.push(sync);
@@ -80,6 +91,7 @@ export async function chatClient(
     },
     close() {
       for (const r of rooms) r.close();
+      stopAttention();
       outbox.close();
       socket.close();
     },
