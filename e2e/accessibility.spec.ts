@@ -8,6 +8,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test, uniqueName } from "./fixtures";
+import { scriptedGuest } from "./seed";
 
 const SCHEMES = ["light", "dark"] as const;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -21,7 +22,7 @@ async function expectNoSeriousViolations(page: Page, where: string) {
 
 for (const scheme of SCHEMES) {
   for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
-    test(`no serious violations: sign-in, directory, room and settings, ${scheme} scheme, ${viewportName}`, async ({ browser }) => {
+    test(`no serious violations: sign-in, directory, room, unread counts and settings, ${scheme} scheme, ${viewportName}`, async ({ browser, baseURL }) => {
       const context = await browser.newContext({ colorScheme: scheme, viewport });
       try {
         const page = await context.newPage();
@@ -49,6 +50,25 @@ for (const scheme of SCHEMES) {
         await expect(page.getByRole("log", { name: "Messages" }).getByText("Third message")).toBeVisible();
         await page.screenshot({ path: `test-results/axe-room-${scheme}-${viewportName}.png` });
         await expectNoSeriousViolations(page, "room");
+
+        // Unread: someone else writes while the user is elsewhere; the badge, the bold name and
+        // then the "New messages" line are scanned too.
+        const path = new URL(page.url()).pathname;
+        await page.goto("/");
+        await expect(page.getByRole("textbox", { name: "New room name" })).toBeVisible();
+        const bot = await scriptedGuest(baseURL!, uniqueName("Writer"));
+        const joined = await bot.join(path.slice("/r/".length));
+        for (const text of ["Unread one", "Unread two"]) await bot.say(joined.id, text);
+        bot.close();
+        const unread = page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: `${roomName}, 2 unread` });
+        await expect(unread).toBeVisible();
+        await expect(page).toHaveTitle(/^\(2\) /);
+        await page.screenshot({ path: `test-results/axe-unread-${scheme}-${viewportName}.png` });
+        await expectNoSeriousViolations(page, "directory with unread rooms");
+        await unread.click();
+        await expect(page.getByRole("separator", { name: "New messages" })).toBeVisible();
+        await page.screenshot({ path: `test-results/axe-new-messages-${scheme}-${viewportName}.png` });
+        await expectNoSeriousViolations(page, "room with the New messages line");
 
         await page.goto("/settings");
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

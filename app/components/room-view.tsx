@@ -132,11 +132,12 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           </span>
           {room.room?.name ?? slug}
         </h1>
+        {/* On a phone the header keeps the room's name: Leave room is in the People panel. */}
         {room.room?.visibility === "public" && (
           <button
             type="button"
             onClick={() => void leave()}
-            className="rounded-md px-2 py-1 text-xs font-medium text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            className="hidden rounded-md px-2 py-1 text-xs font-medium text-zinc-600 hover:bg-zinc-100 sm:block dark:text-zinc-300 dark:hover:bg-zinc-800"
           >
             Leave room
           </button>
@@ -203,6 +204,17 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           {room.room?.visibility === "private" && <InvitePanel room={room.room} />}
           {room.room?.ownerId === user.id && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
           <OnlineList users={online} selfId={user.id} stale={!connected} />
+          {room.room?.visibility === "public" && (
+            <div className="border-t border-zinc-200 p-3 sm:hidden dark:border-zinc-800">
+              <button
+                type="button"
+                onClick={() => void leave()}
+                className="w-full rounded-md border border-zinc-300 px-2 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-200 dark:hover:bg-zinc-800"
+              >
+                Leave room
+              </button>
+            </div>
+          )}
         </aside>
       </div>
     </main>
