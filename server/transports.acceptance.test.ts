@@ -451,6 +451,33 @@ describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => 
     expect(eve.events.filter((e) => e.type === "room.activity")).toEqual([]);
   });
 
+  it("a mention carries the person's name, counts for them as a mention until read, and reaches no one outside a private room", async () => {
+    server = await startTestServer();
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    for (const c of [ada, bob]) await c.request("room:join", { slug: r.slug });
+    await bob.request("room:leave", { roomId: r.id });
+    const sent = await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: `hey <@${bob.user.id}>, and <@nobody-here>` });
+    expect(sent).toMatchObject({ ok: true, data: { message: { mentions: [{ id: bob.user.id, name: "Bob" }] } } });
+    const heard = await bob.next((e) => e.type === "room.activity" && (e.mentions[bob.user.id] ?? []).includes(1), 5000);
+    expect(heard).toMatchObject({ roomId: r.id, seq: 1 });
+    expect(await stateOf(bob, r.id)).toEqual({ roomId: r.id, readSeq: 0, latestSeq: 1, mentionSeqs: [1] });
+    const page = await bob.request("message:history", { roomId: r.id });
+    expect(page.ok && (page.data.messages as Array<{ mentions?: unknown }>)[0]?.mentions).toEqual([{ id: bob.user.id, name: "Bob" }]);
+    const read = await bob.request("read:mark", { roomId: r.id, seq: 1 });
+    expect(read.ok && read.data).toEqual({ roomId: r.id, readSeq: 1, latestSeq: 1 });
+
+    // Eve is not a member of the private room: mentioning her tells her nothing.
+    const secret = await room("private");
+    const eve = await client(transport, "Eve");
+    await ada.request("room:join", { slug: secret.slug, invite: secret.invite });
+    await ada.request("message:send", { roomId: secret.id, clientId: randomUUID(), body: `psst <@${eve.user.id}>` });
+    expect(await stateOf(eve, secret.id)).toBeUndefined();
+    expect(eve.events.filter((e) => e.type === "room.activity" || e.type === "message.created")).toEqual([]);
+    expect(await eve.request("message:history", { roomId: secret.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+
   it("refuses bad input with a clear code", async () => {
     server = await startTestServer();
     const r = await room();

@@ -25,19 +25,19 @@ describe("AttentionStore", () => {
   it("activity raises the latest seq, moves one's own read position, and ignores rooms not followed", () => {
     const store = new AttentionStore("me");
     store.reset([{ roomId: "a", readSeq: 2, latestSeq: 2 }]);
-    store.activity({ roomId: "a", seq: 6, readBy: { bob: 6 } });
+    store.activity({ roomId: "a", seq: 6, readBy: { bob: 6 }, mentions: {} });
     expect(store.unread("a")).toBe(4);
     // Three more, the last of them mine (from another device): all read.
-    store.activity({ roomId: "a", seq: 9, readBy: { bob: 8, me: 9 } });
+    store.activity({ roomId: "a", seq: 9, readBy: { bob: 8, me: 9 }, mentions: {} });
     expect(store.unread("a")).toBe(0);
-    store.activity({ roomId: "z", seq: 50, readBy: {} });
+    store.activity({ roomId: "z", seq: 50, readBy: {}, mentions: {} });
     expect(store.get().has("z")).toBe(false);
   });
 
   it("numbers only grow, whatever order the sources arrive in: a late sync or a stale event moves nothing back", () => {
     const store = new AttentionStore("me");
     store.reset([{ roomId: "a", readSeq: 0, latestSeq: 0 }]);
-    store.activity({ roomId: "a", seq: 10, readBy: { bob: 10 } });
+    store.activity({ roomId: "a", seq: 10, readBy: { bob: 10 }, mentions: {} });
     store.read("a", 8);
     // The sync answer was computed before both: it must not undo them.
     store.reset([{ roomId: "a", readSeq: 0, latestSeq: 4 }]);
@@ -72,5 +72,22 @@ describe("AttentionStore", () => {
 
   it("labels counts up to 99, then 99+", () => {
     expect([unreadLabel(1), unreadLabel(99), unreadLabel(100), unreadLabel(5000)]).toEqual(["1", "99", "99+", "99+"]);
+  });
+
+  it("counts unread mentions from the sync, activity and open rooms, and forgets those read", () => {
+    const store = new AttentionStore("me");
+    store.reset([{ roomId: "a", readSeq: 2, latestSeq: 5, mentionSeqs: [4] }]);
+    expect(store.mentions("a")).toBe(1);
+    store.activity({ roomId: "a", seq: 8, readBy: { bob: 8 }, mentions: { me: [6, 8], cat: [7] } });
+    expect([store.unread("a"), store.mentions("a")]).toEqual([6, 3]);
+    store.message({ ...message("a", 9, "bob"), mentions: [{ id: "me", name: "Me" }] });
+    expect(store.mentions("a")).toBe(4);
+    // The same mention heard twice (activity and the open room) counts once.
+    store.activity({ roomId: "a", seq: 9, readBy: { bob: 9 }, mentions: { me: [9] } });
+    expect(store.mentions("a")).toBe(4);
+    store.read("a", 6);
+    expect([store.unread("a"), store.mentions("a")]).toEqual([3, 2]);
+    store.read("a", 9);
+    expect(store.get().get("a")?.mentionSeqs).toBeUndefined();
   });
 });

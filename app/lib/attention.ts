@@ -23,6 +23,9 @@ export const UNREAD_CAP = 99;
 
 export const unreadOf = (s: ReadState | undefined): number => (s ? Math.max(0, s.latestSeq - s.readSeq) : 0);
 
+/** Unread messages that mention the user. */
+export const mentionsOf = (s: ReadState | undefined): number => (s?.mentionSeqs ? s.mentionSeqs.filter((seq) => seq > s.readSeq).length : 0);
+
 /** "3", or "99+" past the cap. */
 export const unreadLabel = (n: number): string => (n > UNREAD_CAP ? `${UNREAD_CAP}+` : String(n));
 
@@ -67,14 +70,17 @@ export class AttentionStore extends Observable<AttentionMap> {
     const known = this.get().get(event.roomId);
     if (!known) return; // not followed (any more): its count is not shown
     const own = event.readBy[this.selfId];
-    this.merge([{ roomId: event.roomId, latestSeq: event.seq, readSeq: own ?? 0 }]);
+    const mentioned = event.mentions[this.selfId];
+    this.merge([{ roomId: event.roomId, latestSeq: event.seq, readSeq: own ?? 0, ...(mentioned ? { mentionSeqs: mentioned } : {}) }]);
   }
 
   /** A message of a room open in this tab, or one of the user's own acknowledged. */
   message(m: ChatMessage): void {
     const known = this.get().get(m.roomId);
     if (!known) return;
-    this.merge([{ roomId: m.roomId, latestSeq: m.seq, readSeq: m.author.id === this.selfId ? m.seq : 0 }]);
+    const own = m.author.id === this.selfId;
+    const mentioned = !own && (m.mentions ?? []).some((u) => u.id === this.selfId);
+    this.merge([{ roomId: m.roomId, latestSeq: m.seq, readSeq: own ? m.seq : 0, ...(mentioned ? { mentionSeqs: [m.seq] } : {}) }]);
   }
 
   /** This tab showed the room up to `seq`. */
@@ -88,6 +94,10 @@ export class AttentionStore extends Observable<AttentionMap> {
     return unreadOf(this.get().get(roomId));
   }
 
+  mentions(roomId: string): number {
+    return mentionsOf(this.get().get(roomId));
+  }
+
   /** Unread messages in every followed room. */
   total(): number {
     let n = 0;
@@ -96,9 +106,15 @@ export class AttentionStore extends Observable<AttentionMap> {
   }
 }
 
-/** The further of two read states of one room: each number only ever grows. */
+/**
+ * The further of two read states of one room: each number only ever grows, and the unread
+ * mentions are those either knows of, past the read position.
+ */
 function furthest(a: ReadState | undefined, b: ReadState): ReadState {
   if (!a) return { ...b };
-  if (a.readSeq >= b.readSeq && a.latestSeq >= b.latestSeq) return a;
-  return { roomId: b.roomId, readSeq: Math.max(a.readSeq, b.readSeq), latestSeq: Math.max(a.latestSeq, b.latestSeq) };
+  const readSeq = Math.max(a.readSeq, b.readSeq);
+  const seqs = [...new Set([...(a.mentionSeqs ?? []), ...(b.mentionSeqs ?? [])])].filter((s) => s > readSeq).sort((x, y) => x - y);
+  const same = a.readSeq === readSeq && a.latestSeq >= b.latestSeq && (a.mentionSeqs ?? []).length === seqs.length;
+  if (same) return a;
+  return { roomId: b.roomId, readSeq, latestSeq: Math.max(a.latestSeq, b.latestSeq), ...(seqs.length > 0 ? { mentionSeqs: seqs } : {}) };
 }

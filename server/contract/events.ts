@@ -66,6 +66,8 @@ export interface RoomActivity {
   seq: number;
   /** The authors of the messages since the last activity event, each at their latest seq there. */
   readBy: Record<string, number>;
+  /** Who those messages mention, each with the seqs of the messages that do. */
+  mentions: Record<string, number[]>;
 }
 
 /** This user's read positions moved on another connection, or they stopped following rooms. */

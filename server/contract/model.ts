@@ -44,6 +44,11 @@ export interface ChatMessage {
   reactions?: ReactionSummary[];
   /** The message this one replies to, as it is now (a tombstone if it was deleted). */
   replyTo?: ReplyQuote;
+  /**
+   * The people its text mentions (`<@userId>` in `body`), with their current names; absent
+   * when it mentions nobody. Someone unknown is left out (the text shows the token's id).
+   */
+  mentions?: UserSummary[];
 }
 
 /** A compact quote of a replied-to message: enough to show it and to find it. */
@@ -92,6 +97,8 @@ export interface MessageChange {
   kind: MessageChangeKind;
   /** An edit's new text. */
   body?: string;
+  /** The people an edit's new text mentions, as for a message. */
+  mentions?: UserSummary[];
   /** A reaction's emoji (react, unreact). */
   emoji?: string;
   createdAt: string;
@@ -130,4 +137,9 @@ export interface ReadState {
   roomId: string;
   readSeq: number;
   latestSeq: number;
+  /**
+   * The seqs of the unread messages (after `readSeq`) that mention the user, oldest first,
+   * up to 100; absent when there are none.
+   */
+  mentionSeqs?: number[];
 }

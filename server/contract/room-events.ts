@@ -21,11 +21,12 @@ export type RoomEvent =
   /**
    * New messages in a room, for those who follow it without having it open (its watchers):
    * the latest seq, and the authors of the messages since the last such event, each with
-   * their latest seq there, which is where their own read position moved. Gathered per room
+   * their latest seq there, which is where their own read position moved; and who the
+   * messages mention, each with those messages' seqs. Gathered per room
    * (ROOM_ACTIVITY_COALESCE_MS), so a busy room costs its followers a few small events a
    * second, not its every message.
    */
-  | { type: "room.activity"; roomId: string; seq: number; readBy: Record<string, number> }
+  | { type: "room.activity"; roomId: string; seq: number; readBy: Record<string, number>; mentions: Record<string, number[]> }
   /**
    * To every connection of one user: their read positions moved (another tab read, marked
    * all read) or they stopped following rooms.

@@ -15,6 +15,9 @@ import type { RoomService } from "./room.service";
  * - A room the user may no longer read (removed from a private room) is not listed, and its
  *   read position cannot be moved: `not_found`, as for every other request about it.
  */
+/** The most unread mentions a read state lists per room. */
+export const MENTION_SEQS_MAX = 100;
+
 export class AttentionService {
   constructor(
     private readonly repo: AttentionRepository,
@@ -22,8 +25,8 @@ export class AttentionService {
   ) {}
 
   /** Entering a room (access checked by the caller, `RoomService.enter`): it is followed. */
-  followEntered(user: UserSummary, room: RoomSummary): Promise<ReadState> {
-    return this.repo.follow(user.id, room.id);
+  async followEntered(user: UserSummary, room: RoomSummary): Promise<ReadState> {
+    return this.withMentions(user, await this.repo.follow(user.id, room.id));
   }
 
   async unfollow(user: UserSummary, roomId: string): Promise<void> {
@@ -33,16 +36,26 @@ export class AttentionService {
 
   async markRead(user: UserSummary, roomId: string, seq: number): Promise<ReadState> {
     await this.rooms.requireAccess(user, roomId);
-    return this.repo.markRead(user.id, roomId, seq);
+    return this.withMentions(user, await this.repo.markRead(user.id, roomId, seq));
   }
 
   markAllRead(user: UserSummary): Promise<ReadState[]> {
     return this.repo.markAllRead(user.id);
   }
 
-  /** Every followed room the user may read, with its read position and latest seq. */
-  followed(user: UserSummary): Promise<ReadState[]> {
-    return this.repo.followed(user.id);
+  /**
+   * Every followed room the user may read, with its read position, latest seq and the
+   * unread messages that mention them.
+   */
+  async followed(user: UserSummary): Promise<ReadState[]> {
+    return Promise.all((await this.repo.followed(user.id)).map((s) => this.withMentions(user, s)));
+  }
+
+  /** The unread mentions of the user in a room (only looked for when something is unread). */
+  private async withMentions(user: UserSummary, state: ReadState): Promise<ReadState> {
+    if (state.latestSeq <= state.readSeq) return state;
+    const seqs = await this.repo.mentionsAfter(user.id, state.roomId, state.readSeq, MENTION_SEQS_MAX);
+    return seqs.length > 0 ? { ...state, mentionSeqs: seqs } : state;
   }
 }
 

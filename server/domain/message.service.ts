@@ -3,8 +3,9 @@ import type { ChangeAck } from "../contract/events";
 import { isSingleEmoji, LIMITS, normalizeEmoji, textLength } from "../contract/limits";
 import { quoteOf, type ChangesPage, type ChatMessage, type HistoryPage, type MessageChangeKind, type ReplyQuote, type RoomSummary, type UserSummary } from "../contract/model";
 import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from "../contract/schemas";
-import type { AppendResult, MessageRepository } from "../store/repositories";
+import type { AppendResult, MessageRepository, RoomRepository } from "../store/repositories";
 import { DomainError } from "./errors";
+import { mentionedIds } from "./mentions";
 import type { RoomService } from "./room.service";
 
 /**
@@ -19,7 +20,25 @@ export class MessageService {
   constructor(
     private readonly messages: MessageRepository,
     private readonly rooms: RoomService,
+    /** Whom mentions name (absent: mentions are not resolved, as in some unit tests). */
+    private readonly users?: Pick<RoomRepository, "usersByIds">,
   ) {}
+
+  /**
+   * Attaches `mentions` (id and current name) to the messages, or an edit's changes, whose
+   * text mentions someone: one lookup for all of them, none when nobody is mentioned (the
+   * hot path's usual case costs a `includes` per message).
+   */
+  async withMentions<T extends { body?: string; mentions?: UserSummary[] }>(items: T[]): Promise<T[]> {
+    if (!this.users) return items;
+    const ids = [...new Set(items.flatMap((i) => (i.body ? mentionedIds(i.body) : [])))];
+    if (ids.length === 0) return items;
+    const known = new Map((await this.users.usersByIds(ids)).map((u) => [u.id, u]));
+    return items.map((i) => {
+      const mentions = i.body ? mentionedIds(i.body).flatMap((id) => (known.has(id) ? [known.get(id)!] : [])) : [];
+      return mentions.length > 0 ? { ...i, mentions } : i;
+    });
+  }
 
   /**
    * Validates and stores a message. Resolves only once the row is committed; a repeated
@@ -51,7 +70,8 @@ export class MessageService {
     if (result.duplicate && result.message.roomId !== input.roomId) {
       throw new DomainError("duplicate_conflict", "This message id was already used in another room.");
     }
-    return replyTo ? { ...result, message: { ...result.message, replyTo } } : result;
+    const [message] = await this.withMentions([replyTo ? { ...result.message, replyTo } : result.message]);
+    return { ...result, message: message! };
   }
 
   /**
@@ -85,7 +105,11 @@ export class MessageService {
       ...(body !== undefined ? { body } : {}),
       ...(emoji !== undefined ? { emoji } : {}),
     });
-    if (result) return result;
+    if (result) {
+      if (result.change.kind !== "edit") return result;
+      const [change] = await this.withMentions([result.change]);
+      return { ...result, change: change! };
+    }
     // Its condition did not hold (checked again in the transaction): say which.
     const now = await this.messages.findMessage(input.messageId);
     if (!now || now.deleted) throw new DomainError("not_found", "This message was deleted.");
@@ -108,7 +132,7 @@ export class MessageService {
 
   private async changesPage(roomId: string, after: number, limit: number): Promise<ChangesPage> {
     const page = await this.messages.changesAfter(roomId, after, limit + 1);
-    return { changes: page.slice(0, limit), hasMore: page.length > limit };
+    return { changes: await this.withMentions(page.slice(0, limit)), hasMore: page.length > limit };
   }
 
   /**
@@ -118,7 +142,7 @@ export class MessageService {
    */
   async onRejoinChanges(room: RoomSummary, after: number): Promise<{ messages: ChatMessage[]; hasMore: boolean }> {
     const { messages, more } = await this.messages.changedSince(room.id, after, LIMITS.historyPageMax);
-    return { messages, hasMore: more };
+    return { messages: await this.withMentions(messages), hasMore: more };
   }
 
   /**
@@ -142,6 +166,11 @@ export class MessageService {
   }
 
   private async page(input: MessageHistoryInput): Promise<HistoryPage> {
+    const page = await this.rawPage(input);
+    return { ...page, messages: await this.withMentions(page.messages) };
+  }
+
+  private async rawPage(input: MessageHistoryInput): Promise<HistoryPage> {
     const limit = input.limit ?? LIMITS.historyPage;
     if (input.around !== undefined) {
       // Half the page up to and including `around`, the rest after it; hasMore: older exist.

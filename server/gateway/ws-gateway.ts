@@ -61,7 +61,7 @@ export function encodeForWs(event: RoomEvent): object {
     case "typing.changed":
       return { type: "typing", roomId: event.roomId, user: event.user, typing: event.typing };
     case "room.activity":
-      return { type: "activity", roomId: event.roomId, seq: event.seq, readBy: event.readBy };
+      return { type: "activity", roomId: event.roomId, seq: event.seq, readBy: event.readBy, mentions: event.mentions };
     case "attention.changed":
       return { type: "attention", read: event.read, unfollowed: event.unfollowed };
     case "access.revoked":

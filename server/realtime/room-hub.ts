@@ -142,7 +142,7 @@ export class RoomHub {
   /** This node's connections that hear a room's activity, by room (revocation acts on them). */
   private readonly byWatch = new Map<string, Set<HubSession>>();
   /** Activity gathered per room since its last `room.activity`, and whether its window is open. */
-  private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; open: boolean }>();
+  private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; mentions: Record<string, number[]>; open: boolean }>();
 
   constructor(private readonly deps: RoomHubDeps) {
     this.presenceTiming = deps.presence ?? { delayMs: PRESENCE_COALESCE_MS, intervalMs: PRESENCE_MIN_INTERVAL_MS };
@@ -442,19 +442,23 @@ export class RoomHub {
     if (pending) {
       pending.seq = Math.max(pending.seq, seq);
       pending.readBy[message.author.id] = Math.max(pending.readBy[message.author.id] ?? 0, seq);
+      for (const user of message.mentions ?? []) (pending.mentions[user.id] ??= []).push(seq);
       pending.open = true;
       return;
     }
-    this.publish({ type: "room.activity", roomId, seq, readBy: { [message.author.id]: seq } });
-    const window = { seq: 0, readBy: {} as Record<string, number>, open: false };
+    const mentions: Record<string, number[]> = {};
+    for (const user of message.mentions ?? []) mentions[user.id] = [seq];
+    this.publish({ type: "room.activity", roomId, seq, readBy: { [message.author.id]: seq }, mentions });
+    const window = { seq: 0, readBy: {} as Record<string, number>, mentions: {} as Record<string, number[]>, open: false };
     this.activity.set(roomId, window);
     const tick = () => {
       if (!window.open) {
         this.activity.delete(roomId);
         return;
       }
-      this.publish({ type: "room.activity", roomId, seq: window.seq, readBy: window.readBy });
+      this.publish({ type: "room.activity", roomId, seq: window.seq, readBy: window.readBy, mentions: window.mentions });
       window.readBy = {};
+      window.mentions = {};
       window.open = false;
       setTimeout(tick, this.deps.activityIntervalMs ?? ROOM_ACTIVITY_COALESCE_MS).unref();
     };

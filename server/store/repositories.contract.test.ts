@@ -190,6 +190,22 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect((await repos.attention.followed(bob.id)).map((s) => s.roomId)).toEqual([roomId]);
   });
 
+  it("attention: the unread messages that mention a user, by others, after a seq; users by id", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    const say = (author: typeof ada, body: string) => repos.messages.append({ id: randomUUID(), roomId, author, clientId: randomUUID(), body });
+    await say(ada, `<@${bob.id}> one`);
+    await say(ada, "nobody");
+    await say(ada, `two <@${bob.id}>`);
+    await say(bob, `myself <@${bob.id}>`);
+    await say(ada, `<@${ada.id}> not Bob`);
+    await say(ada, `three <@${bob.id}>`);
+    expect(await repos.attention.mentionsAfter(bob.id, roomId, 0, 10)).toEqual([1, 3, 6]);
+    expect(await repos.attention.mentionsAfter(bob.id, roomId, 1, 1)).toEqual([3]);
+    expect(await repos.attention.mentionsAfter(bob.id, roomId, 6, 10)).toEqual([]);
+    expect((await repos.rooms.usersByIds([bob.id, "nobody", ada.id])).sort((a, b) => a.name.localeCompare(b.name))).toEqual([ada, bob]);
+  });
+
   it("attention: a private room is listed only while its follower is a member; a deleted room goes", async () => {
     const bob = { id: randomUUID(), name: "Bob" };
     await addUser(bob);

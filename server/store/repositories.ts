@@ -37,6 +37,8 @@ export interface RoomRepository {
   /** Returns false when the user was not a member. */
   removeMember(roomId: string, userId: string): Promise<boolean>;
   members(roomId: string): Promise<UserSummary[]>;
+  /** The users with these ids that exist, with their current names (mentions). */
+  usersByIds(ids: string[]): Promise<UserSummary[]>;
   createInvite(invite: { id: string; roomId: string; tokenHash: string; createdById: string; expiresAt: Date }): Promise<void>;
   /** The room an unexpired invite leads to, or null. */
   findInvite(tokenHash: string, now: Date): Promise<{ roomId: string } | null>;
@@ -143,6 +145,11 @@ export interface AttentionRepository {
    * by room id.
    */
   followed(userId: string): Promise<ReadState[]>;
+  /**
+   * The seqs of the room's messages after `after` that mention the user (`<@userId>` in
+   * their text) and were written by someone else, ascending, at most `limit`.
+   */
+  mentionsAfter(userId: string, roomId: string, after: number, limit: number): Promise<number[]>;
 }
 
 export interface Repositories {

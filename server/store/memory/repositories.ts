@@ -78,6 +78,13 @@ export class MemoryRoomRepository implements RoomRepository {
     return this.memberships.get(roomId)?.delete(userId) ?? false;
   }
 
+  async usersByIds(ids: string[]) {
+    return ids.flatMap((id) => {
+      const user = this.users.get(id);
+      return user ? [{ ...user }] : [];
+    });
+  }
+
   async members(roomId: string) {
     return [...(this.memberships.get(roomId)?.values() ?? [])].map((u) => ({ ...u }));
   }
@@ -262,6 +269,14 @@ export class MemoryAttentionRepository implements AttentionRepository {
     const read = this.of(userId);
     for (const roomId of read.keys()) read.set(roomId, this.messages.latestSeq(roomId));
     return this.followed(userId);
+  }
+
+  async mentionsAfter(userId: string, roomId: string, after: number, limit: number) {
+    const token = `<@${userId}>`;
+    return (await this.messages.pageAfter(roomId, after, Number.MAX_SAFE_INTEGER))
+      .filter((m) => m.author.id !== userId && m.body.includes(token))
+      .slice(0, limit)
+      .map((m) => m.seq);
   }
 
   async followed(userId: string) {

@@ -83,6 +83,21 @@ export class PrismaAttentionRepository implements AttentionRepository {
     return this.followed(userId);
   }
 
+  async mentionsAfter(userId: string, roomId: string, after: number, limit: number): Promise<number[]> {
+    // The (roomId, seq) index bounds the scan to the unread messages; LIKE checks each text.
+    const rows = await this.db.$queryRawUnsafe<Array<{ seq: number | bigint }>>(
+      ...this.sql(
+        `SELECT "seq" FROM "Message" WHERE "roomId" = $1 AND "seq" > $2 AND "authorId" <> $3 AND "body" LIKE $4 ORDER BY "seq" LIMIT $5`,
+        roomId,
+        after,
+        userId,
+        `%<@${userId}>%`,
+        limit,
+      ),
+    );
+    return rows.map((r) => Number(r.seq));
+  }
+
   async followed(userId: string): Promise<ReadState[]> {
     const rows = await this.db.$queryRawUnsafe<Row[]>(...this.sql(`SELECT f."roomId", f."readSeq", ${LATEST(`f."roomId"`)} AS "latestSeq"
        FROM "RoomFollow" f JOIN "Room" r ON r."id" = f."roomId"

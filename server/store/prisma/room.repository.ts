@@ -85,6 +85,11 @@ export class PrismaRoomRepository implements RoomRepository {
     return (await this.db.roomMember.deleteMany({ where: { roomId, userId } })).count > 0;
   }
 
+  async usersByIds(ids: string[]): Promise<UserSummary[]> {
+    if (ids.length === 0) return [];
+    return this.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  }
+
   async members(roomId: string): Promise<UserSummary[]> {
     const rows = await this.db.roomMember.findMany({
       where: { roomId },

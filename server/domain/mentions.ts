@@ -1,0 +1,18 @@
+/**
+ * Mentions in a message's text: `<@userId>`, the form the composer writes for a person
+ * picked from its suggestions. Stored by id, so a mention shows the person's current name
+ * (the server attaches `mentions`, id and name, to every message it hands out) and survives
+ * a rename.
+ *
+ * @example mentionedIds("hi <@u_1> and <@u_2>, <@u_1>") // ["u_1", "u_2"]
+ */
+export const MENTION = /<@([A-Za-z0-9_-]{1,64})>/g;
+
+/** The distinct user ids a text mentions, in order of first appearance. */
+export function mentionedIds(body: string): string[] {
+  if (!body.includes("<@")) return [];
+  return [...new Set([...body.matchAll(MENTION)].map((m) => m[1]!))];
+}
+
+/** The token that mentions a user in a message's text. */
+export const mentionToken = (userId: string): string => `<@${userId}>`;
