@@ -117,3 +117,59 @@ test.describe("unread counts", () => {
     await expect(bob.page).toHaveTitle("Parley");
   });
 });
+
+test.describe("mentions", () => {
+  test("typing @ suggests the room's people; a mention counts for the person mentioned and is highlighted for them", async ({ newUser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    const bobName = uniqueName("Bob");
+    const bob = await newUser(bobName);
+    const roomName = uniqueName("Mentions");
+    const path = await ada.createRoom(roomName);
+    await bob.openRoom(path);
+    await bob.send("hi Ada");
+    await expect(ada.message("hi Ada")).toBeVisible();
+    await bob.createRoom(uniqueName("Bob's own"));
+
+    await ada.composer.fill("look here @Bo");
+    const list = ada.page.getByRole("listbox", { name: "Mention suggestions" });
+    await expect(list.getByRole("option", { name: bobName })).toBeVisible();
+    await ada.page.screenshot({ path: "test-results/mention-suggestions.png" });
+    await ada.composer.press("Enter"); // picks, does not send
+    await expect(ada.composer).toHaveValue(`look here @${bobName} `);
+    await expect(list).toHaveCount(0);
+    await ada.composer.pressSequentially("please");
+    await ada.composer.press("Enter");
+    const sent = ada.message("please");
+    await expect(sent).toContainText(`look here @${bobName} please`);
+    await expect(sent).toHaveAttribute("data-status", "sent");
+
+    const link = bob.roomsNav.getByRole("link", { name: `${roomName}, 1 unread, 1 mention`, exact: true });
+    await expect(link).toBeVisible();
+    await bob.page.screenshot({ path: "test-results/mention-count.png" });
+    await link.click();
+    const mentioned = bob.message("please");
+    await expect(mentioned).toContainText("Mentions you");
+    await expect(mentioned).toContainText(`@${bobName} please`);
+    await bob.page.screenshot({ path: "test-results/mention-highlighted.png" });
+    await expect(bob.roomsNav.getByRole("link", { name: roomName, exact: true })).toBeVisible();
+  });
+
+  test("suggestions work with the mouse and close with Escape", async ({ newUser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    const bobName = uniqueName("Bob");
+    const bob = await newUser(bobName);
+    const path = await ada.createRoom(uniqueName("Mouse"));
+    await bob.openRoom(path);
+    await expect(ada.onlineNames().filter({ hasText: bobName })).toBeVisible();
+    await ada.composer.fill("@");
+    const list = ada.page.getByRole("listbox", { name: "Mention suggestions" });
+    await expect(list).toBeVisible();
+    await ada.composer.press("Escape");
+    await expect(list).toHaveCount(0);
+    await ada.composer.fill("cc @b");
+    await list.getByRole("option", { name: bobName }).click();
+    await expect(ada.composer).toHaveValue(`cc @${bobName} `);
+    await ada.composer.press("Enter");
+    await expect(bob.message("cc")).toContainText("Mentions you");
+  });
+});

@@ -1,7 +1,9 @@
 "use client";
 
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { encodeMentions, insertMention, mentionQuery, suggestions } from "@/app/lib/mention-input";
 import { LIMITS, textLength } from "@/server/contract/limits";
+import type { UserSummary } from "@/server/contract/model";
 
 interface Props {
   disabled: boolean;
@@ -14,15 +16,44 @@ interface Props {
   /** The message being replied to, shown above the box. */
   replyingTo: { name: string; excerpt: string } | null;
   onCancelReply(): void;
+  /** Who can be mentioned: suggested when `@` is typed. */
+  people?: readonly UserSummary[];
 }
 
 const WARN_AT = LIMITS.messageLength - 500;
 
-/** The message box: Enter sends, Shift+Enter adds a line; grows with its text up to a point. */
-export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEditLast, replyingTo, onCancelReply }: Props) {
+/**
+ * The message box: Enter sends, Shift+Enter adds a line; grows with its text up to a point.
+ * Typing `@` offers the room's people ("Mention suggestions": arrows move, Enter or Tab
+ * picks, Escape closes, or a click); a picked person shows as `@Name` and is sent as
+ * `<@id>`.
+ */
+export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEditLast, replyingTo, onCancelReply, people = [] }: Props) {
   const [text, setText] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
+  const listId = useId();
+  const [caret, setCaret] = useState(0);
+  const [chosen, setChosen] = useState<UserSummary[]>([]);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const query = mentionQuery(text, caret);
+  const options = useMemo(() => (query && query.start !== dismissed ? suggestions(people, query.query) : []), [query?.start, query?.query, dismissed, people]); // eslint-disable-line react-hooks/exhaustive-deps
+  const open = options.length > 0;
+  const selected = open ? Math.min(active, options.length - 1) : 0;
+
+  const pick = (person: UserSummary) => {
+    if (!query) return;
+    const next = insertMention(text, query, person);
+    setText(next.text);
+    setCaret(next.caret);
+    setChosen((list) => (list.some((p) => p.id === person.id) ? list : [...list, person]));
+    setActive(0);
+    requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
   const length = textLength(text);
   const over = length > LIMITS.messageLength;
 
@@ -42,12 +73,31 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (disabled || text.trim().length === 0) return;
-    onSend(text);
+    onSend(encodeMentions(text, chosen));
     setText("");
+    setChosen([]);
+    setCaret(0);
     ref.current?.focus();
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (open && !e.nativeEvent.isComposing) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        setActive((selected + (e.key === "ArrowDown" ? 1 : options.length - 1)) % options.length);
+        return;
+      }
+      if ((e.key === "Enter" && !e.shiftKey) || e.key === "Tab") {
+        e.preventDefault();
+        pick(options[selected]!);
+        return;
+      }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        setDismissed(query!.start);
+        return;
+      }
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -75,20 +125,51 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
           </button>
         </div>
       )}
+      {open && (
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label="Mention suggestions"
+          className="mb-2 max-h-60 overflow-y-auto rounded-lg border border-zinc-200 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          {options.map((person, i) => (
+            <li
+              key={person.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === selected}
+              onMouseDown={(e) => {
+                e.preventDefault(); // keeps the focus in the box
+                pick(person);
+              }}
+              onMouseEnter={() => setActive(i)}
+              className={`cursor-pointer px-3 py-1.5 text-sm ${i === selected ? "bg-accent-100 text-accent-700 dark:bg-accent-600/25 dark:text-accent-400" : ""}`}
+            >
+              <bdi>{person.name}</bdi>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="flex items-end gap-2 rounded-xl border border-zinc-300 bg-white px-3 py-2 focus-within:border-accent-500 focus-within:ring-2 focus-within:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-900">
         <textarea
           ref={ref}
           aria-label="Message"
           aria-describedby={length >= WARN_AT ? counterId : undefined}
+          aria-autocomplete="list"
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? `${listId}-${selected}` : undefined}
           rows={1}
           value={text}
           placeholder={`Message #${roomName}`}
           onChange={(e) => {
             setText(e.target.value);
+            setCaret(e.target.selectionStart ?? e.target.value.length);
+            setActive(0);
             if (e.target.value.length > 0) onTyping();
             else onCleared();
           }}
           onKeyDown={onKeyDown}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           className="max-h-[200px] min-h-6 flex-1 resize-none bg-transparent py-1 text-[15px] leading-6 placeholder:text-zinc-500 dark:placeholder:text-zinc-400 focus:outline-none"
         />
         <button

@@ -2,7 +2,8 @@ import type { ComponentProps, ReactNode } from "react";
 import Markdown, { type Components } from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import { revealControls } from "@/app/lib/linkify";
-import { remarkHtmlAsText, remarkLinksAndControls, remarkStrikethrough } from "@/app/lib/markdown";
+import { remarkHtmlAsText, remarkLinksAndControls, remarkMentions, remarkStrikethrough } from "@/app/lib/markdown";
+import type { UserSummary } from "@/server/contract/model";
 
 const link = "text-accent-600 underline decoration-accent-600/30 underline-offset-2 hover:decoration-accent-600 dark:text-accent-400";
 const controlMark = "mx-0.5 rounded bg-amber-100 px-1 font-mono text-[11px] text-amber-900 dark:bg-amber-900/40 dark:text-amber-200";
@@ -30,7 +31,7 @@ const isHttp = (href: string | undefined) => href !== undefined && /^https?:\/\/
  * but http(s) is shown as the text that was typed. A new line typed is a new line shown
  * (remark-breaks), as people expect of a chat.
  */
-export function MessageBody({ text }: { text: string }) {
+export function MessageBody({ text, people, selfId }: { text: string; people?: ReadonlyMap<string, UserSummary>; selfId?: string }) {
   const components: Components = {
     p: ({ children }) => <p className="[unicode-bidi:isolate]" dir="auto">{children}</p>,
     a: ({ href, children, node }) => {
@@ -58,6 +59,19 @@ export function MessageBody({ text }: { text: string }) {
     code: ({ children, className }) => <code className={`rounded bg-zinc-100 px-1 py-0.5 font-mono text-[13px] dark:bg-zinc-800 [pre_&]:bg-transparent [pre_&]:p-0 ${className ?? ""}`}>{codeText(children)}</code>,
     del: ({ children }) => <del className="text-muted">{children}</del>,
     span: ({ children, ...rest }) => {
+      const mention = (rest as { "data-mention"?: string })["data-mention"];
+      if (mention) {
+        const person = people?.get(mention);
+        const self = mention === selfId;
+        return (
+          <span
+            data-mention={mention}
+            className={`rounded px-0.5 font-medium ${self ? "bg-amber-200 text-amber-950 dark:bg-amber-400/30 dark:text-amber-100" : "bg-accent-100 text-accent-700 dark:bg-accent-600/25 dark:text-accent-400"}`}
+          >
+            @{person ? <bdi>{person.name}</bdi> : "someone"}
+          </span>
+        );
+      }
       const bidi = (rest as { "data-bidi"?: string })["data-bidi"];
       return bidi ? (
         <span data-bidi={bidi} title={(rest as { title?: string }).title} className={controlMark}>
@@ -70,7 +84,7 @@ export function MessageBody({ text }: { text: string }) {
   };
   return (
     <div className="space-y-1 text-[15px] leading-6 break-words [&_li>p]:inline">
-      <Markdown remarkPlugins={[remarkStrikethrough, remarkBreaks, remarkHtmlAsText, remarkLinksAndControls]} components={components}>
+      <Markdown remarkPlugins={[remarkStrikethrough, remarkBreaks, remarkHtmlAsText, remarkMentions, remarkLinksAndControls]} components={components}>
         {text}
       </Markdown>
     </div>

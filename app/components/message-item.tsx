@@ -1,7 +1,9 @@
 "use client";
 
-import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { decodeMentions, encodeMentions } from "@/app/lib/mention-input";
 import type { LogItem } from "@/app/lib/message-log";
+import type { UserSummary } from "@/server/contract/model";
 import { Avatar } from "./avatar";
 import { DeleteMessageDialog } from "./delete-message-dialog";
 import { MessageBody } from "./message-body";
@@ -34,6 +36,8 @@ interface Props extends MessageHandlers {
   editing: boolean;
   /** Jumped to (a reply's original): highlighted for a moment, and the current one. */
   highlighted: boolean;
+  /** People known in the room by id: names for mentions the server has not resolved yet (pending messages). */
+  people?: ReadonlyMap<string, UserSummary>;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -44,8 +48,15 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour
  * is a tombstone ("Message deleted") in its place; an edited one says "(edited)".
  */
 export const MessageItem = memo(function MessageItem(props: Props) {
-  const { item, first, pendingLabel, selfId, editing, highlighted } = props;
+  const { item, first, pendingLabel, selfId, editing, highlighted, people } = props;
   const failed = item.status === "failed";
+  const named = useMemo(() => {
+    if (!item.mentions) return people;
+    const all = new Map(people);
+    for (const u of item.mentions) all.set(u.id, u);
+    return all;
+  }, [item.mentions, people]);
+  const mentionsMe = item.author.id !== selfId && !item.deleted && item.body.includes(`<@${selfId}>`);
   const pending = item.status === "pending";
   const own = item.author.id === selfId;
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -56,7 +67,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
       data-status={item.status}
       data-seq={item.seq ?? undefined}
       aria-current={highlighted ? "true" : undefined}
-      className={`group relative flex gap-3 px-4 transition-colors duration-700 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first || item.replyTo ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing || highlighted ? "bg-accent-50/80 dark:bg-accent-600/15" : ""}`}
+      className={`group relative flex gap-3 px-4 transition-colors duration-700 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first || item.replyTo ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing || highlighted ? "bg-accent-50/80 dark:bg-accent-600/15" : mentionsMe ? "border-l-2 border-amber-500 bg-amber-50/70 dark:bg-amber-400/10" : ""}`}
     >
       <div className="w-9 shrink-0">
         {first ? (
@@ -92,11 +103,16 @@ export const MessageItem = memo(function MessageItem(props: Props) {
         {item.deleted ? (
           <p className="text-[15px] leading-6 text-muted italic">Message deleted</p>
         ) : editing ? (
-          <EditBox initial={item.body} onSave={(body) => props.onSaveEdit(item, body)} onCancel={props.onCancelEdit} />
+          <EditBox
+            initial={decodeMentions(item.body, [...(named?.values() ?? [])])}
+            onSave={(body) => props.onSaveEdit(item, encodeMentions(body, [...(named?.values() ?? [])]))}
+            onCancel={props.onCancelEdit}
+          />
         ) : (
           // "(edited)" follows the last line of text when that line is a paragraph.
           <div className={`[&>div>p:last-child]:inline ${pending || item.changing ? "text-muted" : ""}`}>
-            <MessageBody text={item.body} />
+            {mentionsMe && <span className="sr-only">Mentions you. </span>}
+            <MessageBody text={item.body} people={named} selfId={selfId} />
             {item.editedAt && <span className="ml-1 text-[11px] text-muted">(edited)</span>}
           </div>
         )}

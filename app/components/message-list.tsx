@@ -4,6 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { logItems, type LogItem, type MessageLog } from "@/app/lib/message-log";
 import type { OutboxEntry } from "@/app/lib/outbox";
+import type { UserSummary } from "@/server/contract/model";
 import { MessageItem, type MessageHandlers } from "./message-item";
 
 interface Props {
@@ -23,6 +24,8 @@ interface Props {
   firstUnread?: number | null;
   /** The view shows the newest message (`seq`, the latest confirmed), at the bottom. */
   onAtBottom?(seq: number): void;
+  /** People known in the room, by id: the names of mentions not resolved by the server yet. */
+  people?: ReadonlyMap<string, UserSummary>;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -57,7 +60,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
@@ -231,6 +234,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
                 pendingLabel={pendingLabel}
                 editing={editingKey === item.key}
                 highlighted={item.seq !== null && item.seq === highlightSeq}
+                people={people}
                 {...handlers}
                 onJumpTo={onJumpTo}
               />

@@ -6,7 +6,7 @@ import { useId, useState, type FormEvent } from "react";
 import { LIMITS } from "@/server/contract/limits";
 import type { AccountInfo, RoomSummary, RoomVisibility, UserSummary } from "@/server/contract/model";
 import { useSession } from "@/app/hooks/session-context";
-import { unreadLabel, unreadOf, type AttentionMap } from "@/app/lib/attention";
+import { mentionsOf, unreadLabel, unreadOf, type AttentionMap } from "@/app/lib/attention";
 import { AccountUpgrade } from "./account-upgrade";
 import { Avatar } from "./avatar";
 import { ConnectionStatusBadge } from "./connection-status";
@@ -87,13 +87,15 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
             {rooms.map((room) => {
               const active = room.slug === activeSlug;
               const unread = unreadOf(attention.get(room.id));
+              const mentions = mentionsOf(attention.get(room.id));
+              const mentionText = mentions > 0 ? `, ${unreadLabel(mentions)} ${mentions === 1 ? "mention" : "mentions"}` : "";
               return (
                 <li key={room.id}>
                   <Link
                     href={`/r/${room.slug}`}
                     aria-current={active ? "page" : undefined}
                     // With something unread the name says how much (the badge is decoration).
-                    aria-label={unread > 0 ? `${room.name}, ${unreadLabel(unread)} unread` : undefined}
+                    aria-label={unread > 0 ? `${room.name}, ${unreadLabel(unread)} unread${mentionText}` : undefined}
                     className={`flex items-center gap-1 rounded-md px-2 py-1.5 text-sm ${
                       active
                         ? "bg-accent-100 font-medium text-accent-700 dark:bg-accent-600/20 dark:text-accent-400"
@@ -109,6 +111,11 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
                       {room.name}
                       {room.visibility === "private" && <span className="sr-only"> (private)</span>}
                     </span>
+                    {mentions > 0 && (
+                      <span aria-hidden="true" className="shrink-0 rounded-full bg-amber-200 px-1.5 text-xs leading-5 font-semibold text-amber-950 dark:bg-amber-400 dark:text-amber-950">
+                        @{unreadLabel(mentions)}
+                      </span>
+                    )}
                     {unread > 0 && (
                       <span aria-hidden="true" className="shrink-0 rounded-full bg-accent-600 px-1.5 text-xs leading-5 font-semibold text-white">
                         {unreadLabel(unread)}

@@ -93,6 +93,18 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
     if (error) setLeaveError(error);
     else router.push("/");
   };
+  // Who can be mentioned: the people online and those who wrote in what is loaded (a
+  // private room's members are all among them once they have spoken or come online).
+  const peopleById = useMemo(() => {
+    const byId = new Map<string, UserSummary>();
+    for (const m of room.log.confirmed) {
+      byId.set(m.author.id, m.author);
+      for (const u of m.mentions ?? []) byId.set(u.id, u);
+    }
+    for (const u of online) byId.set(u.id, u);
+    return byId;
+  }, [room.log.confirmed, online]);
+  const mentionable = useMemo(() => [...peopleById.values()].filter((u) => u.id !== user.id).sort((a, b) => a.name.localeCompare(b.name)), [peopleById, user.id]);
   // While disconnected the Online list is what it was at the last connection: say so.
   const connected = useConnectionStatus() === "connected";
 
@@ -178,6 +190,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onLoadUntil={room.loadUntil}
             firstUnread={room.firstUnread}
             onAtBottom={onAtBottom}
+            people={peopleById}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer
@@ -194,6 +207,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onTyping={typing.typed}
             onCleared={typing.stopped}
             onEditLast={() => lastOwnKey !== null && setEditingKey(lastOwnKey)}
+            people={mentionable}
           />
         </section>
         <aside

@@ -67,3 +67,30 @@ function bidiControl(code: string): PhrasingContent {
     },
   } as unknown as PhrasingContent;
 }
+
+/**
+ * Mentions (`<@userId>`) in text outside links and code become `span`s marked with the id
+ * (`data-mention`), which app/components/message-body.tsx shows as the person's name.
+ */
+export function remarkMentions() {
+  return (tree: Root) => {
+    visit(tree, "text", (node: Text, index, parent: Parent | undefined) => {
+      if (!parent || index === undefined || parent.type === "link" || !node.value.includes("<@")) return;
+      const parts = node.value.split(/<@([A-Za-z0-9_-]{1,64})>/);
+      if (parts.length === 1) return;
+      // split with a capture group alternates text and ids: [text, id, text, id, text…].
+      const replacement = parts
+        .map((part, i): PhrasingContent | null => {
+          if (i % 2 === 0) return part.length > 0 ? { type: "text", value: part } : null;
+          return {
+            type: "text",
+            value: `<@${part}>`,
+            data: { hName: "span", hProperties: { dataMention: part }, hChildren: [{ type: "text", value: `<@${part}>` }] },
+          } as unknown as PhrasingContent;
+        })
+        .filter((n): n is PhrasingContent => n !== null);
+      parent.children.splice(index, 1, ...(replacement as never[]));
+      return [SKIP, index + replacement.length];
+    });
+  };
+}

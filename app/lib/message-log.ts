@@ -41,6 +41,8 @@ export interface LogItem {
   deleted?: true;
   reactions?: ReactionSummary[];
   replyTo?: ReplyQuote;
+  /** The people its text mentions, with their current names. */
+  mentions?: UserSummary[];
   /** Set on the viewer's own messages only. */
   status?: MessageStatus;
   error?: string;
@@ -128,8 +130,10 @@ export function applyChanges(log: MessageLog, incoming: readonly MessageChange[]
 /** A message with one change applied. */
 export function changed(m: ChatMessage, c: MessageChange): ChatMessage {
   switch (c.kind) {
-    case "edit":
-      return { ...m, body: c.body ?? m.body, editedAt: c.createdAt };
+    case "edit": {
+      const { mentions: _before, ...rest } = m;
+      return { ...rest, body: c.body ?? m.body, editedAt: c.createdAt, ...(c.mentions ? { mentions: c.mentions } : {}) };
+    }
     case "delete": {
       const { reactions: _gone, ...rest } = m;
       return { ...rest, body: "", deleted: true };
@@ -205,6 +209,7 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Outbo
     ...(m.deleted ? { deleted: true as const } : {}),
     ...(m.reactions ? { reactions: m.reactions } : {}),
     ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+    ...(m.mentions ? { mentions: m.mentions } : {}),
     status: m.author.id === selfId ? "sent" : undefined,
     ...overlayState(m, ops),
   }));
