@@ -6,7 +6,9 @@ import type { Services } from "./services";
 import { authMiddleware } from "./socket/auth.middleware";
 import type { RoomHub } from "./realtime/room-hub";
 import { hubSessionMiddleware, sessionOf } from "./socket/hub-session.middleware";
+import type { PushService } from "./push/push.service";
 import { registerAttentionHandlers } from "./socket/attention.handlers";
+import { registerPushHandlers } from "./socket/push.handlers";
 import { registerMessageHandlers } from "./socket/message.handlers";
 import { socketIoFanout } from "./socket/room-events.encoder";
 import { registerRoomHandlers } from "./socket/room.handlers";
@@ -60,6 +62,8 @@ export interface ApplicationDeps {
   compression?: boolean;
   /** The Socket.IO adapter between nodes (the Redis Streams adapter with REDIS_URL); in-process otherwise. */
   adapter?: ServerOptions["adapter"];
+  /** Web Push, when on. */
+  push?: PushService;
 }
 
 /** Attaches Parley's Socket.IO server to an HTTP server and wires events to handlers. */
@@ -115,11 +119,12 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   handlers.onLifecycle("disconnect", function () {
     return deps.hub.close(sessionOf(this));
   });
-  const ctx = { io, services, policy, handlers, hub: deps.hub };
+  const ctx = { io, services, policy, handlers, hub: deps.hub, push: deps.push };
   registerRoomHandlers(ctx);
   registerMessageHandlers(ctx);
   registerTokenHandlers(ctx);
   registerAttentionHandlers(ctx);
+  registerPushHandlers(ctx);
 
   io.on("connection", (socket) => {
     void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);

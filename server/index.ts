@@ -24,6 +24,7 @@ const parley = await startParley({
   recoveryWindowMs: env.RECOVERY_WINDOW_MS,
   authSecret: env.BETTER_AUTH_SECRET,
   publicUrl: env.PUBLIC_URL,
+  vapid: { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
   redisUrl: env.REDIS_URL,
   redisPrefix: env.REDIS_PREFIX,
   drainTimeoutMs: env.DRAIN_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
 import { createClient, type RedisClientType } from "redis";
 import type { AddressInfo } from "node:net";
 import fs from "node:fs";
@@ -12,17 +13,20 @@ import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
 import { clusterRelay } from "./realtime/cluster";
+import { mentionPushes } from "./push/mention-pushes";
+import { PushService } from "./push/push.service";
+import { loadOrCreateVapidKeys } from "./push/vapid";
 import { redisStreamsAdapter } from "./realtime/redis-adapter";
 import { RoomHub } from "./realtime/room-hub";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices } from "./services";
-import { sessionChannel, type ParleyServer } from "./socket/types";
+import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
 import { MemoryPresenceStore } from "./store/memory/presence.store";
 import { MemoryTypingStore } from "./store/memory/typing.store";
 import { RedisPresenceStore, type RedisPresenceOptions } from "./store/redis/presence.store";
 import { RedisTypingStore } from "./store/redis/typing.store";
 import { migrateDatabase } from "./store/migrate";
-import { openDatabase, prismaRepositories } from "./store/prisma";
+import { openDatabase, prismaRepositories, type Db } from "./store/prisma";
 
 export interface ParleyOptions {
   port?: number;
@@ -40,6 +44,13 @@ export interface ParleyOptions {
   authSecret?: string;
   /** PUBLIC_URL: the address people use (https:// makes cookies Secure). */
   publicUrl?: string;
+  /**
+   * VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY for Web Push; generated beside the SQLite file when
+   * absent. On PostgreSQL without them, Web Push is off (the nodes must share one pair).
+   */
+  vapid?: { publicKey?: string; privateKey?: string };
+  /** Web Push's HTTPS agent (tests: a local push service with its own certificate). */
+  pushAgent?: HttpsAgent;
   /** permessage-deflate on Socket.IO and /ws (COMPRESSION=deflate). */
   compression?: boolean;
   /** The /ws gateway's heartbeat and auth timing. */
@@ -139,6 +150,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   // One room hub; Socket.IO and /ws are its transports, and add their fan-outs to it.
   const hub = new RoomHub({ services, policy, log });
   announce = (roomId) => hub.announcePresence(roomId);
+  const push = openPush(databaseUrl, options, db, log);
   const io = createApplication(httpServer, {
     services,
     policy,
@@ -150,7 +162,10 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     adapter: adapterRedis
       ? redisStreamsAdapter(adapterRedis, redisPrefix, log)
       : undefined,
+    push,
   });
+  // Mentions of people with no tab open anywhere (the adapter asks every node) go by Web Push.
+  if (push) mentionPushes({ hub, push, services, log, connected: async (userId) => (await io.in(userChannel(userId)).fetchSockets()).length > 0 });
   const gateway = new WsGateway(httpServer, {
     services,
     policy,
@@ -266,4 +281,15 @@ export function setSecurityHeaders(res: ServerResponse, dev: boolean) {
   res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
   res.setHeader("X-Frame-Options", "DENY");
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+}
+
+/** Web Push, with its VAPID keys; none on PostgreSQL without them (said once in the log). */
+function openPush(databaseUrl: string, options: ParleyOptions, db: Db, log: Logger): PushService | undefined {
+  try {
+    const keys = loadOrCreateVapidKeys(databaseUrl, options.vapid);
+    return new PushService(db, keys, log, { subject: options.publicUrl, agent: options.pushAgent });
+  } catch (err) {
+    log.warn({ err }, "Web Push is off");
+    return undefined;
+  }
 }

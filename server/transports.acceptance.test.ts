@@ -364,7 +364,7 @@ describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => 
   const stateOf = async (c: TransportClient, roomId: string) => {
     const sync = await c.request("attention:sync", {});
     if (!sync.ok) throw new Error(sync.error.message);
-    return (sync.data.rooms as Array<{ roomId: string; readSeq: number; latestSeq: number }>).find((s) => s.roomId === roomId);
+    return (sync.data.rooms as Array<{ roomId: string; readSeq: number; latestSeq: number; notify?: string }>).find((s) => s.roomId === roomId);
   };
 
   it("joining follows a room from its latest message; a follower who left hears its activity; one's own messages are read", async () => {
@@ -476,6 +476,21 @@ describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => 
     expect(await stateOf(eve, secret.id)).toBeUndefined();
     expect(eve.events.filter((e) => e.type === "room.activity" || e.type === "message.created")).toEqual([]);
     expect(await eve.request("message:history", { roomId: secret.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+
+  it("a room's notification level is kept per user, heard by their every connection, and back to the default on request", async () => {
+    server = await startTestServer();
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    await ada.request("room:join", { slug: r.slug });
+    expect(await ada.request("room:notify", { roomId: r.id, level: "all" })).toMatchObject({ ok: true, data: { roomId: r.id, notify: "all" } });
+    expect(await ada.next((e) => e.type === "attention.changed" && e.read[0]?.notify === "all")).toBeTruthy();
+    expect((await stateOf(ada, r.id))?.notify).toBe("all");
+    const back = await ada.request("room:notify", { roomId: r.id, level: "default" });
+    expect(back.ok && back.data).toEqual({ roomId: r.id, readSeq: 0, latestSeq: 0 });
+    expect(await ada.request("room:notify", { roomId: r.id, level: "loud" })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    const secret = await room("private");
+    expect(await ada.request("room:notify", { roomId: secret.id, level: "off" })).toMatchObject({ ok: false, error: { code: "not_found" } });
   });
 
   it("refuses bad input with a clear code", async () => {

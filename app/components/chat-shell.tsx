@@ -1,7 +1,10 @@
 "use client";
 
 import type { AccountInfo, UserSummary } from "@/server/contract/model";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
 import { useAttention } from "@/app/hooks/use-attention";
+import { useConnection } from "@/app/hooks/socket-context";
 import { useRoomDirectory } from "@/app/hooks/use-room-directory";
 import { AttentionTitle } from "./attention-title";
 import { ConnectionStatusBadge } from "./connection-status";
@@ -15,6 +18,18 @@ import { RoomView } from "./room-view";
 export function ChatShell({ slug, invite, user, account }: { slug?: string; invite?: string; user: UserSummary; account: AccountInfo }) {
   const directory = useRoomDirectory();
   const attention = useAttention();
+  // A notification's click opens its room at its message (RoomView takes the pending jump).
+  const conn = useConnection();
+  const router = useRouter();
+  useEffect(
+    () =>
+      conn?.opener.provide((roomId) => {
+        const room = conn.rooms.get(roomId);
+        if (room) router.push(`/r/${room.slug}`);
+        return room !== undefined;
+      }),
+    [conn, router],
+  );
   return (
     <div className="flex h-dvh overflow-hidden">
       <RoomSidebar

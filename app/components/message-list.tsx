@@ -26,6 +26,8 @@ interface Props {
   onAtBottom?(seq: number): void;
   /** People known in the room, by id: the names of mentions not resolved by the server yet. */
   people?: ReadonlyMap<string, UserSummary>;
+  /** A message to bring into view and highlight once (a notification was clicked). */
+  jumpTo?: number | null;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -60,7 +62,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
@@ -152,6 +154,9 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
     },
     [onLoadUntil],
   );
+  useEffect(() => {
+    if (jumpTo !== null && !joining) void onJumpTo(jumpTo);
+  }, [jumpTo, joining, onJumpTo]);
   useEffect(() => {
     if (highlightSeq === null) return;
     const timer = setTimeout(() => setHighlightSeq(null), HIGHLIGHT_MS);

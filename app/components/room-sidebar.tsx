@@ -11,6 +11,7 @@ import { AccountUpgrade } from "./account-upgrade";
 import { Avatar } from "./avatar";
 import { ConnectionStatusBadge } from "./connection-status";
 import { Logo } from "./logo";
+import { NotificationsButton } from "./notifications-button";
 import { LockIcon } from "./lock-icon";
 
 interface Props {
@@ -163,6 +164,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
         )}
       </form>
 
+      <NotificationsButton />
       {upgrading && <AccountUpgrade onDone={() => setUpgrading(false)} />}
       <div className="flex items-center gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
         <Avatar user={user} size="sm" />

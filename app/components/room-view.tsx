@@ -7,6 +7,7 @@ import type { LogItem } from "@/app/lib/message-log";
 import { quoteOf } from "@/server/contract/model";
 import type { UserSummary } from "@/server/contract/model";
 import { useAttention } from "@/app/hooks/use-attention";
+import { useConnection } from "@/app/hooks/socket-context";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { useOutbox } from "@/app/hooks/use-outbox";
 import { usePresence } from "@/app/hooks/use-presence";
@@ -14,6 +15,7 @@ import { useRoom } from "@/app/hooks/use-room";
 import { useTyping } from "@/app/hooks/use-typing";
 import { AttentionTitle } from "./attention-title";
 import { Composer } from "./composer";
+import { NotifyLevelPicker } from "./notify-level";
 import { ConnectionStatusBadge } from "./connection-status";
 import { MessageList } from "./message-list";
 import { OnlineList } from "./online-list";
@@ -65,6 +67,15 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   // Read: what the view shows at its bottom, while this tab is visible and focused. A hidden
   // tab, or one behind another window, marks nothing until it is looked at again.
   const { read, unfollow } = useAttention();
+  // Opened from a notification: its message is brought into view once joined.
+  const conn = useConnection();
+  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  useEffect(() => {
+    if (!conn || !roomId || room.phase !== "joined") return;
+    const seq = conn.opener.take(roomId);
+    // A one-off handed over by the shell, outside React's state.
+    if (seq !== undefined) setJumpTo(seq); // eslint-disable-line react-hooks/set-state-in-effect
+  }, [conn, roomId, room.phase]);
   const bottomSeq = useRef(0);
   const markIfSeen = useCallback(() => {
     if (!roomId || bottomSeq.current === 0) return;
@@ -191,6 +202,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             firstUnread={room.firstUnread}
             onAtBottom={onAtBottom}
             people={peopleById}
+            jumpTo={jumpTo}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer
@@ -216,6 +228,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           className={`${showPeople ? "absolute inset-y-0 right-0 z-10 block shadow-xl" : "hidden"} w-60 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white lg:static lg:block lg:shadow-none dark:border-zinc-800 dark:bg-zinc-950`}
         >
           {room.room?.visibility === "private" && <InvitePanel room={room.room} />}
+          {room.room && <NotifyLevelPicker room={room.room} />}
           {room.room?.ownerId === user.id && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
           <OnlineList users={online} selfId={user.id} stale={!connected} />
           {room.room?.visibility === "public" && (

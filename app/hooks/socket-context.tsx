@@ -4,11 +4,16 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from "
 import { AttentionStore } from "@/app/lib/attention";
 import { feedAttention } from "@/app/lib/attention-feed";
 import { ConnectionStatus } from "@/app/lib/connection-status";
+import { notificationPermission, showNotification } from "@/app/lib/notifications-browser";
+import { localNotifiedStore, Notifier, type NotifyLevel } from "@/app/lib/notifier";
 import { Outbox } from "@/app/lib/outbox";
 import { broadcastOutboxSync, electLeader, indexedDbOutboxStorage } from "@/app/lib/outbox-browser";
 import { PresenceStore } from "@/app/lib/presence-store";
 import { ReadReporter } from "@/app/lib/read-reporter";
+import { subscribeToPush } from "@/app/lib/web-push-browser";
+import { RoomOpener } from "@/app/lib/room-opener";
 import { createSocket, type ParleyClientSocket } from "@/app/lib/socket";
+import type { RoomSummary } from "@/server/contract/model";
 import { socketTransport, type ChatTransport } from "@/app/lib/transport";
 import { TypingStore } from "@/app/lib/typing-store";
 import { useSession } from "./session-context";
@@ -24,7 +29,16 @@ export interface Connection {
   attention: AttentionStore;
   /** Sends how far rooms were read, through the outbox, a few times a second at most. */
   reads: ReadReporter;
+  /** Browser notifications (this tab shows them only while it leads). */
+  notifier: Notifier;
+  /** The rooms the directory knows, by id (names and slugs for notifications). */
+  rooms: Map<string, RoomSummary>;
+  /** Where a notification's click goes: the shell navigates, the room view shows the message. */
+  opener: RoomOpener;
 }
+
+/** A room's notification level unless the user chose one: mentions in public rooms, everything in private ones. */
+export const defaultNotifyLevel = (room: RoomSummary | undefined): NotifyLevel => (room?.visibility === "private" ? "all" : "mentions");
 
 const SocketContext = createContext<Connection | null>(null);
 
@@ -61,9 +75,27 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       outbox,
       attention: new AttentionStore(userId),
       reads: new ReadReporter(outbox),
+      rooms: new Map(),
+      opener: new RoomOpener(),
+      notifier: undefined as unknown as Notifier,
     };
+    conn.notifier = new Notifier({
+      selfId: userId,
+      attention: conn.attention,
+      transport,
+      isLeader: () => outbox.isLeader(),
+      enabled: () => notificationPermission() === "granted",
+      show: (n) => showNotification(n, (roomId, seq) => conn.opener.open(roomId, seq)),
+      roomName: (roomId) => conn.rooms.get(roomId)?.name,
+      level: (roomId) => conn.attention.get().get(roomId)?.notify ?? defaultNotifyLevel(conn.rooms.get(roomId)),
+      notified: localNotifiedStore(userId),
+    });
     void outbox.start();
-    const stopAttention = feedAttention(conn.attention, transport, outbox);
+    const stopAttention = feedAttention(conn.attention, transport, outbox, () => conn.notifier.synced());
+    const stopActivity = transport.subscribe("room:activity", (e) => conn.notifier.heard(e.roomId));
+    // Notifications allowed: this browser keeps a Web Push subscription (mentions with every tab closed).
+    const stopPush = transport.onConnect(() => void subscribeToPush(transport).catch(() => undefined));
+    const stopMessages = transport.subscribe("message:created", (m) => conn.notifier.heard(m.roomId));
     const resign = electLeader(`parley-outbox-${userId}`, (leader) => outbox.setLeader(leader));
 
     socket.on("connect_error", (err) => {
@@ -90,6 +122,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       conn.reads.flush();
       resign();
       stopAttention();
+      stopActivity();
+      stopPush();
+      stopMessages();
+      conn.notifier.close();
       outbox.close();
       conn.status.close();
       conn.presence.close();

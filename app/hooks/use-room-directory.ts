@@ -12,6 +12,13 @@ export function useRoomDirectory() {
   const conn = useConnection();
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
 
+  // The connection's copy, for what needs a room's name or slug outside React (notifications).
+  useEffect(() => {
+    if (!conn || !rooms) return;
+    conn.rooms.clear();
+    for (const room of rooms) conn.rooms.set(room.id, room);
+  }, [conn, rooms]);
+
   useEffect(() => {
     if (!conn) return;
     const { socket } = conn;

@@ -6,12 +6,14 @@ import type { ChatTransport } from "./transport";
  * Feeds a tab's attention store from its connection: the server's list at every connect,
  * the followed rooms' activity, the user's read positions moving elsewhere, the messages of
  * the rooms open here, and the outbox's acknowledgements (one's own messages, read positions).
- * Returns what stops it.
+ * Calls `onSynced` after each connect's list is in. Returns what stops it.
  */
-export function feedAttention(store: AttentionStore, transport: ChatTransport, outbox: Outbox): () => void {
+export function feedAttention(store: AttentionStore, transport: ChatTransport, outbox: Outbox, onSynced?: () => void): () => void {
   const sync = async () => {
     const ack = await transport.request("attention:sync", {});
-    if (ack.ok) store.reset(ack.data.rooms);
+    if (!ack.ok) return;
+    store.reset(ack.data.rooms);
+    onSynced?.();
   };
   const stops = [
     transport.onConnect(() => void sync()),

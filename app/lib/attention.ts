@@ -41,15 +41,23 @@ export class AttentionStore extends Observable<AttentionMap> {
   reset(states: ReadState[]): void {
     const before = this.get();
     const next = new Map<string, ReadState>();
-    for (const s of states) next.set(s.roomId, furthest(before.get(s.roomId), s));
+    for (const s of states) next.set(s.roomId, furthest(before.get(s.roomId), s, true));
     this.set(next);
   }
 
-  /** Read states from the server (a join, a read acknowledged, another tab's reading). */
+  /**
+   * Read states from the server (a join, a read acknowledged, another tab's reading): they
+   * also say when to notify (absent: the default).
+   */
   merge(states: ReadState[]): void {
+    this.combine(states, true);
+  }
+
+  /** What this tab learnt itself (activity, messages, its own reading): numbers only. */
+  private combine(states: ReadState[], fromServer: boolean): void {
     if (states.length === 0) return;
     const next = new Map(this.get());
-    for (const s of states) next.set(s.roomId, furthest(next.get(s.roomId), s));
+    for (const s of states) next.set(s.roomId, furthest(next.get(s.roomId), s, fromServer));
     this.set(next);
   }
 
@@ -71,7 +79,7 @@ export class AttentionStore extends Observable<AttentionMap> {
     if (!known) return; // not followed (any more): its count is not shown
     const own = event.readBy[this.selfId];
     const mentioned = event.mentions[this.selfId];
-    this.merge([{ roomId: event.roomId, latestSeq: event.seq, readSeq: own ?? 0, ...(mentioned ? { mentionSeqs: mentioned } : {}) }]);
+    this.combine([{ roomId: event.roomId, latestSeq: event.seq, readSeq: own ?? 0, ...(mentioned ? { mentionSeqs: mentioned } : {}) }], false);
   }
 
   /** A message of a room open in this tab, or one of the user's own acknowledged. */
@@ -80,14 +88,14 @@ export class AttentionStore extends Observable<AttentionMap> {
     if (!known) return;
     const own = m.author.id === this.selfId;
     const mentioned = !own && (m.mentions ?? []).some((u) => u.id === this.selfId);
-    this.merge([{ roomId: m.roomId, latestSeq: m.seq, readSeq: own ? m.seq : 0, ...(mentioned ? { mentionSeqs: [m.seq] } : {}) }]);
+    this.combine([{ roomId: m.roomId, latestSeq: m.seq, readSeq: own ? m.seq : 0, ...(mentioned ? { mentionSeqs: [m.seq] } : {}) }], false);
   }
 
   /** This tab showed the room up to `seq`. */
   read(roomId: string, seq: number): void {
     const known = this.get().get(roomId);
     if (!known || known.readSeq >= seq) return;
-    this.merge([{ roomId, readSeq: seq, latestSeq: seq }]);
+    this.combine([{ roomId, readSeq: seq, latestSeq: seq }], false);
   }
 
   unread(roomId: string): number {
@@ -110,11 +118,18 @@ export class AttentionStore extends Observable<AttentionMap> {
  * The further of two read states of one room: each number only ever grows, and the unread
  * mentions are those either knows of, past the read position.
  */
-function furthest(a: ReadState | undefined, b: ReadState): ReadState {
+function furthest(a: ReadState | undefined, b: ReadState, notifyFromB: boolean): ReadState {
   if (!a) return { ...b };
   const readSeq = Math.max(a.readSeq, b.readSeq);
   const seqs = [...new Set([...(a.mentionSeqs ?? []), ...(b.mentionSeqs ?? [])])].filter((s) => s > readSeq).sort((x, y) => x - y);
-  const same = a.readSeq === readSeq && a.latestSeq >= b.latestSeq && (a.mentionSeqs ?? []).length === seqs.length;
+  const notify = notifyFromB ? b.notify : a.notify;
+  const same = a.readSeq === readSeq && a.latestSeq >= b.latestSeq && (a.mentionSeqs ?? []).length === seqs.length && a.notify === notify;
   if (same) return a;
-  return { roomId: b.roomId, readSeq, latestSeq: Math.max(a.latestSeq, b.latestSeq), ...(seqs.length > 0 ? { mentionSeqs: seqs } : {}) };
+  return {
+    roomId: b.roomId,
+    readSeq,
+    latestSeq: Math.max(a.latestSeq, b.latestSeq),
+    ...(seqs.length > 0 ? { mentionSeqs: seqs } : {}),
+    ...(notify ? { notify } : {}),
+  };
 }

@@ -35,6 +35,9 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().optional(),
   /** The address people use, e.g. https://chat.example.org (https makes cookies Secure). */
   PUBLIC_URL: z.url().optional(),
+  /** Web Push's VAPID key pair (npx web-push generate-vapid-keys); generated beside the SQLite file when absent. */
+  VAPID_PUBLIC_KEY: z.string().optional(),
+  VAPID_PRIVATE_KEY: z.string().optional(),
   /** redis://host:port: run as one of several nodes (adapter, presence, typing, rate limits in Redis). Unset: one process. */
   REDIS_URL: z.string().optional(),
   /** Prefix of every Redis key and stream, for several deployments on one Redis. */

@@ -21,6 +21,7 @@ import type {
   MessageSendInput,
   ReadMarkInput,
   RoomUnfollowInput,
+  RoomNotifyInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -120,8 +121,15 @@ export interface ClientToServerEvents {
   "read:mark": (payload: ReadMarkInput, ack: AckFn<ReadState>) => void;
   /** Every followed room read up to its latest message. */
   "read:all": (payload: Record<string, never>, ack: AckFn<AttentionState>) => void;
+  /** When to notify the user of the room's messages; every socket of the user hears `attention:changed`. */
+  "room:notify": (payload: RoomNotifyInput, ack: AckFn<ReadState>) => void;
   /** "Leave room": stop following it (its unread count goes) until it is opened again. */
   "room:unfollow": (payload: RoomUnfollowInput, ack: AckFn<Record<string, never>>) => void;
+  /** Web Push: the server's VAPID public key (null when Web Push is off). */
+  "push:key": (payload: Record<string, never>, ack: AckFn<{ publicKey: string | null }>) => void;
+  /** Keeps this browser's push subscription for the user: mentions reach them with every tab closed. */
+  "push:subscribe": (payload: { endpoint: string; keys: { p256dh: string; auth: string }; expirationTime?: number | null }, ack: AckFn<Record<string, never>>) => void;
+  "push:unsubscribe": (payload: { endpoint: string }, ack: AckFn<Record<string, never>>) => void;
   /** Personal API tokens for the /ws gateway (accounts only). The token is in this answer only. */
   "token:create": (payload: { name: string }, ack: AckFn<{ token: string; summary: ApiTokenSummary }>) => void;
   "token:list": (payload: Record<string, never>, ack: AckFn<{ tokens: ApiTokenSummary[] }>) => void;

@@ -142,4 +142,12 @@ export interface ReadState {
    * up to 100; absent when there are none.
    */
   mentionSeqs?: number[];
+  /**
+   * When the user is notified of the room's messages, if they chose: every message, mentions
+   * only, or never. Absent: the default (mentions in public rooms, everything in private ones).
+   */
+  notify?: NotifyLevel;
 }
+
+/** When a user is notified of a room's messages. */
+export type NotifyLevel = "all" | "mentions" | "off";

@@ -102,6 +102,9 @@ export const readMarkSchema = z.object({ roomId: id, seq: z.number().int().nonne
 
 export const readAllSchema = z.object({}).strict();
 
+/** When to be notified of a room's messages; "default": as the room's kind has it. */
+export const roomNotifySchema = z.object({ roomId: id, level: z.enum(["all", "mentions", "off", "default"]) }).strict();
+
 /** Stop following a room: no unread count for it until it is opened again. */
 export const roomUnfollowSchema = z.object({ roomId: id }).strict();
 
@@ -128,6 +131,7 @@ export type ReactionInput = z.infer<typeof reactionSchema>;
 export type MessageChangesInput = z.infer<typeof messageChangesSchema>;
 export type ReadMarkInput = z.infer<typeof readMarkSchema>;
 export type RoomUnfollowInput = z.infer<typeof roomUnfollowSchema>;
+export type RoomNotifyInput = z.infer<typeof roomNotifySchema>;
 
 export const usernameSchema = z
   .string()
@@ -152,6 +156,16 @@ export const signInSchema = z.object({
   username: z.string().trim().min(1, "Enter your username").max(100),
   password: z.string().min(1, "Enter your password").max(1000),
 });
+
+/** A browser's Web Push subscription (PushSubscription.toJSON()). */
+export const pushSubscribeSchema = z
+  .object({
+    endpoint: z.url({ protocol: /^https$/ }).max(2000),
+    keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }).strict(),
+    expirationTime: z.number().nullable().optional(),
+  })
+  .strict();
+export const pushUnsubscribeSchema = z.object({ endpoint: z.string().max(2000) }).strict();
 
 export const tokenCreateSchema = z.object({ name: z.string().max(200) }).strict();
 export const tokenRevokeSchema = z.object({ id }).strict();

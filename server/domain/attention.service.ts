@@ -1,4 +1,4 @@
-import type { ReadState, RoomSummary, UserSummary } from "../contract/model";
+import type { NotifyLevel, ReadState, RoomSummary, UserSummary } from "../contract/model";
 import type { AttentionRepository } from "../store/repositories";
 import type { RoomService } from "./room.service";
 
@@ -37,6 +37,12 @@ export class AttentionService {
   async markRead(user: UserSummary, roomId: string, seq: number): Promise<ReadState> {
     await this.rooms.requireAccess(user, roomId);
     return this.withMentions(user, await this.repo.markRead(user.id, roomId, seq));
+  }
+
+  /** When to notify the user of the room's messages ("default": as the room's kind has it). */
+  async setNotify(user: UserSummary, roomId: string, level: NotifyLevel | "default"): Promise<ReadState> {
+    await this.rooms.requireAccess(user, roomId);
+    return this.withMentions(user, await this.repo.setNotify(user.id, roomId, level === "default" ? null : level));
   }
 
   markAllRead(user: UserSummary): Promise<ReadState[]> {

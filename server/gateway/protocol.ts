@@ -9,6 +9,7 @@ import {
   readMarkSchema,
   roomJoinSchema,
   roomLeaveSchema,
+  roomNotifySchema,
   roomUnfollowSchema,
 } from "../contract/schemas";
 
@@ -54,6 +55,7 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
   readMarkSchema.extend({ type: z.literal("read"), ref }).strict(),
   z.object({ type: z.literal("read_all"), ref }).strict(),
   roomUnfollowSchema.extend({ type: z.literal("unfollow"), ref }).strict(),
+  roomNotifySchema.extend({ type: z.literal("notify"), ref }).strict(),
   z.object({ type: z.literal("ping"), ref }).strict(),
 ]);
 

@@ -269,6 +269,8 @@ export class WsGateway implements RoomFanout {
         return hub.request(session, "read:all", {});
       case "unfollow":
         return hub.request(session, "room:unfollow", { roomId: frame.roomId });
+      case "notify":
+        return hub.request(session, "room:notify", { roomId: frame.roomId, level: frame.level });
     }
   }
 

@@ -15,6 +15,7 @@ import {
   readMarkSchema,
   roomJoinSchema,
   roomLeaveSchema,
+  roomNotifySchema,
   roomUnfollowSchema,
   typingSchema,
 } from "../contract/schemas";
@@ -84,7 +85,8 @@ export type RoomRequest =
   | "attention:sync"
   | "read:mark"
   | "read:all"
-  | "room:unfollow";
+  | "room:unfollow"
+  | "room:notify";
 
 /** One connection's state in the hub. */
 export class HubSession {
@@ -141,6 +143,8 @@ export class RoomHub {
   private readonly presenceTiming: { delayMs: number; intervalMs: number };
   /** This node's connections that hear a room's activity, by room (revocation acts on them). */
   private readonly byWatch = new Map<string, Set<HubSession>>();
+  /** Told of every message this node stored (after it was acknowledged and published): Web Push. */
+  private readonly storedListeners: Array<(message: ChatMessage) => void> = [];
   /** Activity gathered per room since its last `room.activity`, and whether its window is open. */
   private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; mentions: Record<string, number[]>; open: boolean }>();
 
@@ -151,6 +155,11 @@ export class RoomHub {
   /** A transport's fan-out; every published event goes to each. */
   addFanout(fanout: RoomFanout): void {
     this.fanouts.push(fanout);
+  }
+
+  /** Hears every message stored through this node, once (not a resend). */
+  onStored(listener: (message: ChatMessage) => void): void {
+    this.storedListeners.push(listener);
   }
 
   /** The link to other nodes (several nodes only). */
@@ -194,7 +203,7 @@ export class RoomHub {
   request(session: HubSession, name: "message:edit" | "message:delete" | "reaction:add" | "reaction:remove", payload: unknown): Promise<Ack<ChangeAck>>;
   request(session: HubSession, name: "message:changes", payload: unknown): Promise<Ack<ChangesPage>>;
   request(session: HubSession, name: "attention:sync" | "read:all", payload: unknown): Promise<Ack<AttentionState>>;
-  request(session: HubSession, name: "read:mark", payload: unknown): Promise<Ack<ReadState>>;
+  request(session: HubSession, name: "read:mark" | "room:notify", payload: unknown): Promise<Ack<ReadState>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>> {
     switch (name) {
@@ -239,6 +248,12 @@ export class RoomHub {
           const rooms = await this.deps.services.attention.markAllRead(session.conn.user);
           this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: rooms, unfollowed: [] });
           return { rooms };
+        });
+      case "room:notify":
+        return this.guard(session, name, roomNotifySchema, payload, async ({ roomId, level }) => {
+          const read = await this.deps.services.attention.setNotify(session.conn.user, roomId, level);
+          this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: [read], unfollowed: [] });
+          return read;
         });
       case "room:unfollow":
         return this.guard(session, name, roomUnfollowSchema, payload, async ({ roomId }) => {
@@ -380,6 +395,7 @@ export class RoomHub {
       if (!result.duplicate) {
         this.publish({ type: "message.created", roomId: result.message.roomId, message: result.message });
         this.noteActivity(result.message);
+        for (const listener of this.storedListeners) listener(result.message);
       }
       return result;
     });

@@ -6,4 +6,5 @@ export function registerAttentionHandlers({ handlers }: HandlerContext) {
   handlers.hub("read:mark");
   handlers.hub("read:all");
   handlers.hub("room:unfollow");
+  handlers.hub("room:notify");
 }

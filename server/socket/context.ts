@@ -1,3 +1,4 @@
+import type { PushService } from "../push/push.service";
 import type { RoomHub } from "../realtime/room-hub";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
@@ -15,4 +16,6 @@ export interface HandlerContext {
   handlers: SocketHandlers;
   /** The room hub: room use-cases, and revocation on every transport and node. */
   hub: RoomHub;
+  /** Web Push (absent when it is off: PostgreSQL without VAPID keys). */
+  push?: PushService;
 }

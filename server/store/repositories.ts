@@ -3,7 +3,7 @@
  * them on SQLite through Prisma, `store/memory/` in process for unit tests. Both pass the same
  * contract suite (`store/repositories.contract.ts`).
  */
-import type { ChatMessage, MessageChange, MessageChangeKind, ReadState, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
+import type { ChatMessage, MessageChange, MessageChangeKind, NotifyLevel, ReadState, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 
 export type { ReadState };
 
@@ -140,6 +140,8 @@ export interface AttentionRepository {
   markRead(userId: string, roomId: string, seq: number): Promise<ReadState>;
   /** Every followed room read up to its latest seq. */
   markAllRead(userId: string): Promise<ReadState[]>;
+  /** When to notify the user of the room's messages (null: the default); follows the room if it was not. */
+  setNotify(userId: string, roomId: string, level: NotifyLevel | null): Promise<ReadState>;
   /**
    * The followed rooms the user may still read (public ones, private ones they belong to),
    * by room id.

@@ -1,3 +1,4 @@
+import type { Agent as HttpsAgent } from "node:https";
 import { io as connect, type Socket } from "socket.io-client";
 import { inject } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "../contract/events";
@@ -60,6 +61,10 @@ export async function startTestServer(
     compression?: boolean;
     /** The server's logger (a test that reads the log passes a `capturingLogger()`). */
     log?: Logger;
+    /** Web Push's HTTPS agent (a local push service with a certificate of its own). */
+    pushAgent?: HttpsAgent;
+    /** Web Push's key pair (required on PostgreSQL for Web Push to be on). */
+    vapid?: { publicKey: string; privateKey: string };
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
@@ -81,6 +86,8 @@ export async function startTestServer(
     presence: options.presence,
     gateway: options.gateway,
     compression: options.compression,
+    pushAgent: options.pushAgent,
+    vapid: options.vapid,
     log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),
   });
   return {

@@ -132,6 +132,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "read:mark": (p) => ({ type: "read", ...p }),
     "read:all": (p) => ({ type: "read_all", ...p }),
     "room:unfollow": (p) => ({ type: "unfollow", ...p }),
+    "room:notify": (p) => ({ type: "notify", ...p }),
   };
   return {
     transport: "ws",

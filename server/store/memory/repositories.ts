@@ -1,4 +1,4 @@
-import { quoteOf, type ChatMessage, type MessageChange, type RoomSummary, type UserSummary } from "../../contract/model";
+import { quoteOf, type ChatMessage, type MessageChange, type NotifyLevel, type RoomSummary, type UserSummary } from "../../contract/model";
 import {
   SlugTakenError,
   type AppendResult,
@@ -227,6 +227,8 @@ export class MemoryMessageRepository implements MessageRepository {
 export class MemoryAttentionRepository implements AttentionRepository {
   /** userId → roomId → readSeq, in the order followed. */
   private readonly follows = new Map<string, Map<string, number>>();
+  /** `${userId} ${roomId}` → the level chosen. */
+  private readonly levels = new Map<string, NotifyLevel>();
 
   constructor(
     private readonly rooms: MemoryRoomRepository,
@@ -238,8 +240,17 @@ export class MemoryAttentionRepository implements AttentionRepository {
     };
   }
 
-  private state(roomId: string, readSeq: number): ReadState {
-    return { roomId, readSeq, latestSeq: this.messages.latestSeq(roomId) };
+  private state(roomId: string, readSeq: number, userId?: string): ReadState {
+    const notify = userId === undefined ? undefined : this.levels.get(`${userId} ${roomId}`);
+    return { roomId, readSeq, latestSeq: this.messages.latestSeq(roomId), ...(notify ? { notify } : {}) };
+  }
+
+  async setNotify(userId: string, roomId: string, level: NotifyLevel | null) {
+    const read = this.of(userId);
+    if (!read.has(roomId)) read.set(roomId, this.messages.latestSeq(roomId));
+    if (level === null) this.levels.delete(`${userId} ${roomId}`);
+    else this.levels.set(`${userId} ${roomId}`, level);
+    return this.state(roomId, read.get(roomId)!, userId);
   }
 
   private of(userId: string) {
@@ -251,7 +262,7 @@ export class MemoryAttentionRepository implements AttentionRepository {
   async follow(userId: string, roomId: string) {
     const read = this.of(userId);
     if (!read.has(roomId)) read.set(roomId, this.messages.latestSeq(roomId));
-    return this.state(roomId, read.get(roomId)!);
+    return this.state(roomId, read.get(roomId)!, userId);
   }
 
   async unfollow(userId: string, roomId: string) {
@@ -262,7 +273,7 @@ export class MemoryAttentionRepository implements AttentionRepository {
     const read = this.of(userId);
     const to = Math.max(read.get(roomId) ?? 0, Math.min(seq, this.messages.latestSeq(roomId)));
     read.set(roomId, to);
-    return this.state(roomId, to);
+    return this.state(roomId, to, userId);
   }
 
   async markAllRead(userId: string) {
@@ -284,7 +295,7 @@ export class MemoryAttentionRepository implements AttentionRepository {
     return [...this.of(userId)]
       .filter(([roomId]) => visible.has(roomId))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([roomId, readSeq]) => this.state(roomId, readSeq));
+      .map(([roomId, readSeq]) => this.state(roomId, readSeq, userId));
   }
 }
 

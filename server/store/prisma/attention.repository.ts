@@ -1,13 +1,22 @@
 import type Database from "better-sqlite3";
+import type { NotifyLevel } from "../../contract/model";
 import type { AttentionRepository, ReadState } from "../repositories";
 import { providerOf, sqliteFileOf, type Db } from "./client";
 import { sharedReadConnection } from "./sqlite-reader";
 
-type Row = { roomId: string; readSeq: number | bigint; latestSeq: number | bigint };
-const toState = (r: Row): ReadState => ({ roomId: r.roomId, readSeq: Number(r.readSeq), latestSeq: Number(r.latestSeq) });
+type Row = { roomId: string; readSeq: number | bigint; latestSeq: number | bigint; notify: string | null };
+const toState = (r: Row): ReadState => ({
+  roomId: r.roomId,
+  readSeq: Number(r.readSeq),
+  latestSeq: Number(r.latestSeq),
+  ...(r.notify ? { notify: r.notify as NotifyLevel } : {}),
+});
 
 /** A room's latest seq, as SQL (the (roomId, seq) index answers it from its last entry). */
 const LATEST = (room: string) => `(SELECT COALESCE(MAX(m."seq"), 0) FROM "Message" m WHERE m."roomId" = ${room})`;
+
+/** The unread messages that mention a user: the (roomId, seq) index bounds the scan, LIKE checks each text. */
+const MENTIONS_SQL = `SELECT "seq" FROM "Message" WHERE "roomId" = $1 AND "seq" > $2 AND "authorId" <> $3 AND "body" LIKE $4 ORDER BY "seq" LIMIT $5`;
 
 /**
  * Follows and read positions, on SQLite or PostgreSQL: the same SQL on both (CASE rather
@@ -18,7 +27,14 @@ const LATEST = (room: string) => `(SELECT COALESCE(MAX(m."seq"), 0) FROM "Messag
  * it back (`CASE WHEN new > old`) and never past the room's latest message.
  */
 export class PrismaAttentionRepository implements AttentionRepository {
-  private readonly sqlite: { db: Database.Database; release: () => void; one: Database.Statement<[string, string], Row> } | undefined;
+  private readonly sqlite:
+    | {
+        db: Database.Database;
+        release: () => void;
+        one: Database.Statement<[string, string], Row>;
+        mentions: Database.Statement<[string, number, string, string, number], { seq: number }>;
+      }
+    | undefined;
 
   /**
    * `$n` placeholders as the provider wants them: PostgreSQL takes them as they are;
@@ -40,7 +56,8 @@ export class PrismaAttentionRepository implements AttentionRepository {
       this.sqlite = {
         db: reads.sqlite,
         release: reads.release,
-        one: reads.sqlite.prepare(`SELECT f."roomId", f."readSeq", ${LATEST(`f."roomId"`)} AS "latestSeq" FROM "RoomFollow" f WHERE f."userId" = ? AND f."roomId" = ?`),
+        one: reads.sqlite.prepare(`SELECT f."roomId", f."readSeq", f."notify", ${LATEST(`f."roomId"`)} AS "latestSeq" FROM "RoomFollow" f WHERE f."userId" = ? AND f."roomId" = ?`),
+        mentions: reads.sqlite.prepare(MENTIONS_SQL.replace(/\$\d+/g, "?")),
       };
     }
   }
@@ -54,7 +71,7 @@ export class PrismaAttentionRepository implements AttentionRepository {
       const row = this.sqlite.one.get(userId, roomId);
       return row ? toState(row) : null;
     }
-    const rows = await this.db.$queryRawUnsafe<Row[]>(...this.sql(`SELECT f."roomId", f."readSeq", ${LATEST(`f."roomId"`)} AS "latestSeq" FROM "RoomFollow" f WHERE f."userId" = $1 AND f."roomId" = $2`, userId, roomId));
+    const rows = await this.db.$queryRawUnsafe<Row[]>(...this.sql(`SELECT f."roomId", f."readSeq", f."notify", ${LATEST(`f."roomId"`)} AS "latestSeq" FROM "RoomFollow" f WHERE f."userId" = $1 AND f."roomId" = $2`, userId, roomId));
     return rows[0] ? toState(rows[0]) : null;
   }
 
@@ -78,28 +95,35 @@ export class PrismaAttentionRepository implements AttentionRepository {
     return (await this.one(userId, roomId)) ?? { roomId, readSeq: 0, latestSeq: 0 };
   }
 
+  async setNotify(userId: string, roomId: string, level: NotifyLevel | null): Promise<ReadState> {
+    await this.db.$executeRawUnsafe(
+      ...this.sql(
+        `INSERT INTO "RoomFollow" ("userId", "roomId", "readSeq", "notify") SELECT $1, $2, ${LATEST("$2")}, CAST($3 AS TEXT) WHERE true
+         ON CONFLICT ("userId", "roomId") DO UPDATE SET "notify" = excluded."notify"`,
+        userId,
+        roomId,
+        level,
+      ),
+    );
+    return (await this.one(userId, roomId)) ?? { roomId, readSeq: 0, latestSeq: 0 };
+  }
+
   async markAllRead(userId: string): Promise<ReadState[]> {
     await this.db.$executeRawUnsafe(...this.sql(`UPDATE "RoomFollow" SET "readSeq" = ${LATEST(`"RoomFollow"."roomId"`)} WHERE "userId" = $1`, userId));
     return this.followed(userId);
   }
 
   async mentionsAfter(userId: string, roomId: string, after: number, limit: number): Promise<number[]> {
-    // The (roomId, seq) index bounds the scan to the unread messages; LIKE checks each text.
-    const rows = await this.db.$queryRawUnsafe<Array<{ seq: number | bigint }>>(
-      ...this.sql(
-        `SELECT "seq" FROM "Message" WHERE "roomId" = $1 AND "seq" > $2 AND "authorId" <> $3 AND "body" LIKE $4 ORDER BY "seq" LIMIT $5`,
-        roomId,
-        after,
-        userId,
-        `%<@${userId}>%`,
-        limit,
-      ),
-    );
+    const pattern = `%<@${userId}>%`;
+    // A join reads this whenever something is unread: on SQLite a prepared statement (a
+    // reconnect storm of joins must not cost a Prisma query each).
+    if (this.sqlite) return this.sqlite.mentions.all(roomId, after, userId, pattern, limit).map((r) => r.seq);
+    const rows = await this.db.$queryRawUnsafe<Array<{ seq: number | bigint }>>(...this.sql(MENTIONS_SQL, roomId, after, userId, pattern, limit));
     return rows.map((r) => Number(r.seq));
   }
 
   async followed(userId: string): Promise<ReadState[]> {
-    const rows = await this.db.$queryRawUnsafe<Row[]>(...this.sql(`SELECT f."roomId", f."readSeq", ${LATEST(`f."roomId"`)} AS "latestSeq"
+    const rows = await this.db.$queryRawUnsafe<Row[]>(...this.sql(`SELECT f."roomId", f."readSeq", f."notify", ${LATEST(`f."roomId"`)} AS "latestSeq"
        FROM "RoomFollow" f JOIN "Room" r ON r."id" = f."roomId"
        WHERE f."userId" = $1
          AND (r."visibility" = 'public' OR EXISTS (SELECT 1 FROM "RoomMember" rm WHERE rm."roomId" = r."id" AND rm."userId" = $1))

@@ -196,7 +196,6 @@ export class PostgresWriter {
         inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
       }
       const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
-      await readOwn(client, roomId, appends, seqs);
       for (const r of appends) {
         // Not inserted: stored earlier, or earlier in this batch (a resend while the first copy waited).
         const seq = seqs.get(r.m.id);
@@ -210,24 +209,6 @@ export class PostgresWriter {
       outcomes.set(r, { changed: (await client.query<ChangeRow>(read.sql, read.params)).rows[0] ?? null });
     }
   }
-}
-
-/**
- * The authors have read up to their own messages (those who follow the room): one statement
- * for the batch, each author's latest seq in it.
- */
-async function readOwn(client: pg.PoolClient, roomId: string, appends: AppendRequest[], seqs: Map<string, number>) {
-  const latest = new Map<string, number>();
-  for (const r of appends) {
-    const seq = seqs.get(r.m.id);
-    if (seq !== undefined && seq > (latest.get(r.m.author.id) ?? 0)) latest.set(r.m.author.id, seq);
-  }
-  if (latest.size === 0) return;
-  await client.query(
-    `UPDATE "RoomFollow" f SET "readSeq" = v.seq FROM unnest($2::text[], $3::int[]) AS v(author, seq)
-     WHERE f."roomId" = $1 AND f."userId" = v.author AND f."readSeq" < v.seq`,
-    [roomId, [...latest.keys()], [...latest.values()]],
-  );
 }
 
 type Outcome = { appended: WrittenAppend } | { changed: ChangeRow | null } | { failed: unknown };
@@ -268,14 +249,24 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
   const insert = (rows: string, number: string) => `INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
       SELECT f.id, $1, base.s + f.${number}, f.author, f.client, f.body, $2::timestamp(3), f.reply
       FROM ${rows} f, (SELECT COALESCE(MAX("seq"), 0) AS s FROM "Message" WHERE "roomId" = $1) AS base`;
+  // In the same statement, each author's read position moves to their latest new message
+  // (one's own messages are never unread), without another round trip.
+  const readOwn = `, own AS (
+        UPDATE "RoomFollow" rf SET "readSeq" = x.seq
+        FROM (SELECT "authorId", MAX("seq") AS seq FROM ins GROUP BY "authorId") x
+        WHERE rf."roomId" = $1 AND rf."userId" = x."authorId" AND rf."readSeq" < x.seq
+      ) SELECT "id", "seq" FROM ins`;
   return {
     count: unique.length,
-    optimistic: { text: `${insert(`(${input})`, "n")} ON CONFLICT ("authorId", "clientId") DO NOTHING RETURNING "id", "seq"`, values },
+    optimistic: {
+      text: `WITH ins AS (${insert(`(${input})`, "n")} ON CONFLICT ("authorId", "clientId") DO NOTHING RETURNING "id", "seq", "authorId")${readOwn}`,
+      values,
+    },
     deduplicated: {
       text: `WITH t AS (${input}), fresh AS (
         SELECT t.*, row_number() OVER (ORDER BY t.n) AS k FROM t
         WHERE NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."authorId" = t.author AND m."clientId" = t.client)
-      ) ${insert("fresh", "k")} RETURNING "id", "seq"`,
+      ), ins AS (${insert("fresh", "k")} RETURNING "id", "seq", "authorId")${readOwn}`,
       values,
     },
   };

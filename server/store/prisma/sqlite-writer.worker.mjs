@@ -33,11 +33,19 @@ const existing = sqlite.prepare(`
 /** Timestamps as Prisma's better-sqlite3 adapter writes them (its default "iso8601" format). */
 const sqliteTimestamp = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
 
-/** One append: { inserted: seq } or { existing: row } (a repeated clientId); moves its author's read position. */
+/**
+ * Each author's latest append per room in a batch, to move their read positions once per
+ * batch (one statement per author and room, not per message), in the same transaction.
+ */
+let authored = null;
+
+/** One append: { inserted: seq } or { existing: row } (a repeated clientId). */
 function write(m, createdAt) {
   const row = insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.replyToId ?? null, m.roomId);
   if (row) {
-    readOwn.run(row.seq, m.author.id, m.roomId, row.seq);
+    const key = `${m.author.id}\u0000${m.roomId}`;
+    if (authored) authored.set(key, Math.max(authored.get(key) ?? 0, row.seq));
+    else readOwn.run(row.seq, m.author.id, m.roomId, row.seq);
     return { inserted: row.seq, createdAt };
   }
   const e = existing.get(m.author.id, m.clientId);
@@ -75,7 +83,19 @@ function flush() {
     const createdAt = Date.now();
     let replies;
     try {
-      replies = sqlite.transaction(() => batch.map((b) => ({ id: b.id, ...perform(b, createdAt) })))();
+      replies = sqlite.transaction(() => {
+        authored = new Map();
+        try {
+          const answers = batch.map((b) => ({ id: b.id, ...perform(b, createdAt) }));
+          for (const [key, seq] of authored) {
+            const [userId, roomId] = key.split("\u0000");
+            readOwn.run(seq, userId, roomId, seq);
+          }
+          return answers;
+        } finally {
+          authored = null;
+        }
+      })();
     } catch {
       // One at a time: each fails or succeeds on its own.
       replies = batch.map((b) => {

@@ -1,0 +1,37 @@
+import type { ChatMessage } from "../contract/model";
+import type { Logger } from "../logger";
+import type { RoomHub } from "../realtime/room-hub";
+import type { Services } from "../services";
+import type { PushService } from "./push.service";
+
+const excerpt = (body: string) => {
+  const text = body.replace(/<@[A-Za-z0-9_-]+>/g, "@…").replace(/\s+/g, " ").trim();
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+};
+
+/**
+ * Mentions reach people whose tabs are all closed: for each stored message that mentions
+ * someone, each person mentioned (not its author) who may read the room and has no
+ * connected socket on any node gets a Web Push on every browser they subscribed. Someone
+ * outside a private room gets nothing. Runs after the message is acknowledged and published,
+ * off the sender's path.
+ */
+export function mentionPushes(deps: { hub: RoomHub; push: PushService; services: Services; connected(userId: string): Promise<boolean>; log: Logger }): void {
+  const { push, services, log } = deps;
+  deps.hub.onStored((message: ChatMessage) => {
+    const mentioned = (message.mentions ?? []).filter((u) => u.id !== message.author.id);
+    if (mentioned.length === 0) return;
+    void (async () => {
+      const due: string[] = [];
+      let room: { name: string; slug: string } | undefined;
+      for (const user of mentioned) {
+        const visible = await services.rooms.requireAccess(user, message.roomId).catch(() => null);
+        if (!visible) continue;
+        room = visible;
+        if (!(await deps.connected(user.id))) due.push(user.id);
+      }
+      if (!room || due.length === 0) return;
+      await push.send(due, { title: `${message.author.name} in #${room.name}`, body: excerpt(message.body), tag: message.id, url: `/r/${room.slug}` });
+    })().catch((err: unknown) => log.warn({ err, messageId: message.id }, "mention push failed"));
+  });
+}
