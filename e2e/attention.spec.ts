@@ -1,5 +1,5 @@
 import { expect, test, uniqueName } from "./fixtures";
-import type { ChatPage } from "./pages/chat-page";
+import { ChatPage } from "./pages/chat-page";
 
 /** Bob follows `roomName` (he opened it) and is now in another room of his own. */
 async function awayFrom(bob: ChatPage, path: string, roomName: string) {
@@ -100,6 +100,43 @@ test.describe("unread counts", () => {
     await expect(page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: roomName, exact: true })).toBeVisible();
     await expect(page).toHaveTitle("Parley");
     await other.close();
+  });
+
+  test("a hidden tab reads nothing: the count grows while it is hidden and clears when it is looked at", async ({ browser, newUser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    // Bob's browser says whether the page is seen as the test decides (visibility and focus).
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      const w = window as unknown as { __hidden: boolean };
+      w.__hidden = false;
+      Object.defineProperty(document, "visibilityState", { get: () => (w.__hidden ? "hidden" : "visible") });
+      Object.defineProperty(document, "hidden", { get: () => w.__hidden });
+      document.hasFocus = () => !w.__hidden;
+    });
+    try {
+      const bob = new ChatPage(await context.newPage());
+      await bob.page.goto("/");
+      await bob.signIn(uniqueName("Bob"));
+      const roomName = uniqueName("Behind tabs");
+      const path = await ada.createRoom(roomName);
+      await bob.openRoom(path);
+      await bob.page.evaluate(() => {
+        (window as unknown as { __hidden: boolean }).__hidden = true;
+        document.dispatchEvent(new Event("visibilitychange"));
+      });
+      await ada.send("while Bob looks elsewhere");
+      await ada.send("and another");
+      await expect(bob.message("and another")).toBeAttached();
+      await expect(bob.page).toHaveTitle(/^\(2\) /);
+      await expect(bob.roomsNav.getByRole("link", { name: `${roomName}, 2 unread`, exact: true })).toBeAttached();
+      await bob.page.evaluate(() => {
+        (window as unknown as { __hidden: boolean }).__hidden = false;
+        document.dispatchEvent(new Event("visibilitychange"));
+      });
+      await expect(bob.page).toHaveTitle(`${roomName} · Parley`);
+    } finally {
+      await context.close();
+    }
   });
 
   test("Leave room stops the count until the room is opened again", async ({ newUser }) => {

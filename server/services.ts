@@ -30,7 +30,7 @@ export function createServices(
     auth: new AuthService(auth.betterAuth, auth.db),
     tokens: new TokenService(auth.db),
     rooms,
-    messages: new MessageService(repos.messages, rooms, repos.rooms),
+    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention),
     attention: new AttentionService(repos.attention, rooms),
     presence: live.presence,
     typing: live.typing,

@@ -364,7 +364,7 @@ describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => 
   const stateOf = async (c: TransportClient, roomId: string) => {
     const sync = await c.request("attention:sync", {});
     if (!sync.ok) throw new Error(sync.error.message);
-    return (sync.data.rooms as Array<{ roomId: string; readSeq: number; latestSeq: number; notify?: string }>).find((s) => s.roomId === roomId);
+    return (sync.data.rooms as Array<{ roomId: string; readSeq: number; latestSeq: number; notify?: string; mentionSeqs?: number[] }>).find((s) => s.roomId === roomId);
   };
 
   it("joining follows a room from its latest message; a follower who left hears its activity; one's own messages are read", async () => {
@@ -476,6 +476,20 @@ describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => 
     expect(await stateOf(eve, secret.id)).toBeUndefined();
     expect(eve.events.filter((e) => e.type === "room.activity" || e.type === "message.created")).toEqual([]);
     expect(await eve.request("message:history", { roomId: secret.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+
+  it("@room is a mention of everyone who follows the room, and is rate-limited", async () => {
+    server = await startTestServer({ security: { rateLimitScale: 1 } });
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    for (const c of [ada, bob]) await c.request("room:join", { slug: r.slug });
+    await bob.request("room:leave", { roomId: r.id });
+    expect((await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "<@room> standup in 5" })).ok).toBe(true);
+    expect(await bob.next((e) => e.type === "room.activity" && (e.mentions.room ?? []).includes(1), 5000)).toBeTruthy();
+    expect((await stateOf(bob, r.id))?.mentionSeqs).toEqual([1]);
+    for (let i = 0; i < 2; i++) expect((await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: `<@room> again ${i}` })).ok).toBe(true);
+    expect(await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "<@room> once more" })).toMatchObject({ ok: false, error: { code: "rate_limited" } });
   });
 
   it("a room's notification level is kept per user, heard by their every connection, and back to the default on request", async () => {

@@ -62,13 +62,13 @@ export function MessageBody({ text, people, selfId }: { text: string; people?: R
       const mention = (rest as { "data-mention"?: string })["data-mention"];
       if (mention) {
         const person = people?.get(mention);
-        const self = mention === selfId;
+        const self = mention === selfId || mention === "room";
         return (
           <span
             data-mention={mention}
             className={`rounded px-0.5 font-medium ${self ? "bg-amber-200 text-amber-950 dark:bg-amber-400/30 dark:text-amber-100" : "bg-accent-100 text-accent-700 dark:bg-accent-600/25 dark:text-accent-400"}`}
           >
-            @{person ? <bdi>{person.name}</bdi> : "someone"}
+            @{mention === "room" ? "room" : person ? <bdi>{person.name}</bdi> : "someone"}
           </span>
         );
       }

@@ -56,7 +56,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
     for (const u of item.mentions) all.set(u.id, u);
     return all;
   }, [item.mentions, people]);
-  const mentionsMe = item.author.id !== selfId && !item.deleted && item.body.includes(`<@${selfId}>`);
+  const mentionsMe = item.author.id !== selfId && !item.deleted && (item.body.includes(`<@${selfId}>`) || item.body.includes("<@room>"));
   const pending = item.status === "pending";
   const own = item.author.id === selfId;
   const [confirmDelete, setConfirmDelete] = useState(false);

@@ -78,8 +78,9 @@ export class AttentionStore extends Observable<AttentionMap> {
     const known = this.get().get(event.roomId);
     if (!known) return; // not followed (any more): its count is not shown
     const own = event.readBy[this.selfId];
-    const mentioned = event.mentions[this.selfId];
-    this.combine([{ roomId: event.roomId, latestSeq: event.seq, readSeq: own ?? 0, ...(mentioned ? { mentionSeqs: mentioned } : {}) }], false);
+    // `room`: an @room, which mentions everyone who follows the room.
+    const mentioned = [...(event.mentions[this.selfId] ?? []), ...(event.mentions.room ?? [])];
+    this.combine([{ roomId: event.roomId, latestSeq: event.seq, readSeq: own ?? 0, ...(mentioned.length > 0 ? { mentionSeqs: mentioned } : {}) }], false);
   }
 
   /** A message of a room open in this tab, or one of the user's own acknowledged. */
@@ -87,7 +88,7 @@ export class AttentionStore extends Observable<AttentionMap> {
     const known = this.get().get(m.roomId);
     if (!known) return;
     const own = m.author.id === this.selfId;
-    const mentioned = !own && (m.mentions ?? []).some((u) => u.id === this.selfId);
+    const mentioned = !own && ((m.mentions ?? []).some((u) => u.id === this.selfId) || m.body.includes("<@room>"));
     this.combine([{ roomId: m.roomId, latestSeq: m.seq, readSeq: own ? m.seq : 0, ...(mentioned ? { mentionSeqs: [m.seq] } : {}) }], false);
   }
 

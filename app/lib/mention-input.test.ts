@@ -26,5 +26,8 @@ describe("mention input", () => {
     expect(encodeMentions(`${typed.text} and @Ada`, [ada, adam])).toBe("hi <@u2> how and <@u1>");
     expect(encodeMentions("@Bob typed by hand", [])).toBe("@Bob typed by hand");
     expect(decodeMentions("hi <@u2>, <@gone>", [adam])).toBe("hi @Ada Byron, <@gone>");
+    // @room, as a word, is everyone following the room.
+    expect(encodeMentions("@room lunch? not @roommate", [])).toBe("<@room> lunch? not @roommate");
+    expect(decodeMentions("<@room> lunch?", [])).toBe("@room lunch?");
   });
 });

@@ -32,9 +32,12 @@ export function insertMention(text: string, at: { start: number; query: string }
   return { text: `${before}${inserted}${after.startsWith(" ") ? after.slice(1) : after}`, caret: before.length + inserted.length };
 }
 
-/** `@Name` of each chosen person becomes `<@id>` (longer names first, so "Ada B" wins over "Ada"). */
+/**
+ * `@Name` of each chosen person becomes `<@id>` (longer names first, so "Ada B" wins over
+ * "Ada"); `@room` as a word becomes `<@room>` (everyone who follows the room).
+ */
 export function encodeMentions(text: string, chosen: readonly UserSummary[]): string {
-  let out = text;
+  let out = text.replace(/(^|\s)@room(?![\p{L}\p{N}_])/gu, "$1<@room>");
   for (const person of [...chosen].sort((a, b) => b.name.length - a.name.length)) {
     out = out.split(`@${person.name}`).join(`<@${person.id}>`);
   }
@@ -44,5 +47,5 @@ export function encodeMentions(text: string, chosen: readonly UserSummary[]): st
 /** `<@id>` becomes `@Name` for the people known (editing a message shows names, not ids). */
 export function decodeMentions(body: string, people: readonly UserSummary[]): string {
   const names = new Map(people.map((p) => [p.id, p.name]));
-  return body.replace(/<@([A-Za-z0-9_-]{1,64})>/g, (token, id: string) => (names.has(id) ? `@${names.get(id)}` : token));
+  return body.replace(/<@([A-Za-z0-9_-]{1,64})>/g, (token, id: string) => (id === "room" ? "@room" : names.has(id) ? `@${names.get(id)}` : token));
 }

@@ -133,7 +133,7 @@ export class Notifier {
     // Read meanwhile, or notified meanwhile by this tab: only what is still due.
     const now = attention.get().get(roomId);
     const floor = Math.max(now?.readSeq ?? 0, notified.get(roomId) ?? 0);
-    const mentionsMe = (m: ChatMessage) => m.body.includes(`<@${selfId}>`);
+    const mentionsMe = (m: ChatMessage) => m.body.includes(`<@${selfId}>`) || m.body.includes("<@room>");
     const due = messages.filter((m) => m.seq > floor && m.author.id !== selfId && !m.deleted && (level === "all" || mentionsMe(m)));
     const last = messages.at(-1)?.seq ?? from;
     notified.set(roomId, Math.max(last, notified.get(roomId) ?? 0));

@@ -14,5 +14,11 @@ export function mentionedIds(body: string): string[] {
   return [...new Set([...body.matchAll(MENTION)].map((m) => m[1]!))];
 }
 
+/** `@room`: everyone who follows the room (see MessageService.send for who may use it). */
+export const ROOM_MENTION = "<@room>";
+export const mentionsRoom = (body: string): boolean => body.includes(ROOM_MENTION);
+/** In rooms followed by more than this many people, only the room's owner may use `@room`. */
+export const ROOM_MENTION_OPEN_UP_TO = 20;
+
 /** The token that mentions a user in a message's text. */
 export const mentionToken = (userId: string): string => `<@${userId}>`;

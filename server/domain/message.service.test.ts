@@ -127,3 +127,24 @@ describe("private rooms", () => {
     await expect(send(ada, "members only", randomUUID(), secret)).resolves.toMatchObject({ duplicate: false });
   });
 });
+
+describe("MessageService.send: @room", () => {
+  const withFollowers = (n: number) => {
+    const repo = new MemoryRoomRepository();
+    const service = new RoomService(repo);
+    return { service, messages: new MessageService(new MemoryMessageRepository(), service, repo, { followerCount: async () => n }) };
+  };
+
+  it("anyone may use it in a room of up to 20 followers; past that only the room's creator", async () => {
+    const small = withFollowers(20);
+    const smallRoom = (await small.service.create(ada, "Small")).id;
+    expect((await small.messages.send(bob, { roomId: smallRoom, clientId: randomUUID(), body: "<@room> lunch?" })).message.seq).toBe(1);
+
+    const big = withFollowers(21);
+    const bigRoom = (await big.service.create(ada, "Big")).id;
+    await expect(big.messages.send(bob, { roomId: bigRoom, clientId: randomUUID(), body: "<@room> lunch?" })).rejects.toMatchObject({ code: "forbidden" });
+    expect((await big.messages.send(ada, { roomId: bigRoom, clientId: randomUUID(), body: "<@room> all hands" })).message.seq).toBe(1);
+    // Without @room nothing is counted or refused.
+    expect((await big.messages.send(bob, { roomId: bigRoom, clientId: randomUUID(), body: "no room mention @roommate" })).message.seq).toBe(2);
+  });
+});

@@ -5,7 +5,7 @@ import { quoteOf, type ChangesPage, type ChatMessage, type HistoryPage, type Mes
 import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from "../contract/schemas";
 import type { AppendResult, MessageRepository, RoomRepository } from "../store/repositories";
 import { DomainError } from "./errors";
-import { mentionedIds } from "./mentions";
+import { mentionedIds, mentionsRoom, ROOM_MENTION_OPEN_UP_TO } from "./mentions";
 import type { RoomService } from "./room.service";
 
 /**
@@ -22,6 +22,8 @@ export class MessageService {
     private readonly rooms: RoomService,
     /** Whom mentions name (absent: mentions are not resolved, as in some unit tests). */
     private readonly users?: Pick<RoomRepository, "usersByIds">,
+    /** How many follow a room (`@room`'s rule). */
+    private readonly audience?: { followerCount(roomId: string): Promise<number> },
   ) {}
 
   /**
@@ -52,6 +54,7 @@ export class MessageService {
   async send(author: UserSummary, input: MessageSendInput, options: { joined?: boolean } = {}): Promise<AppendResult> {
     const body = checkedBody(input.body);
     if (!options.joined) await this.rooms.requireAccess(author, input.roomId);
+    if (mentionsRoom(body)) await this.checkRoomMention(author, input.roomId);
     // A reply quotes a message of the same room (which the sender may read, having access).
     let replyTo: ReplyQuote | undefined;
     if (input.replyTo !== undefined) {
@@ -72,6 +75,18 @@ export class MessageService {
     }
     const [message] = await this.withMentions([replyTo ? { ...result.message, replyTo } : result.message]);
     return { ...result, message: message! };
+  }
+
+  /**
+   * `@room` notifies everyone who follows the room: anyone may in a room of up to 20
+   * followers; past that, only its owner (the rate limit is the policy's).
+   */
+  private async checkRoomMention(author: UserSummary, roomId: string): Promise<void> {
+    const room = await this.rooms.requireAccess(author, roomId);
+    if (room.ownerId === author.id || !this.audience) return;
+    if ((await this.audience.followerCount(roomId)) > ROOM_MENTION_OPEN_UP_TO) {
+      throw new DomainError("forbidden", `Only the room's creator can mention @room in a room of more than ${ROOM_MENTION_OPEN_UP_TO} people.`);
+    }
   }
 
   /**

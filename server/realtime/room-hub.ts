@@ -20,6 +20,7 @@ import {
   typingSchema,
 } from "../contract/schemas";
 import { DomainError, toErrorBody } from "../domain/errors";
+import { ROOM_MENTION } from "../domain/mentions";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
@@ -389,6 +390,7 @@ export class RoomHub {
     const { conn } = session;
     return session.inOrder(async () => {
       await policy.beforeMessage(conn.user, conn.ip);
+      if (input.body.includes(ROOM_MENTION)) await policy.beforeRoomMention(conn.user);
       // A subscribed connection was let in by join; revocation unsubscribes it.
       const result = await services.messages.send(conn.user, input, { joined: session.rooms.has(input.roomId) });
       // A duplicate was published when first stored; clients that missed it catch up by seq.
@@ -458,12 +460,12 @@ export class RoomHub {
     if (pending) {
       pending.seq = Math.max(pending.seq, seq);
       pending.readBy[message.author.id] = Math.max(pending.readBy[message.author.id] ?? 0, seq);
-      for (const user of message.mentions ?? []) (pending.mentions[user.id] ??= []).push(seq);
+      for (const id of mentionedBy(message)) (pending.mentions[id] ??= []).push(seq);
       pending.open = true;
       return;
     }
     const mentions: Record<string, number[]> = {};
-    for (const user of message.mentions ?? []) mentions[user.id] = [seq];
+    for (const id of mentionedBy(message)) mentions[id] = [seq];
     this.publish({ type: "room.activity", roomId, seq, readBy: { [message.author.id]: seq }, mentions });
     const window = { seq: 0, readBy: {} as Record<string, number>, mentions: {} as Record<string, number[]>, open: false };
     this.activity.set(roomId, window);
@@ -525,6 +527,12 @@ export class RoomHub {
     const { conn } = session;
     if (await this.deps.services.presence.remove(roomId, conn.user.id, conn.id)) this.announcePresence(roomId);
   }
+}
+
+/** Whom a message mentions, for activity: its people, and "room" for `@room` (everyone following). */
+function mentionedBy(message: ChatMessage): string[] {
+  const ids = (message.mentions ?? []).map((u) => u.id);
+  return message.body.includes(ROOM_MENTION) ? [...ids, "room"] : ids;
 }
 
 /** A short, human reading of what was wrong with a payload: the first issue and where. */

@@ -65,6 +65,11 @@ export class SecurityPolicy {
     await this.limits.require("messagePerIp", ip, "messages from your network");
   }
 
+  /** `@room`: a few per user in ten minutes, on top of the message budget. */
+  beforeRoomMention(user: UserSummary): Promise<void> {
+    return this.limits.require("roomMentionPerUser", user.id, "@room mentions");
+  }
+
   beforeRoomCreate(user: UserSummary): Promise<void> {
     return this.limits.require("roomCreatePerUser", user.id, "new rooms this hour");
   }

@@ -14,6 +14,8 @@ export const DEFAULT_BUDGETS = {
   changePerUser: { points: LIMITS.changeBudget.points, duration: LIMITS.changeBudget.seconds },
   /** Messages from one IP address. */
   messagePerIp: { points: 120, duration: 10 },
+  /** `@room` (notifies everyone who follows the room) from one user. */
+  roomMentionPerUser: { points: 3, duration: 600 },
   /** Rooms created by one user per hour. */
   roomCreatePerUser: { points: 10, duration: 3600 },
   /** Socket handshakes from one IP address. */

@@ -148,10 +148,12 @@ export interface AttentionRepository {
    */
   followed(userId: string): Promise<ReadState[]>;
   /**
-   * The seqs of the room's messages after `after` that mention the user (`<@userId>` in
-   * their text) and were written by someone else, ascending, at most `limit`.
+   * The seqs of the room's messages after `after` that mention the user (`<@userId>` or
+   * `<@room>` in their text) and were written by someone else, ascending, at most `limit`.
    */
   mentionsAfter(userId: string, roomId: string, after: number, limit: number): Promise<number[]>;
+  /** How many follow the room. */
+  followerCount(roomId: string): Promise<number>;
 }
 
 export interface Repositories {

@@ -285,9 +285,13 @@ export class MemoryAttentionRepository implements AttentionRepository {
   async mentionsAfter(userId: string, roomId: string, after: number, limit: number) {
     const token = `<@${userId}>`;
     return (await this.messages.pageAfter(roomId, after, Number.MAX_SAFE_INTEGER))
-      .filter((m) => m.author.id !== userId && m.body.includes(token))
+      .filter((m) => m.author.id !== userId && (m.body.includes(token) || m.body.includes("<@room>")))
       .slice(0, limit)
       .map((m) => m.seq);
+  }
+
+  async followerCount(roomId: string) {
+    return [...this.follows.values()].filter((read) => read.has(roomId)).length;
   }
 
   async followed(userId: string) {

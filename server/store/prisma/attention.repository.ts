@@ -16,7 +16,7 @@ const toState = (r: Row): ReadState => ({
 const LATEST = (room: string) => `(SELECT COALESCE(MAX(m."seq"), 0) FROM "Message" m WHERE m."roomId" = ${room})`;
 
 /** The unread messages that mention a user: the (roomId, seq) index bounds the scan, LIKE checks each text. */
-const MENTIONS_SQL = `SELECT "seq" FROM "Message" WHERE "roomId" = $1 AND "seq" > $2 AND "authorId" <> $3 AND "body" LIKE $4 ORDER BY "seq" LIMIT $5`;
+const MENTIONS_SQL = `SELECT "seq" FROM "Message" WHERE "roomId" = $1 AND "seq" > $2 AND "authorId" <> $3 AND ("body" LIKE $4 OR "body" LIKE '%<@room>%') ORDER BY "seq" LIMIT $5`;
 
 /**
  * Follows and read positions, on SQLite or PostgreSQL: the same SQL on both (CASE rather
@@ -120,6 +120,10 @@ export class PrismaAttentionRepository implements AttentionRepository {
     if (this.sqlite) return this.sqlite.mentions.all(roomId, after, userId, pattern, limit).map((r) => r.seq);
     const rows = await this.db.$queryRawUnsafe<Array<{ seq: number | bigint }>>(...this.sql(MENTIONS_SQL, roomId, after, userId, pattern, limit));
     return rows.map((r) => Number(r.seq));
+  }
+
+  async followerCount(roomId: string): Promise<number> {
+    return this.db.roomFollow.count({ where: { roomId } });
   }
 
   async followed(userId: string): Promise<ReadState[]> {
