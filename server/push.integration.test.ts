@@ -123,7 +123,7 @@ describe.skipIf(opensslMissing)("Web Push (needs openssl for the local push serv
     expect(got.headers["content-encoding"]).toBe("aes128gcm");
     expect(String(got.headers.authorization)).toContain(`k=${publicKey}`);
     const payload = JSON.parse(ece.decrypt(got.body, { version: "aes128gcm", privateKey: keys.cat.ecdh, authSecret: keys.cat.auth.toString("base64url") }).toString("utf8"));
-    expect(payload).toEqual({ title: `${ada.user.name} in #Pushed`, body: "hello @… and @…", tag: sent.message.id, url: `/r/${room.slug}` });
+    expect(payload).toEqual({ title: `${ada.user.name} in #Pushed`, body: "hello @Bob and @Cat", tag: sent.message.id, url: `/r/${room.slug}` });
   });
 
   it("nobody outside a private room is pushed; a subscription the push service says is gone is deleted", async () => {

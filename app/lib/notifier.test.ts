@@ -88,7 +88,7 @@ describe("Notifier", () => {
     t.attention.activity({ roomId: "r", seq: 3, readBy: { bob: 3 }, mentions: { me: [2] } });
     t.notifier.heard("r");
     await t.fire();
-    expect(t.shown.map((n) => [n.tag, n.body])).toEqual([["m2", "hey @… look"]]);
+    expect(t.shown.map((n) => [n.tag, n.body])).toEqual([["m2", "hey @someone look"]]);
 
     const off = setup({ level: "off" });
     off.attention.reset([{ roomId: "r", readSeq: 0, latestSeq: 0 }]);

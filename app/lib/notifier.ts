@@ -19,7 +19,7 @@
  *
  * Framework-free; `app/hooks/use-notifications.ts` wires it to the browser.
  */
-import type { ChatMessage } from "@/server/contract/model";
+import { plainExcerpt, type ChatMessage } from "@/server/contract/model";
 import type { AttentionStore } from "./attention";
 import type { ChatTransport } from "./transport";
 
@@ -64,11 +64,6 @@ export interface NotifierOptions {
 
 /** How long a new message waits to be read by a tab that shows it before it is notified. */
 export const NOTIFY_GRACE_MS = 1500;
-
-const excerpt = (body: string) => {
-  const text = body.replace(/<@[A-Za-z0-9_-]+>/g, "@…").replace(/\s+/g, " ").trim();
-  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
-};
 
 export class Notifier {
   private readonly due = new Map<string, { timer: unknown; summary: boolean }>();
@@ -147,7 +142,7 @@ export class Notifier {
       return;
     }
     for (const m of due) {
-      this.o.show({ title: `${m.author.name} in #${room}`, body: excerpt(m.body), tag: m.id, roomId, seq: m.seq });
+      this.o.show({ title: `${m.author.name} in #${room}`, body: plainExcerpt(m.body, m.mentions), tag: m.id, roomId, seq: m.seq });
     }
   }
 }

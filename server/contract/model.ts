@@ -71,6 +71,21 @@ export function quoteOf(m: { id: string; seq: number; author: UserSummary; body:
   return { id: m.id, seq: m.seq, author: m.author, excerpt: m.deleted ? "" : excerpt, ...(m.deleted ? { deleted: true as const } : {}) };
 }
 
+/**
+ * A message's text on one line for a notification: mentions as the names they stand for
+ * (`@room`, or "@someone" for a person not known), white space collapsed, at most
+ * QUOTE_EXCERPT_LENGTH characters.
+ */
+export function plainExcerpt(body: string, mentions: readonly UserSummary[] = []): string {
+  const names = new Map(mentions.map((u) => [u.id, u.name]));
+  const text = body
+    .replace(/<@([A-Za-z0-9_-]{1,64})>/g, (_, id: string) => (id === "room" ? "@room" : `@${names.get(id) ?? "someone"}`))
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = [...text];
+  return chars.length > QUOTE_EXCERPT_LENGTH ? `${chars.slice(0, QUOTE_EXCERPT_LENGTH - 1).join("")}…` : text;
+}
+
 export interface ReactionSummary {
   emoji: string;
   /** In the order they reacted. */

@@ -45,6 +45,11 @@ export class AttentionService {
     return this.withMentions(user, await this.repo.setNotify(user.id, roomId, level === "default" ? null : level));
   }
 
+  /** Whether the user follows the room (its activity then reaches their connections that do not have it open). */
+  isFollowing(user: UserSummary, roomId: string): Promise<boolean> {
+    return this.repo.isFollowing(user.id, roomId);
+  }
+
   markAllRead(user: UserSummary): Promise<ReadState[]> {
     return this.repo.markAllRead(user.id);
   }

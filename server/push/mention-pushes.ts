@@ -1,13 +1,8 @@
-import type { ChatMessage } from "../contract/model";
+import { plainExcerpt, type ChatMessage } from "../contract/model";
 import type { Logger } from "../logger";
 import type { RoomHub } from "../realtime/room-hub";
 import type { Services } from "../services";
 import type { PushService } from "./push.service";
-
-const excerpt = (body: string) => {
-  const text = body.replace(/<@[A-Za-z0-9_-]+>/g, "@…").replace(/\s+/g, " ").trim();
-  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
-};
 
 /**
  * Mentions reach people whose tabs are all closed: for each stored message that mentions
@@ -31,7 +26,7 @@ export function mentionPushes(deps: { hub: RoomHub; push: PushService; services:
         if (!(await deps.connected(user.id))) due.push(user.id);
       }
       if (!room || due.length === 0) return;
-      await push.send(due, { title: `${message.author.name} in #${room.name}`, body: excerpt(message.body), tag: message.id, url: `/r/${room.slug}` });
+      await push.send(due, { title: `${message.author.name} in #${room.name}`, body: plainExcerpt(message.body, message.mentions), tag: message.id, url: `/r/${room.slug}` });
     })().catch((err: unknown) => log.warn({ err, messageId: message.id }, "mention push failed"));
   });
 }

@@ -212,7 +212,10 @@ export class RoomHub {
         return this.guard(session, name, roomJoinSchema, payload, (input) => this.join(session, input));
       case "room:leave":
         return this.guard(session, name, roomLeaveSchema, payload, async ({ roomId }) => {
+          const wasJoined = session.rooms.has(roomId);
           await this.leaveRoom(session, roomId, true);
+          // Left but still followed: its activity reaches this connection again.
+          if (wasJoined && (await this.deps.services.attention.isFollowing(session.conn.user, roomId))) await this.watch(session, roomId);
           return {};
         });
       case "message:send":
@@ -366,7 +369,9 @@ export class RoomHub {
     const room = await services.rooms.enter(conn.user, input.slug, input.invite);
     // Opening a room follows it: its activity reaches this connection once it is left.
     const read = await services.attention.followEntered(conn.user, room);
-    await this.watch(session, room.id);
+    // While the room is open here its messages arrive in full: its activity would be a
+    // second copy of each (a hundred joined tabs, a hundred extra packets every 200 ms).
+    await this.unwatch(session, room.id);
     // Subscribe before reading history: a message committed in between then arrives both
     // ways, and the client merges by seq, rather than falling into a gap.
     await this.subscribe(session, room.id);
@@ -444,12 +449,12 @@ export class RoomHub {
     const rooms = await this.deps.services.attention.followed(session.conn.user);
     const followed = new Set(rooms.map((r) => r.roomId));
     for (const roomId of [...session.watching]) if (!followed.has(roomId)) await this.unwatch(session, roomId);
-    for (const roomId of followed) await this.watch(session, roomId);
+    for (const roomId of followed) if (!session.rooms.has(roomId)) await this.watch(session, roomId);
     return { rooms };
   }
 
   /**
-   * A stored message, for the room's followers: the first in a quiet room goes out at once;
+   * A stored message, for the room's followers that do not have it open: the first in a quiet room goes out at once;
    * those that follow within `activityIntervalMs` go out together at its end (the latest seq,
    * and each author's latest seq). Followers' counts are `latest - read`, so one event that
    * carries the latest seq corrects whatever an earlier one missed.

@@ -265,6 +265,10 @@ export class MemoryAttentionRepository implements AttentionRepository {
     return this.state(roomId, read.get(roomId)!, userId);
   }
 
+  async isFollowing(userId: string, roomId: string) {
+    return this.follows.get(userId)?.has(roomId) ?? false;
+  }
+
   async unfollow(userId: string, roomId: string) {
     this.follows.get(userId)?.delete(roomId);
   }

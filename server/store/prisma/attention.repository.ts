@@ -82,6 +82,10 @@ export class PrismaAttentionRepository implements AttentionRepository {
     return (await this.one(userId, roomId)) ?? { roomId, readSeq: 0, latestSeq: 0 };
   }
 
+  async isFollowing(userId: string, roomId: string): Promise<boolean> {
+    return (await this.one(userId, roomId)) !== null;
+  }
+
   async unfollow(userId: string, roomId: string): Promise<void> {
     await this.db.$executeRawUnsafe(...this.sql(`DELETE FROM "RoomFollow" WHERE "userId" = $1 AND "roomId" = $2`, userId, roomId));
   }
