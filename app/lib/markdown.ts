@@ -11,6 +11,7 @@ import type { Html, Link, Parent, PhrasingContent, Root, Text } from "mdast";
 import { gfmStrikethroughFromMarkdown } from "mdast-util-gfm-strikethrough";
 import { gfmStrikethrough } from "micromark-extension-gfm-strikethrough";
 import { SKIP, visit } from "unist-util-visit";
+import { MENTION } from "@/server/contract/mentions";
 import { linkify } from "./linkify";
 
 type ProcessorData = { micromarkExtensions?: unknown[]; fromMarkdownExtensions?: unknown[] };
@@ -76,7 +77,7 @@ export function remarkMentions() {
   return (tree: Root) => {
     visit(tree, "text", (node: Text, index, parent: Parent | undefined) => {
       if (!parent || index === undefined || parent.type === "link" || !node.value.includes("<@")) return;
-      const parts = node.value.split(/<@([A-Za-z0-9_-]{1,64})>/);
+      const parts = node.value.split(MENTION);
       if (parts.length === 1) return;
       // split with a capture group alternates text and ids: [text, id, text, id, text…].
       const replacement = parts

@@ -3,6 +3,7 @@
  * and sent as `<@userId>` (what the server stores, so that the mention follows the person,
  * not the name). Pure functions over the text; `app/components/composer.tsx` wires them.
  */
+import { MENTION } from "@/server/contract/mentions";
 import type { UserSummary } from "@/server/contract/model";
 
 /** The most suggestions shown at once. */
@@ -47,5 +48,5 @@ export function encodeMentions(text: string, chosen: readonly UserSummary[]): st
 /** `<@id>` becomes `@Name` for the people known (editing a message shows names, not ids). */
 export function decodeMentions(body: string, people: readonly UserSummary[]): string {
   const names = new Map(people.map((p) => [p.id, p.name]));
-  return body.replace(/<@([A-Za-z0-9_-]{1,64})>/g, (token, id: string) => (id === "room" ? "@room" : names.has(id) ? `@${names.get(id)}` : token));
+  return body.replace(MENTION, (token, id: string) => (id === "room" ? "@room" : names.has(id) ? `@${names.get(id)}` : token));
 }

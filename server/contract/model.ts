@@ -1,4 +1,5 @@
 /** Shapes that travel over the wire. Dates are ISO-8601 strings. */
+import { MENTION } from "./mentions";
 
 export interface UserSummary {
   id: string;
@@ -79,7 +80,7 @@ export function quoteOf(m: { id: string; seq: number; author: UserSummary; body:
 export function plainExcerpt(body: string, mentions: readonly UserSummary[] = []): string {
   const names = new Map(mentions.map((u) => [u.id, u.name]));
   const text = body
-    .replace(/<@([A-Za-z0-9_-]{1,64})>/g, (_, id: string) => (id === "room" ? "@room" : `@${names.get(id) ?? "someone"}`))
+    .replace(MENTION, (_, id: string) => (id === "room" ? "@room" : `@${names.get(id) ?? "someone"}`))
     .replace(/\s+/g, " ")
     .trim();
   const chars = [...text];

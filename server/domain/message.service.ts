@@ -5,7 +5,7 @@ import { quoteOf, type ChangesPage, type ChatMessage, type HistoryPage, type Mes
 import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from "../contract/schemas";
 import type { AppendResult, MessageRepository, RoomRepository } from "../store/repositories";
 import { DomainError } from "./errors";
-import { mentionedIds, mentionsRoom, ROOM_MENTION_OPEN_UP_TO } from "./mentions";
+import { mentionedIds, mentionsRoom, ROOM_MENTION_OPEN_UP_TO } from "../contract/mentions";
 import type { RoomService } from "./room.service";
 
 /**

@@ -20,7 +20,7 @@ import {
   typingSchema,
 } from "../contract/schemas";
 import { DomainError, toErrorBody } from "../domain/errors";
-import { ROOM_MENTION } from "../domain/mentions";
+import { ROOM_MENTION } from "../contract/mentions";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";

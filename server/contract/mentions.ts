@@ -1,5 +1,5 @@
 /**
- * Mentions in a message's text: `<@userId>`, the form the composer writes for a person
+ * Mentions in a message's text, shared by the server and the browser: `<@userId>`, the form the composer writes for a person
  * picked from its suggestions. Stored by id, so a mention shows the person's current name
  * (the server attaches `mentions`, id and name, to every message it hands out) and survives
  * a rename.
