@@ -1,6 +1,6 @@
 /**
  * Compiles the Node server to plain JavaScript for `npm start` (dist/server.mjs), with its
- * SQLite writer thread beside it. Production does not run under tsx: tsx compiles with
+ * SQLite writer and search threads beside it. Production does not run under tsx: tsx compiles with
  * esbuild's keepNames, which gives every function made per connection (the socket handlers)
  * a property of its own, about 4 KiB of heap per connection (docs/performance.md).
  *
@@ -15,16 +15,16 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const WORKER = "server/store/prisma/sqlite-writer.worker.mjs";
+const WORKERS = ["server/store/prisma/sqlite-writer.worker.mjs", "server/store/prisma/sqlite-search.worker.mjs"];
 
 /** Bundles each entry (`{ name: path from the project's folder }`) to `<outdir>/<name>.mjs`. */
 export async function buildServer(entries, outdir) {
   const out = path.resolve(root, outdir);
   await build({
     absWorkingDir: root,
-    // The writer thread is started from a file next to the code that starts it: bundled
-    // beside it, with the change statements it imports.
-    entryPoints: { ...entries, [path.basename(WORKER, ".mjs")]: WORKER },
+    // The writer and search threads are started from files next to the code that starts
+    // them: bundled beside it, with the statements they import.
+    entryPoints: { ...entries, ...Object.fromEntries(WORKERS.map((w) => [path.basename(w, ".mjs"), w])) },
     outdir: out,
     outExtension: { ".js": ".mjs" },
     bundle: true,

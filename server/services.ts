@@ -3,6 +3,7 @@ import type { TypingStore } from "./domain/typing";
 import { AttentionService } from "./domain/attention.service";
 import { MessageService } from "./domain/message.service";
 import { RoomService } from "./domain/room.service";
+import { SearchService } from "./domain/search.service";
 import { AuthService } from "./domain/auth.service";
 import { TokenService } from "./domain/token.service";
 import type { BetterAuth } from "./auth/better-auth";
@@ -16,6 +17,7 @@ export interface Services {
   rooms: RoomService;
   messages: MessageService;
   attention: AttentionService;
+  search: SearchService;
   presence: PresenceStore;
   typing: TypingStore;
 }
@@ -32,6 +34,7 @@ export function createServices(
     rooms,
     messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention),
     attention: new AttentionService(repos.attention, rooms),
+    search: new SearchService(repos.search, rooms, repos.rooms),
     presence: live.presence,
     typing: live.typing,
   };

@@ -12,6 +12,7 @@
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
 import type { ApiTokenSummary, ChangesPage, ChatMessage, HistoryPage, MessageChange, ReadState, RoomSummary, UserSummary } from "./model";
+import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
   MessageDeleteInput,
@@ -22,6 +23,7 @@ import type {
   ReadMarkInput,
   RoomUnfollowInput,
   RoomNotifyInput,
+  MessageSearchInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -125,6 +127,8 @@ export interface ClientToServerEvents {
   "room:notify": (payload: RoomNotifyInput, ack: AckFn<ReadState>) => void;
   /** "Leave room": stop following it (its unread count goes) until it is opened again. */
   "room:unfollow": (payload: RoomUnfollowInput, ack: AckFn<Record<string, never>>) => void;
+  /** Messages in the rooms the user may read (or in `roomId`), newest first, paged. */
+  "message:search": (payload: MessageSearchInput, ack: AckFn<SearchPage>) => void;
   /** Web Push: the server's VAPID public key (null when Web Push is off). */
   "push:key": (payload: Record<string, never>, ack: AckFn<{ publicKey: string | null }>) => void;
   /** Keeps this browser's push subscription for the user: mentions reach them with every tab closed. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
+import { SEARCH_PAGE_MAX } from "./search";
 
 /**
  * zod schemas for every client-to-server payload. Lengths that produce their own error
@@ -105,6 +106,22 @@ export const readAllSchema = z.object({}).strict();
 /** When to be notified of a room's messages; "default": as the room's kind has it. */
 export const roomNotifySchema = z.object({ roomId: id, level: z.enum(["all", "mentions", "off", "default"]) }).strict();
 
+/**
+ * Search the messages one may read (server/contract/search.ts has the query language). Long
+ * queries are accepted and cut to their first terms, never refused: a pasted paragraph
+ * still gets an answer.
+ */
+export const messageSearchSchema = z
+  .object({
+    query: z.string().max(20_000),
+    /** This room only (the current room). */
+    roomId: id.optional(),
+    /** The `next` of the previous page. */
+    cursor: z.string().min(1).max(200).optional(),
+    limit: z.number().int().min(1).max(SEARCH_PAGE_MAX).optional(),
+  })
+  .strict();
+
 /** Stop following a room: no unread count for it until it is opened again. */
 export const roomUnfollowSchema = z.object({ roomId: id }).strict();
 
@@ -132,6 +149,7 @@ export type MessageChangesInput = z.infer<typeof messageChangesSchema>;
 export type ReadMarkInput = z.infer<typeof readMarkSchema>;
 export type RoomUnfollowInput = z.infer<typeof roomUnfollowSchema>;
 export type RoomNotifyInput = z.infer<typeof roomNotifySchema>;
+export type MessageSearchInput = z.infer<typeof messageSearchSchema>;
 
 export const usernameSchema = z
   .string()

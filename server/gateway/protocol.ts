@@ -10,6 +10,7 @@ import {
   roomJoinSchema,
   roomLeaveSchema,
   roomNotifySchema,
+  messageSearchSchema,
   roomUnfollowSchema,
 } from "../contract/schemas";
 
@@ -56,6 +57,7 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("read_all"), ref }).strict(),
   roomUnfollowSchema.extend({ type: z.literal("unfollow"), ref }).strict(),
   roomNotifySchema.extend({ type: z.literal("notify"), ref }).strict(),
+  messageSearchSchema.extend({ type: z.literal("search"), ref }).strict(),
   z.object({ type: z.literal("ping"), ref }).strict(),
 ]);
 

@@ -271,6 +271,8 @@ export class WsGateway implements RoomFanout {
         return hub.request(session, "room:unfollow", { roomId: frame.roomId });
       case "notify":
         return hub.request(session, "room:notify", { roomId: frame.roomId, level: frame.level });
+      case "search":
+        return hub.request(session, "message:search", { query: frame.query, roomId: frame.roomId, cursor: frame.cursor, limit: frame.limit });
     }
   }
 

@@ -3,6 +3,7 @@ import type { Ack, ErrorBody } from "../contract/errors";
 import type { AttentionState, ChangeAck, RoomJoined } from "../contract/events";
 import type { ChangesPage, ChatMessage, HistoryPage, MessageChangeKind, ReadState, UserSummary } from "../contract/model";
 import type { PublishedRoomEvent, RoomEvent } from "../contract/room-events";
+import type { SearchPage } from "../contract/search";
 import {
   attentionSyncSchema,
   messageChangesSchema,
@@ -17,6 +18,7 @@ import {
   roomLeaveSchema,
   roomNotifySchema,
   roomUnfollowSchema,
+  messageSearchSchema,
   typingSchema,
 } from "../contract/schemas";
 import { DomainError, toErrorBody } from "../domain/errors";
@@ -87,7 +89,8 @@ export type RoomRequest =
   | "read:mark"
   | "read:all"
   | "room:unfollow"
-  | "room:notify";
+  | "room:notify"
+  | "message:search";
 
 /** One connection's state in the hub. */
 export class HubSession {
@@ -205,6 +208,7 @@ export class RoomHub {
   request(session: HubSession, name: "message:changes", payload: unknown): Promise<Ack<ChangesPage>>;
   request(session: HubSession, name: "attention:sync" | "read:all", payload: unknown): Promise<Ack<AttentionState>>;
   request(session: HubSession, name: "read:mark" | "room:notify", payload: unknown): Promise<Ack<ReadState>>;
+  request(session: HubSession, name: "message:search", payload: unknown): Promise<Ack<SearchPage>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>> {
     switch (name) {
@@ -258,6 +262,11 @@ export class RoomHub {
           const read = await this.deps.services.attention.setNotify(session.conn.user, roomId, level);
           this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: [read], unfollowed: [] });
           return read;
+        });
+      case "message:search":
+        return this.guard(session, name, messageSearchSchema, payload, async (input) => {
+          await this.deps.policy.beforeSearch(session.conn.user);
+          return this.deps.services.search.search(session.conn.user, input);
         });
       case "room:unfollow":
         return this.guard(session, name, roomUnfollowSchema, payload, async ({ roomId }) => {

@@ -70,6 +70,10 @@ export class SecurityPolicy {
     return this.limits.require("roomMentionPerUser", user.id, "@room mentions");
   }
 
+  beforeSearch(user: UserSummary): Promise<void> {
+    return this.limits.require("searchPerUser", user.id, "searches");
+  }
+
   beforeRoomCreate(user: UserSummary): Promise<void> {
     return this.limits.require("roomCreatePerUser", user.id, "new rooms this hour");
   }

@@ -16,6 +16,8 @@ export const DEFAULT_BUDGETS = {
   messagePerIp: { points: 120, duration: 10 },
   /** `@room` (notifies everyone who follows the room) from one user. */
   roomMentionPerUser: { points: 3, duration: 600 },
+  /** Searches from one user, all their connections and bots together. */
+  searchPerUser: { points: 20, duration: 10 },
   /** Rooms created by one user per hour. */
   roomCreatePerUser: { points: 10, duration: 3600 },
   /** Socket handshakes from one IP address. */

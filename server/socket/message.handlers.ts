@@ -12,6 +12,7 @@ export function registerMessageHandlers({ handlers }: HandlerContext) {
   handlers.hub("reaction:add");
   handlers.hub("reaction:remove");
   handlers.hub("message:changes");
+  handlers.hub("message:search");
   handlers.hub("typing:start");
   handlers.hub("typing:stop");
 }

@@ -23,6 +23,14 @@ export class SlugTakenError extends Error {
   }
 }
 
+/** Thrown by `SearchRepository.search` for a cursor it did not hand out. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super("not a cursor of this search index");
+    this.name = "InvalidCursorError";
+  }
+}
+
 export interface RoomRepository {
   /** Creates the room; its creator becomes its first member. */
   create(room: NewRoom): Promise<RoomSummary>;
@@ -157,10 +165,44 @@ export interface AttentionRepository {
   followerCount(roomId: string): Promise<number>;
 }
 
+/** What the domain asks the search index (terms already parsed: server/contract/search.ts). */
+export interface SearchRequest {
+  /** Only messages in these rooms (the ones the user may read, chosen by the domain). */
+  roomIds: string[];
+  /** Each must occur in the text, as a substring, case ignored. May be empty when `authorName` is given. */
+  terms: string[];
+  /** Only messages by a user of this name (case ignored). */
+  authorName?: string;
+  /** The `next` of the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface SearchHit {
+  id: string;
+  roomId: string;
+  seq: number;
+  author: UserSummary;
+  body: string;
+  createdAt: string;
+  editedAt?: string;
+}
+
+/**
+ * The message search index: SQLite's FTS5 table and PostgreSQL's trigram index, both kept in
+ * the same transaction as the message's insert, edit or deletion. Deleted messages are
+ * never found; an edited one only by its current text.
+ */
+export interface SearchRepository {
+  /** Newest first; `next` is an opaque cursor for the following page, or null. */
+  search(request: SearchRequest): Promise<{ hits: SearchHit[]; next: string | null }>;
+}
+
 export interface Repositories {
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;
+  search: SearchRepository;
   /** Releases what the repositories hold of their own (connections beside the client). */
   close?(): void;
 }

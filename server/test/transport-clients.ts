@@ -133,6 +133,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "read:all": (p) => ({ type: "read_all", ...p }),
     "room:unfollow": (p) => ({ type: "unfollow", ...p }),
     "room:notify": (p) => ({ type: "notify", ...p }),
+    "message:search": (p) => ({ type: "search", ...p }),
   };
   return {
     transport: "ws",

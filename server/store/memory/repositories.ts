@@ -12,6 +12,10 @@ import {
   type NewRoom,
   type Repositories,
   type RoomRepository,
+  type SearchHit,
+  type SearchRepository,
+  type SearchRequest,
+  InvalidCursorError,
 } from "../repositories";
 
 /** In-process repositories for unit tests. Same contract as the Prisma ones. */
@@ -107,6 +111,8 @@ export class MemoryMessageRepository implements MessageRepository {
   private readonly changeByClientId = new Map<string, MessageChange>();
   /** Reply id → the id of the message it replies to. */
   private readonly replies = new Map<string, string>();
+  /** Every stored message, in the order stored (search walks it from the end). */
+  readonly stored: ChatMessage[] = [];
   /** Told of each stored message (the attention repository moves its author's read position). */
   onAppended?: (message: ChatMessage) => void;
 
@@ -141,6 +147,7 @@ export class MemoryMessageRepository implements MessageRepository {
     this.byRoom.set(m.roomId, log);
     this.byId.set(m.id, message);
     this.byClientId.set(key, message);
+    this.stored.push(message);
     this.onAppended?.(message);
     return { message: copy(message), duplicate: false };
   }
@@ -307,6 +314,37 @@ export class MemoryAttentionRepository implements AttentionRepository {
   }
 }
 
+/** Case set aside, as the databases' trigram indexes do (diacritics are kept). */
+const folded = (text: string) => text.toLowerCase();
+
+/** Search by walking every message, newest first: the same contract as the indexes. */
+export class MemorySearchRepository implements SearchRepository {
+  constructor(
+    private readonly messages: MemoryMessageRepository,
+    private readonly rooms: MemoryRoomRepository,
+  ) {}
+
+  async search(request: SearchRequest): Promise<{ hits: SearchHit[]; next: string | null }> {
+    if (request.roomIds.length === 0 || (request.terms.length === 0 && request.authorName === undefined)) return { hits: [], next: null };
+    if (request.cursor !== undefined && !/^\d{1,16}$/.test(request.cursor)) throw new InvalidCursorError();
+    const rooms = new Set(request.roomIds);
+    const terms = request.terms.map(folded);
+    const hits: SearchHit[] = [];
+    const all = this.messages.stored;
+    for (let i = Math.min(all.length, Number(request.cursor ?? all.length)) - 1; i >= 0; i--) {
+      const m = all[i]!;
+      if (m.deleted || !rooms.has(m.roomId)) continue;
+      const author = this.rooms.users.get(m.author.id) ?? m.author;
+      if (request.authorName !== undefined && author.name.toLowerCase() !== request.authorName.toLowerCase()) continue;
+      const text = folded(m.body);
+      if (!terms.every((t) => text.includes(t))) continue;
+      if (hits.length === request.limit) return { hits, next: String(i + 1) };
+      hits.push({ id: m.id, roomId: m.roomId, seq: m.seq, author: { ...author }, body: m.body, createdAt: m.createdAt, ...(m.editedAt ? { editedAt: m.editedAt } : {}) });
+    }
+    return { hits, next: null };
+  }
+}
+
 /** A copy that shares nothing with what the repository keeps. */
 function copy(m: ChatMessage): ChatMessage {
   return structuredClone(m);
@@ -315,5 +353,5 @@ function copy(m: ChatMessage): ChatMessage {
 export function memoryRepositories(): Repositories {
   const rooms = new MemoryRoomRepository();
   const messages = new MemoryMessageRepository();
-  return { rooms, messages, attention: new MemoryAttentionRepository(rooms, messages) };
+  return { rooms, messages, attention: new MemoryAttentionRepository(rooms, messages), search: new MemorySearchRepository(messages, rooms) };
 }

@@ -1,0 +1,96 @@
+import type { RoomSummary, UserSummary } from "../contract/model";
+import { MENTION, mentionedIds } from "../contract/mentions";
+import type { MessageSearchInput } from "../contract/schemas";
+import { highlightRanges, parseSearchQuery, SEARCH_PAGE, SEARCH_SNIPPET_LENGTH, type SearchPage, type SearchResult } from "../contract/search";
+import { InvalidCursorError, type RoomRepository, type SearchHit, type SearchRepository } from "../store/repositories";
+import { DomainError } from "./errors";
+import type { RoomService } from "./room.service";
+
+/** Characters of context kept before the first match in a snippet. */
+const SNIPPET_LEAD = 40;
+
+/**
+ * Finding messages again: in every room the user may read now, or in one of them.
+ *
+ * - Which rooms is decided here, at every search, by the same rule as opening a room
+ *   (`RoomService.listFor`: public rooms, and the private ones the user belongs to): a
+ *   removed member finds nothing more from the room at once, a non-member never did.
+ * - The index (`SearchRepository`) gets plain terms, never the query's text: quotes,
+ *   operators and stray characters are only characters to find.
+ * - `in:<room>` narrows to readable rooms whose name or address matches; `from:<name>` to
+ *   authors of that name. A room id the user may not read is `not_found`, like everywhere.
+ */
+export class SearchService {
+  constructor(
+    private readonly index: SearchRepository,
+    private readonly rooms: RoomService,
+    private readonly roomRepo: RoomRepository,
+  ) {}
+
+  async search(user: UserSummary, input: MessageSearchInput): Promise<SearchPage> {
+    const query = parseSearchQuery(input.query);
+    let readable = await this.rooms.listFor(user);
+    if (input.roomId !== undefined) {
+      readable = readable.filter((r) => r.id === input.roomId);
+      if (readable.length === 0) throw new DomainError("not_found", "That room does not exist.");
+    }
+    if (query.in !== undefined) {
+      const wanted = query.in.toLowerCase();
+      readable = readable.filter((r) => r.slug.toLowerCase() === wanted || r.name.toLowerCase() === wanted);
+    }
+    if (query.terms.length === 0 && query.from === undefined) return { results: [], next: null };
+    const byId = new Map(readable.map((r) => [r.id, r]));
+    let page: { hits: SearchHit[]; next: string | null };
+    try {
+      page = await this.index.search({ roomIds: [...byId.keys()], terms: query.terms, authorName: query.from, cursor: input.cursor, limit: input.limit ?? SEARCH_PAGE });
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw new DomainError("invalid_payload", "cursor: pass the `next` of a previous page.");
+      throw err;
+    }
+    const names = await this.mentionNames(page.hits);
+    const results = page.hits.flatMap((hit): SearchResult[] => {
+      const room = byId.get(hit.roomId);
+      if (!room) return []; // the index answered for a room not asked for: never shown
+      return [{ message: messageOf(hit), room: roomOf(room), snippet: snippetOf(hit.body, query.terms, names) }];
+    });
+    return { results, next: page.next };
+  }
+
+  /** The current names of the people the hits mention (snippets show `@Name`). */
+  private async mentionNames(hits: SearchHit[]): Promise<Map<string, string>> {
+    const ids = [...new Set(hits.flatMap((h) => mentionedIds(h.body)))].filter((id) => id !== "room");
+    if (ids.length === 0) return new Map();
+    return new Map((await this.roomRepo.usersByIds(ids)).map((u) => [u.id, u.name]));
+  }
+}
+
+const messageOf = (hit: SearchHit): SearchResult["message"] => ({
+  id: hit.id,
+  roomId: hit.roomId,
+  seq: hit.seq,
+  author: hit.author,
+  createdAt: hit.createdAt,
+  ...(hit.editedAt ? { editedAt: hit.editedAt } : {}),
+});
+
+const roomOf = (r: RoomSummary): SearchResult["room"] => ({ id: r.id, slug: r.slug, name: r.name, visibility: r.visibility });
+
+/**
+ * The text on one line (mentions as names), cut to SEARCH_SNIPPET_LENGTH around the first
+ * match, with every match's range in what is kept.
+ */
+export function snippetOf(body: string, terms: readonly string[], names: ReadonlyMap<string, string>): SearchResult["snippet"] {
+  const text = body
+    .replace(MENTION, (_, id: string) => (id === "room" ? "@room" : `@${names.get(id) ?? "someone"}`))
+    .replace(/\s+/g, " ")
+    .trim();
+  const first = highlightRanges(text, terms)[0]?.[0] ?? 0;
+  let start = Math.max(0, first - SNIPPET_LEAD);
+  let end = Math.min(text.length, start + SEARCH_SNIPPET_LENGTH);
+  start = Math.max(0, Math.min(start, end - SEARCH_SNIPPET_LENGTH));
+  // Never split a surrogate pair.
+  if (start > 0 && /[\uDC00-\uDFFF]/.test(text[start]!)) start--;
+  if (end < text.length && /[\uDC00-\uDFFF]/.test(text[end]!)) end++;
+  const cut = `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
+  return { text: cut, highlights: highlightRanges(cut, terms) };
+}

@@ -1,0 +1,147 @@
+import { Worker } from "node:worker_threads";
+import { InvalidCursorError, type SearchHit, type SearchRepository, type SearchRequest } from "../repositories";
+import { providerOf, sqliteFileOf, type Db } from "./client";
+import { validCursor } from "./sqlite-search.sql.mjs";
+
+type Row = {
+  id: string;
+  roomId: string;
+  seq: number;
+  authorId: string;
+  authorName: string;
+  body: string;
+  createdAt: string | number | Date;
+  editedAt: string | number | Date | null;
+};
+
+const iso = (t: string | number | Date) => new Date(t).toISOString();
+
+const toHit = (r: Row): SearchHit => ({
+  id: r.id,
+  roomId: r.roomId,
+  seq: Number(r.seq),
+  author: { id: r.authorId, name: r.authorName },
+  body: r.body,
+  createdAt: iso(r.createdAt),
+  ...(r.editedAt ? { editedAt: iso(r.editedAt) } : {}),
+});
+
+const badCursor = () => new InvalidCursorError();
+
+/** `%term%` for LIKE/ILIKE, with `%`, `_` and `\` matched as themselves. */
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Message search on either database (the port is `SearchRepository`; the index is made by
+ * the migrations `*_message_search`):
+ *
+ * - SQLite: FTS5 with the trigram tokenizer, kept in step by triggers on "Message". The
+ *   statement (sqlite-search.sql.mjs) runs on a thread of its own
+ *   (sqlite-search.worker.mjs), so that a search never stalls the event loop.
+ * - PostgreSQL: `ILIKE` per term on the message text, served by a pg_trgm GIN index.
+ *
+ * Both take the rooms to look in from the domain, which decides who may read what.
+ */
+export class PrismaSearchRepository implements SearchRepository {
+  private readonly file: string | undefined;
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, { resolve: (rows: Row[]) => void; reject: (e: unknown) => void }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly db: Db) {
+    this.file = providerOf(db) === "sqlite" ? sqliteFileOf(db) : undefined;
+  }
+
+  async search(request: SearchRequest): Promise<{ hits: SearchHit[]; next: string | null }> {
+    if (request.roomIds.length === 0 || (request.terms.length === 0 && request.authorName === undefined)) return { hits: [], next: null };
+    return providerOf(this.db) === "postgresql" ? this.searchPostgres(request) : this.searchSqlite(request);
+  }
+
+  close(): void {
+    this.closed = true;
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.failAll(new Error("the search index is closed"));
+  }
+
+  private async searchSqlite(request: SearchRequest) {
+    if (request.cursor !== undefined && !validCursor(request.cursor)) throw badCursor();
+    const rows = (await this.ask(request)) as Array<Row & { rid: number }>;
+    const more = rows.length > request.limit;
+    const page = rows.slice(0, request.limit);
+    return { hits: page.map(toHit), next: more ? String(page.at(-1)!.rid) : null };
+  }
+
+  private async searchPostgres(request: SearchRequest) {
+    const params: unknown[] = [request.roomIds];
+    const where = [`m."roomId" = ANY($1::text[])`, `m."deletedAt" IS NULL`];
+    for (const term of request.terms) {
+      params.push(likePattern(term));
+      where.push(`m."body" ILIKE $${params.length} ESCAPE '\\'`);
+    }
+    if (request.authorName !== undefined) {
+      params.push(request.authorName);
+      where.push(`lower(u."name") = lower($${params.length})`);
+    }
+    if (request.cursor !== undefined) {
+      // "<createdAt ISO>|<id>": the last result of the previous page.
+      const [at, id] = request.cursor.split("|");
+      if (!at || !id || Number.isNaN(Date.parse(at))) throw badCursor();
+      params.push(at, id);
+      where.push(`(m."createdAt", m."id") < (CAST($${params.length - 1} AS timestamp(3)), $${params.length})`);
+    }
+    params.push(request.limit + 1);
+    const rows = await this.db.$queryRawUnsafe<Row[]>(
+      `SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
+       FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+       WHERE ${where.join(" AND ")}
+       ORDER BY m."createdAt" DESC, m."id" DESC LIMIT $${params.length}`,
+      ...params,
+    );
+    const more = rows.length > request.limit;
+    const page = rows.slice(0, request.limit);
+    const last = page.at(-1);
+    // The cursor keeps the stored precision (milliseconds), in UTC like the column.
+    return { hits: page.map(toHit), next: more && last ? `${iso(last.createdAt).replace("Z", "")}|${last.id}` : null };
+  }
+
+  private ask(request: SearchRequest): Promise<Row[]> {
+    if (this.closed) return Promise.reject(new Error("the search index is closed"));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      const worker = this.searcher();
+      worker.ref(); // an answer is due
+      worker.postMessage({ id, request });
+    });
+  }
+
+  private searcher(): Worker {
+    if (this.worker) return this.worker;
+    if (!this.file) throw new Error("search on SQLite needs a database file");
+    const worker = new Worker(new URL("./sqlite-search.worker.mjs", import.meta.url), { workerData: { file: this.file } });
+    worker.on("message", (reply: { id: number; rows?: Row[]; error?: { message: string; code?: string } }) => {
+      const p = this.waiting.get(reply.id);
+      if (!p) return;
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      if (reply.error) p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+      else p.resolve(reply.rows ?? []);
+    });
+    const lost = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.failAll(err);
+    };
+    worker.on("error", lost);
+    worker.on("exit", (code) => lost(new Error(`the SQLite search thread stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(err: Error) {
+    for (const p of this.waiting.values()) p.reject(err);
+    this.waiting.clear();
+  }
+}
