@@ -522,3 +522,96 @@ describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => 
     expect(await stateOf(ada, r.id)).toEqual({ roomId: r.id, readSeq: 0, latestSeq: 0 });
   });
 });
+
+describe.each(["socket.io", "ws"] as const)("search over %s", (transport) => {
+  const send = async (from: TransportClient, roomId: string, body: string) => {
+    const sent = await from.request("message:send", { roomId, clientId: randomUUID(), body });
+    if (!sent.ok) throw new Error(sent.error.message);
+    return sent.data as { message: { id: string; seq: number } };
+  };
+  type Page = { results: Array<{ message: { id: string; seq: number; author: { name: string } }; room: { id: string; name: string }; snippet: { text: string; highlights: Array<[number, number]> } }>; next: string | null };
+  const search = async (c: TransportClient, payload: Record<string, unknown>) => {
+    const answer = await c.request("message:search", payload);
+    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
+    return answer.data as Page;
+  };
+  const texts = (page: Page) => page.results.map((r) => r.snippet.text);
+
+  it("finds what anyone said in the rooms one may read, with room, author and the matches marked; in:, from: and one room narrow it", async () => {
+    server = await startTestServer();
+    const a = await room();
+    const b = await room();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    for (const c of [ada, bob]) for (const r of [a, b]) expect((await c.request("room:join", { slug: r.slug })).ok).toBe(true);
+    const said = await send(bob, a.id, `Release notes for <@${ada.user.id}> are at https://example.com/notes`);
+    await send(ada, b.id, "the release is tomorrow");
+    await send(ada, a.id, "unrelated");
+    const page = await search(ada, { query: "release" });
+    expect(texts(page)).toEqual(["the release is tomorrow", "Release notes for @Ada are at https://example.com/notes"]);
+    const hit = page.results[1]!;
+    expect(hit).toMatchObject({ message: { id: said.message.id, seq: said.message.seq, author: { name: "Bob" } }, room: { id: a.id, name: a.name } });
+    expect(hit.snippet.highlights).toEqual([[0, 7]]);
+    expect(texts(await search(ada, { query: `in:${b.slug} release` }))).toEqual(["the release is tomorrow"]);
+    expect(texts(await search(ada, { query: "from:bob release" }))).toHaveLength(1);
+    expect(texts(await search(ada, { query: "release", roomId: a.id }))).toHaveLength(1);
+    expect(texts(await search(ada, { query: "example.com/notes" }))).toHaveLength(1);
+    // The hit opens in its room: the history around its seq holds it.
+    const around = await ada.request("message:history", { roomId: a.id, around: said.message.seq });
+    expect(around.ok && (around.data as { messages: Array<{ id: string }> }).messages.some((m) => m.id === said.message.id)).toBe(true);
+  });
+
+  it("a private room's messages: found by its members only, by a removed member no more, and its id is not_found to others", async () => {
+    server = await startTestServer();
+    const secret = await room("private");
+    const eve = await client(transport, "Eve");
+    const mallory = await client(other(transport), "Mallory");
+    expect((await eve.request("room:join", { slug: secret.slug, invite: secret.invite })).ok).toBe(true);
+    await send(eve, secret.id, "the vault code is 0451");
+    expect(texts(await search(eve, { query: "vault" }))).toHaveLength(1);
+    expect(texts(await search(mallory, { query: "vault" }))).toEqual([]);
+    expect(texts(await search(mallory, { query: `in:${secret.slug} vault` }))).toEqual([]);
+    expect(await mallory.request("message:search", { query: "vault", roomId: secret.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await mallory.request("message:search", { query: "vault", roomId: randomUUID() })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect((await secret.owner.socket.emitWithAck("room:remove-member", { roomId: secret.id, userId: eve.user.id })).ok).toBe(true);
+    expect(texts(await search(eve, { query: "vault" }))).toEqual([]);
+    expect(await eve.request("message:search", { query: "vault", roomId: secret.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+
+  it("an edit or a deletion changes what is found at once", async () => {
+    server = await startTestServer();
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    await ada.request("room:join", { slug: r.slug });
+    const { message } = await send(ada, r.id, "lunch at noon");
+    expect((await ada.request("message:edit", { roomId: r.id, messageId: message.id, clientChangeId: randomUUID(), body: "lunch at one" })).ok).toBe(true);
+    expect(texts(await search(ada, { query: "noon" }))).toEqual([]);
+    expect(texts(await search(ada, { query: "lunch" }))).toEqual(["lunch at one"]);
+    expect((await ada.request("message:delete", { roomId: r.id, messageId: message.id, clientChangeId: randomUUID() })).ok).toBe(true);
+    expect(texts(await search(ada, { query: "lunch" }))).toEqual([]);
+  });
+
+  it("pages with `next`; hostile queries get an answer; bad input a clear code; searches are rate-limited", async () => {
+    server = await startTestServer({ security: { rateLimitScale: 1 } });
+    const r = await room();
+    const ada = await client(transport, "Ada");
+    await ada.request("room:join", { slug: r.slug });
+    for (let i = 0; i < 5; i++) await send(ada, r.id, `note ${i}`);
+    const first = await search(ada, { query: "note", limit: 3 });
+    expect(texts(first)).toEqual(["note 4", "note 3", "note 2"]);
+    const second = await search(ada, { query: "note", limit: 3, cursor: first.next });
+    expect(texts(second)).toEqual(["note 1", "note 0"]);
+    expect(second.next).toBeNull();
+    for (const query of ['"', "NEAR(", "*", "OR", "-", "'", "x".repeat(10_000)]) expect((await ada.request("message:search", { query })).ok, query).toBe(true);
+    expect(await ada.request("message:search", { query: 42 })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await ada.request("message:search", { query: "a", limit: 0 })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await ada.request("message:search", { query: "a", cursor: "nonsense" })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    // 20 searches per user per 10 seconds (the real budget): the ones above spent part of it.
+    let refused: unknown;
+    for (let i = 0; i < 25 && !refused; i++) {
+      const answer = await ada.request("message:search", { query: "note" });
+      if (!answer.ok) refused = answer.error;
+    }
+    expect(refused).toMatchObject({ code: "rate_limited" });
+  });
+});

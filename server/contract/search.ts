@@ -40,7 +40,7 @@ const clip = (s: string) => [...s].slice(0, SEARCH_MAX_TERM_LENGTH).join("");
 export function parseSearchQuery(text: string): ParsedQuery {
   const parsed: ParsedQuery = { terms: [] };
   // A filter with a quoted or bare value, a quoted phrase, or a bare word.
-  const token = /(from|in):(?:"([^"]*)"?|(\S+))|"([^"]*)"?|(\S+)/giu;
+  const token = /(from|in):(?:"([^"]*)"?|(\S*))|"([^"]*)"?|(\S+)/giu;
   for (const m of text.matchAll(token)) {
     if (m[1]) {
       const value = (m[2] ?? m[3] ?? "").trim();
