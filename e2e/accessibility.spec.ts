@@ -65,6 +65,14 @@ for (const scheme of SCHEMES) {
         await expect(page).toHaveTitle(/^\(2\) /);
         await page.screenshot({ path: `test-results/axe-unread-${scheme}-${viewportName}.png` });
         await expectNoSeriousViolations(page, "directory with unread rooms");
+        // Search results take the room list's place until cleared.
+        const box = page.getByRole("searchbox", { name: "Search messages" });
+        await box.fill("unread");
+        await box.press("Enter");
+        await expect(page.getByRole("list", { name: "Search results" }).getByRole("listitem")).toHaveCount(2);
+        await page.screenshot({ path: `test-results/axe-search-${scheme}-${viewportName}.png` });
+        await expectNoSeriousViolations(page, "search results");
+        await page.getByRole("button", { name: "Clear search" }).click();
         await unread.click();
         await expect(page.getByRole("separator", { name: "New messages" })).toBeVisible();
         await page.screenshot({ path: `test-results/axe-new-messages-${scheme}-${viewportName}.png` });

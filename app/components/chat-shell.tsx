@@ -23,10 +23,10 @@ export function ChatShell({ slug, invite, user, account }: { slug?: string; invi
   const router = useRouter();
   useEffect(
     () =>
-      conn?.opener.provide((roomId) => {
-        const room = conn.rooms.get(roomId);
-        if (room) router.push(`/r/${room.slug}`);
-        return room !== undefined;
+      conn?.opener.provide((roomId, known) => {
+        const slug = known ?? conn.rooms.get(roomId)?.slug;
+        if (slug) router.push(`/r/${slug}`);
+        return slug !== undefined;
       }),
     [conn, router],
   );

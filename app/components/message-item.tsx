@@ -34,8 +34,10 @@ interface Props extends MessageHandlers {
   pendingLabel: string;
   /** This message is being edited. */
   editing: boolean;
-  /** Jumped to (a reply's original): highlighted for a moment, and the current one. */
+  /** Jumped to (a reply's original, a search result, a notification): highlighted for a moment. */
   highlighted: boolean;
+  /** The message last jumped to: `aria-current` until the next jump. */
+  current?: boolean;
   /** People known in the room by id: names for mentions the server has not resolved yet (pending messages). */
   people?: ReadonlyMap<string, UserSummary>;
 }
@@ -48,7 +50,7 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour
  * is a tombstone ("Message deleted") in its place; an edited one says "(edited)".
  */
 export const MessageItem = memo(function MessageItem(props: Props) {
-  const { item, first, pendingLabel, selfId, editing, highlighted, people } = props;
+  const { item, first, pendingLabel, selfId, editing, highlighted, current, people } = props;
   const failed = item.status === "failed";
   const named = useMemo(() => {
     if (!item.mentions) return people;
@@ -66,7 +68,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
     <article
       data-status={item.status}
       data-seq={item.seq ?? undefined}
-      aria-current={highlighted ? "true" : undefined}
+      aria-current={current || highlighted ? "true" : undefined}
       className={`group relative flex gap-3 px-4 transition-colors duration-700 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first || item.replyTo ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing || highlighted ? "bg-accent-50/80 dark:bg-accent-600/15" : mentionsMe ? "border-l-2 border-amber-500 bg-amber-50/70 dark:bg-amber-400/10" : ""}`}
     >
       <div className="w-9 shrink-0">

@@ -141,6 +141,8 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
   // Jumping to a message (a reply's original): loaded first if it is older than the page,
   // then scrolled into the middle of the view and highlighted for a moment.
   const [highlightSeq, setHighlightSeq] = useState<number | null>(null);
+  // The message jumped to stays the current one (for screen readers) after the flash.
+  const [currentSeq, setCurrentSeq] = useState<number | null>(null);
   const onJumpTo = useCallback(
     async (seq: number) => {
       if (!(await onLoadUntil(seq))) return;
@@ -151,6 +153,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
       pinned.current = false;
       target.scrollIntoView({ block: "center", behavior: "smooth" });
       setHighlightSeq(seq);
+      setCurrentSeq(seq);
     },
     [onLoadUntil],
   );
@@ -239,6 +242,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
                 pendingLabel={pendingLabel}
                 editing={editingKey === item.key}
                 highlighted={item.seq !== null && item.seq === highlightSeq}
+                current={item.seq !== null && item.seq === currentSeq}
                 people={people}
                 {...handlers}
                 onJumpTo={onJumpTo}

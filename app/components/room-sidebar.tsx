@@ -13,6 +13,7 @@ import { ConnectionStatusBadge } from "./connection-status";
 import { Logo } from "./logo";
 import { NotificationsButton } from "./notifications-button";
 import { LockIcon } from "./lock-icon";
+import { MessageSearch } from "./message-search";
 
 interface Props {
   user: UserSummary;
@@ -67,6 +68,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
         </div>
       </div>
 
+      <MessageSearch activeRoom={rooms?.find((r) => r.slug === activeSlug)}>
       <nav aria-label="Rooms" className="flex-1 overflow-y-auto px-2 py-3">
         <div className="flex items-center justify-between gap-2 px-2 pb-1">
           <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Rooms</h2>
@@ -129,6 +131,7 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
           </ul>
         )}
       </nav>
+      </MessageSearch>
 
       <form onSubmit={submit} className="space-y-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
         <label htmlFor={inputId} className="sr-only">

@@ -72,9 +72,14 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const [jumpTo, setJumpTo] = useState<number | null>(null);
   useEffect(() => {
     if (!conn || !roomId || room.phase !== "joined") return;
-    const seq = conn.opener.take(roomId);
-    // A one-off handed over by the shell, outside React's state.
-    if (seq !== undefined) setJumpTo(seq); // eslint-disable-line react-hooks/set-state-in-effect
+    const take = () => {
+      const seq = conn.opener.take(roomId);
+      // A one-off handed over by the shell, outside React's state.
+      if (seq !== undefined) setJumpTo(seq);
+    };
+    take();
+    // A search result or a notification in the room already open.
+    return conn.opener.subscribe(take);
   }, [conn, roomId, room.phase]);
   const bottomSeq = useRef(0);
   const markIfSeen = useCallback(() => {

@@ -126,6 +126,23 @@ describe("RoomSync", () => {
     expect(seqs(sync).at(-1)).toBe(101);
   });
 
+  it("two loads back to a message at once (the unread line and a search result) share the pages and both find it", async () => {
+    const { transport, sync } = await joined(range(451, 500), true);
+    const first = sync.loadUntil(5);
+    const second = sync.loadUntil(200);
+    const older = transport.take("message:history");
+    expect(older.payload).toEqual({ roomId: room.id, before: 451, limit: 200 });
+    older.resolve({ ok: true, data: { messages: range(251, 450), hasMore: true } });
+    await settle();
+    const next = transport.take("message:history");
+    expect(next.payload).toEqual({ roomId: room.id, before: 251, limit: 200 });
+    next.resolve({ ok: true, data: { messages: range(51, 250), hasMore: true } });
+    await settle();
+    transport.take("message:history").resolve({ ok: true, data: { messages: range(1, 50), hasMore: false } });
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(seqs(sync)).toEqual(range(1, 500).map((m) => m.seq));
+  });
+
   it("leaves the room when closed", async () => {
     const { transport, sync } = await joined([]);
     sync.close();

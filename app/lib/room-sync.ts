@@ -17,6 +17,7 @@
  * Framework-free over `ChatTransport`; `app/hooks/use-room.ts` adapts it to React.
  */
 import type { ChatMessage, MessageChange, ReadState, RoomSummary } from "@/server/contract/model";
+import { LIMITS } from "@/server/contract/limits";
 import { applyChanges, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, replaceChanged, type MessageLog } from "./message-log";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
@@ -121,17 +122,26 @@ export class RoomSync extends Observable<RoomState> {
       const oldest = oldestSeq(this.get().log);
       if (oldest !== undefined && oldest <= seq) break;
       if (!this.get().log.hasOlder || this.closed) break;
-      await this.loadOlder();
+      // Far back (a search result): the largest pages the server gives.
+      await this.loadOlder(LIMITS.historyPageMax);
     }
     return this.get().log.confirmed.some((m) => m.seq === seq);
   }
 
-  async loadOlder(): Promise<void> {
+  /** The older page being loaded: a second caller (the unread line, a jump) waits for it. */
+  private olderPage: Promise<void> | undefined;
+
+  loadOlder(limit?: number): Promise<void> {
+    this.olderPage ??= this.fetchOlder(limit).finally(() => (this.olderPage = undefined));
+    return this.olderPage;
+  }
+
+  private async fetchOlder(limit?: number): Promise<void> {
     const { room, log, loadingOlder } = this.get();
     const before = oldestSeq(log);
     if (!room || !log.hasOlder || before === undefined || loadingOlder) return;
     this.update({ loadingOlder: true });
-    const ack = await this.transport.request("message:history", { roomId: room.id, before });
+    const ack = await this.transport.request("message:history", { roomId: room.id, before, ...(limit ? { limit } : {}) });
     if (this.closed) return;
     if (ack.ok) this.update({ loadingOlder: false, log: mergeOlderPage(this.get().log, ack.data.messages, ack.data.hasMore) });
     else this.update({ loadingOlder: false, error: ack.error.message });

@@ -1,0 +1,157 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import type { RoomSummary } from "@/server/contract/model";
+import type { SearchResult } from "@/server/contract/search";
+import { useConnection } from "@/app/hooks/socket-context";
+import { useMessageSearch } from "@/app/hooks/use-message-search";
+import { LockIcon } from "./lock-icon";
+
+/** The snippet's text with its matches in `<mark>`. */
+function Snippet({ snippet }: { snippet: SearchResult["snippet"] }) {
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const [start, end] of snippet.highlights) {
+    if (start > at) parts.push(snippet.text.slice(at, start));
+    parts.push(
+      <mark key={start} className="rounded-sm bg-amber-200 px-0.5 text-zinc-950 dark:bg-amber-300">
+        {snippet.text.slice(start, end)}
+      </mark>,
+    );
+    at = end;
+  }
+  if (at < snippet.text.length) parts.push(snippet.text.slice(at));
+  return <>{parts}</>;
+}
+
+/** The time for today's messages, the date for older ones. */
+const when = (iso: string) => {
+  const at = new Date(iso);
+  return at.toDateString() === new Date().toDateString() ? at.toLocaleTimeString([], { timeStyle: "short" }) : at.toLocaleDateString([], { dateStyle: "medium" });
+};
+
+/**
+ * The search box ("Search messages", Ctrl/Cmd+K) and, while a search is shown, its results in
+ * place of the room list: newest first, each opening its room at the message.
+ *
+ * The query language: words and "phrases" (all must occur), `from:<name>`, `in:<room>`.
+ */
+export function MessageSearch({ activeRoom, children }: { activeRoom?: RoomSummary; children: ReactNode }) {
+  const conn = useConnection();
+  const search = useMessageSearch();
+  const [text, setText] = useState("");
+  const [thisRoom, setThisRoom] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const hintId = useId();
+  const roomId = thisRoom && activeRoom ? activeRoom.id : undefined;
+
+  // Ctrl+K (Cmd+K on a Mac) focuses the box from anywhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() === "k" && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
+        e.preventDefault();
+        input.current?.focus();
+        input.current?.select();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (text.trim()) void search.search(text, roomId);
+    else search.clear();
+  };
+  const clear = () => {
+    setText("");
+    search.clear();
+    input.current?.focus();
+  };
+  const open = (r: SearchResult) => conn?.opener.open(r.room.id, r.message.seq, r.room.slug);
+
+  const showing = search.query !== null;
+  const count = search.results.length;
+  const status = search.loading && count === 0 ? "Searching…" : search.error ? search.error : showing ? (count === 0 ? "No messages found." : `${count}${search.next ? "+" : ""} ${count === 1 ? "message" : "messages"} found`) : "";
+
+  return (
+    <>
+      <form role="search" onSubmit={submit} className="space-y-1.5 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <div className="flex items-center gap-1.5">
+          <input
+            ref={input}
+            type="search"
+            aria-label="Search messages"
+            aria-describedby={hintId}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape" && showing) {
+                e.preventDefault();
+                clear();
+              }
+            }}
+            maxLength={500}
+            placeholder="Search messages"
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm placeholder:text-zinc-500 focus:border-accent-500 focus:ring-2 focus:ring-accent-500/30 focus:outline-none dark:border-zinc-700 dark:bg-zinc-950 dark:placeholder:text-zinc-400"
+          />
+          {showing && (
+            <button type="button" onClick={clear} className="rounded-md px-2 py-1 text-xs text-muted hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200">
+              Clear search
+            </button>
+          )}
+        </div>
+        <p id={hintId} className="sr-only">
+          Words and &quot;phrases&quot; must all occur. Narrow with from:name or in:room. Ctrl+K comes back here.
+        </p>
+        {activeRoom && (
+          <label className="flex items-center gap-2 text-xs text-muted">
+            <input type="checkbox" checked={thisRoom} onChange={(e) => setThisRoom(e.target.checked)} className="accent-accent-600" />
+            Only in {activeRoom.name}
+          </label>
+        )}
+      </form>
+      {showing ? (
+        <section aria-label="Search" className="flex-1 overflow-y-auto px-2 py-3">
+          <p role="status" className="px-2 pb-2 text-xs text-muted">
+            {status}
+          </p>
+          <ul aria-label="Search results" className="space-y-1">
+            {search.results.map((r) => (
+              <li key={r.message.id}>
+                <button
+                  type="button"
+                  onClick={() => open(r)}
+                  className="block w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-zinc-200/60 focus-visible:bg-zinc-200/60 dark:hover:bg-zinc-800 dark:focus-visible:bg-zinc-800"
+                >
+                  <span className="flex items-baseline gap-1 text-xs text-muted">
+                    <span aria-hidden="true">{r.room.visibility === "private" ? <LockIcon /> : "#"}</span>
+                    <span className="min-w-0 flex-1 truncate font-medium">{r.room.name}</span>
+                    <time dateTime={r.message.createdAt} className="shrink-0">
+                      {when(r.message.createdAt)}
+                    </time>
+                  </span>
+                  <span className="mt-0.5 line-clamp-3 block break-words text-zinc-800 dark:text-zinc-200">
+                    <span className="font-semibold">{r.message.author.name}</span>: <Snippet snippet={r.snippet} />
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {search.next && (
+            <button
+              type="button"
+              disabled={search.loading}
+              onClick={() => void search.more(roomId)}
+              className="mt-2 w-full rounded-md px-2 py-1.5 text-sm font-medium text-accent-700 hover:bg-zinc-200/60 disabled:opacity-50 dark:text-accent-400 dark:hover:bg-zinc-800"
+            >
+              {search.loading ? "Loading…" : "More results"}
+            </button>
+          )}
+        </section>
+      ) : (
+        children
+      )}
+    </>
+  );
+}
