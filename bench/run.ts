@@ -2,7 +2,7 @@
  * Parley against bare Socket.IO, on the same machine, in one run (docs/performance.md).
  *
  *   npm run bench                      every scenario (about 10 minutes)
- *   npm run bench -- cpu latency       some of them (cpu, fanout, latency, persistence, history, idle, reconnect, changes, startup)
+ *   npm run bench -- cpu latency       some of them (cpu, fanout, latency, persistence, history, idle, reconnect, changes, startup, search)
  *   npm run bench -- --smoke           a few seconds of each, for CI: checks that each measures something on both sides
  *
  * Each server runs in a child process; the load generator (socket.io-client) runs here.
@@ -17,6 +17,7 @@ import { idle } from "./scenarios/idle";
 import { reconnectStorm } from "./scenarios/reconnect";
 import { startup } from "./scenarios/startup";
 import { changes } from "./scenarios/changes";
+import { search } from "./scenarios/search";
 import { emptyFigures, report, type Row } from "./lib/report";
 import { compileBenchServers } from "./lib/targets";
 
@@ -33,6 +34,7 @@ const scenarios: Record<string, (smoke: boolean) => Promise<Row[]>> = {
   reconnect: reconnectStorm,
   changes,
   startup,
+  search,
 };
 for (const name of wanted) if (!(name in scenarios)) throw new Error(`unknown scenario ${name}: one of ${Object.keys(scenarios).join(", ")}`);
 

@@ -68,9 +68,9 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   /** Closes the writers' connections (the Prisma client is closed by its owner). */
-  close(): void {
+  close(): Promise<void> {
     this.sqlite?.close();
-    void this.postgres?.close();
+    return this.postgres?.close() ?? Promise.resolve();
   }
 
   async append(m: NewMessage): Promise<AppendResult> {

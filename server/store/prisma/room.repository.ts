@@ -56,6 +56,7 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async listVisibleTo(userId: string): Promise<RoomSummary[]> {
+    if (this.sqlite) return this.sqlite.visibleTo(userId);
     const rooms = await this.db.room.findMany({
       where: { OR: [{ visibility: "public" }, { members: { some: { userId } } }] },
       select,
