@@ -39,8 +39,9 @@ const when = (iso: string) => {
 export function MessageSearch({ activeRoom, children }: { activeRoom?: RoomSummary; children: ReactNode }) {
   const conn = useConnection();
   const search = useMessageSearch();
-  const [text, setText] = useState("");
-  const [thisRoom, setThisRoom] = useState(false);
+  // The box shows the query on screen (kept by the connection) until it is edited.
+  const [text, setText] = useState(search.query ?? "");
+  const [thisRoom, setThisRoom] = useState(search.roomId !== undefined);
   const input = useRef<HTMLInputElement>(null);
   const hintId = useId();
   const roomId = thisRoom && activeRoom ? activeRoom.id : undefined;
@@ -142,7 +143,7 @@ export function MessageSearch({ activeRoom, children }: { activeRoom?: RoomSumma
             <button
               type="button"
               disabled={search.loading}
-              onClick={() => void search.more(roomId)}
+              onClick={() => void search.more()}
               className="mt-2 w-full rounded-md px-2 py-1.5 text-sm font-medium text-accent-700 hover:bg-zinc-200/60 disabled:opacity-50 dark:text-accent-400 dark:hover:bg-zinc-800"
             >
               {search.loading ? "Loading…" : "More results"}

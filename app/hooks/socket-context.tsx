@@ -12,6 +12,7 @@ import { PresenceStore } from "@/app/lib/presence-store";
 import { ReadReporter } from "@/app/lib/read-reporter";
 import { subscribeToPush } from "@/app/lib/web-push-browser";
 import { RoomOpener } from "@/app/lib/room-opener";
+import { MessageSearchStore } from "@/app/lib/message-search";
 import { createSocket, type ParleyClientSocket } from "@/app/lib/socket";
 import type { RoomSummary } from "@/server/contract/model";
 import { socketTransport, type ChatTransport } from "@/app/lib/transport";
@@ -35,6 +36,8 @@ export interface Connection {
   rooms: Map<string, RoomSummary>;
   /** Where a notification's click goes: the shell navigates, the room view shows the message. */
   opener: RoomOpener;
+  /** The message search on screen (kept while rooms are opened from its results). */
+  search: MessageSearchStore;
 }
 
 /** A room's notification level unless the user chose one: mentions in public rooms, everything in private ones. */
@@ -77,6 +80,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       reads: new ReadReporter(outbox),
       rooms: new Map(),
       opener: new RoomOpener(),
+      search: new MessageSearchStore(transport),
       notifier: undefined as unknown as Notifier,
     };
     conn.notifier = new Notifier({
