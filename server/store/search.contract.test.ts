@@ -31,12 +31,20 @@ afterAll(async () => {
   for (const db of dbs) await db.$disconnect();
 });
 
-describe.each(implementations)("search: %s", (_name, make) => {
+/**
+ * Each case twice: over the two rooms that hold the messages (SQLite reads a few small rooms
+ * straight), and over those with eleven empty rooms more (SQLite goes through its FTS5 index).
+ */
+const cases = implementations.flatMap(([name, make]) => [[`${name}, a few rooms`, make, 0] as const, [`${name}, many rooms`, make, 11] as const]);
+
+describe.each(cases)("search: %s", (_name, make, extraRooms) => {
   let repos: Repositories;
   const ada = { id: randomUUID(), name: "Ada" };
   const bob = { id: randomUUID(), name: "Bob" };
   let general: string;
   let other: string;
+  /** The rooms searched unless a case says otherwise. */
+  let rooms: string[];
 
   beforeEach(async () => {
     const made = await make();
@@ -48,13 +56,16 @@ describe.each(implementations)("search: %s", (_name, make) => {
     }
     general = (await repos.rooms.create({ id: randomUUID(), slug: "general", name: "General", createdById: ada.id, visibility: "public" })).id;
     other = (await repos.rooms.create({ id: randomUUID(), slug: "other", name: "Other", createdById: ada.id, visibility: "public" })).id;
+    const empty = [];
+    for (let i = 0; i < extraRooms; i++) empty.push((await repos.rooms.create({ id: randomUUID(), slug: `empty-${i}`, name: `Empty ${i}`, createdById: ada.id, visibility: "public" })).id);
+    rooms = [general, other, ...empty];
   });
 
   // Ids as the server makes them (UUIDv7, in time order): PostgreSQL orders messages of one
   // millisecond by id.
   const send = async (roomId: string, body: string, author = ada) => (await repos.messages.append({ id: newMessageId(), roomId, clientId: randomUUID(), body, author })).message;
   const find = async (terms: string[], more: Partial<SearchRequest> = {}) =>
-    (await repos.search.search({ roomIds: [general, other], terms, limit: 20, ...more })).hits.map((h) => h.body);
+    (await repos.search.search({ roomIds: rooms, terms, limit: 20, ...more })).hits.map((h) => h.body);
   /** What a user's query finds (parsed as the domain parses it). */
   const query = (text: string) => find(parseSearchQuery(text).terms);
 
@@ -86,7 +97,7 @@ describe.each(implementations)("search: %s", (_name, make) => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 10; pages++) {
-      const page = await repos.search.search({ roomIds: [general, other], terms: ["ticket"], limit: 10, cursor });
+      const page = await repos.search.search({ roomIds: rooms, terms: ["ticket"], limit: 10, cursor });
       seen.push(...page.hits.map((h) => h.body));
       if (!page.next) break;
       cursor = page.next;

@@ -4,7 +4,7 @@
 // search.repository.ts posts { id, request } and gets { id, rows } or { id, error } back.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { searchStatement } from "./sqlite-search.sql.mjs";
+import { FEW_ROOMS, matches, scansRooms, scanStatement, searchStatement } from "./sqlite-search.sql.mjs";
 
 const sqlite = new Database(workerData.file);
 sqlite.pragma("journal_mode = WAL");
@@ -22,8 +22,27 @@ const prepare = (sql) => {
   return statement;
 };
 
+const latestSeq = sqlite.prepare(`SELECT COALESCE(MAX("seq"), 0) AS "n" FROM "Message" WHERE "roomId" = ?`);
+
+/** A few small rooms: their messages, newest first, checked here until the page is full. */
+function scan(request) {
+  const { sql, params } = scanStatement(request);
+  const rows = [];
+  for (const row of prepare(sql).iterate(...params)) {
+    if (!matches(row.body, request.terms)) continue;
+    rows.push(row);
+    if (rows.length > request.limit) break;
+  }
+  return rows;
+}
+
 parentPort.on("message", ({ id, request }) => {
   try {
+    const messagesIn = request.roomIds.length <= FEW_ROOMS ? request.roomIds.reduce((n, roomId) => n + latestSeq.get(roomId).n, 0) : Infinity;
+    if (scansRooms(request, messagesIn)) {
+      parentPort.postMessage({ id, rows: scan(request) });
+      return;
+    }
     const { sql, params } = searchStatement(request);
     parentPort.postMessage({ id, rows: prepare(sql).all(...params) });
   } catch (err) {
