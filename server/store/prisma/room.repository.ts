@@ -1,18 +1,7 @@
-import type { RoomSummary, RoomVisibility, UserSummary } from "../../contract/model";
+import type { RoomSummary, UserSummary } from "../../contract/model";
 import { SlugTakenError, type NewRoom, type RoomRepository } from "../repositories";
 import { sqliteFileOf, type Db } from "./client";
-import { SqliteRoomReads } from "./sqlite-rooms";
-
-type Row = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: Date };
-
-const toSummary = (r: Row): RoomSummary => ({
-  id: r.id,
-  slug: r.slug,
-  name: r.name,
-  visibility: r.visibility as RoomVisibility,
-  ownerId: r.createdById,
-  createdAt: r.createdAt.toISOString(),
-});
+import { roomSummary as toSummary, SqliteRoomReads } from "./sqlite-rooms";
 
 const select = { id: true, slug: true, name: true, visibility: true, createdById: true, createdAt: true } as const;
 

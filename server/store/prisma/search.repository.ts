@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { InvalidCursorError, type SearchHit, type SearchRepository, type SearchRequest } from "../repositories";
 import { providerOf, sqliteFileOf, type Db } from "./client";
-import { validCursor } from "./sqlite-search.sql.mjs";
+import { likePattern, validCursor } from "./sqlite-search.sql.mjs";
 
 type Row = {
   id: string;
@@ -28,8 +28,6 @@ const toHit = (r: Row): SearchHit => ({
 
 const badCursor = () => new InvalidCursorError();
 
-/** `%term%` for LIKE/ILIKE, with `%`, `_` and `\` matched as themselves. */
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Message search on either database (the port is `SearchRepository`; the index is made by

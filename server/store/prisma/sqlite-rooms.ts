@@ -2,9 +2,10 @@ import type Database from "better-sqlite3";
 import { sharedReadConnection } from "./sqlite-reader";
 import type { RoomSummary, RoomVisibility } from "../../contract/model";
 
-type RoomRow = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: string | number };
+type RoomRow = { id: string; slug: string; name: string; visibility: string; createdById: string; createdAt: string | number | Date };
 
-const summary = (r: RoomRow): RoomSummary => ({
+/** A room as the contract has it, from a row of either reader (Prisma's or this one). */
+export const roomSummary = (r: RoomRow): RoomSummary => ({
   id: r.id,
   slug: r.slug,
   name: r.name,
@@ -44,12 +45,12 @@ export class SqliteRoomReads {
 
   bySlug(slug: string): RoomSummary | null {
     const r = this.bySlugStatement.get(slug);
-    return r ? summary(r) : null;
+    return r ? roomSummary(r) : null;
   }
 
   /** Public rooms and the private ones the user belongs to, oldest first (every search reads it). */
   visibleTo(userId: string): RoomSummary[] {
-    return this.visibleStatement.all(userId).map(summary);
+    return this.visibleStatement.all(userId).map(roomSummary);
   }
 
   isMember(roomId: string, userId: string): boolean {
