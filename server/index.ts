@@ -29,6 +29,7 @@ const parley = await startParley({
   redisPrefix: env.REDIS_PREFIX,
   drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
   compression: env.COMPRESSION === "deflate",
+  guestDirectMessages: env.GUEST_DIRECT_MESSAGES === "on",
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY,

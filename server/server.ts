@@ -51,6 +51,8 @@ export interface ParleyOptions {
   vapid?: { publicKey?: string; privateKey?: string };
   /** Web Push's HTTPS agent (tests: a local push service with its own certificate). */
   pushAgent?: HttpsAgent;
+  /** GUEST_DIRECT_MESSAGES: whether guests may send and receive direct messages (default true). */
+  guestDirectMessages?: boolean;
   /** permessage-deflate on Socket.IO and /ws (COMPRESSION=deflate). */
   compression?: boolean;
   /** The /ws gateway's heartbeat and auth timing. */
@@ -132,7 +134,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
   const repositories = prismaRepositories(db);
-  const services = createServices(repositories, { presence, typing }, { betterAuth, db });
+  const services = createServices(repositories, { presence, typing }, { betterAuth, db }, { guestDirectMessages: options.guestDirectMessages ?? true });
 
   const httpServer = createServer();
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;

@@ -26,8 +26,9 @@ export function createServices(
   repos: Repositories,
   live: { presence: PresenceStore; typing: TypingStore },
   auth: { betterAuth: BetterAuth; db: Db },
+  options: { guestDirectMessages: boolean } = { guestDirectMessages: true },
 ): Services {
-  const rooms = new RoomService(repos.rooms);
+  const rooms = new RoomService(repos.rooms, undefined, options);
   return {
     auth: new AuthService(auth.betterAuth, auth.db),
     tokens: new TokenService(auth.db),

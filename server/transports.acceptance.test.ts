@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestServer, type ClientSocket, type TestServer } from "./test/harness";
 import { TRANSPORTS, type TransportClient, type TransportName } from "./test/transport-clients";
+import { directRoomId } from "./contract/direct";
 
 let server: TestServer;
 const clients: TransportClient[] = [];
@@ -613,5 +614,148 @@ describe.each(["socket.io", "ws"] as const)("search over %s", (transport) => {
       if (!answer.ok) refused = answer.error;
     }
     expect(refused).toMatchObject({ code: "rate_limited" });
+  });
+});
+
+describe.each(["socket.io", "ws"] as const)("direct conversations over %s", (transport) => {
+  const dm = (a: TransportClient, b: TransportClient) => directRoomId(a.user.id, b.user.id);
+  const send = (from: TransportClient, roomId: string, body: string, clientId: string = randomUUID()) =>
+    from.request("message:send", { roomId, clientId, body });
+
+  it("both open it at once and both write first: one conversation, both messages once, named after the other in each one's list", async () => {
+    server = await startTestServer();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    const id = dm(ada, bob);
+    const [aJoin, bJoin] = await Promise.all([ada.request("room:join", { slug: id }), bob.request("room:join", { slug: id })]);
+    // Opening creates nothing: a draft, named after the other person.
+    expect(aJoin).toMatchObject({ ok: true, data: { room: { id, visibility: "direct", name: "Bob", peer: { id: bob.user.id }, draft: true }, history: { messages: [] } } });
+    expect(bJoin).toMatchObject({ ok: true, data: { room: { id, name: "Ada", draft: true } } });
+    const [a, b] = await Promise.all([send(ada, id, "hi Bob"), send(bob, id, "hi Ada")]);
+    expect(a.ok && b.ok).toBe(true);
+    const seqs = [a, b].map((r) => (r.ok ? (r.data as { message: { seq: number } }).message.seq : 0)).sort();
+    expect(seqs).toEqual([1, 2]);
+    for (const c of [ada, bob]) {
+      const heard: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const e = await c.next((x) => x.type === "message.created" && x.roomId === id);
+        if (e.type === "message.created") heard.push(e.message.body);
+      }
+      expect(heard.sort()).toEqual(["hi Ada", "hi Bob"]);
+      // Told once that the conversation is in their list, named after the other person.
+      const added = await c.next((x) => x.type === "room.added" && x.room.id === id);
+      expect(added.type === "room.added" && added.room.name).toBe(c === ada ? "Bob" : "Ada");
+    }
+    // Rejoined: it exists now (no draft), with both messages, and is followed with nothing unread for its writers.
+    const again = await ada.request("room:join", { slug: id });
+    expect(again.ok && again.data.room.draft).toBeUndefined();
+    expect(again.ok && again.data.history.messages.map((m: { body: string }) => m.body).sort()).toEqual(["hi Ada", "hi Bob"]);
+    const synced = await bob.request("attention:sync", {});
+    expect(synced.ok && synced.data.rooms.some((s: { roomId: string }) => s.roomId === id)).toBe(true);
+    // One conversation per pair, whoever asks and however often.
+    expect(dm(bob, ada)).toBe(id);
+  });
+
+  it("a resent first message creates the conversation once and is stored once", async () => {
+    server = await startTestServer();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    const id = dm(ada, bob);
+    expect((await bob.request("room:join", { slug: id })).ok).toBe(true);
+    const clientId = randomUUID();
+    // An outbox replaying after a lost acknowledgement: the same message twice, at once.
+    const [first, second] = await Promise.all([send(ada, id, "written offline", clientId), send(ada, id, "written offline", clientId)]);
+    expect(first.ok && second.ok).toBe(true);
+    expect([first, second].map((r) => r.ok && r.data.duplicate).sort()).toEqual([false, true]);
+    const heard = await bob.next((e) => e.type === "message.created" && e.roomId === id);
+    expect(heard.type === "message.created" && heard.message.seq).toBe(1);
+    await expect(bob.next((e) => e.type === "message.created" && e.roomId === id, 300)).rejects.toThrow(/no matching event/);
+    const history = await bob.request("message:history", { roomId: id });
+    expect(history.ok && history.data.messages).toHaveLength(1);
+  });
+
+  it("a third user, their bot, and guessed ids get not_found for join, history, send and search", async () => {
+    server = await startTestServer();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    const id = dm(ada, bob);
+    expect((await send(ada, id, "the secret handshake")).ok).toBe(true);
+    // A browser user and a bot of a third person, on both transports.
+    const outsiders = [await client(transport, "Mallory"), await client(other(transport), "Trudy")];
+    const guessed = [id, directRoomId(ada.user.id, "nobody-at-all"), "dm.a.b", `dm.${bob.user.id}.${ada.user.id}`];
+    for (const who of outsiders) {
+      for (const slug of guessed) {
+        expect(await who.request("room:join", { slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
+        expect(await who.request("message:history", { roomId: slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
+        expect(await send(who, slug, "let me in")).toMatchObject({ ok: false, error: { code: "not_found" } });
+        expect(await who.request("message:search", { query: "secret", roomId: slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
+      }
+      const everywhere = await who.request("message:search", { query: "handshake" });
+      expect(everywhere.ok && everywhere.data.results).toEqual([]);
+      // Writing into a conversation with someone else's id does not create one.
+      expect(await send(who, directRoomId(who.user.id, ada.user.id).replace(who.user.id, bob.user.id), "x")).toMatchObject({ ok: false });
+    }
+    // Its two people find it, named after the other one.
+    const found = await bob.request("message:search", { query: "handshake" });
+    expect(found.ok && found.data.results.map((r: { room: { name: string } }) => r.room.name)).toEqual(["Ada"]);
+    // A conversation with someone who does not exist is not_found to the person asking too.
+    expect(await ada.request("room:join", { slug: directRoomId(ada.user.id, "nobody-at-all") })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await send(ada, directRoomId(ada.user.id, "nobody-at-all"), "hello?")).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // Nothing was created by those attempts.
+    expect((await ada.request("message:history", { roomId: directRoomId(ada.user.id, "nobody-at-all") })).ok).toBe(false);
+  });
+
+  it("blocking: neither can write to the other, a new conversation cannot be opened, and every tab of the blocker hears it; unblocking undoes it", async () => {
+    server = await startTestServer();
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    const cat = await client(transport, "Cat");
+    const id = dm(ada, bob);
+    expect((await send(ada, id, "hello")).ok).toBe(true);
+    expect(await bob.request("user:block", { userId: ada.user.id, blocked: true })).toMatchObject({ ok: true, data: { blocked: [{ id: ada.user.id, name: "Ada" }] } });
+    const heard = await bob.next((e) => e.type === "blocks.changed");
+    expect(heard.type === "blocks.changed" && heard.blocked.map((u) => u.name)).toEqual(["Ada"]);
+    expect(await send(ada, id, "are you there?")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await send(bob, id, "no")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    // Its history stays readable to both; a conversation not yet started cannot be opened.
+    expect((await bob.request("message:history", { roomId: id })).ok).toBe(true);
+    const bobCat = dm(bob, cat);
+    expect((await bob.request("user:block", { userId: cat.user.id, blocked: true })).ok).toBe(true);
+    expect(await cat.request("room:join", { slug: bobCat })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await send(cat, bobCat, "hi")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await bob.request("user:blocks", {})).toMatchObject({ ok: true, data: { blocked: [{ name: "Ada" }, { name: "Cat" }] } });
+    // Refusals that say why: oneself, someone who does not exist, a malformed request.
+    expect(await bob.request("user:block", { userId: bob.user.id, blocked: true })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await bob.request("user:block", { userId: "nobody-at-all", blocked: true })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await bob.request("user:block", { userId: ada.user.id })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect((await bob.request("user:block", { userId: ada.user.id, blocked: false })).ok).toBe(true);
+    expect((await send(ada, id, "are you there now?")).ok).toBe(true);
+  });
+
+  it("with guests' direct messages turned off, guests can neither open nor write one; accounts still can", async () => {
+    server = await startTestServer({ guestDirectMessages: false });
+    const ada = await client(transport, "Ada");
+    const bob = await client(other(transport), "Bob");
+    // The Socket.IO client is a guest, the /ws one an account's bot.
+    const guest = ada.transport === "socket.io" ? ada : bob;
+    const account = guest === ada ? bob : ada;
+    const id = dm(ada, bob);
+    for (const c of [ada, bob]) {
+      expect(await c.request("room:join", { slug: id })).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringMatching(/guests/) } });
+      expect(await send(c, id, "hi")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    }
+    const another = await client("ws", "Dee");
+    expect((await send(account, dm(account, another), "accounts still can")).ok).toBe(true);
+    expect(guest.user.id).not.toBe(account.user.id);
+  });
+
+  it("a note to oneself is a conversation of one", async () => {
+    server = await startTestServer();
+    const ada = await client(transport, "Ada");
+    const id = directRoomId(ada.user.id, ada.user.id);
+    expect(await ada.request("room:join", { slug: id })).toMatchObject({ ok: true, data: { room: { name: "Ada", draft: true } } });
+    expect((await send(ada, id, "remember the milk")).ok).toBe(true);
+    const history = await ada.request("message:history", { roomId: id });
+    expect(history.ok && history.data.messages.map((m: { body: string }) => m.body)).toEqual(["remember the milk"]);
   });
 });

@@ -46,7 +46,7 @@ export function useRoomDirectory() {
   }, [conn]);
 
   const createRoom = useCallback(
-    async (name: string, visibility: RoomVisibility = "public"): Promise<{ room: RoomSummary } | { error: string }> => {
+    async (name: string, visibility: Exclude<RoomVisibility, "direct"> = "public"): Promise<{ room: RoomSummary } | { error: string }> => {
       if (!conn) return { error: "Not connected yet." };
       const ack = await conn.transport.request("room:create", { name, visibility });
       if (!ack.ok) return { error: ack.error.message };

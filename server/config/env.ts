@@ -51,6 +51,8 @@ const envSchema = z.object({
   DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(5000),
   /** permessage-deflate on Socket.IO and /ws: saves ~76 % of bytes for ~225 KiB and ~7x CPU per connection. */
   COMPRESSION: z.enum(["off", "deflate"]).default("off"),
+  /** "off": guests can neither send nor receive direct messages (accounts still can). */
+  GUEST_DIRECT_MESSAGES: z.enum(["on", "off"]).default("on"),
   /** Multiplies every rate-limit budget. */
   RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
 });

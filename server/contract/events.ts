@@ -24,6 +24,7 @@ import type {
   RoomUnfollowInput,
   RoomNotifyInput,
   MessageSearchInput,
+  UserBlockInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -129,6 +130,10 @@ export interface ClientToServerEvents {
   "room:unfollow": (payload: RoomUnfollowInput, ack: AckFn<Record<string, never>>) => void;
   /** Messages in the rooms the user may read (or in `roomId`), newest first, paged. */
   "message:search": (payload: MessageSearchInput, ack: AckFn<SearchPage>) => void;
+  /** Block or unblock someone; answers with everyone the user blocks now. Every connection of the user hears `blocks:changed`. */
+  "user:block": (payload: UserBlockInput, ack: AckFn<{ blocked: UserSummary[] }>) => void;
+  /** The people the user blocks. */
+  "user:blocks": (payload: Record<string, never>, ack: AckFn<{ blocked: UserSummary[] }>) => void;
   /** Web Push: the server's VAPID public key (null when Web Push is off). */
   "push:key": (payload: Record<string, never>, ack: AckFn<{ publicKey: string | null }>) => void;
   /** Keeps this browser's push subscription for the user: mentions reach them with every tab closed. */
@@ -167,6 +172,8 @@ export interface ServerToClientEvents {
   "room:activity": (event: RoomActivity) => void;
   "attention:changed": (event: AttentionChanged) => void;
   "typing:changed": (event: TypingChanged) => void;
+  /** Whom this user blocks now (changed on another tab or device). */
+  "blocks:changed": (event: { blocked: UserSummary[] }) => void;
 }
 
 /**

@@ -13,7 +13,11 @@ export interface AccountInfo {
   username: string | null;
 }
 
-export type RoomVisibility = "public" | "private";
+/**
+ * "public": listed, open to everyone signed in; "private": members only, by invite;
+ * "direct": a conversation between two people (server/contract/direct.ts).
+ */
+export type RoomVisibility = "public" | "private" | "direct";
 
 export interface RoomSummary {
   id: string;
@@ -24,6 +28,18 @@ export interface RoomSummary {
   /** The creator, who may rename the room, remove members and delete it. */
   ownerId: string;
   createdAt: string;
+  /**
+   * A direct conversation's other person, as the reader sees it (themselves in a notepad);
+   * `name` is then theirs too. Absent for rooms.
+   */
+  peer?: UserSummary;
+  /**
+   * A direct conversation nobody has written in yet: it can be opened, and is created by
+   * its first message. Absent once it exists, and for rooms.
+   */
+  draft?: true;
+  /** When its latest message was stored (direct conversations, to order them); absent before any. */
+  lastMessageAt?: string;
 }
 
 export interface ChatMessage {

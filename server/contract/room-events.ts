@@ -7,7 +7,7 @@
  * @example
  * hub.publish({ type: "message.created", roomId: message.roomId, message });
  */
-import type { ChatMessage, MessageChange, ReadState, UserSummary } from "./model";
+import type { ChatMessage, MessageChange, ReadState, RoomSummary, UserSummary } from "./model";
 
 export type RoomEvent =
   /** A message was stored, with its seq. */
@@ -33,6 +33,14 @@ export type RoomEvent =
    */
   | { type: "attention.changed"; roomId: null; userId: string; read: ReadState[]; unfollowed: string[] }
   /**
+   * To every connection of one user: a room is in their list now that was not (a direct
+   * conversation someone started with them), as they see it. Its activity reaches them
+   * from their next `attention:sync` on.
+   */
+  | { type: "room.added"; roomId: null; userId: string; room: RoomSummary }
+  /** To every connection of one user: whom they block now (another tab blocked or unblocked someone). */
+  | { type: "blocks.changed"; roomId: null; userId: string; blocked: UserSummary[] }
+  /**
    * To one connection only (never published): it no longer hears the room, because its user
    * was removed from it or because the room was deleted.
    */
@@ -48,6 +56,6 @@ export type PublishedRoomEvent = Exclude<RoomEvent, { type: "access.revoked" }>;
 /** Who hears a published event: the transports' fan-outs route by this. */
 export function audienceOf(event: PublishedRoomEvent): { room: string } | { watchers: string } | { user: string } {
   if (event.type === "room.activity") return { watchers: event.roomId };
-  if (event.type === "attention.changed") return { user: event.userId };
+  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed") return { user: event.userId };
   return { room: event.roomId };
 }

@@ -7,7 +7,8 @@ import { SEARCH_PAGE_MAX } from "./search";
  * codes (message and room-name limits) are checked in the domain, so that the sender
  * gets a specific reason rather than a generic "invalid payload".
  */
-const id = z.string().min(1).max(64);
+/** An id: a UUID, a user's id, or a direct conversation's (`dm.<a>.<b>`, two user ids). */
+const id = z.string().min(1).max(100);
 
 export const roomListSchema = z.object({}).strict();
 
@@ -111,6 +112,12 @@ export const roomNotifySchema = z.object({ roomId: id, level: z.enum(["all", "me
  * queries are accepted and cut to their first terms, never refused: a pasted paragraph
  * still gets an answer.
  */
+/** Block (or unblock) someone: their messages stop reaching you; neither can message the other directly. */
+export const userBlockSchema = z.object({ userId: id, blocked: z.boolean() }).strict();
+
+/** The people one blocks; no parameters. */
+export const userBlocksSchema = z.object({}).strict();
+
 export const messageSearchSchema = z
   .object({
     query: z.string().max(20_000),
@@ -150,6 +157,7 @@ export type ReadMarkInput = z.infer<typeof readMarkSchema>;
 export type RoomUnfollowInput = z.infer<typeof roomUnfollowSchema>;
 export type RoomNotifyInput = z.infer<typeof roomNotifySchema>;
 export type MessageSearchInput = z.infer<typeof messageSearchSchema>;
+export type UserBlockInput = z.infer<typeof userBlockSchema>;
 
 export const usernameSchema = z
   .string()

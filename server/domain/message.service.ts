@@ -53,7 +53,10 @@ export class MessageService {
    */
   async send(author: UserSummary, input: MessageSendInput, options: { joined?: boolean } = {}): Promise<AppendResult> {
     const body = checkedBody(input.body);
-    if (!options.joined) await this.rooms.requireAccess(author, input.roomId);
+    // A direct conversation is checked at every message (a block applies at once) and is
+    // created by its first one.
+    const direct = await this.rooms.ensureDirect(author, input.roomId);
+    if (!direct && !options.joined) await this.rooms.requireAccess(author, input.roomId);
     if (mentionsRoom(body)) await this.checkRoomMention(author, input.roomId);
     // A reply quotes a message of the same room (which the sender may read, having access).
     let replyTo: ReplyQuote | undefined;

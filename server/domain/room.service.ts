@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { parseDirectRoomId, peerOf } from "../contract/direct";
 import { LIMITS, textLength } from "../contract/limits";
 import type { RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 import { SlugTakenError, type RoomRepository } from "../store/repositories";
@@ -35,15 +36,136 @@ const hashInvite = (token: string) => createHash("sha256").update(token).digest(
  * Rooms and who may see them. A public room is open to everyone signed in; a private one to
  * its members only, who join through an invite link made by a member. To anyone else a
  * private room does not exist: the same `not_found` as a room that never did.
+ *
+ * A direct conversation (server/contract/direct.ts) is a room of two members whose id is
+ * their pair. Either of them may open it before it exists (a `draft`); its first message
+ * creates it (`ensureDirect`), once, whoever sends first. Each reader sees it named after
+ * the other person. Nobody else can open it, read it or find it: `not_found`, as for a
+ * private room. Neither can message the other while one blocks the other, and guests have
+ * none when the instance turns them off (`guestDirectMessages`).
  */
 export class RoomService {
   constructor(
     private readonly rooms: RoomRepository,
     private readonly now: () => Date = () => new Date(),
+    private readonly options: { guestDirectMessages: boolean } = { guestDirectMessages: true },
   ) {}
 
-  listFor(user: UserSummary): Promise<RoomSummary[]> {
-    return this.rooms.listVisibleTo(user.id);
+  /** Public rooms, the private rooms and direct conversations the user belongs to. */
+  async listFor(user: UserSummary): Promise<RoomSummary[]> {
+    const rooms = await this.rooms.listVisibleTo(user.id);
+    const direct = rooms.filter((r) => r.visibility === "direct");
+    if (direct.length === 0) return rooms;
+    const [named, lastAt] = await Promise.all([this.asSeenBy(user.id, direct), this.rooms.lastMessageAt(direct.map((r) => r.id))]);
+    const byId = new Map(named.map((r) => [r.id, r]));
+    return rooms.map((r) => {
+      const seen = byId.get(r.id);
+      if (!seen) return r;
+      const at = lastAt.get(r.id);
+      return at ? { ...seen, lastMessageAt: at } : seen;
+    });
+  }
+
+  /**
+   * The direct conversation a message is sent to, created by that message if it is the
+   * first (`created`), or null when `roomId` is not a direct conversation's. Checked at
+   * every message: only its two people may write, and not while one blocks the other.
+   */
+  async ensureDirect(user: UserSummary, roomId: string): Promise<{ room: RoomSummary; created: boolean } | null> {
+    const pair = parseDirectRoomId(roomId);
+    if (!pair) return null;
+    if (!pair.includes(user.id)) throw notFound();
+    const peer = await this.mayMessage(user, peerOf(pair, user.id));
+    const existing = await this.rooms.findById(roomId);
+    if (existing) return { room: this.seenAs(existing, peer), created: false };
+    const created = await this.rooms.createDirect(
+      { id: roomId, slug: roomId, name: "", visibility: "direct", createdById: user.id },
+      [...new Set(pair)],
+    );
+    const room = await this.rooms.findById(roomId);
+    if (!room) throw notFound();
+    return { room: this.seenAs(room, peer), created };
+  }
+
+  /** A direct conversation as each of its people sees it (named after the other one). */
+  async directViews(roomId: string): Promise<Array<{ userId: string; room: RoomSummary }>> {
+    const pair = parseDirectRoomId(roomId);
+    const room = pair && (await this.rooms.findById(roomId));
+    if (!pair || !room) return [];
+    const people = new Map((await this.rooms.usersByIds([...new Set(pair)])).map((u) => [u.id, u]));
+    return [...new Set(pair)].flatMap((userId) => {
+      const peer = people.get(peerOf(pair, userId));
+      return peer ? [{ userId, room: this.seenAs(room, peer) }] : [];
+    });
+  }
+
+  /** `user` blocks (or unblocks) someone: their messages stop reaching `user`, and neither can message the other. */
+  async block(user: UserSummary, userId: string, on: boolean): Promise<UserSummary[]> {
+    if (userId === user.id) throw new DomainError("invalid_payload", "You cannot block yourself.");
+    if (!(await this.rooms.findPerson(userId))) throw new DomainError("not_found", "There is no such person.");
+    await this.rooms.setBlock(user.id, userId, on);
+    return this.rooms.blockedBy(user.id);
+  }
+
+  /** The people `user` blocks. */
+  blocked(user: UserSummary): Promise<UserSummary[]> {
+    return this.rooms.blockedBy(user.id);
+  }
+
+  /**
+   * Whether `user` may message `peerId` directly: the peer exists, neither blocks the other,
+   * and neither is a guest where guests have no direct messages. Returns the peer.
+   */
+  private async mayMessage(user: UserSummary, peerId: string): Promise<UserSummary> {
+    const peer = await this.rooms.findPerson(peerId);
+    if (!peer) throw notFound();
+    if (!this.options.guestDirectMessages) {
+      const self = peerId === user.id ? peer : await this.rooms.findPerson(user.id);
+      if (peer.guest || self?.guest) {
+        throw new DomainError("forbidden", "Direct messages to and from guests are turned off on this server. Create an account to use them.");
+      }
+    }
+    if (peerId !== user.id && (await this.rooms.blockedEitherWay(user.id, peerId))) {
+      throw new DomainError("forbidden", `You cannot send direct messages to ${peer.name}.`);
+    }
+    return { id: peer.id, name: peer.name };
+  }
+
+  /** Direct conversations named for `viewerId`: after the other person. */
+  private async asSeenBy(viewerId: string, rooms: RoomSummary[]): Promise<RoomSummary[]> {
+    const peerIds = rooms.flatMap((r) => {
+      const pair = parseDirectRoomId(r.id);
+      return pair ? [peerOf(pair, viewerId)] : [];
+    });
+    const people = new Map((await this.rooms.usersByIds([...new Set(peerIds)])).map((u) => [u.id, u]));
+    return rooms.map((r) => {
+      const pair = parseDirectRoomId(r.id);
+      const peer = pair && people.get(peerOf(pair, viewerId));
+      return peer ? this.seenAs(r, peer) : r;
+    });
+  }
+
+  private seenAs(room: RoomSummary, peer: UserSummary): RoomSummary {
+    return { ...room, name: peer.name, peer: { id: peer.id, name: peer.name } };
+  }
+
+  /**
+   * A direct conversation `user` opens: as it is, or a draft that its first message will
+   * create (opening it creates nothing, so nobody's list fills with empty conversations).
+   * Its people only; not even a draft while one blocks the other.
+   */
+  private async openDirect(user: UserSummary, id: string, pair: [string, string]): Promise<RoomSummary> {
+    if (!pair.includes(user.id)) throw notFound(`/r/${id}`);
+    const existing = await this.rooms.findById(id);
+    const peerId = peerOf(pair, user.id);
+    if (existing) {
+      const [peer] = await this.rooms.usersByIds([peerId]);
+      return peer ? this.seenAs(existing, peer) : existing;
+    }
+    const peer = await this.mayMessage(user, peerId).catch((err: unknown) => {
+      throw err instanceof DomainError && err.code === "not_found" ? notFound(`/r/${id}`) : err;
+    });
+    return { ...this.seenAs({ id, slug: id, name: "", visibility: "direct", ownerId: user.id, createdAt: this.now().toISOString() }, peer), draft: true };
   }
 
   async create(creator: UserSummary, rawName: string, visibility: RoomVisibility = "public"): Promise<RoomSummary> {
@@ -67,6 +189,8 @@ export class RoomService {
    * user a member first.
    */
   async enter(user: UserSummary, slug: string, invite?: string): Promise<RoomSummary> {
+    const pair = parseDirectRoomId(slug);
+    if (pair) return this.openDirect(user, slug, pair);
     const room = await this.rooms.findBySlug(slug);
     if (room && room.visibility === "private" && invite && !(await this.rooms.isMember(room.id, user.id))) {
       const found = await this.rooms.findInvite(hashInvite(invite), this.now());
@@ -78,6 +202,13 @@ export class RoomService {
 
   /** The room with `id` if `user` may see it; `not_found` otherwise. */
   async requireAccess(user: UserSummary, roomId: string): Promise<RoomSummary> {
+    const pair = parseDirectRoomId(roomId);
+    if (pair) {
+      const room = pair.includes(user.id) ? await this.rooms.findById(roomId) : null;
+      if (!room) throw notFound();
+      const [peer] = await this.rooms.usersByIds([peerOf(pair, user.id)]);
+      return peer ? this.seenAs(room, peer) : room;
+    }
     const room = await this.rooms.findById(roomId);
     if (!room || !(await this.mayAccess(room, user))) throw notFound();
     return room;
@@ -86,6 +217,7 @@ export class RoomService {
   /** A fresh invite link token for a private room, made by one of its members. */
   async invite(user: UserSummary, roomId: string): Promise<{ token: string; expiresAt: string }> {
     const room = await this.requireAccess(user, roomId);
+    if (room.visibility === "direct") throw new DomainError("invalid_payload", "A direct conversation is between two people: nobody can be invited to it.");
     if (room.visibility !== "private") throw new DomainError("invalid_payload", "Public rooms need no invite: share their address.");
     const token = randomBytes(24).toString("base64url");
     const expiresAt = new Date(this.now().getTime() + INVITE_TTL_MS);
@@ -119,6 +251,7 @@ export class RoomService {
 
   private async requireOwner(user: UserSummary, roomId: string): Promise<RoomSummary> {
     const room = await this.requireAccess(user, roomId);
+    if (room.visibility === "direct") throw new DomainError("forbidden", "A direct conversation cannot be renamed, changed or deleted.");
     if (room.ownerId !== user.id) throw new DomainError("forbidden", "Only the room's creator can do that.");
     return room;
   }

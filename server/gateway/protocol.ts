@@ -11,6 +11,7 @@ import {
   roomLeaveSchema,
   roomNotifySchema,
   messageSearchSchema,
+  userBlockSchema,
   roomUnfollowSchema,
 } from "../contract/schemas";
 
@@ -58,6 +59,8 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
   roomUnfollowSchema.extend({ type: z.literal("unfollow"), ref }).strict(),
   roomNotifySchema.extend({ type: z.literal("notify"), ref }).strict(),
   messageSearchSchema.extend({ type: z.literal("search"), ref }).strict(),
+  userBlockSchema.extend({ type: z.literal("block"), ref }).strict(),
+  z.object({ type: z.literal("blocks"), ref }).strict(),
   z.object({ type: z.literal("ping"), ref }).strict(),
 ]);
 

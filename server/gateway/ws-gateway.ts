@@ -64,6 +64,10 @@ export function encodeForWs(event: RoomEvent): object {
       return { type: "activity", roomId: event.roomId, seq: event.seq, readBy: event.readBy, mentions: event.mentions };
     case "attention.changed":
       return { type: "attention", read: event.read, unfollowed: event.unfollowed };
+    case "room.added":
+      return { type: "room_added", room: event.room };
+    case "blocks.changed":
+      return { type: "blocks", blocked: event.blocked };
     case "access.revoked":
       return { type: event.reason === "deleted" ? "room_deleted" : "room_removed", roomId: event.roomId };
   }
@@ -271,6 +275,10 @@ export class WsGateway implements RoomFanout {
         return hub.request(session, "room:unfollow", { roomId: frame.roomId });
       case "notify":
         return hub.request(session, "room:notify", { roomId: frame.roomId, level: frame.level });
+      case "block":
+        return hub.request(session, "user:block", { userId: frame.userId, blocked: frame.blocked });
+      case "blocks":
+        return hub.request(session, "user:blocks", {});
       case "search":
         return hub.request(session, "message:search", { query: frame.query, roomId: frame.roomId, cursor: frame.cursor, limit: frame.limit });
     }

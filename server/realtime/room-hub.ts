@@ -20,6 +20,8 @@ import {
   roomUnfollowSchema,
   messageSearchSchema,
   typingSchema,
+  userBlockSchema,
+  userBlocksSchema,
 } from "../contract/schemas";
 import { DomainError, toErrorBody } from "../domain/errors";
 import { ROOM_MENTION } from "../contract/mentions";
@@ -28,6 +30,7 @@ import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
 import type { AppendResult } from "../store/repositories";
 import { serialQueue } from "./serial-queue";
+import { parseDirectRoomId } from "../contract/direct";
 
 /**
  * What a transport provides for one client connection (a Socket.IO socket, a `/ws` peer):
@@ -90,7 +93,9 @@ export type RoomRequest =
   | "read:all"
   | "room:unfollow"
   | "room:notify"
-  | "message:search";
+  | "message:search"
+  | "user:block"
+  | "user:blocks";
 
 /** One connection's state in the hub. */
 export class HubSession {
@@ -209,6 +214,7 @@ export class RoomHub {
   request(session: HubSession, name: "attention:sync" | "read:all", payload: unknown): Promise<Ack<AttentionState>>;
   request(session: HubSession, name: "read:mark" | "room:notify", payload: unknown): Promise<Ack<ReadState>>;
   request(session: HubSession, name: "message:search", payload: unknown): Promise<Ack<SearchPage>>;
+  request(session: HubSession, name: "user:block" | "user:blocks", payload: unknown): Promise<Ack<{ blocked: UserSummary[] }>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>>;
   request(session: HubSession, name: RoomRequest, payload: unknown): Promise<Ack<unknown>> {
     switch (name) {
@@ -268,6 +274,14 @@ export class RoomHub {
           await this.deps.policy.beforeSearch(session.conn.user);
           return this.deps.services.search.search(session.conn.user, input);
         });
+      case "user:block":
+        return this.guard(session, name, userBlockSchema, payload, async ({ userId, blocked }) => {
+          const list = await this.deps.services.rooms.block(session.conn.user, userId, blocked);
+          this.publish({ type: "blocks.changed", roomId: null, userId: session.conn.user.id, blocked: list });
+          return { blocked: list };
+        });
+      case "user:blocks":
+        return this.guard(session, name, userBlocksSchema, payload, async () => ({ blocked: await this.deps.services.rooms.blocked(session.conn.user) }));
       case "room:unfollow":
         return this.guard(session, name, roomUnfollowSchema, payload, async ({ roomId }) => {
           await this.deps.services.attention.unfollow(session.conn.user, roomId);
@@ -376,8 +390,9 @@ export class RoomHub {
     const { services } = this.deps;
     const { conn } = session;
     const room = await services.rooms.enter(conn.user, input.slug, input.invite);
-    // Opening a room follows it: its activity reaches this connection once it is left.
-    const read = await services.attention.followEntered(conn.user, room);
+    // Opening a room follows it: its activity reaches this connection once it is left. A
+    // direct conversation's draft is not stored yet: its first message makes both follow it.
+    const read = room.draft ? { roomId: room.id, readSeq: 0, latestSeq: 0 } : await services.attention.followEntered(conn.user, room);
     // While the room is open here its messages arrive in full: its activity would be a
     // second copy of each (a hundred joined tabs, a hundred extra packets every 200 ms).
     await this.unwatch(session, room.id);
@@ -411,6 +426,8 @@ export class RoomHub {
       if (!result.duplicate) {
         this.publish({ type: "message.created", roomId: result.message.roomId, message: result.message });
         this.noteActivity(result.message);
+        // A direct conversation's first message: both people's lists gain it, on every tab.
+        if (result.message.seq === 1 && parseDirectRoomId(result.message.roomId)) await this.announceDirect(result.message.roomId);
         for (const listener of this.storedListeners) listener(result.message);
       }
       return result;
@@ -435,6 +452,13 @@ export class RoomHub {
       if (result.change && !result.duplicate) this.publish({ type: "message.changed", roomId: result.change.roomId, change: result.change });
       return result;
     });
+  }
+
+  /** Tells each person of a direct conversation that it is in their list now (named for them). */
+  private async announceDirect(roomId: string): Promise<void> {
+    for (const { userId, room } of await this.deps.services.rooms.directViews(roomId)) {
+      this.publish({ type: "room.added", roomId: null, userId, room });
+    }
   }
 
   /**

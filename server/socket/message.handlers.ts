@@ -13,6 +13,8 @@ export function registerMessageHandlers({ handlers }: HandlerContext) {
   handlers.hub("reaction:remove");
   handlers.hub("message:changes");
   handlers.hub("message:search");
+  handlers.hub("user:block");
+  handlers.hub("user:blocks");
   handlers.hub("typing:start");
   handlers.hub("typing:stop");
 }

@@ -25,6 +25,10 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
       return ["room:activity", { roomId: event.roomId, seq: event.seq, readBy: event.readBy, mentions: event.mentions }];
     case "attention.changed":
       return ["attention:changed", { read: event.read, unfollowed: event.unfollowed }];
+    case "room.added":
+      return ["room:created", event.room];
+    case "blocks.changed":
+      return ["blocks:changed", { blocked: event.blocked }];
     case "access.revoked":
       return undefined;
   }

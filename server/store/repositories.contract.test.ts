@@ -4,6 +4,7 @@ import { openTestDatabase } from "../test/harness";
 import { memoryRepositories } from "./memory/repositories";
 import { prismaRepositories, type Db } from "./prisma";
 import { SlugTakenError, type Repositories } from "./repositories";
+import { directRoomId } from "../contract/direct";
 
 /** One behaviour suite, run against every implementation of the persistence ports. */
 const dbs: Db[] = [];
@@ -83,6 +84,40 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect(await repos.rooms.findById(secret.id)).toBeNull();
     expect(await repos.rooms.findBySlug("secret")).toBeNull();
     expect(await repos.rooms.isMember(secret.id, ada.id)).toBe(false);
+  });
+
+  it("direct conversations: created once by racing creators, both members following; people, blocks, latest message", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    const id = directRoomId(ada.id, bob.id);
+    const room = { id, slug: id, name: "", visibility: "direct" as const, createdById: ada.id };
+    // Both sides' first messages at once: the pair's id makes one conversation.
+    const created = await Promise.all([repos.rooms.createDirect(room, [ada.id, bob.id]), repos.rooms.createDirect({ ...room, createdById: bob.id }, [ada.id, bob.id])]);
+    expect(created.sort()).toEqual([false, true]);
+    expect(await repos.rooms.createDirect(room, [ada.id, bob.id])).toBe(false);
+    expect((await repos.rooms.members(id)).map((m) => m.name).sort()).toEqual(["Ada", "Bob"]);
+    expect((await repos.rooms.listVisibleTo(bob.id)).map((r) => [r.id, r.visibility])).toContainEqual([id, "direct"]);
+    const cat = { id: randomUUID(), name: "Cat" };
+    await addUser(cat);
+    expect((await repos.rooms.listVisibleTo(cat.id)).map((r) => r.id)).not.toContain(id);
+    // Both follow it from its creation: its messages count as unread for the one who did not write them.
+    await repos.messages.append({ id: randomUUID(), roomId: id, author: ada, clientId: randomUUID(), body: "hi" });
+    expect((await repos.attention.followed(bob.id)).find((s) => s.roomId === id)).toMatchObject({ readSeq: 0, latestSeq: 1 });
+    expect((await repos.attention.followed(ada.id)).find((s) => s.roomId === id)).toMatchObject({ readSeq: 1, latestSeq: 1 });
+    expect((await repos.rooms.lastMessageAt([id, roomId])).has(id)).toBe(true);
+    expect((await repos.rooms.lastMessageAt([roomId])).size).toBe(0);
+    expect(await repos.rooms.findPerson(bob.id)).toEqual({ ...bob, guest: false });
+    expect(await repos.rooms.findPerson("nobody")).toBeNull();
+
+    expect(await repos.rooms.blockedEitherWay(ada.id, bob.id)).toBe(false);
+    await repos.rooms.setBlock(bob.id, ada.id, true);
+    await repos.rooms.setBlock(bob.id, ada.id, true); // idempotent
+    expect(await repos.rooms.blockedEitherWay(ada.id, bob.id)).toBe(true);
+    expect(await repos.rooms.blockedEitherWay(bob.id, ada.id)).toBe(true);
+    expect(await repos.rooms.blockedBy(bob.id)).toEqual([ada]);
+    expect(await repos.rooms.blockedBy(ada.id)).toEqual([]);
+    await repos.rooms.setBlock(bob.id, ada.id, false);
+    expect(await repos.rooms.blockedEitherWay(ada.id, bob.id)).toBe(false);
   });
 
   it("messages: append numbers by room, dedups by (author, clientId), round-trips fields", async () => {

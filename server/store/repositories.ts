@@ -47,6 +47,22 @@ export interface RoomRepository {
   members(roomId: string): Promise<UserSummary[]>;
   /** The users with these ids that exist, with their current names (mentions). */
   usersByIds(ids: string[]): Promise<UserSummary[]>;
+  /**
+   * Creates a direct conversation with its two members (one for a notepad), each following
+   * it, in one commit; false when it already existed (the pair's id is the key: two
+   * creations at once make one).
+   */
+  createDirect(room: NewRoom, memberIds: string[]): Promise<boolean>;
+  /** A user as a direct conversation needs them: their name, and whether they are a guest. */
+  findPerson(userId: string): Promise<(UserSummary & { guest: boolean }) | null>;
+  /** When each of these rooms last had a message (rooms without one are left out). */
+  lastMessageAt(roomIds: string[]): Promise<Map<string, string>>;
+  /** `blockerId` blocks (or, with `on` false, unblocks) `blockedId`. */
+  setBlock(blockerId: string, blockedId: string, on: boolean): Promise<void>;
+  /** Whether either of the two blocks the other. */
+  blockedEitherWay(a: string, b: string): Promise<boolean>;
+  /** The people `userId` blocks, with their current names. */
+  blockedBy(userId: string): Promise<UserSummary[]>;
   createInvite(invite: { id: string; roomId: string; tokenHash: string; createdById: string; expiresAt: Date }): Promise<void>;
   /** The room an unexpired invite leads to, or null. */
   findInvite(tokenHash: string, now: Date): Promise<{ roomId: string } | null>;

@@ -59,6 +59,8 @@ export async function startTestServer(
     databaseUrl?: string;
     gateway?: Partial<GatewayOptions>;
     compression?: boolean;
+    /** Whether guests may send and receive direct messages (GUEST_DIRECT_MESSAGES). */
+    guestDirectMessages?: boolean;
     /** The server's logger (a test that reads the log passes a `capturingLogger()`). */
     log?: Logger;
     /** Web Push's HTTPS agent (a local push service with a certificate of its own). */
@@ -86,6 +88,7 @@ export async function startTestServer(
     presence: options.presence,
     gateway: options.gateway,
     compression: options.compression,
+    guestDirectMessages: options.guestDirectMessages,
     pushAgent: options.pushAgent,
     vapid: options.vapid,
     log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),

@@ -79,6 +79,8 @@ export async function socketIoClient(server: TestServer, name: string): Promise<
   socket.on("attention:changed", (e) => log.push({ type: "attention.changed", roomId: null, userId: user.id, ...e }));
   socket.on("room:removed", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "removed" }));
   socket.on("room:deleted", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "deleted" }));
+  socket.on("room:created", (room) => log.push({ type: "room.added", roomId: null, userId: user.id, room }));
+  socket.on("blocks:changed", ({ blocked }) => log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked }));
   return {
     transport: "socket.io",
     user,
@@ -114,6 +116,8 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "typing") log.push({ type: "typing.changed", roomId: f.roomId, user: f.user, typing: f.typing });
     else if (f.type === "activity") log.push({ type: "room.activity", roomId: f.roomId, seq: f.seq, readBy: f.readBy, mentions: f.mentions });
     else if (f.type === "attention") log.push({ type: "attention.changed", roomId: null, userId: user.id, read: f.read, unfollowed: f.unfollowed });
+    else if (f.type === "blocks") log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked: f.blocked });
+    else if (f.type === "room_added") log.push({ type: "room.added", roomId: null, userId: user.id, room: f.room });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
   });
   const frames: Record<RoomRequest, (p: Record<string, unknown>) => Record<string, unknown>> = {
@@ -134,6 +138,8 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "room:unfollow": (p) => ({ type: "unfollow", ...p }),
     "room:notify": (p) => ({ type: "notify", ...p }),
     "message:search": (p) => ({ type: "search", ...p }),
+    "user:block": (p) => ({ type: "block", ...p }),
+    "user:blocks": (p) => ({ type: "blocks", ...p }),
   };
   return {
     transport: "ws",

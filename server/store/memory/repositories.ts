@@ -93,6 +93,47 @@ export class MemoryRoomRepository implements RoomRepository {
     return [...(this.memberships.get(roomId)?.values() ?? [])].map((u) => ({ ...u }));
   }
 
+  /** Each direct conversation's members follow it (the Prisma store does it in the same commit). */
+  onDirectCreated?: (roomId: string, memberIds: string[]) => void;
+  /** Users that are guests (findPerson). */
+  readonly guests = new Set<string>();
+  private readonly blocks = new Set<string>();
+  /** When each room's latest message was stored (lastMessageAt). */
+  readonly lastMessage = new Map<string, string>();
+
+  async createDirect(room: NewRoom, memberIds: string[]) {
+    if (this.rooms.some((r) => r.id === room.id)) return false;
+    await this.create(room);
+    for (const id of memberIds) await this.addMember(room.id, id);
+    this.onDirectCreated?.(room.id, memberIds);
+    return true;
+  }
+
+  async findPerson(userId: string) {
+    const user = this.users.get(userId);
+    return user ? { ...user, guest: this.guests.has(userId) } : null;
+  }
+
+  async lastMessageAt(roomIds: string[]) {
+    return new Map(roomIds.flatMap((id) => (this.lastMessage.has(id) ? [[id, this.lastMessage.get(id)!] as const] : [])));
+  }
+
+  async setBlock(blockerId: string, blockedId: string, on: boolean) {
+    if (on) this.blocks.add(`${blockerId}\n${blockedId}`);
+    else this.blocks.delete(`${blockerId}\n${blockedId}`);
+  }
+
+  async blockedEitherWay(a: string, b: string) {
+    return this.blocks.has(`${a}\n${b}`) || this.blocks.has(`${b}\n${a}`);
+  }
+
+  async blockedBy(userId: string) {
+    return [...this.blocks].flatMap((key) => {
+      const [blocker, blocked] = key.split("\n") as [string, string];
+      return blocker === userId ? [this.users.get(blocked) ?? { id: blocked, name: blocked }] : [];
+    });
+  }
+
   async createInvite(invite: { roomId: string; tokenHash: string; expiresAt: Date }) {
     this.invites.set(invite.tokenHash, { roomId: invite.roomId, expiresAt: invite.expiresAt });
   }
@@ -241,7 +282,11 @@ export class MemoryAttentionRepository implements AttentionRepository {
     private readonly rooms: MemoryRoomRepository,
     private readonly messages: MemoryMessageRepository,
   ) {
+    rooms.onDirectCreated = (roomId, memberIds) => {
+      for (const id of memberIds) if (!this.of(id).has(roomId)) this.of(id).set(roomId, 0);
+    };
     messages.onAppended = (m) => {
+      rooms.lastMessage.set(m.roomId, m.createdAt);
       const read = this.follows.get(m.author.id);
       if ((read?.get(m.roomId) ?? Infinity) < m.seq) read!.set(m.roomId, m.seq);
     };

@@ -89,6 +89,57 @@ export class PrismaRoomRepository implements RoomRepository {
     return rows.map((r) => ({ id: r.user.id, name: r.user.name }));
   }
 
+  async createDirect(room: NewRoom, memberIds: string[]): Promise<boolean> {
+    try {
+      // One statement, so one commit: the conversation, its members, and each following it.
+      await this.db.room.create({
+        data: {
+          ...room,
+          members: { create: memberIds.map((userId) => ({ userId })) },
+          followers: { create: memberIds.map((userId) => ({ userId })) },
+        },
+        select: { id: true },
+      });
+      return true;
+    } catch (err) {
+      // The pair's id is the primary key: the other side (or another tab) created it first.
+      if ((err as { code?: string }).code === "P2002") return false;
+      throw err;
+    }
+  }
+
+  async findPerson(userId: string): Promise<(UserSummary & { guest: boolean }) | null> {
+    const user = await this.db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, isAnonymous: true } });
+    return user && { id: user.id, name: user.name, guest: user.isAnonymous };
+  }
+
+  async lastMessageAt(roomIds: string[]): Promise<Map<string, string>> {
+    // The latest seq of each, through the (roomId, seq) index: a few rows, whatever the history.
+    const latest = await Promise.all(
+      roomIds.map((roomId) => this.db.message.findFirst({ where: { roomId }, orderBy: { seq: "desc" }, select: { roomId: true, createdAt: true } })),
+    );
+    return new Map(latest.flatMap((m) => (m ? [[m.roomId, m.createdAt.toISOString()] as const] : [])));
+  }
+
+  async setBlock(blockerId: string, blockedId: string, on: boolean): Promise<void> {
+    if (on) await this.db.userBlock.upsert({ where: { blockerId_blockedId: { blockerId, blockedId } }, create: { blockerId, blockedId }, update: {} });
+    else await this.db.userBlock.deleteMany({ where: { blockerId, blockedId } });
+  }
+
+  async blockedEitherWay(a: string, b: string): Promise<boolean> {
+    const n = await this.db.userBlock.count({ where: { OR: [{ blockerId: a, blockedId: b }, { blockerId: b, blockedId: a }] } });
+    return n > 0;
+  }
+
+  async blockedBy(userId: string): Promise<UserSummary[]> {
+    const rows = await this.db.userBlock.findMany({
+      where: { blockerId: userId },
+      orderBy: { createdAt: "asc" },
+      select: { blocked: { select: { id: true, name: true } } },
+    });
+    return rows.map((r) => r.blocked);
+  }
+
   async createInvite(invite: { id: string; roomId: string; tokenHash: string; createdById: string; expiresAt: Date }): Promise<void> {
     await this.db.roomInvite.create({ data: invite });
   }
