@@ -8,8 +8,8 @@ export function initials(name: string): string {
 }
 
 /** A coloured circle with the user's initials; decorative (the name is always written too). */
-export function Avatar({ user, size = "md" }: { user: UserSummary; size?: "sm" | "md" }) {
-  const dims = size === "sm" ? "size-6 text-[10px]" : "size-9 text-xs";
+export function Avatar({ user, size = "md" }: { user: UserSummary; size?: "xs" | "sm" | "md" }) {
+  const dims = size === "xs" ? "size-5 text-[9px]" : size === "sm" ? "size-6 text-[10px]" : "size-9 text-xs";
   return (
     <span
       aria-hidden="true"

@@ -40,6 +40,8 @@ interface Props extends MessageHandlers {
   current?: boolean;
   /** People known in the room by id: names for mentions the server has not resolved yet (pending messages). */
   people?: ReadonlyMap<string, UserSummary>;
+  /** Its author is someone the viewer blocks: folded away until asked for. */
+  blocked?: boolean;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -63,6 +65,19 @@ export const MessageItem = memo(function MessageItem(props: Props) {
   const own = item.author.id === selfId;
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [picking, setPicking] = useState(false);
+  const [unfolded, setUnfolded] = useState(false);
+
+  if (props.blocked && !unfolded) {
+    return (
+      <article data-seq={item.seq ?? undefined} className={`flex items-center gap-2 px-4 py-0.5 text-sm text-muted italic ${first ? "mt-2" : ""}`}>
+        <span className="w-9 shrink-0" />
+        <span>Message from someone you blocked.</span>
+        <button type="button" onClick={() => setUnfolded(true)} className="not-italic font-medium text-accent-600 hover:underline dark:text-accent-400">
+          Show
+        </button>
+      </article>
+    );
+  }
 
   return (
     <article

@@ -28,6 +28,8 @@ interface Props {
   people?: ReadonlyMap<string, UserSummary>;
   /** A message to bring into view and highlight once (a notification was clicked). */
   jumpTo?: number | null;
+  /** The ids of the people the viewer blocks: their messages are folded away. */
+  blocked?: ReadonlySet<string>;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -62,7 +64,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null, blocked }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
@@ -244,6 +246,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
                 highlighted={item.seq !== null && item.seq === highlightSeq}
                 current={item.seq !== null && item.seq === currentSeq}
                 people={people}
+                blocked={blocked?.has(item.author.id)}
                 {...handlers}
                 onJumpTo={onJumpTo}
               />

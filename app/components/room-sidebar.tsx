@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { LIMITS } from "@/server/contract/limits";
-import type { AccountInfo, RoomSummary, RoomVisibility, UserSummary } from "@/server/contract/model";
+import type { AccountInfo, ReadState, RoomSummary, RoomVisibility, UserSummary } from "@/server/contract/model";
 import { useSession } from "@/app/hooks/session-context";
 import { mentionsOf, unreadLabel, unreadOf, type AttentionMap } from "@/app/lib/attention";
 import { AccountUpgrade } from "./account-upgrade";
@@ -38,6 +38,8 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
   const [isPrivate, setPrivate] = useState(false);
   const inputId = useId();
   const errorId = useId();
+  const groupRooms = rooms?.filter((r) => r.visibility !== "direct") ?? [];
+  const direct = rooms?.filter((r) => r.visibility === "direct").sort(byLatestActivity) ?? [];
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -69,7 +71,8 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
       </div>
 
       <MessageSearch activeRoom={rooms?.find((r) => r.slug === activeSlug)}>
-      <nav aria-label="Rooms" className="flex-1 overflow-y-auto px-2 py-3">
+      <div className="flex-1 overflow-y-auto px-2 py-3">
+      <nav aria-label="Rooms">
         <div className="flex items-center justify-between gap-2 px-2 pb-1">
           <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Rooms</h2>
           <button
@@ -83,54 +86,29 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
         </div>
         {rooms === null ? (
           <p className="px-2 py-1 text-sm text-muted">Loading…</p>
-        ) : rooms.length === 0 ? (
+        ) : groupRooms.length === 0 ? (
           <p className="px-2 py-1 text-sm text-muted">No rooms yet. Create the first one below.</p>
         ) : (
           <ul className="space-y-0.5">
-            {rooms.map((room) => {
-              const active = room.slug === activeSlug;
-              const unread = unreadOf(attention.get(room.id));
-              const mentions = mentionsOf(attention.get(room.id));
-              const mentionText = mentions > 0 ? `, ${unreadLabel(mentions)} ${mentions === 1 ? "mention" : "mentions"}` : "";
-              return (
-                <li key={room.id}>
-                  <Link
-                    href={`/r/${room.slug}`}
-                    aria-current={active ? "page" : undefined}
-                    // With something unread the name says how much (the badge is decoration).
-                    aria-label={unread > 0 ? `${room.name}, ${unreadLabel(unread)} unread${mentionText}` : undefined}
-                    className={`flex items-center gap-1 rounded-md px-2 py-1.5 text-sm ${
-                      active
-                        ? "bg-accent-100 font-medium text-accent-700 dark:bg-accent-600/20 dark:text-accent-400"
-                        : unread > 0
-                          ? "font-semibold text-zinc-950 hover:bg-zinc-200/60 dark:text-white dark:hover:bg-zinc-800"
-                          : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
-                    }`}
-                  >
-                    <span aria-hidden="true" className="text-muted">
-                      {room.visibility === "private" ? <LockIcon /> : "#"}
-                    </span>
-                    <span className="min-w-0 flex-1 truncate">
-                      {room.name}
-                      {room.visibility === "private" && <span className="sr-only"> (private)</span>}
-                    </span>
-                    {mentions > 0 && (
-                      <span aria-hidden="true" className="shrink-0 rounded-full bg-amber-200 px-1.5 text-xs leading-5 font-semibold text-amber-950 dark:bg-amber-400 dark:text-amber-950">
-                        @{unreadLabel(mentions)}
-                      </span>
-                    )}
-                    {unread > 0 && (
-                      <span aria-hidden="true" className="shrink-0 rounded-full bg-accent-600 px-1.5 text-xs leading-5 font-semibold text-white">
-                        {unreadLabel(unread)}
-                      </span>
-                    )}
-                  </Link>
-                </li>
-              );
-            })}
+            {groupRooms.map((room) => (
+              <RoomLink key={room.id} room={room} active={room.slug === activeSlug} state={attention.get(room.id)} />
+            ))}
           </ul>
         )}
       </nav>
+      <nav aria-label="Direct messages" className="mt-4">
+        <h2 className="px-2 pb-1 text-xs font-semibold tracking-wide text-muted uppercase">Direct messages</h2>
+        {direct.length === 0 ? (
+          <p className="px-2 py-1 text-xs text-muted">None yet: “Message” someone from a room’s Online list.</p>
+        ) : (
+          <ul className="space-y-0.5">
+            {direct.map((room) => (
+              <RoomLink key={room.id} room={room} active={room.slug === activeSlug} state={attention.get(room.id)} />
+            ))}
+          </ul>
+        )}
+      </nav>
+      </div>
       </MessageSearch>
 
       <form onSubmit={submit} className="space-y-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
@@ -198,5 +176,55 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
         </button>
       </div>
     </aside>
+  );
+}
+
+/** Direct conversations, the latest message first (the directory keeps `lastMessageAt` live). */
+const byLatestActivity = (a: RoomSummary, b: RoomSummary) =>
+  (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? "") || a.name.localeCompare(b.name);
+
+/** One room or conversation in the sidebar: its name, and what is unread there. */
+function RoomLink({ room, active, state }: { room: RoomSummary; active: boolean; state: ReadState | undefined }) {
+  const unread = unreadOf(state);
+  const mentions = mentionsOf(state);
+  const mentionText = mentions > 0 ? `, ${unreadLabel(mentions)} ${mentions === 1 ? "mention" : "mentions"}` : "";
+  return (
+    <li>
+      <Link
+        href={`/r/${room.slug}`}
+        aria-current={active ? "page" : undefined}
+        // With something unread the name says how much (the badge is decoration).
+        aria-label={unread > 0 ? `${room.name}, ${unreadLabel(unread)} unread${mentionText}` : undefined}
+        className={`flex items-center gap-1 rounded-md px-2 py-1.5 text-sm ${
+          active
+            ? "bg-accent-100 font-medium text-accent-700 dark:bg-accent-600/20 dark:text-accent-400"
+            : unread > 0
+              ? "font-semibold text-zinc-950 hover:bg-zinc-200/60 dark:text-white dark:hover:bg-zinc-800"
+              : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        }`}
+      >
+        {room.visibility === "direct" && room.peer ? (
+          <Avatar user={room.peer} size="xs" />
+        ) : (
+          <span aria-hidden="true" className="text-muted">
+            {room.visibility === "private" ? <LockIcon /> : "#"}
+          </span>
+        )}
+        <span className="min-w-0 flex-1 truncate">
+          {room.name}
+          {room.visibility === "private" && <span className="sr-only"> (private)</span>}
+        </span>
+        {mentions > 0 && room.visibility !== "direct" && (
+          <span aria-hidden="true" className="shrink-0 rounded-full bg-amber-200 px-1.5 text-xs leading-5 font-semibold text-amber-950 dark:bg-amber-400 dark:text-amber-950">
+            @{unreadLabel(mentions)}
+          </span>
+        )}
+        {unread > 0 && (
+          <span aria-hidden="true" className="shrink-0 rounded-full bg-accent-600 px-1.5 text-xs leading-5 font-semibold text-white">
+            {unreadLabel(unread)}
+          </span>
+        )}
+      </Link>
+    </li>
   );
 }

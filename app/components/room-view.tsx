@@ -20,6 +20,8 @@ import { ConnectionStatusBadge } from "./connection-status";
 import { MessageList } from "./message-list";
 import { OnlineList } from "./online-list";
 import { LockIcon } from "./lock-icon";
+import { BlockPerson } from "./block-person";
+import { useBlocks } from "@/app/hooks/use-blocks";
 import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
 
@@ -34,6 +36,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   }, [invite, room.phase, router, slug]);
   const outbox = useOutbox(room.room?.id);
   const online = usePresence(room.room?.id);
+  const { blocked } = useBlocks();
+  const blockedIds = useMemo(() => new Set(blocked.map((u) => u.id)), [blocked]);
   const typing = useTyping(room.room?.id);
   const [showPeople, setShowPeople] = useState(false);
   const [editingKey, setEditingKey] = useState<string | null>(null);
@@ -156,7 +160,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
         </Link>
         <h1 className="min-w-0 flex-1 truncate text-base font-semibold">
           <span aria-hidden="true" className="mr-1 text-muted">
-            {room.room?.visibility === "private" ? <LockIcon /> : "#"}
+            {room.room?.visibility === "private" ? <LockIcon /> : room.room?.visibility === "direct" ? "@" : "#"}
           </span>
           {room.room?.name ?? slug}
         </h1>
@@ -208,6 +212,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onAtBottom={onAtBottom}
             people={peopleById}
             jumpTo={jumpTo}
+            blocked={blockedIds}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer
@@ -234,8 +239,9 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
         >
           {room.room?.visibility === "private" && <InvitePanel room={room.room} />}
           {room.room && <NotifyLevelPicker room={room.room} />}
-          {room.room?.ownerId === user.id && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
-          <OnlineList users={online} selfId={user.id} stale={!connected} />
+          {room.room?.visibility === "direct" && room.room.peer && room.room.peer.id !== user.id && <BlockPerson person={room.room.peer} />}
+          {room.room?.ownerId === user.id && room.room.visibility !== "direct" && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
+          <OnlineList users={online} selfId={user.id} stale={!connected} peerId={room.room?.peer?.id} />
           {room.room?.visibility === "public" && (
             <div className="border-t border-zinc-200 p-3 sm:hidden dark:border-zinc-800">
               <button

@@ -2,6 +2,7 @@
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { AttentionStore } from "@/app/lib/attention";
+import { BlockStore } from "@/app/lib/blocks";
 import { feedAttention } from "@/app/lib/attention-feed";
 import { ConnectionStatus } from "@/app/lib/connection-status";
 import { notificationPermission, showNotification } from "@/app/lib/notifications-browser";
@@ -38,10 +39,12 @@ export interface Connection {
   opener: RoomOpener;
   /** The message search on screen (kept while rooms are opened from its results). */
   search: MessageSearchStore;
+  /** The people the user blocks. */
+  blocks: BlockStore;
 }
 
 /** A room's notification level unless the user chose one: mentions in public rooms, everything in private ones. */
-export const defaultNotifyLevel = (room: RoomSummary | undefined): NotifyLevel => (room?.visibility === "private" ? "all" : "mentions");
+export const defaultNotifyLevel = (room: RoomSummary | undefined): NotifyLevel => (room && room.visibility !== "public" ? "all" : "mentions");
 
 const SocketContext = createContext<Connection | null>(null);
 
@@ -81,6 +84,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       rooms: new Map(),
       opener: new RoomOpener(),
       search: new MessageSearchStore(transport),
+      blocks: new BlockStore(transport),
       notifier: undefined as unknown as Notifier,
     };
     conn.notifier = new Notifier({
@@ -93,6 +97,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       roomName: (roomId) => conn.rooms.get(roomId)?.name,
       level: (roomId) => conn.attention.get().get(roomId)?.notify ?? defaultNotifyLevel(conn.rooms.get(roomId)),
       notified: localNotifiedStore(userId),
+      muted: (authorId) => conn.blocks.has(authorId),
     });
     void outbox.start();
     const stopAttention = feedAttention(conn.attention, transport, outbox, () => conn.notifier.synced());
@@ -134,6 +139,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       conn.status.close();
       conn.presence.close();
       conn.typing.close();
+      conn.blocks.close();
       socket.close();
       setConnection(null);
     };

@@ -30,6 +30,15 @@ export function useRoomDirectory() {
       setRooms((list) => (list && !list.some((r) => r.id === room.id) ? [...list, room] : list));
     const onUpdated = (room: RoomSummary) => setRooms((list) => list && list.map((r) => (r.id === room.id ? room : r)));
     const onGone = ({ roomId }: { roomId: string }) => setRooms((list) => list && list.filter((r) => r.id !== roomId));
+    // A direct conversation's latest activity orders the list: kept as messages arrive
+    // (open here, or followed) and as this tab's own are stored.
+    const touched = (roomId: string, at: string) =>
+      setRooms((list) => list && list.map((r) => (r.id === roomId && r.visibility === "direct" && (r.lastMessageAt ?? "") < at ? { ...r, lastMessageAt: at } : r)));
+    const stopTouches = [
+      conn.transport.subscribe("message:created", (m) => touched(m.roomId, m.createdAt)),
+      conn.transport.subscribe("room:activity", (e) => touched(e.roomId, new Date().toISOString())),
+      conn.outbox.delivered.subscribe((m) => touched(m.roomId, m.createdAt)),
+    ];
     socket.on("connect", load);
     socket.on("room:created", onCreated);
     socket.on("room:updated", onUpdated);
@@ -37,6 +46,7 @@ export function useRoomDirectory() {
     socket.on("room:removed", onGone);
     if (socket.connected) void load();
     return () => {
+      for (const stop of stopTouches) stop();
       socket.off("connect", load);
       socket.off("room:created", onCreated);
       socket.off("room:updated", onUpdated);

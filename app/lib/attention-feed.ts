@@ -22,6 +22,11 @@ export function feedAttention(store: AttentionStore, transport: ChatTransport, o
     transport.subscribe("message:created", (m) => store.message(m)),
     transport.subscribe("room:deleted", ({ roomId }) => store.forget([roomId])),
     transport.subscribe("room:removed", ({ roomId }) => store.forget([roomId])),
+    // Someone started a direct conversation with this user: it is followed now; the list
+    // again brings its read state, and makes this connection hear its activity.
+    transport.subscribe("room:created", (room) => {
+      if (room.visibility === "direct") void sync();
+    }),
     outbox.delivered.subscribe((m) => store.message(m)),
     outbox.readMoved.subscribe((s) => store.merge([s])),
   ];

@@ -20,6 +20,7 @@
  * Framework-free; `app/hooks/use-notifications.ts` wires it to the browser.
  */
 import { plainExcerpt, type ChatMessage } from "@/server/contract/model";
+import { parseDirectRoomId } from "@/server/contract/direct";
 import type { AttentionStore } from "./attention";
 import type { ChatTransport } from "./transport";
 
@@ -57,6 +58,8 @@ export interface NotifierOptions {
   roomName(roomId: string): string | undefined;
   level(roomId: string): NotifyLevel;
   notified: NotifiedStore;
+  /** People whose messages are never notified (those the user blocks). */
+  muted?(authorId: string): boolean;
   graceMs?: number;
   maxSingles?: number;
   timers?: Timers;
@@ -70,7 +73,7 @@ export class Notifier {
   private readonly o: Required<Omit<NotifierOptions, "timers">> & { timers: Timers };
 
   constructor(options: NotifierOptions) {
-    this.o = { graceMs: NOTIFY_GRACE_MS, maxSingles: 3, timers: globalThis, ...options };
+    this.o = { graceMs: NOTIFY_GRACE_MS, maxSingles: 3, timers: globalThis, muted: () => false, ...options };
   }
 
   /** Something new in a followed room (its activity, or a message of a room open here). */
@@ -129,20 +132,22 @@ export class Notifier {
     const now = attention.get().get(roomId);
     const floor = Math.max(now?.readSeq ?? 0, notified.get(roomId) ?? 0);
     const mentionsMe = (m: ChatMessage) => m.body.includes(`<@${selfId}>`) || m.body.includes("<@room>");
-    const due = messages.filter((m) => m.seq > floor && m.author.id !== selfId && !m.deleted && (level === "all" || mentionsMe(m)));
+    const due = messages.filter((m) => m.seq > floor && m.author.id !== selfId && !m.deleted && !this.o.muted(m.author.id) && (level === "all" || mentionsMe(m)));
     const last = messages.at(-1)?.seq ?? from;
     notified.set(roomId, Math.max(last, notified.get(roomId) ?? 0));
     if (due.length === 0) return;
-    const room = this.o.roomName(roomId) ?? "a room";
+    // A direct conversation is named after the other person: no "#", no "in".
+    const direct = parseDirectRoomId(roomId) !== null;
+    const room = this.o.roomName(roomId) ?? (direct ? "a conversation" : "a room");
     if (summary || due.length > this.o.maxSingles) {
       // A page holds 50: past it, the count is the room's (one's own messages among them are read).
       const count = ack.data.hasMore && level === "all" ? Math.max(due.length, (now?.latestSeq ?? 0) - floor) : due.length;
       const what = level === "mentions" ? (count === 1 ? "1 mention" : `${count} mentions`) : count === 1 ? "1 new message" : `${count} new messages`;
-      this.o.show({ title: `#${room}`, body: summary ? `${what} while you were away` : what, tag: `room:${roomId}`, roomId, seq: due[0]!.seq });
+      this.o.show({ title: direct ? room : `#${room}`, body: summary ? `${what} while you were away` : what, tag: `room:${roomId}`, roomId, seq: due[0]!.seq });
       return;
     }
     for (const m of due) {
-      this.o.show({ title: `${m.author.name} in #${room}`, body: plainExcerpt(m.body, m.mentions), tag: m.id, roomId, seq: m.seq });
+      this.o.show({ title: direct ? m.author.name : `${m.author.name} in #${room}`, body: plainExcerpt(m.body, m.mentions), tag: m.id, roomId, seq: m.seq });
     }
   }
 }
