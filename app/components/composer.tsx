@@ -7,6 +7,7 @@ import type { UserSummary } from "@/server/contract/model";
 
 interface Props {
   disabled: boolean;
+  /** How the placeholder names where the message goes: "#general", or a person. */
   roomName: string;
   onSend(body: string): void;
   onTyping(): void;
@@ -160,7 +161,7 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
           aria-activedescendant={open ? `${listId}-${selected}` : undefined}
           rows={1}
           value={text}
-          placeholder={`Message #${roomName}`}
+          placeholder={`Message ${roomName}`}
           onChange={(e) => {
             setText(e.target.value);
             setCaret(e.target.selectionStart ?? e.target.value.length);

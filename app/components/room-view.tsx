@@ -128,8 +128,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   // While disconnected the Online list is what it was at the last connection: say so.
   const connected = useConnectionStatus() === "connected";
 
-  if (room.phase === "missing" || room.phase === "deleted" || room.phase === "removed") {
-    const title = { missing: "Room not found", deleted: "Room deleted", removed: "No longer a member" }[room.phase];
+  if (room.phase === "missing" || room.phase === "refused" || room.phase === "deleted" || room.phase === "removed") {
+    const title = { missing: "Room not found", refused: "Cannot open this conversation", deleted: "Room deleted", removed: "No longer a member" }[room.phase];
     return (
       <main className="grid flex-1 place-items-center p-8 text-center">
         <title>{`${title} · Parley`}</title>
@@ -217,7 +217,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           <TypingIndicator users={typing.typingUsers} />
           <Composer
             disabled={room.room === null}
-            roomName={room.room?.name ?? slug}
+            roomName={room.room?.visibility === "direct" ? room.room.name : `#${room.room?.name ?? slug}`}
             onSend={(body) => {
               typing.stopped();
               const quoted = replyingTo;

@@ -22,7 +22,8 @@ import { applyChanges, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, 
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
-export type RoomPhase = "joining" | "joined" | "missing" | "error" | "deleted" | "removed";
+/** `refused`: the room exists for this user but may not be opened (a direct conversation while one blocks the other). */
+export type RoomPhase = "joining" | "joined" | "missing" | "refused" | "error" | "deleted" | "removed";
 
 export interface RoomState {
   phase: RoomPhase;
@@ -167,9 +168,11 @@ export class RoomSync extends Observable<RoomState> {
     });
     if (this.closed) return;
     if (!ack.ok) {
-      if (ack.error.code === "not_found") this.update({ phase: "missing", error: ack.error.message });
+      // Final answers end the attempt; anything else (a database down, a flood refusal) is retried.
+      const final = ack.error.code === "not_found" || ack.error.code === "forbidden";
+      if (final) this.update({ phase: ack.error.code === "not_found" ? "missing" : "refused", error: ack.error.message });
       else this.update({ phase: this.get().room ? "joined" : "error", error: ack.error.message, stale: true });
-      if (ack.error.code !== "not_found") this.scheduleRetry("join", () => this.join());
+      if (!final) this.scheduleRetry("join", () => this.join());
       return;
     }
     const { room, history, changed, changeCursor, read } = ack.data;
