@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { directRoomId } from "@/server/contract/direct";
+import { canHaveDirect, directRoomId } from "@/server/contract/direct";
 import type { UserSummary } from "@/server/contract/model";
 
 /**
@@ -10,6 +10,7 @@ import type { UserSummary } from "@/server/contract/model";
  */
 export function MessagePersonButton({ person, selfId }: { person: UserSummary; selfId: string }) {
   const router = useRouter();
+  if (!canHaveDirect(person.id) || !canHaveDirect(selfId)) return null;
   return (
     <button
       type="button"

@@ -13,7 +13,7 @@ const msg = (seq: number, author = "bob", body = `message ${seq}`): ChatMessage 
   author: { id: author, name: author === "bob" ? "Bob" : author },
 });
 
-function setup(options: { level?: NotifyLevel; leader?: boolean; log?: ChatMessage[] } = {}) {
+function setup(options: { level?: NotifyLevel; leader?: boolean; log?: ChatMessage[]; muted?: string[]; roomName?: string } = {}) {
   const attention = new AttentionStore("me");
   const log = options.log ?? [];
   const shown: ShownNotification[] = [];
@@ -33,7 +33,8 @@ function setup(options: { level?: NotifyLevel; leader?: boolean; log?: ChatMessa
     isLeader: () => leader,
     enabled: () => true,
     show: (n) => shown.push(n),
-    roomName: () => "general",
+    roomName: () => options.roomName ?? "general",
+    muted: (authorId) => options.muted?.includes(authorId) ?? false,
     level: () => options.level ?? "all",
     notified,
     timers: { setTimeout: (fn: () => void) => timers.push(fn), clearTimeout: () => undefined },
@@ -117,5 +118,17 @@ describe("Notifier", () => {
     await t.fire();
     expect(t.shown.at(-1)?.body).toBe("5 new messages");
     expect(t.store.get("r")).toBe(21);
+  });
+
+  it("a direct conversation's message is titled with its author alone; a blocked person's messages are never notified", async () => {
+    const t = setup({ muted: ["mal"], roomName: "Bob" });
+    const dm = "dm.bob.me";
+    t.attention.reset([{ roomId: dm, readSeq: 0, latestSeq: 0 }]);
+    t.notifier.synced();
+    t.log.push({ ...msg(1), roomId: dm }, { ...msg(2, "mal"), roomId: dm });
+    t.attention.activity({ roomId: dm, seq: 2, readBy: { bob: 1, mal: 2 }, mentions: {} });
+    t.notifier.heard(dm);
+    await t.fire();
+    expect(t.shown.map((n) => [n.tag, n.title, n.body])).toEqual([["m1", "Bob", "message 1"]]);
   });
 });

@@ -50,6 +50,16 @@ describe("RoomSync", () => {
     expect(sync.get()).toMatchObject({ phase: "missing", error: "No such room." });
   });
 
+  it("says a conversation it may not open is refused, and does not ask again", async () => {
+    const transport = new FakeTransport();
+    const sync = new RoomSync(transport, "dm.ada.mal", { retryDelayMs: 5 }).start();
+    transport.take("room:join").resolve({ ok: false, error: { code: "forbidden", message: "You cannot send direct messages to Ada." } });
+    await settle();
+    expect(sync.get()).toMatchObject({ phase: "refused", error: "You cannot send direct messages to Ada." });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(transport.pending).toEqual([]);
+  });
+
   it("after a reconnect rejoins asking for what it missed, then catches up page by page, with no holes and no duplicates", async () => {
     const { transport, sync } = await joined(range(1, 10));
     transport.disconnect();

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryRoomRepository } from "../store/memory/repositories";
 import { DomainError } from "./errors";
 import { normaliseRoomName, RoomService, slugify } from "./room.service";
+import { directRoomId } from "../contract/direct";
 
 const ada = { id: "u1", name: "Ada" };
 
@@ -107,5 +108,95 @@ describe("private rooms", () => {
     await expect(rooms.enter(bob, secret.slug)).rejects.toMatchObject({ code: "not_found" });
     await rooms.delete(ada, secret.id);
     await expect(rooms.requireAccess(ada, secret.id)).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("RoomService: direct conversations", () => {
+  const bob = { id: "u2", name: "Bob" };
+  const cat = { id: "u3", name: "Cat" };
+  const setup = (options = { guestDirectMessages: true }) => {
+    const repo = new MemoryRoomRepository();
+    for (const u of [ada, bob, cat]) repo.users.set(u.id, u);
+    return { repo, rooms: new RoomService(repo, () => new Date("2026-12-02T12:00:00Z"), options) };
+  };
+  const id = directRoomId(ada.id, bob.id);
+  const code = (p: Promise<unknown>) => p.then(() => "ok", (err: unknown) => (err instanceof DomainError ? err.code : String(err)));
+
+  it("either person opens a draft named after the other; nobody else can, and opening stores nothing", async () => {
+    const { repo, rooms } = setup();
+    expect(await rooms.enter(ada, id)).toMatchObject({ id, slug: id, visibility: "direct", name: "Bob", peer: bob, draft: true });
+    expect(await rooms.enter(bob, id)).toMatchObject({ name: "Ada", peer: ada, draft: true });
+    expect(await code(rooms.enter(cat, id))).toBe("not_found");
+    expect(await repo.findById(id)).toBeNull();
+    // Until its first message, it is not there to read.
+    expect(await code(rooms.requireAccess(ada, id))).toBe("not_found");
+    // Someone who does not exist, and a pair in the wrong order, are not conversations.
+    expect(await code(rooms.enter(ada, directRoomId(ada.id, "nobody")))).toBe("not_found");
+    expect(await code(rooms.enter(ada, `dm.${bob.id}.${ada.id}`))).toBe("not_found");
+  });
+
+  it("the first message creates it once, for its two people only, each seeing the other's name", async () => {
+    const { rooms } = setup();
+    const [first, second] = await Promise.all([rooms.ensureDirect(ada, id), rooms.ensureDirect(bob, id)]);
+    expect([first?.created, second?.created].sort()).toEqual([false, true]);
+    expect(await rooms.ensureDirect(ada, id)).toMatchObject({ created: false, room: { name: "Bob" } });
+    expect(await code(rooms.ensureDirect(cat, id))).toBe("not_found");
+    expect(await rooms.ensureDirect(ada, "general")).toBeNull();
+    expect(await rooms.requireAccess(bob, id)).toMatchObject({ name: "Ada", peer: ada });
+    expect(await code(rooms.requireAccess(cat, id))).toBe("not_found");
+    expect((await rooms.listFor(ada)).map((r) => r.name)).toEqual(["Bob"]);
+    expect((await rooms.listFor(bob)).map((r) => r.name)).toEqual(["Ada"]);
+    expect(await rooms.listFor(cat)).toEqual([]);
+    expect((await rooms.directViews(id)).map((v) => [v.userId, v.room.name])).toEqual([
+      [ada.id, "Bob"],
+      [bob.id, "Ada"],
+    ]);
+  });
+
+  it("cannot be invited to, renamed, emptied or deleted, even by the person who started it", async () => {
+    const { rooms } = setup();
+    await rooms.ensureDirect(ada, id);
+    expect(await code(rooms.invite(ada, id))).toBe("invalid_payload");
+    expect(await code(rooms.rename(ada, id, "Secret"))).toBe("forbidden");
+    expect(await code(rooms.removeMember(ada, id, bob.id))).toBe("forbidden");
+    expect(await code(rooms.delete(ada, id))).toBe("forbidden");
+  });
+
+  it("a block either way stops both people writing and a new conversation being opened; unblocking restores it", async () => {
+    const { rooms } = setup();
+    await rooms.ensureDirect(ada, id);
+    expect(await rooms.block(bob, ada.id, true)).toEqual([ada]);
+    expect(await code(rooms.ensureDirect(ada, id))).toBe("forbidden");
+    expect(await code(rooms.ensureDirect(bob, id))).toBe("forbidden");
+    // The history stays readable.
+    expect(await rooms.enter(ada, id)).toMatchObject({ name: "Bob" });
+    expect(await rooms.block(cat, ada.id, true)).toEqual([ada]);
+    expect(await code(rooms.enter(ada, directRoomId(ada.id, cat.id)))).toBe("forbidden");
+    expect(await code(rooms.enter(cat, directRoomId(ada.id, cat.id)))).toBe("forbidden");
+    expect(await code(rooms.block(ada, ada.id, true))).toBe("invalid_payload");
+    expect(await code(rooms.block(ada, "nobody", true))).toBe("not_found");
+    expect(await rooms.block(bob, ada.id, false)).toEqual([]);
+    expect(await rooms.ensureDirect(ada, id)).toMatchObject({ created: false });
+  });
+
+  it("with guests' direct messages off: a guest can neither open nor write one, to a guest or an account; accounts still can", async () => {
+    const { repo, rooms } = setup({ guestDirectMessages: false });
+    repo.guests.add(cat.id);
+    expect(await code(rooms.enter(ada, directRoomId(ada.id, cat.id)))).toBe("forbidden");
+    expect(await code(rooms.enter(cat, directRoomId(ada.id, cat.id)))).toBe("forbidden");
+    expect(await code(rooms.ensureDirect(cat, directRoomId(ada.id, cat.id)))).toBe("forbidden");
+    expect(await code(rooms.ensureDirect(cat, directRoomId(cat.id, cat.id)))).toBe("forbidden");
+    expect(await rooms.ensureDirect(ada, id)).toMatchObject({ created: true });
+    // On (the default), guests have them like everyone.
+    const open = setup();
+    open.repo.guests.add(cat.id);
+    expect(await open.rooms.ensureDirect(cat, directRoomId(ada.id, cat.id))).toMatchObject({ created: true });
+  });
+
+  it("a note to oneself is named after oneself", async () => {
+    const { rooms } = setup();
+    const self = directRoomId(ada.id, ada.id);
+    expect(await rooms.ensureDirect(ada, self)).toMatchObject({ created: true, room: { name: "Ada", peer: ada } });
+    expect(await code(rooms.enter(bob, self))).toBe("not_found");
   });
 });
