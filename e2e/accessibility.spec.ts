@@ -79,6 +79,26 @@ for (const scheme of SCHEMES) {
         await page.screenshot({ path: `test-results/axe-new-messages-${scheme}-${viewportName}.png` });
         await expectNoSeriousViolations(page, "room with the New messages line");
 
+        // A direct conversation, from "Message <name>" in the Online list: its page (the
+        // other person's name, Block), and the "Direct messages" navigation.
+        const friendName = uniqueName("Friend");
+        const friend = await scriptedGuest(baseURL!, friendName);
+        await friend.join(path.slice("/r/".length));
+        const online = page.getByRole("list", { name: "Online" });
+        if (viewportName === "phone") await page.getByRole("button", { name: /online$/ }).click();
+        await online.getByRole("button", { name: `Message ${friendName}` }).click();
+        await expect(page.getByRole("heading", { level: 1, name: friendName })).toBeVisible();
+        await expect(page.getByRole("log", { name: "Messages" })).toHaveAttribute("aria-busy", "false");
+        await composer.fill("Just between us");
+        await composer.press("Enter");
+        await expect(page.getByRole("log", { name: "Messages" }).getByRole("article").filter({ hasText: "Just between us" })).toHaveAttribute("data-status", "sent");
+        await page.screenshot({ path: `test-results/axe-direct-${scheme}-${viewportName}.png` });
+        await expectNoSeriousViolations(page, "direct conversation");
+        friend.close();
+        await page.goto("/");
+        await expect(page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: friendName })).toBeVisible();
+        await expectNoSeriousViolations(page, "directory with a direct conversation");
+
         await page.goto("/settings");
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
         await expectNoSeriousViolations(page, "settings");
