@@ -37,6 +37,12 @@ test.describe("search", () => {
     await expect(found).toHaveAttribute("aria-current", "true");
     await expect(found).toBeInViewport();
     await ada.page.screenshot({ path: "test-results/search-opened.png" });
+    // Opened in a window of history around it (its neighbours, not the 500 in between).
+    await expect(ada.log.getByText("filler 1", { exact: true })).toBeAttached();
+    await expect(ada.log.getByText("filler 400", { exact: true })).toHaveCount(0);
+    await ada.page.getByRole("button", { name: "Jump to latest messages" }).click();
+    await expect(ada.log.getByText("filler 500", { exact: true })).toBeInViewport();
+    await expect(ada.page.getByRole("button", { name: "Jump to latest messages" })).toHaveCount(0);
 
     // Narrowed: from: someone else finds nothing; in: the room finds it.
     await box.fill('from:"Nobody Here" periwinkle');

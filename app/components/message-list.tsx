@@ -30,6 +30,11 @@ interface Props {
   jumpTo?: number | null;
   /** The ids of the people the viewer blocks: their messages are folded away. */
   blocked?: ReadonlySet<string>;
+  /**
+   * Set while a window of older history is shown (a jump far back): the way towards the
+   * present, a page at a time or straight to the latest messages.
+   */
+  newer?: { loading: boolean; onLoadNewer(): void; onLatest(): void };
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -64,7 +69,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null, blocked }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null, blocked, newer }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
@@ -184,6 +189,18 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col">
+    {newer && (
+      <button
+        type="button"
+        onClick={() => {
+          pinned.current = true;
+          newer.onLatest();
+        }}
+        className="absolute bottom-3 left-1/2 z-10 -translate-x-1/2 rounded-full bg-accent-600 px-3 py-1 text-xs font-medium text-white shadow-md hover:bg-accent-700"
+      >
+        Jump to latest messages
+      </button>
+    )}
     {firstUnread !== null && !(hasLine && lineInView) && (
       <button
         type="button"
@@ -254,6 +271,18 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
           );
         })}
       </div>
+      {newer && (
+        <div className="flex justify-center pt-1 pb-12">
+          <button
+            type="button"
+            onClick={newer.onLoadNewer}
+            disabled={newer.loading}
+            className="rounded-full border border-zinc-200 px-3 py-1 text-xs font-medium text-zinc-600 hover:bg-zinc-50 disabled:opacity-60 dark:border-zinc-800 dark:text-zinc-300 dark:hover:bg-zinc-900"
+          >
+            {newer.loading ? "Loading…" : "Load newer messages"}
+          </button>
+        </div>
+      )}
     </div>
     </div>
   );

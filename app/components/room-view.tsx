@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LogItem } from "@/app/lib/message-log";
+import type { OutboxEntry } from "@/app/lib/outbox";
 import { quoteOf } from "@/server/contract/model";
 import type { UserSummary } from "@/server/contract/model";
 import { useAttention } from "@/app/hooks/use-attention";
@@ -24,6 +25,9 @@ import { BlockPerson } from "./block-person";
 import { useBlocks } from "@/app/hooks/use-blocks";
 import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
+
+/** No pending messages: shown while a window of older history is (they wait at the present). */
+const NO_ENTRIES: OutboxEntry[] = [];
 
 /** One open room: heading, history, who is here, who is typing, and the composer. */
 export function RoomView({ slug, invite: inviteParam, user }: { slug: string; invite?: string; user: UserSummary }) {
@@ -199,8 +203,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             </p>
           )}
           <MessageList
-            log={room.log}
-            outbox={outbox.entries}
+            log={room.window?.log ?? room.log}
+            outbox={room.window ? NO_ENTRIES : outbox.entries}
             selfId={user.id}
             joining={room.phase === "joining"}
             loadingOlder={room.loadingOlder}
@@ -209,10 +213,11 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             handlers={handlers}
             onLoadUntil={room.loadUntil}
             firstUnread={room.firstUnread}
-            onAtBottom={onAtBottom}
+            onAtBottom={room.window ? undefined : onAtBottom}
             people={peopleById}
             jumpTo={jumpTo}
             blocked={blockedIds}
+            newer={room.window ? { loading: room.loadingNewer, onLoadNewer: room.loadNewer, onLatest: room.leaveWindow } : undefined}
           />
           <TypingIndicator users={typing.typingUsers} />
           <Composer
@@ -220,6 +225,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             roomName={room.room?.visibility === "direct" ? room.room.name : `#${room.room?.name ?? slug}`}
             onSend={(body) => {
               typing.stopped();
+              // Sent from far back in history: the view goes to the present, where it appears.
+              room.leaveWindow();
               const quoted = replyingTo;
               outbox.send(body, quoted?.id !== undefined && quoted.seq !== null ? quoteOf({ ...quoted, id: quoted.id, seq: quoted.seq }) : undefined);
               setReplyingTo(null);

@@ -5,7 +5,7 @@ import { emptyLog } from "@/app/lib/message-log";
 import { RoomSync, type RoomState } from "@/app/lib/room-sync";
 import { useConnection } from "./socket-context";
 
-const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null };
+const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false };
 const noop = () => () => {};
 
 /**
@@ -43,5 +43,7 @@ export function useRoom(slug: string, invite?: string) {
   }, [conn, state.read]);
   const loadOlder = useCallback(() => void sync?.loadOlder(), [sync]);
   const loadUntil = useCallback((seq: number) => sync?.loadUntil(seq) ?? Promise.resolve(false), [sync]);
-  return { ...state, loadOlder, loadUntil };
+  const loadNewer = useCallback(() => void sync?.loadNewer(), [sync]);
+  const leaveWindow = useCallback(() => sync?.leaveWindow(), [sync]);
+  return { ...state, loadOlder, loadUntil, loadNewer, leaveWindow };
 }

@@ -136,21 +136,89 @@ describe("RoomSync", () => {
     expect(seqs(sync).at(-1)).toBe(101);
   });
 
-  it("two loads back to a message at once (the unread line and a search result) share the pages and both find it", async () => {
-    const { transport, sync } = await joined(range(451, 500), true);
+  it("two loads back to a message at once (the unread line and a reply's original) share the pages and both find it", async () => {
+    const { transport, sync } = await joined(range(351, 400), true);
     const first = sync.loadUntil(5);
     const second = sync.loadUntil(200);
     const older = transport.take("message:history");
-    expect(older.payload).toEqual({ roomId: room.id, before: 451, limit: 200 });
-    older.resolve({ ok: true, data: { messages: range(251, 450), hasMore: true } });
+    expect(older.payload).toEqual({ roomId: room.id, before: 351, limit: 200 });
+    older.resolve({ ok: true, data: { messages: range(151, 350), hasMore: true } });
     await settle();
     const next = transport.take("message:history");
-    expect(next.payload).toEqual({ roomId: room.id, before: 251, limit: 200 });
-    next.resolve({ ok: true, data: { messages: range(51, 250), hasMore: true } });
-    await settle();
-    transport.take("message:history").resolve({ ok: true, data: { messages: range(1, 50), hasMore: false } });
+    expect(next.payload).toEqual({ roomId: room.id, before: 151, limit: 200 });
+    next.resolve({ ok: true, data: { messages: range(1, 150), hasMore: false } });
     expect(await Promise.all([first, second])).toEqual([true, true]);
-    expect(seqs(sync)).toEqual(range(1, 500).map((m) => m.seq));
+    expect(seqs(sync)).toEqual(range(1, 400).map((m) => m.seq));
+    expect(sync.get().window).toBeNull();
+  });
+
+  describe("a jump far back", () => {
+    const windowSeqs = (sync: RoomSync) => sync.get().window?.log.confirmed.map((m) => m.seq);
+
+    it("shows a window around the message, loading nothing in between; the live log keeps catching up beside it", async () => {
+      const { transport, sync } = await joined(range(9951, 10000), true);
+      const jump = sync.loadUntil(500);
+      const around = transport.take("message:history");
+      expect(around.payload).toEqual({ roomId: room.id, around: 500, limit: 200 });
+      around.resolve({ ok: true, data: { messages: range(401, 600), hasMore: true } });
+      expect(await jump).toBe(true);
+      expect(windowSeqs(sync)).toEqual(range(401, 600).map((m) => m.seq));
+      expect(sync.get().window).toMatchObject({ hasNewer: true, log: { hasOlder: true } });
+      // Live messages go to the live log; the window stays as it is.
+      transport.emit("message:created", msg(10001));
+      expect(seqs(sync).at(-1)).toBe(10001);
+      expect(windowSeqs(sync)).toHaveLength(200);
+      // A change to a message in the window is shown there at once.
+      transport.emit("message:changed", { roomId: room.id, cseq: 1, messageId: "m500", messageSeq: 500, actor: bob, clientChangeId: "x", kind: "edit", body: "fixed", createdAt: new Date().toISOString() });
+      expect(sync.get().window?.log.confirmed.find((m) => m.seq === 500)?.body).toBe("fixed");
+      // Older pages load into the window.
+      const older = sync.loadOlder();
+      const page = transport.take("message:history");
+      expect(page.payload).toMatchObject({ roomId: room.id, before: 401 });
+      page.resolve({ ok: true, data: { messages: range(351, 400), hasMore: true } });
+      await older;
+      expect(windowSeqs(sync)?.[0]).toBe(351);
+      expect(seqs(sync)[0]).toBe(9951);
+      // The latest messages again: the window goes.
+      sync.leaveWindow();
+      expect(sync.get().window).toBeNull();
+      expect(seqs(sync).at(-1)).toBe(10001);
+    });
+
+    it("grows towards the present a page at a time and becomes one with the live log when it reaches it", async () => {
+      const { transport, sync } = await joined(range(951, 1000), true);
+      const jump = sync.loadUntil(300);
+      transport.take("message:history").resolve({ ok: true, data: { messages: range(201, 400), hasMore: true } });
+      expect(await jump).toBe(true);
+      for (const [after, page] of [[400, range(401, 600)], [600, range(601, 800)]] as const) {
+        const newer = sync.loadNewer();
+        const asked = transport.take("message:history");
+        expect(asked.payload).toEqual({ roomId: room.id, after, limit: 200 });
+        asked.resolve({ ok: true, data: { messages: page, hasMore: true } });
+        await newer;
+        expect(sync.get().window?.log.confirmed.at(-1)?.seq).toBe(page.at(-1)!.seq);
+      }
+      const last = sync.loadNewer();
+      transport.take("message:history").resolve({ ok: true, data: { messages: range(801, 1000), hasMore: false } });
+      await last;
+      expect(sync.get().window).toBeNull();
+      expect(seqs(sync)).toEqual(range(201, 1000).map((m) => m.seq));
+      expect(sync.get().log.hasOlder).toBe(true);
+    });
+
+    it("a jump to a message the live log holds, or near it, leaves the window; a failed one says why", async () => {
+      const { transport, sync } = await joined(range(951, 1000), true);
+      const jump = sync.loadUntil(100);
+      transport.take("message:history").resolve({ ok: true, data: { messages: range(1, 200), hasMore: false } });
+      await jump;
+      expect(sync.get().window).not.toBeNull();
+      expect(await sync.loadUntil(990)).toBe(true);
+      expect(sync.get().window).toBeNull();
+      const failed = sync.loadUntil(10);
+      transport.take("message:history").resolve({ ok: false, error: { code: "internal", message: "The database is not answering." } });
+      expect(await failed).toBe(false);
+      expect(sync.get()).toMatchObject({ window: null, error: "The database is not answering." });
+    });
   });
 
   it("leaves the room when closed", async () => {

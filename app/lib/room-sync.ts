@@ -12,13 +12,17 @@
  *   last change held (`changesAfter`) and gets what followed in its answer; a change that
  *   arrives beyond the next one (a broadcast missed) makes it read every change after the
  *   cursor (`message:changes`), so a client back from any absence shows the current text,
- *   the tombstones and the reactions, never stale ones.
+ *   the tombstones and the reactions, never stale ones;
+ * - jumping far back (a search result, an old reply) shows a window of history around the
+ *   message (`around`) instead of loading everything in between: the live log stays as it
+ *   is and keeps catching up; the window grows by pages both ways and joins the live log
+ *   when it reaches it, or is left for the latest messages (`leaveWindow`).
  *
  * Framework-free over `ChatTransport`; `app/hooks/use-room.ts` adapts it to React.
  */
 import type { ChatMessage, MessageChange, ReadState, RoomSummary } from "@/server/contract/model";
 import { LIMITS } from "@/server/contract/limits";
-import { applyChanges, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, replaceChanged, type MessageLog } from "./message-log";
+import { applyChanges, changed as changedMessage, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, replaceChanged, type MessageLog } from "./message-log";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
@@ -41,7 +45,20 @@ export interface RoomState {
    * or null if nothing was. It stays until the room is left, however far reading goes.
    */
   firstUnread: number | null;
+  /**
+   * A window of older history shown instead of the live log, around a message jumped to
+   * far back; null while the live log is shown. `hasNewer`: messages between it and the
+   * live log exist (load them, or leave the window).
+   */
+  window: { log: MessageLog; hasNewer: boolean } | null;
+  loadingNewer: boolean;
 }
+
+/**
+ * How far back a jump loads history page by page into the live log; past it, it opens a
+ * window around the message instead (two pages of the largest size).
+ */
+export const CONTIGUOUS_JUMP = 2 * LIMITS.historyPageMax;
 
 interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -68,7 +85,7 @@ export class RoomSync extends Observable<RoomState> {
     private readonly slug: string,
     private readonly options: { retryDelayMs?: number; timers?: Timers; invite?: string } = {},
   ) {
-    super({ phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null });
+    super({ phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false });
   }
 
   start(): this {
@@ -111,41 +128,110 @@ export class RoomSync extends Observable<RoomState> {
     if (mine.length === 0) return;
     const { log, gap } = applyChanges(this.get().log, mine);
     if (log !== this.get().log) this.update({ log });
+    // The window's messages take each change as it comes (each sets state; they come in order).
+    const window = this.get().window;
+    if (window && mine.some((c) => window.log.confirmed.some((m) => m.id === c.messageId))) {
+      const confirmed = window.log.confirmed.map((m) => mine.reduce((acc, c) => (c.messageId === acc.id ? changedMessage(acc, c) : acc), m));
+      this.update({ window: { ...window, log: { ...window.log, confirmed } } });
+    }
     if (gap) void this.catchUpChanges();
   }
 
   /**
-   * Loads older pages until message `seq` is held (jumping to a reply's original), at most
-   * `maxPages` of them. Resolves whether it is held now. The log stays one unbroken range.
+   * Makes message `seq` shown (jumping to a reply's original, the unread line, a search
+   * result). Held by the live log: it is shown. Within CONTIGUOUS_JUMP of the live log's
+   * oldest message: older pages are loaded into it, so it stays one unbroken range. Further
+   * back: a window of history around it (`around`). Resolves whether it is shown now.
    */
   async loadUntil(seq: number, maxPages = 40): Promise<boolean> {
+    const held = (log: MessageLog) => log.confirmed.some((m) => m.seq === seq);
+    if (held(this.get().log)) {
+      this.leaveWindow();
+      return true;
+    }
+    const window = this.get().window;
+    if (window && held(window.log)) return true;
+    const oldest = oldestSeq(this.get().log);
+    if (oldest !== undefined && this.get().log.hasOlder && oldest - seq > CONTIGUOUS_JUMP) return this.openWindow(seq);
+    this.leaveWindow();
     for (let i = 0; i < maxPages; i++) {
-      const oldest = oldestSeq(this.get().log);
-      if (oldest !== undefined && oldest <= seq) break;
+      const first = oldestSeq(this.get().log);
+      if (first !== undefined && first <= seq) break;
       if (!this.get().log.hasOlder || this.closed) break;
-      // Far back (a search result): the largest pages the server gives.
       await this.loadOlder(LIMITS.historyPageMax);
     }
-    return this.get().log.confirmed.some((m) => m.seq === seq);
+    return held(this.get().log);
+  }
+
+  /** Shows the live log again (the latest messages), leaving the window. */
+  leaveWindow(): void {
+    if (this.get().window) this.update({ window: null, loadingNewer: false });
+  }
+
+  /** A window of history around `seq`, joined to the live log at once if it reaches it. */
+  private async openWindow(seq: number): Promise<boolean> {
+    const room = this.get().room;
+    if (!room) return false;
+    const ack = await this.transport.request("message:history", { roomId: room.id, around: seq, limit: LIMITS.historyPageMax });
+    if (this.closed || !ack.ok) {
+      if (!ack.ok) this.update({ error: ack.error.message });
+      return false;
+    }
+    const log: MessageLog = { ...mergeConfirmed(emptyLog, ack.data.messages), hasOlder: ack.data.hasMore };
+    this.showWindow(log);
+    return log.confirmed.some((m) => m.seq === seq);
+  }
+
+  /** Shows `log` as the window, or joins it to the live log when nothing lies between them. */
+  private showWindow(log: MessageLog): void {
+    const live = this.get().log;
+    const newest = log.confirmed.at(-1)?.seq ?? 0;
+    const liveOldest = oldestSeq(live);
+    if (liveOldest === undefined || newest + 1 >= liveOldest) {
+      // Nothing between them: one unbroken log, as far back as the window goes.
+      this.update({ window: null, loadingNewer: false, log: { ...mergeConfirmed(live, log.confirmed), hasOlder: log.hasOlder } });
+      return;
+    }
+    this.update({ window: { log, hasNewer: true } });
+  }
+
+  /** The window's next page towards the present; joined to the live log when it reaches it. */
+  async loadNewer(): Promise<void> {
+    const { room, window, loadingNewer } = this.get();
+    const after = window?.log.confirmed.at(-1)?.seq;
+    if (!room || !window || after === undefined || loadingNewer) return;
+    this.update({ loadingNewer: true });
+    const ack = await this.transport.request("message:history", { roomId: room.id, after, limit: LIMITS.historyPageMax });
+    if (this.closed) return;
+    this.update({ loadingNewer: false });
+    const current = this.get().window;
+    if (!ack.ok) return this.update({ error: ack.error.message });
+    if (!current) return;
+    this.showWindow({ ...current.log, confirmed: mergeConfirmed(current.log, ack.data.messages).confirmed });
   }
 
   /** The older page being loaded: a second caller (the unread line, a jump) waits for it. */
   private olderPage: Promise<void> | undefined;
 
+  /** The page before what is shown: the window's while one is, the live log's otherwise. */
   loadOlder(limit?: number): Promise<void> {
     this.olderPage ??= this.fetchOlder(limit).finally(() => (this.olderPage = undefined));
     return this.olderPage;
   }
 
   private async fetchOlder(limit?: number): Promise<void> {
-    const { room, log, loadingOlder } = this.get();
+    const { room, log: live, window, loadingOlder } = this.get();
+    const log = window?.log ?? live;
     const before = oldestSeq(log);
     if (!room || !log.hasOlder || before === undefined || loadingOlder) return;
     this.update({ loadingOlder: true });
     const ack = await this.transport.request("message:history", { roomId: room.id, before, ...(limit ? { limit } : {}) });
     if (this.closed) return;
-    if (ack.ok) this.update({ loadingOlder: false, log: mergeOlderPage(this.get().log, ack.data.messages, ack.data.hasMore) });
-    else this.update({ loadingOlder: false, error: ack.error.message });
+    if (!ack.ok) return this.update({ loadingOlder: false, error: ack.error.message });
+    const now = this.get().window;
+    if (window && now) this.update({ loadingOlder: false, window: { ...now, log: mergeOlderPage(now.log, ack.data.messages, ack.data.hasMore) } });
+    else if (!window) this.update({ loadingOlder: false, log: mergeOlderPage(this.get().log, ack.data.messages, ack.data.hasMore) });
+    else this.update({ loadingOlder: false });
   }
 
   private end(roomId: string, phase: "deleted" | "removed", error: string) {
