@@ -50,7 +50,7 @@ describe("PrismaMessageRepository appends (group commit: SQLite's writer thread,
 
   it("the SQLite writer dying fails what it held; resent, those are stored once, and the next writer takes over", async (ctx) => {
     const { repo, author, roomId } = await setup();
-    const writer = () => (repo as unknown as { sqlite?: { worker?: Worker } }).sqlite?.worker;
+    const writer = () => (repo as unknown as { sqlite?: { writer: { worker?: Worker } } }).sqlite?.writer.worker;
     await repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "first", author });
     if (!writer()) return ctx.skip("PostgreSQL: its writer is a pool of connections, not a thread that can die (server/database-outage.integration.test.ts cuts its connections)");
     const clientIds = Array.from({ length: 200 }, () => randomUUID());

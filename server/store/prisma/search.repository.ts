@@ -1,7 +1,7 @@
-import { Worker } from "node:worker_threads";
 import { InvalidCursorError, type SearchHit, type SearchRepository, type SearchRequest } from "../repositories";
 import { providerOf, sqliteFileOf, type Db } from "./client";
 import { likePattern, validCursor } from "./sqlite-search.sql.mjs";
+import { WorkerThread } from "./worker-thread";
 
 type Row = {
   id: string;
@@ -41,14 +41,18 @@ const badCursor = () => new InvalidCursorError();
  * Both take the rooms to look in from the domain, which decides who may read what.
  */
 export class PrismaSearchRepository implements SearchRepository {
-  private readonly file: string | undefined;
-  private worker: Worker | undefined;
-  private readonly waiting = new Map<number, { resolve: (rows: Row[]) => void; reject: (e: unknown) => void }>();
-  private nextId = 1;
-  private closed = false;
+  /** SQLite: the thread that runs the search statement (absent on PostgreSQL). */
+  private readonly searcher: WorkerThread<{ resolve: (rows: Row[]) => void; reject: (e: Error) => void }> | undefined;
 
   constructor(private readonly db: Db) {
-    this.file = providerOf(db) === "sqlite" ? sqliteFileOf(db) : undefined;
+    const file = providerOf(db) === "sqlite" ? sqliteFileOf(db) : undefined;
+    if (!file) return;
+    this.searcher = new WorkerThread(new URL("./sqlite-search.worker.mjs", import.meta.url), { file }, "the SQLite search thread", (data) => {
+      const reply = data as { id: number; rows?: Row[]; error?: { message: string; code?: string } };
+      const p = this.searcher?.take(reply.id);
+      if (reply.error) p?.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+      else p?.resolve(reply.rows ?? []);
+    });
   }
 
   async search(request: SearchRequest): Promise<{ hits: SearchHit[]; next: string | null }> {
@@ -57,10 +61,7 @@ export class PrismaSearchRepository implements SearchRepository {
   }
 
   close(): void {
-    this.closed = true;
-    void this.worker?.terminate();
-    this.worker = undefined;
-    this.failAll(new Error("the search index is closed"));
+    this.searcher?.close(new Error("the search index is closed"));
   }
 
   private async searchSqlite(request: SearchRequest) {
@@ -105,41 +106,9 @@ export class PrismaSearchRepository implements SearchRepository {
   }
 
   private ask(request: SearchRequest): Promise<Row[]> {
-    if (this.closed) return Promise.reject(new Error("the search index is closed"));
-    return new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject });
-      const worker = this.searcher();
-      worker.ref(); // an answer is due
-      worker.postMessage({ id, request });
-    });
-  }
-
-  private searcher(): Worker {
-    if (this.worker) return this.worker;
-    if (!this.file) throw new Error("search on SQLite needs a database file");
-    const worker = new Worker(new URL("./sqlite-search.worker.mjs", import.meta.url), { workerData: { file: this.file } });
-    worker.on("message", (reply: { id: number; rows?: Row[]; error?: { message: string; code?: string } }) => {
-      const p = this.waiting.get(reply.id);
-      if (!p) return;
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) worker.unref();
-      if (reply.error) p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
-      else p.resolve(reply.rows ?? []);
-    });
-    const lost = (err: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.failAll(err);
-    };
-    worker.on("error", lost);
-    worker.on("exit", (code) => lost(new Error(`the SQLite search thread stopped (exit code ${code})`)));
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(err: Error) {
-    for (const p of this.waiting.values()) p.reject(err);
-    this.waiting.clear();
+    const searcher = this.searcher;
+    if (!searcher) return Promise.reject(new Error("search on SQLite needs a database file"));
+    if (searcher.closed) return Promise.reject(searcher.closed);
+    return new Promise((resolve, reject) => searcher.post({ id: searcher.wait({ resolve, reject }), request }));
   }
 }

@@ -1,12 +1,12 @@
-import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { quoteOf, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, NewChange, NewMessage } from "../repositories";
 import { sharedReadConnection } from "./sqlite-reader";
+import { WorkerThread } from "./worker-thread";
 
 type Pending =
-  | { resolve: (r: AppendResult) => void; reject: (e: unknown) => void; m: NewMessage }
-  | { resolve: (r: ChangeResult | null) => void; reject: (e: unknown) => void; c: NewChange };
+  | { resolve: (r: AppendResult) => void; reject: (e: Error) => void; m: NewMessage }
+  | { resolve: (r: ChangeResult | null) => void; reject: (e: Error) => void; c: NewChange };
 
 /** What the writer answers for one append or change (sqlite-writer.worker.mjs). */
 type Reply = { id: number } & (
@@ -126,13 +126,21 @@ export class SqliteMessages {
   private readonly cursor: Database.Statement;
   private readonly touched: Database.Statement;
   private readonly ref: Database.Statement;
-  private worker: Worker | undefined;
-  private readonly waiting = new Map<number, Pending>();
+  private readonly writer: WorkerThread<Pending>;
   private outgoing: Array<{ id: number; m: NewMessage } | { id: number; c: NewChange }> = [];
-  private nextId = 1;
-  private closed = false;
 
-  constructor(private readonly file: string) {
+  constructor(file: string) {
+    this.writer = new WorkerThread<Pending>(
+      new URL("./sqlite-writer.worker.mjs", import.meta.url),
+      { file },
+      "the SQLite writer",
+      (replies) => {
+        for (const reply of replies as Reply[]) this.settle(reply);
+      },
+      // Everything sent to a writer that is gone, and not yet answered, failed: what waits
+      // for the next send failed with it and must not be written.
+      () => (this.outgoing = []),
+    );
     const reads = sharedReadConnection(file);
     this.sqlite = reads.sqlite;
     this.releaseReads = reads.release;
@@ -212,10 +220,9 @@ export class SqliteMessages {
   }
 
   append(m: NewMessage): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new Error("the message store is closed"));
+    if (this.writer.closed) return Promise.reject(this.writer.closed);
     return new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject, m });
+      const id = this.writer.wait({ resolve, reject, m });
       // The writes of one turn of the event loop travel to the writer together.
       if (this.outgoing.push({ id, m }) === 1) setImmediate(() => this.send());
     });
@@ -223,53 +230,28 @@ export class SqliteMessages {
 
   /** A change, written by the same writer as appends (one order of commits, off the loop). */
   change(c: NewChange): Promise<ChangeResult | null> {
-    if (this.closed) return Promise.reject(new Error("the message store is closed"));
+    if (this.writer.closed) return Promise.reject(this.writer.closed);
     return new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject, c });
+      const id = this.writer.wait({ resolve, reject, c });
       if (this.outgoing.push({ id, c }) === 1) setImmediate(() => this.send());
     });
   }
 
   close(): void {
-    this.closed = true;
-    void this.worker?.terminate();
-    this.worker = undefined;
-    this.failAll(new Error("the message store is closed"));
+    this.writer.close(new Error("the message store is closed"));
     this.releaseReads();
   }
 
   private send() {
     const batch = this.outgoing;
     this.outgoing = [];
-    if (batch.length === 0 || this.closed) return;
-    const writer = this.writer();
-    writer.ref(); // answers are due: keep the process alive until they come
-    writer.postMessage(batch);
-  }
-
-  private writer(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(new URL("./sqlite-writer.worker.mjs", import.meta.url), { workerData: { file: this.file } });
-    worker.on("message", (replies: Reply[]) => {
-      for (const reply of replies) this.settle(reply);
-    });
-    const lost = (err: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.failAll(err);
-    };
-    worker.on("error", lost);
-    worker.on("exit", (code) => lost(new Error(`the SQLite writer stopped (exit code ${code})`)));
-    this.worker = worker;
-    return worker;
+    if (batch.length === 0 || this.writer.closed) return;
+    this.writer.post(batch);
   }
 
   private settle(reply: Reply) {
-    const p = this.waiting.get(reply.id);
+    const p = this.writer.take(reply.id);
     if (!p) return;
-    this.waiting.delete(reply.id);
-    if (this.waiting.size === 0) this.worker?.unref(); // an idle writer does not hold the process
     if ("error" in reply) {
       p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
       return;
@@ -288,12 +270,5 @@ export class SqliteMessages {
     } else {
       p.resolve({ duplicate: true, message: toMessage(reply.existing) });
     }
-  }
-
-  /** Everything sent to a writer that is gone, and not yet answered, fails. */
-  private failAll(err: Error) {
-    for (const p of this.waiting.values()) p.reject(err);
-    this.waiting.clear();
-    this.outgoing = [];
   }
 }
