@@ -14,6 +14,7 @@ import ece from "http_ece";
 import webpush from "web-push";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, withDatabase, type ClientSocket, type TestServer } from "./test/harness";
+import { directRoomId } from "./contract/direct";
 
 const opensslMissing = (() => {
   try {
@@ -154,6 +155,20 @@ describe.skipIf(opensslMissing)("Web Push (needs openssl for the local push serv
       if (Date.now() > deadline) throw new Error("the gone subscription was not deleted");
       await new Promise((r) => setTimeout(r, 50));
     }
+  });
+
+  it("every message of a direct conversation reaches the other person with no tab open, titled with the author alone; nobody else", async () => {
+    const { ada, adaSocket, cat, bob, keys, endpoints, to } = await people();
+    const id = directRoomId(ada.user.id, cat.user.id);
+    await ok(adaSocket.emitWithAck("room:join", { slug: id }));
+    const sent = await ok(adaSocket.emitWithAck("message:send", { roomId: id, clientId: randomUUID(), body: "are you free tonight?" }));
+    await until(() => to(endpoints.cat).length > 0, "Cat's push");
+    const payload = JSON.parse(ece.decrypt(to(endpoints.cat)[0]!.body, { version: "aes128gcm", privateKey: keys.cat.ecdh, authSecret: keys.cat.auth.toString("base64url") }).toString("utf8"));
+    expect(payload).toEqual({ title: ada.user.name, body: "are you free tonight?", tag: sent.message.id, url: `/r/${id}` });
+    // Bob, outside it, is never pushed its messages, even mentioned in it.
+    await ok(adaSocket.emitWithAck("message:send", { roomId: id, clientId: randomUUID(), body: `about <@${bob.user.id}>` }));
+    await until(() => to(endpoints.cat).length > 1, "Cat's second push");
+    expect(to(endpoints.bob)).toEqual([]);
   });
 
   it("refuses a subscription that is not an https endpoint with keys", async () => {
