@@ -695,9 +695,13 @@ describe.each(["socket.io", "ws"] as const)("direct conversations over %s", (tra
       // Writing into a conversation with someone else's id does not create one.
       expect(await send(who, directRoomId(who.user.id, ada.user.id).replace(who.user.id, bob.user.id), "x")).toMatchObject({ ok: false });
     }
-    // Its two people find it, named after the other one.
+    // Its two people find it, named after the other one, also with in:<their name>.
     const found = await bob.request("message:search", { query: "handshake" });
     expect(found.ok && found.data.results.map((r: { room: { name: string } }) => r.room.name)).toEqual(["Ada"]);
+    const narrowed = await bob.request("message:search", { query: "in:ada handshake" });
+    expect(narrowed.ok && narrowed.data.results).toHaveLength(1);
+    const outsider = await outsiders[0]!.request("message:search", { query: "in:ada handshake" });
+    expect(outsider.ok && outsider.data.results).toEqual([]);
     // A conversation with someone who does not exist is not_found to the person asking too.
     expect(await ada.request("room:join", { slug: directRoomId(ada.user.id, "nobody-at-all") })).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(await send(ada, directRoomId(ada.user.id, "nobody-at-all"), "hello?")).toMatchObject({ ok: false, error: { code: "not_found" } });

@@ -147,6 +147,11 @@ describe("RoomService: direct conversations", () => {
     expect((await rooms.listFor(ada)).map((r) => r.name)).toEqual(["Bob"]);
     expect((await rooms.listFor(bob)).map((r) => r.name)).toEqual(["Ada"]);
     expect(await rooms.listFor(cat)).toEqual([]);
+    // `in:` names a conversation by the other person's name, for its people only.
+    expect((await rooms.findNamed(ada, "bob")).map((r) => r.id)).toEqual([id]);
+    expect(await rooms.findNamed(cat, "bob")).toEqual([]);
+    expect((await rooms.describe(bob, [id])).map((r) => r.name)).toEqual(["Ada"]);
+    expect(await rooms.visibleIds(cat)).toEqual([]);
     expect((await rooms.directViews(id)).map((v) => [v.userId, v.room.name])).toEqual([
       [ada.id, "Bob"],
       [bob.id, "Ada"],

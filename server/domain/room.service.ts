@@ -66,6 +66,35 @@ export class RoomService {
     });
   }
 
+  /** The ids of the rooms `listFor` lists, without their names (every search reads them). */
+  visibleIds(user: UserSummary): Promise<string[]> {
+    return this.rooms.visibleIds(user.id);
+  }
+
+  /**
+   * The rooms and direct conversations `user` may read that `name` names (address or name,
+   * case ignored; a conversation by the other person's name): `in:<room>` in a search.
+   */
+  async findNamed(user: UserSummary, name: string): Promise<RoomSummary[]> {
+    const wanted = name.toLowerCase();
+    const [rooms, ids] = await Promise.all([this.rooms.findVisibleNamed(user.id, name), this.rooms.visibleIds(user.id)]);
+    const directIds = ids.filter((id) => parseDirectRoomId(id) !== null);
+    const direct = directIds.length === 0 ? [] : (await this.describe(user, directIds)).filter((r) => r.name.toLowerCase() === wanted || r.slug.toLowerCase() === wanted);
+    return [...rooms, ...direct];
+  }
+
+  /**
+   * Rooms by id as `user` sees them (direct conversations named after the other person),
+   * for rooms already known to be readable (a search's hits, found in `visibleIds`).
+   */
+  async describe(user: UserSummary, ids: string[]): Promise<RoomSummary[]> {
+    const rooms = await this.rooms.findByIds(ids);
+    const direct = rooms.filter((r) => r.visibility === "direct");
+    if (direct.length === 0) return rooms;
+    const named = new Map((await this.asSeenBy(user.id, direct)).map((r) => [r.id, r]));
+    return rooms.map((r) => named.get(r.id) ?? r);
+  }
+
   /**
    * The direct conversation a message is sent to, created by that message if it is the
    * first (`created`), or null when `roomId` is not a direct conversation's. Checked at

@@ -68,6 +68,16 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     await repos.rooms.addMember(secret.id, bob.id); // idempotent
     expect((await repos.rooms.members(secret.id)).map((m) => m.name)).toEqual(["Ada", "Bob"]);
     expect((await repos.rooms.listVisibleTo(bob.id)).map((r) => r.slug)).toEqual(["general", "secret"]);
+    // The same rule as ids only (what a search looks in), and rooms read back by id.
+    expect((await repos.rooms.visibleIds(bob.id)).sort()).toEqual([roomId, secret.id].sort());
+    expect((await repos.rooms.findByIds([secret.id, "missing"])).map((r) => r.name)).toEqual(["Secret"]);
+    expect(await repos.rooms.findByIds([])).toEqual([]);
+    // By address or name, case ignored; a private room only for its members.
+    expect((await repos.rooms.findVisibleNamed(bob.id, "SECRET")).map((r) => r.id)).toEqual([secret.id]);
+    expect((await repos.rooms.findVisibleNamed(bob.id, "general")).map((r) => r.id)).toEqual([roomId]);
+    const stranger = { id: randomUUID(), name: "Stranger" };
+    await addUser(stranger);
+    expect(await repos.rooms.findVisibleNamed(stranger.id, "secret")).toEqual([]);
     expect(await repos.rooms.removeMember(secret.id, bob.id)).toBe(true);
     expect(await repos.rooms.removeMember(secret.id, bob.id)).toBe(false);
 
@@ -100,6 +110,8 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     const cat = { id: randomUUID(), name: "Cat" };
     await addUser(cat);
     expect((await repos.rooms.listVisibleTo(cat.id)).map((r) => r.id)).not.toContain(id);
+    expect(await repos.rooms.visibleIds(cat.id)).not.toContain(id);
+    expect(await repos.rooms.visibleIds(bob.id)).toContain(id);
     // Both follow it from its creation: its messages count as unread for the one who did not write them.
     await repos.messages.append({ id: randomUUID(), roomId: id, author: ada, clientId: randomUUID(), body: "hi" });
     expect((await repos.attention.followed(bob.id)).find((s) => s.roomId === id)).toMatchObject({ readSeq: 0, latestSeq: 1 });

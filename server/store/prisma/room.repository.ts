@@ -54,6 +54,28 @@ export class PrismaRoomRepository implements RoomRepository {
     return rooms.map(toSummary);
   }
 
+  async visibleIds(userId: string): Promise<string[]> {
+    if (this.sqlite) return this.sqlite.visibleIds(userId);
+    const rooms = await this.db.room.findMany({ where: { OR: [{ visibility: "public" }, { members: { some: { userId } } }] }, select: { id: true } });
+    return rooms.map((r) => r.id);
+  }
+
+  async findVisibleNamed(userId: string, name: string): Promise<RoomSummary[]> {
+    if (this.sqlite) return this.sqlite.visibleNamed(userId, name);
+    const wanted = name.toLowerCase();
+    const rooms = await this.db.room.findMany({
+      where: { OR: [{ visibility: "public" }, { visibility: "private", members: { some: { userId } } }] },
+      select,
+    });
+    return rooms.filter((r) => r.slug.toLowerCase() === wanted || r.name.toLowerCase() === wanted).map(toSummary);
+  }
+
+  async findByIds(ids: string[]): Promise<RoomSummary[]> {
+    if (ids.length === 0) return [];
+    if (this.sqlite) return this.sqlite.byIds(ids);
+    return (await this.db.room.findMany({ where: { id: { in: ids } }, select })).map(toSummary);
+  }
+
   async rename(roomId: string, name: string): Promise<RoomSummary> {
     return toSummary(await this.db.room.update({ where: { id: roomId }, data: { name }, select }));
   }
