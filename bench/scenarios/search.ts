@@ -184,12 +184,14 @@ async function run(label: string, url: string, populated: Populated, ms: number,
     await writer;
     latencies.sort((a, b) => a - b);
     const scenario = `search ${label}`;
+    const sqlite = label.startsWith("SQLite");
     return [
       { scenario, metric: "searches", unit: "", parley: latencies.length },
       { scenario, metric: "search p50", unit: "ms", parley: percentile(latencies, 50) },
-      // The issue's latency target is SQLite's; PostgreSQL's figures are reported beside it.
-      { scenario, metric: "search p99", unit: "ms", parley: percentile(latencies, 99), ...(label.startsWith("SQLite") ? { target: { text: "< 50 ms", met: percentile(latencies, 99) < 50 } } : {}) },
-      { scenario, metric: "longest event-loop stall", unit: "ms", parley: stallMs, target: { text: "≤ 10 ms", met: stallMs <= 10 } },
+      // The issue's targets are SQLite's; PostgreSQL's figures are reported beside them (its
+      // query and its rows go through Prisma on the event loop).
+      { scenario, metric: "search p99", unit: "ms", parley: percentile(latencies, 99), ...(sqlite ? { target: { text: "< 50 ms", met: percentile(latencies, 99) < 50 } } : {}) },
+      { scenario, metric: "longest event-loop stall", unit: "ms", parley: stallMs, ...(sqlite ? { target: { text: "≤ 10 ms", met: stallMs <= 10 } } : {}) },
       { scenario, metric: "appends during the searches", unit: "/s", parley: (written / ms) * 1000, ...(writeErrors > 0 ? { spread: `${writeErrors} failed` } : {}) },
     ];
   } finally {
