@@ -689,6 +689,8 @@ describe.each(["socket.io", "ws"] as const)("direct conversations over %s", (tra
         expect(await who.request("message:history", { roomId: slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
         expect(await send(who, slug, "let me in")).toMatchObject({ ok: false, error: { code: "not_found" } });
         expect(await who.request("message:search", { query: "secret", roomId: slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
+        expect(await who.request("message:changes", { roomId: slug, after: 0 })).toMatchObject({ ok: false, error: { code: "not_found" } });
+        expect(await who.request("read:mark", { roomId: slug, seq: 1 })).toMatchObject({ ok: false, error: { code: "not_found" } });
       }
       const everywhere = await who.request("message:search", { query: "handshake" });
       expect(everywhere.ok && everywhere.data.results).toEqual([]);

@@ -126,7 +126,7 @@ export function MessageSearch({ activeRoom, children }: { activeRoom?: RoomSumma
                   className="block w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-zinc-200/60 focus-visible:bg-zinc-200/60 dark:hover:bg-zinc-800 dark:focus-visible:bg-zinc-800"
                 >
                   <span className="flex items-baseline gap-1 text-xs text-muted">
-                    <span aria-hidden="true">{r.room.visibility === "private" ? <LockIcon /> : "#"}</span>
+                    <span aria-hidden="true">{r.room.visibility === "private" ? <LockIcon /> : r.room.visibility === "direct" ? "@" : "#"}</span>
                     <span className="min-w-0 flex-1 truncate font-medium">{r.room.name}</span>
                     <time dateTime={r.message.createdAt} className="shrink-0">
                       {when(r.message.createdAt)}
