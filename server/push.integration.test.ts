@@ -169,6 +169,27 @@ describe.skipIf(opensslMissing)("Web Push (needs openssl for the local push serv
     await ok(adaSocket.emitWithAck("message:send", { roomId: id, clientId: randomUUID(), body: `about <@${bob.user.id}>` }));
     await until(() => to(endpoints.cat).length > 1, "Cat's second push");
     expect(to(endpoints.bob)).toEqual([]);
+
+    // Cat blocks Ada (from a tab opened for it, then closed): Ada's mentions of Cat in a room push nothing.
+    const catSocket = await server.socket(cat.cookie);
+    await ok(catSocket.emitWithAck("user:block", { userId: ada.user.id, blocked: true }));
+    catSocket.close();
+    await allTabsClosed(cat.user.id);
+    const { room } = await ok(adaSocket.emitWithAck("room:create", { name: "Open" }));
+    await ok(adaSocket.emitWithAck("room:join", { slug: room.slug }));
+    await ok(adaSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: `hey <@${cat.user.id}>` }));
+    // A mention of someone else in the same room is pushed: the block stopped Cat's alone.
+    const dan = await server.guest("Dan");
+    const danSocket = await server.socket(dan.cookie);
+    const danEndpoint = `${push.url}/ok/${randomUUID()}`;
+    await ok(danSocket.emitWithAck("push:subscribe", { endpoint: danEndpoint, keys: browserKeys().keys }));
+    danSocket.close();
+    await allTabsClosed(dan.user.id);
+    await ok(adaSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: `hey <@${dan.user.id}> and <@${cat.user.id}>` }));
+    await until(() => to(danEndpoint).length > 0, "Dan's push");
+    // Nothing more for Cat, even a moment later (a push to Cat would have gone with Dan's).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(to(endpoints.cat)).toHaveLength(2);
   });
 
   it("refuses a subscription that is not an https endpoint with keys", async () => {

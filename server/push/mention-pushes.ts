@@ -10,7 +10,8 @@ import type { PushService } from "./push.service";
  * someone, each person mentioned (not its author) who may read the room and has no
  * connected socket on any node gets a Web Push on every browser they subscribed. Someone
  * outside a private room gets nothing. In a direct conversation every message is pushed to
- * the other person (titled with the author's name alone). Runs after the message is
+ * the other person (titled with the author's name alone). Nobody is pushed the messages of
+ * someone they block. Runs after the message is
  * acknowledged and published, off the sender's path.
  */
 export function mentionPushes(deps: { hub: RoomHub; push: PushService; services: Services; connected(userId: string): Promise<boolean>; log: Logger }): void {
@@ -27,6 +28,8 @@ export function mentionPushes(deps: { hub: RoomHub; push: PushService; services:
       for (const user of mentioned) {
         const visible = await services.rooms.requireAccess(user, message.roomId).catch(() => null);
         if (!visible) continue;
+        // Someone who blocks the author hears nothing of them.
+        if ((await services.rooms.blocked(user)).some((b) => b.id === message.author.id)) continue;
         room = visible;
         if (!(await deps.connected(user.id))) due.push(user.id);
       }

@@ -427,7 +427,10 @@ export class RoomHub {
         this.publish({ type: "message.created", roomId: result.message.roomId, message: result.message });
         this.noteActivity(result.message);
         // A direct conversation's first message: both people's lists gain it, on every tab.
-        if (result.message.seq === 1 && parseDirectRoomId(result.message.roomId)) await this.announceDirect(result.message.roomId);
+        // The message is stored either way: a failed announcement is logged, not the send's error.
+        if (result.message.seq === 1 && parseDirectRoomId(result.message.roomId)) {
+          await this.announceDirect(result.message.roomId).catch((err: unknown) => this.deps.log.warn({ err, roomId: result.message.roomId }, "announcing a direct conversation failed"));
+        }
         for (const listener of this.storedListeners) listener(result.message);
       }
       return result;
