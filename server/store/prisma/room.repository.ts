@@ -149,6 +149,7 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async blockedEitherWay(a: string, b: string): Promise<boolean> {
+    if (this.sqlite) return this.sqlite.blockedEitherWay(a, b);
     const n = await this.db.userBlock.count({ where: { OR: [{ blockerId: a, blockedId: b }, { blockerId: b, blockedId: a }] } });
     return n > 0;
   }

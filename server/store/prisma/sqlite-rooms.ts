@@ -32,6 +32,7 @@ export class SqliteRoomReads {
   private readonly visibleStatement: Database.Statement<[string], RoomRow>;
   private readonly visibleIdsStatement: Database.Statement<[string], string>;
   private readonly byIdsStatement: Database.Statement<[string], RoomRow>;
+  private readonly blockStatement: Database.Statement<[string, string, string, string], { one: number }>;
   private readonly namesStatement: Database.Statement<[string], [string, string, string]>;
 
   constructor(file: string) {
@@ -58,6 +59,8 @@ export class SqliteRoomReads {
         WHERE r."visibility" = 'public'
            OR (r."visibility" = 'private' AND EXISTS (SELECT 1 FROM "RoomMember" m WHERE m."roomId" = r."id" AND m."userId" = ?))`)
       .raw();
+    this.blockStatement = this.sqlite.prepare(`
+      SELECT 1 AS "one" FROM "UserBlock" WHERE ("blockerId" = ? AND "blockedId" = ?) OR ("blockerId" = ? AND "blockedId" = ?) LIMIT 1`);
     this.byIdsStatement = this.sqlite.prepare(`SELECT "id", "slug", "name", "visibility", "createdById", "createdAt" FROM "Room" WHERE "id" IN (SELECT value FROM json_each(?))`);
   }
 
@@ -84,6 +87,11 @@ export class SqliteRoomReads {
   /** Public rooms and the private ones the user belongs to, oldest first (every search reads it). */
   visibleTo(userId: string): RoomSummary[] {
     return this.visibleStatement.all(userId).map(roomSummary);
+  }
+
+  /** Whether either blocks the other (every direct message asks). */
+  blockedEitherWay(a: string, b: string): boolean {
+    return this.blockStatement.get(a, b, b, a) !== undefined;
   }
 
   isMember(roomId: string, userId: string): boolean {
