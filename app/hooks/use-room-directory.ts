@@ -32,8 +32,13 @@ export function useRoomDirectory() {
     const onGone = ({ roomId }: { roomId: string }) => setRooms((list) => list && list.filter((r) => r.id !== roomId));
     // A direct conversation's latest activity orders the list: kept as messages arrive
     // (open here, or followed) and as this tab's own are stored.
+    // Every message in any room passes here: the list is replaced only when a conversation's
+    // time moved, so a room's traffic does not re-render the sidebar.
     const touched = (roomId: string, at: string) =>
-      setRooms((list) => list && list.map((r) => (r.id === roomId && r.visibility === "direct" && (r.lastMessageAt ?? "") < at ? { ...r, lastMessageAt: at } : r)));
+      setRooms((list) => {
+        if (!list?.some((r) => r.id === roomId && r.visibility === "direct" && (r.lastMessageAt ?? "") < at)) return list;
+        return list.map((r) => (r.id === roomId ? { ...r, lastMessageAt: at } : r));
+      });
     const stopTouches = [
       conn.transport.subscribe("message:created", (m) => touched(m.roomId, m.createdAt)),
       conn.transport.subscribe("room:activity", (e) => touched(e.roomId, new Date().toISOString())),

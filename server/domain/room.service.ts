@@ -121,11 +121,7 @@ export class RoomService {
     const pair = parseDirectRoomId(roomId);
     const room = pair && (await this.rooms.findById(roomId));
     if (!pair || !room) return [];
-    const people = new Map((await this.rooms.usersByIds([...new Set(pair)])).map((u) => [u.id, u]));
-    return [...new Set(pair)].flatMap((userId) => {
-      const peer = people.get(peerOf(pair, userId));
-      return peer ? [{ userId, room: this.seenAs(room, peer) }] : [];
-    });
+    return Promise.all([...new Set(pair)].map(async (userId) => ({ userId, room: (await this.asSeenBy(userId, [room]))[0]! })));
   }
 
   /** `user` blocks (or unblocks) someone: their messages stop reaching `user`, and neither can message the other. */
@@ -191,12 +187,8 @@ export class RoomService {
   private async openDirect(user: UserSummary, id: string, pair: [string, string]): Promise<RoomSummary> {
     if (!pair.includes(user.id)) throw notFound(`/r/${id}`);
     const existing = await this.rooms.findById(id);
-    const peerId = peerOf(pair, user.id);
-    if (existing) {
-      const [peer] = await this.rooms.usersByIds([peerId]);
-      return peer ? this.seenAs(existing, peer) : existing;
-    }
-    const peer = await this.mayMessage(user, peerId).catch((err: unknown) => {
+    if (existing) return (await this.asSeenBy(user.id, [existing]))[0]!;
+    const peer = await this.mayMessage(user, peerOf(pair, user.id)).catch((err: unknown) => {
       throw err instanceof DomainError && err.code === "not_found" ? notFound(`/r/${id}`) : err;
     });
     return { ...this.seenAs({ id, slug: id, name: "", visibility: "direct", ownerId: user.id, createdAt: this.now().toISOString() }, peer), draft: true };
@@ -240,8 +232,7 @@ export class RoomService {
     if (pair) {
       const room = pair.includes(user.id) ? await this.rooms.findById(roomId) : null;
       if (!room) throw notFound();
-      const [peer] = await this.rooms.usersByIds([peerOf(pair, user.id)]);
-      return peer ? this.seenAs(room, peer) : room;
+      return (await this.asSeenBy(user.id, [room]))[0]!;
     }
     const room = await this.rooms.findById(roomId);
     if (!room || !(await this.mayAccess(room, user))) throw notFound();
