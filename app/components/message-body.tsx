@@ -2,7 +2,7 @@ import type { ComponentProps, ReactNode } from "react";
 import Markdown, { type Components } from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import { revealControls } from "@/app/lib/linkify";
-import { remarkHtmlAsText, remarkLinksAndControls, remarkMentions, remarkStrikethrough } from "@/app/lib/markdown";
+import { boundMarkdown, remarkCapDepth, remarkHtmlAsText, remarkLinksAndControls, remarkMentions, remarkStrikethrough } from "@/app/lib/markdown";
 import type { UserSummary } from "@/server/contract/model";
 
 const link = "text-accent-600 underline decoration-accent-600/30 underline-offset-2 hover:decoration-accent-600 dark:text-accent-400";
@@ -29,9 +29,11 @@ const isHttp = (href: string | undefined) => href !== undefined && /^https?:\/\/
  * to HTML (app/lib/markdown.ts says what is allowed). Headings and images are not part of a
  * chat message: a heading is shown as a bold line, an image as its text. A link to anything
  * but http(s) is shown as the text that was typed. A new line typed is a new line shown
- * (remark-breaks), as people expect of a chat.
+ * (remark-breaks), as people expect of a chat. Its nesting and emphasis are bounded
+ * (`boundMarkdown` before parsing, `remarkCapDepth` after): the excess is shown as typed.
  */
-export function MessageBody({ text, people, selfId }: { text: string; people?: ReadonlyMap<string, UserSummary>; selfId?: string }) {
+export function MessageBody({ text: typed, people, selfId }: { text: string; people?: ReadonlyMap<string, UserSummary>; selfId?: string }) {
+  const text = boundMarkdown(typed);
   const components: Components = {
     p: ({ children }) => <p className="[unicode-bidi:isolate]" dir="auto">{children}</p>,
     a: ({ href, children, node }) => {
@@ -84,7 +86,7 @@ export function MessageBody({ text, people, selfId }: { text: string; people?: R
   };
   return (
     <div className="space-y-1 text-[15px] leading-6 break-words [&_li>p]:inline">
-      <Markdown remarkPlugins={[remarkStrikethrough, remarkBreaks, remarkHtmlAsText, remarkMentions, remarkLinksAndControls]} components={components}>
+      <Markdown remarkPlugins={[remarkCapDepth, remarkStrikethrough, remarkBreaks, remarkHtmlAsText, remarkMentions, remarkLinksAndControls]} components={components}>
         {text}
       </Markdown>
     </div>

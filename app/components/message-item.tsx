@@ -7,6 +7,7 @@ import type { UserSummary } from "@/server/contract/model";
 import { Avatar } from "./avatar";
 import { DeleteMessageDialog } from "./delete-message-dialog";
 import { MessageBody } from "./message-body";
+import { MessageBoundary } from "./message-boundary";
 import { MessageActions } from "./message-actions";
 import { ReactionPicker } from "./reaction-picker";
 import { Reactions } from "./reactions";
@@ -129,7 +130,9 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           // "(edited)" follows the last line of text when that line is a paragraph.
           <div className={`[&>div>p:last-child]:inline ${pending || item.changing ? "text-muted" : ""}`}>
             {mentionsMe && <span className="sr-only">Mentions you. </span>}
-            <MessageBody text={item.body} people={named} selfId={selfId} />
+            <MessageBoundary key={item.body} text={item.body}>
+              <MessageBody text={item.body} people={named} selfId={selfId} />
+            </MessageBoundary>
             {item.editedAt && <span className="ml-1 text-[11px] text-muted">(edited)</span>}
           </div>
         )}

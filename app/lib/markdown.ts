@@ -95,3 +95,140 @@ export function remarkMentions() {
     });
   };
 }
+
+/**
+ * How deep a message's blocks may nest (quotes and lists inside each other). Deeper is
+ * shown as the text that was typed. A chat message has no use for more, and without a
+ * bound one message of `"- ".repeat(1999)` costs seconds to parse and overflows the stack of
+ * every reader's renderer.
+ */
+export const MAX_NESTING = 12;
+
+/** How deep the parsed tree may be (blocks and inline formatting together) before the rest is text. */
+export const MAX_TREE_DEPTH = 32;
+
+/** A list marker (`-`, `*`, `+`, `1.`, `1)`) followed by a space, a tab or the line's end. */
+const LIST_MARKER = /^(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)/;
+
+/**
+ * Caps the container markers at the start of each line (`>` and list markers) at
+ * `MAX_NESTING`, before parsing: the marker past the cap is escaped with a backslash, so it
+ * and everything after it on that line is text inside the deepest container allowed. Only a
+ * line with more markers than that is changed; the work is linear in the text.
+ *
+ * @example
+ * capNesting("> ".repeat(20) + "x") // 12 quotes, then "\\> > > … x" as text
+ */
+export function capNesting(text: string, max = MAX_NESTING): string {
+  let out: string[] | null = null;
+  const lines = text.split("\n");
+  for (let l = 0; l < lines.length; l++) {
+    const line = lines[l]!;
+    let i = 0;
+    let depth = 0;
+    for (;;) {
+      while (i < line.length && (line[i] === " " || line[i] === "\t")) i++;
+      if (i >= line.length) break;
+      let width = 0;
+      if (line[i] === ">") width = 1;
+      else {
+        const marker = LIST_MARKER.exec(line.slice(i, i + 11));
+        if (marker) width = marker[0].length;
+      }
+      if (width === 0) break;
+      if (depth === max) {
+        // The marker's last character is the one that makes it a marker (`-`, `>`, `.` of `1.`).
+        const at = i + width - 1;
+        (out ??= lines.slice())[l] = `${line.slice(0, at)}\\${line.slice(at)}`;
+        break;
+      }
+      depth++;
+      i += width;
+    }
+  }
+  return out ? out.join("\n") : text;
+}
+
+/**
+ * How many emphasis delimiters (`*`, `_`) a message's formatting may use: CommonMark's
+ * delimiter matching costs time that grows with the square of their number (a 4,000-character
+ * message of `*` took 250 ms to parse here), which every reader of the room would pay.
+ */
+export const MAX_DELIMITERS = 256;
+
+/**
+ * Escapes the emphasis delimiters past `MAX_DELIMITERS` (outside fenced code blocks), so
+ * that they are shown as typed and the parser's work stays bounded.
+ */
+export function capDelimiters(text: string, max = MAX_DELIMITERS): string {
+  let seen = 0;
+  let fence: string | null = null;
+  let changed = false;
+  const lines = text.split("\n").map((line) => {
+    const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence !== null) {
+      if (opener && opener[1]!.startsWith(fence)) fence = null;
+      return line;
+    }
+    if (opener) {
+      fence = opener[1]!;
+      return line;
+    }
+    // An escaped character (`\*`, `\\`) is passed over whole, so `\\*` counts its `*`.
+    return line.replace(/\\[^]|[*_]/g, (mark) => {
+      if (mark.length === 2 || ++seen <= max) return mark;
+      changed = true;
+      return `\\${mark}`;
+    });
+  });
+  return changed ? lines.join("\n") : text;
+}
+
+/** What MessageBody parses: a message with its nesting and its delimiters bounded. */
+export const boundMarkdown = (text: string): string => capDelimiters(capNesting(text));
+
+/**
+ * Past `MAX_TREE_DEPTH`, a node is replaced by the text it was typed as (a paragraph where a
+ * block belongs, a list item in a list, text inside a paragraph): the parsed tree that the
+ * recursive stages after it (mdast-util-to-hast, hast-util-to-jsx-runtime) walk is bounded,
+ * whatever mixes of quotes, lists, emphasis and links a message nests. Iterative, so that
+ * the check itself cannot overflow.
+ */
+export function remarkCapDepth(max = MAX_TREE_DEPTH) {
+  return (tree: Root, file: { value?: unknown }) => {
+    const source = typeof file.value === "string" ? file.value : String(file.value ?? "");
+    const stack: Array<{ node: Parent; depth: number }> = [{ node: tree, depth: 0 }];
+    while (stack.length > 0) {
+      const { node, depth } = stack.pop()!;
+      node.children.forEach((child, i) => {
+        if (!("children" in child)) return;
+        if (depth + 1 < max) {
+          stack.push({ node: child as Parent, depth: depth + 1 });
+          return;
+        }
+        node.children[i] = asText(child as Parent, node, source) as never;
+      });
+    }
+  };
+}
+
+function asText(node: Parent, parent: Parent, source: string): Parent | Text {
+  const { start, end } = node.position ?? {};
+  const value = start?.offset !== undefined && end?.offset !== undefined ? source.slice(start.offset, end.offset) : plainText(node);
+  const text: Text = { type: "text", value };
+  if (parent.type === "list") return { type: "listItem", children: [{ type: "paragraph", children: [text] }] } as unknown as Parent;
+  if (parent.type === "root" || parent.type === "blockquote" || parent.type === "listItem") return { type: "paragraph", children: [text] } as unknown as Parent;
+  return text;
+}
+
+/** The text inside a node, without recursion. */
+function plainText(node: Parent): string {
+  let text = "";
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop() as { value?: unknown; children?: unknown[] };
+    if (typeof n.value === "string") text += n.value;
+    if (n.children) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return text;
+}
