@@ -8,7 +8,8 @@
  * Each server runs in a child process; the load generator (socket.io-client) runs here.
  * Absolute figures drift on a shared machine: every comparison is made of short windows of
  * both servers taken in turn, and says "met", "missed" or "too noisy" (lib/report.ts). The
- * run exits non-zero only on "missed" or "not measurable".
+ * run exits non-zero only on "missed" or "not measurable"; a smoke run, when a scenario measured
+ * nothing or missed a correctness row (something lost or out of order).
  */
 import { cpu, fanout, latency } from "./scenarios/traffic";
 import { persistence } from "./scenarios/persistence";
@@ -18,7 +19,7 @@ import { reconnectStorm } from "./scenarios/reconnect";
 import { startup } from "./scenarios/startup";
 import { changes } from "./scenarios/changes";
 import { search } from "./scenarios/search";
-import { emptyFigures, report, type Row } from "./lib/report";
+import { brokenPromises, emptyFigures, report, type Row } from "./lib/report";
 import { compileBenchServers } from "./lib/targets";
 
 const args = process.argv.slice(2);
@@ -54,6 +55,12 @@ if (smoke) {
   const empty = emptyFigures(rows);
   if (empty.length > 0) {
     console.error(`no figure for: ${empty.map((r) => `${r.scenario} ${r.metric}`).join(", ")}`);
+    process.exit(1);
+  }
+  // Nothing lost, nothing out of order: those hold at a smoke run's size as at any other.
+  const broken = brokenPromises(rows);
+  if (broken.length > 0) {
+    console.error(`correctness missed: ${broken.map((r) => `${r.scenario} ${r.metric} = ${r.parley}`).join("; ")}`);
     process.exit(1);
   }
 } else {

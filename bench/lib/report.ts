@@ -19,7 +19,15 @@ export interface Row {
   spread?: string;
   /** Parley's figure against the target: a description and the check (or a verdict of its own). */
   target?: { text: string; met?: boolean; verdict?: Verdict };
+  /**
+   * A correctness figure (nothing lost, nothing out of order): its target holds at any
+   * load and size, so the smoke run fails when it is missed too.
+   */
+  correctness?: true;
 }
+
+/** Correctness rows whose target was missed: a smoke run fails on them. */
+export const brokenPromises = (rows: Row[]): Row[] => rows.filter((r) => r.correctness && r.target && verdictOf(r.target) !== "met");
 
 export const verdictOf = (target: NonNullable<Row["target"]>): Verdict => target.verdict ?? (target.met ? "met" : "missed");
 

@@ -65,6 +65,10 @@ export class MessageService {
       if (!original || original.roomId !== input.roomId) throw new DomainError("not_found", "The message you are replying to is not in this room.");
       replyTo = quoteOf({ ...original, author: { id: original.authorId, name: original.authorName } });
     }
+    // Everything the published message needs is read before its commit: from the commit to
+    // the publication the path is the same for every message and change, so a room's
+    // messages and changes go out in the order they were stored (seq, cseq).
+    const mentions = await this.mentionsIn(body);
     const result = await this.messages.append({
       id: newMessageId(),
       roomId: input.roomId,
@@ -76,8 +80,20 @@ export class MessageService {
     if (result.duplicate && result.message.roomId !== input.roomId) {
       throw new DomainError("duplicate_conflict", "This message id was already used in another room.");
     }
-    const [message] = await this.withMentions([replyTo ? { ...result.message, replyTo } : result.message]);
-    return { ...result, message: message! };
+    // A resend answers with the stored copy, whose text may differ from this one (edited since).
+    if (result.duplicate) {
+      const [message] = await this.withMentions([replyTo ? { ...result.message, replyTo } : result.message]);
+      return { ...result, message: message! };
+    }
+    return { ...result, message: { ...result.message, ...(replyTo ? { replyTo } : {}), ...(mentions.length > 0 ? { mentions } : {}) } };
+  }
+
+  /** The people a text mentions, as they are now (none unknown). */
+  private async mentionsIn(body: string): Promise<UserSummary[]> {
+    const ids = [...new Set(mentionedIds(body))];
+    if (!this.users || ids.length === 0) return [];
+    const known = new Map((await this.users.usersByIds(ids)).map((u) => [u.id, u]));
+    return mentionedIds(body).flatMap((id) => (known.has(id) ? [known.get(id)!] : []));
   }
 
   /**
@@ -113,6 +129,11 @@ export class MessageService {
     if (!options.joined) await this.rooms.requireAccess(actor, input.roomId);
     const ref = await this.messages.findMessage(input.messageId);
     if (!ref || ref.roomId !== input.roomId) throw new DomainError("not_found", "There is no such message in this room.");
+    // Editing a message into `@room` is held to the rule that sending one is.
+    if (body !== undefined && mentionsRoom(body) && !mentionsRoom(ref.body)) await this.checkRoomMention(actor, input.roomId);
+    // Read before the commit, as for a message (send): nothing is awaited between this
+    // change's commit and its publication, so the room's changes go out in cseq order.
+    const mentions = body !== undefined ? await this.mentionsIn(body) : [];
     const result = await this.messages.applyChange({
       id: newMessageId(),
       roomId: input.roomId,
@@ -124,9 +145,8 @@ export class MessageService {
       ...(emoji !== undefined ? { emoji } : {}),
     });
     if (result) {
-      if (result.change.kind !== "edit") return result;
-      const [change] = await this.withMentions([result.change]);
-      return { ...result, change: change! };
+      if (result.change.kind !== "edit" || mentions.length === 0 || result.change.body !== body) return result;
+      return { ...result, change: { ...result.change, mentions } };
     }
     // Its condition did not hold (checked again in the transaction): say which.
     const now = await this.messages.findMessage(input.messageId);

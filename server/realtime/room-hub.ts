@@ -451,6 +451,8 @@ export class RoomHub {
     const { conn } = session;
     return session.inOrder(async () => {
       await policy.beforeChange(conn.user, conn.ip);
+      // An edit that mentions @room spends the @room budget, as a message that does.
+      if (kind === "edit" && input.body?.includes(ROOM_MENTION)) await policy.beforeRoomMention(conn.user);
       const result = await services.messages.change(conn.user, { ...input, kind }, { joined: session.rooms.has(input.roomId) });
       if (result.change && !result.duplicate) this.publish({ type: "message.changed", roomId: result.change.roomId, change: result.change });
       return result;
