@@ -1,6 +1,8 @@
 // Parley's service worker: Web Push while no tab is open (server/push/mention-pushes.ts sends
-// a mention to someone whose tabs are all closed). A push is one notification, tagged with its
-// message id; a click focuses an open Parley tab (or opens one) at the room.
+// a message to someone whose tabs are all closed). A push is one notification per room
+// (tagged with the room, so a later one replaces it); a push that says `close` withdraws the
+// notification of a deleted message if it is still the one shown. A click focuses an open
+// Parley tab (or opens one) at the room.
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
@@ -11,12 +13,21 @@ self.addEventListener("push", (event) => {
   } catch {
     data = { title: "Parley", body: event.data ? event.data.text() : "" };
   }
+  if (data.close) {
+    event.waitUntil(
+      self.registration.getNotifications({ tag: data.close.tag }).then((shown) => {
+        for (const n of shown) if (n.data && n.data.messageId === data.close.messageId) n.close();
+      }),
+    );
+    return;
+  }
   event.waitUntil(
     self.registration.showNotification(data.title || "Parley", {
       body: data.body || "",
       tag: data.tag,
+      renotify: Boolean(data.tag),
       icon: "/icon.svg",
-      data: { url: data.url || "/" },
+      data: { url: data.url || "/", messageId: data.messageId },
     }),
   );
 });

@@ -25,6 +25,7 @@ const parley = await startParley({
   authSecret: env.BETTER_AUTH_SECRET,
   publicUrl: env.PUBLIC_URL,
   vapid: { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
+  ...(env.PUSH_ALLOWED_HOSTS ? { pushEndpoints: { hosts: env.PUSH_ALLOWED_HOSTS } } : {}),
   redisUrl: env.REDIS_URL,
   redisPrefix: env.REDIS_PREFIX,
   drainTimeoutMs: env.DRAIN_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Agent as HttpsAgent } from "node:https";
+import type { AgentOptions as HttpsAgentOptions } from "node:https";
 import { createClient, type RedisClientType } from "redis";
 import type { AddressInfo } from "node:net";
 import fs from "node:fs";
@@ -14,6 +14,7 @@ import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
 import { clusterRelay } from "./realtime/cluster";
 import { mentionPushes } from "./push/mention-pushes";
+import { PushEndpointPolicy, type PushEndpointOptions } from "./push/endpoint-policy";
 import { PushService } from "./push/push.service";
 import { loadOrCreateVapidKeys } from "./push/vapid";
 import { redisStreamsAdapter } from "./realtime/redis-adapter";
@@ -49,8 +50,12 @@ export interface ParleyOptions {
    * absent. On PostgreSQL without them, Web Push is off (the nodes must share one pair).
    */
   vapid?: { publicKey?: string; privateKey?: string };
-  /** Web Push's HTTPS agent (tests: a local push service with its own certificate). */
-  pushAgent?: HttpsAgent;
+  /** Where Web Push may send (PUSH_ALLOWED_HOSTS; tests: their own push service on 127.0.0.1). */
+  pushEndpoints?: PushEndpointOptions;
+  /** Web Push's TLS settings (tests: a local push service with a certificate of its own). */
+  pushTls?: Pick<HttpsAgentOptions, "rejectUnauthorized">;
+  /** How long pushes per recipient and room are gathered (tests shorten it). */
+  pushCoalesceMs?: number;
   /** GUEST_DIRECT_MESSAGES: whether guests may send and receive direct messages (default true). */
   guestDirectMessages?: boolean;
   /** permessage-deflate on Socket.IO and /ws (COMPRESSION=deflate). */
@@ -249,6 +254,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
         httpServer.closeAllConnections();
       }));
       repositories.close?.();
+      push?.close();
       services.auth.close();
       await bounded(log, "database", db.$disconnect());
       // close() lets queued commands (a leaver's presence removal) finish; a command queued
@@ -289,7 +295,7 @@ export function setSecurityHeaders(res: ServerResponse, dev: boolean) {
 function openPush(databaseUrl: string, options: ParleyOptions, db: Db, log: Logger): PushService | undefined {
   try {
     const keys = loadOrCreateVapidKeys(databaseUrl, options.vapid);
-    return new PushService(db, keys, log, { subject: options.publicUrl, agent: options.pushAgent });
+    return new PushService(db, keys, log, { subject: options.publicUrl, endpoints: new PushEndpointPolicy(options.pushEndpoints, options.pushTls), coalesceMs: options.pushCoalesceMs });
   } catch (err) {
     log.warn({ err }, "Web Push is off");
     return undefined;

@@ -38,6 +38,14 @@ const envSchema = z.object({
   /** Web Push's VAPID key pair (npx web-push generate-vapid-keys); generated beside the SQLite file when absent. */
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
+  /**
+   * Where Web Push may send: comma-separated host names, `*.domain` for subdomains. Default:
+   * the browsers' push services (server/push/endpoint-policy.ts).
+   */
+  PUSH_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.split(",").map((h) => h.trim()).filter((h) => h.length > 0)),
   /** redis://host:port: run as one of several nodes (adapter, presence, typing, rate limits in Redis). Unset: one process. */
   REDIS_URL: z.string().optional(),
   /** Prefix of every Redis key and stream, for several deployments on one Redis. */

@@ -46,8 +46,19 @@ export class AttentionService {
   }
 
   /** Whether the user follows the room (its activity then reaches their connections that do not have it open). */
-  isFollowing(user: UserSummary, roomId: string): Promise<boolean> {
-    return this.repo.isFollowing(user.id, roomId);
+  async isFollowing(user: UserSummary, roomId: string): Promise<boolean> {
+    return (await this.repo.following(user.id, roomId)) !== null;
+  }
+
+  /**
+   * How the user wants to hear of the room's messages, if they follow it: their level, or
+   * the room's default (every message in private rooms and direct conversations, mentions
+   * in public rooms). Null: not followed, so nothing is pushed.
+   */
+  async notifyLevel(userId: string, room: { id: string; visibility: RoomSummary["visibility"] }): Promise<NotifyLevel | null> {
+    const state = await this.repo.following(userId, room.id);
+    if (!state) return null;
+    return state.notify ?? (room.visibility === "public" ? "mentions" : "all");
   }
 
   markAllRead(user: UserSummary): Promise<ReadState[]> {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Ack, ErrorBody } from "../contract/errors";
 import type { AttentionState, ChangeAck, RoomJoined } from "../contract/events";
-import type { ChangesPage, ChatMessage, HistoryPage, MessageChangeKind, ReadState, UserSummary } from "../contract/model";
+import type { ChangesPage, ChatMessage, HistoryPage, MessageChange, MessageChangeKind, ReadState, UserSummary } from "../contract/model";
 import type { PublishedRoomEvent, RoomEvent } from "../contract/room-events";
 import type { SearchPage } from "../contract/search";
 import {
@@ -154,6 +154,8 @@ export class RoomHub {
   private readonly byWatch = new Map<string, Set<HubSession>>();
   /** Told of every message this node stored (after it was acknowledged and published): Web Push. */
   private readonly storedListeners: Array<(message: ChatMessage) => void> = [];
+  /** Told of every change this node applied (after it was acknowledged and published): Web Push withdraws deleted messages. */
+  private readonly changedListeners: Array<(change: MessageChange) => void> = [];
   /** Activity gathered per room since its last `room.activity`, and whether its window is open. */
   private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; mentions: Record<string, number[]>; open: boolean }>();
 
@@ -169,6 +171,11 @@ export class RoomHub {
   /** Hears every message stored through this node, once (not a resend). */
   onStored(listener: (message: ChatMessage) => void): void {
     this.storedListeners.push(listener);
+  }
+
+  /** Hears every change applied through this node, once (not a resend). */
+  onChanged(listener: (change: MessageChange) => void): void {
+    this.changedListeners.push(listener);
   }
 
   /** The link to other nodes (several nodes only). */
@@ -454,7 +461,10 @@ export class RoomHub {
       // An edit that mentions @room spends the @room budget, as a message that does.
       if (kind === "edit" && input.body?.includes(ROOM_MENTION)) await policy.beforeRoomMention(conn.user);
       const result = await services.messages.change(conn.user, { ...input, kind }, { joined: session.rooms.has(input.roomId) });
-      if (result.change && !result.duplicate) this.publish({ type: "message.changed", roomId: result.change.roomId, change: result.change });
+      if (result.change && !result.duplicate) {
+        this.publish({ type: "message.changed", roomId: result.change.roomId, change: result.change });
+        for (const listener of this.changedListeners) listener(result.change);
+      }
       return result;
     });
   }

@@ -74,6 +74,10 @@ export class SecurityPolicy {
     return this.limits.require("searchPerUser", user.id, "searches");
   }
 
+  beforePushSubscribe(user: UserSummary): Promise<void> {
+    return this.limits.require("pushSubscribePerUser", user.id, "new push subscriptions this hour");
+  }
+
   beforeRoomCreate(user: UserSummary): Promise<void> {
     return this.limits.require("roomCreatePerUser", user.id, "new rooms this hour");
   }

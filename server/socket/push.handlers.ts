@@ -3,11 +3,12 @@ import { DomainError } from "../domain/errors";
 import type { HandlerContext } from "./context";
 
 /** Web Push subscriptions of the signed-in user's browsers (browsers only: bots have sockets of their own). */
-export function registerPushHandlers({ handlers, push }: HandlerContext) {
+export function registerPushHandlers({ handlers, push, policy }: HandlerContext) {
   handlers.on("push:key", roomListSchema, async () => ({ publicKey: push?.publicKey ?? null }));
   handlers.on("push:subscribe", pushSubscribeSchema, async (sub, socket) => {
     if (!push) throw new DomainError("unavailable", "Web Push is not set up on this server.");
-    await push.subscribe(socket.data.user.id, sub);
+    const { user, sessionId } = socket.data;
+    await push.subscribe({ userId: user.id, sessionId }, sub, () => policy.beforePushSubscribe(user));
     return {};
   });
   handlers.on("push:unsubscribe", pushUnsubscribeSchema, async ({ endpoint }, socket) => {

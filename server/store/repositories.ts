@@ -169,7 +169,8 @@ export interface AttentionRepository {
   /** Follows the room from its latest seq (what came before is not unread); nothing if followed already. */
   follow(userId: string, roomId: string): Promise<ReadState>;
   unfollow(userId: string, roomId: string): Promise<void>;
-  isFollowing(userId: string, roomId: string): Promise<boolean>;
+  /** The user's read state of the room (with their notify level) if they follow it, else null. */
+  following(userId: string, roomId: string): Promise<ReadState | null>;
   /**
    * Moves `readSeq` forward to `seq`, or to the room's latest seq if `seq` is past it; never
    * back. Follows the room if it was not followed.

@@ -1,4 +1,4 @@
-import type { Agent as HttpsAgent } from "node:https";
+import type { PushEndpointOptions } from "../push/endpoint-policy";
 import { io as connect, type Socket } from "socket.io-client";
 import { inject } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "../contract/events";
@@ -64,7 +64,10 @@ export async function startTestServer(
     /** The server's logger (a test that reads the log passes a `capturingLogger()`). */
     log?: Logger;
     /** Web Push's HTTPS agent (a local push service with a certificate of its own). */
-    pushAgent?: HttpsAgent;
+    pushTls?: { rejectUnauthorized: boolean };
+    /** Where Web Push may send (the push suite: its own service on 127.0.0.1, `testOnlyAllowLocal`). */
+    pushEndpoints?: PushEndpointOptions;
+    pushCoalesceMs?: number;
     /** Web Push's key pair (required on PostgreSQL for Web Push to be on). */
     vapid?: { publicKey: string; privateKey: string };
   } = {},
@@ -89,7 +92,9 @@ export async function startTestServer(
     gateway: options.gateway,
     compression: options.compression,
     guestDirectMessages: options.guestDirectMessages,
-    pushAgent: options.pushAgent,
+    pushTls: options.pushTls,
+    pushEndpoints: options.pushEndpoints,
+    pushCoalesceMs: options.pushCoalesceMs,
     vapid: options.vapid,
     log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),
   });

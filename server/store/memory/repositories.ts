@@ -330,8 +330,9 @@ export class MemoryAttentionRepository implements AttentionRepository {
     return this.state(roomId, read.get(roomId)!, userId);
   }
 
-  async isFollowing(userId: string, roomId: string) {
-    return this.follows.get(userId)?.has(roomId) ?? false;
+  async following(userId: string, roomId: string) {
+    const read = this.follows.get(userId)?.get(roomId);
+    return read === undefined ? null : this.state(roomId, read, userId);
   }
 
   async unfollow(userId: string, roomId: string) {

@@ -82,8 +82,8 @@ export class PrismaAttentionRepository implements AttentionRepository {
     return (await this.one(userId, roomId)) ?? { roomId, readSeq: 0, latestSeq: 0 };
   }
 
-  async isFollowing(userId: string, roomId: string): Promise<boolean> {
-    return (await this.one(userId, roomId)) !== null;
+  following(userId: string, roomId: string): Promise<ReadState | null> {
+    return this.one(userId, roomId);
   }
 
   async unfollow(userId: string, roomId: string): Promise<void> {
