@@ -42,7 +42,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
                 extends: true,
                 test: {
                   name: "postgresql",
-                  include: ["server/**/*.integration.test.ts", "server/store/repositories.contract.test.ts", "server/store/search.contract.test.ts", "server/store/prisma/*.test.ts", "server/domain/auth.service.test.ts"],
+                  include: ["server/**/*.integration.test.ts", "server/transports.acceptance.test.ts", "server/store/repositories.contract.test.ts", "server/store/search.contract.test.ts", "server/store/prisma/*.test.ts", "server/domain/auth.service.test.ts"],
                   env: { PARLEY_TEST_DATABASE: "postgresql" },
                 },
               },

@@ -157,6 +157,10 @@ describe.each(["socket.io", "ws"] as const)("over %s", (transport) => {
     expect(eve.events.filter((e) => e.type === "message.created")).toEqual([]);
     expect(await eve.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "still here?" })).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(await eve.request("room:join", { slug: r.slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // The invite Eve came in with does not undo her removal; a new one, made after it, does.
+    expect(await eve.request("room:join", { slug: r.slug, invite: r.invite })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    const fresh = await r.owner.socket.emitWithAck("room:invite", { roomId: r.id });
+    expect(await eve.request("room:join", { slug: r.slug, invite: fresh.ok && fresh.data.token })).toMatchObject({ ok: true });
   });
 
   it("a deleted room: its members are told, and it is gone", async () => {
@@ -763,5 +767,28 @@ describe.each(["socket.io", "ws"] as const)("direct conversations over %s", (tra
     expect((await send(ada, id, "remember the milk")).ok).toBe(true);
     const history = await ada.request("message:history", { roomId: id });
     expect(history.ok && history.data.messages.map((m: { body: string }) => m.body)).toEqual(["remember the milk"]);
+  });
+});
+
+describe("removal and invites", () => {
+  it("the invites a removed member made are revoked with them, and one made before by someone else does not let them back", async () => {
+    server = await startTestServer();
+    const r = await room("private");
+    const eve = await server.guest("Eve");
+    const eveSocket = await server.socket(eve.cookie);
+    const mia = await server.guest("Mia");
+    const miaSocket = await server.socket(mia.cookie);
+    for (const s of [eveSocket, miaSocket]) expect((await s.emitWithAck("room:join", { slug: r.slug, invite: r.invite! })).ok).toBe(true);
+    const mine = await eveSocket.emitWithAck("room:invite", { roomId: r.id });
+    const hers = await miaSocket.emitWithAck("room:invite", { roomId: r.id });
+    if (!mine.ok || !hers.ok) throw new Error("invites");
+    expect((await r.owner.socket.emitWithAck("room:remove-member", { roomId: r.id, userId: eve.user.id })).ok).toBe(true);
+    for (const invite of [mine.data.token, hers.data.token, r.invite!]) {
+      expect(await eveSocket.emitWithAck("room:join", { slug: r.slug, invite })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    }
+    // Eve's own link no longer works for anyone; Mia's still does for someone new.
+    const newcomer = await server.socket((await server.guest("Newcomer")).cookie);
+    expect(await newcomer.emitWithAck("room:join", { slug: r.slug, invite: mine.data.token })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect((await newcomer.emitWithAck("room:join", { slug: r.slug, invite: hers.data.token })).ok).toBe(true);
   });
 });

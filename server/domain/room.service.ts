@@ -220,7 +220,9 @@ export class RoomService {
     const room = await this.rooms.findBySlug(slug);
     if (room && room.visibility === "private" && invite && !(await this.rooms.isMember(room.id, user.id))) {
       const found = await this.rooms.findInvite(hashInvite(invite), this.now());
-      if (found?.roomId === room.id) await this.rooms.addMember(room.id, user.id);
+      // Someone removed comes back only with an invite made after their removal.
+      const removed = found?.roomId === room.id ? await this.rooms.removedAt(room.id, user.id) : null;
+      if (found?.roomId === room.id && (!removed || found.createdAt > removed)) await this.rooms.addMember(room.id, user.id);
     }
     if (!room || !(await this.mayAccess(room, user))) throw notFound(`/r/${slug}`);
     return room;
@@ -264,7 +266,7 @@ export class RoomService {
     const room = await this.requireOwner(user, roomId);
     if (memberId === room.ownerId) throw new DomainError("invalid_payload", "The room's creator cannot be removed.");
     if (room.visibility !== "private") throw new DomainError("invalid_payload", "Public rooms have no member list to remove people from.");
-    if (!(await this.rooms.removeMember(roomId, memberId))) throw new DomainError("not_found", "That person is not a member.");
+    if (!(await this.rooms.removeMember(roomId, memberId, this.now()))) throw new DomainError("not_found", "That person is not a member.");
     return room;
   }
 

@@ -78,12 +78,24 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     const stranger = { id: randomUUID(), name: "Stranger" };
     await addUser(stranger);
     expect(await repos.rooms.findVisibleNamed(stranger.id, "secret")).toEqual([]);
-    expect(await repos.rooms.removeMember(secret.id, bob.id)).toBe(true);
-    expect(await repos.rooms.removeMember(secret.id, bob.id)).toBe(false);
+    // Bob's own invite goes with him; Ada's stays; his removal is recorded until he is let back in.
+    const later = new Date(Date.now() + 60_000);
+    await repos.rooms.createInvite({ id: randomUUID(), roomId: secret.id, tokenHash: "bobs", createdById: bob.id, expiresAt: later });
+    await repos.rooms.createInvite({ id: randomUUID(), roomId: secret.id, tokenHash: "adas", createdById: ada.id, expiresAt: later });
+    expect(await repos.rooms.removedAt(secret.id, bob.id)).toBeNull();
+    const removedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    expect(await repos.rooms.removeMember(secret.id, bob.id, removedAt)).toBe(true);
+    expect(await repos.rooms.removeMember(secret.id, bob.id, new Date(removedAt.getTime() + 5000))).toBe(false);
+    expect((await repos.rooms.removedAt(secret.id, bob.id))?.getTime()).toBe(removedAt.getTime());
+    expect(await repos.rooms.findInvite("bobs", new Date())).toBeNull();
+    expect(await repos.rooms.findInvite("adas", new Date())).toMatchObject({ roomId: secret.id });
+    await repos.rooms.addMember(secret.id, bob.id);
+    expect(await repos.rooms.removedAt(secret.id, bob.id)).toBeNull();
+    expect(await repos.rooms.removeMember(secret.id, bob.id, removedAt)).toBe(true);
 
     const now = new Date();
     await repos.rooms.createInvite({ id: randomUUID(), roomId: secret.id, tokenHash: "h1", createdById: ada.id, expiresAt: new Date(now.getTime() + 1000) });
-    expect(await repos.rooms.findInvite("h1", now)).toEqual({ roomId: secret.id });
+    expect(await repos.rooms.findInvite("h1", now)).toEqual({ roomId: secret.id, createdAt: expect.any(Date) });
     expect(await repos.rooms.findInvite("h1", new Date(now.getTime() + 2000))).toBeNull();
     expect(await repos.rooms.findInvite("nope", now)).toBeNull();
 
@@ -261,7 +273,7 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     await repos.attention.follow(bob.id, secret);
     await repos.attention.follow(bob.id, roomId);
     expect((await repos.attention.followed(bob.id)).map((s) => s.roomId)).toEqual([secret, roomId].sort());
-    await repos.rooms.removeMember(secret, bob.id);
+    await repos.rooms.removeMember(secret, bob.id, new Date());
     expect((await repos.attention.followed(bob.id)).map((s) => s.roomId)).toEqual([roomId]);
     await repos.rooms.delete(roomId);
     expect(await repos.attention.followed(bob.id)).toEqual([]);

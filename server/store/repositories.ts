@@ -53,9 +53,15 @@ export interface RoomRepository {
   rename(roomId: string, name: string): Promise<RoomSummary>;
   delete(roomId: string): Promise<void>;
   isMember(roomId: string, userId: string): Promise<boolean>;
+  /** Makes the user a member (again: a record of an earlier removal ends). */
   addMember(roomId: string, userId: string): Promise<void>;
-  /** Returns false when the user was not a member. */
-  removeMember(roomId: string, userId: string): Promise<boolean>;
+  /**
+   * Removes a member, in one commit: records when (`removedAt`: older invites no longer let
+   * them in) and deletes the invites they made to the room. False when they were not a member.
+   */
+  removeMember(roomId: string, userId: string, at: Date): Promise<boolean>;
+  /** When the user was last removed from the room, if they have not been let back in since. */
+  removedAt(roomId: string, userId: string): Promise<Date | null>;
   members(roomId: string): Promise<UserSummary[]>;
   /** The users with these ids that exist, with their current names (mentions). */
   usersByIds(ids: string[]): Promise<UserSummary[]>;
@@ -76,8 +82,8 @@ export interface RoomRepository {
   /** The people `userId` blocks, with their current names. */
   blockedBy(userId: string): Promise<UserSummary[]>;
   createInvite(invite: { id: string; roomId: string; tokenHash: string; createdById: string; expiresAt: Date }): Promise<void>;
-  /** The room an unexpired invite leads to, or null. */
-  findInvite(tokenHash: string, now: Date): Promise<{ roomId: string } | null>;
+  /** The room an unexpired invite leads to and when it was made, or null. */
+  findInvite(tokenHash: string, now: Date): Promise<{ roomId: string; createdAt: Date } | null>;
 }
 
 export interface NewMessage {

@@ -22,7 +22,8 @@ import {
 export class MemoryRoomRepository implements RoomRepository {
   private readonly rooms: RoomSummary[] = [];
   private readonly memberships = new Map<string, Map<string, UserSummary>>();
-  private readonly invites = new Map<string, { roomId: string; expiresAt: Date }>();
+  private readonly invites = new Map<string, { roomId: string; expiresAt: Date; createdById?: string; createdAt: Date }>();
+  private readonly removals = new Map<string, Date>();
   /** Names for members() (the Prisma store joins the user table). */
   readonly users = new Map<string, UserSummary>();
 
@@ -89,10 +90,18 @@ export class MemoryRoomRepository implements RoomRepository {
     let members = this.memberships.get(roomId);
     if (!members) this.memberships.set(roomId, (members = new Map()));
     members.set(userId, this.users.get(userId) ?? { id: userId, name: userId });
+    this.removals.delete(`${roomId} ${userId}`);
   }
 
-  async removeMember(roomId: string, userId: string) {
-    return this.memberships.get(roomId)?.delete(userId) ?? false;
+  async removeMember(roomId: string, userId: string, at: Date) {
+    if (!(this.memberships.get(roomId)?.delete(userId) ?? false)) return false;
+    this.removals.set(`${roomId} ${userId}`, at);
+    for (const [hash, invite] of this.invites) if (invite.roomId === roomId && invite.createdById === userId) this.invites.delete(hash);
+    return true;
+  }
+
+  async removedAt(roomId: string, userId: string) {
+    return this.removals.get(`${roomId} ${userId}`) ?? null;
   }
 
   async usersByIds(ids: string[]) {
@@ -147,13 +156,13 @@ export class MemoryRoomRepository implements RoomRepository {
     });
   }
 
-  async createInvite(invite: { roomId: string; tokenHash: string; expiresAt: Date }) {
-    this.invites.set(invite.tokenHash, { roomId: invite.roomId, expiresAt: invite.expiresAt });
+  async createInvite(invite: { roomId: string; tokenHash: string; createdById: string; expiresAt: Date }) {
+    this.invites.set(invite.tokenHash, { roomId: invite.roomId, expiresAt: invite.expiresAt, createdById: invite.createdById, createdAt: new Date() });
   }
 
   async findInvite(tokenHash: string, now: Date) {
     const invite = this.invites.get(tokenHash);
-    return invite && invite.expiresAt > now ? { roomId: invite.roomId } : null;
+    return invite && invite.expiresAt > now ? { roomId: invite.roomId, createdAt: invite.createdAt } : null;
   }
 }
 

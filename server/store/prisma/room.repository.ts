@@ -90,11 +90,24 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async addMember(roomId: string, userId: string): Promise<void> {
-    await this.db.roomMember.upsert({ where: { roomId_userId: { roomId, userId } }, create: { roomId, userId }, update: {} });
+    await this.db.$transaction([
+      this.db.roomMember.upsert({ where: { roomId_userId: { roomId, userId } }, create: { roomId, userId }, update: {} }),
+      this.db.roomRemoval.deleteMany({ where: { roomId, userId } }),
+    ]);
   }
 
-  async removeMember(roomId: string, userId: string): Promise<boolean> {
-    return (await this.db.roomMember.deleteMany({ where: { roomId, userId } })).count > 0;
+  async removeMember(roomId: string, userId: string, at: Date): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      if ((await tx.roomMember.deleteMany({ where: { roomId, userId } })).count === 0) return false;
+      await tx.roomRemoval.upsert({ where: { roomId_userId: { roomId, userId } }, create: { roomId, userId, removedAt: at }, update: { removedAt: at } });
+      await tx.roomInvite.deleteMany({ where: { roomId, createdById: userId } });
+      return true;
+    });
+  }
+
+  async removedAt(roomId: string, userId: string): Promise<Date | null> {
+    const row = await this.db.roomRemoval.findUnique({ where: { roomId_userId: { roomId, userId } }, select: { removedAt: true } });
+    return row?.removedAt ?? null;
   }
 
   async usersByIds(ids: string[]): Promise<UserSummary[]> {
@@ -167,7 +180,7 @@ export class PrismaRoomRepository implements RoomRepository {
     await this.db.roomInvite.create({ data: invite });
   }
 
-  async findInvite(tokenHash: string, now: Date): Promise<{ roomId: string } | null> {
-    return this.db.roomInvite.findFirst({ where: { tokenHash, expiresAt: { gt: now } }, select: { roomId: true } });
+  async findInvite(tokenHash: string, now: Date): Promise<{ roomId: string; createdAt: Date } | null> {
+    return this.db.roomInvite.findFirst({ where: { tokenHash, expiresAt: { gt: now } }, select: { roomId: true, createdAt: true } });
   }
 }
