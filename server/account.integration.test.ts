@@ -141,6 +141,50 @@ describe("connection state recovery", () => {
     socket.close();
   });
 
+  it("does not recover a socket into a private room its user was removed from meanwhile: no replay, a fresh connection", async () => {
+    server = await startTestServer({ recoveryWindowMs: 60_000 });
+    const owner = await server.guest("Owner");
+    const ownerSocket = await server.socket(owner.cookie);
+    const created = await ownerSocket.emitWithAck("room:create", { name: "Private", visibility: "private" });
+    if (!created.ok) throw new Error(created.error.message);
+    const { room } = created.data;
+    await ownerSocket.emitWithAck("room:join", { slug: room.slug });
+    const invite = await ownerSocket.emitWithAck("room:invite", { roomId: room.id });
+    const eve = await server.guest("Eve");
+    const socket = connect(server.url, { extraHeaders: { cookie: eve.cookie }, transports: ["websocket"], forceNew: true, reconnectionDelay: 300 });
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    const joined = new Promise((r) => socket.once("presence:changed", r));
+    expect((await socket.emitWithAck("room:join", { slug: room.slug, invite: invite.ok ? invite.data.token : "" })).ok).toBe(true);
+    await joined;
+    const heard: string[] = [];
+    socket.on("message:created", (m) => heard.push(m.body));
+    await ownerSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "before" });
+    await new Promise<void>((r) => (heard.length > 0 ? r() : socket.once("message:created", () => r())));
+
+    // Eve's connection drops; while she is away she is removed, and the room talks on.
+    const gone = new Promise((r) => socket.once("disconnect", r));
+    socket.io.reconnection(false);
+    socket.io.engine.close();
+    await gone;
+    // The server has seen it go too (and kept its session, with the room, for recovery).
+    while ((await server.io.in(`user:${eve.user.id}`).fetchSockets()).length > 0) await new Promise((r) => setTimeout(r, 20));
+    await ownerSocket.emitWithAck("room:remove-member", { roomId: room.id, userId: eve.user.id });
+    await ownerSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "secret after removal" });
+    const back = new Promise<boolean>((resolve) => socket.once("connect", () => resolve(socket.recovered)));
+    socket.io.reconnection(true);
+    socket.connect();
+    expect(await back).toBe(false);
+    // A marker Eve may hear, sent after: by then the secret would have been replayed.
+    const marker = await ownerSocket.emitWithAck("room:create", { name: "Open" });
+    if (!marker.ok) throw new Error(marker.error.message);
+    await socket.emitWithAck("room:join", { slug: marker.data.room.slug });
+    await ownerSocket.emitWithAck("room:join", { slug: marker.data.room.slug });
+    await ownerSocket.emitWithAck("message:send", { roomId: marker.data.room.id, clientId: randomUUID(), body: "marker" });
+    while (!heard.includes("marker")) await new Promise((r) => setTimeout(r, 20));
+    expect(heard).toEqual(["before", "marker"]);
+    socket.close();
+  });
+
   it("checks a recovering socket's session again: a session revoked meanwhile is refused", async () => {
     server = await startTestServer({ recoveryWindowMs: 60_000 });
     const socket = await recoverableSocket((await server.guest("Ada")).cookie);

@@ -13,6 +13,7 @@ import { registerMessageHandlers } from "./socket/message.handlers";
 import { socketIoFanout } from "./socket/room-events.encoder";
 import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTokenHandlers } from "./socket/token.handlers";
+import { guardRecovery } from "./socket/recovery.guard";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
 import { socketHandlers } from "./socket/validate";
 
@@ -109,6 +110,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
     destroyUpgrade: false,
   });
 
+  guardRecovery(io, services, log);
   io.use(authMiddleware(services.auth, log));
   io.use(hubSessionMiddleware(deps.hub, policy));
   deps.hub.addFanout(socketIoFanout(io));
