@@ -41,6 +41,32 @@ async function roomOf(socket: ClientSocket, name = "Bots Welcome") {
 }
 
 describe("authentication", () => {
+  it("takes one authentication per connection: auth frames sent at once take one place under the caps, given back at close", async () => {
+    // Three: the account's browser socket (which made the token) and two bots.
+    server = await startTestServer({ security: { rateLimitScale: 1000, maxConnectionsPerUser: 3 } });
+    const { token } = await accountWithToken("Robo");
+    // Six connections, each sending five auth frames at once, then closing.
+    for (let i = 0; i < 6; i++) {
+      const b = await bot();
+      for (let n = 0; n < 5; n++) b.send({ type: "auth", token });
+      await b.next((f) => f.type === "hello");
+      b.close();
+      await b.closed;
+    }
+    // Every place came back: two bots may connect at once again.
+    const deadline = Date.now() + 5000;
+    const open: TestBot[] = [];
+    while (open.length < 2) {
+      const b = await bot({ authorization: `Bearer ${token}` });
+      const first = await b.next((f) => f.type === "hello" || f.type === "error");
+      if (first.type === "hello") open.push(b);
+      else if (Date.now() > deadline) throw new Error(`still refused: ${JSON.stringify(first)}`);
+      else await sleep(50);
+    }
+    const third = await bot({ authorization: `Bearer ${token}` });
+    expect(await third.next((f) => f.type === "error")).toMatchObject({ error: { code: "too_many_connections" } });
+  });
+
   it("takes a token in the Authorization header or in the first frame, and refuses bad ones", async () => {
     server = await startTestServer();
     const { token } = await accountWithToken("Robo");

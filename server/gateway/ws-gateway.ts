@@ -46,6 +46,8 @@ interface Peer {
   tokenId?: string;
   /** The hub's session, once authenticated. */
   session?: HubSession;
+  /** An `auth` frame is being checked: one authentication per connection, whatever else arrives meanwhile. */
+  authenticating?: boolean;
   pongTimer?: NodeJS.Timeout;
 }
 
@@ -167,6 +169,8 @@ export class WsGateway implements RoomFanout {
 
   private authenticated(peer: Peer, auth: { user: UserSummary; tokenId: string }) {
     const { hub } = this.deps;
+    // Gone while its token was checked: a place taken now would never be given back.
+    if (peer.session || !this.peers.has(peer)) return;
     try {
       peer.session = hub.open({
         id: peer.id,
@@ -231,9 +235,16 @@ export class WsGateway implements RoomFanout {
       if (peer.session) {
         return hub.guard(peer.session, "auth", z.unknown(), frame, () => Promise.reject(new DomainError("invalid_payload", "Already authenticated.")));
       }
-      const auth = await this.deps.services.tokens.authenticate(frame.token).catch(() => null);
-      if (!auth) this.fail(peer, { code: "unauthorized", message: "Unknown or revoked token." }, 4401);
-      else this.authenticated(peer, auth);
+      // A second auth frame while the first is checked takes no second place under the caps.
+      if (peer.authenticating) return { ok: false, error: { code: "invalid_payload", message: "Already authenticating." } };
+      peer.authenticating = true;
+      try {
+        const auth = await this.deps.services.tokens.authenticate(frame.token).catch(() => null);
+        if (!auth) this.fail(peer, { code: "unauthorized", message: "Unknown or revoked token." }, 4401);
+        else this.authenticated(peer, auth);
+      } finally {
+        peer.authenticating = false;
+      }
       return undefined;
     }
     const session = peer.session;
