@@ -727,6 +727,22 @@ describe.each(["socket.io", "ws"] as const)("direct conversations over %s", (tra
     expect(heard.type === "blocks.changed" && heard.blocked.map((u) => u.name)).toEqual(["Ada"]);
     expect(await send(ada, id, "are you there?")).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(await send(bob, id, "no")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    // Nor edit, react or type there; taking back one's own message still works.
+    const first = ((await bob.request("message:history", { roomId: id })) as { data: { messages: Array<{ id: string }> } }).data.messages[0]!;
+    expect(await ada.request("message:edit", { roomId: id, messageId: first.id, clientChangeId: randomUUID(), body: "edited after the block" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await ada.request("reaction:add", { roomId: id, messageId: first.id, clientChangeId: randomUUID(), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await bob.request("reaction:add", { roomId: id, messageId: first.id, clientChangeId: randomUUID(), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect((await ada.request("room:join", { slug: id })).ok).toBe(true);
+    expect(await ada.request("typing:start", { roomId: id })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    // In a room they share, Ada's mentions of Bob do not count for him.
+    const shared = await room();
+    for (const c of [ada, bob]) expect((await c.request("room:join", { slug: shared.slug })).ok).toBe(true);
+    expect((await bob.request("room:leave", { roomId: shared.id })).ok).toBe(true);
+    expect((await send(ada, shared.id, `hey <@${bob.user.id}>`)).ok).toBe(true);
+    const state = await bob.request("attention:sync", {});
+    expect(state.ok && (state.data.rooms as Array<{ roomId: string; latestSeq: number; mentionSeqs?: number[] }>).find((r) => r.roomId === shared.id)).toMatchObject({ latestSeq: 1 });
+    expect(state.ok && (state.data.rooms as Array<{ roomId: string; mentionSeqs?: number[] }>).find((r) => r.roomId === shared.id)?.mentionSeqs).toBeUndefined();
+    expect((await ada.request("message:delete", { roomId: id, messageId: first.id, clientChangeId: randomUUID() })).ok).toBe(true);
     // Its history stays readable to both; a conversation not yet started cannot be opened.
     expect((await bob.request("message:history", { roomId: id })).ok).toBe(true);
     const bobCat = dm(bob, cat);

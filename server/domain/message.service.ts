@@ -127,6 +127,8 @@ export class MessageService {
     const emoji = input.kind === "react" || input.kind === "unreact" ? normalizeEmoji(input.emoji ?? "") : undefined;
     if (emoji !== undefined && !isSingleEmoji(emoji)) throw new DomainError("reaction_invalid", "A reaction is one emoji.");
     if (!options.joined) await this.rooms.requireAccess(actor, input.roomId);
+    // Across a block nothing more reaches the other person; taking back one's own words does.
+    if (input.kind !== "delete") await this.rooms.requireUnblocked(actor, input.roomId);
     const ref = await this.messages.findMessage(input.messageId);
     if (!ref || ref.roomId !== input.roomId) throw new DomainError("not_found", "There is no such message in this room.");
     // Editing a message into `@room` is held to the rule that sending one is.

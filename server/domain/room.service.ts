@@ -154,6 +154,16 @@ export class RoomService {
     return { id: peer.id, name: peer.name };
   }
 
+  /**
+   * In a direct conversation, refuses what reaches the other person (an edit, a reaction,
+   * typing) while either blocks the other; nothing elsewhere (a string check).
+   */
+  async requireUnblocked(user: UserSummary, roomId: string): Promise<void> {
+    const pair = parseDirectRoomId(roomId);
+    if (!pair || !pair.includes(user.id)) return;
+    await this.notBlocked(user, peerOf(pair, user.id));
+  }
+
   /** Refuses while `user` and `peerId` block each other (either way); nothing for a notepad. */
   private async notBlocked(user: UserSummary, peerId: string, peerName?: string): Promise<void> {
     if (peerId === user.id || !(await this.rooms.blockedEitherWay(user.id, peerId))) return;

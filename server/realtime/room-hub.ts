@@ -484,6 +484,7 @@ export class RoomHub {
   private async typing(session: HubSession, roomId: string, typing: boolean): Promise<void> {
     const { conn } = session;
     if (!session.rooms.has(roomId)) throw new DomainError("not_found", "Join the room first.");
+    if (typing) await this.deps.services.rooms.requireUnblocked(conn.user, roomId);
     this.publish({ type: "typing.changed", roomId, user: conn.user, typing, except: conn.id });
     const { typing: store } = this.deps.services;
     await (typing ? store.start(roomId, conn.user) : store.stop(roomId, conn.user.id));

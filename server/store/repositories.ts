@@ -193,7 +193,8 @@ export interface AttentionRepository {
   followed(userId: string): Promise<ReadState[]>;
   /**
    * The seqs of the room's messages after `after` that mention the user (`<@userId>` or
-   * `<@room>` in their text) and were written by someone else, ascending, at most `limit`.
+   * `<@room>` in their text) and were written by someone else whom the user does not block,
+   * ascending, at most `limit`.
    */
   mentionsAfter(userId: string, roomId: string, after: number, limit: number): Promise<number[]>;
   /** How many follow the room. */

@@ -145,6 +145,11 @@ export class MemoryRoomRepository implements RoomRepository {
     else this.blocks.delete(`${blockerId}\n${blockedId}`);
   }
 
+  /** Whether `blockerId` blocks `blockedId` (one way). */
+  isBlocking(blockerId: string, blockedId: string): boolean {
+    return this.blocks.has(`${blockerId}\n${blockedId}`);
+  }
+
   async blockedEitherWay(a: string, b: string) {
     return this.blocks.has(`${a}\n${b}`) || this.blocks.has(`${b}\n${a}`);
   }
@@ -364,7 +369,7 @@ export class MemoryAttentionRepository implements AttentionRepository {
   async mentionsAfter(userId: string, roomId: string, after: number, limit: number) {
     const token = `<@${userId}>`;
     return (await this.messages.pageAfter(roomId, after, Number.MAX_SAFE_INTEGER))
-      .filter((m) => m.author.id !== userId && (m.body.includes(token) || m.body.includes("<@room>")))
+      .filter((m) => m.author.id !== userId && !this.rooms.isBlocking(userId, m.author.id) && (m.body.includes(token) || m.body.includes("<@room>")))
       .slice(0, limit)
       .map((m) => m.seq);
   }

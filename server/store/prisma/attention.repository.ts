@@ -16,7 +16,10 @@ const toState = (r: Row): ReadState => ({
 const LATEST = (room: string) => `(SELECT COALESCE(MAX(m."seq"), 0) FROM "Message" m WHERE m."roomId" = ${room})`;
 
 /** The unread messages that mention a user: the (roomId, seq) index bounds the scan, LIKE checks each text. */
-const MENTIONS_SQL = `SELECT "seq" FROM "Message" WHERE "roomId" = $1 AND "seq" > $2 AND "authorId" <> $3 AND ("body" LIKE $4 OR "body" LIKE '%<@room>%') ORDER BY "seq" LIMIT $5`;
+const MENTIONS_SQL = `SELECT "seq" FROM "Message" WHERE "roomId" = $1 AND "seq" > $2 AND "authorId" <> $3 AND ("body" LIKE $4 OR "body" LIKE '%<@room>%')
+  AND NOT EXISTS (SELECT 1 FROM "UserBlock" b WHERE b."blockerId" = $3 AND b."blockedId" = "Message"."authorId") ORDER BY "seq" LIMIT $5`;
+/** MENTIONS_SQL's `$n` in order of appearance, as 0-based indexes: better-sqlite3's `?` are positional. */
+const MENTIONS_ORDER = [...MENTIONS_SQL.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]) - 1);
 
 /**
  * Follows and read positions, on SQLite or PostgreSQL: the same SQL on both (CASE rather
@@ -32,7 +35,7 @@ export class PrismaAttentionRepository implements AttentionRepository {
         db: Database.Database;
         release: () => void;
         one: Database.Statement<[string, string], Row>;
-        mentions: Database.Statement<[string, number, string, string, number], { seq: number }>;
+        mentions: Database.Statement<unknown[], { seq: number }>;
       }
     | undefined;
 
@@ -121,7 +124,10 @@ export class PrismaAttentionRepository implements AttentionRepository {
     const pattern = `%<@${userId}>%`;
     // A join reads this whenever something is unread: on SQLite a prepared statement (a
     // reconnect storm of joins must not cost a Prisma query each).
-    if (this.sqlite) return this.sqlite.mentions.all(roomId, after, userId, pattern, limit).map((r) => r.seq);
+    if (this.sqlite) {
+      const args = [roomId, after, userId, pattern, limit];
+      return this.sqlite.mentions.all(...MENTIONS_ORDER.map((i) => args[i])).map((r) => r.seq);
+    }
     const rows = await this.db.$queryRawUnsafe<Array<{ seq: number | bigint }>>(...this.sql(MENTIONS_SQL, roomId, after, userId, pattern, limit));
     return rows.map((r) => Number(r.seq));
   }
