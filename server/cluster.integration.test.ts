@@ -373,7 +373,8 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     const down = await readiness();
     expect(down.status).toBe(503);
     expect(down.body.checks.database).toBe("ok");
-    expect(down.body.checks.redis).not.toBe("ok");
+    // "failed", never the driver's error text (addresses, versions) to whoever asks.
+    expect(down.body.checks.redis).toBe("failed");
     expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
     await redis.start();
     const since = Date.now();

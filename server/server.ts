@@ -193,9 +193,13 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     checkReadiness: async () => {
       const checks: Record<string, string> = {};
       const probe = async (name: string, fn: () => Promise<unknown>) => {
+        // Anyone may ask: they learn "failed", the log keeps the reason.
         checks[name] = await timed(fn()).then(
           () => "ok",
-          (err: unknown) => (err as Error).message || "failed",
+          (err: unknown) => {
+            log.warn({ err, check: name }, "readiness check failed");
+            return "failed";
+          },
         );
       };
       await Promise.all([

@@ -19,11 +19,15 @@ export function loadOrCreateAuthSecret(databaseUrl: string, fromEnv?: string): s
   const file = databaseUrl.slice("file:".length);
   if (file === ":memory:") return randomBytes(32).toString("base64url");
   const secretFile = path.join(path.dirname(file), "auth-secret");
+  let kept: string | undefined;
   try {
-    return fs.readFileSync(secretFile, "utf8").trim();
+    kept = fs.readFileSync(secretFile, "utf8").trim();
   } catch {
     const secret = randomBytes(32).toString("base64url");
     fs.writeFileSync(secretFile, `${secret}\n`, { mode: 0o600, flag: "wx" });
     return fs.readFileSync(secretFile, "utf8").trim();
   }
+  // An empty or truncated file would sign every session with a guessable key.
+  if (kept.length < 32) throw new Error(`${secretFile} holds no usable secret (32 characters or more): delete it to have one made, or set BETTER_AUTH_SECRET`);
+  return kept;
 }

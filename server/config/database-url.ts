@@ -32,7 +32,8 @@ export function resolveDatabaseUrl(url: string | undefined): string {
   const file = raw.slice("file:".length);
   if (file === ":memory:") return raw;
   const absolute = path.resolve(file);
-  fs.mkdirSync(path.dirname(absolute), { recursive: true });
+  // The folder holds the database, the session secret and the VAPID keys: its owner's only.
+  fs.mkdirSync(path.dirname(absolute), { recursive: true, mode: 0o700 });
   return `file:${absolute}`;
 }
 
