@@ -619,6 +619,17 @@ describe.each(["socket.io", "ws"] as const)("search over %s", (transport) => {
     }
     expect(refused).toMatchObject({ code: "rate_limited" });
   });
+
+  it("one search at a time per user: a second sent before the first is answered is refused", async () => {
+    server = await startTestServer();
+    const ada = await client(transport, "Ada");
+    const answers = await Promise.all(Array.from({ length: 5 }, () => ada.request("message:search", { query: "anything at all" })));
+    expect(answers.filter((a) => a.ok).length).toBeGreaterThanOrEqual(1);
+    expect(answers.filter((a) => !a.ok).map((a) => !a.ok && a.error.code)).toEqual(Array(answers.filter((a) => !a.ok).length).fill("rate_limited"));
+    expect(answers.some((a) => !a.ok)).toBe(true);
+    // Once answered, the next is free to go.
+    expect((await ada.request("message:search", { query: "again" })).ok).toBe(true);
+  });
 });
 
 describe.each(["socket.io", "ws"] as const)("direct conversations over %s", (transport) => {

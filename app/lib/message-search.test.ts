@@ -32,16 +32,23 @@ describe("MessageSearchStore", () => {
     expect(store.get().query).toBeNull();
   });
 
-  it("drops the answer to a query that a newer one replaced, and shows a refusal", async () => {
+  it("sends one search at a time: the latest asked waits for the answer under way, those in between are never sent; a refusal shows", async () => {
     const transport = new FakeTransport();
     const store = new MessageSearchStore(transport);
     void store.search("old");
     const old = transport.take("message:search");
+    void store.search("newer");
     void store.search("new");
-    const latest = transport.take("message:search");
-    latest.resolve({ ok: false, error: { code: "rate_limited", message: "Slow down." } });
     await settle();
+    // Nothing more is sent while "old" is unanswered (the server allows one at a time).
+    expect(() => transport.take("message:search")).toThrow();
+    expect(store.get()).toMatchObject({ query: "new", loading: true });
     old.resolve({ ok: true, data: { results: [result(1)], next: null } });
+    await settle();
+    const latest = transport.take("message:search");
+    expect(latest.payload).toEqual({ query: "new" });
+    expect(() => transport.take("message:search")).toThrow();
+    latest.resolve({ ok: false, error: { code: "rate_limited", message: "Slow down." } });
     await settle();
     expect(store.get()).toMatchObject({ query: "new", results: [], loading: false, error: "Slow down." });
   });

@@ -23,6 +23,9 @@ export const NO_SEARCH: SearchState = { query: null, roomId: undefined, results:
 export class MessageSearchStore extends Observable<SearchState> {
   private ticket = 0;
 
+  /** The search under way, if any (settles after it is answered). */
+  private inFlight: Promise<void> | null = null;
+
   constructor(private readonly transport: Pick<ChatTransport, "request">) {
     super(NO_SEARCH);
   }
@@ -46,7 +49,16 @@ export class MessageSearchStore extends Observable<SearchState> {
     const ticket = ++this.ticket;
     const before = this.get();
     this.set(cursor ? { ...before, loading: true, error: null } : { ...NO_SEARCH, query, roomId, loading: true });
-    const ack = await this.transport.request("message:search", { query, ...(roomId ? { roomId } : {}), ...(cursor ? { cursor } : {}) });
+    // The server answers one search at a time per user: the latest one asked waits for the
+    // answer under way, and those asked in between are never sent.
+    while (this.inFlight) await this.inFlight;
+    if (ticket !== this.ticket) return;
+    const request = this.transport.request("message:search", { query, ...(roomId ? { roomId } : {}), ...(cursor ? { cursor } : {}) });
+    this.inFlight = request.then(
+      () => void (this.inFlight = null),
+      () => void (this.inFlight = null),
+    );
+    const ack = await request;
     if (ticket !== this.ticket) return;
     const now = this.get();
     if (!ack.ok) this.set({ ...now, loading: false, error: ack.error.message });

@@ -156,6 +156,8 @@ export class RoomHub {
   private readonly storedListeners: Array<(message: ChatMessage) => void> = [];
   /** Told of every change this node applied (after it was acknowledged and published): Web Push withdraws deleted messages. */
   private readonly changedListeners: Array<(change: MessageChange) => void> = [];
+  /** Users with a search under way on this node. */
+  private readonly searching = new Set<string>();
   /** Activity gathered per room since its last `room.activity`, and whether its window is open. */
   private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; mentions: Record<string, number[]>; open: boolean }>();
 
@@ -278,8 +280,16 @@ export class RoomHub {
         });
       case "message:search":
         return this.guard(session, name, messageSearchSchema, payload, async (input) => {
-          await this.deps.policy.beforeSearch(session.conn.user);
-          return this.deps.services.search.search(session.conn.user, input);
+          const { user, ip } = session.conn;
+          // One search at a time per user on this node: a loop of searches waits for each answer.
+          if (this.searching.has(user.id)) throw new DomainError("rate_limited", "One search at a time: wait for the last one's results.");
+          this.searching.add(user.id);
+          try {
+            await this.deps.policy.beforeSearch(user, ip);
+            return await this.deps.services.search.search(user, input);
+          } finally {
+            this.searching.delete(user.id);
+          }
         });
       case "user:block":
         return this.guard(session, name, userBlockSchema, payload, async ({ userId, blocked }) => {

@@ -70,8 +70,9 @@ export class SecurityPolicy {
     return this.limits.require("roomMentionPerUser", user.id, "@room mentions");
   }
 
-  beforeSearch(user: UserSummary): Promise<void> {
-    return this.limits.require("searchPerUser", user.id, "searches");
+  async beforeSearch(user: UserSummary, ip: string): Promise<void> {
+    await this.limits.require("searchPerUser", user.id, "searches");
+    await this.limits.require("searchPerIp", ip, "searches from your network");
   }
 
   beforePushSubscribe(user: UserSummary): Promise<void> {

@@ -18,6 +18,8 @@ export const DEFAULT_BUDGETS = {
   roomMentionPerUser: { points: 3, duration: 600 },
   /** Searches from one user, all their connections and bots together. */
   searchPerUser: { points: 20, duration: 10 },
+  /** Searches from one address: many guests behind one address share it. */
+  searchPerIp: { points: 60, duration: 10 },
   /** New or changed Web Push subscriptions from one user per hour (the same one again is free). */
   pushSubscribePerUser: { points: 10, duration: 3600 },
   /** Rooms created by one user per hour. */
