@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { io as connect } from "socket.io-client";
+import webpush from "web-push";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_BUDGETS } from "./security/rate-limits";
 import { startTestServer, withDatabase, type TestServer } from "./test/harness";
@@ -61,19 +62,29 @@ describe("accounts", () => {
   });
 
   it("a guest who creates an account keeps their user, name and history", async () => {
-    server = await startTestServer();
+    // Web Push on, with the test's exception for endpoints (nothing is pushed here).
+    server = await startTestServer({ pushEndpoints: { testOnlyAllowLocal: true }, vapid: webpush.generateVAPIDKeys() });
     const { cookie, user } = await server.guest("Guest Ada");
     const socket = await server.socket(cookie);
     const room = await socket.emitWithAck("room:create", { name: "Lab" });
     if (!room.ok) throw new Error("room");
     await socket.emitWithAck("message:send", { roomId: room.data.room.id, clientId: randomUUID(), body: "written as a guest" });
 
+    expect((await socket.emitWithAck("push:subscribe", { endpoint: "https://127.0.0.1:9/guest-browser", keys: { p256dh: "k", auth: "a" } })).ok).toBe(true);
+
     const upgraded = await post("/api/account/sign-up", { username: "ada", password: "analytical" }, cookie);
     expect(upgraded.status).toBe(201);
     expect(upgraded.body).toEqual({ user, account: { guest: false, username: "ada" } });
-    // The guest's session goes on as the account's.
-    expect(await me(cookie)).toEqual({ user, account: { guest: false, username: "ada" } });
+    // A new session for the account: the guest's token no longer works (a shared device may
+    // have seen it); the open socket carries on, and the browser's push subscription moves.
+    expect(upgraded.cookie).toBeDefined();
+    expect(upgraded.cookie).not.toBe(cookie);
+    expect(await me(upgraded.cookie!)).toEqual({ user, account: { guest: false, username: "ada" } });
+    expect((await fetch(`${server.url}/api/session`, { headers: { cookie } })).status).toBe(401);
     expect(socket.connected).toBe(true);
+    const subs = await withDatabase(server.databaseUrl, (db) => db.pushSubscription.findMany({ where: { userId: user.id }, include: { session: true } }));
+    expect(subs.map((s) => s.session.userId)).toEqual([user.id]);
+    expect((await socket.emitWithAck("room:list", {})).ok).toBe(true);
 
     const again = await post("/api/account/sign-in", { username: "ada", password: "analytical" });
     expect((again.body.user as { id: string }).id).toBe(user.id);

@@ -323,6 +323,45 @@ describe("rate limits", () => {
     expect(statuses.at(-1)).toBe(403); // the budget was already partly spent by Ada's socket
     expect(statuses.filter((s) => s === 200).length).toBe(DEFAULT_BUDGETS.handshakePerIp.points - 1);
   });
+
+  it("settings, read positions and new direct conversations have budgets of their own, under the per-socket one", async () => {
+    server = await startTestServer(realBudgets);
+    const ada = await roomFor(server, "Ada");
+    // Settings: notify levels and blocks together, per minute.
+    const bob = await server.guest("Bob");
+    const settings = [];
+    for (let i = 0; i <= DEFAULT_BUDGETS.settingPerUser.points; i++) {
+      settings.push(
+        i % 2 === 0
+          ? await ada.socket.emitWithAck("room:notify", { roomId: ada.room.id, level: i % 4 === 0 ? "all" : "off" })
+          : await ada.socket.emitWithAck("user:block", { userId: bob.user.id, blocked: i % 4 === 1 }),
+      );
+    }
+    expect(settings.filter((r) => r.ok)).toHaveLength(DEFAULT_BUDGETS.settingPerUser.points);
+    expect(settings.at(-1)).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+    expect(await ada.socket.emitWithAck("room:invite", { roomId: ada.room.id })).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+
+    // New direct conversations: each first message to someone new spends one.
+    const carol = await roomFor(server, "Carol");
+    // People to write to, made in the database (guest sign-ups have a budget of their own).
+    const people = Array.from({ length: DEFAULT_BUDGETS.directStartPerUser.points + 1 }, (_, i) => ({ user: { id: `person-${i}-${randomUUID()}`, name: `Person ${i}` } }));
+    await withDatabase(server.databaseUrl, (db) => db.user.createMany({ data: people.map((p) => ({ ...p.user, email: `${p.user.id}@parley.invalid`, isAnonymous: true })) }));
+    const started = [];
+    for (const p of people) {
+      const [a, b] = [carol.user.id, p.user.id].sort();
+      started.push(await carol.socket.emitWithAck("message:send", { roomId: `dm.${a}.${b}`, clientId: randomUUID(), body: "hi" }));
+    }
+    expect(started.filter((r) => r.ok)).toHaveLength(DEFAULT_BUDGETS.directStartPerUser.points);
+    expect(started.at(-1)).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+
+    // Read positions: a tab reports a few a second; a loop of them is refused (from a fresh
+    // socket, whose own flood budget the sends above did not spend).
+    const reader = await server.socket(carol.cookie);
+    const marks = [];
+    for (let i = 0; i <= DEFAULT_BUDGETS.readMarkPerUser.points; i++) marks.push(await reader.emitWithAck("read:mark", { roomId: carol.room.id, seq: 0 }));
+    expect(marks.filter((r) => r.ok)).toHaveLength(DEFAULT_BUDGETS.readMarkPerUser.points);
+    expect(marks.at(-1)).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+  });
 });
 
 describe("headers", () => {

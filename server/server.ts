@@ -139,7 +139,11 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
   const repositories = prismaRepositories(db);
-  const services = createServices(repositories, { presence, typing }, { betterAuth, db }, { guestDirectMessages: options.guestDirectMessages ?? true });
+  const services = createServices(repositories, { presence, typing }, { betterAuth, db }, {
+    guestDirectMessages: options.guestDirectMessages ?? true,
+    // The policy is made below; starting a conversation happens only once requests flow.
+    beforeNewDirect: (user) => policy.beforeDirectStart(user),
+  });
 
   const httpServer = createServer();
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
@@ -210,6 +214,16 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
       return { ready: !draining && Object.values(checks).every((c) => c === "ok"), checks };
     },
     onSignOut: (sessionId) => io.in(sessionChannel(sessionId)).disconnectSockets(true),
+    // This node's sockets of the guest session move to the account's; another node's are
+    // closed by its session sweep, and their browser reconnects with the new cookie.
+    onSessionRotated: (from, to) => {
+      for (const socket of io.of("/").sockets.values()) {
+        if (socket.data.sessionId !== from) continue;
+        socket.data.sessionId = to;
+        void socket.leave(sessionChannel(from));
+        void socket.join(sessionChannel(to));
+      }
+    },
   });
 
   httpServer.on("request", (req, res) => {

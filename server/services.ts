@@ -1,3 +1,4 @@
+import type { UserSummary } from "./contract/model";
 import type { PresenceStore } from "./domain/presence";
 import type { TypingStore } from "./domain/typing";
 import { AttentionService } from "./domain/attention.service";
@@ -26,7 +27,7 @@ export function createServices(
   repos: Repositories,
   live: { presence: PresenceStore; typing: TypingStore },
   auth: { betterAuth: BetterAuth; db: Db },
-  options: { guestDirectMessages: boolean } = { guestDirectMessages: true },
+  options: { guestDirectMessages: boolean; beforeNewDirect?: (user: UserSummary) => Promise<void> } = { guestDirectMessages: true },
 ): Services {
   const rooms = new RoomService(repos.rooms, undefined, options);
   return {

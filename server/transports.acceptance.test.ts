@@ -607,7 +607,7 @@ describe.each(["socket.io", "ws"] as const)("search over %s", (transport) => {
     const second = await search(ada, { query: "note", limit: 3, cursor: first.next });
     expect(texts(second)).toEqual(["note 1", "note 0"]);
     expect(second.next).toBeNull();
-    for (const query of ['"', "NEAR(", "*", "OR", "-", "'", "x".repeat(10_000)]) expect((await ada.request("message:search", { query })).ok, query).toBe(true);
+    for (const query of ['"', "NEAR(", "*", "OR", "-", "'", "x".repeat(10_000), "note\u0000", "\u0000", "a\u0000b from:\u0000"]) expect((await ada.request("message:search", { query })).ok, query).toBe(true);
     expect(await ada.request("message:search", { query: 42 })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
     expect(await ada.request("message:search", { query: "a", limit: 0 })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
     expect(await ada.request("message:search", { query: "a", cursor: "nonsense" })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });

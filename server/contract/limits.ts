@@ -37,6 +37,10 @@ export function normalizeEmoji(text: string): string {
  */
 export function isSingleEmoji(text: string): boolean {
   if (text.length === 0 || text.length > LIMITS.reactionLength) return false;
+  // Only what emoji are made of: no combining marks piled on, no invisible characters
+  // (tag characters only in a subdivision flag such as England's).
+  if (!/^(?:\p{Emoji}|\p{Emoji_Component})+$/u.test(text)) return false;
+  if (/[\u{E0000}-\u{E007F}]/u.test(text) && !/^\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,7}\u{E007F}$/u.test(text)) return false;
   const graphemes = [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)];
   if (graphemes.length !== 1) return false;
   return /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|^[0-9#*]\uFE0F?\u20E3$/u.test(text);

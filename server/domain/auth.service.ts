@@ -15,6 +15,8 @@ export interface AuthResult {
   account: AccountInfo;
   /** Set-Cookie headers to pass on to the browser (none when the session is unchanged). */
   setCookie: string[];
+  /** A guest who became an account: the session that ended and the one that replaced it. */
+  rotated?: { from: string; to: string };
 }
 
 export interface AuthenticatedSession {
@@ -185,7 +187,16 @@ export class AuthService {
       throw err;
     }
     await ctx.internalAdapter.linkAccount({ userId: current.user.id, providerId: "credential", accountId: current.user.id, password: hash });
-    return { user: current.user, account: { guest: false, username }, setCookie: [] };
+    // A new session for the account; the guest's ends (its token may have been seen on a
+    // shared device). Its Web Push subscriptions move to the new one.
+    const { response, headers: out } = await this.auth.api
+      .signInUsername({ body: { username, password }, headers: new Headers(), returnHeaders: true })
+      .catch(translate);
+    const next = response ? await this.authenticate(new Headers({ cookie: out.getSetCookie().map((c) => c.split(";")[0]).join("; ") })) : null;
+    if (!next) throw new DomainError("internal", "The account was created, but signing in failed. Sign in with it.");
+    await this.db.pushSubscription.updateMany({ where: { sessionId: current.sessionId }, data: { sessionId: next.sessionId } });
+    await this.db.session.deleteMany({ where: { id: current.sessionId } });
+    return { user: current.user, account: { guest: false, username }, setCookie: out.getSetCookie(), rotated: { from: current.sessionId, to: next.sessionId } };
   }
 }
 

@@ -48,7 +48,7 @@ export class RoomService {
   constructor(
     private readonly rooms: RoomRepository,
     private readonly now: () => Date = () => new Date(),
-    private readonly options: { guestDirectMessages: boolean } = { guestDirectMessages: true },
+    private readonly options: { guestDirectMessages: boolean; beforeNewDirect?: (user: UserSummary) => Promise<void> } = { guestDirectMessages: true },
   ) {}
 
   /** Public rooms, the private rooms and direct conversations the user belongs to. */
@@ -112,6 +112,8 @@ export class RoomService {
       return { created: false };
     }
     await this.mayMessage(user, peerId);
+    // Starting a conversation has a budget (the security policy's); writing in one is a message.
+    await this.options.beforeNewDirect?.(user);
     const created = await this.rooms.createDirect({ id: roomId, slug: roomId, name: "", visibility: "direct", createdById: user.id }, [...new Set(pair)]);
     return { created };
   }

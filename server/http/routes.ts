@@ -17,6 +17,8 @@ export interface HttpRouteDeps {
   checkReadiness: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
   /** Closes the sockets of a session that just signed out. */
   onSignOut: (sessionId: string) => void;
+  /** A guest's session was replaced by an account's: its open sockets carry on under the new one. */
+  onSessionRotated: (from: string, to: string) => void;
 }
 
 /**
@@ -87,6 +89,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           await policy.beforeSignIn(ip);
           const result = await services.auth.signUp(await readJson(req), headers);
           if (result.setCookie.length > 0) res.setHeader("Set-Cookie", result.setCookie);
+          if (result.rotated) deps.onSessionRotated(result.rotated.from, result.rotated.to);
           send(res, 201, { user: result.user, account: result.account });
           return true;
         }

@@ -262,6 +262,7 @@ export class RoomHub {
         return this.guard(session, name, attentionSyncSchema, payload, () => this.attentionSync(session));
       case "read:mark":
         return this.guard(session, name, readMarkSchema, payload, async ({ roomId, seq }) => {
+          await this.deps.policy.beforeReadMark(session.conn.user);
           const read = await this.deps.services.attention.markRead(session.conn.user, roomId, seq);
           this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: [read], unfollowed: [] });
           return read;
@@ -274,6 +275,7 @@ export class RoomHub {
         });
       case "room:notify":
         return this.guard(session, name, roomNotifySchema, payload, async ({ roomId, level }) => {
+          await this.deps.policy.beforeSetting(session.conn.user);
           const read = await this.deps.services.attention.setNotify(session.conn.user, roomId, level);
           this.publish({ type: "attention.changed", roomId: null, userId: session.conn.user.id, read: [read], unfollowed: [] });
           return read;
@@ -293,6 +295,7 @@ export class RoomHub {
         });
       case "user:block":
         return this.guard(session, name, userBlockSchema, payload, async ({ userId, blocked }) => {
+          await this.deps.policy.beforeSetting(session.conn.user);
           const list = await this.deps.services.rooms.block(session.conn.user, userId, blocked);
           this.publish({ type: "blocks.changed", roomId: null, userId: session.conn.user.id, blocked: list });
           return { blocked: list };

@@ -75,6 +75,19 @@ export class SecurityPolicy {
     await this.limits.require("searchPerIp", ip, "searches from your network");
   }
 
+  /** An invite, a notify level, a block: settings, a budget of their own. */
+  beforeSetting(user: UserSummary): Promise<void> {
+    return this.limits.require("settingPerUser", user.id, "changes to your settings");
+  }
+
+  beforeReadMark(user: UserSummary): Promise<void> {
+    return this.limits.require("readMarkPerUser", user.id, "read positions");
+  }
+
+  beforeDirectStart(user: UserSummary): Promise<void> {
+    return this.limits.require("directStartPerUser", user.id, "new direct conversations this hour");
+  }
+
   beforePushSubscribe(user: UserSummary): Promise<void> {
     return this.limits.require("pushSubscribePerUser", user.id, "new push subscriptions this hour");
   }

@@ -22,6 +22,12 @@ export const DEFAULT_BUDGETS = {
   searchPerIp: { points: 60, duration: 10 },
   /** New or changed Web Push subscriptions from one user per hour (the same one again is free). */
   pushSubscribePerUser: { points: 10, duration: 3600 },
+  /** Invites made, notify levels set, people blocked or unblocked: one user's settings per minute. */
+  settingPerUser: { points: 30, duration: 60 },
+  /** Read positions reported by one user (every tab, a few a second at most each). */
+  readMarkPerUser: { points: 100, duration: 10 },
+  /** New direct conversations one user starts per hour (writing in existing ones is a message). */
+  directStartPerUser: { points: 20, duration: 3600 },
   /** Rooms created by one user per hour. */
   roomCreatePerUser: { points: 10, duration: 3600 },
   /** Socket handshakes from one IP address. */

@@ -29,7 +29,10 @@ export function registerRoomHandlers({ io, services, policy, handlers, hub }: Ha
     return { room };
   });
 
-  on("room:invite", roomRefSchema, ({ roomId }, socket) => services.rooms.invite(socket.data.user, roomId));
+  on("room:invite", roomRefSchema, async ({ roomId }, socket) => {
+    await policy.beforeSetting(socket.data.user);
+    return services.rooms.invite(socket.data.user, roomId);
+  });
 
   on("room:members", roomRefSchema, async ({ roomId }, socket) => ({ members: await services.rooms.members(socket.data.user, roomId) }));
 
