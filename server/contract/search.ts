@@ -42,7 +42,6 @@ export function parseSearchQuery(text: string): ParsedQuery {
   // A filter with a quoted or bare value, a quoted phrase, or a bare word.
   const token = /(from|in):(?:"([^"]*)"?|(\S*))|"([^"]*)"?|(\S+)/giu;
   // Control characters (a NUL among them) are no part of any message's words: they separate.
-  // eslint-disable-next-line no-control-regex -- exactly those are meant
   for (const m of text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, " ").matchAll(token)) {
     if (m[1]) {
       const value = (m[2] ?? m[3] ?? "").trim();
