@@ -8,7 +8,7 @@ import type { UserSummary } from "@/server/contract/model";
 const link = "text-accent-600 underline decoration-accent-600/30 underline-offset-2 hover:decoration-accent-600 dark:text-accent-400";
 const controlMark = "mx-0.5 rounded bg-amber-100 px-1 font-mono text-[11px] text-amber-900 dark:bg-amber-900/40 dark:text-amber-200";
 
-/** Code keeps its characters, but a bidi control in it is shown as its code point too. */
+/** Code (and text shown as typed) keeps its characters, but a bidi control in it is shown as its code point too. */
 function codeText(children: ReactNode): ReactNode {
   if (typeof children !== "string") return children;
   return revealControls(children).map((part, i) =>
@@ -39,7 +39,7 @@ export function MessageBody({ text: typed, people, selfId }: { text: string; peo
     a: ({ href, children, node }) => {
       if (!isHttp(href)) {
         const { start, end } = node?.position ?? {};
-        return <>{start?.offset !== undefined && end?.offset !== undefined ? text.slice(start.offset, end.offset) : children}</>;
+        return <>{start?.offset !== undefined && end?.offset !== undefined ? codeText(text.slice(start.offset, end.offset)) : children}</>;
       }
       return (
         <a href={href} target="_blank" rel="noopener noreferrer nofollow" className={link}>
@@ -47,7 +47,7 @@ export function MessageBody({ text: typed, people, selfId }: { text: string; peo
         </a>
       );
     },
-    img: ({ alt }) => <>{alt}</>,
+    img: ({ alt }) => <>{codeText(alt ?? "")}</>,
     h1: Heading,
     h2: Heading,
     h3: Heading,

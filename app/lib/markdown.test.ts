@@ -123,3 +123,13 @@ describe("hostile Markdown", () => {
     }
   });
 });
+
+describe("bidi controls wherever a message shows text", () => {
+  it("are shown as code points in link text, image alt text and links shown as typed", () => {
+    for (const text of ["[pay\u202Eexe.pdf](https://e.org/x)", "![alt\u202Etxt](https://e.org/i.png)", "[x\u2066y](javascript:alert(1))"]) {
+      const markup = html(text);
+      expect(markup, text).toMatch(/data-bidi="U\+(202E|2066)"/);
+      expect(markup, text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    }
+  });
+});

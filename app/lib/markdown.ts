@@ -12,7 +12,7 @@ import { gfmStrikethroughFromMarkdown } from "mdast-util-gfm-strikethrough";
 import { gfmStrikethrough } from "micromark-extension-gfm-strikethrough";
 import { SKIP, visit } from "unist-util-visit";
 import { MENTION } from "@/server/contract/mentions";
-import { linkify } from "./linkify";
+import { linkify, revealControls } from "./linkify";
 
 type ProcessorData = { micromarkExtensions?: unknown[]; fromMarkdownExtensions?: unknown[] };
 
@@ -38,12 +38,12 @@ export function remarkHtmlAsText() {
   };
 }
 
-/** Bare links (linkify-it) and bidi controls (shown as U+XXXX), in text outside links. */
+/** Bare links (linkify-it) in text outside links, and bidi controls (shown as U+XXXX) in all text, a link's included. */
 export function remarkLinksAndControls() {
   return (tree: Root) => {
     visit(tree, "text", (node: Text, index, parent: Parent | undefined) => {
-      if (!parent || index === undefined || parent.type === "link") return;
-      const parts = linkify(node.value);
+      if (!parent || index === undefined) return;
+      const parts = parent.type === "link" ? revealControls(node.value) : linkify(node.value);
       if (parts.length === 1 && !parts[0]!.href && !parts[0]!.control) return;
       const replacement: PhrasingContent[] = parts.map((part) => {
         if (part.href) return { type: "link", url: part.href, children: [{ type: "text", value: part.text }] } satisfies Link;
