@@ -395,7 +395,10 @@ describe("rate limits in Redis", () => {
       reachable = false;
     }
     // The embedded default needs no Redis; this test needs one, as CI's machine has.
-    if (!reachable) return ctx.skip(`no Redis at ${redisUrl}`);
+    if (!reachable) {
+      if (process.env.PARLEY_REQUIRE_SERVICES === "1") throw new Error(`no Redis at ${redisUrl}: PARLEY_REQUIRE_SERVICES=1 requires it`);
+      return ctx.skip(`no Redis at ${redisUrl}`);
+    }
     for (const key of await probe.keys("parley:rl:*")) await probe.del(key);
 
     server = await startTestServer({ security: { rateLimitScale: 1 }, redisUrl });

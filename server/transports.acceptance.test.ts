@@ -353,6 +353,40 @@ describe.each(["socket.io", "ws"] as const)("changes over %s", (transport) => {
     expect(await ada.request("message:edit", { ...ref(r, message), body: "back" })).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(await bob.request("reaction:add", { ...ref(r, message), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "not_found" } });
   });
+
+  it("refuses changes by a removed member, a non-member and a direct conversation's outsider, on messages of the right room", async () => {
+    server = await startTestServer();
+    const r = await room("private");
+    const eve = await client(transport, "Eve");
+    const bob = await client(other(transport), "Bob");
+    const cat = await client(transport, "Cat");
+    for (const c of [eve, bob]) expect((await c.request("room:join", { slug: r.slug, invite: r.invite })).ok).toBe(true);
+    const evesAck = await eve.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "Eve's" });
+    const bobsAck = await bob.request("message:send", { roomId: r.id, clientId: randomUUID(), body: "Bob's" });
+    if (!evesAck.ok || !bobsAck.ok) throw new Error("sends");
+    const [eves, bobs] = [evesAck.data.message, bobsAck.data.message] as Array<{ id: string }>;
+    // Cat never joined: a reaction on a message of this very room (not another room's).
+    expect(await cat.request("reaction:add", { ...ref(r, bobs!), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // Eve is removed: her own message can no longer be edited or deleted by her, nor Bob's reacted to.
+    expect((await r.owner.socket.emitWithAck("room:remove-member", { roomId: r.id, userId: eve.user.id })).ok).toBe(true);
+    await eve.next((e) => e.type === "access.revoked");
+    expect(await eve.request("message:edit", { ...ref(r, eves!), body: "rewritten" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await eve.request("message:delete", ref(r, eves!))).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await eve.request("reaction:add", { ...ref(r, bobs!), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // A direct conversation between Bob and Eve: Cat, outside it, can change nothing in it.
+    const dmId = directRoomId(bob.user.id, eve.user.id);
+    const said = await bob.request("message:send", { roomId: dmId, clientId: randomUUID(), body: "just us" });
+    if (!said.ok) throw new Error(said.error.message);
+    const dmRef = { roomId: dmId, messageId: (said.data.message as { id: string }).id, clientChangeId: randomUUID() };
+    expect(await cat.request("message:edit", { ...dmRef, body: "mine" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await cat.request("message:delete", dmRef)).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await cat.request("reaction:add", { ...dmRef, emoji: "👍" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // Nothing changed.
+    for (const roomId of [r.id, dmId]) {
+      const changes = await bob.request("message:changes", { roomId, after: 0 });
+      expect(changes.ok && changes.data.changes, roomId).toEqual([]);
+    }
+  });
 });
 
 // Referenced so that a change of the Socket.IO client type shows here too.
