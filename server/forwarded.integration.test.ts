@@ -56,6 +56,23 @@ describe("a forged X-Forwarded-For", () => {
     expect(refusal).toMatchObject({ ip: "127.0.0.1", path: "/api/session" });
   });
 
+  it("two real clients behind a trusted hop get a budget each: the address the hop appended is the one charged", async () => {
+    // Here the test is the trusted hop (127.0.0.1, "loopback"): what it appends is the client's address.
+    const log = capturingLogger();
+    server = await startTestServer({ log, security: { rateLimitScale: 1, trustProxy: "loopback" } });
+    const first = "198.51.100.7";
+    const second = "203.0.113.9";
+    const statuses: number[] = [];
+    for (let i = 0; i <= DEFAULT_BUDGETS.signInPerIp.points; i++) statuses.push((await signIn(server.url, { "X-Forwarded-For": first })).status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(DEFAULT_BUDGETS.signInPerIp.points);
+    expect(statuses.at(-1)).toBe(429);
+    expect(log.entries.find((e) => e.msg === "request refused: rate limited")).toMatchObject({ ip: first });
+    // The other client, behind the same hop, is untouched by the first one's spending.
+    expect((await signIn(server.url, { "X-Forwarded-For": second })).status).toBe(201);
+    // A client that writes an address of its own before the hop's: the hop's entry counts.
+    expect((await signIn(server.url, { "X-Forwarded-For": `${second}, ${first}` })).status).toBe(429);
+  });
+
   it("HTTP sign-up: sent straight to a node that trusts only its proxies' addresses, the header is ignored", async () => {
     server = await startTestServer({ security: { rateLimitScale: 1, trustProxy: "10.0.0.0/8" } });
     const statuses: number[] = [];
