@@ -102,7 +102,7 @@ export function remarkMentions() {
  * bound one message of `"- ".repeat(1999)` costs seconds to parse and overflows the stack of
  * every reader's renderer.
  */
-export const MAX_NESTING = 12;
+export const MAX_NESTING = 8;
 
 /** How deep the parsed tree may be (blocks and inline formatting together) before the rest is text. */
 export const MAX_TREE_DEPTH = 32;
@@ -117,7 +117,7 @@ const LIST_MARKER = /^(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)/;
  * line with more markers than that is changed; the work is linear in the text.
  *
  * @example
- * capNesting("> ".repeat(20) + "x") // 12 quotes, then "\\> > > … x" as text
+ * capNesting("> ".repeat(20) + "x") // 8 quotes, then "\\> > > … x" as text
  */
 export function capNesting(text: string, max = MAX_NESTING): string {
   let out: string[] | null = null;
