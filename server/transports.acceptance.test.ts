@@ -354,6 +354,18 @@ describe.each(["socket.io", "ws"] as const)("changes over %s", (transport) => {
     expect(await bob.request("reaction:add", { ...ref(r, message), emoji: "👍" })).toMatchObject({ ok: false, error: { code: "not_found" } });
   });
 
+  it("a message carries 20 different reactions at most; more people may give one already there", async () => {
+    const { r, ada, bob, message } = await conversation();
+    const emoji = ["😀", "😃", "😄", "😁", "😆", "😅", "🤣", "😂", "🙂", "🙃", "😉", "😊", "😇", "🥰", "😍", "🤩", "😘", "😗", "😚", "😙", "😋"];
+    for (const e of emoji.slice(0, 20)) expect((await ada.request("reaction:add", { ...ref(r, message), emoji: e })).ok, e).toBe(true);
+    expect(await ada.request("reaction:add", { ...ref(r, message), emoji: emoji[20] })).toMatchObject({ ok: false, error: { code: "reaction_invalid" } });
+    expect(await bob.request("reaction:add", { ...ref(r, message), emoji: emoji[20] })).toMatchObject({ ok: false, error: { code: "reaction_invalid" } });
+    // One already there: anyone may add theirs.
+    expect((await bob.request("reaction:add", { ...ref(r, message), emoji: emoji[0] })).ok).toBe(true);
+    const page = await bob.request("message:history", { roomId: r.id });
+    expect(page.ok && page.data.messages[0].reactions).toHaveLength(20);
+  });
+
   it("refuses changes by a removed member, a non-member and a direct conversation's outsider, on messages of the right room", async () => {
     server = await startTestServer();
     const r = await room("private");

@@ -29,3 +29,11 @@ describe("normalizeEmoji", () => {
     expect(normalizeEmoji("1️⃣")).toBe("1️⃣");
   });
 });
+
+describe("LIMITS", () => {
+  it("agrees with the plain-JavaScript copy the change statements use", async () => {
+    const { DISTINCT_REACTIONS } = await import("../store/prisma/message-changes.sql.mjs");
+    const { LIMITS } = await import("./limits");
+    expect(DISTINCT_REACTIONS).toBe(LIMITS.distinctReactions);
+  });
+});

@@ -13,6 +13,8 @@ export const LIMITS = {
   changeBudget: { points: 60, seconds: 10 },
   /** Longest reaction, in UTF-16 code units (a family emoji with skin tones is about 35). */
   reactionLength: 64,
+  /** Different emoji one message can carry (each may be given by any number of people). */
+  distinctReactions: 20,
   /** Changes per page of a catch-up. */
   changesPageMax: 500,
 } as const;

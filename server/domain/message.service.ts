@@ -151,6 +151,13 @@ export class MessageService {
       return { ...result, change: { ...result.change, mentions } };
     }
     // Its condition did not hold (checked again in the transaction): say which.
+    if (input.kind === "react") {
+      const [shown] = await this.messages.pageAfter(input.roomId, ref.seq - 1, 1);
+      const reactions = shown?.id === ref.id ? (shown.reactions ?? []) : [];
+      if (!reactions.some((r) => r.emoji === emoji) && reactions.length >= LIMITS.distinctReactions) {
+        throw new DomainError("reaction_invalid", `A message can carry ${LIMITS.distinctReactions} different reactions at most.`);
+      }
+    }
     const now = await this.messages.findMessage(input.messageId);
     if (!now || now.deleted) throw new DomainError("not_found", "This message was deleted.");
     if ((input.kind === "edit" || input.kind === "delete") && now.authorId !== actor.id) {

@@ -1,3 +1,4 @@
+import { LIMITS } from "../../contract/limits";
 import { quoteOf, type ChatMessage, type MessageChange, type NotifyLevel, type RoomSummary, type UserSummary } from "../../contract/model";
 import {
   SlugTakenError,
@@ -244,7 +245,8 @@ export class MemoryMessageRepository implements MessageRepository {
     const m = this.byId.get(c.messageId);
     if (!m || m.roomId !== c.roomId || m.deleted) return null;
     const mine = (m.reactions ?? []).find((r) => r.emoji === c.emoji)?.users.some((u) => u.id === c.actor.id) ?? false;
-    const holds = { edit: m.author.id === c.actor.id, delete: m.author.id === c.actor.id, react: !mine, unreact: mine }[c.kind];
+    const room = !!m.reactions?.some((r) => r.emoji === c.emoji) || (m.reactions?.length ?? 0) < LIMITS.distinctReactions;
+    const holds = { edit: m.author.id === c.actor.id, delete: m.author.id === c.actor.id, react: !mine && room, unreact: mine }[c.kind];
     if (!holds) return null;
     const log = this.changes.get(c.roomId) ?? [];
     const change: MessageChange = {

@@ -10,6 +10,9 @@
 //    tombstone (text, earlier edits' text and reactions gone), the reaction added or removed.
 // 3. The stored change, read back by (actorId, clientChangeId), new or earlier.
 
+/** Different emoji one message can carry (LIMITS.distinctReactions in server/contract/limits.ts; this file is plain JavaScript). */
+export const DISTINCT_REACTIONS = 20;
+
 /**
  * @param {"sqlite" | "postgresql"} dialect
  * @param {{ id: string, roomId: string, messageId: string, actor: { id: string }, clientChangeId: string, kind: string, body?: string, emoji?: string }} c
@@ -29,7 +32,11 @@ export function changeStatements(dialect, c, createdAt) {
   const condition = {
     edit: (s) => s`m."authorId" = ${c.actor.id}`,
     delete: (s) => s`m."authorId" = ${c.actor.id}`,
-    react: (s) => s`NOT EXISTS (SELECT 1 FROM "Reaction" r WHERE r."messageId" = m."id" AND r."userId" = ${c.actor.id} AND r."emoji" = ${c.emoji})`,
+    // Absent for this person, and either given already by someone or one of the message's
+    // first DISTINCT_REACTIONS different emoji.
+    react: (s) => s`NOT EXISTS (SELECT 1 FROM "Reaction" r WHERE r."messageId" = m."id" AND r."userId" = ${c.actor.id} AND r."emoji" = ${c.emoji})
+      AND (EXISTS (SELECT 1 FROM "Reaction" r WHERE r."messageId" = m."id" AND r."emoji" = ${c.emoji})
+        OR (SELECT COUNT(DISTINCT r."emoji") FROM "Reaction" r WHERE r."messageId" = m."id") < ${DISTINCT_REACTIONS})`,
     unreact: (s) => s`EXISTS (SELECT 1 FROM "Reaction" r WHERE r."messageId" = m."id" AND r."userId" = ${c.actor.id} AND r."emoji" = ${c.emoji})`,
   }[c.kind];
   if (!condition) throw new Error(`unknown change kind ${c.kind}`);
