@@ -2,7 +2,7 @@ import type { RoomSummary, UserSummary } from "../contract/model";
 import { MENTION, mentionedIds } from "../contract/mentions";
 import type { MessageSearchInput } from "../contract/schemas";
 import { highlightRanges, parseSearchQuery, SEARCH_PAGE, SEARCH_SNIPPET_LENGTH, type SearchPage, type SearchResult } from "../contract/search";
-import { InvalidCursorError, type RoomRepository, type SearchHit, type SearchRepository } from "../store/repositories";
+import { InvalidCursorError, SearchTooBroadError, type RoomRepository, type SearchHit, type SearchRepository } from "../store/repositories";
 import { DomainError } from "./errors";
 import type { RoomService } from "./room.service";
 
@@ -53,6 +53,7 @@ export class SearchService {
       page = await this.index.search({ roomIds, terms: query.terms, authorName: query.from, cursor: input.cursor, limit: input.limit ?? SEARCH_PAGE });
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new DomainError("invalid_payload", "cursor: pass the `next` of a previous page.");
+      if (err instanceof SearchTooBroadError) throw new DomainError("invalid_payload", "This search is too broad: add a word of three letters or more, or search one room.");
       throw err;
     }
     // The index answered for a room not asked for: never shown.

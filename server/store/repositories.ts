@@ -24,6 +24,14 @@ export class SlugTakenError extends Error {
 }
 
 /** Thrown by `SearchRepository.search` for a cursor it did not hand out. */
+/** A search the index gave up on within its time bound (a term too short for the index, over a great many messages). */
+export class SearchTooBroadError extends Error {
+  constructor() {
+    super("the search took longer than its bound");
+    this.name = "SearchTooBroadError";
+  }
+}
+
 export class InvalidCursorError extends Error {
   constructor() {
     super("not a cursor of this search index");

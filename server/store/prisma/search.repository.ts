@@ -1,4 +1,4 @@
-import { InvalidCursorError, type SearchHit, type SearchRepository, type SearchRequest } from "../repositories";
+import { InvalidCursorError, SearchTooBroadError, type SearchHit, type SearchRepository, type SearchRequest } from "../repositories";
 import { providerOf, sqliteFileOf, type Db } from "./client";
 import { likePattern, validCursor } from "./sqlite-search.sql.mjs";
 import { WorkerThread } from "./worker-thread";
@@ -27,6 +27,9 @@ const toHit = (r: Row): SearchHit => ({
 });
 
 const badCursor = () => new InvalidCursorError();
+
+/** How long one search may run on PostgreSQL before it is answered "too broad". */
+export const SEARCH_TIMEOUT_MS = 1500;
 
 
 /**
@@ -91,13 +94,25 @@ export class PrismaSearchRepository implements SearchRepository {
       where.push(`(m."createdAt", m."id") < (CAST($${params.length - 1} AS timestamp(3)), $${params.length})`);
     }
     params.push(request.limit + 1);
-    const rows = await this.db.$queryRawUnsafe<Row[]>(
-      `SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
-       FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
-       WHERE ${where.join(" AND ")}
-       ORDER BY m."createdAt" DESC, m."id" DESC LIMIT $${params.length}`,
-      ...params,
-    );
+    // A term the trigram index cannot serve (under three characters), or `from:` alone over a
+    // prolific author, reads every candidate: bounded in time, so that one search cannot hold
+    // a connection and the database's CPU for seconds.
+    const [, rows] = await this.db
+      .$transaction([
+        this.db.$executeRawUnsafe(`SET LOCAL statement_timeout = ${SEARCH_TIMEOUT_MS}`),
+        this.db.$queryRawUnsafe<Row[]>(
+          `SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
+           FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+           WHERE ${where.join(" AND ")}
+           ORDER BY m."createdAt" DESC, m."id" DESC LIMIT $${params.length}`,
+          ...params,
+        ),
+      ])
+      .catch((err: unknown) => {
+        // 57014: query_canceled (the statement timeout).
+        if (/57014|statement timeout|canceling statement/i.test(`${(err as { code?: string }).code ?? ""} ${(err as Error).message}`)) throw new SearchTooBroadError();
+        throw err;
+      });
     const more = rows.length > request.limit;
     const page = rows.slice(0, request.limit);
     const last = page.at(-1);

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { MemoryRoomRepository } from "../store/memory/repositories";
+import { SearchTooBroadError, type SearchRepository } from "../store/repositories";
+import { RoomService } from "./room.service";
+import { SearchService } from "./search.service";
+
+describe("SearchService", () => {
+  it("answers a search the index gave up on (its time bound) with a reason, not `internal`", async () => {
+    const repo = new MemoryRoomRepository();
+    const rooms = new RoomService(repo);
+    const ada = { id: "ada", name: "Ada" };
+    repo.users.set(ada.id, ada);
+    await rooms.create(ada, "General", "public");
+    const index: SearchRepository = { search: () => Promise.reject(new SearchTooBroadError()) };
+    const search = new SearchService(index, rooms, repo);
+    await expect(search.search(ada, { query: "ab" })).rejects.toMatchObject({ code: "invalid_payload", message: expect.stringContaining("too broad") });
+  });
+});
