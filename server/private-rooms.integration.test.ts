@@ -1,7 +1,7 @@
 /** Private rooms over the socket: a non-member learns nothing, and a removed member stops at once. */
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { collect, nextEvent, sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
+import { collect, nextEvent, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
 
 let server: TestServer;
 afterEach(async () => {
@@ -10,6 +10,20 @@ afterEach(async () => {
 
 async function person(name: string): Promise<ClientSocket> {
   return server.socket((await server.guest(name)).cookie);
+}
+
+/**
+ * "Nothing arrived", checked without a fixed wait: `from` says something in a public room
+ * `to` is in, after whatever must not reach `to`; one server delivers to a socket in order,
+ * so once `to` hears the marker, anything sent before it would have arrived already.
+ */
+async function marker(from: ClientSocket, to: ClientSocket): Promise<void> {
+  const created = await from.emitWithAck("room:create", { name: `Lobby ${randomUUID().slice(0, 6)}` });
+  if (!created.ok) throw new Error(created.error.message);
+  for (const s of [from, to]) await s.emitWithAck("room:join", { slug: created.data.room.slug });
+  const heard = nextEvent(to, "message:created", (m) => m.body === "marker");
+  await from.emitWithAck("message:send", { roomId: created.data.room.id, clientId: randomUUID(), body: "marker" });
+  await heard;
 }
 
 describe("private rooms", () => {
@@ -39,9 +53,10 @@ describe("private rooms", () => {
     await ada.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "members only" });
     ada.emit("typing:start", { roomId: room.id });
     await ada.emitWithAck("room:rename", { roomId: room.id, name: "Still Secret" });
-    await sleep(150);
-    expect(eveSaw).toEqual([]);
-    expect(eveSawCreated).toEqual([]);
+    await marker(ada, eve);
+    // The marker room's own events are Eve's to hear; nothing of the secret room's.
+    expect(eveSaw.filter((e) => (e as { roomId?: string; id?: string }).roomId === room.id || (e as { id?: string }).id === room.id)).toEqual([]);
+    expect(eveSawCreated.filter((r) => r.id === room.id)).toEqual([]);
   });
 
   it("an invite link lets a person in; a removed member stops receiving at once and cannot come back", async () => {
@@ -79,8 +94,8 @@ describe("private rooms", () => {
     await bobLeaves;
     const bobHeard = collect(bobSocket, "message:created");
     await ada.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "after Bob left" });
-    await sleep(100);
-    expect(bobHeard).toEqual([]);
+    await marker(ada, bobSocket);
+    expect(bobHeard.map((m) => m.body)).toEqual(["marker"]);
     expect(await bobSocket.emitWithAck("room:join", { slug: room.slug })).toMatchObject({ ok: false, error: { code: "not_found" } });
     // Nor can he post into it or read it: his socket left the room, so access is checked again.
     expect(await bobSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "still here?" })).toMatchObject({
