@@ -84,6 +84,10 @@ export class PostgresWriter {
    */
   private async drain(roomId: string) {
     const inFlight = new Set<Promise<void>>();
+    // Batches answer in the order they committed: two in flight may see their COMMITs' replies
+    // in either order (two connections), and the hub publishes what the store answers as it
+    // answers it, so a later batch waits for the earlier one to have answered.
+    let answered: Promise<void> = Promise.resolve();
     for (;;) {
       const queue = this.queues.get(roomId);
       if (!queue || queue.length === 0 || inFlight.size >= IN_FLIGHT_PER_ROOM) {
@@ -97,10 +101,12 @@ export class PostgresWriter {
       }
       const batch = queue.splice(0, MAX_BATCH);
       const locked = deferred();
-      const done = this.writeBatch(roomId, batch, locked.resolve).finally(() => {
+      const turn = answered;
+      const done = this.writeBatch(roomId, batch, locked.resolve, turn).finally(() => {
         locked.resolve(); // a batch that failed before its lock lets the next one go
         inFlight.delete(done);
       });
+      answered = done;
       inFlight.add(done);
       await locked.promise;
     }
@@ -112,14 +118,16 @@ export class PostgresWriter {
    * same transaction and lock), and fails alone. A lost connection fails them all: the
    * clients send them again, and their clientIds keep them single.
    */
-  private async writeBatch(roomId: string, batch: Request[], onLocked: () => void): Promise<void> {
+  private async writeBatch(roomId: string, batch: Request[], onLocked: () => void, turn: Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         const settle = await this.transaction(roomId, batch, onLocked);
+        await turn;
         settle();
         return;
       } catch (err) {
         if (attempt < MAX_SEQ_RETRIES && isSeqConflict(err)) continue;
+        await turn;
         for (const r of batch) r.reject(err);
         return;
       }
