@@ -90,10 +90,8 @@ export class MessageService {
 
   /** The people a text mentions, as they are now (none unknown). */
   private async mentionsIn(body: string): Promise<UserSummary[]> {
-    const ids = [...new Set(mentionedIds(body))];
-    if (!this.users || ids.length === 0) return [];
-    const known = new Map((await this.users.usersByIds(ids)).map((u) => [u.id, u]));
-    return mentionedIds(body).flatMap((id) => (known.has(id) ? [known.get(id)!] : []));
+    const [withThem] = await this.withMentions<{ body: string; mentions?: UserSummary[] }>([{ body }]);
+    return withThem?.mentions ?? [];
   }
 
   /**
