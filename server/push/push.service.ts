@@ -156,11 +156,6 @@ export class PushService {
     for (const userId of users) this.deliver(userId, withdrawal);
   }
 
-  /** Resolves once every push queued or under way now has been sent or has failed (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running > 0 || this.queue.length > 0) await new Promise((r) => setTimeout(r, 10));
-  }
-
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

@@ -29,7 +29,7 @@ const toHit = (r: Row): SearchHit => ({
 const badCursor = () => new InvalidCursorError();
 
 /** How long one search may run on PostgreSQL before it is answered "too broad". */
-export const SEARCH_TIMEOUT_MS = 1500;
+const SEARCH_TIMEOUT_MS = 1500;
 
 
 /**
