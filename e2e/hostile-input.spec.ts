@@ -49,3 +49,32 @@ test.describe("hostile input", () => {
     await seesTheRoomWhole(ada);
   });
 });
+
+test("a right-to-left override shows as its code point in the message, its reply quotes and search snippets", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Trojan"));
+  await bob.openRoom(path);
+  // Shown raw, U+202E would display "invoice \u202Efdp.exe" as "invoice exe.pdf".
+  await ada.send("mangosteen invoice \u202Efdp.exe attached");
+  const original = bob.message("mangosteen invoice");
+  await expect(original.locator("[data-bidi]")).toHaveText("U+202E");
+
+  await bob.act("mangosteen invoice", "Reply");
+  const replyBar = bob.page.getByText(/^Replying to/).locator("..");
+  await expect(replyBar.locator("[data-bidi]")).toHaveText("U+202E");
+  await bob.composer.fill("which invoice?");
+  await bob.composer.press("Enter");
+  const reply = bob.message("which invoice?");
+  await expect(reply).toHaveAttribute("data-status", "sent");
+  await expect(reply.getByRole("button", { name: /mangosteen invoice/ }).locator("[data-bidi]")).toHaveText("U+202E");
+  await expect(ada.message("which invoice?").getByRole("button", { name: /mangosteen invoice/ }).locator("[data-bidi]")).toHaveText("U+202E");
+
+  await bob.page.keyboard.press("ControlOrMeta+k");
+  const box = bob.page.getByRole("searchbox", { name: "Search messages" });
+  await box.fill("mangosteen");
+  await box.press("Enter");
+  const result = bob.page.getByRole("list", { name: "Search results" }).getByRole("listitem").first();
+  await expect(result.locator("mark")).toHaveText("mangosteen");
+  await expect(result.locator("[data-bidi]")).toHaveText("U+202E");
+});

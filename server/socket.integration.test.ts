@@ -57,6 +57,28 @@ describe("HTTP", () => {
     expect((await post(JSON.stringify({ displayName: "x".repeat(10_000) }))).status).toBe(413);
     expect((await fetch(`${server.url}/api/session`, { method: "PUT" })).status).toBe(405);
   });
+
+  it("keeps control and bidi override characters out of display names and room names", async () => {
+    const res = await fetch(`${server.url}/api/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      // A right-to-left override would show "Evil\u202Egpj.exe" as "Evilexe.jpg" and reorder what follows it.
+      body: JSON.stringify({ displayName: "Evil\u202Egpj.exe\u0007\u2066" }),
+    });
+    expect(res.status).toBe(201);
+    const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+    const me = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { user: { name: string } };
+    expect(me.user.name).toBe("Evilgpj.exe");
+    const onlyControls = await fetch(`${server.url}/api/session`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ displayName: "\u202E\u202D" }) });
+    expect(onlyControls.status).toBe(400);
+
+    const socket = await server.socket(cookie);
+    const created = await socket.emitWithAck("room:create", { name: "Tea\u202E\ttime\u2069" });
+    expect(created.ok && created.data.room.name).toBe("Tea time");
+    // Joiners (emoji sequences) and direction marks are part of names and stay.
+    const family = await socket.emitWithAck("room:create", { name: "\u200Fעברית 👩\u200D👩\u200D👧" });
+    expect(family.ok && family.data.room.name).toBe("\u200Fעברית 👩\u200D👩\u200D👧");
+  });
 });
 
 describe("handshake", () => {

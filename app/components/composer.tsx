@@ -4,6 +4,7 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type Form
 import { encodeMentions, insertMention, mentionQuery, suggestions } from "@/app/lib/mention-input";
 import { LIMITS, textLength } from "@/server/contract/limits";
 import type { UserSummary } from "@/server/contract/model";
+import { RevealedText } from "./revealed-text";
 
 interface Props {
   disabled: boolean;
@@ -119,7 +120,7 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
             <p className="text-xs font-semibold text-accent-700 dark:text-accent-400">
               Replying to <bdi>{replyingTo.name}</bdi>
             </p>
-            <p className="truncate text-xs text-muted">{replyingTo.excerpt || "Message deleted"}</p>
+            <p className="truncate text-xs text-muted">{replyingTo.excerpt ? <RevealedText text={replyingTo.excerpt} /> : "Message deleted"}</p>
           </div>
           <button type="button" onClick={onCancelReply} className="rounded-md px-2 py-1 text-xs font-medium text-muted hover:bg-zinc-200/60 dark:hover:bg-zinc-800">
             Cancel reply

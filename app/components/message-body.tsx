@@ -1,25 +1,15 @@
 import type { ComponentProps, ReactNode } from "react";
 import Markdown, { type Components } from "react-markdown";
 import remarkBreaks from "remark-breaks";
-import { revealControls } from "@/app/lib/linkify";
+import { controlMark, RevealedText } from "./revealed-text";
 import { boundMarkdown, remarkCapDepth, remarkHtmlAsText, remarkLinksAndControls, remarkMentions, remarkStrikethrough } from "@/app/lib/markdown";
 import type { UserSummary } from "@/server/contract/model";
 
 const link = "text-accent-600 underline decoration-accent-600/30 underline-offset-2 hover:decoration-accent-600 dark:text-accent-400";
-const controlMark = "mx-0.5 rounded bg-amber-100 px-1 font-mono text-[11px] text-amber-900 dark:bg-amber-900/40 dark:text-amber-200";
 
 /** Code (and text shown as typed) keeps its characters, but a bidi control in it is shown as its code point too. */
 function codeText(children: ReactNode): ReactNode {
-  if (typeof children !== "string") return children;
-  return revealControls(children).map((part, i) =>
-    part.control ? (
-      <span key={i} data-bidi={part.control} className={controlMark}>
-        {part.control}
-      </span>
-    ) : (
-      part.text
-    ),
-  );
+  return typeof children === "string" ? <RevealedText text={children} /> : children;
 }
 
 const isHttp = (href: string | undefined) => href !== undefined && /^https?:\/\//i.test(href);

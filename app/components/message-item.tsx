@@ -11,6 +11,7 @@ import { MessageBoundary } from "./message-boundary";
 import { MessageActions } from "./message-actions";
 import { ReactionPicker } from "./reaction-picker";
 import { Reactions } from "./reactions";
+import { RevealedText } from "./revealed-text";
 
 /** What a message can have done to it, by the viewer. */
 export interface MessageHandlers {
@@ -105,7 +106,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           >
             <span className="sr-only">Reply to </span>
             <bdi className="shrink-0 font-semibold">{item.replyTo.author.name}</bdi>
-            <span className={`truncate text-muted ${item.replyTo.deleted ? "italic" : ""}`}>{item.replyTo.deleted ? "Message deleted" : item.replyTo.excerpt}</span>
+            <span className={`truncate text-muted ${item.replyTo.deleted ? "italic" : ""}`}>{item.replyTo.deleted ? "Message deleted" : <RevealedText text={item.replyTo.excerpt} />}</span>
           </button>
         )}
         {first || item.replyTo ? (

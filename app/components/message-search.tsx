@@ -6,21 +6,22 @@ import type { SearchResult } from "@/server/contract/search";
 import { useConnection } from "@/app/hooks/socket-context";
 import { useMessageSearch } from "@/app/hooks/use-message-search";
 import { LockIcon } from "./lock-icon";
+import { RevealedText } from "./revealed-text";
 
 /** The snippet's text with its matches in `<mark>`. */
 function Snippet({ snippet }: { snippet: SearchResult["snippet"] }) {
   const parts: ReactNode[] = [];
   let at = 0;
   for (const [start, end] of snippet.highlights) {
-    if (start > at) parts.push(snippet.text.slice(at, start));
+    if (start > at) parts.push(<RevealedText key={`t${at}`} text={snippet.text.slice(at, start)} />);
     parts.push(
       <mark key={start} className="rounded-sm bg-amber-200 px-0.5 text-zinc-950 dark:bg-amber-300">
-        {snippet.text.slice(start, end)}
+        <RevealedText text={snippet.text.slice(start, end)} />
       </mark>,
     );
     at = end;
   }
-  if (at < snippet.text.length) parts.push(snippet.text.slice(at));
+  if (at < snippet.text.length) parts.push(<RevealedText key={`t${at}`} text={snippet.text.slice(at)} />);
   return <>{parts}</>;
 }
 

@@ -19,6 +19,20 @@ export const LIMITS = {
   changesPageMax: 500,
 } as const;
 
+/** Control characters, and the bidi embeddings, overrides and isolates ("Trojan Source"). */
+const NAME_CONTROLS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * A name (a person's, a room's) without the characters that have no place in one: control
+ * characters, and the bidi controls that would reorder the text shown after it. The marks
+ * that only say a direction (U+200E, U+200F) and joiners (emoji sequences) stay.
+ *
+ * @example withoutControls("Ada\u202E") // "Ada"
+ */
+export function withoutControls(name: string): string {
+  return name.replace(/[\t\n\v\f\r\u0085]/g, " ").replace(NAME_CONTROLS, "");
+}
+
 /**
  * One spelling per emoji, so that "👍" and "👍\uFE0F" are one reaction: the emoji
  * variation selector is dropped after a character that is shown as an emoji anyway, and

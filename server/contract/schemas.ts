@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LIMITS } from "./limits";
+import { LIMITS, withoutControls } from "./limits";
 import { SEARCH_PAGE_MAX } from "./search";
 
 /**
@@ -135,6 +135,7 @@ export const roomUnfollowSchema = z.object({ roomId: id }).strict();
 export const displayNameSchema = z.object({
   displayName: z
     .string()
+    .overwrite(withoutControls)
     .trim()
     .min(1, "Pick a display name")
     .max(LIMITS.displayNameLength, `Display names are at most ${LIMITS.displayNameLength} characters`),

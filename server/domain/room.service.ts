@@ -1,13 +1,13 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { parseDirectRoomId, peerOf } from "../contract/direct";
-import { LIMITS, textLength } from "../contract/limits";
+import { LIMITS, textLength, withoutControls } from "../contract/limits";
 import type { RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 import { SlugTakenError, type RoomRepository } from "../store/repositories";
 import { DomainError } from "./errors";
 
-/** Collapses runs of white space and trims; room names are one line. */
+/** Collapses runs of white space and trims; room names are one line, without control characters. */
 export function normaliseRoomName(raw: string): string {
-  return raw.replace(/\s+/g, " ").trim();
+  return withoutControls(raw).replace(/\s+/g, " ").trim();
 }
 
 /**
