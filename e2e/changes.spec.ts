@@ -100,8 +100,12 @@ test("an edit and a reaction made offline go out once each on reconnect, in orde
   // Shown at once to Ada, waiting to be sent; Bob sees nothing yet.
   await expect(ada.message("final one")).toBeVisible();
   await expect(ada.message("see you later").getByRole("button", { name: "❤️ 1" })).toBeVisible();
-  await bob.page.waitForTimeout(500);
+  // Nothing reached Bob before a marker he writes after it (acknowledged after its commit).
+  await bob.send("marker");
+  await expect(bob.message("marker")).toHaveAttribute("data-status", "sent");
   await expect(bob.message("draft one")).toBeVisible();
+  await expect(bob.message("final one")).toHaveCount(0);
+  await expect(bob.message("see you later").getByRole("button", { name: /❤️/ })).toHaveCount(0);
 
   await ada.page.context().setOffline(false);
   await expect(ada.connection).toHaveText("Connected", { timeout: 15_000 });

@@ -2,6 +2,16 @@ import { expect, test, uniqueName } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 import { ServerProcess } from "./server-process";
 
+/**
+ * Bob writes a marker and waits for its acknowledgement: the server answers it after its
+ * commit, and whatever reached the room before it was sent to Bob before that answer. So
+ * "nothing arrived" is checked at the marker, not after a fixed wait.
+ */
+async function marker(chat: ChatPage, text = "marker"): Promise<void> {
+  await chat.send(text);
+  await expect(chat.message(text)).toHaveAttribute("data-status", "sent");
+}
+
 /** The texts of a page's messages, in the order shown. */
 async function texts(chat: ChatPage): Promise<string[]> {
   return (await chat.messages.evaluateAll((els) => els.map((el) => el.querySelector("p")?.textContent ?? ""))) as string[];
@@ -20,17 +30,18 @@ test("messages written offline wait as pending, then go out in order, once each"
     await expect(ada.message(t)).toHaveAttribute("data-status", "pending");
   }
   await expect(ada.message("offline one")).toContainText("Waiting for the connection");
-  await bob.page.waitForTimeout(500);
-  await expect(bob.messages).toHaveCount(0);
+  await marker(bob);
+  await expect(bob.messages).toHaveCount(1);
 
   await ada.page.context().setOffline(false);
   await expect(ada.connection).toHaveText("Connected", { timeout: 15_000 });
   for (const t of ["offline one", "offline two", "offline three"]) {
     await expect(ada.message(t)).toHaveAttribute("data-status", "sent");
   }
-  await expect(bob.messages).toHaveCount(3);
-  expect(await texts(bob)).toEqual(["offline one", "offline two", "offline three"]);
-  expect(await texts(ada)).toEqual(["offline one", "offline two", "offline three"]);
+  await expect(bob.messages).toHaveCount(4);
+  expect(await texts(bob)).toEqual(["marker", "offline one", "offline two", "offline three"]);
+  await expect(ada.messages).toHaveCount(4);
+  expect(await texts(ada)).toEqual(["marker", "offline one", "offline two", "offline three"]);
 });
 
 test("the outbox survives closing the tab", async ({ newUser }) => {
@@ -45,17 +56,20 @@ test("the outbox survives closing the tab", async ({ newUser }) => {
   await ada.send("typed, then the tab closed");
   await expect(ada.message("typed, then the tab closed")).toHaveAttribute("data-status", "pending");
   await ada.page.close();
-  await bob.page.waitForTimeout(300);
-  await expect(bob.messages).toHaveCount(0);
+  await marker(bob);
+  await expect(bob.messages).toHaveCount(1);
 
   await context.setOffline(false);
   const reopened = new ChatPage(await context.newPage());
   await reopened.openRoom(path);
   await expect(reopened.message("typed, then the tab closed")).toHaveAttribute("data-status", "sent");
   await expect(bob.message("typed, then the tab closed")).toHaveCount(1);
-  await reopened.page.waitForTimeout(500);
-  await expect(reopened.messages).toHaveCount(1);
-  await expect(bob.messages).toHaveCount(1);
+  // Sent once: nothing more arrives before a marker written after it.
+  await marker(bob, "after");
+  await expect(reopened.message("after")).toBeVisible();
+  await expect(reopened.messages).toHaveCount(3);
+  await expect(bob.messages).toHaveCount(3);
+  expect(await texts(bob)).toEqual(["marker", "typed, then the tab closed", "after"]);
 });
 
 test("two tabs of one user share one outbox: each message goes out once", async ({ newUser }) => {
@@ -84,8 +98,10 @@ test("two tabs of one user share one outbox: each message goes out once", async 
     await expect(chat.page.locator("article[data-status=sent]")).toHaveCount(3);
     expect(await texts(chat)).toEqual(expected);
   }
-  await bob.page.waitForTimeout(500);
-  await expect(bob.messages).toHaveCount(3);
+  await marker(bob);
+  await expect(bob.messages).toHaveCount(4);
+  await expect(ada.message("marker")).toBeVisible();
+  await expect(ada.messages).toHaveCount(4);
 });
 
 test.describe("a server of its own", () => {
