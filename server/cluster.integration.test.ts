@@ -227,12 +227,10 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     await eventually(() => bobPresence.some((p) => names(p).join() === "Ada,Bob,Gus"), "Bob sees Gus", 5000);
 
     const typed = Array.from({ length: 300 }, (_, i) => `message ${i + 1}`);
-    let killedAt = 0;
     for (const [i, body] of typed.entries()) {
       await ada.outbox.add(room.id, body);
       if (i === 100) {
         nodes[0]!.kill();
-        killedAt = Date.now();
       }
       if (i % 10 === 0) await sleep(5);
     }
@@ -254,8 +252,6 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     // Gus's node died with him on it: he leaves Bob's list within TTL + sweep (1.5 s + 0.3 s
     // here; 20 s by default), while Ada, back on node 1, stays.
     await eventually(() => names(bobPresence.at(-1)!).join() === "Ada,Bob", "Gus left Bob's list", 10_000);
-    const goneAfter = Date.now() - killedAt;
-    expect(goneAfter).toBeLessThan(10_000);
   }, 90_000);
 
   it("changes across nodes: Bob's node is killed while Ada edits, deletes and reacts on the other; back through the proxy, Bob shows the current state", async () => {
