@@ -513,7 +513,7 @@ describe.each(["socket.io", "ws"] as const)("attention over %s", (transport) => 
     const sent = await ada.request("message:send", { roomId: r.id, clientId: randomUUID(), body: `hey <@${bob.user.id}>, and <@nobody-here>` });
     expect(sent).toMatchObject({ ok: true, data: { message: { mentions: [{ id: bob.user.id, name: "Bob" }] } } });
     const heard = await bob.next((e) => e.type === "room.activity" && (e.mentions[bob.user.id] ?? []).includes(1), 5000);
-    expect(heard).toMatchObject({ roomId: r.id, seq: 1 });
+    expect(heard).toMatchObject({ roomId: r.id, seq: 1, mentionAuthors: { 1: ada.user.id } });
     expect(await stateOf(bob, r.id)).toEqual({ roomId: r.id, readSeq: 0, latestSeq: 1, mentionSeqs: [1] });
     const page = await bob.request("message:history", { roomId: r.id });
     expect(page.ok && (page.data.messages as Array<{ mentions?: unknown }>)[0]?.mentions).toEqual([{ id: bob.user.id, name: "Bob" }]);

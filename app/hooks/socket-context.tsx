@@ -79,7 +79,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       presence: new PresenceStore(socket),
       typing: new TypingStore(socket, userId),
       outbox,
-      attention: new AttentionStore(userId),
+      attention: new AttentionStore(userId, (authorId) => conn.blocks.has(authorId)),
       reads: new ReadReporter(outbox),
       rooms: new Map(),
       opener: new RoomOpener(),

@@ -30,7 +30,11 @@ export const mentionsOf = (s: ReadState | undefined): number => (s?.mentionSeqs 
 export const unreadLabel = (n: number): string => (n > UNREAD_CAP ? `${UNREAD_CAP}+` : String(n));
 
 export class AttentionStore extends Observable<AttentionMap> {
-  constructor(private readonly selfId: string) {
+  /** `muted`: whether the user blocks this author (their mentions are not counted). */
+  constructor(
+    private readonly selfId: string,
+    private readonly muted: (authorId: string) => boolean = () => false,
+  ) {
     super(new Map());
   }
 
@@ -79,7 +83,11 @@ export class AttentionStore extends Observable<AttentionMap> {
     if (!known) return; // not followed (any more): its count is not shown
     const own = event.readBy[this.selfId];
     // `room`: an @room, which mentions everyone who follows the room.
-    const mentioned = [...(event.mentions[this.selfId] ?? []), ...(event.mentions.room ?? [])];
+    const authors = event.mentionAuthors ?? {};
+    const mentioned = [...(event.mentions[this.selfId] ?? []), ...(event.mentions.room ?? [])].filter((seq) => {
+      const author = authors[String(seq)];
+      return author === undefined || !this.muted(author);
+    });
     this.combine([{ roomId: event.roomId, latestSeq: event.seq, readSeq: own ?? 0, ...(mentioned.length > 0 ? { mentionSeqs: mentioned } : {}) }], false);
   }
 
@@ -88,7 +96,7 @@ export class AttentionStore extends Observable<AttentionMap> {
     const known = this.get().get(m.roomId);
     if (!known) return;
     const own = m.author.id === this.selfId;
-    const mentioned = !own && ((m.mentions ?? []).some((u) => u.id === this.selfId) || m.body.includes("<@room>"));
+    const mentioned = !own && !this.muted(m.author.id) && ((m.mentions ?? []).some((u) => u.id === this.selfId) || m.body.includes("<@room>"));
     this.combine([{ roomId: m.roomId, latestSeq: m.seq, readSeq: own ? m.seq : 0, ...(mentioned ? { mentionSeqs: [m.seq] } : {}) }], false);
   }
 

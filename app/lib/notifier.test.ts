@@ -52,13 +52,13 @@ describe("Notifier", () => {
     t.attention.reset([{ roomId: "r", readSeq: 2, latestSeq: 2 }]);
     t.notifier.synced();
     t.log.push(msg(3), msg(4, "me"));
-    t.attention.activity({ roomId: "r", seq: 4, readBy: { bob: 3, me: 4 }, mentions: {} });
+    t.attention.activity({ roomId: "r", seq: 4, readBy: { bob: 3, me: 4 }, mentions: {}, mentionAuthors: {} });
     t.notifier.heard("r");
     await t.fire();
     expect(t.shown).toEqual([]); // not the leader
     t.setLeader(true);
     t.log.push(msg(5));
-    t.attention.activity({ roomId: "r", seq: 5, readBy: { bob: 5 }, mentions: {} });
+    t.attention.activity({ roomId: "r", seq: 5, readBy: { bob: 5 }, mentions: {}, mentionAuthors: {} });
     t.notifier.heard("r");
     t.notifier.heard("r"); // heard twice (activity and the open room): one check
     await t.fire();
@@ -74,7 +74,7 @@ describe("Notifier", () => {
     t.attention.reset([{ roomId: "r", readSeq: 0, latestSeq: 0 }]);
     t.notifier.synced();
     t.log.push(msg(1));
-    t.attention.activity({ roomId: "r", seq: 1, readBy: { bob: 1 }, mentions: {} });
+    t.attention.activity({ roomId: "r", seq: 1, readBy: { bob: 1 }, mentions: {}, mentionAuthors: {} });
     t.notifier.heard("r");
     t.attention.changed({ read: [{ roomId: "r", readSeq: 1, latestSeq: 1 }], unfollowed: [] });
     await t.fire();
@@ -86,7 +86,7 @@ describe("Notifier", () => {
     t.attention.reset([{ roomId: "r", readSeq: 0, latestSeq: 0 }]);
     t.notifier.synced();
     t.log.push(msg(1), msg(2, "bob", "hey <@me> look"), msg(3, "bob", "<@cat> only"));
-    t.attention.activity({ roomId: "r", seq: 3, readBy: { bob: 3 }, mentions: { me: [2] } });
+    t.attention.activity({ roomId: "r", seq: 3, readBy: { bob: 3 }, mentions: { me: [2] }, mentionAuthors: { 2: "bob" } });
     t.notifier.heard("r");
     await t.fire();
     expect(t.shown.map((n) => [n.tag, n.body])).toEqual([["m2", "hey @someone look"]]);
@@ -95,7 +95,7 @@ describe("Notifier", () => {
     off.attention.reset([{ roomId: "r", readSeq: 0, latestSeq: 0 }]);
     off.notifier.synced();
     off.log.push(msg(1, "bob", "<@me>"));
-    off.attention.activity({ roomId: "r", seq: 1, readBy: { bob: 1 }, mentions: { me: [1] } });
+    off.attention.activity({ roomId: "r", seq: 1, readBy: { bob: 1 }, mentions: { me: [1] }, mentionAuthors: { 1: "bob" } });
     off.notifier.heard("r");
     await off.fire();
     expect(off.shown).toEqual([]);
@@ -113,7 +113,7 @@ describe("Notifier", () => {
     await t.fire();
     expect(t.shown.map((n) => [n.tag, n.body, n.seq])).toEqual([["room:r", "6 new messages while you were away", 11]]);
     for (let s = 17; s <= 21; s++) t.log.push(msg(s));
-    t.attention.activity({ roomId: "r", seq: 21, readBy: { bob: 21 }, mentions: {} });
+    t.attention.activity({ roomId: "r", seq: 21, readBy: { bob: 21 }, mentions: {}, mentionAuthors: {} });
     t.notifier.heard("r");
     await t.fire();
     expect(t.shown.at(-1)?.body).toBe("5 new messages");
@@ -126,7 +126,7 @@ describe("Notifier", () => {
     t.attention.reset([{ roomId: dm, readSeq: 0, latestSeq: 0 }]);
     t.notifier.synced();
     t.log.push({ ...msg(1), roomId: dm }, { ...msg(2, "mal"), roomId: dm });
-    t.attention.activity({ roomId: dm, seq: 2, readBy: { bob: 1, mal: 2 }, mentions: {} });
+    t.attention.activity({ roomId: dm, seq: 2, readBy: { bob: 1, mal: 2 }, mentions: {}, mentionAuthors: {} });
     t.notifier.heard(dm);
     await t.fire();
     expect(t.shown.map((n) => [n.tag, n.title, n.body])).toEqual([["m1", "Bob", "message 1"]]);

@@ -72,6 +72,11 @@ export interface RoomActivity {
   readBy: Record<string, number>;
   /** Who those messages mention, each with the seqs of the messages that do. */
   mentions: Record<string, number[]>;
+  /**
+   * The author of each mentioning message in `mentions`, by its seq: a mention by someone
+   * the user blocks is not counted (as the server's own count leaves it out).
+   */
+  mentionAuthors: Record<string, string>;
 }
 
 /** This user's read positions moved on another connection, or they stopped following rooms. */

@@ -26,7 +26,7 @@ export type RoomEvent =
    * (ROOM_ACTIVITY_COALESCE_MS), so a busy room costs its followers a few small events a
    * second, not its every message.
    */
-  | { type: "room.activity"; roomId: string; seq: number; readBy: Record<string, number>; mentions: Record<string, number[]> }
+  | { type: "room.activity"; roomId: string; seq: number; readBy: Record<string, number>; mentions: Record<string, number[]>; mentionAuthors: Record<string, string> }
   /**
    * To every connection of one user: their read positions moved (another tab read, marked
    * all read) or they stopped following rooms.

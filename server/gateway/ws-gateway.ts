@@ -63,7 +63,7 @@ export function encodeForWs(event: RoomEvent): object {
     case "typing.changed":
       return { type: "typing", roomId: event.roomId, user: event.user, typing: event.typing };
     case "room.activity":
-      return { type: "activity", roomId: event.roomId, seq: event.seq, readBy: event.readBy, mentions: event.mentions };
+      return { type: "activity", roomId: event.roomId, seq: event.seq, readBy: event.readBy, mentions: event.mentions, mentionAuthors: event.mentionAuthors };
     case "attention.changed":
       return { type: "attention", read: event.read, unfollowed: event.unfollowed };
     case "room.added":

@@ -159,7 +159,7 @@ export class RoomHub {
   /** Users with a search under way on this node. */
   private readonly searching = new Set<string>();
   /** Activity gathered per room since its last `room.activity`, and whether its window is open. */
-  private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; mentions: Record<string, number[]>; open: boolean }>();
+  private readonly activity = new Map<string, { seq: number; readBy: Record<string, number>; mentions: Record<string, number[]>; mentionAuthors: Record<string, string>; open: boolean }>();
 
   constructor(private readonly deps: RoomHubDeps) {
     this.presenceTiming = deps.presence ?? { delayMs: PRESENCE_COALESCE_MS, intervalMs: PRESENCE_MIN_INTERVAL_MS };
@@ -528,22 +528,25 @@ export class RoomHub {
       pending.seq = Math.max(pending.seq, seq);
       pending.readBy[message.author.id] = Math.max(pending.readBy[message.author.id] ?? 0, seq);
       for (const id of mentionedBy(message)) (pending.mentions[id] ??= []).push(seq);
+      if (mentionedBy(message).length > 0) pending.mentionAuthors[seq] = message.author.id;
       pending.open = true;
       return;
     }
     const mentions: Record<string, number[]> = {};
     for (const id of mentionedBy(message)) mentions[id] = [seq];
-    this.publish({ type: "room.activity", roomId, seq, readBy: { [message.author.id]: seq }, mentions });
-    const window = { seq: 0, readBy: {} as Record<string, number>, mentions: {} as Record<string, number[]>, open: false };
+    const mentionAuthors: Record<string, string> = mentionedBy(message).length > 0 ? { [seq]: message.author.id } : {};
+    this.publish({ type: "room.activity", roomId, seq, readBy: { [message.author.id]: seq }, mentions, mentionAuthors });
+    const window = { seq: 0, readBy: {} as Record<string, number>, mentions: {} as Record<string, number[]>, mentionAuthors: {} as Record<string, string>, open: false };
     this.activity.set(roomId, window);
     const tick = () => {
       if (!window.open) {
         this.activity.delete(roomId);
         return;
       }
-      this.publish({ type: "room.activity", roomId, seq: window.seq, readBy: window.readBy, mentions: window.mentions });
+      this.publish({ type: "room.activity", roomId, seq: window.seq, readBy: window.readBy, mentions: window.mentions, mentionAuthors: window.mentionAuthors });
       window.readBy = {};
       window.mentions = {};
+      window.mentionAuthors = {};
       window.open = false;
       setTimeout(tick, this.deps.activityIntervalMs ?? ROOM_ACTIVITY_COALESCE_MS).unref();
     };

@@ -22,7 +22,7 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
     case "typing.changed":
       return ["typing:changed", { roomId: event.roomId, user: event.user, typing: event.typing }];
     case "room.activity":
-      return ["room:activity", { roomId: event.roomId, seq: event.seq, readBy: event.readBy, mentions: event.mentions }];
+      return ["room:activity", { roomId: event.roomId, seq: event.seq, readBy: event.readBy, mentions: event.mentions, mentionAuthors: event.mentionAuthors }];
     case "attention.changed":
       return ["attention:changed", { read: event.read, unfollowed: event.unfollowed }];
     case "room.added":

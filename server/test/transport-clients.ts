@@ -114,7 +114,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "change") log.push({ type: "message.changed", roomId: f.change.roomId, change: f.change });
     else if (f.type === "presence") log.push({ type: "presence.changed", roomId: f.roomId, online: f.online });
     else if (f.type === "typing") log.push({ type: "typing.changed", roomId: f.roomId, user: f.user, typing: f.typing });
-    else if (f.type === "activity") log.push({ type: "room.activity", roomId: f.roomId, seq: f.seq, readBy: f.readBy, mentions: f.mentions });
+    else if (f.type === "activity") log.push({ type: "room.activity", roomId: f.roomId, seq: f.seq, readBy: f.readBy, mentions: f.mentions, mentionAuthors: f.mentionAuthors });
     else if (f.type === "attention") log.push({ type: "attention.changed", roomId: null, userId: user.id, read: f.read, unfollowed: f.unfollowed });
     else if (f.type === "blocks") log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked: f.blocked });
     else if (f.type === "room_added") log.push({ type: "room.added", roomId: null, userId: user.id, room: f.room });
