@@ -1,7 +1,7 @@
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseProvider, resolveDatabaseUrl, SCHEMA_PATHS } from "./server/config/database-url";
-import { postgresMigrationAdapter } from "./server/store/prisma/postgres-adapter";
+import { postgresMigrationAdapter } from "./server/store/postgres/adapter";
 
 // Prisma 6.19 in its JavaScript engine mode: no native engine binaries are downloaded;
 // migrations run over the same driver adapters the server uses. DATABASE_URL picks the

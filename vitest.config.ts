@@ -4,8 +4,8 @@ import { postgresReachable, TEST_POSTGRES_URL } from "./server/test/databases.ts
 
 /**
  * Two projects: "sqlite" runs everything against the embedded default; "postgresql" runs
- * the suites that touch a database (integration tests, repositories) again against
- * PostgreSQL. Without a reachable PostgreSQL the second is left out, and says so, unless
+ * the suites that start a server (integration and acceptance tests, appends) again against
+ * PostgreSQL. The store contract suites run once, over memory, SQLite and PostgreSQL. Without a reachable PostgreSQL the second is left out, and says so, unless
  * PARLEY_REQUIRE_SERVICES=1 (CI), which makes that a failure.
  */
 export default defineConfig(async (): Promise<ViteUserConfig> => {
@@ -42,7 +42,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
                 extends: true,
                 test: {
                   name: "postgresql",
-                  include: ["server/**/*.integration.test.ts", "server/transports.acceptance.test.ts", "server/store/repositories.contract.test.ts", "server/store/search.contract.test.ts", "server/store/prisma/*.test.ts", "server/domain/auth.service.test.ts"],
+                  // The store contract suites name memory, SQLite and PostgreSQL themselves (store/contract-stores.ts), in the other project.
+                  include: ["server/**/*.integration.test.ts", "server/transports.acceptance.test.ts", "server/store/message-appends.test.ts", "server/domain/auth.service.test.ts"],
                   env: { PARLEY_TEST_DATABASE: "postgresql" },
                 },
               },

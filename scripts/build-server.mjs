@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const WORKERS = ["server/store/prisma/sqlite-writer.worker.mjs", "server/store/prisma/sqlite-search.worker.mjs"];
+const WORKERS = ["server/store/sqlite/writer.worker.mjs", "server/store/sqlite/search.worker.mjs"];
 
 /** Bundles each entry (`{ name: path from the project's folder }`) to `<outdir>/<name>.mjs`. */
 export async function buildServer(entries, outdir) {

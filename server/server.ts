@@ -27,7 +27,8 @@ import { MemoryTypingStore } from "./store/memory/typing.store";
 import { RedisPresenceStore, type RedisPresenceOptions } from "./store/redis/presence.store";
 import { RedisTypingStore } from "./store/redis/typing.store";
 import { migrateDatabase } from "./store/migrate";
-import { openDatabase, prismaRepositories, type Db } from "./store/prisma";
+import { openStore } from "./store/open-store";
+import type { PushSubscriptionRepository } from "./store/ports";
 
 export interface ParleyOptions {
   port?: number;
@@ -108,8 +109,9 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   const host = options.host ?? "localhost";
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   if (options.migrate ?? true) await migrateDatabase(databaseUrl);
-  const db = await openDatabase(databaseUrl);
-  const betterAuth = createBetterAuth(db, {
+  const store = await openStore(databaseUrl);
+  const { repositories } = store;
+  const betterAuth = createBetterAuth(store.authDatabase, {
     secret: loadOrCreateAuthSecret(databaseUrl, options.authSecret),
     baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
   });
@@ -138,8 +140,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence, onChange: (roomId) => announce(roomId) }).start()
     : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
-  const repositories = prismaRepositories(db);
-  const services = createServices(repositories, { presence, typing }, { betterAuth, db }, {
+  const services = createServices(repositories, { presence, typing }, { betterAuth, sessions: repositories.sessions, tokens: repositories.tokens }, {
     guestDirectMessages: options.guestDirectMessages ?? true,
     // The policy is made below; starting a conversation happens only once requests flow.
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
@@ -161,7 +162,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   // One room hub; Socket.IO and /ws are its transports, and add their fan-outs to it.
   const hub = new RoomHub({ services, policy, log });
   announce = (roomId) => hub.announcePresence(roomId);
-  const push = openPush(databaseUrl, options, db, log);
+  const push = openPush(databaseUrl, options, repositories.pushSubscriptions, log);
   const io = createApplication(httpServer, {
     services,
     policy,
@@ -207,7 +208,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
         );
       };
       await Promise.all([
-        probe("database", () => db.$queryRawUnsafe("SELECT 1")),
+        probe("database", () => store.ping()),
         ...(redis ? [probe("redis", () => redis.ping())] : []),
       ]);
       if (draining) checks.node = "draining";
@@ -271,10 +272,8 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
         void io.close(() => resolve());
         httpServer.closeAllConnections();
       }));
-      repositories.close?.();
       push?.close();
-      services.auth.close();
-      await bounded(log, "database", db.$disconnect());
+      await bounded(log, "database", store.close());
       // close() lets queued commands (a leaver's presence removal) finish; a command queued
       // while Redis was away can keep it waiting for ever, so it is bounded too. The client
       // stops reconnecting either way, and the process exits after this.
@@ -310,10 +309,10 @@ export function setSecurityHeaders(res: ServerResponse, dev: boolean) {
 }
 
 /** Web Push, with its VAPID keys; none on PostgreSQL without them (said once in the log). */
-function openPush(databaseUrl: string, options: ParleyOptions, db: Db, log: Logger): PushService | undefined {
+function openPush(databaseUrl: string, options: ParleyOptions, subscriptions: PushSubscriptionRepository, log: Logger): PushService | undefined {
   try {
     const keys = loadOrCreateVapidKeys(databaseUrl, options.vapid);
-    return new PushService(db, keys, log, { subject: options.publicUrl, endpoints: new PushEndpointPolicy(options.pushEndpoints, options.pushTls), coalesceMs: options.pushCoalesceMs });
+    return new PushService(subscriptions, keys, log, { subject: options.publicUrl, endpoints: new PushEndpointPolicy(options.pushEndpoints, options.pushTls), coalesceMs: options.pushCoalesceMs });
   } catch (err) {
     log.warn({ err }, "Web Push is off");
     return undefined;

@@ -4,8 +4,7 @@ import type { Row } from "../lib/report";
 import { percentile } from "../lib/targets";
 import { stallMeter } from "../lib/stall";
 import { newMessageId } from "../../server/domain/message.service";
-import { openDatabase } from "../../server/store/prisma";
-import { PrismaMessageRepository } from "../../server/store/prisma/message.repository";
+import { openStore } from "../../server/store/open-store";
 import { benchDatabase } from "./persistence";
 
 /** Latest 50 and an older page in a room of 1,000,000 messages, while 200 messages a second are written. */
@@ -23,8 +22,8 @@ export async function history(smoke: boolean): Promise<Row[]> {
   seed.close();
   console.error(`    seeded ${total.toLocaleString("en-US")} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const db = await openDatabase(`file:${file}`);
-  const repo = new PrismaMessageRepository(db);
+  const store = await openStore(`file:${file}`);
+  const repo = store.repositories.messages;
   let writing = true;
   const writer = (async () => {
     while (writing) {
@@ -50,8 +49,7 @@ export async function history(smoke: boolean): Promise<Row[]> {
   const stallMs = stall.stop();
   writing = false;
   await writer;
-  repo.close();
-  await db.$disconnect();
+  await store.close();
   latest.sort((a, b) => a - b);
   older.sort((a, b) => a - b);
   const s = `history (${total.toLocaleString("en-US")} messages, writes going on)`;

@@ -9,8 +9,9 @@ import { percentile } from "../lib/targets";
 import { stallMeter } from "../lib/stall";
 import { newMessageId } from "../../server/domain/message.service";
 import { migrateDatabase } from "../../server/store/migrate";
-import { openDatabase, type Db } from "../../server/store/prisma";
-import { PrismaMessageRepository } from "../../server/store/prisma/message.repository";
+import { openStore } from "../../server/store/open-store";
+import type { MessageRepository } from "../../server/store/ports";
+import { openDatabase, type Db } from "../../server/store/prisma/client";
 import { createPostgresDatabase, dropDatabase, postgresReachable, TEST_POSTGRES_URL } from "../../server/test/databases";
 
 const BODY = "a chat message of ordinary length";
@@ -45,7 +46,7 @@ function summary(acks: number[], elapsedMs: number, stallMs = 0): Window {
  * `MessageService` makes them; `clientId`s random (v4), as a client that does not send
  * time-ordered ones would (Parley's own clients send v7, which is cheaper still).
  */
-async function parleyWindow(repo: PrismaMessageRepository, userId: string, roomId: string, ms: number, concurrency: number): Promise<Window> {
+async function parleyWindow(repo: MessageRepository, userId: string, roomId: string, ms: number, concurrency: number): Promise<Window> {
   const acks: number[] = [];
   const started = performance.now();
   const stall = stallMeter();
@@ -147,7 +148,8 @@ async function sqlitePersistence(smoke: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   for (const concurrency of smoke ? [64] : [64, 128, 256]) {
     const { url, db, userId, roomId } = await benchDatabase();
-    const repo = new PrismaMessageRepository(db);
+    const store = await openStore(url);
+    const repo = store.repositories.messages;
     const sqlite = new Database(url.slice("file:".length));
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = FULL");
@@ -161,7 +163,7 @@ async function sqlitePersistence(smoke: boolean): Promise<Row[]> {
       }
     } finally {
       sqlite.close();
-      repo.close();
+      await store.close();
       await db.$disconnect();
     }
     rows.push(...rowsFor(`persistence SQLite (synchronous=FULL), ${concurrency} in flight`, pairs));
@@ -182,7 +184,8 @@ async function postgresPersistence(smoke: boolean): Promise<Row[]> {
     const url = await createPostgresDatabase();
     try {
       const { db, userId, roomId } = await benchDatabase(url);
-      const repo = new PrismaMessageRepository(db);
+      const store = await openStore(url);
+      const repo = store.repositories.messages;
       // The floor writes a room of its own, so that the two sides' numbers never meet.
       const floorRoom = randomUUID();
       await db.room.create({ data: { id: floorRoom, slug: floorRoom, name: "Floor", createdById: userId } });
@@ -199,7 +202,7 @@ async function postgresPersistence(smoke: boolean): Promise<Row[]> {
         }
       } finally {
         await client.end();
-        repo.close();
+        await store.close();
         await db.$disconnect();
       }
       rows.push(...rowsFor(`persistence PostgreSQL, ${concurrency} in flight into one room`, pairs));

@@ -7,9 +7,7 @@ import { stallMeter } from "../lib/stall";
 import { newMessageId } from "../../server/domain/message.service";
 import { RoomService } from "../../server/domain/room.service";
 import { SearchService } from "../../server/domain/search.service";
-import { PrismaMessageRepository } from "../../server/store/prisma/message.repository";
-import { PrismaRoomRepository } from "../../server/store/prisma/room.repository";
-import { PrismaSearchRepository } from "../../server/store/prisma/search.repository";
+import { openStore } from "../../server/store/open-store";
 import { createPostgresDatabase, dropDatabase, postgresReachable } from "../../server/test/databases";
 import { benchDatabase } from "./persistence";
 
@@ -126,11 +124,8 @@ async function populatePostgres(url: string, count: number, roomCount: number): 
  * loop's longest stall meanwhile.
  */
 async function run(label: string, url: string, populated: Populated, ms: number, writeRate: number): Promise<Row[]> {
-  const { openDatabase } = await import("../../server/store/prisma");
-  const db = await openDatabase(url);
-  const roomRepo = new PrismaRoomRepository(db);
-  const index = new PrismaSearchRepository(db);
-  const messages = new PrismaMessageRepository(db);
+  const store = await openStore(url);
+  const { rooms: roomRepo, search: index, messages } = store.repositories;
   const service = new SearchService(index, new RoomService(roomRepo), roomRepo);
   const user = { id: populated.userId, name: "user0" };
   const latencies: number[] = [];
@@ -195,10 +190,7 @@ async function run(label: string, url: string, populated: Populated, ms: number,
       { scenario, metric: "appends during the searches", unit: "/s", parley: (written / ms) * 1000, ...(writeErrors > 0 ? { spread: `${writeErrors} failed` } : {}) },
     ];
   } finally {
-    await messages.close();
-    index.close();
-    roomRepo.close();
-    await db.$disconnect();
+    await store.close();
   }
 }
 

@@ -1,7 +1,5 @@
-import { betterAuth } from "better-auth";
-import { prismaAdapter } from "better-auth/adapters/prisma";
+import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { anonymous, username } from "better-auth/plugins";
-import { providerOf, type Db } from "../store/prisma";
 
 export const SESSION_COOKIE_PREFIX = "parley";
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -14,14 +12,14 @@ export interface AuthOptions {
 }
 
 /**
- * Better Auth on Parley's Prisma database: username + password accounts (username plugin),
+ * Better Auth on Parley's database (`database`: the store's `authDatabase`, Prisma's adapter): username + password accounts (username plugin),
  * guests (anonymous plugin), sessions in signed HttpOnly, SameSite=Lax cookies. Its HTTP
  * handler is not mounted: Parley's own routes (`server/http/account.routes.ts`) call
  * `auth.api`, so every sign-in passes Parley's origin check and rate limits first.
  */
-export function createBetterAuth(db: Db, options: AuthOptions) {
+export function createBetterAuth(database: NonNullable<BetterAuthOptions["database"]>, options: AuthOptions) {
   return betterAuth({
-    database: prismaAdapter(db, { provider: providerOf(db) }),
+    database,
     secret: options.secret,
     baseURL: options.baseURL,
     basePath: "/api/auth",

@@ -32,7 +32,7 @@ describe("normalizeEmoji", () => {
 
 describe("LIMITS", () => {
   it("agrees with the plain-JavaScript copy the change statements use", async () => {
-    const { DISTINCT_REACTIONS } = await import("../store/prisma/message-changes.sql.mjs");
+    const { DISTINCT_REACTIONS } = await import("../store/sql/message-changes.sql.mjs");
     const { LIMITS } = await import("./limits");
     expect(DISTINCT_REACTIONS).toBe(LIMITS.distinctReactions);
   });

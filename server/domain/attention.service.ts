@@ -1,5 +1,5 @@
 import type { NotifyLevel, ReadState, RoomSummary, UserSummary } from "../contract/model";
-import type { AttentionRepository } from "../store/repositories";
+import type { AttentionRepository } from "../store/ports";
 import type { RoomService } from "./room.service";
 
 /**

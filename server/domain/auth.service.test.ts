@@ -1,9 +1,8 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createBetterAuth } from "../auth/better-auth";
-import { openTestDatabase, TEST_AUTH_SECRET } from "../test/harness";
-import { providerOf, type Db } from "../store/prisma";
-import { SqliteSessionReads } from "../store/prisma/sqlite-sessions";
+import { freshDatabaseUrl, TEST_AUTH_SECRET } from "../test/harness";
+import { openStore, type Store } from "../store/open-store";
 import { AuthService, verifiedToken } from "./auth.service";
 
 const sign = (token: string, secret = TEST_AUTH_SECRET) => `${token}.${createHmac("sha256", secret).update(token).digest("base64")}`;
@@ -27,27 +26,20 @@ describe("verifiedToken", () => {
 });
 
 describe("AuthService.authenticateHandshake", () => {
-  let db: Db | undefined;
-  let service: AuthService | undefined;
+  let store: Store | undefined;
   afterEach(async () => {
     vi.restoreAllMocks();
-    service?.close();
-    service = undefined;
-    await db?.$disconnect();
-    db = undefined;
+    await store?.close();
+    store = undefined;
   });
 
-  /**
-   * The session lookups the handshake makes: Prisma's `findMany` on PostgreSQL, a prepared
-   * statement on SQLite (`SqliteSessionReads`).
-   */
-  const sessionLookups = (db: Db) =>
-    providerOf(db) === "sqlite" ? vi.spyOn(SqliteSessionReads.prototype, "byTokens") : vi.spyOn(db.session, "findMany");
+  /** The session lookups the handshake makes, through the engine's session port. */
+  const sessionLookups = () => vi.spyOn(store!.repositories.sessions, "byTokens");
 
   async function setup() {
-    db = await openTestDatabase();
-    const auth = new AuthService(createBetterAuth(db, { secret: TEST_AUTH_SECRET, baseURL: "http://localhost:3000" }), db);
-    service = auth;
+    store = await openStore(await freshDatabaseUrl());
+    const db = store.db;
+    const auth = new AuthService(createBetterAuth(store.authDatabase, { secret: TEST_AUTH_SECRET, baseURL: "http://localhost:3000" }), store.repositories.sessions);
     const guest = async (name: string) => {
       const result = await auth.startGuest(name, new Headers());
       const cookie = result.setCookie.map((c) => c.split(";")[0]!).join("; ");
@@ -57,10 +49,10 @@ describe("AuthService.authenticateHandshake", () => {
   }
 
   it("gives the same session as Better Auth's check, for a dozen handshakes at once, in one query", async () => {
-    const { auth, guest, db } = await setup();
+    const { auth, guest } = await setup();
     const guests = await Promise.all(Array.from({ length: 12 }, (_, i) => guest(`Guest ${i}`)));
     const viaBetterAuth = await Promise.all(guests.map((g) => auth.authenticate(new Headers({ cookie: g.cookie }))));
-    const lookups = sessionLookups(db);
+    const lookups = sessionLookups();
     const viaHandshake = await Promise.all([...guests.map((g) => auth.authenticateHandshake(g.cookie)), auth.authenticateHandshake("parley.session_token=unknown")]);
     expect(viaHandshake.slice(0, 12)).toEqual(viaBetterAuth);
     expect(viaHandshake.map((s) => s?.user.id ?? null)).toEqual([...guests.map((g) => g.user.id), null]);
@@ -95,9 +87,9 @@ describe("AuthService.authenticateHandshake", () => {
   });
 
   it("a failed lookup fails every handshake of its batch, and the next batch reads again", async () => {
-    const { auth, guest, db } = await setup();
+    const { auth, guest } = await setup();
     const ada = await guest("Ada");
-    sessionLookups(db).mockImplementationOnce(() => {
+    sessionLookups().mockImplementationOnce(() => {
       throw new Error("database gone");
     });
     await expect(Promise.all([auth.authenticateHandshake(ada.cookie), auth.authenticateHandshake(ada.cookie)])).rejects.toThrow("database gone");

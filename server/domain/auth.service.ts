@@ -5,9 +5,7 @@ import type { AccountInfo, UserSummary } from "../contract/model";
 import { displayNameSchema, signInSchema, signUpSchema } from "../contract/schemas";
 import type { BetterAuth } from "../auth/better-auth";
 import { perTurnBatch } from "../store/batch";
-import type { Db } from "../store/prisma";
-import { sqliteFileOf } from "../store/prisma/client";
-import { SqliteSessionReads } from "../store/prisma/sqlite-sessions";
+import type { SessionStore } from "../store/ports";
 import { DomainError } from "./errors";
 
 export interface AuthResult {
@@ -67,30 +65,15 @@ export class AuthService {
    * straight from Parley's database: Better Auth's `findSessions` reads each user on its own.
    */
   private readonly handshakeSession = perTurnBatch(async (tokens: string[]) => {
-    const rows = this.sqliteSessions
-      ? this.sqliteSessions.byTokens(tokens, new Date())
-      : await this.db.session.findMany({
-          where: { token: { in: tokens }, expiresAt: { gt: new Date() } },
-          select: { id: true, token: true, user: { select: { id: true, name: true, isAnonymous: true, username: true, displayUsername: true } } },
-        });
+    const rows = await this.sessions.byTokens(tokens, new Date());
     return new Map(rows.map((r) => [r.token, r]));
   });
 
-  /** SQLite (a file): the handshake's session check without Prisma's per-query cost. */
-  private readonly sqliteSessions: SqliteSessionReads | undefined;
-
   constructor(
     private readonly auth: BetterAuth,
-    private readonly db: Db,
-  ) {
-    const file = sqliteFileOf(db);
-    this.sqliteSessions = file ? new SqliteSessionReads(file) : undefined;
-  }
-
-  /** Closes the SQLite connection (the Prisma client is closed by its owner). */
-  close(): void {
-    this.sqliteSessions?.close();
-  }
+    /** Sessions as Parley reads them (the handshake's check: a prepared statement on SQLite). */
+    private readonly sessions: SessionStore,
+  ) {}
 
   async startGuest(rawDisplayName: unknown, headers: Headers): Promise<AuthResult> {
     const { displayName } = parse(displayNameSchema, { displayName: rawDisplayName });
@@ -160,18 +143,13 @@ export class AuthService {
 
   /** Of the given session ids, those that still exist and have not expired. */
   async liveSessions(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.db.session.findMany({
-      where: { id: { in: [...ids] }, expiresAt: { gt: new Date() } },
-      select: { id: true },
-    });
-    return new Set(rows.map((r) => r.id));
+    return this.sessions.live(ids, new Date());
   }
 
   private async upgradeGuest(current: AuthenticatedSession, username: string, password: string): Promise<AuthResult> {
     const normalized = username.toLowerCase();
     const ctx = await this.auth.$context;
-    if (await this.db.user.findUnique({ where: { username: normalized }, select: { id: true } })) {
+    if (await this.sessions.usernameTaken(normalized)) {
       throw new DomainError("username_taken", "That username is taken. Try another.");
     }
     const hash = await ctx.password.hash(password);
@@ -194,8 +172,7 @@ export class AuthService {
       .catch(translate);
     const next = response ? await this.authenticate(new Headers({ cookie: out.getSetCookie().map((c) => c.split(";")[0]).join("; ") })) : null;
     if (!next) throw new DomainError("internal", "The account was created, but signing in failed. Sign in with it.");
-    await this.db.pushSubscription.updateMany({ where: { sessionId: current.sessionId }, data: { sessionId: next.sessionId } });
-    await this.db.session.deleteMany({ where: { id: current.sessionId } });
+    await this.sessions.replace(current.sessionId, next.sessionId);
     return { user: current.user, account: { guest: false, username }, setCookie: out.getSetCookie(), rotated: { from: current.sessionId, to: next.sessionId } };
   }
 }

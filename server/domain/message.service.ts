@@ -3,7 +3,7 @@ import type { ChangeAck } from "../contract/events";
 import { isSingleEmoji, LIMITS, normalizeEmoji, textLength } from "../contract/limits";
 import { quoteOf, type ChangesPage, type ChatMessage, type HistoryPage, type MessageChangeKind, type ReplyQuote, type RoomSummary, type UserSummary } from "../contract/model";
 import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from "../contract/schemas";
-import type { AppendResult, MessageRepository, RoomRepository } from "../store/repositories";
+import type { AppendResult, MessageRepository, RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
 import { mentionedIds, mentionsRoom, ROOM_MENTION_OPEN_UP_TO } from "../contract/mentions";
 import type { RoomService } from "./room.service";

@@ -116,7 +116,7 @@ describe("RoomService: direct conversations", () => {
   const cat = { id: "u3", name: "Cat" };
   const setup = (options = { guestDirectMessages: true }) => {
     const repo = new MemoryRoomRepository();
-    for (const u of [ada, bob, cat]) repo.users.set(u.id, u);
+    for (const u of [ada, bob, cat]) repo.addUser(u);
     return { repo, rooms: new RoomService(repo, () => new Date("2026-12-02T12:00:00Z"), options) };
   };
   const id = directRoomId(ada.id, bob.id);

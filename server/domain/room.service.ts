@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { parseDirectRoomId, peerOf } from "../contract/direct";
 import { LIMITS, textLength, withoutControls } from "../contract/limits";
 import type { RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
-import { SlugTakenError, type RoomRepository } from "../store/repositories";
+import { SlugTakenError, type RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
 
 /** Collapses runs of white space and trims; room names are one line, without control characters. */

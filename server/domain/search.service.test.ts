@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryRoomRepository } from "../store/memory/repositories";
-import { SearchTooBroadError, type SearchRepository } from "../store/repositories";
+import { SearchTooBroadError, type SearchRepository } from "../store/ports";
 import { RoomService } from "./room.service";
 import { SearchService } from "./search.service";
 
@@ -9,7 +9,7 @@ describe("SearchService", () => {
     const repo = new MemoryRoomRepository();
     const rooms = new RoomService(repo);
     const ada = { id: "ada", name: "Ada" };
-    repo.users.set(ada.id, ada);
+    repo.addUser(ada);
     await rooms.create(ada, "General", "public");
     const index: SearchRepository = { search: () => Promise.reject(new SearchTooBroadError()) };
     const search = new SearchService(index, rooms, repo);

@@ -1,6 +1,6 @@
 import webpush from "web-push";
 import type { Logger } from "../logger";
-import type { Db } from "../store/prisma";
+import type { PushSubscriptionRepository } from "../store/ports";
 import { PushEndpointPolicy } from "./endpoint-policy";
 import type { VapidKeys } from "./vapid";
 
@@ -71,7 +71,7 @@ export class PushService {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly db: Db,
+    private readonly subscriptions: PushSubscriptionRepository,
     private readonly keys: VapidKeys,
     private readonly log: Logger,
     private readonly options: { subject?: string; endpoints?: PushEndpointPolicy; timeoutMs?: number; coalesceMs?: number } = {},
@@ -91,23 +91,15 @@ export class PushService {
    */
   async subscribe(owner: PushOwner, sub: PushSubscriptionInput, budget: () => Promise<void>): Promise<void> {
     const endpoint = this.policy.normalise(sub.endpoint);
-    const known = await this.db.pushSubscription.findUnique({ where: { endpoint } });
+    const known = await this.subscriptions.byEndpoint(endpoint);
     if (known && known.userId === owner.userId && known.sessionId === owner.sessionId && known.p256dh === sub.keys.p256dh && known.auth === sub.keys.auth) return;
     await budget();
     await this.policy.check(endpoint);
-    await this.db.pushSubscription.upsert({
-      where: { endpoint },
-      create: { id: crypto.randomUUID(), userId: owner.userId, sessionId: owner.sessionId, endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth },
-      update: { userId: owner.userId, sessionId: owner.sessionId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: new Date() },
-    });
     // The newest MAX_SUBSCRIPTIONS_PER_USER stay.
-    const stale = await this.db.pushSubscription.findMany({
-      where: { userId: owner.userId },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: MAX_SUBSCRIPTIONS_PER_USER,
-      select: { id: true },
-    });
-    if (stale.length > 0) await this.db.pushSubscription.deleteMany({ where: { id: { in: stale.map((s) => s.id) } } });
+    await this.subscriptions.save(
+      { id: known?.id ?? crypto.randomUUID(), userId: owner.userId, sessionId: owner.sessionId, endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: new Date() },
+      MAX_SUBSCRIPTIONS_PER_USER,
+    );
   }
 
   async unsubscribe(userId: string, endpoint: string): Promise<void> {
@@ -117,7 +109,7 @@ export class PushService {
     } catch {
       // Not an endpoint that could have been stored: nothing to delete but the text as given.
     }
-    await this.db.pushSubscription.deleteMany({ where: { userId, endpoint: normal } });
+    await this.subscriptions.remove(userId, normal);
   }
 
   /**
@@ -171,7 +163,7 @@ export class PushService {
   private deliver(userId: string, payload: PushPayload | PushWithdrawal): void {
     if ("messageId" in payload) this.remember(payload.messageId, userId);
     this.enqueue(async () => {
-      const subs = await this.db.pushSubscription.findMany({ where: { userId, session: { expiresAt: { gt: new Date() } } } });
+      const subs = await this.subscriptions.forUser(userId, new Date());
       await Promise.all(subs.map((s) => this.sendOne(s, payload)));
     });
   }
@@ -220,7 +212,7 @@ export class PushService {
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
       if (status === 404 || status === 410) {
-        await this.db.pushSubscription.deleteMany({ where: { id: s.id } });
+        await this.subscriptions.removeById(s.id);
       } else {
         // The endpoint's host is logged, never the endpoint (it is a bearer capability).
         this.log.warn({ err: (err as Error).message, status, userId: s.userId, host: new URL(s.endpoint).host }, "web push failed");

@@ -28,7 +28,7 @@ import { ROOM_MENTION } from "../contract/mentions";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
-import type { AppendResult } from "../store/repositories";
+import type { AppendResult } from "../store/ports";
 import { serialQueue } from "./serial-queue";
 import { parseDirectRoomId } from "../contract/direct";
 

@@ -1,34 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../test/harness";
-import { memoryRepositories } from "./memory/repositories";
-import { prismaRepositories, type Db } from "./prisma";
-import { SlugTakenError, type Repositories } from "./repositories";
+import { beforeEach, describe, expect, it } from "vitest";
+import { storeImplementations } from "./contract-stores";
+import { SlugTakenError, type Repositories } from "./ports";
 import { directRoomId } from "../contract/direct";
 
 /** One behaviour suite, run against every implementation of the persistence ports. */
-const dbs: Db[] = [];
-/** Each implementation, with a way to make a user exist (the Prisma one has foreign keys). */
-type Make = () => Promise<{ repos: Repositories; addUser(user: { id: string; name: string }): Promise<void> }>;
-const implementations: Array<[string, Make]> = [
-  ["memory", async () => ({ repos: memoryRepositories(), addUser: async () => undefined })],
-  [
-    "prisma (SQLite)",
-    async () => {
-      const db = await openTestDatabase();
-      dbs.push(db);
-      return {
-        repos: prismaRepositories(db),
-        addUser: async (u) => {
-          await db.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@test.invalid` } });
-        },
-      };
-    },
-  ],
-];
-afterAll(async () => {
-  for (const db of dbs) await db.$disconnect();
-});
+const implementations = await storeImplementations();
 
 describe.each(implementations)("repositories: %s", (_name, make) => {
   let repos: Repositories;
@@ -41,7 +18,6 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     repos = made.repos;
     addUser = async (u) => {
       await made.addUser(u);
-      if ("users" in repos.rooms) (repos.rooms as { users: Map<string, { id: string; name: string }> }).users.set(u.id, u);
     };
     await addUser(ada);
     roomId = (await repos.rooms.create({ id: randomUUID(), slug: "general", name: "General", createdById: ada.id, visibility: "public" })).id;

@@ -1,35 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parseSearchQuery } from "../contract/search";
 import { newMessageId } from "../domain/message.service";
-import { openTestDatabase } from "../test/harness";
-import { memoryRepositories } from "./memory/repositories";
-import { prismaRepositories, type Db } from "./prisma";
-import { InvalidCursorError, type Repositories, type SearchRequest } from "./repositories";
+import { storeImplementations } from "./contract-stores";
+import { InvalidCursorError, type Repositories, type SearchRequest } from "./ports";
 
 /**
- * One search suite for every implementation of the search port: in memory, and the Prisma
- * store on the database of the run (SQLite's FTS5 table; PostgreSQL's trigram index with
- * `--project postgresql`).
+ * One search suite for every implementation of the search port: in memory, SQLite's FTS5
+ * table and PostgreSQL's trigram index.
  */
-const dbs: Db[] = [];
-type Make = () => Promise<{ repos: Repositories; addUser(user: { id: string; name: string }): Promise<void> }>;
-const implementations: Array<[string, Make]> = [
-  ["memory", async () => ({ repos: memoryRepositories(), addUser: async () => undefined })],
-  [
-    "prisma",
-    async () => {
-      const db = await openTestDatabase();
-      dbs.push(db);
-      return { repos: prismaRepositories(db), addUser: async (u) => void (await db.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@test.invalid` } })) };
-    },
-  ],
-];
-const opened: Repositories[] = [];
-afterAll(async () => {
-  for (const r of opened) r.close?.();
-  for (const db of dbs) await db.$disconnect();
-});
+const implementations = await storeImplementations();
 
 /**
  * Each case twice: over the two rooms that hold the messages (SQLite reads a few small rooms
@@ -49,10 +29,8 @@ describe.each(cases)("search: %s", (_name, make, extraRooms) => {
   beforeEach(async () => {
     const made = await make();
     repos = made.repos;
-    opened.push(repos);
     for (const u of [ada, bob]) {
       await made.addUser(u);
-      if ("users" in repos.rooms) (repos.rooms as { users: Map<string, { id: string; name: string }> }).users.set(u.id, u);
     }
     general = (await repos.rooms.create({ id: randomUUID(), slug: "general", name: "General", createdById: ada.id, visibility: "public" })).id;
     other = (await repos.rooms.create({ id: randomUUID(), slug: "other", name: "Other", createdById: ada.id, visibility: "public" })).id;

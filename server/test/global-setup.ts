@@ -3,12 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../store/migrate";
-import { createPostgresDatabase, dropTestDatabases } from "./databases";
+import { createPostgresDatabase, dropDatabase, dropTestDatabases, postgresReachable } from "./databases";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** The migrated template each test copies: a `file:` URL, or a PostgreSQL database's URL. */
     templateDatabase: string;
+    /** The "sqlite" project's PostgreSQL template, for the store contract suites (absent when PostgreSQL does not answer). */
+    postgresTemplateDatabase: string | undefined;
   }
 }
 
@@ -28,5 +30,13 @@ export default async function setup(project: TestProject) {
   const file = path.join(dir, "template.db");
   await migrateDatabase(`file:${file}`);
   project.provide("templateDatabase", `file:${file}`);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  // The store contract suites run here over SQLite and PostgreSQL both (store/contract-stores.ts).
+  const postgres = (await postgresReachable()) ? await createPostgresDatabase() : undefined;
+  if (postgres) await migrateDatabase(postgres);
+  project.provide("postgresTemplateDatabase", postgres);
+  return async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    // Only this template: the suites drop their own copies.
+    if (postgres) await dropDatabase(postgres);
+  };
 }

@@ -8,7 +8,7 @@ import type { SecurityOptions } from "../security/policy";
 import type { GatewayOptions } from "../gateway/ws-gateway";
 import { createLogger, type Logger } from "../logger";
 import { startParley, type RunningParley } from "../server";
-import { openDatabase, type Db } from "../store/prisma";
+import { openDatabase, type Db } from "../store/prisma/client";
 import { cloneTemplate } from "./databases";
 import type { RedisPresenceOptions } from "../store/redis/presence.store";
 

@@ -1,5 +1,5 @@
 import type { UserSummary } from "../../contract/model";
-import type { PresenceStore } from "../../domain/presence";
+import type { PresenceStore } from "../ports";
 
 /** Presence for one process: room → user → the connections that user has in the room. */
 export class MemoryPresenceStore implements PresenceStore {

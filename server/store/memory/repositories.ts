@@ -11,13 +11,14 @@ import {
   type MessageRepository,
   type NewMessage,
   type NewRoom,
-  type Repositories,
   type RoomRepository,
   type SearchHit,
   type SearchRepository,
   type SearchRequest,
   InvalidCursorError,
-} from "../repositories";
+  type Stores,
+} from "../ports";
+import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, MemoryTokenStore } from "./accounts";
 
 /** In-process repositories for unit tests. Same contract as the Prisma ones. */
 export class MemoryRoomRepository implements RoomRepository {
@@ -25,8 +26,18 @@ export class MemoryRoomRepository implements RoomRepository {
   private readonly memberships = new Map<string, Map<string, UserSummary>>();
   private readonly invites = new Map<string, { roomId: string; expiresAt: Date; createdById?: string; createdAt: Date }>();
   private readonly removals = new Map<string, Date>();
-  /** Names for members() (the Prisma store joins the user table). */
-  readonly users = new Map<string, UserSummary>();
+  /** Names for members() (the database stores join the user table). */
+  private readonly users = new Map<string, UserSummary>();
+
+  /** The user as known now (their current name), or as given. */
+  userNamed(user: UserSummary): UserSummary {
+    return this.users.get(user.id) ?? user;
+  }
+
+  /** Makes a user known, as a database's user table does (tests: mentions, members, blocks). */
+  addUser(user: UserSummary): void {
+    this.users.set(user.id, { id: user.id, name: user.name });
+  }
 
   async create(room: NewRoom): Promise<RoomSummary> {
     if (this.rooms.some((r) => r.slug === room.slug)) throw new SlugTakenError(room.slug);
@@ -409,7 +420,7 @@ export class MemorySearchRepository implements SearchRepository {
     for (let i = Math.min(all.length, Number(request.cursor ?? all.length)) - 1; i >= 0; i--) {
       const m = all[i]!;
       if (m.deleted || !rooms.has(m.roomId)) continue;
-      const author = this.rooms.users.get(m.author.id) ?? m.author;
+      const author = this.rooms.userNamed(m.author);
       if (request.authorName !== undefined && author.name.toLowerCase() !== request.authorName.toLowerCase()) continue;
       const text = folded(m.body);
       if (!terms.every((t) => text.includes(t))) continue;
@@ -425,8 +436,19 @@ function copy(m: ChatMessage): ChatMessage {
   return structuredClone(m);
 }
 
-export function memoryRepositories(): Repositories {
+/** Every port in process, with the users and sessions tests make (`accounts`). */
+export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; accounts: MemoryAccountData } {
   const rooms = new MemoryRoomRepository();
   const messages = new MemoryMessageRepository();
-  return { rooms, messages, attention: new MemoryAttentionRepository(rooms, messages), search: new MemorySearchRepository(messages, rooms) };
+  const accounts = new MemoryAccountData();
+  return {
+    rooms,
+    messages,
+    attention: new MemoryAttentionRepository(rooms, messages),
+    search: new MemorySearchRepository(messages, rooms),
+    sessions: new MemorySessionStore(accounts),
+    tokens: new MemoryTokenStore(accounts),
+    pushSubscriptions: new MemoryPushSubscriptionStore(accounts),
+    accounts,
+  };
 }

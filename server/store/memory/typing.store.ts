@@ -1,6 +1,6 @@
 import { TYPING_TTL_MS } from "../../contract/events";
 import type { UserSummary } from "../../contract/model";
-import type { TypingStore } from "../../domain/typing";
+import type { TypingStore } from "../ports";
 
 /** Typing for one process: room → user → until when. Expired entries go when the room is read. */
 export class MemoryTypingStore implements TypingStore {

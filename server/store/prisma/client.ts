@@ -1,14 +1,15 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../../../generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "../../../generated/prisma-postgresql/client";
-import { databaseProvider, redact, type DatabaseProvider } from "../../config/database-url";
-import { postgresAdapter } from "./postgres-adapter";
+import { databaseProvider, redact } from "../../config/database-url";
+import { postgresAdapter } from "../postgres/adapter";
 
 /**
  * Parley's database client. Both providers are generated from one data model
  * (prisma/schema.prisma; prisma/postgresql/schema.prisma is derived from it), so their
- * clients have the same models and queries: the repositories are written once, against
- * the SQLite client's type, and given either.
+ * clients have the same models and queries: code that uses Prisma (the cold paths, Better
+ * Auth) is written once, against the SQLite client's type, and given either. Which engine's
+ * store goes with it is chosen by `openStore` (store/open-store.ts).
  */
 export type Db = PrismaClient;
 
@@ -29,16 +30,6 @@ const PRAGMAS: Array<[name: string, value: string, expect: string]> = [
   ["synchronous", "FULL", "2"],
 ];
 
-/** Which provider a client talks to (the few raw statements differ). */
-const providers = new WeakMap<Db, DatabaseProvider>();
-export const providerOf = (db: Db): DatabaseProvider => providers.get(db) ?? "sqlite";
-const sqliteFiles = new WeakMap<Db, string>();
-/** The SQLite file a client has open (not for `:memory:`), for connections of Parley's own to it. */
-export const sqliteFileOf = (db: Db): string | undefined => sqliteFiles.get(db);
-const postgresUrls = new WeakMap<Db, string>();
-/** The PostgreSQL database a client talks to, for the append writer's own pool. */
-export const postgresUrlOf = (db: Db): string | undefined => postgresUrls.get(db);
-
 /**
  * Opens the database named by a resolved DATABASE_URL: SQLite through Prisma's
  * better-sqlite3 driver adapter, or PostgreSQL through its `pg` adapter (a pool per node).
@@ -46,11 +37,9 @@ export const postgresUrlOf = (db: Db): string | undefined => postgresUrls.get(db
 export async function openDatabase(databaseUrl: string): Promise<Db> {
   const provider = databaseProvider(databaseUrl);
   if (provider === "postgresql") {
-    // Appends and changes do not go through this client: postgres-writer.ts commits them in
+    // Appends and changes do not go through this client: postgres/writer.ts commits them in
     // groups, on a pool of its own.
     const prisma = new PostgresPrismaClient({ adapter: postgresAdapter(databaseUrl) }) as unknown as Db;
-    providers.set(prisma, provider);
-    postgresUrls.set(prisma, databaseUrl);
     try {
       await prisma.$queryRawUnsafe("SELECT 1");
     } catch (err) {
@@ -60,9 +49,6 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
     return prisma;
   }
   const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
-  providers.set(prisma, provider);
-  const file = databaseUrl.slice("file:".length);
-  if (file !== ":memory:") sqliteFiles.set(prisma, file);
   for (const [name, value, expect] of PRAGMAS) {
     await prisma.$queryRawUnsafe(`PRAGMA ${name} = ${value}`);
     const rows = await prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(`PRAGMA ${name}`);

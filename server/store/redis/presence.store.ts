@@ -1,6 +1,6 @@
 import type { RedisClientType } from "redis";
 import type { UserSummary } from "../../contract/model";
-import type { PresenceStore } from "../../domain/presence";
+import type { PresenceStore } from "../ports";
 import type { Logger } from "../../logger";
 
 export interface RedisPresenceOptions {

@@ -1,7 +1,7 @@
 import type { RedisClientType } from "redis";
 import { TYPING_TTL_MS } from "../../contract/events";
 import type { UserSummary } from "../../contract/model";
-import type { TypingStore } from "../../domain/typing";
+import type { TypingStore } from "../ports";
 import type { Logger } from "../../logger";
 
 /**

@@ -1,10 +1,10 @@
 // Message searches on SQLite, on a thread of their own (plain JavaScript, so that it loads the
 // same way under tsx, Vitest and Node): a search that walks a long list of matches takes
 // milliseconds, and on the server's event loop it would hold every socket meanwhile.
-// search.repository.ts posts { id, request } and gets { id, rows } or { id, error } back.
+// search.ts posts { id, request } and gets { id, rows } or { id, error } back.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { FEW_ROOMS, matches, scansRooms, scanStatement, searchStatement } from "./sqlite-search.sql.mjs";
+import { FEW_ROOMS, matches, scansRooms, scanStatement, searchStatement } from "./search.sql.mjs";
 
 const sqlite = new Database(workerData.file);
 sqlite.pragma("journal_mode = WAL");

@@ -1,7 +1,10 @@
 /**
- * Persistence ports. The domain depends on these interfaces only; `store/prisma/` implements
- * them on SQLite through Prisma, `store/memory/` in process for unit tests. Both pass the same
- * contract suite (`store/repositories.contract.ts`).
+ * Every store port, in one home: the domain depends on these interfaces only. Each has one
+ * implementation per database engine, chosen in one place (`store/open-store.ts`):
+ * `store/sqlite/` (better-sqlite3, a writer thread), `store/postgres/` (`pg`, group commit),
+ * and `store/memory/` for unit tests; the live ones (presence, typing) in memory for one
+ * node and in Redis (`store/redis/`) for several. Each port has one contract suite run over
+ * every implementation (`store/*.contract.test.ts`).
  */
 import type { ChatMessage, MessageChange, MessageChangeKind, NotifyLevel, ReadState, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 
@@ -249,4 +252,113 @@ export interface Repositories {
   search: SearchRepository;
   /** Releases what the repositories hold of their own (connections beside the client). */
   close?(): void;
+}
+
+/** Every port a server uses: the repositories and those of accounts (sessions, API tokens, Web Push subscriptions). */
+export interface Stores extends Repositories {
+  sessions: SessionStore;
+  tokens: TokenRepository;
+  pushSubscriptions: PushSubscriptionRepository;
+}
+
+/**
+ * Who is in which room. Entries are per user, counted per connection: a user with three
+ * tabs is one entry, removed when the last tab's connection leaves. In process for one node
+ * (`store/memory/presence.store.ts`), in Redis for several (`store/redis/presence.store.ts`).
+ */
+export interface PresenceStore {
+  /** Returns true when the user was not present before (the list changed). */
+  add(roomId: string, user: UserSummary, connectionId: string): Promise<boolean>;
+  /** Returns true when this was the user's last connection in the room (the list changed). */
+  remove(roomId: string, userId: string, connectionId: string): Promise<boolean>;
+  /** Present users, in the order they arrived. */
+  list(roomId: string): Promise<UserSummary[]>;
+}
+
+/**
+ * Who is typing in which room, kept so that someone who joins mid-sentence sees it too.
+ * An entry lasts TYPING_TTL_MS after the last typing:start (the sender repeats it while
+ * typing) and ends at once on typing:stop. In process by default; in Redis with several nodes.
+ */
+export interface TypingStore {
+  start(roomId: string, user: UserSummary): Promise<void>;
+  stop(roomId: string, userId: string): Promise<void>;
+  /** Who is typing now. */
+  list(roomId: string): Promise<UserSummary[]>;
+}
+
+/** A session found at a handshake, with what the socket needs of its user. */
+export interface HandshakeSessionRow {
+  id: string;
+  token: string;
+  user: { id: string; name: string; isAnonymous: boolean; username: string | null; displayUsername: string | null };
+}
+
+/**
+ * Sessions as Parley reads them beside Better Auth (which writes them). The handshake's check
+ * is read at every connect (a reconnect storm makes one per turn of the event loop), never
+ * cached, so a session revoked, expired or deleted behind Parley's back is refused at the
+ * next handshake.
+ */
+export interface SessionStore {
+  /** The unexpired sessions among `tokens`, with their users. */
+  byTokens(tokens: readonly string[], now: Date): Promise<HandshakeSessionRow[]>;
+  /** Of these session ids, those that exist and have not expired at `now`. */
+  live(ids: readonly string[], now: Date): Promise<Set<string>>;
+  /** Whether an account has this username (stored lower-cased). */
+  usernameTaken(username: string): Promise<boolean>;
+  /** Ends session `from`; its Web Push subscriptions move to session `to` (a guest became an account). */
+  replace(from: string, to: string): Promise<void>;
+}
+
+/** A personal API token as stored: its SHA-256 only, never the token. */
+export interface StoredToken {
+  id: string;
+  userId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface TokenRepository {
+  /** Whether the user is a guest (no account); null when there is no such user. */
+  isGuest(userId: string): Promise<boolean | null>;
+  /** The user's tokens that are not revoked, oldest first. */
+  active(userId: string): Promise<StoredToken[]>;
+  create(token: { id: string; userId: string; name: string; prefix: string; tokenHash: string; createdAt: Date }): Promise<StoredToken>;
+  /** Revokes one of the user's active tokens; false when they have no such active token. */
+  revoke(userId: string, id: string, at: Date): Promise<boolean>;
+  /** The active token with this hash and its owner, marked used at `at`; null if unknown or revoked. */
+  use(tokenHash: string, at: Date): Promise<{ id: string; user: UserSummary } | null>;
+  /** Which of these token ids are still active. */
+  stillActive(ids: readonly string[]): Promise<Set<string>>;
+}
+
+/** A browser's Web Push subscription, tied to the session it was made in. */
+export interface StoredPushSubscription {
+  id: string;
+  userId: string;
+  sessionId: string;
+  /** Normalised (server/push/endpoint-policy.ts); unique. */
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  createdAt: Date;
+}
+
+export interface PushSubscriptionRepository {
+  byEndpoint(endpoint: string): Promise<StoredPushSubscription | null>;
+  /**
+   * Stores the subscription (one per endpoint: an endpoint that moved to another user or
+   * session moves with it, dated anew), then keeps the user's newest `keep` and deletes
+   * the rest, oldest first.
+   */
+  save(sub: StoredPushSubscription, keep: number): Promise<void>;
+  /** The user's subscriptions whose session has not expired at `now`. */
+  forUser(userId: string, now: Date): Promise<StoredPushSubscription[]>;
+  /** Deletes the user's subscription with this endpoint, if any. */
+  remove(userId: string, endpoint: string): Promise<void>;
+  /** Deletes a subscription the push service said is gone. */
+  removeById(id: string): Promise<void>;
 }

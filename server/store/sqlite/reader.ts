@@ -6,7 +6,7 @@ const open = new Map<string, { sqlite: Database.Database; users: number }>();
  * The better-sqlite3 connection for the reads Parley makes beside Prisma on one SQLite file
  * (message pages, the room and session reads of joins and handshakes): one per file,
  * shared, opened by its first user and closed when the last one releases it. Appends have
- * a connection of their own on the writer thread (sqlite-writer.worker.mjs).
+ * a connection of their own on the writer thread (writer.worker.mjs).
  */
 export function sharedReadConnection(file: string): { sqlite: Database.Database; release(): void } {
   let entry = open.get(file);

@@ -1,5 +1,7 @@
+import { likePattern } from "../sql/like.mjs";
+
 // The SQLite search statement for one request (plain JavaScript: the search thread,
-// sqlite-search.worker.mjs, imports it, and so does the test of its SQL).
+// search.worker.mjs, imports it, and so does the test of its SQL).
 //
 // Terms of three characters or more go to the FTS5 trigram index ("MessageSearch") as
 // quoted strings (a quote inside is doubled): FTS5 sees only literal text, never an
@@ -13,8 +15,7 @@
 // shorter way (a common word in one room of a thousand: 32 against 85 ms).
 export const FEW_ROOMS = 10;
 
-/** `%term%` for LIKE and ILIKE, with `%`, `_` and `\` matched as themselves. */
-export const likePattern = (term) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export { likePattern };
 const ftsString = (term) => `"${term.replace(/"/g, '""')}"`;
 
 /**

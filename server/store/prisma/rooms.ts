@@ -1,23 +1,20 @@
 import type { RoomSummary, UserSummary } from "../../contract/model";
-import { SlugTakenError, type NewRoom, type RoomRepository } from "../repositories";
-import { sqliteFileOf, type Db } from "./client";
-import { roomSummary as toSummary, SqliteRoomReads } from "./sqlite-rooms";
+import { SlugTakenError, type NewRoom, type RoomRepository } from "../ports";
+import { roomSummary as toSummary } from "../sql/rows";
+import type { Db } from "./client";
 
 const select = { id: true, slug: true, name: true, visibility: true, createdById: true, createdAt: true } as const;
 
-export class PrismaRoomRepository implements RoomRepository {
-  /** SQLite (a file): the reads every join makes, without Prisma's per-query cost. */
-  private readonly sqlite: SqliteRoomReads | undefined;
+/**
+ * Rooms, members, invites and blocks through Prisma's client, the same on both engines: the
+ * PostgreSQL store uses it as it is, the SQLite store (sqlite/rooms.ts) overrides the reads
+ * every join makes with statements of its own.
+ */
+export class PrismaRoomStore implements RoomRepository {
+  constructor(protected readonly db: Db) {}
 
-  constructor(private readonly db: Db) {
-    const file = sqliteFileOf(db);
-    this.sqlite = file ? new SqliteRoomReads(file) : undefined;
-  }
-
-  /** Closes the SQLite connection (the Prisma client is closed by its owner). */
-  close(): void {
-    this.sqlite?.close();
-  }
+  /** Nothing of its own to release (the Prisma client is closed by its owner). */
+  close(): void {}
 
   async create(room: NewRoom): Promise<RoomSummary> {
     try {
@@ -34,7 +31,6 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async findBySlug(slug: string): Promise<RoomSummary | null> {
-    if (this.sqlite) return this.sqlite.bySlug(slug);
     const room = await this.db.room.findUnique({ where: { slug }, select });
     return room && toSummary(room);
   }
@@ -45,7 +41,6 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async listVisibleTo(userId: string): Promise<RoomSummary[]> {
-    if (this.sqlite) return this.sqlite.visibleTo(userId);
     const rooms = await this.db.room.findMany({
       where: { OR: [{ visibility: "public" }, { members: { some: { userId } } }] },
       select,
@@ -55,13 +50,11 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async visibleIds(userId: string): Promise<string[]> {
-    if (this.sqlite) return this.sqlite.visibleIds(userId);
     const rooms = await this.db.room.findMany({ where: { OR: [{ visibility: "public" }, { members: { some: { userId } } }] }, select: { id: true } });
     return rooms.map((r) => r.id);
   }
 
   async findVisibleNamed(userId: string, name: string): Promise<RoomSummary[]> {
-    if (this.sqlite) return this.sqlite.visibleNamed(userId, name);
     const wanted = name.toLowerCase();
     const rooms = await this.db.room.findMany({
       where: { OR: [{ visibility: "public" }, { visibility: "private", members: { some: { userId } } }] },
@@ -72,7 +65,6 @@ export class PrismaRoomRepository implements RoomRepository {
 
   async findByIds(ids: string[]): Promise<RoomSummary[]> {
     if (ids.length === 0) return [];
-    if (this.sqlite) return this.sqlite.byIds(ids);
     return (await this.db.room.findMany({ where: { id: { in: ids } }, select })).map(toSummary);
   }
 
@@ -85,7 +77,6 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async isMember(roomId: string, userId: string): Promise<boolean> {
-    if (this.sqlite) return this.sqlite.isMember(roomId, userId);
     return (await this.db.roomMember.count({ where: { roomId, userId } })) > 0;
   }
 
@@ -162,7 +153,6 @@ export class PrismaRoomRepository implements RoomRepository {
   }
 
   async blockedEitherWay(a: string, b: string): Promise<boolean> {
-    if (this.sqlite) return this.sqlite.blockedEitherWay(a, b);
     const n = await this.db.userBlock.count({ where: { OR: [{ blockerId: a, blockedId: b }, { blockerId: b, blockedId: a }] } });
     return n > 0;
   }

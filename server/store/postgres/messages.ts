@@ -1,9 +1,9 @@
 import { quoteOf, type ChatMessage, type MessageChange, type ReplyQuote } from "../../contract/model";
-import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../repositories";
+import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
 import type { Prisma } from "../../../generated/prisma/client";
-import { postgresUrlOf, sqliteFileOf, type Db } from "./client";
-import { PostgresWriter } from "./postgres-writer";
-import { groupReactions, SqliteMessages, toChange } from "./sqlite-messages";
+import type { Db } from "../prisma/client";
+import { groupReactions, toChange } from "../sql/rows";
+import { PostgresWriter } from "./writer";
 
 const select = {
   id: true,
@@ -51,31 +51,27 @@ const toMessage = (r: Row, quotes?: Map<string, ReplyQuote>): ChatMessage => {
   };
 };
 
-export class PrismaMessageRepository implements MessageRepository {
-  /** SQLite (a file): appends and changes (group commit) and pages on a connection of their own. */
-  private readonly sqlite: SqliteMessages | undefined;
-  /** PostgreSQL: appends and changes, group-committed per room on a pool of their own. */
-  private readonly postgres: PostgresWriter | undefined;
+/**
+ * The message store on PostgreSQL: appends and changes group-committed per room by the
+ * writer (writer.ts) on a `pg` pool of its own; pages and catch-up read through Prisma.
+ */
+export class PostgresMessageStore implements MessageRepository {
+  private readonly writer: PostgresWriter;
 
-  constructor(private readonly db: Db) {
-    const file = sqliteFileOf(db);
-    this.sqlite = file ? new SqliteMessages(file) : undefined;
-    const url = postgresUrlOf(db);
-    this.postgres = url ? new PostgresWriter(url) : undefined;
-    // An in-memory SQLite database would be a different one on every connection (and the
-    // migrator's): appends need a file or PostgreSQL.
-    if (!this.sqlite && !this.postgres) throw new Error("messages need a SQLite database file or PostgreSQL, not SQLite in memory");
+  constructor(
+    private readonly db: Db,
+    databaseUrl: string,
+  ) {
+    this.writer = new PostgresWriter(databaseUrl);
   }
 
-  /** Closes the writers' connections (the Prisma client is closed by its owner). */
+  /** Closes the writer's pool (the Prisma client is closed by its owner). */
   close(): Promise<void> {
-    this.sqlite?.close();
-    return this.postgres?.close() ?? Promise.resolve();
+    return this.writer.close();
   }
 
   async append(m: NewMessage): Promise<AppendResult> {
-    if (this.sqlite) return this.sqlite.append(m);
-    const written = await this.postgres!.append(m);
+    const written = await this.writer.append(m);
     if ("inserted" in written) {
       const { inserted: seq, createdAt } = written;
       return { duplicate: false, message: { id: m.id, roomId: m.roomId, seq, clientId: m.clientId, body: m.body, createdAt: createdAt.toISOString(), author: m.author } };
@@ -87,7 +83,6 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   async pageBefore(roomId: string, before: number | undefined, limit: number): Promise<ChatMessage[]> {
-    if (this.sqlite) return this.sqlite.pageBefore(roomId, before, limit);
     const rows = await this.db.message.findMany({
       where: before === undefined ? { roomId } : { roomId, seq: { lt: before } },
       orderBy: { seq: "desc" },
@@ -99,7 +94,6 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   async findMessage(messageId: string): Promise<MessageRef | null> {
-    if (this.sqlite) return this.sqlite.findMessage(messageId);
     const m = await this.db.message.findUnique({
       where: { id: messageId },
       select: { id: true, roomId: true, seq: true, authorId: true, body: true, deletedAt: true, author: { select: { name: true } } },
@@ -119,14 +113,12 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {
-    if (this.sqlite) return this.sqlite.change(c);
     // In the room's group commit, under its advisory lock (the one appends take across nodes).
-    const row = await this.postgres!.change(c);
+    const row = await this.writer.change(c);
     return row ? { change: toChange(row), duplicate: row.id !== c.id } : null;
   }
 
   async changesAfter(roomId: string, after: number, limit: number): Promise<MessageChange[]> {
-    if (this.sqlite) return this.sqlite.changesAfter(roomId, after, limit);
     const rows = await this.db.messageChange.findMany({
       where: { roomId, cseq: { gt: after } },
       orderBy: { cseq: "asc" },
@@ -137,7 +129,6 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   async changedSince(roomId: string, after: number, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }> {
-    if (this.sqlite) return this.sqlite.changedSince(roomId, after, limit);
     const touched = await this.db.messageChange.findMany({
       where: { roomId, cseq: { gt: after } },
       distinct: ["messageId"],
@@ -151,13 +142,11 @@ export class PrismaMessageRepository implements MessageRepository {
   }
 
   async changeCursor(roomId: string): Promise<number> {
-    if (this.sqlite) return this.sqlite.changeCursor(roomId);
     const { _max } = await this.db.messageChange.aggregate({ where: { roomId }, _max: { cseq: true } });
     return _max.cseq ?? 0;
   }
 
   async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {
-    if (this.sqlite) return this.sqlite.pageAfter(roomId, after, limit);
     const rows = await this.db.message.findMany({
       where: { roomId, seq: { gt: after } },
       orderBy: { seq: "asc" },

@@ -1,9 +1,9 @@
 import pg from "pg";
-import type { NewChange, NewMessage } from "../repositories";
+import type { NewChange, NewMessage } from "../ports";
 import { isDatabaseUnavailable } from "../unavailable";
 // Plain JavaScript shared with the SQLite writer thread.
-import { changeStatements } from "./message-changes.sql.mjs";
-import type { ChangeRow } from "./sqlite-messages";
+import { changeStatements } from "../sql/message-changes.sql.mjs";
+import type { ChangeRow } from "../sql/rows";
 
 /** The most writes one transaction takes (as on SQLite's writer). */
 const MAX_BATCH = 512;

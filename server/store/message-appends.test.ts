@@ -1,29 +1,34 @@
 import { randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshDatabaseUrl } from "../../test/harness";
-import { openDatabase, postgresUrlOf, sqliteFileOf } from "./client";
-import type { Db } from "./client";
-import { PrismaMessageRepository } from "./message.repository";
+import { freshDatabaseUrl } from "../test/harness";
+import { openStore, type Store } from "./open-store";
+import type { MessageRepository } from "./ports";
+import type { Db } from "./prisma/client";
+import { SqliteMessageStore } from "./sqlite/messages";
 
+let store: Store | undefined;
 let db: Db | undefined;
-let repo: PrismaMessageRepository | undefined;
+let repo: MessageRepository | undefined;
+let url = "";
 afterEach(async () => {
-  repo?.close();
-  await db?.$disconnect();
+  await store?.close();
+  store = undefined;
   db = undefined;
 });
 
 async function setup() {
-  db = await openDatabase(await freshDatabaseUrl());
+  url = await freshDatabaseUrl();
+  store = await openStore(url);
+  db = store.db;
   const author = { id: randomUUID(), name: "Ada" };
   await db.user.create({ data: { id: author.id, name: author.name, email: `${author.id}@test.invalid` } });
   const room = await db.room.create({ data: { id: randomUUID(), slug: randomUUID(), name: "r", createdById: author.id } });
-  repo = new PrismaMessageRepository(db);
+  repo = store.repositories.messages;
   return { repo, author, roomId: room.id };
 }
 
-describe("PrismaMessageRepository appends (group commit: SQLite's writer thread, PostgreSQL's per-room writer)", () => {
+describe("message store appends (group commit: SQLite's writer thread, PostgreSQL's per-room writer)", () => {
   it("300 appends at once, repeats among them: each stored once, seq 1..N without a hole, repeats answered with the original", async () => {
     const { repo, author, roomId } = await setup();
     const clientIds = Array.from({ length: 250 }, () => randomUUID());
@@ -49,14 +54,20 @@ describe("PrismaMessageRepository appends (group commit: SQLite's writer thread,
   });
 
   it("the SQLite writer dying fails what it held; resent, those are stored once, and the next writer takes over", async (ctx) => {
-    const { repo, author, roomId } = await setup();
-    const writer = () => (repo as unknown as { sqlite?: { writer: { worker?: Worker } } }).sqlite?.writer.worker;
+    const { author, roomId } = await setup();
+    if (!url.startsWith("file:")) return ctx.skip("PostgreSQL: its writer is a pool of connections, not a thread that can die (server/database-outage.integration.test.ts cuts its connections)");
+    // A store of its own on the same file, through the seam that hands over its writer thread.
+    let current: Worker | undefined;
+    const repo = new SqliteMessageStore(url.slice("file:".length), { onWriterStarted: (worker) => (current = worker) });
+    ctx.onTestFinished(() => repo.close());
+    const writer = () => current;
     await repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "first", author });
-    if (!writer()) return ctx.skip("PostgreSQL: its writer is a pool of connections, not a thread that can die (server/database-outage.integration.test.ts cuts its connections)");
+    expect(writer()).toBeDefined();
     const clientIds = Array.from({ length: 200 }, () => randomUUID());
     const sends = clientIds.map((clientId, i) => repo.append({ id: randomUUID(), roomId, clientId, body: `m${i}`, author }));
     await new Promise((r) => setImmediate(r)); // posted to the writer
-    await writer()!.terminate();
+    const first = writer()!;
+    await first.terminate();
     const settled = await Promise.allSettled(sends);
     const failed = settled.flatMap((s, i) => (s.status === "rejected" ? [i] : []));
     expect(failed.length).toBeGreaterThan(0); // the writer died holding appends
@@ -64,6 +75,7 @@ describe("PrismaMessageRepository appends (group commit: SQLite's writer thread,
     // An outbox resends what was not acknowledged: whether or not it was committed before
     // the writer died, it is stored once.
     await Promise.all(failed.map((i) => repo.append({ id: randomUUID(), roomId, clientId: clientIds[i]!, body: `m${i}`, author })));
+    expect(writer()).not.toBe(first);
     const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" } });
     expect(rows).toHaveLength(201);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
@@ -114,9 +126,8 @@ describe("PrismaMessageRepository appends (group commit: SQLite's writer thread,
 
   it("two nodes (two repositories) appending into one room at once: seq 1..N without a hole, each stored once", async () => {
     const { author, roomId } = await setup();
-    const url = databaseUrlOf(db!);
-    const other = await openDatabase(url);
-    const second = new PrismaMessageRepository(other);
+    const other = await openStore(url);
+    const second = other.repositories.messages;
     try {
       const sends = Array.from({ length: 200 }, (_, i) => (i % 2 ? second : repo!).append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `m${i}`, author }));
       const results = await Promise.all(sends);
@@ -124,8 +135,7 @@ describe("PrismaMessageRepository appends (group commit: SQLite's writer thread,
       const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" } });
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     } finally {
-      second.close();
-      await other.$disconnect();
+      await other.close();
     }
   });
 
@@ -150,8 +160,3 @@ describe("PrismaMessageRepository appends (group commit: SQLite's writer thread,
   });
 });
 
-/** The URL a test database was opened with (either provider). */
-function databaseUrlOf(db: Db): string {
-  const file = sqliteFileOf(db);
-  return file ? `file:${file}` : postgresUrlOf(db)!;
-}

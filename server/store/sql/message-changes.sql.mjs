@@ -1,6 +1,6 @@
 // The statements that apply one message change, for both databases: the SQLite writer thread
-// (sqlite-writer.worker.mjs, plain JavaScript) and PostgreSQL through Prisma
-// (message.repository.ts) run the same SQL, with their own parameter markers.
+// (sqlite/writer.worker.mjs, plain JavaScript) and PostgreSQL's writer
+// (postgres/writer.ts) run the same SQL, with their own parameter markers.
 //
 // 1. The change row, with the room's next cseq, inserted only while its condition holds
 //    (the message is in the room and not deleted; the actor wrote it, for an edit or a

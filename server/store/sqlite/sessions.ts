@@ -1,40 +1,37 @@
 import type Database from "better-sqlite3";
-import { sharedReadConnection } from "./sqlite-reader";
-
-/** A session found at a handshake, with what the socket needs of its user. */
-export interface HandshakeSessionRow {
-  id: string;
-  token: string;
-  user: { id: string; name: string; isAnonymous: boolean; username: string | null; displayUsername: string | null };
-}
+import type { HandshakeSessionRow } from "../ports";
+import type { Db } from "../prisma/client";
+import { PrismaSessionStore } from "../prisma/sessions";
+import { sharedReadConnection } from "./reader";
 
 type Row = { id: string; token: string; expiresAt: string | number; userId: string; name: string; isAnonymous: number; username: string | null; displayUsername: string | null };
 
 /**
- * The handshake's session check on SQLite: the sessions of some tokens and their users, in
- * one prepared statement on the shared read connection (sqlite-reader.ts), about
+ * Sessions on SQLite. The handshake's check is the sessions of some tokens and their users, in
+ * one prepared statement on the shared read connection (reader.ts), about
  * 20 µs where Prisma's query costs about 0.5 ms of the event loop. A reconnect storm makes
  * one per turn of the event loop (`AuthService`'s `perTurnBatch`). Nothing is cached: a
  * session revoked, expired or deleted behind Parley's back is refused at the next
- * handshake. PostgreSQL keeps Prisma.
+ * handshake.
  */
-export class SqliteSessionReads {
-  private readonly sqlite: Database.Database;
+export class SqliteSessionStore extends PrismaSessionStore {
+  private readonly connection: Database.Database;
   private readonly releaseReads: () => void;
   private readonly statement: Database.Statement<[string], Row>;
 
-  constructor(file: string) {
+  constructor(db: Db, file: string) {
+    super(db);
     const reads = sharedReadConnection(file);
-    this.sqlite = reads.sqlite;
+    this.connection = reads.sqlite;
     this.releaseReads = reads.release;
-    this.statement = this.sqlite.prepare(`
+    this.statement = this.connection.prepare(`
       SELECT s."id", s."token", s."expiresAt", u."id" AS "userId", u."name", u."isAnonymous", u."username", u."displayUsername"
       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
       WHERE s."token" IN (SELECT "value" FROM json_each(?))`);
   }
 
   /** The unexpired sessions among `tokens` (compared as dates, whatever their stored form). */
-  byTokens(tokens: readonly string[], now: Date): HandshakeSessionRow[] {
+  override async byTokens(tokens: readonly string[], now: Date): Promise<HandshakeSessionRow[]> {
     return this.statement
       .all(JSON.stringify(tokens))
       .filter((r) => new Date(r.expiresAt).getTime() > now.getTime())
@@ -45,7 +42,7 @@ export class SqliteSessionReads {
       }));
   }
 
-  close(): void {
+  override close(): void {
     this.releaseReads();
   }
 }

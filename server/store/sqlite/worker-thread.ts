@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 
 /**
  * A worker thread that answers requests by id, started on first use: the SQLite writer
- * (sqlite-messages.ts) and the SQLite search (search.repository.ts) talk to theirs through it.
+ * (messages.ts) and the SQLite search (search.ts) talk to theirs through it.
  *
  * - Each request waits in `waiting` under its id until `take(id)` hands it back.
  * - The thread holds the process open only while answers are due (`ref`/`unref`).
@@ -29,6 +29,8 @@ export class WorkerThread<W extends { reject(err: Error): void }> {
     private readonly onMessage: (data: unknown) => void,
     /** Told when every waiting request has just failed (the caller drops what it had not posted yet). */
     private readonly onFailed: () => void = () => undefined,
+    /** Told of each thread it starts (a seam for tests that kill it). */
+    private readonly onStarted: (worker: Worker) => void = () => undefined,
   ) {}
 
   /** The error every request gets once closed, or undefined while open. */
@@ -80,6 +82,7 @@ export class WorkerThread<W extends { reject(err: Error): void }> {
     worker.on("error", lost);
     worker.on("exit", (code) => lost(new Error(`${this.what} stopped (exit code ${code})`)));
     this.worker = worker;
+    this.onStarted(worker);
     return worker;
   }
 

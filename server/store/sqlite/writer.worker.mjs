@@ -1,11 +1,11 @@
 // The SQLite append writer, on a worker thread (plain JavaScript, so that it loads the same
-// way under tsx, Vitest and Node). sqlite-messages.ts posts it appends; it writes those
+// way under tsx, Vitest and Node). messages.ts posts it appends; it writes those
 // that arrive together in one transaction (group commit) and posts back one reply per
 // batch, after the commit. Its synchronous statements and the commit's fsync block this
 // thread, never the server's event loop.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { changeStatements } from "./message-changes.sql.mjs";
+import { changeStatements } from "../sql/message-changes.sql.mjs";
 
 /** The most appends one transaction takes. */
 const MAX_BATCH = 512;

@@ -1,14 +1,16 @@
 import type Database from "better-sqlite3";
-import { quoteOf, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote } from "../../contract/model";
-import type { AppendResult, ChangeResult, MessageRef, NewChange, NewMessage } from "../repositories";
-import { sharedReadConnection } from "./sqlite-reader";
+import type { Worker } from "node:worker_threads";
+import type { ChatMessage, MessageChange } from "../../contract/model";
+import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
+import { groupReactions, quotesOf, toChange, toMessage, type ChangeRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
+import { sharedReadConnection } from "./reader";
 import { WorkerThread } from "./worker-thread";
 
 type Pending =
   | { resolve: (r: AppendResult) => void; reject: (e: Error) => void; m: NewMessage }
   | { resolve: (r: ChangeResult | null) => void; reject: (e: Error) => void; c: NewChange };
 
-/** What the writer answers for one append or change (sqlite-writer.worker.mjs). */
+/** What the writer answers for one append or change (writer.worker.mjs). */
 type Reply = { id: number } & (
   | { inserted: number; createdAt: number }
   | { existing: MessageRow }
@@ -16,94 +18,13 @@ type Reply = { id: number } & (
   | { error: { message: string; code?: string } }
 );
 
-type MessageRow = {
-  id: string;
-  roomId: string;
-  seq: number;
-  clientId: string;
-  body: string;
-  createdAt: string | number;
-  authorId: string;
-  authorName: string;
-  editedAt?: string | number | null;
-  deletedAt?: string | number | null;
-  replyToId?: string | null;
-};
-
-/** A change as stored (message-changes.sql.mjs reads it back the same way). */
-export type ChangeRow = {
-  id: string;
-  roomId: string;
-  cseq: number;
-  messageId: string;
-  messageSeq: number;
-  actorId: string;
-  actorName: string;
-  clientChangeId: string;
-  kind: MessageChange["kind"];
-  body: string | null;
-  emoji: string | null;
-  createdAt: string | number | Date;
-};
-
-const iso = (t: string | number | Date) => new Date(t).toISOString();
-
-export const toMessage = (r: MessageRow, reactions?: ReactionSummary[], replyTo?: ReplyQuote): ChatMessage => ({
-  id: r.id,
-  roomId: r.roomId,
-  seq: r.seq,
-  clientId: r.clientId,
-  body: r.body,
-  createdAt: iso(r.createdAt),
-  author: { id: r.authorId, name: r.authorName },
-  ...(r.editedAt ? { editedAt: iso(r.editedAt) } : {}),
-  ...(r.deletedAt ? { deleted: true as const } : {}),
-  ...(reactions && reactions.length > 0 ? { reactions } : {}),
-  ...(replyTo ? { replyTo } : {}),
-});
-
-type OriginalRow = { id: string; seq: number; body: string; deletedAt: unknown; authorId: string; authorName: string };
-
-/** Quotes of the replied-to messages, by id, as they are now. */
-export const quotesOf = (rows: OriginalRow[]): Map<string, ReplyQuote> =>
-  new Map(rows.map((r) => [r.id, quoteOf({ id: r.id, seq: r.seq, body: r.body, deleted: r.deletedAt !== null, author: { id: r.authorId, name: r.authorName } })]));
-
-export const toChange = (r: ChangeRow): MessageChange => ({
-  roomId: r.roomId,
-  cseq: Number(r.cseq),
-  messageId: r.messageId,
-  messageSeq: Number(r.messageSeq),
-  actor: { id: r.actorId, name: r.actorName },
-  clientChangeId: r.clientChangeId,
-  kind: r.kind,
-  ...(r.body !== null && r.kind === "edit" ? { body: r.body } : {}),
-  ...(r.emoji !== null ? { emoji: r.emoji } : {}),
-  createdAt: iso(r.createdAt),
-});
-
-type ReactionRow = { messageId: string; emoji: string; userId: string; userName: string };
-
-/** Reactions grouped per message, each emoji in the order it was first used. */
-export function groupReactions(rows: ReactionRow[]): Map<string, ReactionSummary[]> {
-  const byMessage = new Map<string, ReactionSummary[]>();
-  for (const r of rows) {
-    let list = byMessage.get(r.messageId);
-    if (!list) byMessage.set(r.messageId, (list = []));
-    let entry = list.find((e) => e.emoji === r.emoji);
-    if (!entry) list.push((entry = { emoji: r.emoji, users: [] }));
-    entry.users.push({ id: r.userId, name: r.userName });
-  }
-  return byMessage;
-}
-
-
 /**
- * Messages on SQLite: the hot path's append, and the pages read on every join and catch-up,
+ * The message store on SQLite: the hot path's append, and the pages read on every join and catch-up,
  * each on a better-sqlite3 connection of its own with prepared statements, without
  * Prisma's per-statement cost (~0.3 ms in its engine-less mode against ~15 µs here:
  * docs/performance.md).
  *
- * Appends go to a writer on a worker thread (sqlite-writer.worker.mjs) with group commit:
+ * Appends go to a writer on a worker thread (writer.worker.mjs) with group commit:
  * the appends made in one turn of the event loop travel in one message, the writer puts
  * those that reach it together in one transaction, one commit (one fsync under
  * synchronous=FULL), and each caller is answered after it. The fsync and the statements
@@ -111,11 +32,11 @@ export function groupReactions(rows: ReactionRow[]): Map<string, ReactionSummary
  * batch that fails is written again one append at a time there, so that one bad message
  * fails alone. If the worker dies, what it held fails and the next append starts another.
  *
- * Pages are read on this thread, on the shared read connection (sqlite-reader.ts; WAL:
+ * Pages are read on this thread, on the shared read connection (reader.ts; WAL:
  * readers never wait).
  */
-export class SqliteMessages {
-  private readonly sqlite: Database.Database;
+export class SqliteMessageStore implements MessageRepository {
+  private readonly connection: Database.Database;
   private readonly releaseReads: () => void;
   private readonly latest: Database.Statement;
   private readonly before: Database.Statement;
@@ -129,9 +50,13 @@ export class SqliteMessages {
   private readonly writer: WorkerThread<Pending>;
   private outgoing: Array<{ id: number; m: NewMessage } | { id: number; c: NewChange }> = [];
 
-  constructor(file: string) {
+  /**
+   * `file`: the database file (an in-memory database would be another one on every
+   * connection). `onWriterStarted`: a seam for tests that kill the writer thread.
+   */
+  constructor(file: string, options: { onWriterStarted?: (worker: Worker) => void } = {}) {
     this.writer = new WorkerThread<Pending>(
-      new URL("./sqlite-writer.worker.mjs", import.meta.url),
+      new URL("./writer.worker.mjs", import.meta.url),
       { file },
       "the SQLite writer",
       (replies) => {
@@ -140,14 +65,15 @@ export class SqliteMessages {
       // Everything sent to a writer that is gone, and not yet answered, failed: what waits
       // for the next send failed with it and must not be written.
       () => (this.outgoing = []),
+      options.onWriterStarted,
     );
     const reads = sharedReadConnection(file);
-    this.sqlite = reads.sqlite;
+    this.connection = reads.sqlite;
     this.releaseReads = reads.release;
     // Pages: one statement with the author's name joined, where Prisma runs two (the
     // messages, then their authors) at ~0.5 ms each; a rejoin reads two pages.
     const page = (where: string, order: "ASC" | "DESC") =>
-      this.sqlite.prepare(`
+      this.connection.prepare(`
         SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
                m."editedAt", m."deletedAt", m."replyToId"
         FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
@@ -156,27 +82,27 @@ export class SqliteMessages {
     this.before = page(`m."roomId" = ? AND m."seq" < ?`, "DESC");
     this.after = page(`m."roomId" = ? AND m."seq" > ?`, "ASC");
     // A page's reactions in one more statement (the page's ids as one JSON array).
-    this.reactionsOf = this.sqlite.prepare(`
+    this.reactionsOf = this.connection.prepare(`
       SELECT r."messageId", r."emoji", r."userId", u."name" AS "userName"
       FROM "Reaction" r JOIN "User" u ON u."id" = r."userId"
       WHERE r."messageId" IN (SELECT value FROM json_each(?)) ORDER BY r."createdAt", r."rowid"`);
-    this.originalsOf = this.sqlite.prepare(`
+    this.originalsOf = this.connection.prepare(`
       SELECT m."id", m."seq", m."body", m."deletedAt", m."authorId", u."name" AS "authorName"
       FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
       WHERE m."id" IN (SELECT value FROM json_each(?))`);
-    this.changes = this.sqlite.prepare(`
+    this.changes = this.connection.prepare(`
       SELECT c."id", c."roomId", c."cseq", c."messageId", m."seq" AS "messageSeq", c."actorId", u."name" AS "actorName",
              c."clientChangeId", c."kind", c."body", c."emoji", c."createdAt"
       FROM "MessageChange" c JOIN "User" u ON u."id" = c."actorId" JOIN "Message" m ON m."id" = c."messageId"
       WHERE c."roomId" = ? AND c."cseq" > ? ORDER BY c."cseq" ASC LIMIT ?`);
-    this.cursor = this.sqlite.prepare(`SELECT COALESCE(MAX("cseq"), 0) AS "cursor" FROM "MessageChange" WHERE "roomId" = ?`);
-    this.touched = this.sqlite.prepare(`
+    this.cursor = this.connection.prepare(`SELECT COALESCE(MAX("cseq"), 0) AS "cursor" FROM "MessageChange" WHERE "roomId" = ?`);
+    this.touched = this.connection.prepare(`
       SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
              m."editedAt", m."deletedAt", m."replyToId"
       FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
       WHERE m."id" IN (SELECT DISTINCT "messageId" FROM "MessageChange" WHERE "roomId" = ? AND "cseq" > ? LIMIT ?)
       ORDER BY m."seq" ASC`);
-    this.ref = this.sqlite.prepare(`
+    this.ref = this.connection.prepare(`
       SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."deletedAt"
       FROM "Message" m JOIN "User" u ON u."id" = m."authorId" WHERE m."id" = ?`);
   }
@@ -190,32 +116,32 @@ export class SqliteMessages {
     return rows.map((r) => toMessage(r, reactions.get(r.id), r.replyToId ? quotes?.get(r.replyToId) : undefined));
   }
 
-  changesAfter(roomId: string, after: number, limit: number): MessageChange[] {
+  async changesAfter(roomId: string, after: number, limit: number): Promise<MessageChange[]> {
     return (this.changes.all(roomId, after, limit) as ChangeRow[]).map(toChange);
   }
 
-  changedSince(roomId: string, after: number, limit: number): { messages: ChatMessage[]; more: boolean } {
+  async changedSince(roomId: string, after: number, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }> {
     const rows = this.touched.all(roomId, after, limit + 1) as MessageRow[];
     return { messages: this.withReactions(rows.slice(0, limit)), more: rows.length > limit };
   }
 
-  changeCursor(roomId: string): number {
+  async changeCursor(roomId: string): Promise<number> {
     return (this.cursor.get(roomId) as { cursor: number }).cursor;
   }
 
-  findMessage(messageId: string): MessageRef | null {
+  async findMessage(messageId: string): Promise<MessageRef | null> {
     const row = this.ref.get(messageId) as (Omit<MessageRef, "deleted"> & { deletedAt: unknown }) | undefined;
     return row ? { id: row.id, roomId: row.roomId, seq: row.seq, authorId: row.authorId, authorName: row.authorName, body: row.body, deleted: row.deletedAt !== null } : null;
   }
 
   /** Up to `limit` messages before `before` (the latest without it), oldest first. */
-  pageBefore(roomId: string, before: number | undefined, limit: number): ChatMessage[] {
+  async pageBefore(roomId: string, before: number | undefined, limit: number): Promise<ChatMessage[]> {
     const rows = (before === undefined ? this.latest.all(roomId, limit) : this.before.all(roomId, before, limit)) as MessageRow[];
     return this.withReactions(rows.reverse());
   }
 
   /** Up to `limit` messages after `after`, oldest first. */
-  pageAfter(roomId: string, after: number, limit: number): ChatMessage[] {
+  async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {
     return this.withReactions(this.after.all(roomId, after, limit) as MessageRow[]);
   }
 
@@ -229,7 +155,7 @@ export class SqliteMessages {
   }
 
   /** A change, written by the same writer as appends (one order of commits, off the loop). */
-  change(c: NewChange): Promise<ChangeResult | null> {
+  applyChange(c: NewChange): Promise<ChangeResult | null> {
     if (this.writer.closed) return Promise.reject(this.writer.closed);
     return new Promise((resolve, reject) => {
       const id = this.writer.wait({ resolve, reject, c });
@@ -237,7 +163,8 @@ export class SqliteMessages {
     });
   }
 
-  close(): void {
+  /** Stops the writer thread (what it holds fails) and releases the read connection. */
+  async close(): Promise<void> {
     this.writer.close(new Error("the message store is closed"));
     this.releaseReads();
   }

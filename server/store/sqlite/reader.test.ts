@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { sharedReadConnection } from "./sqlite-reader";
+import { sharedReadConnection } from "./reader";
 
 describe("sharedReadConnection", () => {
   it("gives every user of a file one connection, closed when the last one releases it", () => {

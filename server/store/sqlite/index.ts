@@ -1,0 +1,41 @@
+import type { Worker } from "node:worker_threads";
+import type { Db } from "../prisma/client";
+import type { EngineStore } from "../open-store";
+import { SqliteAttentionStore } from "./attention";
+import { SqliteMessageStore } from "./messages";
+import { SqliteRoomStore } from "./rooms";
+import { SqliteSearchStore } from "./search";
+import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
+import { PrismaTokenStore } from "../prisma/tokens";
+import { SqliteSessionStore } from "./sessions";
+
+/**
+ * Every port on one SQLite file: better-sqlite3 statements for what every join, handshake
+ * and page reads, a writer thread for appends and changes, a search thread for FTS5, and
+ * Prisma's client (`db`) for the cold paths. An in-memory database would be a different one
+ * on every connection (and the migrator's): the store needs a file.
+ */
+export function sqliteStore(db: Db, file: string, options: { onWriterStarted?: (worker: Worker) => void } = {}): EngineStore {
+  if (file === ":memory:" || file === "") throw new Error("the SQLite store needs a database file, not SQLite in memory");
+  const messages = new SqliteMessageStore(file, options);
+  const rooms = new SqliteRoomStore(db, file);
+  const attention = new SqliteAttentionStore(db, file);
+  const search = new SqliteSearchStore(file);
+  const sessions = new SqliteSessionStore(db, file);
+  return {
+    rooms,
+    messages,
+    attention,
+    search,
+    sessions,
+    tokens: new PrismaTokenStore(db),
+    pushSubscriptions: new PrismaPushSubscriptionStore(db),
+    close: async () => {
+      search.close();
+      await messages.close();
+      rooms.close();
+      attention.close();
+      sessions.close();
+    },
+  };
+}
