@@ -142,6 +142,37 @@ describe("chatting", () => {
     expect(await botTyping).toMatchObject({ roomId: room.id, typing: true });
   });
 
+  it("speaks the contract's request names too: the frame's other fields are the payload, validated whole", async () => {
+    server = await startTestServer();
+    const { socket: human } = await accountWithToken("Human");
+    const { token } = await accountWithToken("Robo");
+    const room = await roomOf(human);
+    const b = await bot({ authorization: `Bearer ${token}` });
+    await b.next((f) => f.type === "hello");
+
+    expect(await b.request({ type: "room:join", slug: room.slug })).toMatchObject({ ok: true, data: { room: { id: room.id } } });
+    const first = await b.request({ type: "message:send", roomId: room.id, clientId: randomUUID(), body: "by its contract name" });
+    expect(first).toMatchObject({ ok: true, data: { message: { seq: 1, body: "by its contract name" } } });
+    // The alias passes the whole payload on too (a reply's `replyTo` included).
+    const reply = await b.request({ type: "send", roomId: room.id, clientId: randomUUID(), body: "a reply", replyTo: first.data.message.id });
+    expect(reply).toMatchObject({ ok: true, data: { message: { seq: 2, replyTo: { id: first.data.message.id } } } });
+    expect(await b.request({ type: "reaction:add", roomId: room.id, messageId: first.data.message.id, clientChangeId: randomUUID(), emoji: "👍" })).toMatchObject({
+      ok: true,
+      data: { change: { kind: "react", emoji: "👍" } },
+    });
+    // Validated by the contract's schema: a missing field and a field it does not know are refused, with the ref.
+    expect(await b.request({ type: "message:send", roomId: room.id, body: "no clientId" })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await b.request({ type: "message:send", roomId: room.id, clientId: randomUUID(), body: "x", admin: true })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await b.request({ type: "room:create", name: "not a bot's request" })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    // Typing without a ref is fire-and-forget under its contract name as well.
+    const typing = nextEvent(human, "typing:changed");
+    b.send({ type: "typing:start", roomId: room.id });
+    expect(await typing).toMatchObject({ roomId: room.id, typing: true });
+    const pong = await b.request({ type: "ping" });
+    expect(pong).toMatchObject({ ok: true, data: { pong: true } });
+    expect(b.frames.filter((f) => f.type === "error" || (f.type === "ack" && f.ref === undefined))).toEqual([]);
+  });
+
   it("stores a repeated clientId once, and catches up after a reconnect", async () => {
     server = await startTestServer();
     const { socket: human, token } = await accountWithToken("Human");

@@ -133,16 +133,11 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
       });
     }
   }
-  // Presence changes found by the shared store itself (a dead node's users swept out) are
-  // announced by the hub, as joins and leaves are.
-  let announce: (roomId: string) => void = () => undefined;
-  const presence = redis
-    ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence, onChange: (roomId) => announce(roomId) }).start()
-    : new MemoryPresenceStore();
+  const presence = redis ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence }).start() : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
+  const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix });
   const services = createServices(repositories, { presence, typing }, { betterAuth, sessions: repositories.sessions, tokens: repositories.tokens }, {
     guestDirectMessages: options.guestDirectMessages ?? true,
-    // The policy is made below; starting a conversation happens only once requests flow.
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
   });
 
@@ -158,10 +153,8 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     nextHandler = nextApp.getRequestHandler();
   }
 
-  const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix });
   // One room hub; Socket.IO and /ws are its transports, and add their fan-outs to it.
   const hub = new RoomHub({ services, policy, log });
-  announce = (roomId) => hub.announcePresence(roomId);
   const push = openPush(databaseUrl, options, repositories.pushSubscriptions, log);
   const io = createApplication(httpServer, {
     services,

@@ -59,3 +59,11 @@ export function audienceOf(event: PublishedRoomEvent): { room: string } | { watc
   if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed") return { user: event.userId };
   return { room: event.roomId };
 }
+
+/**
+ * The end of an exhaustive switch over room events: a new kind of event fails the type check
+ * of every encoder until it says how the event goes out.
+ */
+export function unencoded(event: never): never {
+  throw new Error(`no encoding for room event ${JSON.stringify((event as { type?: unknown }).type)}`);
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { MemoryMessageRepository, MemoryRoomRepository } from "../store/memory/repositories";
+import { MemoryMessageRepository, MemoryRoomRepository } from "../store/memory";
 import { MessageService } from "./message.service";
 import { RoomService } from "./room.service";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MemoryRoomRepository } from "../store/memory/repositories";
+import { MemoryRoomRepository } from "../store/memory";
 import { DomainError } from "./errors";
 import { normaliseRoomName, RoomService, slugify } from "./room.service";
 import { directRoomId } from "../contract/direct";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MemoryRoomRepository } from "../store/memory/repositories";
+import { MemoryRoomRepository } from "../store/memory";
 import { SearchTooBroadError, type SearchRepository } from "../store/ports";
 import { RoomService } from "./room.service";
 import { SearchService } from "./search.service";

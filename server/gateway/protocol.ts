@@ -14,6 +14,7 @@ import {
   userBlockSchema,
   roomUnfollowSchema,
 } from "../contract/schemas";
+import type { RoomRequest } from "../realtime/room-hub";
 
 /**
  * The /ws gateway's frames: JSON text, one object per frame, keyed on `type`. A request may
@@ -65,3 +66,27 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+/**
+ * The frame names bots used before frames could carry the contract's names, kept as aliases:
+ * each is its contract request with the same payload (`join`, whose `room` is the contract's
+ * `slug`, and `typing`, a flag for start or stop, are translated by the gateway).
+ */
+export const ALIASES = {
+  leave: "room:leave",
+  send: "message:send",
+  history: "message:history",
+  edit: "message:edit",
+  delete: "message:delete",
+  react: "reaction:add",
+  unreact: "reaction:remove",
+  changes: "message:changes",
+  attention: "attention:sync",
+  read: "read:mark",
+  read_all: "read:all",
+  unfollow: "room:unfollow",
+  notify: "room:notify",
+  search: "message:search",
+  block: "user:block",
+  blocks: "user:blocks",
+} as const satisfies Record<Exclude<ClientFrame["type"], "auth" | "ping" | "join" | "typing">, RoomRequest>;

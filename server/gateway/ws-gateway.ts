@@ -6,13 +6,13 @@ import { z } from "zod";
 import { MAX_FRAME_BYTES } from "../app";
 import type { Ack, ErrorBody } from "../contract/errors";
 import type { UserSummary } from "../contract/model";
-import { audienceOf, type PublishedRoomEvent, type RoomEvent } from "../contract/room-events";
+import { audienceOf, unencoded, type PublishedRoomEvent, type RoomEvent } from "../contract/room-events";
 import { DomainError } from "../domain/errors";
 import type { Logger } from "../logger";
-import { describeIssues, type HubSession, type RoomFanout, type RoomHub } from "../realtime/room-hub";
+import { describeIssues, isRoomRequest, type HubSession, type RoomFanout, type RoomHub, type RoomRequest } from "../realtime/room-hub";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
-import { clientFrameSchema, type ClientFrame } from "./protocol";
+import { ALIASES, clientFrameSchema, type ClientFrame } from "./protocol";
 
 export const GATEWAY_PATH = "/ws";
 
@@ -51,6 +51,8 @@ interface Peer {
   pongTimer?: NodeJS.Timeout;
 }
 
+const notAuthenticated: Ack<never> = { ok: false, error: { code: "unauthorized", message: "Authenticate first: send {\"type\":\"auth\",\"token\":\"…\"}." } };
+
 /** A room event as a `/ws` frame (docs/protocol.md). */
 export function encodeForWs(event: RoomEvent): object {
   switch (event.type) {
@@ -72,6 +74,8 @@ export function encodeForWs(event: RoomEvent): object {
       return { type: "blocks", blocked: event.blocked };
     case "access.revoked":
       return { type: event.reason === "deleted" ? "room_deleted" : "room_removed", roomId: event.roomId };
+    default:
+      return unencoded(event);
   }
 }
 
@@ -212,15 +216,35 @@ export class WsGateway implements RoomFanout {
     } catch {
       return this.refuse(peer, undefined, { code: "invalid_payload", message: "That frame is not valid JSON." });
     }
-    const parsed = clientFrameSchema.safeParse(json);
-    const ref = typeof (json as { ref?: unknown })?.ref === "string" ? (json as { ref: string }).ref : undefined;
-    if (!parsed.success) return this.refuse(peer, ref, { code: "invalid_payload", message: describeIssues(parsed.error) });
-    const frame = parsed.data;
-    const answer = await this.handle(peer, frame);
+    const type = (json as { type?: unknown } | null)?.type;
+    const rawRef = (json as { ref?: unknown } | null)?.ref;
+    let ref = typeof rawRef === "string" ? rawRef : undefined;
+    let answer: Ack<unknown> | undefined;
+    let typing = type === "typing";
+    if (isRoomRequest(type)) {
+      // A contract name: the rest of the frame is the request's payload, validated whole by the hub.
+      if (rawRef !== undefined && (typeof rawRef !== "string" || rawRef.length > 100)) {
+        return this.refuse(peer, undefined, { code: "invalid_payload", message: "Invalid payload: ref: a string of at most 100 characters" });
+      }
+      const { type: _type, ref: _ref, ...payload } = json as Record<string, unknown>;
+      typing = type === "typing:start" || type === "typing:stop";
+      answer = await this.request(peer, type, payload);
+    } else {
+      const parsed = clientFrameSchema.safeParse(json);
+      if (!parsed.success) return this.refuse(peer, ref, { code: "invalid_payload", message: describeIssues(parsed.error) });
+      ref = parsed.data.ref;
+      answer = await this.handle(peer, parsed.data);
+    }
     // Typing without a ref is fire-and-forget, as `typing:start` is over Socket.IO.
-    if (answer === undefined || (answer.ok && frame.type === "typing" && frame.ref === undefined)) return;
-    if (answer.ok) this.send(peer, { type: "ack", ref: frame.ref, ok: true, data: answer.data ?? {} });
-    else this.send(peer, frame.ref === undefined ? { type: "error", error: answer.error } : { type: "ack", ref: frame.ref, ok: false, error: answer.error });
+    if (answer === undefined || (answer.ok && typing && ref === undefined)) return;
+    if (answer.ok) this.send(peer, { type: "ack", ref, ok: true, data: answer.data ?? {} });
+    else this.send(peer, ref === undefined ? { type: "error", error: answer.error } : { type: "ack", ref, ok: false, error: answer.error });
+  }
+
+  /** A room request by its contract name, for an authenticated peer. */
+  private request(peer: Peer, name: RoomRequest, payload: unknown): Promise<Ack<unknown>> {
+    if (!peer.session) return Promise.resolve(notAuthenticated);
+    return this.deps.hub.request(peer.session, name, payload);
   }
 
   /**
@@ -248,50 +272,24 @@ export class WsGateway implements RoomFanout {
       return undefined;
     }
     const session = peer.session;
-    if (!session) return { ok: false, error: { code: "unauthorized", message: "Authenticate first: send {\"type\":\"auth\",\"token\":\"…\"}." } };
+    if (!session) return notAuthenticated;
     switch (frame.type) {
       case "ping":
         return hub.guard(session, "ping", z.unknown(), frame, async () => ({ pong: true }));
-      case "join":
-        return hub.request(session, "room:join", { slug: frame.room, invite: frame.invite, after: frame.after, changesAfter: frame.changesAfter });
-      case "leave":
-        return hub.request(session, "room:leave", { roomId: frame.roomId });
-      case "send":
-        return hub.request(session, "message:send", { roomId: frame.roomId, clientId: frame.clientId, body: frame.body, replyTo: frame.replyTo });
-      case "history":
-        return hub.request(session, "message:history", { roomId: frame.roomId, before: frame.before, after: frame.after, around: frame.around, limit: frame.limit });
-      case "edit":
-        return hub.request(session, "message:edit", { roomId: frame.roomId, messageId: frame.messageId, clientChangeId: frame.clientChangeId, body: frame.body });
-      case "delete":
-        return hub.request(session, "message:delete", { roomId: frame.roomId, messageId: frame.messageId, clientChangeId: frame.clientChangeId });
-      case "react":
-      case "unreact":
-        return hub.request(session, frame.type === "react" ? "reaction:add" : "reaction:remove", {
-          roomId: frame.roomId,
-          messageId: frame.messageId,
-          clientChangeId: frame.clientChangeId,
-          emoji: frame.emoji,
-        });
-      case "changes":
-        return hub.request(session, "message:changes", { roomId: frame.roomId, after: frame.after, limit: frame.limit });
-      case "typing":
-        return hub.request(session, frame.typing ? "typing:start" : "typing:stop", { roomId: frame.roomId });
-      case "attention":
-        return hub.request(session, "attention:sync", {});
-      case "read":
-        return hub.request(session, "read:mark", { roomId: frame.roomId, seq: frame.seq });
-      case "read_all":
-        return hub.request(session, "read:all", {});
-      case "unfollow":
-        return hub.request(session, "room:unfollow", { roomId: frame.roomId });
-      case "notify":
-        return hub.request(session, "room:notify", { roomId: frame.roomId, level: frame.level });
-      case "block":
-        return hub.request(session, "user:block", { userId: frame.userId, blocked: frame.blocked });
-      case "blocks":
-        return hub.request(session, "user:blocks", {});
-      case "search":
-        return hub.request(session, "message:search", { query: frame.query, roomId: frame.roomId, cursor: frame.cursor, limit: frame.limit });
+      case "join": {
+        // The one alias whose field has another name: `room` is the contract's `slug`.
+        const { type: _type, ref: _ref, room, ...rest } = frame;
+        return hub.request(session, "room:join", { slug: room, ...rest });
+      }
+      case "typing": {
+        const { type: _type, ref: _ref, typing, ...rest } = frame;
+        return hub.request(session, typing ? "typing:start" : "typing:stop", rest);
+      }
+      default: {
+        // Today's names, aliases of the contract's: the validated payload goes on whole.
+        const { type, ref: _ref, ...payload } = frame;
+        return hub.request(session, ALIASES[type], payload);
+      }
     }
   }
 

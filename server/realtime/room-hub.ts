@@ -76,26 +76,35 @@ export interface ClusterRelay {
 }
 
 /** The room use-cases a connection can ask for, by their contract names. */
-export type RoomRequest =
-  | "room:join"
-  | "room:leave"
-  | "message:send"
-  | "message:history"
-  | "message:edit"
-  | "message:delete"
-  | "reaction:add"
-  | "reaction:remove"
-  | "message:changes"
-  | "typing:start"
-  | "typing:stop"
-  | "attention:sync"
-  | "read:mark"
-  | "read:all"
-  | "room:unfollow"
-  | "room:notify"
-  | "message:search"
-  | "user:block"
-  | "user:blocks";
+export type RoomRequest = (typeof ROOM_REQUESTS)[number];
+
+/** Every room request the hub answers, by its contract name: the one list the transports read. */
+export const ROOM_REQUESTS = [
+  "room:join",
+  "room:leave",
+  "message:send",
+  "message:history",
+  "message:edit",
+  "message:delete",
+  "reaction:add",
+  "reaction:remove",
+  "message:changes",
+  "typing:start",
+  "typing:stop",
+  "attention:sync",
+  "read:mark",
+  "read:all",
+  "room:unfollow",
+  "room:notify",
+  "message:search",
+  "user:block",
+  "user:blocks",
+] as const;
+
+const roomRequests: ReadonlySet<string> = new Set(ROOM_REQUESTS);
+/** Whether `name` is a room request's contract name. */
+export const isRoomRequest = (name: unknown): name is RoomRequest => typeof name === "string" && roomRequests.has(name);
+
 
 /** One connection's state in the hub. */
 export class HubSession {
@@ -163,6 +172,9 @@ export class RoomHub {
 
   constructor(private readonly deps: RoomHubDeps) {
     this.presenceTiming = deps.presence ?? { delayMs: PRESENCE_COALESCE_MS, intervalMs: PRESENCE_MIN_INTERVAL_MS };
+    // Changes the shared presence store found itself (a dead node's users swept out) are
+    // announced as joins and leaves are.
+    deps.services.presence.onChange?.((roomId) => this.announcePresence(roomId));
   }
 
   /** A transport's fan-out; every published event goes to each. */

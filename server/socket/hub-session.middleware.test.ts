@@ -4,6 +4,7 @@ import { createLogger } from "../logger";
 import { HandshakeError } from "./auth.middleware";
 import { RoomHub } from "../realtime/room-hub";
 import type { Services } from "../services";
+import { MemoryPresenceStore } from "../store/memory/presence.store";
 import { hubSessionMiddleware } from "./hub-session.middleware";
 import type { ParleySocket } from "./types";
 
@@ -19,9 +20,9 @@ function handshaking(readyState: "open" | "closing" | "closed") {
   } as unknown as ParleySocket;
 }
 
-/** The middleware over a hub whose services it never reaches (it only takes places). */
+/** The middleware over a hub whose services it never reaches but presence (it only takes places). */
 function middleware(policy: SecurityPolicy) {
-  return hubSessionMiddleware(new RoomHub({ services: {} as Services, policy, log: createLogger("silent") }), policy);
+  return hubSessionMiddleware(new RoomHub({ services: { presence: new MemoryPresenceStore() } as Partial<Services> as Services, policy, log: createLogger("silent") }), policy);
 }
 
 function run(middleware: ReturnType<typeof hubSessionMiddleware>, socket: ParleySocket): Error | undefined {

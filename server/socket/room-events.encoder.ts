@@ -1,4 +1,4 @@
-import { audienceOf, type RoomEvent } from "../contract/room-events";
+import { audienceOf, unencoded, type RoomEvent } from "../contract/room-events";
 import type { ServerToClientEvents } from "../contract/events";
 import type { RoomFanout } from "../realtime/room-hub";
 import { activityChannel, roomChannel, userChannel, type ParleyServer } from "./types";
@@ -31,6 +31,8 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
       return ["blocks:changed", { blocked: event.blocked }];
     case "access.revoked":
       return undefined;
+    default:
+      return unencoded(event);
   }
 }
 

@@ -5,12 +5,13 @@ import { createLogger } from "../logger";
 import { SecurityPolicy } from "../security/policy";
 import { RoomHub } from "../realtime/room-hub";
 import type { Services } from "../services";
+import { MemoryPresenceStore } from "../store/memory/presence.store";
 import { socketHandlers } from "./validate";
 
 describe("the handler registry is keyed by the contract", () => {
   it("accepts the contract's events with their schemas and answers, and refuses others at type-check time", () => {
     const policy = new SecurityPolicy();
-    const handlers = socketHandlers(new RoomHub({ services: {} as Services, policy, log: createLogger("silent") }));
+    const handlers = socketHandlers(new RoomHub({ services: { presence: new MemoryPresenceStore() } as Partial<Services> as Services, policy, log: createLogger("silent") }));
     const registered: string[] = [];
     const on: typeof handlers.on = (event, schema, handler) => {
       registered.push(event);

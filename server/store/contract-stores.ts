@@ -5,7 +5,7 @@
  * under PARLEY_REQUIRE_SERVICES=1). Test code only.
  */
 import { afterAll, inject } from "vitest";
-import { memoryRepositories } from "./memory/repositories";
+import { memoryRepositories } from "./memory";
 import { openStore } from "./open-store";
 import type { Stores } from "./ports";
 import { cloneTemplate, dropDatabase } from "../test/databases";

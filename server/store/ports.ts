@@ -273,6 +273,11 @@ export interface PresenceStore {
   remove(roomId: string, userId: string, connectionId: string): Promise<boolean>;
   /** Present users, in the order they arrived. */
   list(roomId: string): Promise<UserSummary[]>;
+  /**
+   * A shared store tells of rooms whose list changed without a join or leave on this node (a
+   * dead node's users swept out); the hub announces them. Returns the way to stop listening.
+   */
+  onChange?(listener: (roomId: string) => void): () => void;
 }
 
 /**

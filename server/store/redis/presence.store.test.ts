@@ -37,7 +37,8 @@ async function twoNodes(options = { ttlMs: 300, renewMs: 100, sweepMs: 100 }) {
   const keyPrefix = `parley-test-${randomUUID().slice(0, 8)}`;
   const changes: string[][] = [[], []];
   const make = async (i: number) => {
-    const store = new RedisPresenceStore(await client(), { log, keyPrefix, options, onChange: (roomId) => changes[i]!.push(roomId) });
+    const store = new RedisPresenceStore(await client(), { log, keyPrefix, options });
+    store.onChange((roomId) => changes[i]!.push(roomId));
     stores.push(store);
     return store;
   };
@@ -109,7 +110,7 @@ describe.skipIf(!redisUp)("RedisPresenceStore", () => {
   it("answers without Redis: a join is not refused, the list falls back to this node's own connections", async () => {
     const c = createClient({ url: "redis://127.0.0.1:1", disableOfflineQueue: true, socket: { reconnectStrategy: false } }) as RedisClientType;
     c.on("error", () => undefined);
-    const store = new RedisPresenceStore(c, { log, onChange: () => undefined });
+    const store = new RedisPresenceStore(c, { log });
     expect(await store.add("r1", ada, "c1")).toBe(false);
     expect(await store.list("r1")).toEqual([ada]);
     expect(await store.remove("r1", ada.id, "c1")).toBe(false);

@@ -79,6 +79,7 @@ interface LocalEntry {
  */
 export class RedisPresenceStore implements PresenceStore {
   private readonly local = new Map<string, LocalEntry>();
+  private readonly listeners = new Set<(roomId: string) => void>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly options: RedisPresenceOptions;
   private readonly prefix: string;
@@ -87,14 +88,22 @@ export class RedisPresenceStore implements PresenceStore {
     private readonly redis: RedisClientType,
     private readonly deps: {
       log: Logger;
-      /** Called when a room's list changed without a join or leave here (a sweep, a renewal after Redis lost it). */
-      onChange: (roomId: string) => void;
       keyPrefix?: string;
       options?: Partial<RedisPresenceOptions>;
     },
   ) {
     this.options = { ...DEFAULT_REDIS_PRESENCE, ...deps.options };
     this.prefix = `${deps.keyPrefix ?? "parley"}:presence`;
+  }
+
+  /** Hears each room whose list changed without a join or leave here (a sweep, a renewal after Redis lost it). */
+  onChange(listener: (roomId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(roomId: string) {
+    for (const listener of this.listeners) listener(roomId);
   }
 
   /** Starts renewing this node's entries and sweeping expired ones. */
@@ -174,7 +183,7 @@ export class RedisPresenceStore implements PresenceStore {
     for (const entry of [...this.local.values()]) {
       if ((await this.addScript(entry, now)) === 1) changed.add(entry.roomId);
     }
-    for (const roomId of changed) this.deps.onChange(roomId);
+    for (const roomId of changed) this.changed(roomId);
   }
 
   /** Takes out users whose every connection expired; announces the rooms this node changed. */
@@ -184,7 +193,7 @@ export class RedisPresenceStore implements PresenceStore {
     for (const roomId of rooms) {
       const k = this.keys(roomId);
       const gone = await this.redis.eval(SWEEP, { keys: [k.users, k.info, k.rooms], arguments: [roomId, now, k.connsPrefix] });
-      if (Number(gone) > 0) this.deps.onChange(roomId);
+      if (Number(gone) > 0) this.changed(roomId);
     }
   }
 }

@@ -1,0 +1,25 @@
+import type { Stores } from "../ports";
+import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, MemoryTokenStore } from "./accounts";
+import { MemoryAttentionRepository } from "./attention";
+import { MemoryMessageRepository } from "./messages";
+import { MemoryRoomRepository } from "./rooms";
+import { MemorySearchRepository } from "./search";
+
+export { MemoryAttentionRepository, MemoryMessageRepository, MemoryRoomRepository, MemorySearchRepository };
+
+/** Every port in process, with the users and sessions tests make (`accounts`). */
+export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; accounts: MemoryAccountData } {
+  const rooms = new MemoryRoomRepository();
+  const messages = new MemoryMessageRepository();
+  const accounts = new MemoryAccountData();
+  return {
+    rooms,
+    messages,
+    attention: new MemoryAttentionRepository(rooms, messages),
+    search: new MemorySearchRepository(messages, rooms),
+    sessions: new MemorySessionStore(accounts),
+    tokens: new MemoryTokenStore(accounts),
+    pushSubscriptions: new MemoryPushSubscriptionStore(accounts),
+    accounts,
+  };
+}
