@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseTrustProxy } from "../security/trust-proxy";
+import { parseTrustProxy } from "./trust-proxy";
 
 /** Environment variables, parsed once at start-up; a bad value stops the server with a clear message. */
 const envSchema = z.object({

@@ -1,6 +1,12 @@
+import type { RelayedRoomCall } from "../contract/events";
 import type { Logger } from "../logger";
-import type { ParleyServer } from "../socket/types";
 import type { RoomHub } from "./room-hub";
+
+/** What the relay needs of the Socket.IO server: its events between nodes (the adapter's). */
+export interface InterNodeBus {
+  on(event: "relay:room", listener: (call: RelayedRoomCall) => void): unknown;
+  serverSideEmit(event: "relay:room", call: RelayedRoomCall): unknown;
+}
 
 /**
  * The room hub across nodes, over Socket.IO's adapter (the Redis Streams adapter with
@@ -15,12 +21,12 @@ import type { RoomHub } from "./room-hub";
  *
  * A single node (no cluster adapter) relays nothing.
  */
-export function clusterRelay(io: ParleyServer, hub: RoomHub, log: Logger): void {
+export function clusterRelay(io: InterNodeBus, hub: RoomHub, log: Logger): void {
   io.on("relay:room", (call) => {
     if (call.kind === "event") hub.publishRelayed(call.event);
     else hub.revokeLocal(call.roomId, call.userId).catch((err: unknown) => log.error({ err, roomId: call.roomId }, "relayed revocation failed"));
   });
-  const relay = (call: Parameters<ParleyServer["serverSideEmit"]>[1]) => {
+  const relay = (call: RelayedRoomCall) => {
     try {
       io.serverSideEmit("relay:room", call);
     } catch (err) {
