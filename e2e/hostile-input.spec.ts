@@ -77,4 +77,5 @@ test("a right-to-left override shows as its code point in the message, its reply
   const result = bob.page.getByRole("list", { name: "Search results" }).getByRole("listitem").first();
   await expect(result.locator("mark")).toHaveText("mangosteen");
   await expect(result.locator("[data-bidi]")).toHaveText("U+202E");
+  await bob.page.screenshot({ path: "test-results/bidi-marks.png" });
 });

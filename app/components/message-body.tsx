@@ -1,7 +1,7 @@
 import type { ComponentProps, ReactNode } from "react";
 import Markdown, { type Components } from "react-markdown";
 import remarkBreaks from "remark-breaks";
-import { controlMark, RevealedText } from "./revealed-text";
+import { ControlMark, RevealedText } from "./revealed-text";
 import { boundMarkdown, remarkCapDepth, remarkHtmlAsText, remarkLinksAndControls, remarkMentions, remarkStrikethrough } from "@/app/lib/markdown";
 import type { UserSummary } from "@/server/contract/model";
 
@@ -65,13 +65,7 @@ export function MessageBody({ text: typed, people, selfId }: { text: string; peo
         );
       }
       const bidi = (rest as { "data-bidi"?: string })["data-bidi"];
-      return bidi ? (
-        <span data-bidi={bidi} title={(rest as { title?: string }).title} className={controlMark}>
-          {children}
-        </span>
-      ) : (
-        <span>{children}</span>
-      );
+      return bidi ? <ControlMark code={bidi} /> : <span>{children}</span>;
     },
   };
   return (

@@ -63,7 +63,7 @@ function bidiControl(code: string): PhrasingContent {
     value: code,
     data: {
       hName: "span",
-      hProperties: { dataBidi: code, title: "Bidirectional control character, shown so that it cannot reorder the text" },
+      hProperties: { dataBidi: code },
       hChildren: [{ type: "text", value: code }],
     },
   } as unknown as PhrasingContent;

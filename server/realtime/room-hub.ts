@@ -535,18 +535,19 @@ export class RoomHub {
    */
   private noteActivity(message: ChatMessage) {
     const { roomId, seq } = message;
+    const mentioned = mentionedBy(message);
     const pending = this.activity.get(roomId);
     if (pending) {
       pending.seq = Math.max(pending.seq, seq);
       pending.readBy[message.author.id] = Math.max(pending.readBy[message.author.id] ?? 0, seq);
-      for (const id of mentionedBy(message)) (pending.mentions[id] ??= []).push(seq);
-      if (mentionedBy(message).length > 0) pending.mentionAuthors[seq] = message.author.id;
+      for (const id of mentioned) (pending.mentions[id] ??= []).push(seq);
+      if (mentioned.length > 0) pending.mentionAuthors[seq] = message.author.id;
       pending.open = true;
       return;
     }
     const mentions: Record<string, number[]> = {};
-    for (const id of mentionedBy(message)) mentions[id] = [seq];
-    const mentionAuthors: Record<string, string> = mentionedBy(message).length > 0 ? { [seq]: message.author.id } : {};
+    for (const id of mentioned) mentions[id] = [seq];
+    const mentionAuthors: Record<string, string> = mentioned.length > 0 ? { [seq]: message.author.id } : {};
     this.publish({ type: "room.activity", roomId, seq, readBy: { [message.author.id]: seq }, mentions, mentionAuthors });
     const window = { seq: 0, readBy: {} as Record<string, number>, mentions: {} as Record<string, number[]>, mentionAuthors: {} as Record<string, string>, open: false };
     this.activity.set(roomId, window);

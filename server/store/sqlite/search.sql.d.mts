@@ -6,4 +6,3 @@ export function scanStatement(request: { roomIds: string[]; authorName?: string;
 export function matches(body: string, terms: string[]): boolean;
 export function scansRooms(request: { roomIds: string[]; terms: string[] }, messagesIn: number): boolean;
 export const FEW_ROOMS: number;
-export function likePattern(term: string): string;

@@ -15,7 +15,6 @@ import { likePattern } from "../sql/like.mjs";
 // shorter way (a common word in one room of a thousand: 32 against 85 ms).
 export const FEW_ROOMS = 10;
 
-export { likePattern };
 const ftsString = (term) => `"${term.replace(/"/g, '""')}"`;
 
 /**
