@@ -4,12 +4,10 @@ import type { Logger } from "./logger";
 import type { SecurityPolicy } from "./security/policy";
 import type { Services } from "./services";
 import { authMiddleware } from "./socket/auth.middleware";
-import type { RoomHub } from "./realtime/room-hub";
+import { ROOM_REQUESTS, type RoomHub } from "./realtime/hub";
 import { hubSessionMiddleware, sessionOf } from "./socket/hub-session.middleware";
 import type { PushService } from "./push/push.service";
-import { registerAttentionHandlers } from "./socket/attention.handlers";
 import { registerPushHandlers } from "./socket/push.handlers";
-import { registerMessageHandlers } from "./socket/message.handlers";
 import { socketIoFanout } from "./socket/room-events.encoder";
 import { registerRoomHandlers } from "./socket/room.handlers";
 import { registerTokenHandlers } from "./socket/token.handlers";
@@ -121,11 +119,11 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   handlers.onLifecycle("disconnect", function () {
     return deps.hub.close(sessionOf(this));
   });
+  // Every room request of the hub's capabilities, under its contract name; then Socket.IO's own.
+  for (const name of ROOM_REQUESTS) handlers.hub(name);
   const ctx = { io, services, policy, handlers, hub: deps.hub, push: deps.push };
   registerRoomHandlers(ctx);
-  registerMessageHandlers(ctx);
   registerTokenHandlers(ctx);
-  registerAttentionHandlers(ctx);
   registerPushHandlers(ctx);
 
   io.on("connection", (socket) => {

@@ -18,7 +18,7 @@ import { PushEndpointPolicy, type PushEndpointOptions } from "./push/endpoint-po
 import { PushService } from "./push/push.service";
 import { loadOrCreateVapidKeys } from "./push/vapid";
 import { redisStreamsAdapter } from "./realtime/redis-adapter";
-import { RoomHub } from "./realtime/room-hub";
+import { RoomHub } from "./realtime/hub";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices } from "./services";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import WebSocket from "ws";
 import type { RoomSummary } from "./contract/model";
-import { PRESENCE_MIN_INTERVAL_MS } from "./realtime/room-hub";
+import { PRESENCE_MIN_INTERVAL_MS } from "./realtime/hub";
 import { collect, nextEvent, sleep, startTestServer, type ClientSocket, type TestServer } from "./test/harness";
 
 let server: TestServer;

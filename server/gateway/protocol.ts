@@ -14,7 +14,7 @@ import {
   userBlockSchema,
   roomUnfollowSchema,
 } from "../contract/schemas";
-import type { RoomRequest } from "../realtime/room-hub";
+import type { RoomRequest } from "../realtime/hub";
 
 /**
  * The /ws gateway's frames: JSON text, one object per frame, keyed on `type`. A request may

@@ -9,7 +9,7 @@ import type { UserSummary } from "../contract/model";
 import { audienceOf, unencoded, type PublishedRoomEvent, type RoomEvent } from "../contract/room-events";
 import { DomainError } from "../domain/errors";
 import type { Logger } from "../logger";
-import { describeIssues, isRoomRequest, type HubSession, type RoomFanout, type RoomHub, type RoomRequest } from "../realtime/room-hub";
+import { describeIssues, isRoomRequest, type HubSession, type RoomFanout, type RoomHub, type RoomRequest } from "../realtime/hub";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
 import { ALIASES, clientFrameSchema, type ClientFrame } from "./protocol";

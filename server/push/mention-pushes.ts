@@ -1,7 +1,7 @@
 import { parseDirectRoomId, peerOf } from "../contract/direct";
 import { plainExcerpt, type ChatMessage } from "../contract/model";
 import type { Logger } from "../logger";
-import type { RoomHub } from "../realtime/room-hub";
+import type { RoomHub } from "../realtime/hub";
 import type { Services } from "../services";
 import { PushService } from "./push.service";
 

@@ -1,6 +1,6 @@
 import type { RelayedRoomCall } from "../contract/events";
 import type { Logger } from "../logger";
-import type { RoomHub } from "./room-hub";
+import type { RoomHub } from "./hub";
 
 /** What the relay needs of the Socket.IO server: its events between nodes (the adapter's). */
 export interface InterNodeBus {

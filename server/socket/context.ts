@@ -1,5 +1,5 @@
 import type { PushService } from "../push/push.service";
-import type { RoomHub } from "../realtime/room-hub";
+import type { RoomHub } from "../realtime/hub";
 import type { SecurityPolicy } from "../security/policy";
 import type { Services } from "../services";
 import type { ParleyServer } from "./types";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SecurityPolicy } from "../security/policy";
 import { createLogger } from "../logger";
 import { HandshakeError } from "./auth.middleware";
-import { RoomHub } from "../realtime/room-hub";
+import { RoomHub } from "../realtime/hub";
 import type { Services } from "../services";
 import { MemoryPresenceStore } from "../store/memory/presence.store";
 import { hubSessionMiddleware } from "./hub-session.middleware";

@@ -1,5 +1,5 @@
 import { DomainError } from "../domain/errors";
-import type { HubSession, RoomHub } from "../realtime/room-hub";
+import type { HubSession, RoomHub } from "../realtime/hub";
 import type { SecurityPolicy } from "../security/policy";
 import { HandshakeError } from "./auth.middleware";
 import { encodeForSocketIo } from "./room-events.encoder";

@@ -1,6 +1,6 @@
 import { audienceOf, unencoded, type RoomEvent } from "../contract/room-events";
 import type { ServerToClientEvents } from "../contract/events";
-import type { RoomFanout } from "../realtime/room-hub";
+import type { RoomFanout } from "../realtime/hub";
 import { activityChannel, roomChannel, userChannel, type ParleyServer } from "./types";
 
 type Emit = { [E in keyof ServerToClientEvents]: [E, ...Parameters<ServerToClientEvents[E]>] }[keyof ServerToClientEvents];

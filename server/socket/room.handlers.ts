@@ -12,12 +12,10 @@ import { userChannel, type ParleyServer } from "./types";
 
 /**
  * The room directory, private rooms' invites and their creator's controls (Socket.IO only:
- * bots have no directory); joining and leaving are the hub's, bound in one line each.
+ * bots have no directory); joining and leaving are the hub's (server/realtime/hub).
  */
 export function registerRoomHandlers({ io, services, policy, handlers, hub }: HandlerContext) {
   const { on } = handlers;
-  handlers.hub("room:join");
-  handlers.hub("room:leave");
 
   on("room:list", roomListSchema, async (_input, socket) => ({ rooms: await services.rooms.listFor(socket.data.user) }));
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { messageSendSchema, roomJoinSchema } from "../contract/schemas";
 import { createLogger } from "../logger";
 import { SecurityPolicy } from "../security/policy";
-import { RoomHub } from "../realtime/room-hub";
+import { RoomHub } from "../realtime/hub";
 import type { Services } from "../services";
 import { MemoryPresenceStore } from "../store/memory/presence.store";
 import { socketHandlers } from "./validate";

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Ack, AckFn } from "../contract/errors";
 import type { ClientToServerEvents } from "../contract/events";
-import type { RoomHub, RoomRequest } from "../realtime/room-hub";
+import type { RoomHub, RoomRequest } from "../realtime/hub";
 import { sessionOf } from "./hub-session.middleware";
 import type { ParleySocket } from "./types";
 

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { UserSummary } from "../contract/model";
 import type { RoomEvent } from "../contract/room-events";
-import type { RoomRequest } from "../realtime/room-hub";
+import type { RoomRequest } from "../realtime/hub";
 import { TestBot } from "./bot-client";
 import type { ClientSocket, TestServer } from "./harness";
 

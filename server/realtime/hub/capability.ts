@@ -1,0 +1,67 @@
+import type { z } from "zod";
+import type { ChatMessage, MessageChange } from "../../contract/model";
+import type { PublishedRoomEvent } from "../../contract/room-events";
+import type { Logger } from "../../logger";
+import type { SecurityPolicy } from "../../security/policy";
+import type { Services } from "../../services";
+import type { ActivityCoalescer } from "./activity-coalescer";
+import type { HubSession } from "./session";
+import type { PresenceCoalescer } from "./presence-coalescer";
+
+/**
+ * What a capability's requests and hooks may use of the hub: the services (which read
+ * permissions fresh at every call), the policy's budgets, publication, a session's room
+ * subscriptions, and the two coalescers. The kernel (`kernel.ts`) is the one implementation.
+ */
+export interface HubContext {
+  readonly services: Services;
+  readonly policy: SecurityPolicy;
+  readonly log: Logger;
+  /** To every connection in the room (or of the user), on every node and transport. */
+  publish(event: PublishedRoomEvent): void;
+  /** The room's presence list goes out, coalesced. */
+  readonly presence: PresenceCoalescer;
+  /** The room's activity for followers who do not have it open, coalesced. */
+  readonly activity: ActivityCoalescer;
+  /** The session hears the room's events from now on (joined). */
+  subscribe(session: HubSession, roomId: string): Promise<void>;
+  /** The session stops hearing the room and leaves its presence list; nothing if not joined. */
+  leave(session: HubSession, roomId: string): Promise<void>;
+  /** The session hears the followed room's activity (it does not have it open). */
+  watch(session: HubSession, roomId: string): Promise<void>;
+  unwatch(session: HubSession, roomId: string): Promise<void>;
+  /**
+   * After a message is stored and published (not a resend): every capability's and
+   * listener's `onStored`, in order, each failure logged rather than failing the send.
+   */
+  stored(message: ChatMessage): Promise<void>;
+  /** After a change is applied and published (not a resend, not a no-op): `onChanged`. */
+  changed(change: MessageChange): Promise<void>;
+}
+
+/** One request a connection may make: the contract's schema for its payload, and the use-case. */
+export interface RequestDef<S extends z.ZodType = z.ZodType, R = unknown> {
+  readonly schema: S;
+  run(hub: HubContext, session: HubSession, input: z.output<S>): Promise<R>;
+}
+
+/** A request entry, its input typed by its schema. */
+export function request<S extends z.ZodType, R>(schema: S, run: (hub: HubContext, session: HubSession, input: z.output<S>) => Promise<R>): RequestDef<S, R> {
+  return { schema, run };
+}
+
+/**
+ * One capability of the hub: its requests by contract name, and what it does after a
+ * message is stored or a change applied (as Rails' `after_create_commit`): activity,
+ * a direct conversation's announcement. The kernel knows none of them by name.
+ */
+export interface Capability<T extends Record<string, RequestDef> = Record<string, RequestDef>> {
+  readonly requests: T;
+  onStored?(hub: HubContext, message: ChatMessage): void | Promise<void>;
+  onChanged?(hub: HubContext, change: MessageChange): void | Promise<void>;
+}
+
+/** A capability, its request table's names and ack types kept for `requests.ts`. */
+export function capability<T extends Record<string, RequestDef>>(definition: Capability<T>): Capability<T> {
+  return definition;
+}

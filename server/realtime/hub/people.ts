@@ -1,0 +1,31 @@
+import { parseDirectRoomId } from "../../contract/direct";
+import { userBlockSchema, userBlocksSchema } from "../../contract/schemas";
+import { capability, request } from "./capability";
+
+/**
+ * People: blocking (every connection of the user hears `blocks.changed`) and direct
+ * conversations, which appear in both people's lists with their first message.
+ */
+export const peopleCapability = capability({
+  requests: {
+    "user:block": request(userBlockSchema, async (hub, session, { userId, blocked }) => {
+      const { user } = session.conn;
+      await hub.policy.beforeSetting(user);
+      const list = await hub.services.rooms.block(user, userId, blocked);
+      hub.publish({ type: "blocks.changed", roomId: null, userId: user.id, blocked: list });
+      return { blocked: list };
+    }),
+    "user:blocks": request(userBlocksSchema, async (hub, session) => ({ blocked: await hub.services.rooms.blocked(session.conn.user) })),
+  },
+  /**
+   * A direct conversation's first message: both people's lists gain it, on every tab, each
+   * named for its reader. Awaited before the sender's ack, so the sender's other tabs list it
+   * by the time the sender sees the message acknowledged.
+   */
+  async onStored(hub, message) {
+    if (message.seq !== 1 || !parseDirectRoomId(message.roomId)) return;
+    for (const { userId, room } of await hub.services.rooms.directViews(message.roomId)) {
+      hub.publish({ type: "room.added", roomId: null, userId, room });
+    }
+  },
+});
