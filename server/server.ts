@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AgentOptions as HttpsAgentOptions } from "node:https";
 import { createClient, type RedisClientType } from "redis";
 import type { AddressInfo } from "node:net";
@@ -20,7 +20,7 @@ import { loadOrCreateVapidKeys } from "./push/vapid";
 import { redisStreamsAdapter } from "./realtime/redis-adapter";
 import { RoomHub } from "./realtime/hub";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
-import { createServices } from "./services";
+import { createServices, type Services } from "./services";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
 import { MemoryPresenceStore } from "./store/memory/presence.store";
 import { MemoryTypingStore } from "./store/memory/typing.store";
@@ -103,10 +103,53 @@ export async function bounded(log: Logger, step: string, work: Promise<unknown>,
 }
 
 
-/** Starts Parley: one HTTP server carrying Next, Parley's HTTP routes and Socket.IO. */
+/**
+ * Starts Parley: one HTTP server carrying Next, Parley's HTTP routes, Socket.IO and `/ws`,
+ * in four named steps: the infrastructure (database, Redis, the live stores, the services),
+ * the realtime side (the hub and its transports), HTTP (routes, readiness, the UI), and the
+ * drain that `close` runs. Each step takes what the steps before it made; nothing is bound
+ * late. A step that fails closes what the steps before it opened.
+ */
 export async function startParley(options: ParleyOptions = {}): Promise<RunningParley> {
   const log = options.log ?? createLogger();
   const host = options.host ?? "localhost";
+  const infrastructure = await openInfrastructure(options, host, log);
+  try {
+    const httpServer = createServer();
+    const nextHandler = await prepareUi(options, host, httpServer);
+    const realtime = startRealtime(httpServer, infrastructure, options, log);
+    const lifecycle = { draining: false };
+    serveHttp(httpServer, infrastructure, realtime, nextHandler, lifecycle, options, log);
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(options.port ?? 3000, host, () => resolve());
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= drain(httpServer, infrastructure, realtime, lifecycle, options, log));
+    return { url, port, io: realtime.io, close };
+  } catch (err) {
+    await closeInfrastructure(infrastructure, log);
+    throw err;
+  }
+}
+
+/** What the later steps run on: the database's store, Redis, the live stores, the policy and services, Web Push. */
+interface Infrastructure {
+  store: Awaited<ReturnType<typeof openStore>>;
+  /** Parley's own Redis connection (rate limits, presence, typing), failing fast; and the adapter's. */
+  redis?: RedisClientType;
+  adapterRedis?: RedisClientType;
+  redisPrefix: string;
+  presence: MemoryPresenceStore | RedisPresenceStore;
+  policy: SecurityPolicy;
+  services: Services;
+  push?: PushService;
+}
+
+/** Step 1: the database (migrated, opened), Better Auth on it, Redis when configured, the live stores, the services. */
+async function openInfrastructure(options: ParleyOptions, host: string, log: Logger): Promise<Infrastructure> {
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   if (options.migrate ?? true) await migrateDatabase(databaseUrl);
   const store = await openStore(databaseUrl);
@@ -115,24 +158,12 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     secret: loadOrCreateAuthSecret(databaseUrl, options.authSecret),
     baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
   });
-
-  // Scale-out: two Redis connections. The adapter's keeps node-redis's offline queue
-  // (realtime/redis-adapter.ts); Parley's own (rate limits, presence, typing) fails fast
-  // instead, so that nothing waits on it.
-  let redis: RedisClientType | undefined;
-  let adapterRedis: RedisClientType | undefined;
   const redisPrefix = options.redisPrefix ?? "parley";
-  if (options.redisUrl) {
-    const where = redact(options.redisUrl);
-    redis = createClient({ url: options.redisUrl, disableOfflineQueue: true }) as RedisClientType;
-    adapterRedis = createClient({ url: options.redisUrl }) as RedisClientType;
-    for (const client of [redis, adapterRedis]) {
-      client.on("error", (err: unknown) => log.warn({ err, redis: where }, "redis error"));
-      await client.connect().catch((err: unknown) => {
-        throw new Error(`cannot reach Redis at ${where}: ${(err as Error).message}`);
-      });
-    }
-  }
+  const clients = options.redisUrl ? await connectRedis(options.redisUrl, log).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  }) : undefined;
+  const redis = clients?.redis;
   const presence = redis ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence }).start() : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
   const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix });
@@ -140,22 +171,70 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     guestDirectMessages: options.guestDirectMessages ?? true,
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
   });
-
-  const httpServer = createServer();
-  let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  if (options.ui) {
-    if (!options.ui.dev && !fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
-      throw new Error("No production build of the UI: run `npm run build` first (or `npm run dev` for development).");
-    }
-    const { default: next } = await import("next");
-    const nextApp = next({ dev: options.ui.dev, dir: projectRoot, hostname: host, port: options.port, httpServer });
-    await nextApp.prepare();
-    nextHandler = nextApp.getRequestHandler();
-  }
-
-  // One room hub; Socket.IO and /ws are its transports, and add their fan-outs to it.
-  const hub = new RoomHub({ services, policy, log });
   const push = openPush(databaseUrl, options, repositories.pushSubscriptions, log);
+  return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push };
+}
+
+/**
+ * Scale-out: two Redis connections. The adapter's keeps node-redis's offline queue
+ * (realtime/redis-adapter.ts); Parley's own (rate limits, presence, typing) fails fast
+ * instead, so that nothing waits on it.
+ */
+async function connectRedis(url: string, log: Logger): Promise<{ redis: RedisClientType; adapterRedis: RedisClientType }> {
+  const where = redact(url);
+  const redis = createClient({ url, disableOfflineQueue: true }) as RedisClientType;
+  const adapterRedis = createClient({ url }) as RedisClientType;
+  for (const client of [redis, adapterRedis]) {
+    client.on("error", (err: unknown) => log.warn({ err, redis: where }, "redis error"));
+    await client.connect().catch((err: unknown) => {
+      void redis.destroy();
+      void adapterRedis.destroy();
+      throw new Error(`cannot reach Redis at ${where}: ${(err as Error).message}`);
+    });
+  }
+  return { redis, adapterRedis };
+}
+
+/** Closes what step 1 opened, each step bounded (a start that failed later, and the end of the drain). */
+async function closeInfrastructure(infrastructure: Infrastructure, log: Logger): Promise<void> {
+  const { presence, push, store, redis, adapterRedis } = infrastructure;
+  if (presence instanceof RedisPresenceStore) presence.stop();
+  push?.close();
+  await bounded(log, "database", store.close());
+  // close() lets queued commands (a leaver's presence removal) finish; a command queued
+  // while Redis was away can keep it waiting for ever, so it is bounded too. The client
+  // stops reconnecting either way, and the process exits after this.
+  await Promise.all([redis, adapterRedis].map((client) => client?.isOpen && bounded(log, "Redis", client.close())));
+}
+
+/** The Next.js request handler, prepared (a production build must exist), or none without the UI. */
+async function prepareUi(options: ParleyOptions, host: string, httpServer: HttpServer): Promise<RequestHandler | undefined> {
+  if (!options.ui) return undefined;
+  if (!options.ui.dev && !fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+    throw new Error("No production build of the UI: run `npm run build` first (or `npm run dev` for development).");
+  }
+  const { default: next } = await import("next");
+  const nextApp = next({ dev: options.ui.dev, dir: projectRoot, hostname: host, port: options.port, httpServer });
+  await nextApp.prepare();
+  return nextApp.getRequestHandler();
+}
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+interface Realtime {
+  hub: RoomHub;
+  io: ParleyServer;
+  gateway: WsGateway;
+}
+
+/**
+ * Step 2: one room hub; Socket.IO and `/ws` are its transports and add their fan-outs to
+ * it; Web Push hears what it stores; several nodes relay the gateway's events and every
+ * revocation to each other.
+ */
+function startRealtime(httpServer: HttpServer, infrastructure: Infrastructure, options: ParleyOptions, log: Logger): Realtime {
+  const { services, policy, push, adapterRedis, redisPrefix } = infrastructure;
+  const hub = new RoomHub({ services, policy, log });
   const io = createApplication(httpServer, {
     services,
     policy,
@@ -164,24 +243,30 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     compression: options.compression,
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
-    adapter: adapterRedis
-      ? redisStreamsAdapter(adapterRedis, redisPrefix, log)
-      : undefined,
+    adapter: adapterRedis ? redisStreamsAdapter(adapterRedis, redisPrefix, log) : undefined,
     push,
   });
   // Mentions of people with no tab open anywhere (the adapter asks every node) go by Web Push.
   if (push) mentionPushes({ hub, push, services, log, connected: async (userId) => (await io.in(userChannel(userId)).fetchSockets()).length > 0 });
-  const gateway = new WsGateway(httpServer, {
-    services,
-    policy,
-    log,
-    hub,
-    options: { compression: options.compression, ...options.gateway },
-  });
-  // Several nodes: the gateway's events and every revocation are relayed to the others.
+  const gateway = new WsGateway(httpServer, { services, policy, log, hub, options: { compression: options.compression, ...options.gateway } });
   if (adapterRedis) clusterRelay(io, hub, log);
+  return { hub, io, gateway };
+}
 
-  let draining = false;
+/**
+ * Step 3: Parley's HTTP routes (auth, health, readiness, push), then the UI; Socket.IO
+ * answers its own path. Readiness fails while the node drains or a dependency does not answer.
+ */
+function serveHttp(
+  httpServer: HttpServer,
+  infrastructure: Infrastructure,
+  { io }: Realtime,
+  nextHandler: RequestHandler | undefined,
+  lifecycle: { draining: boolean },
+  options: ParleyOptions,
+  log: Logger,
+): void {
+  const { services, policy, store, redis } = infrastructure;
   const timed = <T>(p: Promise<T>, ms = 2000) =>
     Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
   const routes = createHttpRoutes({
@@ -200,12 +285,9 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
           },
         );
       };
-      await Promise.all([
-        probe("database", () => store.ping()),
-        ...(redis ? [probe("redis", () => redis.ping())] : []),
-      ]);
-      if (draining) checks.node = "draining";
-      return { ready: !draining && Object.values(checks).every((c) => c === "ok"), checks };
+      await Promise.all([probe("database", () => store.ping()), ...(redis ? [probe("redis", () => redis.ping())] : [])]);
+      if (lifecycle.draining) checks.node = "draining";
+      return { ready: !lifecycle.draining && Object.values(checks).every((c) => c === "ok"), checks };
     },
     onSignOut: (sessionId) => io.in(sessionChannel(sessionId)).disconnectSockets(true),
     // This node's sockets of the guest session move to the account's; another node's are
@@ -224,56 +306,44 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     // Socket.IO answers its own path (it registers a request listener of its own).
     if (req.url?.startsWith("/socket.io/")) return;
     setSecurityHeaders(res, options.ui ? options.ui.dev : false);
-    void routes(req, res).then((handled) => {
-      if (handled) return;
-      if (nextHandler) return nextHandler(req, res);
-      res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found");
-    }).catch((err) => {
-      log.error({ err, url: req.url }, "request failed");
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    void routes(req, res)
+      .then((handled) => {
+        if (handled) return;
+        if (nextHandler) return nextHandler(req, res);
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found");
+      })
+      .catch((err) => {
+        log.error({ err, url: req.url }, "request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
   });
+}
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(options.port ?? 3000, host, () => resolve());
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      // Drain: a load balancer sees /readyz fail, and this node takes no new connection.
-      draining = true;
-      httpServer.close();
-      httpServer.closeIdleConnections();
-      // Bots are told to come back (1012 "service restart"); browsers' transports are
-      // closed, which socket.io-client treats as a dropped connection: it reconnects, with
-      // its state recoverable on any node (Redis Streams adapter). Each leaves presence here
-      // while the adapter can still tell the other nodes.
-      gateway.close(1012, "service restart: reconnect");
-      for (const socket of io.of("/").sockets.values()) socket.conn.close();
-      const deadline = Date.now() + (options.drainTimeoutMs ?? 5000);
-      while ((io.engine.clientsCount > 0 || gateway.size > 0) && Date.now() < deadline) await sleep(50);
-      await sleep(200); // the leavers' presence updates, started on disconnect, finish
-      if (presence instanceof RedisPresenceStore) presence.stop();
-      // io.close() disconnects whatever is left, closes the adapter and the HTTP server.
-      // Every step is bounded: a dependency that does not answer (Redis reconnecting, a
-      // database connection held by a stuck query) must not keep a draining node alive.
-      await bounded(log, "Socket.IO", new Promise<void>((resolve) => {
-        void io.close(() => resolve());
-        httpServer.closeAllConnections();
-      }));
-      push?.close();
-      await bounded(log, "database", store.close());
-      // close() lets queued commands (a leaver's presence removal) finish; a command queued
-      // while Redis was away can keep it waiting for ever, so it is bounded too. The client
-      // stops reconnecting either way, and the process exits after this.
-      await Promise.all([redis, adapterRedis].map((client) => client && bounded(log, "Redis", client.close())));
-    })());
-
-  return { url, port, io, close };
+/**
+ * Step 4, the drain (SIGTERM): a load balancer sees /readyz fail, and this node takes no new
+ * connection. Bots are told to come back (1012 "service restart"); browsers' transports are
+ * closed, which socket.io-client treats as a dropped connection: it reconnects, with its
+ * state recoverable on any node (Redis Streams adapter). Each leaves presence here while the
+ * adapter can still tell the other nodes. Then everything closes, each step bounded: a
+ * dependency that does not answer (Redis reconnecting, a database connection held by a stuck
+ * query) must not keep a draining node alive.
+ */
+async function drain(httpServer: HttpServer, infrastructure: Infrastructure, { io, gateway }: Realtime, lifecycle: { draining: boolean }, options: ParleyOptions, log: Logger): Promise<void> {
+  lifecycle.draining = true;
+  httpServer.close();
+  httpServer.closeIdleConnections();
+  gateway.close(1012, "service restart: reconnect");
+  for (const socket of io.of("/").sockets.values()) socket.conn.close();
+  const deadline = Date.now() + (options.drainTimeoutMs ?? 5000);
+  while ((io.engine.clientsCount > 0 || gateway.size > 0) && Date.now() < deadline) await sleep(50);
+  await sleep(200); // the leavers' presence updates, started on disconnect, finish
+  if (infrastructure.presence instanceof RedisPresenceStore) infrastructure.presence.stop();
+  // io.close() disconnects whatever is left, closes the adapter and the HTTP server.
+  await bounded(log, "Socket.IO", new Promise<void>((resolve) => {
+    void io.close(() => resolve());
+    httpServer.closeAllConnections();
+  }));
+  await closeInfrastructure(infrastructure, log);
 }
 
 /**
