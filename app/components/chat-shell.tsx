@@ -24,7 +24,7 @@ export function ChatShell({ slug, invite, user, account }: { slug?: string; invi
   useEffect(
     () =>
       conn?.opener.provide((roomId, known) => {
-        const slug = known ?? conn.rooms.get(roomId)?.slug;
+        const slug = known ?? conn.directory.room(roomId)?.slug;
         if (slug) router.push(`/r/${slug}`);
         return slug !== undefined;
       }),

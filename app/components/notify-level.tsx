@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import { defaultNotifyLevel, useConnection } from "@/app/hooks/socket-context";
+import { defaultNotifyLevel } from "@/app/hooks/socket-context";
 import { useAttention } from "@/app/hooks/use-attention";
 import type { NotifyLevel, RoomSummary } from "@/server/contract/model";
 
@@ -9,19 +9,13 @@ const LABELS: Record<NotifyLevel, string> = { all: "All messages", mentions: "Me
 
 /** When this room notifies the user: every message, mentions only, or never (kept on the server, for every device). */
 export function NotifyLevelPicker({ room }: { room: RoomSummary }) {
-  const conn = useConnection();
-  const { rooms } = useAttention();
+  const { rooms, setNotify } = useAttention();
   const chosen = rooms.get(room.id)?.notify;
   const fallback = defaultNotifyLevel(room);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
   const change = async (value: string) => {
-    if (!conn) return;
-    const ack = await conn.transport.request("room:notify", { roomId: room.id, level: value as NotifyLevel | "default" });
-    if (ack.ok) {
-      conn.attention.merge([ack.data]);
-      setError(null);
-    } else setError(ack.error.message);
+    setError(await setNotify(room.id, value as NotifyLevel | "default"));
   };
   return (
     <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">

@@ -16,9 +16,9 @@ export function InvitePanel({ room }: { room: RoomSummary }) {
 
   const make = async () => {
     if (!conn) return;
-    const ack = await conn.transport.request("room:invite", { roomId: room.id });
-    if (!ack.ok) return setError(ack.error.message);
-    setLink(`${window.location.origin}/r/${room.slug}?invite=${encodeURIComponent(ack.data.token)}`);
+    const made = await conn.directory.invite(room.id);
+    if (!made.ok) return setError(made.error);
+    setLink(`${window.location.origin}/r/${room.slug}?invite=${encodeURIComponent(made.value)}`);
     setError(null);
   };
 
@@ -66,8 +66,8 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
 
   const fetchMembers = useCallback(async (): Promise<UserSummary[] | null> => {
     if (!conn || room.visibility !== "private") return null;
-    const ack = await conn.transport.request("room:members", { roomId: room.id });
-    return ack.ok ? ack.data.members : null;
+    const list = await conn.directory.members(room.id);
+    return list.ok ? list.value : null;
   }, [conn, room.id, room.visibility]);
   const loadMembers = async () => {
     const list = await fetchMembers();
@@ -89,22 +89,22 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
   const rename = async (e: FormEvent) => {
     e.preventDefault();
     if (!conn) return;
-    const ack = await conn.transport.request("room:rename", { roomId: room.id, name });
-    setError(ack.ok ? null : ack.error.message);
+    const renamed = await conn.directory.rename(room.id, name);
+    setError(renamed.ok ? null : renamed.error);
   };
 
   const remove = async (userId: string) => {
     if (!conn) return;
-    const ack = await conn.transport.request("room:remove-member", { roomId: room.id, userId });
-    if (!ack.ok) setError(ack.error.message);
+    const removed = await conn.directory.removeMember(room.id, userId);
+    if (!removed.ok) setError(removed.error);
     else await loadMembers();
   };
 
   const destroy = async () => {
     if (!conn) return;
     if (!confirmDelete) return setConfirmDelete(true);
-    const ack = await conn.transport.request("room:delete", { roomId: room.id });
-    if (!ack.ok) return setError(ack.error.message);
+    const deleted = await conn.directory.delete(room.id);
+    if (!deleted.ok) return setError(deleted.error);
     router.push("/");
   };
 

@@ -14,14 +14,18 @@ import { ReadReporter } from "@/app/lib/read-reporter";
 import { subscribeToPush } from "@/app/lib/web-push-browser";
 import { RoomOpener } from "@/app/lib/room-opener";
 import { MessageSearchStore } from "@/app/lib/message-search";
-import { createSocket, type ParleyClientSocket } from "@/app/lib/socket";
+import { createSocket } from "@/app/lib/socket";
+import { RoomDirectory } from "@/app/lib/room-directory";
 import type { RoomSummary } from "@/server/contract/model";
 import { socketTransport, type ChatTransport } from "@/app/lib/transport";
 import { TypingStore } from "@/app/lib/typing-store";
 import { useSession } from "./session-context";
 
+/**
+ * The tab's connection to Parley, as components see it: the transport (requests, events,
+ * hints) and the stores kept from it. The socket itself stays inside `SocketProvider`.
+ */
 export interface Connection {
-  socket: ParleyClientSocket;
   transport: ChatTransport;
   status: ConnectionStatus;
   presence: PresenceStore;
@@ -33,8 +37,8 @@ export interface Connection {
   reads: ReadReporter;
   /** Browser notifications (this tab shows them only while it leads). */
   notifier: Notifier;
-  /** The rooms the directory knows, by id (names and slugs for notifications). */
-  rooms: Map<string, RoomSummary>;
+  /** The rooms this user can see, kept live, and the room requests of the sidebar and settings. */
+  directory: RoomDirectory;
   /** Where a notification's click goes: the shell navigates, the room view shows the message. */
   opener: RoomOpener;
   /** The message search on screen (kept while rooms are opened from its results). */
@@ -73,15 +77,14 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       leader: false,
     });
     const conn: Connection = {
-      socket,
       transport,
-      status: new ConnectionStatus(socket, window),
-      presence: new PresenceStore(socket),
-      typing: new TypingStore(socket, userId),
+      status: new ConnectionStatus(transport, window),
+      presence: new PresenceStore(transport),
+      typing: new TypingStore(transport, userId),
       outbox,
       attention: new AttentionStore(userId, (authorId) => conn.blocks.has(authorId)),
       reads: new ReadReporter(outbox),
-      rooms: new Map(),
+      directory: new RoomDirectory(transport, outbox.delivered),
       opener: new RoomOpener(),
       search: new MessageSearchStore(transport),
       blocks: new BlockStore(transport),
@@ -94,8 +97,8 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       isLeader: () => outbox.isLeader(),
       enabled: () => notificationPermission() === "granted",
       show: (n) => showNotification(n, (roomId, seq) => conn.opener.open(roomId, seq)),
-      roomName: (roomId) => conn.rooms.get(roomId)?.name,
-      level: (roomId) => conn.attention.get().get(roomId)?.notify ?? defaultNotifyLevel(conn.rooms.get(roomId)),
+      roomName: (roomId) => conn.directory.room(roomId)?.name,
+      level: (roomId) => conn.attention.get().get(roomId)?.notify ?? defaultNotifyLevel(conn.directory.room(roomId)),
       notified: localNotifiedStore(userId),
       muted: (authorId) => conn.blocks.has(authorId),
     });
@@ -107,13 +110,12 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     const stopMessages = transport.subscribe("message:created", (m) => conn.notifier.heard(m.roomId));
     const resign = electLeader(`parley-outbox-${userId}`, (leader) => outbox.setLeader(leader));
 
-    socket.on("connect_error", (err) => {
-      const data = (err as Error & { data?: { code?: string; message?: string } }).data;
-      if (data?.code === "unauthorized") sessionEnded(data.message ?? "Your session has ended.");
+    const stopRefused = transport.onConnectError((error) => {
+      if (error.code === "unauthorized") sessionEnded(error.message ?? "Your session has ended.");
     });
-    socket.on("disconnect", (reason) => {
+    const stopClosed = transport.onDisconnect(({ byServer }) => {
       // The server closed this session's sockets (signed out in another tab).
-      if (reason === "io server disconnect") sessionEnded("You were signed out.");
+      if (byServer) sessionEnded("You were signed out.");
     });
     const goOffline = () => socket.disconnect();
     const goOnline = () => socket.connect();
@@ -134,12 +136,15 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       stopActivity();
       stopPush();
       stopMessages();
+      stopRefused();
+      stopClosed();
       conn.notifier.close();
       outbox.close();
       conn.status.close();
       conn.presence.close();
       conn.typing.close();
       conn.blocks.close();
+      conn.directory.close();
       socket.close();
       setConnection(null);
     };

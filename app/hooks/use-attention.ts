@@ -2,6 +2,7 @@
 
 import { useCallback, useSyncExternalStore } from "react";
 import type { AttentionMap } from "@/app/lib/attention";
+import type { NotifyLevel } from "@/server/contract/model";
 import { useConnection } from "./socket-context";
 
 const NONE: AttentionMap = new Map();
@@ -11,7 +12,7 @@ const noop = () => () => {};
  * The followed rooms' read states (unread = latest - read), and the calls that move them:
  * `read` (this tab showed a room up to a seq: shown at once, sent through the outbox a few
  * times a second at most, so reading done offline reaches the server), `readAll` and
- * `unfollow`.
+ * `unfollow`, and `setNotify`.
  *
  * @example
  * const { rooms, readAll } = useAttention();
@@ -45,5 +46,16 @@ export function useAttention() {
     },
     [conn],
   );
-  return { rooms, read, readAll, unfollow };
+  /** When a room notifies the user (kept on the server, for every device); resolves with an error message to show, or null. */
+  const setNotify = useCallback(
+    async (roomId: string, level: NotifyLevel | "default"): Promise<string | null> => {
+      if (!conn) return "Not connected yet.";
+      const ack = await conn.transport.request("room:notify", { roomId, level });
+      if (!ack.ok) return ack.error.message;
+      conn.attention.merge([ack.data]);
+      return null;
+    },
+    [conn],
+  );
+  return { rooms, read, readAll, unfollow, setNotify };
 }

@@ -19,17 +19,17 @@ export function useTyping(roomId: string | undefined) {
   const lastSent = useRef(0);
 
   const typed = useCallback(() => {
-    if (!conn || !roomId || !conn.socket.connected) return;
+    if (!conn || !roomId || !conn.transport.isConnected()) return;
     const now = Date.now();
     if (now - lastSent.current < TYPING_THROTTLE_MS) return;
     lastSent.current = now;
-    conn.socket.emit("typing:start", { roomId });
+    conn.transport.notify("typing:start", { roomId });
   }, [conn, roomId]);
 
   const stopped = useCallback(() => {
     if (!conn || !roomId || lastSent.current === 0) return;
     lastSent.current = 0;
-    if (conn.socket.connected) conn.socket.emit("typing:stop", { roomId });
+    conn.transport.notify("typing:stop", { roomId });
   }, [conn, roomId]);
 
   // Leaving the room (or the page) ends the hint at once for the others.

@@ -1,10 +1,12 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ConnectionStatus } from "./connection-status";
+import { FakeTransport } from "./testing/fake-transport";
 
-function fakeSocket() {
-  const socket = Object.assign(new EventEmitter(), { connected: false, io: new EventEmitter() });
-  return socket;
+function fakeTransport() {
+  const transport = new FakeTransport();
+  transport.connected = false;
+  return transport;
 }
 
 function fakeWindow(onLine = true) {
@@ -17,33 +19,30 @@ function fakeWindow(onLine = true) {
 
 describe("ConnectionStatus", () => {
   it("goes connecting → connected → reconnecting → connected", () => {
-    const socket = fakeSocket();
-    const status = new ConnectionStatus(socket as never, fakeWindow());
+    const transport = fakeTransport();
+    const status = new ConnectionStatus(transport, fakeWindow());
     expect(status.get()).toBe("connecting");
-    socket.connected = true;
-    socket.emit("connect");
+    transport.connectError("unavailable");
+    expect(status.get()).toBe("connecting");
+    transport.connect();
     expect(status.get()).toBe("connected");
-    socket.connected = false;
-    socket.emit("disconnect");
+    transport.disconnect();
     expect(status.get()).toBe("reconnecting");
-    socket.io.emit("reconnect_attempt");
+    transport.reconnecting();
     expect(status.get()).toBe("reconnecting");
-    socket.connected = true;
-    socket.emit("connect");
+    transport.connect();
     expect(status.get()).toBe("connected");
   });
 
   it("says offline whenever the browser is offline, and recovers with it", () => {
-    const socket = fakeSocket();
+    const transport = fakeTransport();
     const win = fakeWindow();
-    const status = new ConnectionStatus(socket as never, win);
-    socket.connected = true;
-    socket.emit("connect");
+    const status = new ConnectionStatus(transport, win);
+    transport.connect();
     win.navigator.onLine = false;
     win.emit("offline");
     expect(status.get()).toBe("offline");
-    socket.connected = false;
-    socket.emit("disconnect");
+    transport.disconnect();
     expect(status.get()).toBe("offline");
     win.navigator.onLine = true;
     win.emit("online");
@@ -51,11 +50,10 @@ describe("ConnectionStatus", () => {
   });
 
   it("stops listening when closed", () => {
-    const socket = fakeSocket();
-    const status = new ConnectionStatus(socket as never, fakeWindow());
+    const transport = fakeTransport();
+    const status = new ConnectionStatus(transport, fakeWindow());
     status.close();
-    socket.connected = true;
-    socket.emit("connect");
+    transport.connect();
     expect(status.get()).toBe("connecting");
   });
 });

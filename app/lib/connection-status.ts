@@ -1,5 +1,5 @@
 import { Observable } from "./observable";
-import type { ParleyClientSocket } from "./socket";
+import type { ChatTransport } from "./transport";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
 
@@ -16,37 +16,37 @@ interface OnlineSource {
   removeEventListener(type: "online" | "offline", listener: () => void): void;
 }
 
+type StatusSource = Pick<ChatTransport, "isConnected" | "onConnect" | "onDisconnect" | "onConnectError" | "onReconnecting">;
+
 /**
- * The connection's state for the UI, from the socket's events and the browser's own
- * online flag: "offline" whenever the browser says so, whatever the socket thinks.
+ * The connection's state for the UI, from the transport's events and the browser's own
+ * online flag: "offline" whenever the browser says so, whatever the transport thinks.
  */
 export class ConnectionStatus extends Observable<ConnectionState> {
   private hasConnected = false;
   private readonly dispose: () => void;
 
-  constructor(socket: ParleyClientSocket, env: OnlineSource) {
-    super(socket.connected ? "connected" : "connecting");
+  constructor(transport: StatusSource, env: OnlineSource) {
+    super(transport.isConnected() ? "connected" : "connecting");
     const refresh = () => {
       if (!env.navigator.onLine) this.set("offline");
-      else if (socket.connected) this.set("connected");
+      else if (transport.isConnected()) this.set("connected");
       else this.set(this.hasConnected ? "reconnecting" : "connecting");
     };
-    const onConnect = () => {
-      this.hasConnected = true;
-      refresh();
-    };
-    socket.on("connect", onConnect);
-    socket.on("disconnect", refresh);
-    socket.on("connect_error", refresh);
-    socket.io.on("reconnect_attempt", refresh);
+    const stops = [
+      transport.onConnect(() => {
+        this.hasConnected = true;
+        refresh();
+      }),
+      transport.onDisconnect(refresh),
+      transport.onConnectError(refresh),
+      transport.onReconnecting(refresh),
+    ];
     env.addEventListener("online", refresh);
     env.addEventListener("offline", refresh);
     refresh();
     this.dispose = () => {
-      socket.off("connect", onConnect);
-      socket.off("disconnect", refresh);
-      socket.off("connect_error", refresh);
-      socket.io.off("reconnect_attempt", refresh);
+      for (const stop of stops) stop();
       env.removeEventListener("online", refresh);
       env.removeEventListener("offline", refresh);
     };

@@ -1,12 +1,12 @@
 import type { PresenceChanged } from "@/server/contract/events";
 import type { UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
-import type { ParleyClientSocket } from "./socket";
+import type { ChatTransport } from "./transport";
 
 const NOBODY: UserSummary[] = [];
 
 /**
- * Who is online, per room, from `presence:changed`. One listener for the socket, not one per
+ * Who is online, per room, from `presence:changed`. One listener for the connection, not one per
  * component, so an event that arrives before a room's view knows the room id is kept.
  */
 export class PresenceStore {
@@ -17,8 +17,10 @@ export class PresenceStore {
     this.changed.emit();
   };
 
-  constructor(private readonly socket: ParleyClientSocket) {
-    socket.on("presence:changed", this.onChanged);
+  private readonly stop: () => void;
+
+  constructor(transport: Pick<ChatTransport, "subscribe">) {
+    this.stop = transport.subscribe("presence:changed", this.onChanged);
   }
 
   get(roomId: string | undefined): UserSummary[] {
@@ -28,6 +30,6 @@ export class PresenceStore {
   subscribe = (listener: () => void) => this.changed.subscribe(listener);
 
   close(): void {
-    this.socket.off("presence:changed", this.onChanged);
+    this.stop();
   }
 }

@@ -9,6 +9,9 @@ export type RequestEvent = {
     : never;
 }[keyof ClientToServerEvents];
 
+/** Client events sent without an acknowledgement (typing hints). */
+export type NotifyEvent = Exclude<keyof ClientToServerEvents, RequestEvent>;
+
 export type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0];
 export type RequestData<E extends RequestEvent> =
   Parameters<ClientToServerEvents[E]> extends [unknown, (ack: Ack<infer T>) => void] ? T : never;
@@ -37,9 +40,16 @@ export interface ChatTransport {
     payload: RequestPayload<E>,
     timeoutMs?: number,
   ): Promise<Ack<RequestData<E>> | { ok: false; error: TransportError }>;
+  /** Sends a hint that needs no answer (typing), if connected; says whether it went. */
+  notify<E extends NotifyEvent>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): boolean;
   subscribe<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void;
   onConnect(listener: () => void): () => void;
-  onDisconnect(listener: () => void): () => void;
+  /** `byServer`: the server closed this connection (signed out elsewhere), rather than the network. */
+  onDisconnect(listener: (cause: { byServer: boolean }) => void): () => void;
+  /** A connection attempt failed; `code` is the server's refusal (`unauthorized`) when it gave one. */
+  onConnectError(listener: (error: { code?: string; message?: string }) => void): () => void;
+  /** Trying to connect again after a drop. */
+  onReconnecting(listener: () => void): () => void;
 }
 
 export function socketTransport(socket: ParleyClientSocket): ChatTransport {
@@ -60,6 +70,12 @@ export function socketTransport(socket: ParleyClientSocket): ChatTransport {
           .finally(() => socket.off("disconnect", onDisconnect));
       });
     },
+    notify(event, payload) {
+      if (!socket.connected) return false;
+      // As for request: the contract fixes the payload's shape for the event.
+      (socket as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+      return true;
+    },
     subscribe(event, listener) {
       socket.on(event, listener as never);
       return () => socket.off(event, listener as never);
@@ -69,8 +85,18 @@ export function socketTransport(socket: ParleyClientSocket): ChatTransport {
       return () => socket.off("connect", listener);
     },
     onDisconnect(listener) {
-      socket.on("disconnect", listener);
-      return () => socket.off("disconnect", listener);
+      const heard = (reason: string) => listener({ byServer: reason === "io server disconnect" });
+      socket.on("disconnect", heard);
+      return () => socket.off("disconnect", heard);
+    },
+    onConnectError(listener) {
+      const heard = (err: Error) => listener((err as Error & { data?: { code?: string; message?: string } }).data ?? {});
+      socket.on("connect_error", heard);
+      return () => socket.off("connect_error", heard);
+    },
+    onReconnecting(listener) {
+      socket.io.on("reconnect_attempt", listener);
+      return () => socket.io.off("reconnect_attempt", listener);
     },
   };
 }

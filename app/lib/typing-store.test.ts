@@ -1,6 +1,6 @@
-import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TYPING_TTL_MS } from "@/server/contract/events";
+import { FakeTransport } from "./testing/fake-transport";
 import { TypingStore } from "./typing-store";
 
 const ada = { id: "ada", name: "Ada" };
@@ -8,12 +8,12 @@ const bob = { id: "bob", name: "Bob" };
 const me = { id: "me", name: "Me" };
 
 describe("TypingStore", () => {
-  let socket: EventEmitter;
+  let socket: FakeTransport;
   let store: TypingStore;
   beforeEach(() => {
     vi.useFakeTimers();
-    socket = new EventEmitter();
-    store = new TypingStore(socket as never, me.id);
+    socket = new FakeTransport();
+    store = new TypingStore(socket, me.id);
   });
   afterEach(() => {
     store.close();

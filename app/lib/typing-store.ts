@@ -1,7 +1,7 @@
 import { TYPING_TTL_MS, type PresenceChanged, type TypingChanged } from "@/server/contract/events";
 import type { UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
-import type { ParleyClientSocket } from "./socket";
+import type { ChatTransport } from "./transport";
 
 const NOBODY: UserSummary[] = [];
 
@@ -33,13 +33,14 @@ export class TypingStore {
     }
   };
 
+  private readonly stops: Array<() => void>;
+
   constructor(
-    private readonly socket: Pick<ParleyClientSocket, "on" | "off">,
+    transport: Pick<ChatTransport, "subscribe">,
     private readonly selfId: string,
     private readonly timers: Timers = globalThis,
   ) {
-    socket.on("typing:changed", this.onTyping);
-    socket.on("presence:changed", this.onPresence);
+    this.stops = [transport.subscribe("typing:changed", this.onTyping), transport.subscribe("presence:changed", this.onPresence)];
   }
 
   get(roomId: string | undefined): UserSummary[] {
@@ -49,8 +50,7 @@ export class TypingStore {
   subscribe = (listener: () => void) => this.changed.subscribe(listener);
 
   close(): void {
-    this.socket.off("typing:changed", this.onTyping);
-    this.socket.off("presence:changed", this.onPresence);
+    for (const stop of this.stops) stop();
     for (const users of this.rooms.values()) for (const e of users.values()) this.timers.clearTimeout(e.timer);
     this.rooms.clear();
   }

@@ -30,14 +30,28 @@ export class FakeTransport implements ChatTransport {
       this.pending.push({ event, payload, resolve: resolve as Pending["resolve"] });
     })) as ChatTransport["request"];
 
+  /** Hints sent without an answer (typing), in order. */
+  readonly notified: Array<{ event: string; payload: unknown }> = [];
+  notify: ChatTransport["notify"] = (event, payload) => {
+    if (!this.connected) return false;
+    this.notified.push({ event, payload });
+    return true;
+  };
+
   subscribe<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]) {
     return this.on(event, listener as never);
   }
   onConnect(listener: () => void) {
     return this.on("connect", listener as never);
   }
-  onDisconnect(listener: () => void) {
+  onDisconnect(listener: (cause: { byServer: boolean }) => void) {
     return this.on("disconnect", listener as never);
+  }
+  onConnectError(listener: (error: { code?: string; message?: string }) => void) {
+    return this.on("connect_error", listener as never);
+  }
+  onReconnecting(listener: () => void) {
+    return this.on("reconnecting", listener as never);
   }
 
   /** Delivers a server event to subscribers. */
@@ -60,11 +74,22 @@ export class FakeTransport implements ChatTransport {
     };
   }
 
-  disconnect() {
+  /** The connection drops (`byServer`: the server closed it). */
+  disconnect(byServer = false) {
     this.connected = false;
     for (const p of [...this.pending.splice(0), ...this.taken]) p.resolve({ ok: false, error: DISCONNECTED_ERROR });
     this.taken.clear();
-    for (const l of this.listeners.get("disconnect") ?? []) l(undefined as never);
+    for (const l of this.listeners.get("disconnect") ?? []) l({ byServer } as never);
+  }
+
+  /** A connection attempt fails (`code`: the server's refusal). */
+  connectError(code?: string) {
+    for (const l of this.listeners.get("connect_error") ?? []) l((code ? { code } : {}) as never);
+  }
+
+  /** Trying again after a drop. */
+  reconnecting() {
+    for (const l of this.listeners.get("reconnecting") ?? []) l(undefined as never);
   }
 
   connect() {
