@@ -3,14 +3,14 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
 import { logItems, type LogItem, type MessageLog } from "@/app/lib/message-log";
-import type { OutboxEntry } from "@/app/lib/outbox";
+import type { ShownEntry } from "@/app/lib/outbox";
 import type { UserSummary } from "@/server/contract/model";
 import { MessageItem, type MessageHandlers } from "./message-item";
 
 interface Props {
   log: MessageLog;
   /** The viewer's unacknowledged messages and changes in this room. */
-  outbox: OutboxEntry[];
+  outbox: ShownEntry[];
   selfId: string;
   joining: boolean;
   loadingOlder: boolean;

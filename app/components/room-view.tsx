@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LogItem } from "@/app/lib/message-log";
-import type { OutboxEntry } from "@/app/lib/outbox";
+import type { ShownEntry } from "@/app/lib/outbox";
 import { quoteOf } from "@/server/contract/model";
 import type { UserSummary } from "@/server/contract/model";
 import { useAttention } from "@/app/hooks/use-attention";
@@ -27,7 +27,7 @@ import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
 
 /** No pending messages: shown while a window of older history is (they wait at the present). */
-const NO_ENTRIES: OutboxEntry[] = [];
+const NO_ENTRIES: ShownEntry[] = [];
 
 /** One open room: heading, history, who is here, who is typing, and the composer. */
 export function RoomView({ slug, invite: inviteParam, user }: { slug: string; invite?: string; user: UserSummary }) {
@@ -68,7 +68,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   }, [roomId, retry, discard, edit, remove, react]);
   /** ↑ in the empty composer edits the viewer's last message that can still be edited. */
   const lastOwnKey = useMemo(() => {
-    const waiting = outbox.entries.filter((e) => !e.op).at(-1);
+    const waiting = outbox.entries.filter((e) => e.kind === "message").at(-1);
     if (waiting) return `local:${waiting.clientId}`;
     return room.log.confirmed.findLast((m) => m.author.id === user.id && !m.deleted)?.id ?? null;
   }, [outbox.entries, room.log.confirmed, user.id]);

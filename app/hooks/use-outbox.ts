@@ -1,11 +1,11 @@
 "use client";
 
 import { useCallback, useMemo, useSyncExternalStore } from "react";
-import { isShown, type ChangeTarget, type OutboxEntry } from "@/app/lib/outbox";
+import { isShown, type ChangeTarget, type ShownEntry } from "@/app/lib/outbox";
 import type { ReplyQuote } from "@/server/contract/model";
 import { useConnection } from "./socket-context";
 
-const NONE: OutboxEntry[] = [];
+const NONE: ShownEntry[] = [];
 const noop = () => () => {};
 
 /**
@@ -19,7 +19,7 @@ const noop = () => () => {};
 export function useOutbox(roomId: string | undefined) {
   const conn = useConnection();
   const all = useSyncExternalStore(conn?.outbox.subscribe ?? noop, () => conn?.outbox.get() ?? NONE, () => NONE);
-  const entries = useMemo(() => (roomId ? all.filter((e) => e.roomId === roomId && isShown(e)) : NONE), [all, roomId]);
+  const entries = useMemo(() => (roomId ? all.filter((e): e is ShownEntry => e.roomId === roomId && isShown(e)) : NONE), [all, roomId]);
 
   const send = useCallback(
     (body: string, replyTo?: ReplyQuote) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@/server/contract/model";
 import { contiguousSeq, emptyLog, logItems, mergeConfirmed, mergeOlderPage, oldestSeq } from "./message-log";
-import type { OutboxEntry } from "./outbox";
+import type { MessageEntry } from "./outbox";
 
 const ada = { id: "ada", name: "Ada" };
 const bob = { id: "bob", name: "Bob" };
@@ -14,7 +14,8 @@ const msg = (seq: number, author = bob, clientId = `c${seq}`): ChatMessage => ({
   body: `message ${seq}`,
   createdAt: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
 });
-const entry = (clientId: string, status: OutboxEntry["status"] = "pending", author = ada): OutboxEntry => ({
+const entry = (clientId: string, status: MessageEntry["status"] = "pending", author = ada): MessageEntry => ({
+  kind: "message",
   clientId,
   roomId: "r",
   author,

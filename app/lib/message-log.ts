@@ -13,7 +13,7 @@
  *   message not held yet but expected (newer than any held) waits for it in `pending`.
  */
 import { quoteOf, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type UserSummary } from "@/server/contract/model";
-import type { OutboxEntry } from "./outbox";
+import type { ChangeEntry, MessageEntry, ShownEntry } from "./outbox";
 
 export type MessageStatus = "pending" | "sent" | "failed";
 
@@ -193,9 +193,9 @@ const key = (authorId: string, clientId: string) => `${authorId}\u0000${clientId
  * What to render, oldest first: confirmed messages by seq, then the viewer's outbox entries
  * for this room that the log does not hold yet, in typing order.
  */
-export function logItems(log: MessageLog, selfId: string, outbox: readonly OutboxEntry[] = []): LogItem[] {
-  const ops = outbox.filter((e) => e.op);
-  const messages = ops.length === outbox.length ? [] : outbox.filter((e) => !e.op);
+export function logItems(log: MessageLog, selfId: string, outbox: readonly ShownEntry[] = []): LogItem[] {
+  const ops = outbox.filter((e): e is ChangeEntry => e.kind === "change");
+  const messages = ops.length === outbox.length ? [] : outbox.filter((e): e is MessageEntry => e.kind === "message");
   const confirmed = ops.length === 0 ? log.confirmed : log.confirmed.map((m) => withOps(m, ops));
   const items: LogItem[] = confirmed.map((m) => ({
     key: m.id,
@@ -233,7 +233,7 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Outbo
 }
 
 /** The viewer's pending changes to a confirmed message, shown before the server confirms them. */
-function withOps(m: ChatMessage, ops: readonly OutboxEntry[]): ChatMessage {
+function withOps(m: ChatMessage, ops: readonly ChangeEntry[]): ChatMessage {
   let shown = m;
   for (const e of ops) {
     if (e.status !== "pending" || !targets(e, m)) continue;
@@ -244,20 +244,20 @@ function withOps(m: ChatMessage, ops: readonly OutboxEntry[]): ChatMessage {
       messageSeq: m.seq,
       actor: e.author,
       clientChangeId: e.clientId,
-      kind: e.op!.kind,
+      kind: e.op.kind,
       body: e.body,
-      emoji: e.op!.emoji,
+      emoji: e.op.emoji,
       createdAt: e.createdAt,
     });
   }
   return shown;
 }
 
-function targets(e: OutboxEntry, m: ChatMessage): boolean {
-  return e.op?.messageId === m.id || (e.op?.targetClientId === m.clientId && e.author.id === m.author.id);
+function targets(e: ChangeEntry, m: ChatMessage): boolean {
+  return e.op.messageId === m.id || (e.op.targetClientId === m.clientId && e.author.id === m.author.id);
 }
 
-function overlayState(m: ChatMessage, ops: readonly OutboxEntry[]): Pick<LogItem, "changing" | "changeFailed"> {
+function overlayState(m: ChatMessage, ops: readonly ChangeEntry[]): Pick<LogItem, "changing" | "changeFailed"> {
   const mine = ops.filter((e) => targets(e, m));
   if (mine.length === 0) return {};
   const failed = mine.find((e) => e.status === "failed");

@@ -4,6 +4,7 @@ import type { OutboxEntry } from "./outbox";
 import { electLeader, indexedDbOutboxStorage } from "./outbox-browser";
 
 const entry = (clientId: string, order: number): OutboxEntry => ({
+  kind: "message",
   clientId,
   roomId: "r",
   author: { id: "ada", name: "Ada" },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, MessageChange } from "@/server/contract/model";
-import { memoryOutboxStorage, Outbox, type OutboxStorage, type OutboxSync } from "./outbox";
+import { memoryOutboxStorage, Outbox, type OutboxEntry, type OutboxStorage, type OutboxSync } from "./outbox";
 import { FakeTransport, settle } from "./testing/fake-transport";
 
 const ada = { id: "ada", name: "Ada" };
@@ -12,6 +12,8 @@ const stored = (payload: { roomId: string; clientId: string; body: string }): Ch
   createdAt: new Date().toISOString(),
   ...payload,
 });
+/** An entry as a test reads it: its text, or the read position. */
+const text = (e: OutboxEntry) => (e.kind === "read" ? `read ${e.read.seq}` : e.body);
 const ok = (message: ChatMessage, duplicate = false) => ({ ok: true as const, data: { message, duplicate } });
 
 function setup(options: { storage?: OutboxStorage; leader?: boolean; transport?: FakeTransport; sync?: OutboxSync } = {}) {
@@ -33,12 +35,37 @@ function setup(options: { storage?: OutboxStorage; leader?: boolean; transport?:
 }
 
 describe("Outbox", () => {
+  it("sends entries stored by the previous version, which had no kind: a message, a change to it, a read position", async () => {
+    const storage = memoryOutboxStorage();
+    const base = { roomId: "r", author: ada, createdAt: new Date(0).toISOString(), status: "pending" as const };
+    // As the previous version wrote them to IndexedDB: the kind was told by `op` and `read`.
+    const legacy = [
+      { ...base, clientId: "m1", order: 1, body: "written offline" },
+      { ...base, clientId: "e1", order: 2, body: "edited offline", op: { kind: "edit", targetClientId: "m1" } },
+      { ...base, clientId: "r1", order: 3, body: "", read: { seq: 4 } },
+    ];
+    for (const e of legacy) await storage.put(e as unknown as OutboxEntry);
+    const { outbox, transport } = setup({ storage });
+    await outbox.start();
+    expect(outbox.get().map((e) => e.kind)).toEqual(["message", "change", "read"]);
+    const send = transport.take("message:send");
+    expect(send.payload).toEqual({ roomId: "r", clientId: "m1", body: "written offline" });
+    send.resolve(ok(stored(send.payload)));
+    await settle();
+    const edit = transport.take("message:edit");
+    expect(edit.payload).toEqual({ roomId: "r", messageId: "id-m1", clientChangeId: "e1", body: "edited offline" });
+    edit.resolve({ ok: true, data: { change: null, duplicate: false } });
+    await settle();
+    expect(transport.take("read:mark").payload).toEqual({ roomId: "r", seq: 4 });
+    outbox.close();
+  });
+
   it("stores before sending, sends one at a time in typed order, and forgets on ack", async () => {
     const { outbox, transport, storage, delivered } = setup();
     await outbox.start();
     const a = await outbox.add("r", "first");
     const b = await outbox.add("r", "second");
-    expect((await storage.load()).map((e) => e.body)).toEqual(["first", "second"]);
+    expect((await storage.load()).map(text)).toEqual(["first", "second"]);
     expect(outbox.get().map((e) => e.status)).toEqual(["pending", "pending"]);
 
     // Only the first is in flight: the second waits for its ack.
@@ -144,7 +171,7 @@ describe("Outbox", () => {
 
     const second = setup({ storage });
     await second.outbox.start();
-    expect(second.outbox.get().map((e) => e.body)).toEqual(["typed before the reload"]);
+    expect(second.outbox.get().map(text)).toEqual(["typed before the reload"]);
     const sent = second.transport.take("message:send");
     expect(sent.payload.body).toBe("typed before the reload");
   });
@@ -194,7 +221,7 @@ describe("Outbox read positions", () => {
     // A later position replaces the waiting one; an earlier one changes nothing.
     await first.outbox.read("r", 7);
     await first.outbox.read("r", 5);
-    expect((await storage.load()).map((e) => (e.read ? `read ${e.read.seq}` : e.body))).toEqual(["written first", "read 7"]);
+    expect((await storage.load()).map(text)).toEqual(["written first", "read 7"]);
     first.outbox.close();
 
     const { outbox, transport } = setup({ storage });
@@ -298,7 +325,7 @@ describe("Outbox ids", () => {
       await outbox.edit({ roomId: "r", messageId: "m-old", clientId: "c-old" }, "fixed");
       // A message still waiting is rewritten in place, not edited after it is sent.
       await outbox.edit({ roomId: "r", clientId: message.clientId }, "hello");
-      expect(outbox.get().map((e) => [e.op?.kind ?? "message", e.body])).toEqual([["message", "hello"], ["react", ""], ["edit", "fixed"]]);
+      expect(outbox.get().map((e) => [e.kind === "change" ? e.op.kind : e.kind, text(e)])).toEqual([["message", "hello"], ["react", ""], ["edit", "fixed"]]);
       expect(await storage.load()).toHaveLength(3);
       const changed: MessageChange[] = [];
       outbox.changed.subscribe((c) => changed.push(c));
@@ -334,7 +361,7 @@ describe("Outbox ids", () => {
       const message = await outbox.add("r", "typo");
       const send = transport.take("message:send"); // in flight
       await outbox.edit({ roomId: "r", clientId: message.clientId }, "no typo");
-      expect(outbox.get().map((e) => e.op?.targetClientId)).toEqual([undefined, message.clientId]);
+      expect(outbox.get().map((e) => (e.kind === "change" ? e.op.targetClientId : undefined))).toEqual([undefined, message.clientId]);
       send.resolve(ok(stored(send.payload)));
       await settle();
       const edit = transport.take("message:edit");

@@ -31,28 +31,59 @@ import { Emitter } from "./emitter";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
-export interface OutboxEntry {
-  /** A message's clientId, or a change's clientChangeId. */
+interface EntryBase {
+  /** A message's clientId, a change's clientChangeId, or a read position's own id. */
   clientId: string;
   roomId: string;
   author: UserSummary;
-  /** A message's text, or an edit's new text. */
-  body: string;
   createdAt: string;
   /** Typing order across tabs: creation time in ms plus a fraction that breaks ties. */
   order: number;
   status: "pending" | "failed";
   error?: string;
-  /** Absent for a message; a change to one otherwise. */
-  op?: OutboxOp;
-  /** A reply's quote of its original (sent as its id). */
-  replyTo?: ReplyQuote;
-  /** A read position: the room read up to this seq (no message, no change). */
-  read?: { seq: number };
 }
 
+/** A message the user wrote (a reply, with `replyTo`). */
+export interface MessageEntry extends EntryBase {
+  kind: "message";
+  body: string;
+  /** A reply's quote of its original (sent as its id). */
+  replyTo?: ReplyQuote;
+}
+
+/** An edit (`body` is the new text), a deletion or a reaction to a message. */
+export interface ChangeEntry extends EntryBase {
+  kind: "change";
+  body: string;
+  op: OutboxOp;
+}
+
+/** A read position: the room read up to `read.seq`. Not shown, not paced, dropped if refused. */
+export interface ReadEntry extends EntryBase {
+  kind: "read";
+  read: { seq: number };
+}
+
+/** What the outbox holds, one kind per request it makes (`message:send`, a change, `read:mark`). */
+export type OutboxEntry = MessageEntry | ChangeEntry | ReadEntry;
+
+/** The entries the user sees in a room: messages and changes (not read positions). */
+export type ShownEntry = MessageEntry | ChangeEntry;
+
 /** Whether an entry is a message or a change the user sees in the room (not a read position). */
-export const isShown = (e: OutboxEntry): boolean => e.read === undefined;
+export const isShown = (e: OutboxEntry): e is ShownEntry => e.kind !== "read";
+
+/**
+ * An entry as storage holds it: entries stored before entries had a `kind` (an outbox written
+ * offline by the previous version) get theirs from their fields, so they still go out.
+ */
+export function upgradeEntry(stored: OutboxEntry | (Omit<EntryBase, never> & { kind?: undefined; body?: string; op?: OutboxOp; read?: { seq: number }; replyTo?: ReplyQuote })): OutboxEntry {
+  if (stored.kind) return stored;
+  const { kind: _none, body = "", op, read, replyTo, ...base } = stored;
+  if (read) return { ...base, kind: "read", read };
+  if (op) return { ...base, kind: "change", body, op };
+  return { ...base, kind: "message", body, ...(replyTo ? { replyTo } : {}) };
+}
 
 /**
  * A change waiting to be sent. `messageId` is the message's server id; a change to a
@@ -177,7 +208,8 @@ export class Outbox extends Observable<OutboxEntry[]> {
   /** Queues a message (a reply, with `replyTo`): stored first, then sent in turn. Resolves with its entry. */
   async add(roomId: string, body: string, replyTo?: ReplyQuote): Promise<OutboxEntry> {
     const now = this.o.now();
-    const entry: OutboxEntry = {
+    const entry: MessageEntry = {
+      kind: "message",
       clientId: this.o.newId(),
       roomId,
       author: this.o.author,
@@ -202,7 +234,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
   async edit(target: ChangeTarget, body: string): Promise<void> {
     const waiting = this.waitingMessage(target.clientId);
     if (waiting) {
-      const rewritten: OutboxEntry = { ...waiting, body, status: "pending", error: undefined };
+      const rewritten: MessageEntry = { ...waiting, body, status: "pending", error: undefined };
       await this.o.storage.put(rewritten);
       this.replace(rewritten);
       this.o.sync?.publish();
@@ -232,16 +264,16 @@ export class Outbox extends Observable<OutboxEntry[]> {
    * is still waiting for the room is replaced by a later one, never by an earlier one.
    */
   async read(roomId: string, seq: number): Promise<void> {
-    const waiting = this.get().find((e) => e.read && e.roomId === roomId && e.clientId !== this.inFlight);
-    if (waiting?.read && waiting.read.seq >= seq) return;
+    const waiting = this.get().find((e): e is ReadEntry => e.kind === "read" && e.roomId === roomId && e.clientId !== this.inFlight);
+    if (waiting && waiting.read.seq >= seq) return;
     const now = this.o.now();
-    const entry: OutboxEntry = waiting
+    const entry: ReadEntry = waiting
       ? { ...waiting, read: { seq } }
       : {
+          kind: "read",
           clientId: this.o.newId(),
           roomId,
           author: this.o.author,
-          body: "",
           createdAt: new Date(now).toISOString(),
           order: now + (this.ties++ % 1000) / 1000,
           status: "pending",
@@ -254,13 +286,14 @@ export class Outbox extends Observable<OutboxEntry[]> {
   }
 
   /** A message of this outbox that has not started to be sent, or failed. */
-  private waitingMessage(clientId: string): OutboxEntry | undefined {
-    return this.get().find((e) => !e.op && e.clientId === clientId && e.clientId !== this.inFlight);
+  private waitingMessage(clientId: string): MessageEntry | undefined {
+    return this.get().find((e): e is MessageEntry => e.kind === "message" && e.clientId === clientId && e.clientId !== this.inFlight);
   }
 
   private async queueOp(target: ChangeTarget, op: Omit<OutboxOp, "messageId" | "targetClientId">, body = ""): Promise<void> {
     const now = this.o.now();
-    const entry: OutboxEntry = {
+    const entry: ChangeEntry = {
+      kind: "change",
       clientId: this.o.newId(),
       roomId: target.roomId,
       author: this.o.author,
@@ -279,8 +312,8 @@ export class Outbox extends Observable<OutboxEntry[]> {
   /** A message was acknowledged: changes queued for it by clientId learn its server id. */
   private async resolveTargets(message: ChatMessage): Promise<void> {
     for (const e of this.get()) {
-      if (e.op?.targetClientId !== message.clientId) continue;
-      const resolved: OutboxEntry = { ...e, op: { ...e.op, messageId: message.id, targetClientId: undefined } };
+      if (e.kind !== "change" || e.op.targetClientId !== message.clientId) continue;
+      const resolved: ChangeEntry = { ...e, op: { ...e.op, messageId: message.id, targetClientId: undefined } };
       await this.o.storage.put(resolved);
       this.replace(resolved);
     }
@@ -307,7 +340,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
 
   /** Removes an entry, and the changes queued for it (a message that will not be sent). */
   private async drop(clientId: string): Promise<void> {
-    const gone = this.get().filter((e) => e.clientId === clientId || e.op?.targetClientId === clientId);
+    const gone = this.get().filter((e) => e.clientId === clientId || (e.kind === "change" && e.op.targetClientId === clientId));
     for (const e of gone) await this.o.storage.delete(e.clientId);
     this.set(this.get().filter((e) => !gone.includes(e)));
     this.o.sync?.publish();
@@ -325,7 +358,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
 
   /** Re-reads storage (another tab changed it) and sends what is due. */
   async reload(): Promise<void> {
-    const stored = sortEntries(await this.o.storage.load());
+    const stored = sortEntries((await this.o.storage.load()).map(upgradeEntry));
     if (this.closed) return;
     this.set(stored);
     void this.flush();
@@ -342,21 +375,22 @@ export class Outbox extends Observable<OutboxEntry[]> {
       while (!this.closed && this.leader && this.retryTimer === null && this.o.transport.isConnected()) {
         const head = this.get().find((e) => e.status === "pending");
         if (!head) break;
-        const wait = head.read ? 0 : this.paceWait();
+        // Read positions are not messages: they do not count against the server's message budget.
+        const wait = head.kind === "read" ? 0 : this.paceWait();
         if (wait > 0) {
           // Under the budget the server enforces: send the rest when the window moves on.
           this.scheduleRetry(wait);
           break;
         }
-        if (head.op && !head.op.messageId) {
+        if (head.kind === "change" && !head.op.messageId) {
           // Its message failed or was discarded: there is nothing left to change.
-          const orphan: OutboxEntry = { ...head, status: "failed", error: "The message this change was for was not sent." };
+          const orphan: ChangeEntry = { ...head, status: "failed", error: "The message this change was for was not sent." };
           await this.o.storage.put(orphan);
           this.replace(orphan);
           this.o.sync?.publish();
           continue;
         }
-        if (!head.read) this.sentAt.push(this.o.now());
+        if (head.kind !== "read") this.sentAt.push(this.o.now());
         this.inFlight = head.clientId;
         const ack = await this.send(head).finally(() => (this.inFlight = null));
         if (this.closed) return;
@@ -364,23 +398,13 @@ export class Outbox extends Observable<OutboxEntry[]> {
           this.attempts = 0;
           await this.o.storage.delete(head.clientId);
           this.set(this.get().filter((e) => e.clientId !== head.clientId));
-          if (head.read) {
-            this.o.sync?.publish();
-            this.readMoved.emit(ack.data as ReadState);
-          } else if ("message" in ack.data) {
-            await this.resolveTargets(ack.data.message);
-            this.o.sync?.publish();
-            this.delivered.emit(ack.data.message);
-          } else {
-            this.o.sync?.publish();
-            if ("change" in ack.data && ack.data.change) this.changed.emit(ack.data.change);
-          }
+          await ack.acknowledged();
         } else if (TRANSIENT.has(ack.error.code)) {
           // Keep the head at the head: nothing after it may overtake it.
           this.attempts++;
           this.scheduleRetry(this.o.retryDelay(this.attempts));
           break;
-        } else if (head.read) {
+        } else if (head.kind === "read") {
           // Refused (the room is gone, or no longer the user's): nothing to show or retry.
           await this.o.storage.delete(head.clientId);
           this.set(this.get().filter((e) => e.clientId !== head.clientId));
@@ -401,14 +425,57 @@ export class Outbox extends Observable<OutboxEntry[]> {
     }
   }
 
-  /** One entry's request: a message, or a change by its kind. */
-  private send(e: OutboxEntry) {
+  /**
+   * One entry's request, and what its acknowledgement does once the entry has left storage:
+   * one case per kind. A new kind of entry fails the type check here until it is handled.
+   */
+  private async send(e: OutboxEntry): Promise<Sent> {
     const { transport, ackTimeoutMs } = this.o;
-    if (e.read) return transport.request("read:mark", { roomId: e.roomId, seq: e.read.seq }, ackTimeoutMs);
-    if (!e.op) {
-      const reply = e.replyTo ? { replyTo: e.replyTo.id } : {};
-      return transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body, ...reply }, ackTimeoutMs);
+    switch (e.kind) {
+      case "message": {
+        const reply = e.replyTo ? { replyTo: e.replyTo.id } : {};
+        const ack = await transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body, ...reply }, ackTimeoutMs);
+        if (!ack.ok) return ack;
+        return {
+          ok: true,
+          acknowledged: async () => {
+            // Changes queued for it by clientId learn its server id.
+            await this.resolveTargets(ack.data.message);
+            this.o.sync?.publish();
+            this.delivered.emit(ack.data.message);
+          },
+        };
+      }
+      case "change": {
+        const ack = await this.sendChange(e);
+        if (!ack.ok) return ack;
+        return {
+          ok: true,
+          acknowledged: () => {
+            this.o.sync?.publish();
+            if (ack.data.change) this.changed.emit(ack.data.change);
+          },
+        };
+      }
+      case "read": {
+        const ack = await transport.request("read:mark", { roomId: e.roomId, seq: e.read.seq }, ackTimeoutMs);
+        if (!ack.ok) return ack;
+        return {
+          ok: true,
+          acknowledged: () => {
+            this.o.sync?.publish();
+            this.readMoved.emit(ack.data);
+          },
+        };
+      }
+      default:
+        return unhandled(e);
     }
+  }
+
+  /** A change's request by its kind. */
+  private sendChange(e: ChangeEntry) {
+    const { transport, ackTimeoutMs } = this.o;
     const ref = { roomId: e.roomId, messageId: e.op.messageId!, clientChangeId: e.clientId };
     switch (e.op.kind) {
       case "edit":
@@ -446,6 +513,13 @@ export class Outbox extends Observable<OutboxEntry[]> {
     if (this.retryTimer !== null) this.o.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
+}
+
+/** What sending an entry came to: acknowledged (with what that does), or the refusal. */
+type Sent = { ok: true; acknowledged(): void | Promise<void> } | { ok: false; error: { code: string; message: string } };
+
+function unhandled(entry: never): never {
+  throw new Error(`an outbox entry of an unknown kind: ${JSON.stringify(entry)}`);
 }
 
 export function sortEntries(entries: OutboxEntry[]): OutboxEntry[] {
