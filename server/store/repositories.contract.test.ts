@@ -133,6 +133,26 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect(stored).toEqual(a.message);
   });
 
+  it("messages and changes read back at the time they were written, whatever the server's time zone", async () => {
+    const zone = process.env.TZ;
+    // Fourteen hours east of UTC: a column read as local time would be off by that much.
+    process.env.TZ = "Pacific/Kiritimati";
+    try {
+      const { message } = await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body: "when?" });
+      const [stored] = await repos.messages.pageAfter(roomId, 0, 1);
+      expect(stored?.createdAt).toBe(message.createdAt);
+      expect(Math.abs(Date.parse(message.createdAt) - Date.now())).toBeLessThan(3_600_000);
+      const edit = await repos.messages.applyChange({ id: randomUUID(), roomId, messageId: message.id, actor: ada, clientChangeId: randomUUID(), kind: "edit", body: "now" });
+      expect(Math.abs(Date.parse(edit!.change.createdAt) - Date.now())).toBeLessThan(3_600_000);
+      expect((await repos.messages.changesAfter(roomId, 0, 1))[0]?.createdAt).toBe(edit!.change.createdAt);
+      const [edited] = await repos.messages.pageAfter(roomId, 0, 1);
+      expect(Math.abs(Date.parse(edited!.editedAt!) - Date.now())).toBeLessThan(3_600_000);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it("messages: keyset pages before and after a seq, ascending", async () => {
     for (let i = 0; i < 10; i++) await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body: `m${i}` });
     const seqs = (ms: { seq: number }[]) => ms.map((m) => m.seq);

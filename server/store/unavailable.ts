@@ -11,7 +11,8 @@
  *   `TooManyConnections`;
  * - node-postgres itself: socket errors (`ECONNREFUSED`, `ECONNRESET`, …), SQLSTATE class 08
  *   (connection exception), 57P01–57P03 (shutting down, cannot connect now), and
- *   "Connection terminated" when the server goes away mid-query;
+ *   "Connection terminated" when the server goes away mid-query, and a pool that found no
+ *   connection in time ("timeout exceeded when trying to connect");
  * - SQLite: `SQLITE_BUSY` past its timeout (another writer holds the file).
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -27,7 +28,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (typeof kind === "string" && ADAPTER_KINDS.has(kind)) return true;
     const adapterKind = meta?.driverAdapterError?.cause?.kind;
     if (typeof adapterKind === "string" && ADAPTER_KINDS.has(adapterKind)) return true;
-    if (typeof message === "string" && /Connection terminated|Can't reach database server|SQLITE_BUSY/.test(message)) return true;
+    if (typeof message === "string" && /Connection terminated|Can't reach database server|timeout exceeded when trying to connect|SQLITE_BUSY/.test(message)) return true;
     e = cause;
   }
   return false;

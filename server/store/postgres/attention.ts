@@ -1,18 +1,18 @@
-import type { Db } from "../prisma/client";
+import type pg from "pg";
 import { ATTENTION_SQL, SqlAttentionStore, type AttentionStatement } from "../sql/attention";
 
-/** Follows and read positions on PostgreSQL: the shared statements, through Prisma's pool. */
+/** Follows and read positions on PostgreSQL: the shared statements, on the read pool. */
 export class PostgresAttentionStore extends SqlAttentionStore {
-  constructor(private readonly db: Db) {
+  constructor(private readonly pool: pg.Pool) {
     super();
   }
 
   protected async write(statement: AttentionStatement, args: unknown[]): Promise<void> {
-    await this.db.$executeRawUnsafe(ATTENTION_SQL[statement], ...args);
+    await this.pool.query(ATTENTION_SQL[statement], args);
   }
 
-  protected read<R>(statement: AttentionStatement, args: unknown[]): Promise<R[]> {
-    return this.db.$queryRawUnsafe<R[]>(ATTENTION_SQL[statement], ...args);
+  protected async read<R>(statement: AttentionStatement, args: unknown[]): Promise<R[]> {
+    return (await this.pool.query(ATTENTION_SQL[statement], args)).rows as R[];
   }
 
   close(): void {}

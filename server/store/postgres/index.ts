@@ -6,22 +6,32 @@ import { PrismaSessionStore } from "../prisma/sessions";
 import { PrismaTokenStore } from "../prisma/tokens";
 import { PostgresAttentionStore } from "./attention";
 import { PostgresMessageStore } from "./messages";
+import { openPool } from "./pool";
 import { PostgresSearchStore } from "./search";
+
+/** Connections for the hot reads (pages, catch-up, read positions, search). */
+const READ_POOL_SIZE = 8;
 
 /**
  * Every port on PostgreSQL: appends and changes group-committed per room on a `pg` pool of
- * their own (writer.ts), the trigram search, and Prisma's client (`db`) for the rest.
+ * their own (writer.ts); message pages, catch-up, read positions and search on a `pg` read
+ * pool, as flat rows; Prisma's client (`db`) for the cold paths (rooms, sessions, tokens,
+ * push subscriptions).
  */
 export function postgresStore(db: Db, databaseUrl: string): EngineStore {
-  const messages = new PostgresMessageStore(db, databaseUrl);
+  const reads = openPool(databaseUrl, READ_POOL_SIZE);
+  const messages = new PostgresMessageStore(reads, databaseUrl);
   return {
     rooms: new PrismaRoomStore(db),
     messages,
-    attention: new PostgresAttentionStore(db),
-    search: new PostgresSearchStore(db),
+    attention: new PostgresAttentionStore(reads),
+    search: new PostgresSearchStore(reads),
     sessions: new PrismaSessionStore(db),
     tokens: new PrismaTokenStore(db),
     pushSubscriptions: new PrismaPushSubscriptionStore(db),
-    close: () => messages.close(),
+    close: async () => {
+      await messages.close();
+      await reads.end();
+    },
   };
 }

@@ -1,73 +1,48 @@
-import { quoteOf, type ChatMessage, type MessageChange, type ReplyQuote } from "../../contract/model";
+import type pg from "pg";
+import type { ChatMessage, MessageChange } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
-import type { Prisma } from "../../../generated/prisma/client";
-import type { Db } from "../prisma/client";
-import { groupReactions, toChange } from "../sql/rows";
+import { CHANGE_SELECT, MESSAGE_SELECT, ORIGINAL_SELECT, REACTION_SELECT, REF_SELECT } from "../sql/message-reads";
+import { groupReactions, quotesOf, toChange, toMessage, type ChangeRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
 import { PostgresWriter } from "./writer";
 
-const select = {
-  id: true,
-  roomId: true,
-  seq: true,
-  clientId: true,
-  body: true,
-  createdAt: true,
-  editedAt: true,
-  deletedAt: true,
-  replyToId: true,
-  author: { select: { id: true, name: true } },
-  reactions: { select: { emoji: true, user: { select: { id: true, name: true } } }, orderBy: { createdAt: "asc" } },
-} satisfies Prisma.MessageSelect;
-
-type Row = {
-  id: string;
-  roomId: string;
-  seq: number;
-  clientId: string;
-  body: string;
-  createdAt: Date;
-  editedAt: Date | null;
-  deletedAt: Date | null;
-  replyToId: string | null;
-  author: { id: string; name: string };
-  reactions: Array<{ emoji: string; user: { id: string; name: string } }>;
-};
-
-const toMessage = (r: Row, quotes?: Map<string, ReplyQuote>): ChatMessage => {
-  const replyTo = r.replyToId ? quotes?.get(r.replyToId) : undefined;
-  const reactions = groupReactions(r.reactions.map((x) => ({ messageId: r.id, emoji: x.emoji, userId: x.user.id, userName: x.user.name }))).get(r.id);
-  return {
-    id: r.id,
-    roomId: r.roomId,
-    seq: r.seq,
-    clientId: r.clientId,
-    body: r.body,
-    createdAt: r.createdAt.toISOString(),
-    author: { id: r.author.id, name: r.author.name },
-    ...(r.editedAt ? { editedAt: r.editedAt.toISOString() } : {}),
-    ...(r.deletedAt ? { deleted: true as const } : {}),
-    ...(reactions ? { reactions } : {}),
-    ...(replyTo ? { replyTo } : {}),
-  };
-};
+/** The statements, in PostgreSQL's placeholders; a list of ids is one `text[]` parameter. */
+const SQL = {
+  latest: `${MESSAGE_SELECT} WHERE m."roomId" = $1 ORDER BY m."seq" DESC LIMIT $2`,
+  before: `${MESSAGE_SELECT} WHERE m."roomId" = $1 AND m."seq" < $2 ORDER BY m."seq" DESC LIMIT $3`,
+  after: `${MESSAGE_SELECT} WHERE m."roomId" = $1 AND m."seq" > $2 ORDER BY m."seq" ASC LIMIT $3`,
+  existing: `${MESSAGE_SELECT} WHERE m."authorId" = $1 AND m."clientId" = $2`,
+  reactionsOf: `${REACTION_SELECT} WHERE r."messageId" = ANY($1::text[]) ORDER BY r."createdAt", r."userId", r."emoji"`,
+  originalsOf: `${ORIGINAL_SELECT} WHERE m."id" = ANY($1::text[])`,
+  changes: `${CHANGE_SELECT} WHERE c."roomId" = $1 AND c."cseq" > $2 ORDER BY c."cseq" ASC LIMIT $3`,
+  cursor: `SELECT COALESCE(MAX("cseq"), 0) AS "cursor" FROM "MessageChange" WHERE "roomId" = $1`,
+  touched: `${MESSAGE_SELECT}
+    WHERE m."id" IN (SELECT DISTINCT "messageId" FROM "MessageChange" WHERE "roomId" = $1 AND "cseq" > $2 LIMIT $3)
+    ORDER BY m."seq" ASC`,
+  ref: `${REF_SELECT} WHERE m."id" = $1`,
+} as const;
 
 /**
  * The message store on PostgreSQL: appends and changes group-committed per room by the
- * writer (writer.ts) on a `pg` pool of its own; pages and catch-up read through Prisma.
+ * writer (writer.ts) on a `pg` pool of its own; pages, catch-up and the reads a change
+ * needs on the read pool, as flat rows mapped once for both engines (`sql/rows.ts`).
  */
 export class PostgresMessageStore implements MessageRepository {
   private readonly writer: PostgresWriter;
 
   constructor(
-    private readonly db: Db,
+    private readonly reads: pg.Pool,
     databaseUrl: string,
   ) {
     this.writer = new PostgresWriter(databaseUrl);
   }
 
-  /** Closes the writer's pool (the Prisma client is closed by its owner). */
+  /** Closes the writer's pool (the read pool is closed by its owner). */
   close(): Promise<void> {
     return this.writer.close();
+  }
+
+  private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    return (await this.reads.query<R>(sql, params)).rows;
   }
 
   async append(m: NewMessage): Promise<AppendResult> {
@@ -77,39 +52,36 @@ export class PostgresMessageStore implements MessageRepository {
       return { duplicate: false, message: { id: m.id, roomId: m.roomId, seq, clientId: m.clientId, body: m.body, createdAt: createdAt.toISOString(), author: m.author } };
     }
     // Stored earlier under the same clientId: the stored copy, as it is now.
-    const existing = await this.db.message.findUnique({ where: { authorId_clientId: { authorId: m.author.id, clientId: m.clientId } }, select });
+    const [existing] = await this.rows<MessageRow>(SQL.existing, [m.author.id, m.clientId]);
     if (!existing) throw new Error(`message ${m.clientId} was neither inserted nor found`);
     return { duplicate: true, message: toMessage(existing) };
   }
 
+  /** Messages with their reactions and their replies' quotes attached. */
+  private async complete(rows: MessageRow[]): Promise<ChatMessage[]> {
+    if (rows.length === 0) return [];
+    const replyIds = rows.map((r) => r.replyToId).filter((id): id is string => !!id);
+    const [reactionRows, originals] = await Promise.all([
+      this.rows<ReactionRow>(SQL.reactionsOf, [rows.map((r) => r.id)]),
+      replyIds.length > 0 ? this.rows<OriginalRow>(SQL.originalsOf, [replyIds]) : Promise.resolve(null),
+    ]);
+    const reactions = groupReactions(reactionRows);
+    const quotes = originals ? quotesOf(originals) : undefined;
+    return rows.map((r) => toMessage(r, reactions.get(r.id), r.replyToId ? quotes?.get(r.replyToId) : undefined));
+  }
+
   async pageBefore(roomId: string, before: number | undefined, limit: number): Promise<ChatMessage[]> {
-    const rows = await this.db.message.findMany({
-      where: before === undefined ? { roomId } : { roomId, seq: { lt: before } },
-      orderBy: { seq: "desc" },
-      take: limit,
-      select,
-    });
-    const quotes = await this.quotes(rows);
-    return rows.reverse().map((r) => toMessage(r, quotes));
+    const rows = await (before === undefined ? this.rows<MessageRow>(SQL.latest, [roomId, limit]) : this.rows<MessageRow>(SQL.before, [roomId, before, limit]));
+    return this.complete(rows.reverse());
+  }
+
+  async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {
+    return this.complete(await this.rows<MessageRow>(SQL.after, [roomId, after, limit]));
   }
 
   async findMessage(messageId: string): Promise<MessageRef | null> {
-    const m = await this.db.message.findUnique({
-      where: { id: messageId },
-      select: { id: true, roomId: true, seq: true, authorId: true, body: true, deletedAt: true, author: { select: { name: true } } },
-    });
-    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.authorId, authorName: m.author.name, body: m.body, deleted: m.deletedAt !== null } : null;
-  }
-
-  /** Quotes of the messages `rows` reply to, as they are now. */
-  private async quotes(rows: Row[]): Promise<Map<string, ReplyQuote> | undefined> {
-    const ids = rows.map((r) => r.replyToId).filter((id): id is string => !!id);
-    if (ids.length === 0) return undefined;
-    const originals = await this.db.message.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, seq: true, body: true, deletedAt: true, author: { select: { id: true, name: true } } },
-    });
-    return new Map(originals.map((o) => [o.id, quoteOf({ id: o.id, seq: o.seq, body: o.body, deleted: o.deletedAt !== null, author: o.author })]));
+    const [row] = await this.rows<Omit<MessageRef, "deleted"> & { deletedAt: unknown }>(SQL.ref, [messageId]);
+    return row ? { id: row.id, roomId: row.roomId, seq: row.seq, authorId: row.authorId, authorName: row.authorName, body: row.body, deleted: row.deletedAt !== null } : null;
   }
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {
@@ -119,41 +91,16 @@ export class PostgresMessageStore implements MessageRepository {
   }
 
   async changesAfter(roomId: string, after: number, limit: number): Promise<MessageChange[]> {
-    const rows = await this.db.messageChange.findMany({
-      where: { roomId, cseq: { gt: after } },
-      orderBy: { cseq: "asc" },
-      take: limit,
-      include: { actor: { select: { name: true } }, message: { select: { seq: true } } },
-    });
-    return rows.map((r) => toChange({ ...r, actorName: r.actor.name, messageSeq: r.message.seq, kind: r.kind as MessageChange["kind"] }));
+    return (await this.rows<ChangeRow>(SQL.changes, [roomId, after, limit])).map(toChange);
   }
 
   async changedSince(roomId: string, after: number, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }> {
-    const touched = await this.db.messageChange.findMany({
-      where: { roomId, cseq: { gt: after } },
-      distinct: ["messageId"],
-      select: { messageId: true },
-      take: limit + 1,
-    });
-    const ids = touched.slice(0, limit).map((t) => t.messageId);
-    const rows = await this.db.message.findMany({ where: { id: { in: ids } }, orderBy: { seq: "asc" }, select });
-    const quotes = await this.quotes(rows);
-    return { messages: rows.map((r) => toMessage(r, quotes)), more: touched.length > limit };
+    const rows = await this.rows<MessageRow>(SQL.touched, [roomId, after, limit + 1]);
+    return { messages: await this.complete(rows.slice(0, limit)), more: rows.length > limit };
   }
 
   async changeCursor(roomId: string): Promise<number> {
-    const { _max } = await this.db.messageChange.aggregate({ where: { roomId }, _max: { cseq: true } });
-    return _max.cseq ?? 0;
-  }
-
-  async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {
-    const rows = await this.db.message.findMany({
-      where: { roomId, seq: { gt: after } },
-      orderBy: { seq: "asc" },
-      take: limit,
-      select,
-    });
-    const quotes = await this.quotes(rows);
-    return rows.map((r) => toMessage(r, quotes));
+    const [row] = await this.rows<{ cursor: number }>(SQL.cursor, [roomId]);
+    return Number(row?.cursor ?? 0);
   }
 }

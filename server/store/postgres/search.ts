@@ -1,5 +1,5 @@
 import { InvalidCursorError, SearchTooBroadError, type SearchHit, type SearchRepository, type SearchRequest } from "../ports";
-import type { Db } from "../prisma/client";
+import type pg from "pg";
 import { toHit, type SearchRow } from "../sql/rows";
 import { likePattern } from "../sql/like.mjs";
 
@@ -14,7 +14,7 @@ const iso = (t: string | number | Date) => new Date(t).toISOString();
  * which decides who may read what.
  */
 export class PostgresSearchStore implements SearchRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly reads: pg.Pool) {}
 
   close(): void {}
 
@@ -41,26 +41,39 @@ export class PostgresSearchStore implements SearchRepository {
     // A term the trigram index cannot serve (under three characters), or `from:` alone over a
     // prolific author, reads every candidate: bounded in time, so that one search cannot hold
     // a connection and the database's CPU for seconds.
-    const [, rows] = await this.db
-      .$transaction([
-        this.db.$executeRawUnsafe(`SET LOCAL statement_timeout = ${SEARCH_TIMEOUT_MS}`),
-        this.db.$queryRawUnsafe<SearchRow[]>(
-          `SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
-           FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
-           WHERE ${where.join(" AND ")}
-           ORDER BY m."createdAt" DESC, m."id" DESC LIMIT $${params.length}`,
-          ...params,
-        ),
-      ])
-      .catch((err: unknown) => {
-        // 57014: query_canceled (the statement timeout).
-        if (/57014|statement timeout|canceling statement/i.test(`${(err as { code?: string }).code ?? ""} ${(err as Error).message}`)) throw new SearchTooBroadError();
-        throw err;
-      });
+    const rows = await this.inTimeout(
+      `SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
+       FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+       WHERE ${where.join(" AND ")}
+       ORDER BY m."createdAt" DESC, m."id" DESC LIMIT $${params.length}`,
+      params,
+    ).catch((err: unknown) => {
+      // 57014: query_canceled (the statement timeout).
+      if (/57014|statement timeout|canceling statement/i.test(`${(err as { code?: string }).code ?? ""} ${(err as Error).message}`)) throw new SearchTooBroadError();
+      throw err;
+    });
     const more = rows.length > request.limit;
     const page = rows.slice(0, request.limit);
     const last = page.at(-1);
     // The cursor keeps the stored precision (milliseconds), in UTC like the column.
     return { hits: page.map(toHit), next: more && last ? `${iso(last.createdAt).replace("Z", "")}|${last.id}` : null };
+  }
+
+  /** One statement under SEARCH_TIMEOUT_MS, on a connection of the read pool, in a transaction of its own. */
+  private async inTimeout(sql: string, params: unknown[]): Promise<SearchRow[]> {
+    const client = await this.reads.connect();
+    let broken: unknown;
+    try {
+      await client.query(`BEGIN; SET LOCAL statement_timeout = ${SEARCH_TIMEOUT_MS}`);
+      const { rows } = await client.query<SearchRow>(sql, params);
+      await client.query("COMMIT");
+      return rows;
+    } catch (err) {
+      await client.query("ROLLBACK").catch((e: unknown) => (broken = e));
+      throw err;
+    } finally {
+      // A connection that could not roll back is not given back to the pool.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
   }
 }

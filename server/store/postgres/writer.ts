@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { openPool } from "./pool";
 import type { NewChange, NewMessage } from "../ports";
 import { isDatabaseUnavailable } from "../unavailable";
 // Plain JavaScript shared with the SQLite writer thread.
@@ -49,9 +50,7 @@ export class PostgresWriter {
   private readonly busy = new Set<string>();
 
   constructor(connectionString: string, poolSize = 4) {
-    this.pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 10_000 });
-    // An idle connection that breaks (a restart) is dropped by the pool; the next write opens another.
-    this.pool.on("error", () => undefined);
+    this.pool = openPool(connectionString, poolSize);
   }
 
   append(m: NewMessage): Promise<WrittenAppend> {

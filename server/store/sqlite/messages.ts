@@ -3,6 +3,7 @@ import type { Worker } from "node:worker_threads";
 import type { ChatMessage, MessageChange } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
 import { groupReactions, quotesOf, toChange, toMessage, type ChangeRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
+import { CHANGE_SELECT, MESSAGE_SELECT, ORIGINAL_SELECT, REACTION_SELECT, REF_SELECT } from "../sql/message-reads";
 import { sharedReadConnection } from "./reader";
 import { WorkerThread } from "./worker-thread";
 
@@ -72,39 +73,19 @@ export class SqliteMessageStore implements MessageRepository {
     this.releaseReads = reads.release;
     // Pages: one statement with the author's name joined, where Prisma runs two (the
     // messages, then their authors) at ~0.5 ms each; a rejoin reads two pages.
-    const page = (where: string, order: "ASC" | "DESC") =>
-      this.connection.prepare(`
-        SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
-               m."editedAt", m."deletedAt", m."replyToId"
-        FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
-        WHERE ${where} ORDER BY m."seq" ${order} LIMIT ?`);
+    const page = (where: string, order: "ASC" | "DESC") => this.connection.prepare(`${MESSAGE_SELECT} WHERE ${where} ORDER BY m."seq" ${order} LIMIT ?`);
     this.latest = page(`m."roomId" = ?`, "DESC");
     this.before = page(`m."roomId" = ? AND m."seq" < ?`, "DESC");
     this.after = page(`m."roomId" = ? AND m."seq" > ?`, "ASC");
     // A page's reactions in one more statement (the page's ids as one JSON array).
-    this.reactionsOf = this.connection.prepare(`
-      SELECT r."messageId", r."emoji", r."userId", u."name" AS "userName"
-      FROM "Reaction" r JOIN "User" u ON u."id" = r."userId"
-      WHERE r."messageId" IN (SELECT value FROM json_each(?)) ORDER BY r."createdAt", r."rowid"`);
-    this.originalsOf = this.connection.prepare(`
-      SELECT m."id", m."seq", m."body", m."deletedAt", m."authorId", u."name" AS "authorName"
-      FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
-      WHERE m."id" IN (SELECT value FROM json_each(?))`);
-    this.changes = this.connection.prepare(`
-      SELECT c."id", c."roomId", c."cseq", c."messageId", m."seq" AS "messageSeq", c."actorId", u."name" AS "actorName",
-             c."clientChangeId", c."kind", c."body", c."emoji", c."createdAt"
-      FROM "MessageChange" c JOIN "User" u ON u."id" = c."actorId" JOIN "Message" m ON m."id" = c."messageId"
-      WHERE c."roomId" = ? AND c."cseq" > ? ORDER BY c."cseq" ASC LIMIT ?`);
+    this.reactionsOf = this.connection.prepare(`${REACTION_SELECT} WHERE r."messageId" IN (SELECT value FROM json_each(?)) ORDER BY r."createdAt", r."rowid"`);
+    this.originalsOf = this.connection.prepare(`${ORIGINAL_SELECT} WHERE m."id" IN (SELECT value FROM json_each(?))`);
+    this.changes = this.connection.prepare(`${CHANGE_SELECT} WHERE c."roomId" = ? AND c."cseq" > ? ORDER BY c."cseq" ASC LIMIT ?`);
     this.cursor = this.connection.prepare(`SELECT COALESCE(MAX("cseq"), 0) AS "cursor" FROM "MessageChange" WHERE "roomId" = ?`);
-    this.touched = this.connection.prepare(`
-      SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
-             m."editedAt", m."deletedAt", m."replyToId"
-      FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+    this.touched = this.connection.prepare(`${MESSAGE_SELECT}
       WHERE m."id" IN (SELECT DISTINCT "messageId" FROM "MessageChange" WHERE "roomId" = ? AND "cseq" > ? LIMIT ?)
       ORDER BY m."seq" ASC`);
-    this.ref = this.connection.prepare(`
-      SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."deletedAt"
-      FROM "Message" m JOIN "User" u ON u."id" = m."authorId" WHERE m."id" = ?`);
+    this.ref = this.connection.prepare(`${REF_SELECT} WHERE m."id" = ?`);
   }
 
   /** Messages with their reactions and their replies' quotes attached. */
