@@ -204,7 +204,7 @@ async function closeInfrastructure(infrastructure: Infrastructure, log: Logger):
   // close() lets queued commands (a leaver's presence removal) finish; a command queued
   // while Redis was away can keep it waiting for ever, so it is bounded too. The client
   // stops reconnecting either way, and the process exits after this.
-  await Promise.all([redis, adapterRedis].map((client) => client?.isOpen && bounded(log, "Redis", client.close())));
+  await Promise.all([redis, adapterRedis].map((client) => client && bounded(log, "Redis", client.close())));
 }
 
 /** The Next.js request handler, prepared (a production build must exist), or none without the UI. */

@@ -18,13 +18,27 @@ import { PushService } from "./push.service";
  */
 export function mentionPushes(deps: { hub: RoomHub; push: PushService; services: Services; connected(userId: string): Promise<boolean>; log: Logger }): void {
   const { push, services, log } = deps;
+  // Each message's checks read the database; a room's messages are checked one after
+  // another, so their pushes go out in the order they were stored (the first of a burst
+  // goes at once, the gathered one says "and N more" of the later ones).
+  const tails = new Map<string, Promise<void>>();
+  const inRoomOrder = (roomId: string, work: () => Promise<void>): Promise<void> => {
+    const run = (tails.get(roomId) ?? Promise.resolve()).then(work);
+    // The next message's checks wait for this one's, whether it failed or not.
+    const settled = run.catch(() => undefined);
+    tails.set(roomId, settled);
+    void settled.then(() => {
+      if (tails.get(roomId) === settled) tails.delete(roomId);
+    });
+    return run;
+  };
   deps.hub.onStored((message: ChatMessage) => {
     const pair = parseDirectRoomId(message.roomId);
     const peer = pair ? peerOf(pair, message.author.id) : undefined;
     const mentioned = new Set((message.mentions ?? []).map((u) => u.id));
     const recipients = (peer !== undefined ? [peer] : [...mentioned]).filter((id) => id !== message.author.id);
     if (recipients.length === 0) return;
-    void (async () => {
+    void inRoomOrder(message.roomId, async () => {
       for (const id of recipients) {
         const user = { id, name: "" };
         const room = await services.rooms.requireAccess(user, message.roomId).catch(() => null);
@@ -42,7 +56,7 @@ export function mentionPushes(deps: { hub: RoomHub; push: PushService; services:
           messageId: message.id,
         });
       }
-    })().catch((err: unknown) => log.warn({ err, messageId: message.id }, "mention push failed"));
+    }).catch((err: unknown) => log.warn({ err, messageId: message.id }, "mention push failed"));
   });
   deps.hub.onChanged((change) => {
     if (change.kind === "delete") push.withdraw(change.roomId, change.messageId);
