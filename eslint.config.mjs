@@ -27,6 +27,36 @@ export default tseslint.config(
     },
   },
   {
+    // The layers import down only (docs/architecture.md, "Layers"): a refactor that breaks
+    // the structure fails here, not in review. Tests may reach across (memory stores, helpers).
+    files: ["server/**/*.{ts,mts,mjs}"],
+    ignores: ["**/*.test.ts", "server/test/**"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            { target: "./server/contract", from: "./server", except: ["./contract"], message: "The contract is shared with the browser: it imports nothing else of the server." },
+            { target: "./server/domain", from: "./server/store", except: ["./ports.ts", "./unavailable.ts", "./batch.ts"], message: "The domain imports the store's ports, never an engine's store." },
+            { target: "./server/domain", from: ["./server/realtime", "./server/socket", "./server/gateway", "./server/http", "./server/push"], message: "The domain knows no transport." },
+            {
+              target: "./server/store",
+              from: ["./server/domain", "./server/realtime", "./server/socket", "./server/gateway", "./server/http", "./server/push", "./server/security"],
+              message: "The store imports down only: its ports, the contract, configuration.",
+            },
+            { target: "./server/realtime", from: ["./server/socket", "./server/gateway", "./server/http"], message: "The hub knows no transport: the transports import it." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    rules: {
+      "import/no-restricted-paths": ["error", { zones: [{ target: "./app", from: "./server", except: ["./contract"], message: "The browser imports the server's contract only." }] }],
+    },
+  },
+  {
     // Playwright's fixtures call their continuation `use`: not React's hook.
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },

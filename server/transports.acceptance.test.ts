@@ -1,6 +1,6 @@
 /**
  * The transport acceptance suite: the same cases, run over Socket.IO (a browser's socket) and
- * over `/ws` (a bot), against the one room hub (server/realtime/room-hub.ts). "Both
+ * over `/ws` (a bot), against the one room hub (server/realtime/hub/). "Both
  * transports behave alike" is this one suite, not two copies that drift (after
  * automerge-repo's `runNetworkAdapterTests`). Each case also mixes in a client of the other
  * transport where one transport's action must reach the other's clients.

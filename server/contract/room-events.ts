@@ -1,5 +1,5 @@
 /**
- * What happens in a room, as one typed event: the hub (server/realtime/room-hub.ts) publishes
+ * What happens in a room, as one typed event: the hub (server/realtime/hub/) publishes
  * these, and each transport has one encoder that turns an event into what its clients read
  * (Socket.IO: an event name and payload; `/ws`: a JSON frame). A new kind of change is a new
  * member of this union, an encoder case per transport, and nothing else in the delivery path.
