@@ -5,6 +5,7 @@ import type { Row } from "../lib/report";
 import { percentile } from "../lib/targets";
 import { stallMeter } from "../lib/stall";
 import { newMessageId } from "../../server/domain/message.service";
+import { DomainError } from "../../server/domain/errors";
 import { RoomService } from "../../server/domain/room.service";
 import { SearchService } from "../../server/domain/search.service";
 import { openStore } from "../../server/store/open-store";
@@ -156,10 +157,16 @@ async function run(label: string, url: string, populated: Populated, ms: number,
     const started = performance.now();
     const byQuery = new Map<string, number[]>();
     let i = 0;
+    // A search that ran past the engine's time limit is answered "too broad", as a user would
+    // be told: counted (its time too), not the end of the run.
+    let refused = 0;
     while (performance.now() - started < ms) {
       const query = QUERIES[i++ % QUERIES.length]!(populated.roomSlugs);
       const t = performance.now();
-      await service.search(user, { query });
+      await service.search(user, { query }).catch((err: unknown) => {
+        if (!(err instanceof DomainError && err.code === "invalid_payload")) throw err;
+        refused++;
+      });
       const took = performance.now() - t;
       latencies.push(took);
       // The server gets each search as an event of its own, and the loop goes round between
@@ -182,9 +189,10 @@ async function run(label: string, url: string, populated: Populated, ms: number,
     const sqlite = label.startsWith("SQLite");
     return [
       { scenario, metric: "searches", unit: "", parley: latencies.length },
+      { scenario, metric: "searches answered \"too broad\" (past the time limit)", unit: "", parley: refused },
       { scenario, metric: "search p50", unit: "ms", parley: percentile(latencies, 50) },
-      // The issue's targets are SQLite's; PostgreSQL's figures are reported beside them (its
-      // query and its rows go through Prisma on the event loop).
+      // The issue's targets are SQLite's; PostgreSQL's figures are reported beside them
+      // (issue 32 sets its own).
       { scenario, metric: "search p99", unit: "ms", parley: percentile(latencies, 99), ...(sqlite ? { target: { text: "< 50 ms", met: percentile(latencies, 99) < 50 } } : {}) },
       { scenario, metric: "longest event-loop stall", unit: "ms", parley: stallMs, ...(sqlite ? { target: { text: "≤ 10 ms", met: stallMs <= 10 } } : {}) },
       { scenario, metric: "appends during the searches", unit: "/s", parley: (written / ms) * 1000, ...(writeErrors > 0 ? { spread: `${writeErrors} failed` } : {}) },
