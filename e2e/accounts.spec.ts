@@ -80,11 +80,26 @@ test("a private room: invite link in, outsiders see nothing, the creator can rem
   await expect(bob.message("welcome, Bob")).toBeVisible();
   await expect(ada.onlineNames()).toHaveCount(2);
 
+  // Ada renames it: both of them see the new name, in the heading and the sidebar.
+  const renamed = uniqueName("Den");
+  await ada.page.getByRole("textbox", { name: "Room name", exact: true }).fill(renamed);
+  await ada.page.getByRole("button", { name: "Rename", exact: true }).click();
+  for (const person of [ada, bob]) {
+    await expect(person.page.getByRole("heading", { level: 1, name: renamed })).toBeVisible();
+    await expect(person.roomsNav.getByRole("link", { name: renamed })).toBeVisible();
+  }
+
   // Ada removes Bob: he is out at once.
   await ada.page.getByRole("button", { name: /^Remove / }).click();
   await expect(bob.page.getByRole("heading", { level: 1, name: "No longer a member" })).toBeVisible();
   await expect(ada.onlineNames()).toHaveCount(1);
-  await expect(bob.roomsNav.getByRole("link", { name: roomName })).toHaveCount(0);
+  await expect(bob.roomsNav.getByRole("link", { name: renamed })).toHaveCount(0);
+
+  // Ada deletes the room (a second click confirms): it is gone from her list, and she is home.
+  await ada.page.getByRole("button", { name: "Delete room", exact: true }).click();
+  await ada.page.getByRole("button", { name: "Delete for everyone? Click again" }).click();
+  await expect(ada.page).toHaveURL(/\/$/);
+  await expect(ada.roomsNav.getByRole("link", { name: renamed })).toHaveCount(0);
 });
 
 test("API tokens: created on the settings page, shown once, usable at /ws, revocable", async ({ page, baseURL }) => {

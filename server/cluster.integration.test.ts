@@ -237,7 +237,14 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     await eventually(() => ada.outbox.get().length === 0, "Ada's outbox drained through node 1", 30_000);
     await eventually(
       () => [adaView, bobView].every((v) => v.get().log.confirmed.length === 300 && !v.get().stale),
-      "both views caught up",
+      () =>
+        `both views caught up; ${[adaView, bobView]
+          .map((v, i) => {
+            const { phase, stale, error, log } = v.get();
+            const seqs = log.confirmed.map((m) => m.seq);
+            return `${i ? "Bob" : "Ada"}: ${phase}, ${seqs.length} held (first ${seqs[0]}, last ${seqs.at(-1)}), stale ${stale}, error ${error}`;
+          })
+          .join("; ")}; Ada connected ${ada.transport.isConnected()}, Bob connected ${bob.transport.isConnected()}`,
       15_000,
     );
     expect(proxy.healthy()).toEqual([1]);

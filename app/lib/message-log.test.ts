@@ -43,10 +43,17 @@ describe("mergeConfirmed", () => {
 });
 
 describe("contiguousSeq", () => {
-  it("is the last seq before the first hole, counting from the oldest held", () => {
+  const fromLatestPage = { ...emptyLog, hasOlder: true };
+  it("is the last seq before the first hole, counting from the oldest held when older ones exist", () => {
     expect(contiguousSeq(emptyLog)).toBe(0);
-    expect(contiguousSeq(mergeConfirmed(emptyLog, [msg(3), msg(4), msg(5)]))).toBe(5);
-    expect(contiguousSeq(mergeConfirmed(emptyLog, [msg(3), msg(4), msg(7), msg(8)]))).toBe(4);
+    expect(contiguousSeq(mergeConfirmed(fromLatestPage, [msg(3), msg(4), msg(5)]))).toBe(5);
+    expect(contiguousSeq(mergeConfirmed(fromLatestPage, [msg(3), msg(4), msg(7), msg(8)]))).toBe(4);
+  });
+
+  it("counts from the room's start when the log holds it: a first message that never arrived is a hole", () => {
+    // A room joined empty: the first message to arrive was seq 2, seq 1 was lost on the way.
+    expect(contiguousSeq(mergeConfirmed(emptyLog, [msg(2), msg(3)]))).toBe(0);
+    expect(contiguousSeq(mergeConfirmed(emptyLog, [msg(1), msg(2), msg(4)]))).toBe(2);
   });
 });
 

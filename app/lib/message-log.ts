@@ -66,8 +66,11 @@ export function oldestSeq(log: MessageLog): number | undefined {
 export function contiguousSeq(log: MessageLog): number {
   const { confirmed } = log;
   if (confirmed.length === 0) return 0;
-  let seq = confirmed[0]!.seq;
-  for (let i = 1; i < confirmed.length && confirmed[i]!.seq === seq + 1; i++) seq++;
+  // A log that holds the room from its first message (no older page) counts from 0: a
+  // first message that never arrived (2 held, not 1) is a hole to fill, not the start.
+  const start = log.hasOlder ? 1 : 0;
+  let seq = log.hasOlder ? confirmed[0]!.seq : 0;
+  for (let i = start; i < confirmed.length && confirmed[i]!.seq === seq + 1; i++) seq++;
   return seq;
 }
 

@@ -109,6 +109,19 @@ describe("RoomSync", () => {
     expect(seqs(sync)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it("in a room joined empty, a first message that never arrived is fetched: the log holds the room from its start", async () => {
+    const { transport, sync } = await joined([]);
+    // Seq 1 was lost on the way; seq 2 is the first to arrive.
+    transport.emit("message:created", msg(2));
+    await settle();
+    const req = transport.take("message:history");
+    expect(req.payload).toMatchObject({ after: 0 });
+    req.resolve({ ok: true, data: { messages: range(1, 2), hasMore: false } });
+    await settle();
+    expect(seqs(sync)).toEqual([1, 2]);
+    expect(sync.get().stale).toBe(false);
+  });
+
   it("says so when catch-up fails, and retries until it completes", async () => {
     const { transport, sync } = await joined(range(1, 3));
     transport.emit("message:created", msg(6));

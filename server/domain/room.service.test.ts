@@ -82,9 +82,11 @@ describe("private rooms", () => {
     const { token } = await rooms.invite(ada, secret.id);
     await expect(rooms.enter(eve, other.slug, token)).rejects.toMatchObject({ code: "not_found" });
     await expect(rooms.enter(eve, secret.slug, "forged-token")).rejects.toMatchObject({ code: "not_found" });
-    expect(await rooms.enter(bob, secret.slug, token)).toEqual(secret);
-    // A member now: no invite needed, and listed.
+    expect(await rooms.admit(bob, secret.slug, token)).toEqual({ room: secret, admitted: true });
+    // A member now: no invite needed, and listed; the same invite again admits nobody new.
     expect(await rooms.enter(bob, secret.slug)).toEqual(secret);
+    expect(await rooms.admit(bob, secret.slug, token)).toEqual({ room: secret, admitted: false });
+    expect(await rooms.admit(ada, secret.slug)).toEqual({ room: secret, admitted: false });
     expect((await rooms.listFor(bob)).map((r) => r.id)).toEqual([secret.id]);
     // Invites expire.
     now = new Date(now.getTime() + 8 * 24 * 3600 * 1000);

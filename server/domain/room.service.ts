@@ -227,17 +227,26 @@ export class RoomService {
    * user a member first.
    */
   async enter(user: UserSummary, slug: string, invite?: string): Promise<RoomSummary> {
+    return (await this.admit(user, slug, invite)).room;
+  }
+
+  /** As `enter`, saying too whether the invite made the user a member just now (their room list gains it). */
+  async admit(user: UserSummary, slug: string, invite?: string): Promise<{ room: RoomSummary; admitted: boolean }> {
     const pair = parseDirectRoomId(slug);
-    if (pair) return this.openDirect(user, slug, pair);
+    if (pair) return { room: await this.openDirect(user, slug, pair), admitted: false };
     const room = await this.rooms.findBySlug(slug);
+    let admitted = false;
     if (room && room.visibility === "private" && invite && !(await this.rooms.isMember(room.id, user.id))) {
       const found = await this.rooms.findInvite(hashInvite(invite), this.now());
       // Someone removed comes back only with an invite made after their removal.
       const removed = found?.roomId === room.id ? await this.rooms.removedAt(room.id, user.id) : null;
-      if (found?.roomId === room.id && (!removed || found.createdAt > removed)) await this.rooms.addMember(room.id, user.id);
+      if (found?.roomId === room.id && (!removed || found.createdAt > removed)) {
+        await this.rooms.addMember(room.id, user.id);
+        admitted = true;
+      }
     }
     if (!room || !(await this.mayAccess(room, user))) throw notFound(`/r/${slug}`);
-    return room;
+    return { room, admitted };
   }
 
   /** The room with `id` if `user` may see it; `not_found` otherwise. */

@@ -98,11 +98,11 @@ export async function chatClient(
   };
 }
 
-/** Polls `check` until it returns true, or fails after `ms` with `what`. */
-export async function eventually(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+/** Polls `check` until it returns true, or fails after `ms` with `what` (a function: read at the failure, to say what was seen). */
+export async function eventually(check: () => boolean, what: string | (() => string), ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${typeof what === "string" ? what : what()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

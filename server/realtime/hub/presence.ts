@@ -26,7 +26,9 @@ export const presenceCapability = capability({
 async function join(hub: HubContext, session: HubSession, input: RoomJoinInput): Promise<RoomJoined> {
   const { services } = hub;
   const { conn } = session;
-  const room = await services.rooms.enter(conn.user, input.slug, input.invite);
+  const { room, admitted } = await services.rooms.admit(conn.user, input.slug, input.invite);
+  // In by an invite just now: the user's room lists gain it, on every tab and bot.
+  if (admitted) hub.publish({ type: "room.added", roomId: null, userId: conn.user.id, room });
   // Opening a room follows it: its activity reaches this connection once it is left. A
   // direct conversation's draft is not stored yet: its first message makes both follow it.
   const read = room.draft ? { roomId: room.id, readSeq: 0, latestSeq: 0 } : await services.attention.followEntered(conn.user, room);
