@@ -1,4 +1,5 @@
 import type { AttentionState } from "../../contract/events";
+import type { ReadState } from "../../contract/model";
 import { attentionSyncSchema, readAllSchema, readMarkSchema, roomNotifySchema, roomUnfollowSchema } from "../../contract/schemas";
 import { capability, request, type HubContext } from "./capability";
 import type { HubSession } from "./session";
@@ -15,27 +16,27 @@ export const attentionCapability = capability({
       const { user } = session.conn;
       await hub.policy.beforeReadMark(user);
       const read = await hub.services.attention.markRead(user, roomId, seq);
-      hub.publish({ type: "attention.changed", roomId: null, userId: user.id, read: [read], unfollowed: [] });
+      attentionChanged(hub, user.id, { read: [read] });
       return read;
     }),
     "read:all": request(readAllSchema, async (hub, session) => {
       const { user } = session.conn;
       const rooms = await hub.services.attention.markAllRead(user);
-      hub.publish({ type: "attention.changed", roomId: null, userId: user.id, read: rooms, unfollowed: [] });
+      attentionChanged(hub, user.id, { read: rooms });
       return { rooms };
     }),
     "room:notify": request(roomNotifySchema, async (hub, session, { roomId, level }) => {
       const { user } = session.conn;
       await hub.policy.beforeSetting(user);
       const read = await hub.services.attention.setNotify(user, roomId, level);
-      hub.publish({ type: "attention.changed", roomId: null, userId: user.id, read: [read], unfollowed: [] });
+      attentionChanged(hub, user.id, { read: [read] });
       return read;
     }),
     "room:unfollow": request(roomUnfollowSchema, async (hub, session, { roomId }) => {
       const { user } = session.conn;
       await hub.services.attention.unfollow(user, roomId);
       await hub.unwatch(session, roomId);
-      hub.publish({ type: "attention.changed", roomId: null, userId: user.id, read: [], unfollowed: [roomId] });
+      attentionChanged(hub, user.id, { unfollowed: [roomId] });
       return {} as Record<string, never>;
     }),
   },
@@ -44,6 +45,11 @@ export const attentionCapability = capability({
     hub.activity.note(message);
   },
 });
+
+/** Every connection of the user hears what moved (`attention.changed`). */
+function attentionChanged(hub: HubContext, userId: string, { read = [], unfollowed = [] }: { read?: ReadState[]; unfollowed?: string[] }) {
+  hub.publish({ type: "attention.changed", roomId: null, userId, read, unfollowed });
+}
 
 /**
  * At every (re)connect: the followed rooms' read states, and this connection hears their

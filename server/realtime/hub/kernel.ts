@@ -188,23 +188,21 @@ export class RoomHub implements HubContext {
     for (const fanout of this.fanouts) if (!fanout.spansNodes) fanout.publish(event);
   }
 
-  async stored(message: ChatMessage): Promise<void> {
-    for (const hook of this.storedHooks) {
-      try {
-        await hook(message);
-      } catch (err) {
-        // The message is stored and published either way: a failed hook is logged, not the send's error.
-        this.log.warn({ err, messageId: message.id, roomId: message.roomId }, "an after-store hook failed");
-      }
-    }
+  stored(message: ChatMessage): Promise<void> {
+    return this.runHooks(this.storedHooks, message, { messageId: message.id, roomId: message.roomId }, "an after-store hook failed");
   }
 
-  async changed(change: MessageChange): Promise<void> {
-    for (const hook of this.changedHooks) {
+  changed(change: MessageChange): Promise<void> {
+    return this.runHooks(this.changedHooks, change, { messageId: change.messageId, roomId: change.roomId }, "an after-change hook failed");
+  }
+
+  /** Each hook in turn; the write is stored and published either way, so a failed hook is logged, not the request's error. */
+  private async runHooks<T>(hooks: ReadonlyArray<(value: T) => void | Promise<void>>, value: T, context: object, failed: string): Promise<void> {
+    for (const hook of hooks) {
       try {
-        await hook(change);
+        await hook(value);
       } catch (err) {
-        this.log.warn({ err, messageId: change.messageId, roomId: change.roomId }, "an after-change hook failed");
+        this.log.warn({ err, ...context }, failed);
       }
     }
   }
