@@ -31,6 +31,18 @@ const parley = await startParley({
   drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
   compression: env.COMPRESSION === "deflate",
   guestDirectMessages: env.GUEST_DIRECT_MESSAGES === "on",
+  files: {
+    dir: env.FILES_DIR,
+    policy: {
+      fileBytes: Math.round(env.FILE_MAX_MB * 1024 * 1024),
+      filesPerMessage: env.FILES_PER_MESSAGE,
+      quotaBytes: Math.round(env.FILE_QUOTA_MB * 1024 * 1024),
+      guestUploads: env.GUEST_UPLOADS === "on",
+    },
+    uploadsPerMinute: env.FILE_UPLOADS_PER_MINUTE,
+    imagePixels: Math.round(env.IMAGE_MAX_MEGAPIXELS * 1_000_000),
+    orphanMs: env.FILE_ORPHAN_HOURS * 3600_000,
+  },
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY,

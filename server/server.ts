@@ -28,6 +28,9 @@ import { RedisPresenceStore, type RedisPresenceOptions } from "./store/redis/pre
 import { RedisTypingStore } from "./store/redis/typing.store";
 import { migrateDatabase } from "./store/migrate";
 import { openStore } from "./store/open-store";
+import { SharpUploadProcessor } from "./files/processor";
+import { DEFAULT_FILE_POLICY, type FilePolicy } from "./domain/file.service";
+import { FILE_LIMIT_DEFAULTS } from "./contract/files";
 import type { PushSubscriptionRepository } from "./store/ports";
 
 export interface ParleyOptions {
@@ -75,7 +78,23 @@ export interface ParleyOptions {
   presence?: Partial<RedisPresenceOptions>;
   /** How long a draining node waits for its clients to leave before closing anyway. */
   drainTimeoutMs?: number;
+  /** Files: where they go on SQLite (FILES_DIR), the limits, the orphan sweep. */
+  files?: FileOptions;
   log?: Logger;
+}
+
+export interface FileOptions {
+  /** FILES_DIR: on SQLite, where file bytes go (default: `files/` beside the database). */
+  dir?: string;
+  policy?: Partial<FilePolicy>;
+  /** Uploads per user per minute (FILE_UPLOADS_PER_MINUTE). */
+  uploadsPerMinute?: number;
+  /** Largest image decoded for a thumbnail, in pixels (IMAGE_MAX_PIXELS). */
+  imagePixels?: number;
+  /** Uploads no message took are removed after this long (FILE_ORPHAN_HOURS), and deleted files at the next sweep. */
+  orphanMs?: number;
+  /** How often the sweep runs. */
+  sweepEveryMs?: number;
 }
 
 export interface RunningParley {
@@ -146,13 +165,14 @@ interface Infrastructure {
   policy: SecurityPolicy;
   services: Services;
   push?: PushService;
+  fileSweep?: NodeJS.Timeout;
 }
 
 /** Step 1: the database (migrated, opened), Better Auth on it, Redis when configured, the live stores, the services. */
 async function openInfrastructure(options: ParleyOptions, host: string, log: Logger): Promise<Infrastructure> {
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   if (options.migrate ?? true) await migrateDatabase(databaseUrl);
-  const store = await openStore(databaseUrl);
+  const store = await openStore(databaseUrl, { filesDir: options.files?.dir });
   const { repositories } = store;
   const betterAuth = createBetterAuth(store.authDatabase, {
     secret: loadOrCreateAuthSecret(databaseUrl, options.authSecret),
@@ -166,13 +186,27 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   const redis = clients?.redis;
   const presence = redis ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence }).start() : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
-  const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix });
+  const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix, ...(options.files?.uploadsPerMinute ? { uploadsPerMinute: options.files.uploadsPerMinute } : {}) });
   const services = createServices(repositories, { presence, typing }, { betterAuth, sessions: repositories.sessions, tokens: repositories.tokens }, {
     guestDirectMessages: options.guestDirectMessages ?? true,
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
+    files: {
+      bytes: repositories.fileBytes,
+      processor: new SharpUploadProcessor({ imagePixels: options.files?.imagePixels ?? FILE_LIMIT_DEFAULTS.imagePixels }),
+      policy: { ...DEFAULT_FILE_POLICY, ...options.files?.policy },
+    },
   });
   const push = openPush(databaseUrl, options, repositories.pushSubscriptions, log);
-  return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push };
+  // Files no message took, and those of deleted messages, are removed now and then.
+  const orphanMs = options.files?.orphanMs ?? 24 * 3600_000;
+  const sweepFiles = () =>
+    void services.files.sweep(orphanMs).then(
+      (swept) => (swept.files + swept.strays > 0 ? log.info(swept, "files swept") : undefined),
+      (err: unknown) => log.warn({ err }, "file sweep failed"),
+    );
+  const fileSweep = setInterval(sweepFiles, options.files?.sweepEveryMs ?? 3600_000);
+  fileSweep.unref();
+  return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push, fileSweep };
 }
 
 /**
@@ -197,7 +231,8 @@ async function connectRedis(url: string, log: Logger): Promise<{ redis: RedisCli
 
 /** Closes what step 1 opened, each step bounded (a start that failed later, and the end of the drain). */
 async function closeInfrastructure(infrastructure: Infrastructure, log: Logger): Promise<void> {
-  const { presence, push, store, redis, adapterRedis } = infrastructure;
+  const { presence, push, store, redis, adapterRedis, fileSweep } = infrastructure;
+  clearInterval(fileSweep);
   if (presence instanceof RedisPresenceStore) presence.stop();
   push?.close();
   await bounded(log, "database", store.close());

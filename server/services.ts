@@ -5,10 +5,12 @@ import { AttentionService } from "./domain/attention.service";
 import { MessageService } from "./domain/message.service";
 import { RoomService } from "./domain/room.service";
 import { SearchService } from "./domain/search.service";
+import { DEFAULT_FILE_POLICY, FileService, type FilePolicy, type UploadProcessor } from "./domain/file.service";
 import { AuthService } from "./domain/auth.service";
+import { DomainError } from "./domain/errors";
 import { TokenService } from "./domain/token.service";
 import type { BetterAuth } from "./auth/better-auth";
-import type { Repositories, SessionStore, TokenRepository } from "./store/ports";
+import type { FileStore, Repositories, SessionStore, TokenRepository } from "./store/ports";
 
 /** The domain, wired to its stores. Handlers (socket and HTTP) receive this and nothing else. */
 export interface Services {
@@ -18,6 +20,7 @@ export interface Services {
   messages: MessageService;
   attention: AttentionService;
   search: SearchService;
+  files: FileService;
   presence: PresenceStore;
   typing: TypingStore;
 }
@@ -26,17 +29,36 @@ export function createServices(
   repos: Repositories,
   live: { presence: PresenceStore; typing: TypingStore },
   auth: { betterAuth: BetterAuth; sessions: SessionStore; tokens: TokenRepository },
-  options: { guestDirectMessages: boolean; beforeNewDirect?: (user: UserSummary) => Promise<void> } = { guestDirectMessages: true },
+  options: {
+    guestDirectMessages: boolean;
+    beforeNewDirect?: (user: UserSummary) => Promise<void>;
+    /** Where file bytes go and how uploads are read (absent: messages carry no files). */
+    files?: { bytes: FileStore; processor: UploadProcessor; policy?: FilePolicy };
+  } = { guestDirectMessages: true },
 ): Services {
   const rooms = new RoomService(repos.rooms, undefined, options);
+  const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY);
   return {
     auth: new AuthService(auth.betterAuth, auth.sessions),
     tokens: new TokenService(auth.tokens),
     rooms,
-    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention),
+    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files),
+    files,
     attention: new AttentionService(repos.attention, rooms),
     search: new SearchService(repos.search, rooms, repos.rooms),
     presence: live.presence,
     typing: live.typing,
   };
 }
+
+/** Without a file store: uploads are refused (a server always has one; some tests do not). */
+const refusingProcessor: UploadProcessor = {
+  process: () => Promise.reject(new DomainError("uploads_off", "This server takes no files.")),
+};
+const refusingStore: FileStore = {
+  write: () => Promise.reject(new DomainError("uploads_off", "This server takes no files.")),
+  size: async () => null,
+  read: async () => null,
+  delete: async () => undefined,
+  keysBefore: async () => [],
+};

@@ -61,6 +61,22 @@ const envSchema = z.object({
   COMPRESSION: z.enum(["off", "deflate"]).default("off"),
   /** "off": guests can neither send nor receive direct messages (accounts still can). */
   GUEST_DIRECT_MESSAGES: z.enum(["on", "off"]).default("on"),
+  /** Where file bytes go on SQLite (default: `files/` beside the database). With PostgreSQL they are in the database. */
+  FILES_DIR: z.string().min(1).optional(),
+  /** Largest file, in MB. */
+  FILE_MAX_MB: z.coerce.number().positive().default(25),
+  /** Files one message may carry (at most 50). */
+  FILES_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(10),
+  /** What one person's files may take together, in MB. */
+  FILE_QUOTA_MB: z.coerce.number().positive().default(1024),
+  /** Uploads one person may make per minute. */
+  FILE_UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** "off": guests (no account) cannot upload files. */
+  GUEST_UPLOADS: z.enum(["on", "off"]).default("on"),
+  /** Largest image decoded for a thumbnail, in megapixels; larger ones become files to download. */
+  IMAGE_MAX_MEGAPIXELS: z.coerce.number().positive().default(50),
+  /** Uploads no message took are removed after this many hours. */
+  FILE_ORPHAN_HOURS: z.coerce.number().positive().default(24),
   /** Multiplies every rate-limit budget. */
   RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
 });

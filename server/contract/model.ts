@@ -1,5 +1,8 @@
 /** Shapes that travel over the wire. Dates are ISO-8601 strings. */
+import { describeAttachments, type Attachment } from "./files";
 import { MENTION } from "./mentions";
+
+export type { Attachment };
 
 export interface UserSummary {
   id: string;
@@ -66,6 +69,8 @@ export interface ChatMessage {
    * when it mentions nobody. Someone unknown is left out (the text shows the token's id).
    */
   mentions?: UserSummary[];
+  /** Its files, in the order attached (server/contract/files.ts); absent when none, and once deleted. */
+  attachments?: Attachment[];
 }
 
 /** A compact quote of a replied-to message: enough to show it and to find it. */
@@ -82,9 +87,11 @@ export interface ReplyQuote {
 export const QUOTE_EXCERPT_LENGTH = 140;
 
 /** A quote of `m` as it is now. */
-export function quoteOf(m: { id: string; seq: number; author: UserSummary; body: string; deleted?: boolean }): ReplyQuote {
-  const chars = [...m.body];
-  const excerpt = chars.length > QUOTE_EXCERPT_LENGTH ? `${chars.slice(0, QUOTE_EXCERPT_LENGTH).join("")}…` : m.body;
+export function quoteOf(m: { id: string; seq: number; author: UserSummary; body: string; deleted?: boolean; attachments?: readonly Pick<Attachment, "name">[] }): ReplyQuote {
+  // A message of files only is quoted by its files' names.
+  const text = m.body.trim() === "" ? describeAttachments(m.attachments) : m.body;
+  const chars = [...text];
+  const excerpt = chars.length > QUOTE_EXCERPT_LENGTH ? `${chars.slice(0, QUOTE_EXCERPT_LENGTH).join("")}…` : text;
   return { id: m.id, seq: m.seq, author: m.author, excerpt: m.deleted ? "" : excerpt, ...(m.deleted ? { deleted: true as const } : {}) };
 }
 

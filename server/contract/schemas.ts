@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS, withoutControls } from "./limits";
+import { FILE_LIMIT_DEFAULTS } from "./files";
 import { SEARCH_PAGE_MAX } from "./search";
 
 /**
@@ -50,6 +51,8 @@ export const messageSendSchema = z
     body: z.string().max(LIMITS.messageLength * 4),
     /** The id of the message this one replies to (in the same room). */
     replyTo: id.optional(),
+    /** Files uploaded first (PUT /api/files/<id>), in the order shown; the domain checks how many. */
+    attachments: z.array(z.uuid()).max(FILE_LIMIT_DEFAULTS.filesPerMessageCap).optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import type { MessageChangesInput, MessageHistoryInput, MessageSendInput } from 
 import type { AppendResult, MessageRepository, RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
 import { mentionedIds, mentionsRoom, ROOM_MENTION_OPEN_UP_TO } from "../contract/mentions";
+import type { FileService } from "./file.service";
 import type { RoomService } from "./room.service";
 
 /**
@@ -24,6 +25,8 @@ export class MessageService {
     private readonly users?: Pick<RoomRepository, "usersByIds">,
     /** How many follow a room (`@room`'s rule). */
     private readonly audience?: { followerCount(roomId: string): Promise<number> },
+    /** Which files a message may carry (absent: messages carry none, as in some unit tests). */
+    private readonly files?: Pick<FileService, "forMessage">,
   ) {}
 
   /**
@@ -52,7 +55,7 @@ export class MessageService {
    * is then skipped, keeping it off the hot path. Otherwise access is checked here.
    */
   async send(author: UserSummary, input: MessageSendInput, options: { joined?: boolean } = {}): Promise<AppendResult> {
-    const body = checkedBody(input.body);
+    const body = checkedBody(input.body, { mayBeEmpty: (input.attachments?.length ?? 0) > 0 });
     // A direct conversation is checked at every message (a block applies at once) and is
     // created by its first one.
     const direct = await this.rooms.ensureDirect(author, input.roomId);
@@ -69,14 +72,22 @@ export class MessageService {
     // the publication the path is the same for every message and change, so a room's
     // messages and changes go out in the order they were stored (seq, cseq).
     const mentions = await this.mentionsIn(body);
-    const result = await this.messages.append({
-      id: newMessageId(),
-      roomId: input.roomId,
-      author,
-      clientId: input.clientId,
-      body,
-      ...(replyTo ? { replyToId: replyTo.id } : {}),
-    });
+    if (input.attachments?.length && !this.files) throw new DomainError("file_unavailable", "This server takes no files.");
+    const attachments = (await this.files?.forMessage(author, input.attachments)) ?? [];
+    const result = await this.messages
+      .append({
+        id: newMessageId(),
+        roomId: input.roomId,
+        author,
+        clientId: input.clientId,
+        body,
+        ...(replyTo ? { replyToId: replyTo.id } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
+      })
+      .catch((err: unknown) => {
+        if ((err as { code?: string }).code === "FILE_TAKEN") throw new DomainError("file_unavailable", "A file of this message is attached to another message: attach it again.");
+        throw err;
+      });
     if (result.duplicate && result.message.roomId !== input.roomId) {
       throw new DomainError("duplicate_conflict", "This message id was already used in another room.");
     }
@@ -121,7 +132,8 @@ export class MessageService {
     input: { roomId: string; messageId: string; clientChangeId: string; kind: MessageChangeKind; body?: string; emoji?: string },
     options: { joined?: boolean } = {},
   ): Promise<ChangeAck> {
-    const body = input.kind === "edit" ? checkedBody(input.body ?? "") : undefined;
+    // An edit may empty the text of a message that carries files (checked below).
+    const body = input.kind === "edit" ? checkedBody(input.body ?? "", { mayBeEmpty: true }) : undefined;
     const emoji = input.kind === "react" || input.kind === "unreact" ? normalizeEmoji(input.emoji ?? "") : undefined;
     if (emoji !== undefined && !isSingleEmoji(emoji)) throw new DomainError("reaction_invalid", "A reaction is one emoji.");
     if (!options.joined) await this.rooms.requireAccess(actor, input.roomId);
@@ -129,6 +141,7 @@ export class MessageService {
     if (input.kind !== "delete") await this.rooms.requireUnblocked(actor, input.roomId);
     const ref = await this.messages.findMessage(input.messageId);
     if (!ref || ref.roomId !== input.roomId) throw new DomainError("not_found", "There is no such message in this room.");
+    if (body === "" && !ref.attachments?.length) throw new DomainError("message_empty", "A message without files needs some text: delete it instead.");
     // Editing a message into `@room` is held to the rule that sending one is.
     if (body !== undefined && mentionsRoom(body) && !mentionsRoom(ref.body)) await this.checkRoomMention(actor, input.roomId);
     // Read before the commit, as for a message (send): nothing is awaited between this
@@ -235,9 +248,9 @@ export class MessageService {
 }
 
 /** A message's text as it will be stored: trimmed, not empty, within the limit. */
-function checkedBody(raw: string): string {
+function checkedBody(raw: string, options: { mayBeEmpty?: boolean } = {}): string {
   const body = raw.trim();
-  if (body.length === 0) throw new DomainError("message_empty", "Type something before sending.");
+  if (body.length === 0 && !options.mayBeEmpty) throw new DomainError("message_empty", "Type something or attach a file before sending.");
   const length = textLength(body);
   if (length > LIMITS.messageLength) {
     throw new DomainError(

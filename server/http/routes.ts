@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { fromNodeHeaders } from "better-auth/node";
 import type { ErrorBody } from "../contract/errors";
 import { DomainError, UNAVAILABLE } from "../domain/errors";
+import { createFileRoutes, FILE_ERROR_STATUS } from "./files";
 import { isDatabaseUnavailable } from "../store/unavailable";
 import type { Logger } from "../logger";
 import type { SecurityPolicy } from "../security/policy";
@@ -40,6 +41,7 @@ export interface HttpRouteDeps {
  */
 export function createHttpRoutes(deps: HttpRouteDeps) {
   const { services, policy, log } = deps;
+  const files = createFileRoutes(deps);
 
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -55,6 +57,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         send(res, ready ? 200 : 503, { status: ready ? "ready" : "unavailable", checks });
         return true;
       }
+      if (path.startsWith("/api/files/")) return await files(req, res, path);
       if (path !== "/api/session" && !path.startsWith("/api/account/")) return false;
       // Cross-site requests may not change anyone's session (SameSite=Lax is the first line).
       if (req.method !== "GET" && req.method !== "HEAD" && !policy.originAllowed(req)) {
@@ -110,7 +113,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     } catch (err) {
       if (err instanceof DomainError) {
         if (err.code === "rate_limited") log.warn({ ip: policy.clientIp(req), path }, "request refused: rate limited");
-        const status = ({ rate_limited: 429, invalid_credentials: 401, username_taken: 409 } as Record<string, number>)[err.code] ?? 400;
+        const status = (path.startsWith("/api/files/") ? FILE_ERROR_STATUS : { rate_limited: 429, invalid_credentials: 401, username_taken: 409 })[err.code] ?? 400;
         sendError(res, status, { code: err.code, message: err.message });
       }
       else if (err instanceof BadRequest) sendError(res, err.status, { code: "invalid_payload", message: err.message });

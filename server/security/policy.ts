@@ -16,6 +16,8 @@ export interface SecurityOptions {
   trustProxy?: boolean | number | string | TrustProxy;
   /** Multiplies every rate budget. */
   rateLimitScale?: number;
+  /** Uploads per user per minute (before the scale). */
+  uploadsPerMinute?: number;
   maxConnectionsPerUser?: number;
   maxConnectionsPerIp?: number;
   /** A connected node-redis client: rate budgets shared by every node. */
@@ -38,7 +40,7 @@ export class SecurityPolicy {
     this.allowedOrigins = options.allowedOrigins ?? [];
     const trust = options.trustProxy;
     this.trust = compileTrust(Array.isArray(trust) ? trust : parseTrustProxy(trust));
-    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1), options.redis, options.redisPrefix);
+    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1, options.uploadsPerMinute ? { uploadPerUser: options.uploadsPerMinute } : {}), options.redis, options.redisPrefix);
     this.connections = new ConnectionLimits(options.maxConnectionsPerUser, options.maxConnectionsPerIp);
   }
 
@@ -86,6 +88,11 @@ export class SecurityPolicy {
 
   beforeDirectStart(user: UserSummary): Promise<void> {
     return this.limits.require("directStartPerUser", user.id, "new direct conversations this hour");
+  }
+
+  /** A file upload (its retry with the same id is counted too: it is one request). */
+  beforeUpload(user: UserSummary): Promise<void> {
+    return this.limits.require("uploadPerUser", user.id, "uploads");
   }
 
   beforePushSubscribe(user: UserSummary): Promise<void> {

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { FILE_LIMIT_DEFAULTS } from "../contract/files";
 import { LIMITS } from "../contract/limits";
 import { DomainError } from "../domain/errors";
 
@@ -38,6 +39,8 @@ export const DEFAULT_BUDGETS = {
   passwordPerUsername: { points: 5, duration: 900 },
   /** Any event from one socket: a flood limit under the specific ones. */
   eventPerSocket: { points: 100, duration: 1 },
+  /** File uploads per user per minute (FILE_UPLOADS_PER_MINUTE sets it). */
+  uploadPerUser: { points: FILE_LIMIT_DEFAULTS.uploadsPerMinute, duration: 60 },
   /** Refusals one socket may collect before it is disconnected as abusive. */
   refusalPerSocket: { points: 2000, duration: 30 },
 } as const;
@@ -45,10 +48,10 @@ export const DEFAULT_BUDGETS = {
 export type BudgetName = keyof typeof DEFAULT_BUDGETS;
 export type Budgets = Record<BudgetName, { points: number; duration: number }>;
 
-export function scaledBudgets(scale = 1): Budgets {
+export function scaledBudgets(scale = 1, overrides: Partial<Record<BudgetName, number>> = {}): Budgets {
   const out = {} as Budgets;
   for (const [name, b] of Object.entries(DEFAULT_BUDGETS) as Array<[BudgetName, { points: number; duration: number }]>) {
-    out[name] = { points: Math.max(1, Math.round(b.points * scale)), duration: b.duration };
+    out[name] = { points: Math.max(1, Math.round((overrides[name] ?? b.points) * scale)), duration: b.duration };
   }
   return out;
 }

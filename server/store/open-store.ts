@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { databaseProvider, type DatabaseProvider } from "../config/database-url";
 import type { Stores } from "./ports";
@@ -25,14 +26,20 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** Where files go by default: a `files` folder beside the SQLite database. */
+export function defaultFilesDir(databaseUrl: string): string {
+  return join(dirname(databaseUrl.slice("file:".length)), "files");
+}
+
 /**
  * Opens the database named by a resolved DATABASE_URL: the only code that chooses an engine
  * (`file:` → `store/sqlite/`, `postgres://` → `store/postgres/`).
  */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export async function openStore(databaseUrl: string, options: { filesDir?: string } = {}): Promise<Store> {
   const provider = databaseProvider(databaseUrl);
   const db = await openDatabase(databaseUrl);
-  const repositories = provider === "postgresql" ? postgresStore(db, databaseUrl) : sqliteStore(db, databaseUrl.slice("file:".length));
+  const repositories =
+    provider === "postgresql" ? postgresStore(db, databaseUrl) : sqliteStore(db, databaseUrl.slice("file:".length), { filesDir: options.filesDir ?? defaultFilesDir(databaseUrl) });
   return {
     provider,
     db,

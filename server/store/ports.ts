@@ -6,7 +6,8 @@
  * node and in Redis (`store/redis/`) for several. Each port has one contract suite run over
  * every implementation (`store/*.contract.test.ts`).
  */
-import type { ChatMessage, MessageChange, MessageChangeKind, NotifyLevel, ReadState, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
+import type { Readable } from "node:stream";
+import type { Attachment, ChatMessage, MessageChange, MessageChangeKind, NotifyLevel, ReadState, RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 
 export type { ReadState };
 
@@ -105,6 +106,21 @@ export interface NewMessage {
   body: string;
   /** The message it replies to (checked by the domain: same room). */
   replyToId?: string;
+  /**
+   * Its files (checked by the domain: uploaded by the author, not attached elsewhere). The
+   * append links them to the message in its own commit, and fails with `FileTakenError` if
+   * one was linked to another message meanwhile.
+   */
+  attachments?: Attachment[];
+}
+
+/** An append named a file that another message took first (two sends of one upload at once). */
+export class FileTakenError extends Error {
+  readonly code = "FILE_TAKEN";
+  constructor() {
+    super("a file of this message is attached to another one");
+    this.name = "FileTakenError";
+  }
 }
 
 export interface AppendResult {
@@ -142,6 +158,8 @@ export interface MessageRef {
   authorName: string;
   body: string;
   deleted: boolean;
+  /** Its files (absent when none, and once deleted). */
+  attachments?: Attachment[];
 }
 
 export interface MessageRepository {
@@ -245,17 +263,87 @@ export interface SearchRepository {
   search(request: SearchRequest): Promise<{ hits: SearchHit[]; next: string | null }>;
 }
 
+/** An uploaded file's record (its bytes are in the `FileStore`). */
+export interface StoredFileRecord {
+  id: string;
+  /** Where its bytes are in the `FileStore` (a UUID of the server's; `<key>.thumbnail` for the thumbnail). */
+  key: string;
+  ownerId: string;
+  name: string;
+  type: string;
+  size: number;
+  image?: Attachment["image"];
+  purpose: "message" | "avatar";
+  /** The room and message that link it; null until a message does. */
+  roomId: string | null;
+  messageId: string | null;
+  createdAt: Date;
+  /** Its message was deleted: served to nobody, swept. */
+  deleted: boolean;
+}
+
+/** Uploaded files' records (who owns what, what links them, quotas, the sweep). */
+export interface FileRepository {
+  /** Records an upload; false (nothing written) when the id exists already. */
+  create(file: Omit<StoredFileRecord, "roomId" | "messageId" | "deleted">): Promise<boolean>;
+  byId(id: string): Promise<StoredFileRecord | null>;
+  byIds(ids: readonly string[]): Promise<StoredFileRecord[]>;
+  /** The bytes the user's files take (deleted ones not counted). */
+  usage(ownerId: string): Promise<number>;
+  /**
+   * The ids to sweep: files no message linked that were uploaded before `before` (abandoned
+   * uploads, files whose room was deleted) other than avatars in use, and deleted ones.
+   */
+  sweepable(before: Date, limit: number): Promise<Array<{ id: string; key: string }>>;
+  /** Forgets these records. */
+  remove(ids: readonly string[]): Promise<void>;
+  /** Which of these storage keys belong to a record. */
+  existingKeys(keys: readonly string[]): Promise<Set<string>>;
+}
+
+/** A byte range, both ends included (as in an HTTP Range header). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * File bytes by key (a record's `key`, `<key>.thumbnail`): on disk under FILES_DIR
+ * (`files/disk-store.ts`), in PostgreSQL's FileChunk table where nodes share no disk
+ * (`store/postgres/file-store.ts`), in memory for tests. Streamed both ways: a file is never
+ * whole in memory.
+ */
+export interface FileStore {
+  /**
+   * Stores the bytes under `key`, all or nothing: a failed or aborted source leaves nothing
+   * readable. Replaces what the key held. Resolves the bytes written.
+   */
+  write(key: string, source: AsyncIterable<Uint8Array>): Promise<number>;
+  /** The size of what `key` holds, or null. */
+  size(key: string): Promise<number | null>;
+  /** The bytes (or a range of them), or null when the key holds nothing. */
+  read(key: string, range?: ByteRange): Promise<Readable | null>;
+  /** Deletes these keys (absent ones are ignored). */
+  delete(keys: readonly string[]): Promise<void>;
+  /** Keys written before `before` (the sweep compares them with the records). At most `limit`. */
+  keysBefore(before: Date, limit: number): Promise<string[]>;
+  close?(): Promise<void>;
+}
+
 export interface Repositories {
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;
   search: SearchRepository;
+  files: FileRepository;
   /** Releases what the repositories hold of their own (connections beside the client). */
   close?(): void;
 }
 
 /** Every port a server uses: the repositories and those of accounts (sessions, API tokens, Web Push subscriptions). */
 export interface Stores extends Repositories {
+  /** File bytes: on disk beside SQLite, in the database on PostgreSQL. */
+  fileBytes: FileStore;
   sessions: SessionStore;
   tokens: TokenRepository;
   pushSubscriptions: PushSubscriptionRepository;

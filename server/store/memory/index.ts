@@ -1,22 +1,27 @@
 import type { Stores } from "../ports";
 import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, MemoryTokenStore } from "./accounts";
 import { MemoryAttentionRepository } from "./attention";
+import { MemoryFileRepository, MemoryFileStore } from "./files";
 import { MemoryMessageRepository } from "./messages";
 import { MemoryRoomRepository } from "./rooms";
 import { MemorySearchRepository } from "./search";
 
+export { MemoryFileRepository, MemoryFileStore };
 export { MemoryAttentionRepository, MemoryMessageRepository, MemoryRoomRepository, MemorySearchRepository };
 
 /** Every port in process, with the users and sessions tests make (`accounts`). */
-export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; accounts: MemoryAccountData } {
+export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; accounts: MemoryAccountData; files: MemoryFileRepository } {
   const rooms = new MemoryRoomRepository();
-  const messages = new MemoryMessageRepository();
+  const files = new MemoryFileRepository();
+  const messages = new MemoryMessageRepository(files);
   const accounts = new MemoryAccountData();
   return {
     rooms,
     messages,
     attention: new MemoryAttentionRepository(rooms, messages),
     search: new MemorySearchRepository(messages, rooms),
+    files,
+    fileBytes: new MemoryFileStore(),
     sessions: new MemorySessionStore(accounts),
     tokens: new MemoryTokenStore(accounts),
     pushSubscriptions: new MemoryPushSubscriptionStore(accounts),

@@ -1,6 +1,7 @@
 import { LIMITS } from "../../contract/limits";
 import { quoteOf, type ChatMessage, type MessageChange } from "../../contract/model";
-import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
+import { FileTakenError, type AppendResult, type ChangeResult, type MessageRef, type MessageRepository, type NewChange, type NewMessage } from "../ports";
+import type { MemoryFileRepository } from "./files";
 
 export class MemoryMessageRepository implements MessageRepository {
   private readonly byRoom = new Map<string, ChatMessage[]>();
@@ -14,6 +15,9 @@ export class MemoryMessageRepository implements MessageRepository {
   readonly stored: ChatMessage[] = [];
   /** Told of each stored message (the attention repository moves its author's read position). */
   onAppended?: (message: ChatMessage) => void;
+
+  /** `files`: the records an append links its files in (as the databases' appends do in their commit). */
+  constructor(private readonly files?: MemoryFileRepository) {}
 
   /** The room's latest seq (0 before any message). */
   latestSeq(roomId: string): number {
@@ -32,6 +36,8 @@ export class MemoryMessageRepository implements MessageRepository {
     const existing = this.byClientId.get(key);
     if (existing) return { message: copy(existing), duplicate: true };
     const log = this.byRoom.get(m.roomId) ?? [];
+    const fileIds = m.attachments?.map((a) => a.id) ?? [];
+    if (fileIds.length > 0 && this.files && !this.files.link(fileIds, m.author.id, m.roomId, m.id)) throw new FileTakenError();
     const message: ChatMessage = {
       id: m.id,
       roomId: m.roomId,
@@ -40,6 +46,7 @@ export class MemoryMessageRepository implements MessageRepository {
       author: { ...m.author },
       body: m.body,
       createdAt: new Date().toISOString(),
+      ...(m.attachments?.length ? { attachments: structuredClone(m.attachments) } : {}),
     };
     if (m.replyToId) this.replies.set(m.id, m.replyToId);
     log.push(message);
@@ -65,7 +72,9 @@ export class MemoryMessageRepository implements MessageRepository {
 
   async findMessage(messageId: string): Promise<MessageRef | null> {
     const m = this.byId.get(messageId);
-    return m ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.author.id, authorName: m.author.name, body: m.body, deleted: m.deleted === true } : null;
+    return m
+      ? { id: m.id, roomId: m.roomId, seq: m.seq, authorId: m.author.id, authorName: m.author.name, body: m.body, deleted: m.deleted === true, ...(m.attachments ? { attachments: structuredClone(m.attachments) } : {}) }
+      : null;
   }
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {
@@ -98,6 +107,8 @@ export class MemoryMessageRepository implements MessageRepository {
       m.body = "";
       m.deleted = true;
       delete m.reactions;
+      delete m.attachments;
+      this.files?.unlinkDeleted(m.id);
       for (const earlier of log) if (earlier.messageId === m.id) delete earlier.body;
     } else if (c.kind === "react") {
       const reactions = (m.reactions ??= []);

@@ -1,11 +1,13 @@
 import type { EngineStore } from "../open-store";
 import type { Db } from "../prisma/client";
+import { PrismaFileRepository } from "../prisma/files";
 import { PrismaRoomStore } from "../prisma/rooms";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
 import { PrismaSessionStore } from "../prisma/sessions";
 import { PrismaTokenStore } from "../prisma/tokens";
 import { PostgresAttentionStore } from "./attention";
 import { PostgresMessageStore } from "./messages";
+import { PostgresFileStore } from "./file-store";
 import { openPool } from "./pool";
 import { PostgresSearchStore } from "./search";
 
@@ -21,16 +23,20 @@ const READ_POOL_SIZE = 8;
 export function postgresStore(db: Db, databaseUrl: string): EngineStore {
   const reads = openPool(databaseUrl, READ_POOL_SIZE);
   const messages = new PostgresMessageStore(reads, databaseUrl);
+  const fileBytes = new PostgresFileStore(databaseUrl);
   return {
     rooms: new PrismaRoomStore(db),
     messages,
     attention: new PostgresAttentionStore(reads),
     search: new PostgresSearchStore(reads),
+    files: new PrismaFileRepository(db),
+    fileBytes,
     sessions: new PrismaSessionStore(db),
     tokens: new PrismaTokenStore(db),
     pushSubscriptions: new PrismaPushSubscriptionStore(db),
     close: async () => {
       await messages.close();
+      await fileBytes.close();
       await reads.end();
     },
   };

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { ChatMessage, MessageChange } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
 import { CHANGE_SELECT, MESSAGE_SELECT, ORIGINAL_SELECT, REACTION_SELECT, REF_SELECT } from "../sql/message-reads";
-import { groupReactions, quotesOf, toChange, toMessage, type ChangeRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
+import { groupReactions, quotesOf, toChange, toMessage, toRef, type ChangeRow, type RefRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
 import { PostgresWriter } from "./writer";
 
 /** The statements, in PostgreSQL's placeholders; a list of ids is one `text[]` parameter. */
@@ -49,7 +49,9 @@ export class PostgresMessageStore implements MessageRepository {
     const written = await this.writer.append(m);
     if ("inserted" in written) {
       const { inserted: seq, createdAt } = written;
-      return { duplicate: false, message: { id: m.id, roomId: m.roomId, seq, clientId: m.clientId, body: m.body, createdAt: createdAt.toISOString(), author: m.author } };
+      const message: ChatMessage = { id: m.id, roomId: m.roomId, seq, clientId: m.clientId, body: m.body, createdAt: createdAt.toISOString(), author: m.author };
+      if (m.attachments?.length) message.attachments = m.attachments;
+      return { duplicate: false, message };
     }
     // Stored earlier under the same clientId: the stored copy, as it is now.
     const [existing] = await this.rows<MessageRow>(SQL.existing, [m.author.id, m.clientId]);
@@ -80,8 +82,8 @@ export class PostgresMessageStore implements MessageRepository {
   }
 
   async findMessage(messageId: string): Promise<MessageRef | null> {
-    const [row] = await this.rows<Omit<MessageRef, "deleted"> & { deletedAt: unknown }>(SQL.ref, [messageId]);
-    return row ? { id: row.id, roomId: row.roomId, seq: row.seq, authorId: row.authorId, authorName: row.authorName, body: row.body, deleted: row.deletedAt !== null } : null;
+    const [row] = await this.rows<RefRow>(SQL.ref, [messageId]);
+    return row ? toRef(row) : null;
   }
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {

@@ -203,6 +203,7 @@ export class PostgresWriter {
         inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
       }
       const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
+      await linkFiles(client, roomId, appends.filter((r) => seqs.has(r.m.id) && r.m.attachments?.length));
       for (const r of appends) {
         // Not inserted: stored earlier, or earlier in this batch (a resend while the first copy waited).
         const seq = seqs.get(r.m.id);
@@ -216,6 +217,23 @@ export class PostgresWriter {
       outcomes.set(r, { changed: (await client.query<ChangeRow>(read.sql, read.params)).rows[0] ?? null });
     }
   }
+}
+
+/**
+ * Links the new messages' files to them, in their transaction: each file must still be its
+ * author's and free. One taken meanwhile (two sends of one upload at once) fails the batch,
+ * which is then written one message at a time: that message fails alone (FILE_TAKEN).
+ */
+async function linkFiles(client: pg.PoolClient, roomId: string, appends: AppendRequest[]) {
+  const files = appends.flatMap((r) => r.m.attachments!.map((a) => ({ id: a.id, message: r.m.id, owner: r.m.author.id })));
+  if (files.length === 0) return;
+  const { rowCount } = await client.query(
+    `UPDATE "StoredFile" f SET "messageId" = t.message, "roomId" = $1
+     FROM unnest($2::text[], $3::text[], $4::text[]) AS t(id, message, owner)
+     WHERE f."id" = t.id AND f."ownerId" = t.owner AND f."messageId" IS NULL AND f."deletedAt" IS NULL`,
+    [roomId, files.map((f) => f.id), files.map((f) => f.message), files.map((f) => f.owner)],
+  );
+  if (rowCount !== files.length) throw Object.assign(new Error("a file of this message is attached to another one"), { code: "FILE_TAKEN" });
 }
 
 type Outcome = { appended: WrittenAppend } | { changed: ChangeRow | null } | { failed: unknown };
@@ -251,10 +269,11 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
     unique.map((r) => r.m.clientId),
     unique.map((r) => r.m.body),
     unique.map((r) => r.m.replyToId ?? null),
+    unique.map((r) => (r.m.attachments?.length ? JSON.stringify(r.m.attachments) : null)),
   ];
-  const input = `SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, n)`;
-  const insert = (rows: string, number: string) => `INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
-      SELECT f.id, $1, base.s + f.${number}, f.author, f.client, f.body, $2::timestamp(3), f.reply
+  const input = `SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, files, n)`;
+  const insert = (rows: string, number: string) => `INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
+      SELECT f.id, $1, base.s + f.${number}, f.author, f.client, f.body, $2::timestamp(3), f.reply, f.files
       FROM ${rows} f, (SELECT COALESCE(MAX("seq"), 0) AS s FROM "Message" WHERE "roomId" = $1) AS base`;
   // In the same statement, each author's read position moves to their latest new message
   // (one's own messages are never unread), without another round trip.

@@ -7,7 +7,7 @@
 //    deletion; the reaction is absent, or present for unreact). A repeated
 //    (actorId, clientChangeId) inserts nothing.
 // 2. Its effect, applied only if step 1 inserted this change's id: the new text, the
-//    tombstone (text, earlier edits' text and reactions gone), the reaction added or removed.
+//    tombstone (text, files, earlier edits' text and reactions gone), the reaction added or removed.
 // 3. The stored change, read back by (actorId, clientChangeId), new or earlier.
 
 /** Different emoji one message can carry (LIMITS.distinctReactions in server/contract/limits.ts; this file is plain JavaScript). */
@@ -63,8 +63,11 @@ export function changeStatements(dialect, c, createdAt) {
         WHERE "id" = ${c.messageId} AND EXISTS (SELECT 1 FROM "MessageChange" WHERE "id" = ${inserted})`,
     ],
     delete: [
-      statement`UPDATE "Message" SET "body" = '', "deletedAt" = ${ts}
+      statement`UPDATE "Message" SET "body" = '', "attachments" = NULL, "deletedAt" = ${ts}
         WHERE "id" = ${c.messageId} AND EXISTS (SELECT 1 FROM "MessageChange" WHERE "id" = ${inserted})`,
+      // Its files are served to nobody from this commit on; the sweep removes them.
+      statement`UPDATE "StoredFile" SET "deletedAt" = ${ts}
+        WHERE "messageId" = ${c.messageId} AND EXISTS (SELECT 1 FROM "MessageChange" WHERE "id" = ${inserted})`,
       statement`UPDATE "MessageChange" SET "body" = NULL
         WHERE "messageId" = ${c.messageId} AND EXISTS (SELECT 1 FROM "MessageChange" WHERE "id" = ${inserted})`,
       statement`DELETE FROM "Reaction"

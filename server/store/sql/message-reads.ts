@@ -8,7 +8,7 @@
 /** A message row (`MessageRow`), `m` the message. */
 export const MESSAGE_SELECT = `
   SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
-         m."editedAt", m."deletedAt", m."replyToId"
+         m."editedAt", m."deletedAt", m."replyToId", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"`;
 
 /** A reaction row (`ReactionRow`), `r` the reaction; ordered by the caller. */
@@ -18,7 +18,7 @@ export const REACTION_SELECT = `
 
 /** A replied-to message as its quote needs it (`OriginalRow`). */
 export const ORIGINAL_SELECT = `
-  SELECT m."id", m."seq", m."body", m."deletedAt", m."authorId", u."name" AS "authorName"
+  SELECT m."id", m."seq", m."body", m."deletedAt", m."authorId", u."name" AS "authorName", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"`;
 
 /** A change row (`ChangeRow`), `c` the change. */
@@ -29,5 +29,5 @@ export const CHANGE_SELECT = `
 
 /** What a change needs to know of its message (`MessageRef`, with `deletedAt`). */
 export const REF_SELECT = `
-  SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."deletedAt"
+  SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."deletedAt", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"`;

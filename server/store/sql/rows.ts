@@ -2,8 +2,8 @@
  * Rows as the engines' SQL reads them (flat: the author's name joined in), mapped to the
  * contract's types once, for SQLite and PostgreSQL alike.
  */
-import { quoteOf, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type RoomSummary, type RoomVisibility } from "../../contract/model";
-import type { SearchHit } from "../ports";
+import { quoteOf, type Attachment, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type RoomSummary, type RoomVisibility } from "../../contract/model";
+import type { MessageRef, SearchHit } from "../ports";
 
 export type MessageRow = {
   id: string;
@@ -17,7 +17,16 @@ export type MessageRow = {
   editedAt?: string | number | Date | null;
   deletedAt?: string | number | Date | null;
   replyToId?: string | null;
+  /** A JSON array of attachments (written once by the append), or null. */
+  attachments?: string | null;
 };
+
+/** The attachments column as the contract has it (absent when none). */
+export function parseAttachments(column: string | null | undefined): Attachment[] | undefined {
+  if (!column) return undefined;
+  const list = JSON.parse(column) as Attachment[];
+  return list.length > 0 ? list : undefined;
+}
 
 /** A change as stored (message-changes.sql.mjs reads it back the same way). */
 export type ChangeRow = {
@@ -49,13 +58,27 @@ export const toMessage = (r: MessageRow, reactions?: ReactionSummary[], replyTo?
   ...(r.deletedAt ? { deleted: true as const } : {}),
   ...(reactions && reactions.length > 0 ? { reactions } : {}),
   ...(replyTo ? { replyTo } : {}),
+  ...withAttachments(r.deletedAt ? null : r.attachments),
 });
 
-export type OriginalRow = { id: string; seq: number; body: string; deletedAt: unknown; authorId: string; authorName: string };
+const withAttachments = (column: string | null | undefined) => {
+  const attachments = parseAttachments(column);
+  return attachments ? { attachments } : {};
+};
+
+/** What REF_SELECT reads. */
+export type RefRow = { id: string; roomId: string; seq: number; authorId: string; authorName: string; body: string; deletedAt: unknown; attachments?: string | null };
+
+export const toRef = (r: RefRow): MessageRef => {
+  const attachments = r.deletedAt === null ? parseAttachments(r.attachments) : undefined;
+  return { id: r.id, roomId: r.roomId, seq: Number(r.seq), authorId: r.authorId, authorName: r.authorName, body: r.body, deleted: r.deletedAt !== null, ...(attachments ? { attachments } : {}) };
+};
+
+export type OriginalRow = { id: string; seq: number; body: string; deletedAt: unknown; authorId: string; authorName: string; attachments?: string | null };
 
 /** Quotes of the replied-to messages, by id, as they are now. */
 export const quotesOf = (rows: OriginalRow[]): Map<string, ReplyQuote> =>
-  new Map(rows.map((r) => [r.id, quoteOf({ id: r.id, seq: r.seq, body: r.body, deleted: r.deletedAt !== null, author: { id: r.authorId, name: r.authorName } })]));
+  new Map(rows.map((r) => [r.id, quoteOf({ id: r.id, seq: r.seq, body: r.body, deleted: r.deletedAt !== null, author: { id: r.authorId, name: r.authorName }, attachments: parseAttachments(r.attachments) })]));
 
 export const toChange = (r: ChangeRow): MessageChange => ({
   roomId: r.roomId,

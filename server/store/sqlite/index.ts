@@ -5,6 +5,8 @@ import { SqliteAttentionStore } from "./attention";
 import { SqliteMessageStore } from "./messages";
 import { SqliteRoomStore } from "./rooms";
 import { SqliteSearchStore } from "./search";
+import { DiskFileStore } from "../disk/file-store";
+import { PrismaFileRepository } from "../prisma/files";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
 import { PrismaTokenStore } from "../prisma/tokens";
 import { SqliteSessionStore } from "./sessions";
@@ -15,7 +17,7 @@ import { SqliteSessionStore } from "./sessions";
  * Prisma's client (`db`) for the cold paths. An in-memory database would be a different one
  * on every connection (and the migrator's): the store needs a file.
  */
-export function sqliteStore(db: Db, file: string, options: { onWriterStarted?: (worker: Worker) => void } = {}): EngineStore {
+export function sqliteStore(db: Db, file: string, options: { filesDir: string; onWriterStarted?: (worker: Worker) => void }): EngineStore {
   if (file === ":memory:" || file === "") throw new Error("the SQLite store needs a database file, not SQLite in memory");
   const messages = new SqliteMessageStore(file, options);
   const rooms = new SqliteRoomStore(db, file);
@@ -27,6 +29,8 @@ export function sqliteStore(db: Db, file: string, options: { onWriterStarted?: (
     messages,
     attention,
     search,
+    files: new PrismaFileRepository(db),
+    fileBytes: new DiskFileStore(options.filesDir),
     sessions,
     tokens: new PrismaTokenStore(db),
     pushSubscriptions: new PrismaPushSubscriptionStore(db),

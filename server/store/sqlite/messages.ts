@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { Worker } from "node:worker_threads";
 import type { ChatMessage, MessageChange } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
-import { groupReactions, quotesOf, toChange, toMessage, type ChangeRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
+import { groupReactions, quotesOf, toChange, toMessage, toRef, type ChangeRow, type RefRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
 import { CHANGE_SELECT, MESSAGE_SELECT, ORIGINAL_SELECT, REACTION_SELECT, REF_SELECT } from "../sql/message-reads";
 import { sharedReadConnection } from "./reader";
 import { WorkerThread } from "./worker-thread";
@@ -111,8 +111,8 @@ export class SqliteMessageStore implements MessageRepository {
   }
 
   async findMessage(messageId: string): Promise<MessageRef | null> {
-    const row = this.ref.get(messageId) as (Omit<MessageRef, "deleted"> & { deletedAt: unknown }) | undefined;
-    return row ? { id: row.id, roomId: row.roomId, seq: row.seq, authorId: row.authorId, authorName: row.authorName, body: row.body, deleted: row.deletedAt !== null } : null;
+    const row = this.ref.get(messageId) as RefRow | undefined;
+    return row ? toRef(row) : null;
   }
 
   /** Up to `limit` messages before `before` (the latest without it), oldest first. */
@@ -173,7 +173,16 @@ export class SqliteMessageStore implements MessageRepository {
     if ("changed" in reply) {
       p.reject(new Error("the writer answered an append with a change's reply"));
     } else if ("inserted" in reply) {
-      const message: ChatMessage = { id: m.id, roomId: m.roomId, seq: reply.inserted, clientId: m.clientId, body: m.body, createdAt: new Date(reply.createdAt).toISOString(), author: m.author };
+      const message: ChatMessage = {
+        id: m.id,
+        roomId: m.roomId,
+        seq: reply.inserted,
+        clientId: m.clientId,
+        body: m.body,
+        createdAt: new Date(reply.createdAt).toISOString(),
+        author: m.author,
+        ...(m.attachments?.length ? { attachments: m.attachments } : {}),
+      };
       p.resolve({ duplicate: false, message });
     } else {
       p.resolve({ duplicate: true, message: toMessage(reply.existing) });

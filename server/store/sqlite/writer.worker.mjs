@@ -18,15 +18,19 @@ sqlite.pragma("foreign_keys = ON");
 sqlite.pragma(`busy_timeout = ${workerData.busyTimeoutMs ?? 5000}`);
 
 const insert = sqlite.prepare(`
-  INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId")
-  SELECT ?, ?, COALESCE(MAX("seq"), 0) + 1, ?, ?, ?, ?, ? FROM "Message" WHERE "roomId" = ?
+  INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
+  SELECT ?, ?, COALESCE(MAX("seq"), 0) + 1, ?, ?, ?, ?, ?, ? FROM "Message" WHERE "roomId" = ?
   ON CONFLICT ("authorId", "clientId") DO NOTHING
   RETURNING "seq"`);
 // The author has read up to their own message (if they follow the room), in the same commit.
+// The message's files are linked to it in its commit: each must still be its author's and free.
+const link = sqlite.prepare(`
+  UPDATE "StoredFile" SET "messageId" = ?, "roomId" = ?
+  WHERE "id" = ? AND "ownerId" = ? AND "messageId" IS NULL AND "deletedAt" IS NULL`);
 const readOwn = sqlite.prepare(`UPDATE "RoomFollow" SET "readSeq" = ? WHERE "userId" = ? AND "roomId" = ? AND "readSeq" < ?`);
 const existing = sqlite.prepare(`
   SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
-         m."editedAt", m."deletedAt"
+         m."editedAt", m."deletedAt", m."replyToId", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
   WHERE m."authorId" = ? AND m."clientId" = ?`);
 
@@ -41,8 +45,13 @@ let authored = null;
 
 /** One append: { inserted: seq } or { existing: row } (a repeated clientId). */
 function write(m, createdAt) {
-  const row = insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.replyToId ?? null, m.roomId);
+  const attachments = m.attachments?.length ? m.attachments : null;
+  const row = insert.get(m.id, m.roomId, m.author.id, m.clientId, m.body, sqliteTimestamp(createdAt), m.replyToId ?? null, attachments && JSON.stringify(attachments), m.roomId);
   if (row) {
+    for (const file of attachments ?? []) {
+      // Taken meanwhile by another message: this append fails (alone: see flush).
+      if (link.run(m.id, m.roomId, file.id, m.author.id).changes !== 1) throw Object.assign(new Error("a file of this message is attached to another one"), { code: "FILE_TAKEN" });
+    }
     const key = `${m.author.id}\u0000${m.roomId}`;
     if (authored) authored.set(key, Math.max(authored.get(key) ?? 0, row.seq));
     else readOwn.run(row.seq, m.author.id, m.roomId, row.seq);
