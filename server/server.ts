@@ -101,6 +101,8 @@ export interface RunningParley {
   url: string;
   port: number;
   io: ParleyServer;
+  /** The domain (tests call it directly: the file sweep). */
+  services: Services;
   /**
    * Graceful stop (SIGTERM): /readyz turns 503, no new connections are taken, bots and
    * browsers are closed in a way that makes them reconnect (to another node, behind a load
@@ -147,7 +149,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= drain(httpServer, infrastructure, realtime, lifecycle, options, log));
-    return { url, port, io: realtime.io, close };
+    return { url, port, io: realtime.io, services: infrastructure.services, close };
   } catch (err) {
     await closeInfrastructure(infrastructure, log);
     throw err;

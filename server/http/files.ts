@@ -104,7 +104,9 @@ export function createFileRoutes(deps: { services: Services; policy: SecurityPol
     const actor = await requester(req, services);
     if (!actor) throw notFound;
     const file = await services.files.download(actor, id, variant);
-    const inline = (INLINE_IMAGE_TYPES as readonly string[]).includes(file.type) && new URL(req.url ?? "/", "http://x").searchParams.get("download") === null;
+    // Inline only what was decoded and written again here (a PNG, JPEG, GIF or WebP within the
+    // pixel limit, and thumbnails): a bomb or anything else is a download.
+    const inline = !!file.file.image && (INLINE_IMAGE_TYPES as readonly string[]).includes(file.type) && new URL(req.url ?? "/", "http://x").searchParams.get("download") === null;
     const etag = `"${file.file.key}${variant === "thumbnail" ? "-t" : ""}"`;
     const name = variant === "thumbnail" ? file.file.name.replace(/\.[^.]*$/, "") + ".webp" : file.file.name;
     res.setHeader("Content-Type", file.type);

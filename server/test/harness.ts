@@ -7,7 +7,7 @@ import type { HeartbeatOptions } from "../app";
 import type { SecurityOptions } from "../security/policy";
 import type { GatewayOptions } from "../gateway/ws-gateway";
 import { createLogger, type Logger } from "../logger";
-import { startParley, type RunningParley } from "../server";
+import { startParley, type FileOptions, type RunningParley } from "../server";
 import { openDatabase, type Db } from "../store/prisma/client";
 import { cloneTemplate } from "./databases";
 import type { RedisPresenceOptions } from "../store/redis/presence.store";
@@ -70,6 +70,8 @@ export async function startTestServer(
     pushCoalesceMs?: number;
     /** Web Push's key pair (required on PostgreSQL for Web Push to be on). */
     vapid?: { publicKey: string; privateKey: string };
+    /** Files: limits, the folder (default: beside the database), the sweep. */
+    files?: FileOptions;
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
@@ -96,6 +98,7 @@ export async function startTestServer(
     pushEndpoints: options.pushEndpoints,
     pushCoalesceMs: options.pushCoalesceMs,
     vapid: options.vapid,
+    files: options.files,
     log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),
   });
   return {

@@ -19,6 +19,8 @@ export interface TransportClient {
   readonly transport: "socket.io" | "ws";
   readonly user: UserSummary;
   request(name: RoomRequest, payload: Record<string, unknown>): Promise<TestAck>;
+  /** What authenticates its HTTP requests (files): a browser's cookie, a bot's bearer token. */
+  readonly http: Record<string, string>;
   /** Every event heard so far, in order. */
   readonly events: RoomEvent[];
   /** The next event (heard already or to come) matching `match`; it is taken from `events`. */
@@ -84,6 +86,7 @@ export async function socketIoClient(server: TestServer, name: string): Promise<
   return {
     transport: "socket.io",
     user,
+    http: { cookie },
     events: log.events,
     next: (match, ms) => log.next(match, ms),
     request: (name, payload) => (socket.emitWithAck as (e: string, p: unknown) => Promise<TestAck>)(name, payload),
@@ -144,6 +147,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
   return {
     transport: "ws",
     user,
+    http: { authorization: `Bearer ${created.data.token}` },
     events: log.events,
     next: (match, ms) => log.next(match, ms),
     async request(name, payload) {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -35,10 +36,8 @@ export class DiskFileStore implements FileStore {
     const target = this.path(key);
     await mkdir(this.partial, { recursive: true });
     const temporary = join(this.partial, `${key}.${randomUUID()}`);
-    const handle = await open(temporary, "wx", 0o600);
     let written = 0;
     try {
-      const out = handle.createWriteStream({ autoClose: false });
       await pipeline(
         source,
         async function* count(chunks: AsyncIterable<Uint8Array>) {
@@ -47,15 +46,13 @@ export class DiskFileStore implements FileStore {
             yield chunk;
           }
         },
-        out,
+        // `flush`: on disk (fsync) before the stream closes, so the rename publishes whole bytes.
+        createWriteStream(temporary, { flags: "wx", mode: 0o600, flush: true }),
       );
-      await handle.sync();
-      await handle.close();
       await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
       await rename(temporary, target);
       return written;
     } catch (err) {
-      await handle.close().catch(() => undefined);
       await rm(temporary, { force: true });
       throw err;
     }
