@@ -4,6 +4,9 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type Form
 import { encodeMentions, insertMention, mentionQuery, suggestions } from "@/app/lib/mention-input";
 import { LIMITS, textLength } from "@/server/contract/limits";
 import type { UserSummary } from "@/server/contract/model";
+import type { UploadState } from "@/app/lib/uploads";
+import { formatBytes } from "@/server/contract/files";
+import { LocalPreview, UploadProgress } from "./attachments";
 import { RevealedText } from "./revealed-text";
 
 interface Props {
@@ -20,6 +23,15 @@ interface Props {
   onCancelReply(): void;
   /** Who can be mentioned: suggested when `@` is typed. */
   people?: readonly UserSummary[];
+  /** Files attached and not sent yet (uploading already), with their local bytes for a preview. */
+  attachments?: readonly UploadState[];
+  previews?: ReadonlyMap<string, Blob>;
+  onAttach?(files: File[]): void;
+  onRemoveAttachment?(id: string): void;
+  /** Why the last files could not be attached (too large, too many, no room on the device). */
+  attachError?: string | null;
+  /** False when this user may not upload (a guest, where guests may not). */
+  mayAttach?: boolean;
 }
 
 const WARN_AT = LIMITS.messageLength - 500;
@@ -30,8 +42,27 @@ const WARN_AT = LIMITS.messageLength - 500;
  * picks, Escape closes, or a click); a picked person shows as `@Name` and is sent as
  * `<@id>`.
  */
-export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEditLast, replyingTo, onCancelReply, people = [] }: Props) {
+export function Composer({
+  disabled,
+  roomName,
+  onSend,
+  onTyping,
+  onCleared,
+  onEditLast,
+  replyingTo,
+  onCancelReply,
+  people = [],
+  attachments = [],
+  previews,
+  onAttach,
+  onRemoveAttachment,
+  attachError,
+  mayAttach = true,
+}: Props) {
   const [text, setText] = useState("");
+  const fileInputId = useId();
+  const refused = attachments.some((a) => a.status === "refused");
+  const canSend = !disabled && !refused && (text.trim().length > 0 || attachments.length > 0);
   const ref = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
   const listId = useId();
@@ -74,7 +105,7 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (disabled || text.trim().length === 0) return;
+    if (!canSend) return;
     onSend(encodeMentions(text, chosen));
     setText("");
     setChosen([]);
@@ -152,6 +183,35 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
           ))}
         </ul>
       )}
+      {attachments.length > 0 && (
+        <ul aria-label="Attachments" className="mb-2 flex flex-wrap gap-2">
+          {attachments.map((a) => (
+            <li key={a.id} className="flex max-w-xs min-w-48 items-center gap-2 rounded-lg border border-zinc-200 bg-white py-1.5 pr-1 pl-2 dark:border-zinc-700 dark:bg-zinc-900">
+              <LocalPreview file={previews?.get(a.id)} name={a.name} />
+              <span className="min-w-0 flex-1">
+                <span className="block truncate text-sm font-medium">{a.name}</span>
+                <span className="block text-[11px] text-muted">{formatBytes(a.size)}</span>
+                <UploadProgress upload={a} />
+              </span>
+              <button
+                type="button"
+                onClick={() => onRemoveAttachment?.(a.id)}
+                aria-label={`Remove ${a.name}`}
+                className="grid size-8 shrink-0 place-items-center rounded-md text-muted hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+              >
+                <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
+                  <path d="M5.3 5.3a1 1 0 0 1 1.4 0L10 8.6l3.3-3.3a1 1 0 1 1 1.4 1.4L11.4 10l3.3 3.3a1 1 0 0 1-1.4 1.4L10 11.4l-3.3 3.3a1 1 0 0 1-1.4-1.4L8.6 10 5.3 6.7a1 1 0 0 1 0-1.4z" />
+                </svg>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {attachError && (
+        <p role="alert" className="mb-2 text-xs text-red-700 dark:text-red-400">
+          {attachError}
+        </p>
+      )}
       <div className="flex items-end gap-2 rounded-xl border border-zinc-300 bg-white px-3 py-2 focus-within:border-accent-500 focus-within:ring-2 focus-within:ring-accent-500/30 dark:border-zinc-700 dark:bg-zinc-900">
         <textarea
           ref={ref}
@@ -171,18 +231,51 @@ export function Composer({ disabled, roomName, onSend, onTyping, onCleared, onEd
             else onCleared();
           }}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = [...e.clipboardData.files];
+            if (pasted.length === 0 || !onAttach || !mayAttach) return;
+            e.preventDefault();
+            onAttach(pasted);
+          }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           className="max-h-[200px] min-h-6 flex-1 resize-none bg-transparent py-1 text-[15px] leading-6 placeholder:text-zinc-500 dark:placeholder:text-zinc-400 focus:outline-none"
         />
         <button
           type="submit"
-          disabled={disabled || text.trim().length === 0}
+          disabled={!canSend}
           className="rounded-lg bg-accent-600 px-3.5 py-1.5 text-sm font-semibold text-white hover:bg-accent-700 disabled:opacity-40"
         >
           Send
         </button>
       </div>
-      <div className="mt-1 flex justify-between px-1 text-[11px] text-muted">
+      <div className="mt-1 flex items-center justify-between gap-3 px-1 text-[11px] text-muted">
+        {onAttach && mayAttach ? (
+          <span>
+            <input
+              id={fileInputId}
+              type="file"
+              multiple
+              disabled={disabled}
+              className="peer sr-only"
+              onChange={(e) => {
+                const files = [...(e.target.files ?? [])];
+                e.target.value = "";
+                onAttach(files);
+              }}
+            />
+            <label
+              htmlFor={fileInputId}
+              className="inline-flex cursor-pointer items-center gap-1 rounded-md px-1.5 py-1 text-xs font-medium text-zinc-700 peer-focus-visible:ring-2 peer-focus-visible:ring-accent-500 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
+              <svg viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
+                <path d="M15.5 9.5l-5.8 5.8a3.5 3.5 0 0 1-5-5l6.4-6.4a2.3 2.3 0 0 1 3.3 3.3l-6.3 6.3a1.2 1.2 0 0 1-1.7-1.7l5.6-5.6" strokeLinecap="round" strokeLinejoin="round" />
+              </svg>
+              Attach files
+            </label>
+          </span>
+        ) : (
+          <span />
+        )}
         <span className="hidden sm:inline">Enter to send · Shift+Enter for a new line</span>
         {length >= WARN_AT && (
           <span id={counterId} className={over ? "font-medium text-red-600 dark:text-red-400" : ""}>

@@ -4,6 +4,8 @@ import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } 
 import { decodeMentions, encodeMentions } from "@/app/lib/mention-input";
 import type { LogItem } from "@/app/lib/message-log";
 import type { UserSummary } from "@/server/contract/model";
+import type { UploadState } from "@/app/lib/uploads";
+import { MessageAttachments } from "./attachments";
 import { Avatar } from "./avatar";
 import { DeleteMessageDialog } from "./delete-message-dialog";
 import { MessageBody } from "./message-body";
@@ -44,6 +46,8 @@ interface Props extends MessageHandlers {
   people?: ReadonlyMap<string, UserSummary>;
   /** Its author is someone the viewer blocks: folded away until asked for. */
   blocked?: boolean;
+  /** A waiting message's files' uploads (absent for sent messages). */
+  uploads?: ReadonlyMap<string, UploadState>;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -131,12 +135,15 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           // "(edited)" follows the last line of text when that line is a paragraph.
           <div className={`[&>div>p:last-child]:inline ${pending || item.changing ? "text-muted" : ""}`}>
             {mentionsMe && <span className="sr-only">Mentions you. </span>}
-            <MessageBoundary key={item.body} text={item.body}>
-              <MessageBody text={item.body} people={named} selfId={selfId} />
-            </MessageBoundary>
+            {item.body !== "" && (
+              <MessageBoundary key={item.body} text={item.body}>
+                <MessageBody text={item.body} people={named} selfId={selfId} />
+              </MessageBoundary>
+            )}
             {item.editedAt && <span className="ml-1 text-[11px] text-muted">(edited)</span>}
           </div>
         )}
+        {!item.deleted && item.attachments && item.attachments.length > 0 && <MessageAttachments attachments={item.attachments} uploads={props.uploads} />}
         {!item.deleted && item.reactions && item.reactions.length > 0 && (
           <Reactions reactions={item.reactions} selfId={selfId} onToggle={(emoji, add) => props.onReact(item, emoji, add)} />
         )}

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useConnectionStatus } from "@/app/hooks/use-connection-status";
+import { useUploads } from "@/app/hooks/use-uploads";
 import { logItems, type LogItem, type MessageLog } from "@/app/lib/message-log";
 import type { ShownEntry } from "@/app/lib/outbox";
 import type { UserSummary } from "@/server/contract/model";
@@ -72,6 +73,8 @@ function dayLabel(iso: string): string {
 export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null, blocked, newer }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
+  // Only waiting messages show their files' uploads (sent ones do not re-render as uploads progress).
+  const uploads = useUploads();
   const pendingLabel = connected ? "Sending…" : "Waiting for the connection to send";
   const scroller = useRef<HTMLDivElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
@@ -264,6 +267,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
                 current={item.seq !== null && item.seq === currentSeq}
                 people={people}
                 blocked={blocked?.has(item.author.id)}
+                uploads={item.seq === null && item.attachments ? uploads : undefined}
                 {...handlers}
                 onJumpTo={onJumpTo}
               />

@@ -14,6 +14,7 @@ import { useOutbox } from "@/app/hooks/use-outbox";
 import { usePresence } from "@/app/hooks/use-presence";
 import { useRoom } from "@/app/hooks/use-room";
 import { useTyping } from "@/app/hooks/use-typing";
+import { useDraftAttachments } from "@/app/hooks/use-uploads";
 import { AttentionTitle } from "./attention-title";
 import { Composer } from "./composer";
 import { NotifyLevelPicker } from "./notify-level";
@@ -43,6 +44,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const { blocked } = useBlocks();
   const blockedIds = useMemo(() => new Set(blocked.map((u) => u.id)), [blocked]);
   const typing = useTyping(room.room?.id);
+  const files = useDraftAttachments(room.room?.id);
+  const [dragging, setDragging] = useState(false);
   const [showPeople, setShowPeople] = useState(false);
   const [editingKey, setEditingKey] = useState<string | null>(null);
   const [replyingTo, setReplyingTo] = useState<LogItem | null>(null);
@@ -191,7 +194,26 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
       </header>
 
       <div className="relative flex min-h-0 flex-1">
-        <section className="flex min-w-0 flex-1 flex-col" aria-label="Conversation">
+        <section
+          className={`relative flex min-w-0 flex-1 flex-col ${dragging ? "outline-2 -outline-offset-4 outline-accent-500 outline-dashed" : ""}`}
+          aria-label="Conversation"
+          // Files dropped anywhere on the conversation are attached to the message being written.
+          onDragOver={(e) => {
+            if (!files.mayAttach || !e.dataTransfer.types.includes("Files")) return;
+            e.preventDefault();
+            e.dataTransfer.dropEffect = "copy";
+            setDragging(true);
+          }}
+          onDragLeave={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+          }}
+          onDrop={(e) => {
+            setDragging(false);
+            if (!files.mayAttach || e.dataTransfer.files.length === 0) return;
+            e.preventDefault();
+            void files.attach([...e.dataTransfer.files]);
+          }}
+        >
           {leaveError && (
             <p role="alert" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
               {leaveError}
@@ -228,9 +250,15 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
               // Sent from far back in history: the view goes to the present, where it appears.
               room.leaveWindow();
               const quoted = replyingTo;
-              outbox.send(body, quoted?.id !== undefined && quoted.seq !== null ? quoteOf({ ...quoted, id: quoted.id, seq: quoted.seq }) : undefined);
+              outbox.send(body, quoted?.id !== undefined && quoted.seq !== null ? quoteOf({ ...quoted, id: quoted.id, seq: quoted.seq }) : undefined, files.take());
               setReplyingTo(null);
             }}
+            attachments={files.attachments}
+            previews={files.previews}
+            onAttach={(chosen) => void files.attach(chosen)}
+            onRemoveAttachment={files.remove}
+            attachError={files.error}
+            mayAttach={files.mayAttach}
             replyingTo={replyBar}
             onCancelReply={() => setReplyingTo(null)}
             onTyping={typing.typed}

@@ -19,6 +19,9 @@ import { RoomDirectory } from "@/app/lib/room-directory";
 import type { RoomSummary } from "@/server/contract/model";
 import { socketTransport, type ChatTransport } from "@/app/lib/transport";
 import { TypingStore } from "@/app/lib/typing-store";
+import { Uploads } from "@/app/lib/uploads";
+import { indexedDbFileStorage, xhrUploader } from "@/app/lib/uploads-browser";
+import type { FileLimits } from "@/server/contract/files";
 import { useSession } from "./session-context";
 
 /**
@@ -45,6 +48,8 @@ export interface Connection {
   search: MessageSearchStore;
   /** The people the user blocks. */
   blocks: BlockStore;
+  /** Files attached: kept on the device and uploaded until their message is sent. */
+  uploads: Uploads;
 }
 
 /** A room's notification level unless the user chose one: mentions in public rooms, everything in private ones. */
@@ -69,11 +74,14 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     if (!userId || !userName) return;
     const socket = createSocket();
     const transport = socketTransport(socket);
+    const sync = broadcastOutboxSync(userId);
+    const uploads = new Uploads({ storage: indexedDbFileStorage(userId), uploader: xhrUploader, publish: () => sync?.publish() });
     const outbox = new Outbox({
       author: { id: userId, name: userName },
       transport,
       storage: indexedDbOutboxStorage(userId),
-      sync: broadcastOutboxSync(userId),
+      sync,
+      files: uploads,
       leader: false,
     });
     const conn: Connection = {
@@ -88,6 +96,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       opener: new RoomOpener(),
       search: new MessageSearchStore(transport),
       blocks: new BlockStore(transport),
+      uploads,
       notifier: undefined as unknown as Notifier,
     };
     conn.notifier = new Notifier({
@@ -102,7 +111,15 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       notified: localNotifiedStore(userId),
       muted: (authorId) => conn.blocks.has(authorId),
     });
-    void outbox.start();
+    void uploads.load().then(() => outbox.start());
+    // At each connection: the server's file limits (checked before uploading), and uploads that wait go on.
+    const stopUploads = transport.onConnect(() => {
+      uploads.resume();
+      void fetch("/api/files/limits")
+        .then((res) => (res.ok ? (res.json() as Promise<FileLimits>) : null))
+        .then((limits) => uploads.setLimits(limits))
+        .catch(() => undefined);
+    });
     const stopAttention = feedAttention(conn.attention, transport, outbox, () => conn.notifier.synced());
     const stopActivity = transport.subscribe("room:activity", (e) => conn.notifier.heard(e.roomId));
     // Notifications allowed: this browser keeps a Web Push subscription (mentions with every tab closed).
@@ -118,7 +135,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       if (byServer) sessionEnded("You were signed out.");
     });
     const goOffline = () => socket.disconnect();
-    const goOnline = () => socket.connect();
+    const goOnline = () => {
+      socket.connect();
+      uploads.resume();
+    };
     window.addEventListener("offline", goOffline);
     window.addEventListener("online", goOnline);
 
@@ -138,8 +158,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       stopMessages();
       stopRefused();
       stopClosed();
+      stopUploads();
       conn.notifier.close();
       outbox.close();
+      uploads.close();
       conn.status.close();
       conn.presence.close();
       conn.typing.close();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useSyncExternalStore } from "react";
-import { isShown, type ChangeTarget, type ShownEntry } from "@/app/lib/outbox";
+import { isShown, type ChangeTarget, type PendingAttachment, type ShownEntry } from "@/app/lib/outbox";
 import type { ReplyQuote } from "@/server/contract/model";
 import { useConnection } from "./socket-context";
 
@@ -22,10 +22,10 @@ export function useOutbox(roomId: string | undefined) {
   const entries = useMemo(() => (roomId ? all.filter((e): e is ShownEntry => e.roomId === roomId && isShown(e)) : NONE), [all, roomId]);
 
   const send = useCallback(
-    (body: string, replyTo?: ReplyQuote) => {
+    (body: string, replyTo?: ReplyQuote, attachments?: PendingAttachment[]) => {
       const text = body.trim();
-      if (!conn || !roomId || text.length === 0) return;
-      void conn.outbox.add(roomId, text, replyTo);
+      if (!conn || !roomId || (text.length === 0 && !attachments?.length)) return;
+      void conn.outbox.add(roomId, text, replyTo, attachments);
     },
     [conn, roomId],
   );

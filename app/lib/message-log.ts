@@ -12,7 +12,7 @@
  *   and one beyond the next is left for a catch-up (`applyChanges` says so). A change to a
  *   message not held yet but expected (newer than any held) waits for it in `pending`.
  */
-import { quoteOf, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type UserSummary } from "@/server/contract/model";
+import { quoteOf, type Attachment, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type UserSummary } from "@/server/contract/model";
 import type { ChangeEntry, MessageEntry, ShownEntry } from "./outbox";
 
 export type MessageStatus = "pending" | "sent" | "failed";
@@ -43,6 +43,8 @@ export interface LogItem {
   replyTo?: ReplyQuote;
   /** The people its text mentions, with their current names. */
   mentions?: UserSummary[];
+  /** Its files: a sent message's, or a waiting one's (uploading, `PendingAttachment`s without image sizes). */
+  attachments?: Attachment[];
   /** Set on the viewer's own messages only. */
   status?: MessageStatus;
   error?: string;
@@ -138,7 +140,7 @@ export function changed(m: ChatMessage, c: MessageChange): ChatMessage {
       return { ...rest, body: c.body ?? m.body, editedAt: c.createdAt, ...(c.mentions ? { mentions: c.mentions } : {}) };
     }
     case "delete": {
-      const { reactions: _gone, ...rest } = m;
+      const { reactions: _gone, attachments: _files, ...rest } = m;
       return { ...rest, body: "", deleted: true };
     }
     case "react": {
@@ -213,6 +215,7 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Shown
     ...(m.reactions ? { reactions: m.reactions } : {}),
     ...(m.replyTo ? { replyTo: m.replyTo } : {}),
     ...(m.mentions ? { mentions: m.mentions } : {}),
+    ...(m.attachments ? { attachments: m.attachments } : {}),
     status: m.author.id === selfId ? "sent" : undefined,
     ...overlayState(m, ops),
   }));
@@ -228,6 +231,7 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Shown
       body: e.body,
       createdAt: e.createdAt,
       ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+      ...(e.attachments ? { attachments: e.attachments } : {}),
       status: e.status,
       error: e.error,
     });

@@ -26,6 +26,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { LIMITS } from "@/server/contract/limits";
+import type { Attachment } from "@/server/contract/files";
 import type { ChatMessage, MessageChange, MessageChangeKind, ReadState, ReplyQuote, UserSummary } from "@/server/contract/model";
 import { Emitter } from "./emitter";
 import { Observable } from "./observable";
@@ -43,12 +44,26 @@ interface EntryBase {
   error?: string;
 }
 
-/** A message the user wrote (a reply, with `replyTo`). */
+/** A message the user wrote (a reply, with `replyTo`; with files, `attachments`). */
 export interface MessageEntry extends EntryBase {
   kind: "message";
   body: string;
   /** A reply's quote of its original (sent as its id). */
   replyTo?: ReplyQuote;
+  /** Its files, uploaded apart (uploads.ts) and sent as their ids once all are on the server. */
+  attachments?: PendingAttachment[];
+}
+
+/** A file of a message not sent yet, as it is shown. */
+export type PendingAttachment = Pick<Attachment, "id" | "name" | "type" | "size">;
+
+/** What the outbox asks of the uploads (uploads.ts): whether a message's files are on the server. */
+export interface OutboxFiles {
+  readiness(ids: readonly string[]): Promise<{ ready: Attachment[] } | { waiting: true } | { refused: string }>;
+  /** The message went (or was dropped): its files leave the device. */
+  release(ids: readonly string[]): Promise<void>;
+  /** Told when an upload finishes or is refused. */
+  onSettled(listener: () => void): () => void;
 }
 
 /** An edit (`body` is the new text), a deletion or a reaction to a message. */
@@ -126,6 +141,8 @@ export interface OutboxOptions {
   transport: ChatTransport;
   storage: OutboxStorage;
   sync?: OutboxSync;
+  /** The uploads a message's files wait for (absent: messages carry no files). */
+  files?: OutboxFiles;
   /** Whether this tab starts as the sender (see `setLeader`). */
   leader?: boolean;
   ackTimeoutMs?: number;
@@ -168,7 +185,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
   /** When recent sends went out, for pacing. */
   private readonly sentAt: number[] = [];
   private readonly unsubscribe: Array<() => void> = [];
-  private readonly o: Required<Omit<OutboxOptions, "sync" | "leader">> & Pick<OutboxOptions, "sync">;
+  private readonly o: Required<Omit<OutboxOptions, "sync" | "leader" | "files">> & Pick<OutboxOptions, "sync" | "files">;
 
   constructor(options: OutboxOptions) {
     super([]);
@@ -196,6 +213,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
       }),
     );
     if (this.o.sync) this.unsubscribe.push(this.o.sync.subscribe(() => void this.reload()));
+    if (this.o.files) this.unsubscribe.push(this.o.files.onSettled(() => void this.flush()));
     await this.reload();
   }
 
@@ -205,8 +223,11 @@ export class Outbox extends Observable<OutboxEntry[]> {
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
-  /** Queues a message (a reply, with `replyTo`): stored first, then sent in turn. Resolves with its entry. */
-  async add(roomId: string, body: string, replyTo?: ReplyQuote): Promise<OutboxEntry> {
+  /**
+   * Queues a message (a reply, with `replyTo`; files attached and uploading, `attachments`):
+   * stored first, then sent in turn. Resolves with its entry.
+   */
+  async add(roomId: string, body: string, replyTo?: ReplyQuote, attachments?: PendingAttachment[]): Promise<OutboxEntry> {
     const now = this.o.now();
     const entry: MessageEntry = {
       kind: "message",
@@ -218,6 +239,7 @@ export class Outbox extends Observable<OutboxEntry[]> {
       order: now + (this.ties++ % 1000) / 1000,
       status: "pending",
       ...(replyTo ? { replyTo } : {}),
+      ...(attachments?.length ? { attachments } : {}),
     };
     // Stored before it is shown or sent: what the user sees pending survives a reload.
     await this.o.storage.put(entry);
@@ -344,6 +366,9 @@ export class Outbox extends Observable<OutboxEntry[]> {
     for (const e of gone) await this.o.storage.delete(e.clientId);
     this.set(this.get().filter((e) => !gone.includes(e)));
     this.o.sync?.publish();
+    // A message that will not be sent takes its files off the device.
+    const files = gone.flatMap((e) => (e.kind === "message" ? (e.attachments ?? []).map((a) => a.id) : []));
+    if (files.length > 0) await this.o.files?.release(files);
   }
 
   /** Becoming the leader (another tab closed) means taking over the sending. */
@@ -390,9 +415,25 @@ export class Outbox extends Observable<OutboxEntry[]> {
           this.o.sync?.publish();
           continue;
         }
+        let attachments: string[] | undefined;
+        if (head.kind === "message" && head.attachments?.length) {
+          // Its files first: the message (and what follows it) waits for their uploads.
+          const ids = head.attachments.map((a) => a.id);
+          const files = this.o.files ? await this.o.files.readiness(ids) : { refused: "Files cannot be sent from here." };
+          if (this.closed) return;
+          if ("waiting" in files) break; // flushed again when an upload settles
+          if ("refused" in files) {
+            const failed: MessageEntry = { ...head, status: "failed", error: files.refused };
+            await this.o.storage.put(failed);
+            this.replace(failed);
+            this.o.sync?.publish();
+            continue;
+          }
+          attachments = ids;
+        }
         if (head.kind !== "read") this.sentAt.push(this.o.now());
         this.inFlight = head.clientId;
-        const ack = await this.send(head).finally(() => (this.inFlight = null));
+        const ack = await this.send(head, attachments).finally(() => (this.inFlight = null));
         if (this.closed) return;
         if (ack.ok) {
           this.attempts = 0;
@@ -429,16 +470,18 @@ export class Outbox extends Observable<OutboxEntry[]> {
    * One entry's request, and what its acknowledgement does once the entry has left storage:
    * one case per kind. A new kind of entry fails the type check here until it is handled.
    */
-  private async send(e: OutboxEntry): Promise<Sent> {
+  private async send(e: OutboxEntry, attachments?: string[]): Promise<Sent> {
     const { transport, ackTimeoutMs } = this.o;
     switch (e.kind) {
       case "message": {
         const reply = e.replyTo ? { replyTo: e.replyTo.id } : {};
-        const ack = await transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body, ...reply }, ackTimeoutMs);
+        const files = attachments ? { attachments } : {};
+        const ack = await transport.request("message:send", { roomId: e.roomId, clientId: e.clientId, body: e.body, ...reply, ...files }, ackTimeoutMs);
         if (!ack.ok) return ack;
         return {
           ok: true,
           acknowledged: async () => {
+            if (attachments) await this.o.files?.release(attachments);
             // Changes queued for it by clientId learn its server id.
             await this.resolveTargets(ack.data.message);
             this.o.sync?.publish();

@@ -1,0 +1,57 @@
+/**
+ * The uploads' browser parts: attached files in IndexedDB (their own object store, per user)
+ * and the upload itself, an XMLHttpRequest PUT (fetch reports no upload progress).
+ */
+import type { Attachment } from "@/server/contract/files";
+import { fileUrl } from "@/server/contract/files";
+import { database, FILES_STORE } from "./outbox-browser";
+import { memoryFileStorage, UploadError, type FileStorage, type StoredUpload, type Uploader } from "./uploads";
+
+type Row = StoredUpload & { userId: string };
+
+export function indexedDbFileStorage(userId: string, idb: IDBFactory | undefined = globalThis.indexedDB): FileStorage {
+  if (!idb) return memoryFileStorage();
+  return {
+    async load() {
+      const rows = (await (await database()).getAllFromIndex(FILES_STORE, "userId", userId)) as Row[];
+      return rows.map(({ userId: _, ...upload }) => upload);
+    },
+    async get(id) {
+      const row = (await (await database()).get(FILES_STORE, id)) as Row | undefined;
+      if (!row || row.userId !== userId) return undefined;
+      const { userId: _, ...upload } = row;
+      return upload;
+    },
+    async put(upload) {
+      await (await database()).put(FILES_STORE, { ...upload, userId } satisfies Row);
+    },
+    async delete(id) {
+      await (await database()).delete(FILES_STORE, id);
+    },
+  };
+}
+
+/** Statuses worth retrying: the network, the server or its database, a rate limit. */
+const TRANSIENT_STATUS = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;
+
+export const xhrUploader: Uploader = {
+  upload(id, name, blob, onProgress, signal) {
+    return new Promise<Attachment>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("PUT", `${fileUrl(id)}?name=${encodeURIComponent(name)}`);
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      xhr.responseType = "json";
+      xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : blob.size);
+      xhr.onload = () => {
+        if (xhr.status === 200 || xhr.status === 201) return resolve(xhr.response as Attachment);
+        const error = (xhr.response as { error?: { code?: string; message?: string } } | null)?.error;
+        reject(new UploadError(error?.message ?? `The server answered ${xhr.status}.`, TRANSIENT_STATUS(xhr.status), error?.code));
+      };
+      xhr.onerror = () => reject(new UploadError("The upload was cut off: it will go on when the connection is back.", true));
+      xhr.ontimeout = xhr.onerror;
+      xhr.onabort = () => reject(new UploadError("Cancelled.", false));
+      signal.addEventListener("abort", () => xhr.abort(), { once: true });
+      xhr.send(blob);
+    });
+  },
+};
