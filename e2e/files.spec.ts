@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { expect, test, uniqueName } from "./fixtures";
-import type { ChatPage } from "./pages/chat-page";
+import { ChatPage } from "./pages/chat-page";
+import { ServerProcess } from "./server-process";
 
 /** A photo to attach: a 1200×800 JPEG that says where it was taken (EXIF GPS). */
 async function photo(name = "photo.jpg") {
@@ -72,4 +73,113 @@ test("a file only, removed and attached again, pasted as an image: the message c
   await ada.sendButton.click();
   await expect(bob.log.getByRole("link", { name: "right.pdf", exact: true })).toBeVisible();
   await expect(bob.log.getByRole("link", { name: "wrong.pdf" })).toHaveCount(0);
+});
+
+test("attached and sent offline, the tab closed, back online: the file and its message arrive once", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Train"));
+  await bob.openRoom(path);
+  const context = ada.page.context();
+
+  await context.setOffline(true);
+  await expect(ada.connection).toHaveText("Offline");
+  await ada.page.getByLabel("Attach files", { exact: true }).setInputFiles([await photo("tunnel.jpg")]);
+  // The upload cannot start: it waits, shown as such.
+  await expect(ada.page.getByRole("list", { name: "Attachments" })).toContainText("Waiting for the connection");
+  await ada.send("from the tunnel");
+  await expect(ada.message("from the tunnel")).toHaveAttribute("data-status", "pending");
+  await expect(ada.message("from the tunnel").getByRole("progressbar", { name: "Uploading tunnel.jpg" })).toBeVisible();
+  await ada.page.close();
+
+  await context.setOffline(false);
+  const reopened = await context.newPage();
+  const uploads: number[] = [];
+  reopened.on("response", (r) => {
+    if (r.request().method() === "PUT" && r.url().includes("/api/files/")) uploads.push(r.status());
+  });
+  const again = new ChatPage(reopened);
+  await again.openRoom(path);
+  await expect(again.message("from the tunnel")).toHaveAttribute("data-status", "sent");
+  await expectImage(bob, "tunnel.jpg");
+  await expect(bob.message("from the tunnel")).toHaveCount(1);
+  await expect(bob.log.getByRole("img", { name: "tunnel.jpg" })).toHaveCount(1);
+  expect(uploads).toEqual([201]);
+});
+
+test("an upload whose answer is lost is sent again under its id: one file stored, one image shown", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Lost"));
+  await bob.openRoom(path);
+  const statuses: number[] = [];
+  let first = true;
+  await ada.page.route("**/api/files/*", async (route) => {
+    if (route.request().method() !== "PUT") return route.continue();
+    // The server gets the upload and stores it; its answer never reaches the page (once).
+    const response = await route.fetch();
+    statuses.push(response.status());
+    if (first) {
+      first = false;
+      return route.abort("connectionreset");
+    }
+    return route.fulfill({ response });
+  });
+  await ada.page.getByLabel("Attach files", { exact: true }).setInputFiles([await photo("lost.jpg")]);
+  await ada.send("answer lost");
+  await expect(ada.message("answer lost")).toHaveAttribute("data-status", "sent", { timeout: 20_000 });
+  // Stored by the first request (201), recognised by the retry (200): one file.
+  expect(statuses).toEqual([201, 200]);
+  await expectImage(bob, "lost.jpg");
+  await expect(bob.log.getByRole("img", { name: "lost.jpg" })).toHaveCount(1);
+});
+
+test.describe("with a server of its own", () => {
+  let server: ServerProcess;
+  test.beforeEach(async ({}, testInfo) => {
+    server = new ServerProcess(3260 + testInfo.workerIndex);
+    await server.start();
+  });
+  test.afterEach(async () => {
+    await server.dispose();
+  });
+
+  test("the server killed mid-upload: no half-visible message, and the upload finishes afterwards", async ({ browser }) => {
+    test.setTimeout(120_000); // two server starts
+    const people: ChatPage[] = [];
+    for (const name of [uniqueName("Ada"), uniqueName("Bob")]) {
+      const context = await browser.newContext({ baseURL: server.url });
+      const chat = new ChatPage(await context.newPage());
+      await chat.page.goto("/");
+      await chat.signIn(name);
+      await chat.roomsNav.waitFor();
+      people.push(chat);
+    }
+    const [ada, bob] = people as [ChatPage, ChatPage];
+    const path = await ada.createRoom(uniqueName("Fragile"));
+    await bob.openRoom(path);
+    // A slow uplink (1 MB/s) and 8 MB to send: the upload is under way when the server dies.
+    const cdp = await ada.page.context().newCDPSession(ada.page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    const bytes = Buffer.alloc(8 * 1024 * 1024, 7);
+    await ada.page.getByLabel("Attach files", { exact: true }).setInputFiles([{ name: "dataset.bin", mimeType: "application/octet-stream", buffer: bytes }]);
+    await ada.send("the dataset");
+    const progress = ada.message("the dataset").getByRole("progressbar", { name: "Uploading dataset.bin" });
+    await expect.poll(async () => Number(await progress.getAttribute("aria-valuenow")), { timeout: 20_000 }).toBeGreaterThan(5);
+    expect(Number(await progress.getAttribute("aria-valuenow"))).toBeLessThan(90);
+
+    expect(await server.stop("SIGKILL")).toBeNull();
+    await expect(ada.message("the dataset")).toHaveAttribute("data-status", "pending");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await server.start();
+    for (const chat of [ada, bob]) await expect(chat.connection).toHaveText("Connected", { timeout: 20_000 });
+    await expect(ada.message("the dataset")).toHaveAttribute("data-status", "sent", { timeout: 40_000 });
+    const link = bob.log.getByRole("link", { name: "dataset.bin", exact: true });
+    await expect(link).toHaveCount(1);
+    await expect(bob.message("the dataset")).toHaveCount(1);
+    const downloaded = await bob.page.request.get(new URL((await link.getAttribute("href"))!, server.url).href);
+    expect((await downloaded.body()).equals(bytes)).toBe(true);
+    for (const chat of people) await chat.page.context().close();
+  });
 });

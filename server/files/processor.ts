@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, rm } from "node:fs/promises";
+import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -50,6 +50,17 @@ export class SharpUploadProcessor implements UploadProcessor {
 
   constructor(private readonly options: { imagePixels: number; tmpDir?: string }) {
     this.folder = join(options.tmpDir ?? tmpdir(), "parley-uploads");
+    void this.sweepSpool();
+  }
+
+  /** What a process killed mid-upload left in the spool folder (older than an hour: no upload takes that long). */
+  async sweepSpool(olderThanMs = 3600_000): Promise<void> {
+    const names = await readdir(this.folder).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.folder, name);
+      const info = await stat(path).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > olderThanMs) await rm(path, { force: true });
+    }
   }
 
   /** Jobs in the image queue (the bench reads it). */
