@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LogItem } from "@/app/lib/message-log";
 import type { ShownEntry } from "@/app/lib/outbox";
 import { quoteOf } from "@/server/contract/model";
+import { describeAttachments } from "@/server/contract/files";
 import type { UserSummary } from "@/server/contract/model";
 import { useAttention } from "@/app/hooks/use-attention";
 import { useConnection } from "@/app/hooks/socket-context";
@@ -50,7 +51,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const [editingKey, setEditingKey] = useState<string | null>(null);
   const [replyingTo, setReplyingTo] = useState<LogItem | null>(null);
   // One object per reply started (the composer focuses itself when it changes).
-  const replyBar = useMemo(() => replyingTo && { name: replyingTo.author.name, excerpt: replyingTo.body }, [replyingTo]);
+  const replyBar = useMemo(() => replyingTo && { name: replyingTo.author.name, excerpt: replyingTo.body || describeAttachments(replyingTo.attachments) }, [replyingTo]);
   const roomId = room.room?.id;
   const { retry, discard, edit, remove, react } = outbox;
   const handlers = useMemo(() => {

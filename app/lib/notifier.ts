@@ -19,7 +19,7 @@
  *
  * Framework-free; `app/hooks/use-notifications.ts` wires it to the browser.
  */
-import { plainExcerpt, type ChatMessage } from "@/server/contract/model";
+import { messageExcerpt, type ChatMessage } from "@/server/contract/model";
 import { parseDirectRoomId } from "@/server/contract/direct";
 import type { AttentionStore } from "./attention";
 import type { ChatTransport } from "./transport";
@@ -147,7 +147,7 @@ export class Notifier {
       return;
     }
     for (const m of due) {
-      this.o.show({ title: direct ? m.author.name : `${m.author.name} in #${room}`, body: plainExcerpt(m.body, m.mentions), tag: m.id, roomId, seq: m.seq });
+      this.o.show({ title: direct ? m.author.name : `${m.author.name} in #${room}`, body: messageExcerpt(m), tag: m.id, roomId, seq: m.seq });
     }
   }
 }

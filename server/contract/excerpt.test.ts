@@ -9,3 +9,13 @@ describe("plainExcerpt", () => {
     expect(long.endsWith("…")).toBe(true);
   });
 });
+
+describe("messageExcerpt", () => {
+  it("names a message's files after its text; a message of files only is its files", async () => {
+    const { messageExcerpt } = await import("./model");
+    const files = [{ name: "a.png" }, { name: "b.pdf" }, { name: "c.txt" }, { name: "d.zip" }];
+    expect(messageExcerpt({ body: "look", attachments: files.slice(0, 1) })).toBe("look 📎 a.png");
+    expect(messageExcerpt({ body: "", attachments: files })).toBe("📎 a.png, b.pdf, c.txt and 1 more");
+    expect(messageExcerpt({ body: "just text" })).toBe("just text");
+  });
+});

@@ -110,6 +110,18 @@ export function plainExcerpt(body: string, mentions: readonly UserSummary[] = []
   return chars.length > QUOTE_EXCERPT_LENGTH ? `${chars.slice(0, QUOTE_EXCERPT_LENGTH - 1).join("")}…` : text;
 }
 
+/**
+ * A message on one line where only text fits (a notification, a push): its text as
+ * `plainExcerpt` makes it, then its files named ("📎 photo.jpg, report.pdf"); a message of
+ * files only is its files.
+ */
+export function messageExcerpt(m: { body: string; mentions?: readonly UserSummary[]; attachments?: readonly Pick<Attachment, "name">[] }): string {
+  const files = describeAttachments(m.attachments);
+  const text = plainExcerpt(m.body, m.mentions);
+  if (!files) return text;
+  return text ? plainExcerpt(`${text} ${files}`) : plainExcerpt(files);
+}
+
 export interface ReactionSummary {
   emoji: string;
   /** In the order they reacted. */

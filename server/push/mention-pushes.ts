@@ -1,5 +1,5 @@
 import { parseDirectRoomId, peerOf } from "../contract/direct";
-import { plainExcerpt, type ChatMessage } from "../contract/model";
+import { messageExcerpt, type ChatMessage } from "../contract/model";
 import type { Logger } from "../logger";
 import type { RoomHub } from "../realtime/hub";
 import type { Services } from "../services";
@@ -50,7 +50,7 @@ export function mentionPushes(deps: { hub: RoomHub; push: PushService; services:
         if (await deps.connected(id)) continue;
         push.notify(id, message.roomId, {
           title: pair ? message.author.name : `${message.author.name} in #${room.name}`,
-          body: plainExcerpt(message.body, message.mentions),
+          body: messageExcerpt(message),
           tag: PushService.tagOf(message.roomId),
           url: `/r/${room.slug}`,
           messageId: message.id,
