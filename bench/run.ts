@@ -2,7 +2,7 @@
  * Parley against bare Socket.IO, on the same machine, in one run (docs/performance.md).
  *
  *   npm run bench                      every scenario (about 10 minutes)
- *   npm run bench -- cpu latency       some of them (cpu, fanout, latency, persistence, history, idle, reconnect, changes, startup, search)
+ *   npm run bench -- cpu latency       some of them (cpu, fanout, latency, persistence, history, idle, reconnect, changes, startup, search, files)
  *   npm run bench -- --smoke           a few seconds of each, for CI: checks that each measures something on both sides
  *
  * Each server runs in a child process; the load generator (socket.io-client) runs here.
@@ -19,6 +19,7 @@ import { reconnectStorm } from "./scenarios/reconnect";
 import { startup } from "./scenarios/startup";
 import { changes } from "./scenarios/changes";
 import { search } from "./scenarios/search";
+import { files } from "./scenarios/files";
 import { brokenPromises, emptyFigures, report, type Row } from "./lib/report";
 import { compileBenchServers } from "./lib/targets";
 
@@ -36,6 +37,7 @@ const scenarios: Record<string, (smoke: boolean) => Promise<Row[]>> = {
   changes,
   startup,
   search,
+  files,
 };
 for (const name of wanted) if (!(name in scenarios)) throw new Error(`unknown scenario ${name}: one of ${Object.keys(scenarios).join(", ")}`);
 

@@ -42,10 +42,18 @@ for (const scheme of SCHEMES) {
         await expect(page.getByRole("log", { name: "Messages" })).toHaveAttribute("aria-busy", "false");
         await expect(page).toHaveTitle(`${roomName} · Parley`);
         const composer = page.getByRole("textbox", { name: "Message" });
-        for (const text of ["Hello there", "A link: https://example.org/page", "Third message"]) {
+        for (const text of ["Hello there", "A link: https://example.org/page"]) {
           await composer.fill(text);
           await composer.press("Enter");
         }
+        // Files: one being attached (its card and progress in the composer), one sent (a file card in the log).
+        await page.getByLabel("Attach files", { exact: true }).setInputFiles([{ name: "notes.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") }]);
+        await expect(page.getByRole("list", { name: "Attachments" })).toBeVisible();
+        await composer.fill("Third message");
+        await composer.press("Enter");
+        await expect(page.getByRole("log", { name: "Messages" }).getByRole("link", { name: "notes.pdf", exact: true })).toBeVisible();
+        await page.getByLabel("Attach files", { exact: true }).setInputFiles([{ name: "draft.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") }]);
+        await expect(page.getByRole("button", { name: "Remove draft.pdf" })).toBeVisible();
         await expect(page.getByRole("log", { name: "Messages" }).getByRole("article")).toHaveCount(3);
         await expect(page.getByRole("log", { name: "Messages" }).getByText("Third message")).toBeVisible();
         await page.screenshot({ path: `test-results/axe-room-${scheme}-${viewportName}.png` });

@@ -46,6 +46,11 @@ test("the Python example bot answers a person in the browser", async ({ newUser,
     await expect(ada.messages.last()).toContainText("hello from the browser");
     await expect(ada.messages.last()).toContainText("PyBot");
     expect(output).toContain("!ping");
+    // A file, uploaded with Python's standard library and sent by id over /ws.
+    await ada.send("!file");
+    const file = ada.log.getByRole("link", { name: "pybot-notes.txt", exact: true });
+    await expect(file).toBeVisible();
+    expect(await (await ada.page.request.get((await file.getAttribute("href"))!)).text()).toContain(`Asked for by`);
 
     // The bot leaves: so does its name from the Online list.
     bot.kill("SIGTERM");
