@@ -1,6 +1,6 @@
 /**
  * Compiles the Node server to plain JavaScript for `npm start` (dist/server.mjs), with its
- * SQLite writer and search threads beside it. Production does not run under tsx: tsx compiles with
+ * SQLite writer and search threads and its image worker process beside it. Production does not run under tsx: tsx compiles with
  * esbuild's keepNames, which gives every function made per connection (the socket handlers)
  * a property of its own, about 4 KiB of heap per connection (docs/performance.md).
  *
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const WORKERS = ["server/store/sqlite/writer.worker.mjs", "server/store/sqlite/search.worker.mjs"];
+const WORKERS = ["server/store/sqlite/writer.worker.mjs", "server/store/sqlite/search.worker.mjs", "server/files/image-worker.mjs"];
 
 /** Bundles each entry (`{ name: path from the project's folder }`) to `<outdir>/<name>.mjs`. */
 export async function buildServer(entries, outdir) {

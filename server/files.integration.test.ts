@@ -230,6 +230,39 @@ describe("files: what is never shown inline", () => {
   });
 });
 
+describe("files: metadata", () => {
+  it("a photo taken sideways is turned upright and written again; a PNG keeps its pixels and loses its text; neither keeps metadata", async () => {
+    server = await startTestServer();
+    const ada = await client("socket.io", "Ada");
+    // 64×48 as stored, EXIF orientation 6 (turn 90° clockwise to show it): 48×64 as seen.
+    const sideways = await sharp({ create: { width: 64, height: 48, channels: 3, background: "green" } })
+      .jpeg()
+      .withExif({ IFD0: { Copyright: "Secret Maker" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    expect((await sharp(sideways).metadata()).orientation).toBe(6);
+    const turned = await uploaded(ada.http, sideways, "sideways.jpg");
+    expect(turned.image).toMatchObject({ width: 48, height: 64, thumbWidth: 48, thumbHeight: 64 });
+    const bytes = Buffer.from(await (await get(`/api/files/${turned.id}`, ada.http)).arrayBuffer());
+    const meta = await sharp(bytes).metadata();
+    expect([meta.width, meta.height, meta.exif, meta.orientation]).toEqual([48, 64, undefined, undefined]);
+    expect(bytes.includes("Secret Maker") || hasGpsPointer(bytes)).toBe(false);
+
+    const png = await sharp({ create: { width: 10, height: 10, channels: 4, background: "red" } })
+      .png()
+      .withExif({ IFD0: { Copyright: "Secret Maker" } })
+      .toBuffer();
+    expect(png.includes("Secret Maker")).toBe(true);
+    const pixels = await sharp(png).raw().toBuffer();
+    const kept = await uploaded(ada.http, png, "dot.png");
+    expect(kept.image).toMatchObject({ width: 10, height: 10 });
+    const served = Buffer.from(await (await get(`/api/files/${kept.id}`, ada.http)).arrayBuffer());
+    expect(served.includes("Secret Maker")).toBe(false);
+    expect((await sharp(served).metadata()).exif).toBeUndefined();
+    expect((await sharp(served).raw().toBuffer()).equals(pixels)).toBe(true);
+  });
+});
+
 describe("files: limits", () => {
   it("over-size, over-quota, too fast and guests off are each refused with their code", async () => {
     server = await startTestServer({ files: { policy: { fileBytes: 1000, quotaBytes: 1500, filesPerMessage: 2 }, uploadsPerMinute: 6 }, security: { rateLimitScale: 1 } });

@@ -168,6 +168,7 @@ interface Infrastructure {
   services: Services;
   push?: PushService;
   fileSweep?: NodeJS.Timeout;
+  images?: SharpUploadProcessor;
 }
 
 /** Step 1: the database (migrated, opened), Better Auth on it, Redis when configured, the live stores, the services. */
@@ -189,12 +190,13 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   const presence = redis ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence }).start() : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
   const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix, ...(options.files?.uploadsPerMinute ? { uploadsPerMinute: options.files.uploadsPerMinute } : {}) });
+  const images = new SharpUploadProcessor({ imagePixels: options.files?.imagePixels ?? FILE_LIMIT_DEFAULTS.imagePixels });
   const services = createServices(repositories, { presence, typing }, { betterAuth, sessions: repositories.sessions, tokens: repositories.tokens }, {
     guestDirectMessages: options.guestDirectMessages ?? true,
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
     files: {
       bytes: repositories.fileBytes,
-      processor: new SharpUploadProcessor({ imagePixels: options.files?.imagePixels ?? FILE_LIMIT_DEFAULTS.imagePixels }),
+      processor: images,
       policy: { ...DEFAULT_FILE_POLICY, ...options.files?.policy },
     },
   });
@@ -208,7 +210,7 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
     );
   const fileSweep = setInterval(sweepFiles, options.files?.sweepEveryMs ?? 3600_000);
   fileSweep.unref();
-  return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push, fileSweep };
+  return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push, fileSweep, images };
 }
 
 /**
@@ -233,8 +235,9 @@ async function connectRedis(url: string, log: Logger): Promise<{ redis: RedisCli
 
 /** Closes what step 1 opened, each step bounded (a start that failed later, and the end of the drain). */
 async function closeInfrastructure(infrastructure: Infrastructure, log: Logger): Promise<void> {
-  const { presence, push, store, redis, adapterRedis, fileSweep } = infrastructure;
+  const { presence, push, store, redis, adapterRedis, fileSweep, images } = infrastructure;
   clearInterval(fileSweep);
+  images?.close();
   if (presence instanceof RedisPresenceStore) presence.stop();
   push?.close();
   await bounded(log, "database", store.close());

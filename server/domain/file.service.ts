@@ -15,6 +15,9 @@ export interface ProcessedUpload {
   image?: Attachment["image"];
   original(): AsyncIterable<Uint8Array>;
   thumbnail?(): AsyncIterable<Uint8Array>;
+  /** Where the bytes are on this machine, when they are in files (a store on disk copies them in the kernel). */
+  originalPath?: string;
+  thumbnailPath?: string;
   /** Removes what processing left on the way (temporary files). */
   cleanup(): Promise<void>;
 }
@@ -113,8 +116,10 @@ export class FileService {
     try {
       await this.requireQuota(actor, processed.size);
       const key = randomUUID();
-      await this.bytes.write(key, processed.original());
-      if (processed.thumbnail) await this.bytes.write(`${key}.thumbnail`, processed.thumbnail());
+      const store = (k: string, path: string | undefined, bytes: () => AsyncIterable<Uint8Array>) =>
+        path && this.bytes.writeFile ? this.bytes.writeFile(k, path) : this.bytes.write(k, bytes());
+      await store(key, processed.originalPath, processed.original);
+      if (processed.thumbnail) await store(`${key}.thumbnail`, processed.thumbnailPath, processed.thumbnail);
       const record = {
         id: input.id,
         key,

@@ -4,6 +4,9 @@
  * chunks; records link to a message in the append's commit, once, and a deletion takes them.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../contract/files";
@@ -65,6 +68,17 @@ describe.each(implementations)("file stores: %s", (_name, make) => {
     const empty = randomUUID();
     expect(await repos.fileBytes.write(empty, source(Buffer.alloc(0)))).toBe(0);
     expect(await repos.fileBytes.size(empty)).toBe(0);
+  });
+
+  it("bytes: a local file stored by path (where the store offers it) reads back the same", async (ctx) => {
+    if (!repos.fileBytes.writeFile) ctx.skip("this store takes streams only (write)");
+    const dir = await mkdtemp(join(tmpdir(), "parley-contract-"));
+    const bytes = randomBytes(300 * 1024);
+    await writeFile(join(dir, "local"), bytes);
+    const key = randomUUID();
+    expect(await repos.fileBytes.writeFile!(key, join(dir, "local"))).toBe(bytes.length);
+    expect((await readAll(await repos.fileBytes.read(key, { start: 10, end: 299_999 }))).equals(bytes.subarray(10, 300_000))).toBe(true);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("bytes: a write cut off halfway leaves nothing readable, and the key can be written again", async () => {

@@ -319,6 +319,11 @@ export interface FileStore {
    * readable. Replaces what the key held. Resolves the bytes written.
    */
   write(key: string, source: AsyncIterable<Uint8Array>): Promise<number>;
+  /**
+   * Stores a local file's bytes under `key`, as `write` does; a store on disk copies it in the
+   * kernel (no bytes through JavaScript). Optional: callers fall back to `write`.
+   */
+  writeFile?(key: string, path: string): Promise<number>;
   /** The size of what `key` holds, or null. */
   size(key: string): Promise<number | null>;
   /** The bytes (or a range of them), or null when the key holds nothing. */

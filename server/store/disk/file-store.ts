@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -52,6 +53,30 @@ export class DiskFileStore implements FileStore {
       await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
       await rename(temporary, target);
       return written;
+    } catch (err) {
+      await rm(temporary, { force: true });
+      throw err;
+    }
+  }
+
+  /** A local file copied in (copy_file_range: the kernel moves the bytes), flushed, then renamed into place. */
+  async writeFile(key: string, path: string): Promise<number> {
+    const target = this.path(key);
+    await mkdir(this.partial, { recursive: true });
+    const temporary = join(this.partial, `${key}.${randomUUID()}`);
+    try {
+      await copyFile(path, temporary, constants.COPYFILE_EXCL);
+      const handle = await open(temporary, "r+");
+      let size: number;
+      try {
+        await handle.sync();
+        size = (await handle.stat()).size;
+      } finally {
+        await handle.close();
+      }
+      await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
+      await rename(temporary, target);
+      return size;
     } catch (err) {
       await rm(temporary, { force: true });
       throw err;
