@@ -20,7 +20,7 @@ import type { RoomSummary } from "@/server/contract/model";
 import { socketTransport, type ChatTransport } from "@/app/lib/transport";
 import { TypingStore } from "@/app/lib/typing-store";
 import { Uploads } from "@/app/lib/uploads";
-import { indexedDbFileStorage, xhrUploader } from "@/app/lib/uploads-browser";
+import { indexedDbFileStorage, tabId, xhrUploader } from "@/app/lib/uploads-browser";
 import type { FileLimits } from "@/server/contract/files";
 import { useSession } from "./session-context";
 
@@ -75,7 +75,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     const socket = createSocket();
     const transport = socketTransport(socket);
     const sync = broadcastOutboxSync(userId);
-    const uploads = new Uploads({ storage: indexedDbFileStorage(userId), uploader: xhrUploader, publish: () => sync?.publish() });
+    const uploads = new Uploads({ storage: indexedDbFileStorage(userId), uploader: xhrUploader, publish: () => sync?.publish(), tab: tabId() });
     const outbox = new Outbox({
       author: { id: userId, name: userName },
       transport,

@@ -7,23 +7,15 @@ import { memoryOutboxStorage, type OutboxEntry, type OutboxStorage, type OutboxS
 
 const DB_NAME = "parley";
 const STORE = "outbox";
-/** Attached files until their message is sent (uploads-browser.ts): apart from the outbox's entries. */
-export const FILES_STORE = "files";
 
 type Stored = OutboxEntry & { userId: string };
 
 let db: Promise<IDBPDatabase> | undefined;
-/** Parley's IndexedDB database: version 1 held the outbox; version 2 adds attached files. */
-export function database(): Promise<IDBPDatabase> {
-  db ??= openDB(DB_NAME, 2, {
-    upgrade(d, oldVersion) {
-      if (oldVersion < 1) d.createObjectStore(STORE, { keyPath: "clientId" }).createIndex("userId", "userId");
-      if (oldVersion < 2) d.createObjectStore(FILES_STORE, { keyPath: "id" }).createIndex("userId", "userId");
-    },
-    // Another tab still runs the previous version: it lets go, and reloads into this one.
-    blocking() {
-      void db?.then((open) => open.close());
-      db = undefined;
+function database(): Promise<IDBPDatabase> {
+  db ??= openDB(DB_NAME, 1, {
+    upgrade(d) {
+      const store = d.createObjectStore(STORE, { keyPath: "clientId" });
+      store.createIndex("userId", "userId");
     },
   });
   return db;

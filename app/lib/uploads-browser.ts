@@ -4,10 +4,25 @@
  */
 import type { Attachment } from "@/server/contract/files";
 import { fileUrl } from "@/server/contract/files";
-import { database, FILES_STORE } from "./outbox-browser";
+import { openDB, type IDBPDatabase } from "idb";
 import { memoryFileStorage, UploadError, type FileStorage, type StoredUpload, type Uploader } from "./uploads";
 
 type Row = StoredUpload & { userId: string };
+
+const FILES_STORE = "files";
+let db: Promise<IDBPDatabase> | undefined;
+/**
+ * A database of its own ("parley-files"), not a new version of the outbox's: a tab still
+ * running the previous release holds that one open, and an upgrade would wait for it to close.
+ */
+function database(): Promise<IDBPDatabase> {
+  db ??= openDB("parley-files", 1, {
+    upgrade(d) {
+      d.createObjectStore(FILES_STORE, { keyPath: "id" }).createIndex("userId", "userId");
+    },
+  });
+  return db;
+}
 
 export function indexedDbFileStorage(userId: string, idb: IDBFactory | undefined = globalThis.indexedDB): FileStorage {
   if (!idb) return memoryFileStorage();
@@ -55,3 +70,14 @@ export const xhrUploader: Uploader = {
     });
   },
 };
+
+/** This tab's name, kept across its reloads (sessionStorage is per tab): a reload carries on its own uploads at once. */
+export function tabId(): string {
+  try {
+    let id = sessionStorage.getItem("parley-tab");
+    if (!id) sessionStorage.setItem("parley-tab", (id = crypto.randomUUID()));
+    return id;
+  } catch {
+    return crypto.randomUUID();
+  }
+}

@@ -25,12 +25,12 @@ const timers = () => {
   return { waiting, timers: { setTimeout: (fn: () => void) => waiting.push(fn), clearTimeout: () => undefined } };
 };
 
-function setup() {
+function setup(tab = "tab-1") {
   const uploader = new FakeUploader();
   const storage = memoryFileStorage();
   const t = timers();
   let n = 0;
-  const uploads = new Uploads({ storage, uploader, newId: () => `f${++n}`, timers: t.timers, retryDelay: () => 1 });
+  const uploads = new Uploads({ storage, uploader, newId: () => `f${++n}`, timers: t.timers, retryDelay: () => 1, tab });
   return { uploader, storage, uploads, pendingRetries: t.waiting };
 }
 
@@ -87,16 +87,50 @@ describe("Uploads", () => {
     expect(uploads.get().size).toBe(0);
   });
 
-  it("after a reload, a file not uploaded yet is uploaded by whoever asks for it (the outbox's leader)", async () => {
-    const first = setup();
+  it("after a reload, a file not uploaded yet is uploaded again by the same tab at once", async () => {
+    const first = setup("tab-1");
     await first.uploads.attach(new Blob(["x"]), "x.bin");
-    first.uploads.close(); // the tab closed mid-upload
+    await settle();
+    first.uploads.close(); // reloaded mid-upload
     const uploader = new FakeUploader();
-    const reloaded = new Uploads({ storage: first.storage, uploader });
+    const reloaded = new Uploads({ storage: first.storage, uploader, tab: "tab-1" });
     await reloaded.load();
     expect(reloaded.get().get("f1")).toMatchObject({ status: "waiting" });
     expect(await reloaded.readiness(["f1"])).toEqual({ waiting: true });
     expect(uploader.take().id).toBe("f1");
+  });
+});
+
+describe("Uploads in two tabs", () => {
+  it("the tab that carries an upload keeps it; another takes it over once that tab has been silent", async () => {
+    const storage = memoryFileStorage();
+    let now = 1_000_000;
+    const first = new FakeUploader();
+    const tabA = new Uploads({ storage, uploader: first, tab: "a", now: () => now, newId: () => "f1" });
+    await tabA.attach(new Blob(["x"]), "x.bin");
+    await settle();
+    expect(first.calls).toHaveLength(1);
+    const second = new FakeUploader();
+    const tabB = new Uploads({ storage, uploader: second, tab: "b", now: () => now });
+    expect(await tabB.readiness(["f1"])).toEqual({ waiting: true });
+    expect(second.calls).toHaveLength(0); // tab A is on it
+    now += 16_000; // tab A closed mid-upload: no word from it since
+    expect(await tabB.readiness(["f1"])).toEqual({ waiting: true });
+    expect(second.take().id).toBe("f1");
+  });
+
+  it("an upload that failed and waits to retry is not held: another tab may carry it", async () => {
+    const storage = memoryFileStorage();
+    const first = new FakeUploader();
+    const tabA = new Uploads({ storage, uploader: first, tab: "a", newId: () => "f1", timers: timers().timers });
+    await tabA.attach(new Blob(["x"]), "x.bin");
+    await settle();
+    first.take().reject(new UploadError("offline", true));
+    await settle();
+    const second = new FakeUploader();
+    const tabB = new Uploads({ storage, uploader: second, tab: "b" });
+    await tabB.readiness(["f1"]);
+    expect(second.take().id).toBe("f1");
   });
 });
 

@@ -30,6 +30,8 @@ export interface StoredUpload {
   attachment?: Attachment;
   /** A refusal (too large, over quota, not allowed): final. */
   refused?: string;
+  /** Which tab is uploading it, and when it last said so (another tab leaves it to that one meanwhile). */
+  uploader?: { tab: string; at: number };
 }
 
 export interface FileStorage {
@@ -89,7 +91,12 @@ export interface UploadsOptions {
   publish?: () => void;
   /** Files unsent for this long are forgotten at load (a draft closed with its tab). */
   forgetAfterMs?: number;
+  /** This tab's name among the browser's tabs (uploads-browser.ts makes one per tab). */
+  tab?: string;
 }
+
+/** An upload says it is alive this often; another tab takes it over after three times that in silence. */
+const HEARTBEAT_MS = 5_000;
 
 const defaultRetryDelay = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
 
@@ -107,6 +114,7 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
     super(new Map());
     this.o = {
       newId: () => crypto.randomUUID(),
+      tab: Math.random().toString(36).slice(2),
       now: () => Date.now(),
       timers: globalThis,
       retryDelay: defaultRetryDelay,
@@ -188,7 +196,9 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
         continue;
       }
       waiting = true;
-      if (!this.running.has(id) && !this.retries.has(id)) {
+      // Another tab uploading it, and heard from lately: left to that tab (its answer reaches this one through storage).
+      const elsewhere = stored.uploader && stored.uploader.tab !== this.o.tab && this.o.now() - stored.uploader.at < 3 * HEARTBEAT_MS;
+      if (!elsewhere && !this.running.has(id) && !this.retries.has(id)) {
         this.show(stateOf(stored, "uploading"));
         this.start(stored);
       }
@@ -231,16 +241,39 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
     const controller = new AbortController();
     this.running.set(stored.id, controller);
     const { id, name, blob } = stored;
+    // Tells the browser's other tabs that this one carries the upload (and is alive).
+    let beat = 0;
+    const heartbeat = () => {
+      const now = this.o.now();
+      if (now - beat < HEARTBEAT_MS) return;
+      beat = now;
+      void this.marking(id, async () => {
+        const s = await this.o.storage.get(id);
+        if (s && !s.attachment && !controller.signal.aborted) await this.o.storage.put({ ...s, uploader: { tab: this.o.tab, at: now } });
+      });
+    };
+    heartbeat();
     void this.o.uploader
-      .upload(id, name, blob, (sent, total) => this.patch(id, { status: "uploading", progress: total > 0 ? sent / total : 0 }), controller.signal)
+      .upload(
+        id,
+        name,
+        blob,
+        (sent, total) => {
+          this.patch(id, { status: "uploading", progress: total > 0 ? sent / total : 0 });
+          heartbeat();
+        },
+        controller.signal,
+      )
       .then(
         async (attachment) => {
           if (controller.signal.aborted) return;
           this.running.delete(id);
           this.attempts.delete(id);
           // The bytes are on the server: the device keeps only the answer.
-          const { blob: _bytes, ...rest } = stored;
-          if (await this.o.storage.get(id)) await this.o.storage.put({ ...rest, attachment });
+          const { blob: _bytes, uploader: _tab, ...rest } = stored;
+          await this.marking(id, async () => {
+            if (await this.o.storage.get(id)) await this.o.storage.put({ ...rest, attachment });
+          });
           this.patch(id, { status: "uploaded", progress: 1, attachment, error: undefined });
           this.o.publish?.();
           this.settled.emit(id);
@@ -250,12 +283,22 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
           this.running.delete(id);
           const error = err instanceof UploadError ? err : new UploadError("The upload failed.", true);
           if (!error.transient) {
-            if (await this.o.storage.get(id)) await this.o.storage.put({ ...stored, refused: error.message });
+            await this.marking(id, async () => {
+              const { uploader: _tab, ...rest } = stored;
+              if (await this.o.storage.get(id)) await this.o.storage.put({ ...rest, refused: error.message });
+            });
             this.patch(id, { status: "refused", error: error.message });
             this.o.publish?.();
             this.settled.emit(id);
             return;
           }
+          // Not carrying it while it waits: another tab may try meanwhile.
+          await this.marking(id, async () => {
+            const current = await this.o.storage.get(id);
+            if (current?.uploader?.tab !== this.o.tab) return;
+            const { uploader: _mine, ...rest } = current;
+            await this.o.storage.put(rest);
+          });
           const attempt = (this.attempts.get(id) ?? 0) + 1;
           this.attempts.set(id, attempt);
           this.patch(id, { status: "waiting", progress: 0, error: error.message });
@@ -268,6 +311,17 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
           );
         },
       );
+  }
+
+  /** Writes of one file's "who carries it" mark, one after another (a heartbeat never lands after the mark's removal). */
+  private readonly marks = new Map<string, Promise<void>>();
+  private marking(id: string, write: () => Promise<void>): Promise<void> {
+    const next = (this.marks.get(id) ?? Promise.resolve()).then(write).catch(() => undefined);
+    this.marks.set(id, next);
+    void next.then(() => {
+      if (this.marks.get(id) === next) this.marks.delete(id);
+    });
+    return next;
   }
 
   private stop(id: string): void {
