@@ -166,7 +166,7 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
   /** A file removed from the composer: its upload stops and the device forgets it (the server sweeps what it got). */
   async remove(id: string): Promise<void> {
     this.stop(id);
-    await this.o.storage.delete(id);
+    await this.marking(id, () => this.o.storage.delete(id));
     this.forget(id);
   }
 
@@ -174,7 +174,7 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
   async release(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       this.stop(id);
-      await this.o.storage.delete(id);
+      await this.marking(id, () => this.o.storage.delete(id));
       this.forget(id);
     }
   }
