@@ -58,21 +58,44 @@ test("an image and a PDF attached, sent and seen by the other person; signed out
   expect((await sharp(bytes).metadata()).exif).toBeUndefined();
 });
 
-test("a file only, removed and attached again, pasted as an image: the message carries what the composer shows", async ({ newUser }) => {
+test("a file only, removed and attached again; an image pasted, another dropped on the room: each message carries what its composer showed", async ({ newUser }) => {
   const ada = await newUser(uniqueName("Ada"));
   const bob = await newUser(uniqueName("Bob"));
   const path = await ada.createRoom(uniqueName("Paste"));
   await bob.openRoom(path);
   const input = ada.page.getByLabel("Attach files", { exact: true });
+  const attachments = ada.page.getByRole("list", { name: "Attachments" });
   await input.setInputFiles([pdf("wrong.pdf")]);
   await ada.page.getByRole("button", { name: "Remove wrong.pdf" }).click();
   await input.setInputFiles([pdf("right.pdf")]);
-  await expect(ada.page.getByRole("list", { name: "Attachments" }).getByRole("listitem")).toHaveCount(1);
+  await expect(attachments.getByRole("listitem")).toHaveCount(1);
   // Nothing typed: a message of files only.
   await expect(ada.sendButton).toBeEnabled();
   await ada.sendButton.click();
   await expect(bob.log.getByRole("link", { name: "right.pdf", exact: true })).toBeVisible();
   await expect(bob.log.getByRole("link", { name: "wrong.pdf" })).toHaveCount(0);
+
+  const png = [...(await sharp({ create: { width: 40, height: 30, channels: 3, background: "orange" } }).png().toBuffer())];
+  // A screenshot pasted into the message box.
+  await ada.composer.evaluate((box, bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], "screenshot.png", { type: "image/png" }));
+    box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, png);
+  await expect(attachments.getByRole("button", { name: "Remove screenshot.png" })).toBeVisible();
+  await ada.send("pasted");
+  await expectImage(bob, "screenshot.png");
+  // A picture dropped on the conversation.
+  await ada.page.getByRole("region", { name: "Conversation" }).evaluate((room, bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], "dropped.png", { type: "image/png" }));
+    room.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+    room.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, png);
+  await expect(attachments.getByRole("button", { name: "Remove dropped.png" })).toBeVisible();
+  await ada.send("dropped");
+  await expectImage(bob, "dropped.png");
+  await expect(bob.message("dropped").getByRole("img")).toHaveCount(1);
 });
 
 test("attached and sent offline, the tab closed, back online: the file and its message arrive once", async ({ newUser }) => {
