@@ -132,6 +132,8 @@ describe.each(["socket.io", "ws"] as const)("files over %s", (transport) => {
     }
     expect((await get(`/api/files/${randomUUID()}`, bob.http)).status).toBe(404);
     expect((await get(`/api/files/not-a-uuid`, bob.http)).status).toBe(404);
+    const deeper = await get(`/api/files/${photo.id}/thumbnail/more`, bob.http);
+    expect([deeper.status, deeper.headers.get("content-type")]).toEqual([404, "application/json; charset=utf-8"]);
 
     // Bob is removed from the room: at his next request, nothing.
     const removed = await socket.emitWithAck("room:remove-member", { roomId: room.id, userId: bob.user.id });

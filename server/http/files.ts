@@ -45,7 +45,7 @@ async function requester(req: IncomingMessage, services: Services): Promise<File
  * - `GET|HEAD /api/files/<uuid>` and `/api/files/<uuid>/thumbnail`: the bytes, to whoever may
  *   read them now; 404 to anyone else (signed out included), never a hint that it exists.
  * - `GET /api/files/limits`: the limits the browser checks before uploading.
- * Returns false for other paths.
+ * Every other path under `/api/files/` is a 404 of Parley's own.
  */
 export function createFileRoutes(deps: { services: Services; policy: SecurityPolicy }) {
   const { services, policy } = deps;
@@ -59,7 +59,8 @@ export function createFileRoutes(deps: { services: Services; policy: SecurityPol
       return true;
     }
     const match = FILE_PATH.exec(path);
-    if (!match) return false;
+    // Anything else under /api/files/ is Parley's 404 too, never Next's page.
+    if (!match) throw new DomainError("not_found", "There is no such file.");
     const id = match[1]!.toLowerCase();
     const variant = match[2] ? "thumbnail" : "original";
     if (req.method === "PUT" && variant === "original") {
@@ -93,7 +94,14 @@ export function createFileRoutes(deps: { services: Services; policy: SecurityPol
       json(res, 200, retry);
       return;
     }
-    const stored = await services.files.upload(actor, { id, name, declaredSize }, req);
+    let stored;
+    try {
+      stored = await services.files.upload(actor, { id, name, declaredSize }, req);
+    } catch (err) {
+      // The client went away mid-upload (a removed attachment, a closed tab): nothing was kept, nobody to answer.
+      if (req.destroyed && !(err instanceof DomainError)) return void res.destroy();
+      throw err;
+    }
     res.removeHeader("Connection");
     json(res, 201, stored);
   }
