@@ -1,4 +1,4 @@
-import { expect, test, uniqueName } from "./fixtures";
+import { expect, signedIn, test, uniqueName } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 import { ServerProcess } from "./server-process";
 
@@ -117,15 +117,7 @@ test.describe("a server of its own", () => {
   });
 
   test("the server crashes mid-conversation: nothing is lost, nothing shows twice", async ({ browser }) => {
-    const people: ChatPage[] = [];
-    for (const name of [uniqueName("Ada"), uniqueName("Bob")]) {
-      const context = await browser.newContext({ baseURL: server.url });
-      const chat = new ChatPage(await context.newPage());
-      await chat.page.goto("/");
-      await chat.signIn(name);
-      await chat.roomsNav.waitFor();
-      people.push(chat);
-    }
+    const people = [await signedIn(browser, uniqueName("Ada"), server.url), await signedIn(browser, uniqueName("Bob"), server.url)];
     const [ada, bob] = people as [ChatPage, ChatPage];
     const path = await ada.createRoom(uniqueName("Fragile"));
     await bob.openRoom(path);

@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { expect, test, uniqueName } from "./fixtures";
+import { expect, signedIn, test, uniqueName } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 import { ServerProcess } from "./server-process";
 
@@ -169,15 +169,7 @@ test.describe("with a server of its own", () => {
 
   test("the server killed mid-upload: no half-visible message, and the upload finishes afterwards", async ({ browser }) => {
     test.setTimeout(120_000); // two server starts
-    const people: ChatPage[] = [];
-    for (const name of [uniqueName("Ada"), uniqueName("Bob")]) {
-      const context = await browser.newContext({ baseURL: server.url });
-      const chat = new ChatPage(await context.newPage());
-      await chat.page.goto("/");
-      await chat.signIn(name);
-      await chat.roomsNav.waitFor();
-      people.push(chat);
-    }
+    const people = [await signedIn(browser, uniqueName("Ada"), server.url), await signedIn(browser, uniqueName("Bob"), server.url)];
     const [ada, bob] = people as [ChatPage, ChatPage];
     const path = await ada.createRoom(uniqueName("Fragile"));
     await bob.openRoom(path);

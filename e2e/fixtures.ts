@@ -13,16 +13,25 @@ export function uniqueName(base: string): string {
   return `${base} ${process.pid % 1000}${++counter}`;
 }
 
+/**
+ * A person in a browser context of their own, signed in as a guest, at the directory: of the
+ * run's server, or of `baseURL` (a server a test starts itself). The caller closes the context.
+ */
+export async function signedIn(browser: Browser, name: string, baseURL?: string): Promise<ChatPage> {
+  const context = await browser.newContext(baseURL ? { baseURL } : {});
+  const chat = new ChatPage(await context.newPage());
+  await chat.page.goto("/");
+  await chat.signIn(name);
+  await chat.roomsNav.waitFor();
+  return chat;
+}
+
 export const test = base.extend<Fixtures>({
   newUser: async ({ browser }, use) => {
     const contexts: Awaited<ReturnType<Browser["newContext"]>>[] = [];
     await use(async (name) => {
-      const context = await browser.newContext();
-      contexts.push(context);
-      const chat = new ChatPage(await context.newPage());
-      await chat.page.goto("/");
-      await chat.signIn(name);
-      await chat.roomsNav.waitFor();
+      const chat = await signedIn(browser, name);
+      contexts.push(chat.page.context());
       return chat;
     });
     for (const c of contexts) await c.close();
