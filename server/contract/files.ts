@@ -20,9 +20,6 @@ export interface Attachment {
   image?: { width: number; height: number; thumbWidth: number; thumbHeight: number };
 }
 
-/** The answer to an upload (`PUT /api/files/<id>`): the attachment as a message will carry it. */
-export type UploadedFile = Attachment;
-
 /** Where a file's bytes are read (a session cookie or a bot's token is needed, and access to its room). */
 export const fileUrl = (id: string) => `/api/files/${encodeURIComponent(id)}`;
 /** An image's thumbnail (WebP). */

@@ -15,13 +15,9 @@ import { stripJpegMetadata, stripPngMetadata } from "./strip-metadata";
 /** Runs jobs one at a time, in order (the image queue). */
 class OneAtATime {
   private tail: Promise<unknown> = Promise.resolve();
-  /** Jobs waiting or running. */
-  waiting = 0;
-
   run<T>(job: () => Promise<T>): Promise<T> {
-    this.waiting++;
     const result = this.tail.then(job, job);
-    this.tail = result.catch(() => undefined).finally(() => this.waiting--);
+    this.tail = result.catch(() => undefined);
     return result;
   }
 }
@@ -127,11 +123,6 @@ export class SharpUploadProcessor implements UploadProcessor {
       const info = await stat(path).catch(() => null);
       if (info && Date.now() - info.mtimeMs > olderThanMs) await rm(path, { force: true });
     }
-  }
-
-  /** Jobs in the image queue (the bench reads it). */
-  get queued(): number {
-    return queue.waiting;
   }
 
   async process(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<ProcessedUpload> {
