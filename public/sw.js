@@ -26,7 +26,8 @@ self.addEventListener("push", (event) => {
       body: data.body || "",
       tag: data.tag,
       renotify: Boolean(data.tag),
-      icon: "/icon.svg",
+      // The author's picture: only ever a path on this origin (an absolute URL is not used).
+      icon: typeof data.icon === "string" && data.icon.startsWith("/api/files/") ? data.icon : "/icon.svg",
       data: { url: data.url || "/", messageId: data.messageId },
     }),
   );

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import type { RoomSummary, UserSummary } from "@/server/contract/model";
 import { useConnection } from "@/app/hooks/socket-context";
+import { Avatar } from "./avatar";
 import { MessagePersonButton } from "./message-person";
 
 /** A private room's invite link, made on demand, with a copy button. */
@@ -127,6 +128,7 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
         <ul aria-label="Members" className="space-y-1">
           {members.map((m) => (
             <li key={m.id} className="flex items-center justify-between gap-2 text-sm">
+              <Avatar user={m} size="xs" />
               <span className="min-w-0 flex-1 truncate">{m.name}</span>
               {m.id !== self.id && <MessagePersonButton person={m} selfId={self.id} />}
               {m.id !== self.id && (

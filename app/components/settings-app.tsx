@@ -3,11 +3,15 @@
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { useSession } from "@/app/hooks/session-context";
+import { useConnection } from "@/app/hooks/socket-context";
+import { INLINE_IMAGE_TYPES } from "@/server/contract/files";
+import type { UserSummary } from "@/server/contract/model";
+import { Avatar, useAvatarOf } from "./avatar";
 import { useApiTokens } from "@/app/hooks/use-api-tokens";
 import { Logo } from "./logo";
 import { SignInForm } from "./sign-in-form";
 
-/** Settings: personal API tokens for bots and scripts (accounts only). */
+/** Settings: one's profile picture, and personal API tokens for bots and scripts (accounts only). */
 export function SettingsApp() {
   const { session } = useSession();
   if (session.status === "loading") return <div className="grid h-dvh place-items-center text-sm text-muted">Loading…</div>;
@@ -22,6 +26,7 @@ export function SettingsApp() {
       </header>
       <main className="mx-auto max-w-2xl space-y-6 p-4 sm:p-8">
         <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+        <ProfilePicture user={session.user} />
         {session.account.guest ? (
           <p className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
             API tokens belong to accounts. Create an account from the sidebar first; you keep your name and history.
@@ -31,6 +36,107 @@ export function SettingsApp() {
         )}
       </main>
     </div>
+  );
+}
+
+/**
+ * One's profile picture: uploaded through the files endpoint as an avatar (a square thumbnail
+ * is made of it, without its metadata), then set with `account:avatar`; everyone sees it at
+ * once beside one's messages and in the Online and Members lists.
+ */
+function ProfilePicture({ user }: { user: UserSummary }) {
+  const conn = useConnection();
+  const avatar = useAvatarOf(user);
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const inputId = useId();
+
+  const set = async (fileId: string | null) => {
+    if (!conn) return "Not connected yet: try again in a moment.";
+    const ack = await conn.transport.request("account:avatar", { fileId });
+    if (!ack.ok) return ack.error.message;
+    conn.people.learn([ack.data.user]);
+    return null;
+  };
+
+  const upload = async (file: File) => {
+    setBusy(true);
+    setStatus({ text: "Uploading…", error: false });
+    try {
+      // The server's limits, checked before uploading where they are known (it checks them again).
+      const refused = conn?.uploads.refusal([{ name: file.name, size: file.size }], 0);
+      if (refused) throw new Error(refused);
+      const id = crypto.randomUUID();
+      const res = await fetch(`/api/files/${id}?name=${encodeURIComponent(file.name)}&purpose=avatar`, {
+        method: "PUT",
+        body: file,
+        headers: { "Content-Type": "application/octet-stream" },
+      });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        throw new Error(body?.error?.message ?? "The picture could not be uploaded. Try again.");
+      }
+      const notSet = await set(id);
+      setStatus(notSet ? { text: notSet, error: true } : { text: "Profile picture saved.", error: false });
+    } catch (err) {
+      setStatus({ text: err instanceof Error && err.message !== "Failed to fetch" ? err.message : "The picture could not be uploaded. Try again.", error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async () => {
+    setBusy(true);
+    const refused = await set(null);
+    setStatus(refused ? { text: refused, error: true } : { text: "Profile picture removed.", error: false });
+    setBusy(false);
+  };
+
+  return (
+    <section aria-labelledby="picture-heading" className="space-y-4 rounded-xl border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
+      <div>
+        <h2 id="picture-heading" className="text-lg font-semibold">
+          Profile picture
+        </h2>
+        <p className="text-sm text-muted">Shown beside your messages and in the lists of who is online. Its location and camera details are removed.</p>
+      </div>
+      <div className="flex flex-wrap items-center gap-4">
+        <Avatar user={user} size="lg" />
+        <span>
+          <input
+            id={inputId}
+            type="file"
+            accept={INLINE_IMAGE_TYPES.join(",")}
+            disabled={busy || !conn}
+            className="peer sr-only"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = "";
+              if (file) void upload(file);
+            }}
+          />
+          <label
+            htmlFor={inputId}
+            className="inline-flex cursor-pointer items-center rounded-lg bg-accent-600 px-3 py-2 text-sm font-semibold text-white peer-focus-visible:ring-2 peer-focus-visible:ring-accent-500 peer-focus-visible:ring-offset-2 peer-disabled:cursor-not-allowed peer-disabled:opacity-50 hover:bg-accent-700"
+          >
+            Upload a profile picture
+          </label>
+        </span>
+        {avatar && (
+          <button
+            type="button"
+            onClick={() => void remove()}
+            disabled={busy}
+            className="rounded-lg border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
+            Remove profile picture
+          </button>
+        )}
+      </div>
+      <p role="status" className={`min-h-5 text-sm ${status?.error ? "text-red-700 dark:text-red-400" : "text-muted"}`}>
+        {status?.text}
+      </p>
+    </section>
   );
 }
 

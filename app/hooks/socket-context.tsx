@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { AttentionStore } from "@/app/lib/attention";
 import { BlockStore } from "@/app/lib/blocks";
+import { PeopleStore } from "@/app/lib/people";
 import { feedAttention } from "@/app/lib/attention-feed";
 import { ConnectionStatus } from "@/app/lib/connection-status";
 import { notificationPermission, showNotification } from "@/app/lib/notifications-browser";
@@ -50,6 +51,8 @@ export interface Connection {
   blocks: BlockStore;
   /** Files attached: kept on the device and uploaded until their message is sent. */
   uploads: Uploads;
+  /** People's profile pictures as the live stream says they are now. */
+  people: PeopleStore;
 }
 
 /** A room's notification level unless the user chose one: mentions in public rooms, everything in private ones. */
@@ -97,6 +100,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       search: new MessageSearchStore(transport),
       blocks: new BlockStore(transport),
       uploads,
+      people: new PeopleStore(transport),
       notifier: undefined as unknown as Notifier,
     };
     conn.notifier = new Notifier({
@@ -166,6 +170,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       conn.presence.close();
       conn.typing.close();
       conn.blocks.close();
+      conn.people.close();
       conn.directory.close();
       socket.close();
       setConnection(null);

@@ -13,7 +13,7 @@ export function notificationPermission(): NotificationPermissionState {
  */
 export function showNotification(n: ShownNotification, open: (roomId: string, seq: number) => void): void {
   if (notificationPermission() !== "granted") return;
-  const shown = new Notification(n.title, { body: n.body, tag: n.tag, icon: "/icon.svg" });
+  const shown = new Notification(n.title, { body: n.body, tag: n.tag, icon: n.icon ?? "/icon.svg" });
   shown.onclick = () => {
     window.focus();
     open(n.roomId, n.seq);

@@ -19,6 +19,7 @@
  *
  * Framework-free; `app/hooks/use-notifications.ts` wires it to the browser.
  */
+import { thumbnailUrl } from "@/server/contract/files";
 import { messageExcerpt, type ChatMessage } from "@/server/contract/model";
 import { parseDirectRoomId } from "@/server/contract/direct";
 import type { AttentionStore } from "./attention";
@@ -34,6 +35,8 @@ export interface ShownNotification {
   roomId: string;
   /** The message to open at (the first of a summary). */
   seq: number;
+  /** The author's profile picture (one message), when they have one. */
+  icon?: string;
 }
 
 /** The last seq notified per room, shared by the browser's tabs (localStorage in the browser). */
@@ -147,7 +150,7 @@ export class Notifier {
       return;
     }
     for (const m of due) {
-      this.o.show({ title: direct ? m.author.name : `${m.author.name} in #${room}`, body: messageExcerpt(m), tag: m.id, roomId, seq: m.seq });
+      this.o.show({ title: direct ? m.author.name : `${m.author.name} in #${room}`, body: messageExcerpt(m), tag: m.id, roomId, seq: m.seq, ...(m.author.avatar ? { icon: thumbnailUrl(m.author.avatar) } : {}) });
     }
   }
 }

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   "file_unavailable",
   "too_many_files",
   "uploads_off",
+  "not_an_image",
   "duplicate_conflict",
   "rate_limited",
   "too_many_connections",

@@ -25,6 +25,7 @@ import type {
   RoomNotifyInput,
   MessageSearchInput,
   UserBlockInput,
+  AccountAvatarInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -139,6 +140,12 @@ export interface ClientToServerEvents {
   "user:block": (payload: UserBlockInput, ack: AckFn<{ blocked: UserSummary[] }>) => void;
   /** The people the user blocks. */
   "user:blocks": (payload: Record<string, never>, ack: AckFn<{ blocked: UserSummary[] }>) => void;
+  /**
+   * Sets (or with null removes) the user's profile picture: a file they uploaded with
+   * `?purpose=avatar`. Answers with the user as everyone sees them now; every connection of
+   * the user hears `profile:changed`, and the rooms they are in get a new presence list.
+   */
+  "account:avatar": (payload: AccountAvatarInput, ack: AckFn<{ user: UserSummary }>) => void;
   /** Web Push: the server's VAPID public key (null when Web Push is off). */
   "push:key": (payload: Record<string, never>, ack: AckFn<{ publicKey: string | null }>) => void;
   /** Keeps this browser's push subscription for the user: mentions reach them with every tab closed. */
@@ -179,6 +186,8 @@ export interface ServerToClientEvents {
   "typing:changed": (event: TypingChanged) => void;
   /** Whom this user blocks now (changed on another tab or device). */
   "blocks:changed": (event: { blocked: UserSummary[] }) => void;
+  /** The user looks like this now (a new profile picture, set on another tab or device). */
+  "profile:changed": (event: { user: UserSummary }) => void;
 }
 
 /**

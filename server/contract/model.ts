@@ -7,7 +7,25 @@ export type { Attachment };
 export interface UserSummary {
   id: string;
   name: string;
+  /**
+   * Their profile picture: an avatar file's id (its square thumbnail is
+   * `thumbnailUrl(avatar)`); absent without one, and initials are shown instead.
+   */
+  avatar?: string;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A person as the stores read them: the account's `image` column holds their avatar file's
+ * id (set only through `account:avatar`); anything else there is ignored.
+ */
+export function person(id: string, name: string, image?: string | null): UserSummary {
+  return image && UUID.test(image) ? { id, name, avatar: image } : { id, name };
+}
+
+/** Only a person's own fields (what presence and typing keep of a connection's user). */
+export const summaryOf = (user: UserSummary): UserSummary => person(user.id, user.name, user.avatar);
 
 /** What the signed-in user knows of their own account. */
 export interface AccountInfo {

@@ -41,6 +41,11 @@ export type RoomEvent =
   /** To every connection of one user: whom they block now (another tab blocked or unblocked someone). */
   | { type: "blocks.changed"; roomId: null; userId: string; blocked: UserSummary[] }
   /**
+   * To every connection of one user: they look like this now (a new profile picture). Every
+   * node also refreshes what its connections of that user carry, and their presence lists.
+   */
+  | { type: "profile.changed"; roomId: null; userId: string; user: UserSummary }
+  /**
    * To one connection only (never published): it no longer hears the room, because its user
    * was removed from it or because the room was deleted.
    */
@@ -56,7 +61,7 @@ export type PublishedRoomEvent = Exclude<RoomEvent, { type: "access.revoked" }>;
 /** Who hears a published event: the transports' fan-outs route by this. */
 export function audienceOf(event: PublishedRoomEvent): { room: string } | { watchers: string } | { user: string } {
   if (event.type === "room.activity") return { watchers: event.roomId };
-  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed") return { user: event.userId };
+  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed" || event.type === "profile.changed") return { user: event.userId };
   return { room: event.roomId };
 }
 

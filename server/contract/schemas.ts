@@ -121,6 +121,10 @@ export const userBlockSchema = z.object({ userId: id, blocked: z.boolean() }).st
 /** The people one blocks; no parameters. */
 export const userBlocksSchema = z.object({}).strict();
 
+/** One's profile picture: an avatar upload of one's own (`PUT /api/files/<id>?purpose=avatar`), or null for none. */
+export const accountAvatarSchema = z.object({ fileId: z.uuid().nullable() }).strict();
+export type AccountAvatarInput = z.infer<typeof accountAvatarSchema>;
+
 export const messageSearchSchema = z
   .object({
     query: z.string().max(20_000),

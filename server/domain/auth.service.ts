@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { APIError } from "better-auth/api";
 import { parseCookies } from "better-call";
-import type { AccountInfo, UserSummary } from "../contract/model";
+import { person, type AccountInfo, type UserSummary } from "../contract/model";
 import { displayNameSchema, signInSchema, signUpSchema } from "../contract/schemas";
 import type { BetterAuth } from "../auth/better-auth";
 import { perTurnBatch } from "../store/batch";
@@ -23,9 +23,9 @@ export interface AuthenticatedSession {
   sessionId: string;
 }
 
-type BetterAuthUser = { id: string; name: string; isAnonymous?: boolean | null; username?: string | null; displayUsername?: string | null };
+type BetterAuthUser = { id: string; name: string; image?: string | null; isAnonymous?: boolean | null; username?: string | null; displayUsername?: string | null };
 
-const toUser = (u: BetterAuthUser): UserSummary => ({ id: u.id, name: u.name });
+const toUser = (u: BetterAuthUser): UserSummary => person(u.id, u.name, u.image);
 const toAccount = (u: BetterAuthUser): AccountInfo => ({
   guest: u.isAnonymous === true,
   username: u.displayUsername ?? u.username ?? null,

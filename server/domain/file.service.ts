@@ -22,10 +22,16 @@ export interface ProcessedUpload {
   cleanup(): Promise<void>;
 }
 
-/** Reads an upload (bounded by `maxBytes`: `file_too_large` past it) into what is stored (server/files/processor.ts). */
+/**
+ * Reads an upload (bounded by `maxBytes`: `file_too_large` past it) into what is stored
+ * (server/files/processor.ts). `square`: the thumbnail is a square crop (a profile picture).
+ */
 export interface UploadProcessor {
-  process(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<ProcessedUpload>;
+  process(body: AsyncIterable<Uint8Array>, maxBytes: number, options?: { square?: boolean }): Promise<ProcessedUpload>;
 }
+
+/** What an upload is for: a message's attachment, or a profile picture (an image, thumbnailed square). */
+export type UploadPurpose = "message" | "avatar";
 
 export interface FilePolicy {
   fileBytes: number;
@@ -109,11 +115,15 @@ export class FileService {
    * Stores an upload under the client's id: its bytes first (all or nothing), then its
    * record. A retry after a lost answer, or two uploads of one id at once, store one file.
    */
-  async upload(actor: FileActor, input: { id: string; name: string; declaredSize?: number }, body: AsyncIterable<Uint8Array>): Promise<Attachment> {
+  async upload(actor: FileActor, input: { id: string; name: string; declaredSize?: number; purpose?: UploadPurpose }, body: AsyncIterable<Uint8Array>): Promise<Attachment> {
+    const purpose = input.purpose ?? "message";
     const retry = await this.admit(actor, input.id, input.declaredSize);
     if (retry) return retry;
-    const processed = await this.processor.process(body, this.policy.fileBytes);
+    const processed = await this.processor.process(body, this.policy.fileBytes, { square: purpose === "avatar" });
     try {
+      if (purpose === "avatar" && !processed.image) {
+        throw new DomainError("not_an_image", "A profile picture must be a PNG, JPEG, GIF or WebP image (at most 50 megapixels).");
+      }
       await this.requireQuota(actor, processed.size);
       const key = randomUUID();
       const store = (k: string, path: string | undefined, bytes: () => AsyncIterable<Uint8Array>) =>
@@ -128,7 +138,7 @@ export class FileService {
         type: processed.type,
         size: processed.size,
         ...(processed.image ? { image: processed.image } : {}),
-        purpose: "message" as const,
+        purpose,
         createdAt: this.now(),
       };
       if (!(await this.files.create(record))) {
@@ -193,6 +203,29 @@ export class FileService {
     const size = variant === "thumbnail" ? await this.bytes.size(key) : file.size;
     if (size === null) throw notFound();
     return { file, type: variant === "thumbnail" ? "image/webp" : file.type, size, open: (range) => this.bytes.read(key, range) };
+  }
+
+  /**
+   * Makes an avatar upload of `user`'s their profile picture (null: none, initials again).
+   * The picture it replaces is removed at once: whoever still shows it falls back to initials.
+   * Resolves the user as everyone will now see them.
+   */
+  async setAvatar(user: UserSummary, fileId: string | null): Promise<UserSummary> {
+    if (fileId !== null) {
+      const file = await this.files.byId(fileId);
+      if (!file || file.ownerId !== user.id || file.deleted || file.purpose !== "avatar" || !file.image) {
+        throw new DomainError("file_unavailable", "That picture was not uploaded as your profile picture: upload it again.");
+      }
+    }
+    const previous = await this.files.setAvatar(user.id, fileId);
+    if (previous && previous !== fileId) {
+      const old = await this.files.byId(previous);
+      if (old) {
+        await this.files.remove([old.id]);
+        await this.bytes.delete([old.key, `${old.key}.thumbnail`]);
+      }
+    }
+    return { id: user.id, name: user.name, ...(fileId ? { avatar: fileId } : {}) };
   }
 
   /**

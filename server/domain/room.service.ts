@@ -153,7 +153,8 @@ export class RoomService {
       }
     }
     await this.notBlocked(user, peerId, peer.name);
-    return { id: peer.id, name: peer.name };
+    const { guest: _guest, ...summary } = peer;
+    return summary;
   }
 
   /**
@@ -188,7 +189,7 @@ export class RoomService {
   }
 
   private seenAs(room: RoomSummary, peer: UserSummary): RoomSummary {
-    return { ...room, name: peer.name, peer: { id: peer.id, name: peer.name } };
+    return { ...room, name: peer.name, peer: { ...peer } };
   }
 
   /**

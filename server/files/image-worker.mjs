@@ -20,6 +20,8 @@ sharp.cache(false);
 
 /** The longest sides of a thumbnail: shown at up to 400×300 CSS pixels, twice that for dense screens. */
 const THUMBNAIL_BOX = { width: 800, height: 600 };
+/** A profile picture's thumbnail: a square, cropped to its middle; shown at up to 64 CSS pixels. */
+const AVATAR_SIDE = 256;
 
 const jobs = {
   /** The header only: never the pixels. */
@@ -29,9 +31,9 @@ const jobs = {
   },
   /**
    * The thumbnail (WebP, upright), and, when `reencode`, the image written again upright
-   * without any metadata (sharp keeps none unless asked).
+   * without any metadata (sharp keeps none unless asked). `square`: a profile picture's thumbnail.
    */
-  async render({ path, type, original, thumbnail, limit, reencode }) {
+  async render({ path, type, original, thumbnail, limit, reencode, square }) {
     const animated = type === "image/gif" || type === "image/webp";
     const input = () => sharp(path, { limitInputPixels: limit, animated, failOn: "error" });
     let written;
@@ -42,7 +44,7 @@ const jobs = {
     }
     const thumb = await sharp(path, { limitInputPixels: limit, failOn: "error" })
       .rotate()
-      .resize({ ...THUMBNAIL_BOX, fit: "inside", withoutEnlargement: true })
+      .resize(square ? { width: AVATAR_SIDE, height: AVATAR_SIDE, fit: "cover" } : { ...THUMBNAIL_BOX, fit: "inside", withoutEnlargement: true })
       .webp({ quality: 80 })
       .toFile(thumbnail);
     return { written: written && { size: written.size, width: written.width, height: written.height }, thumb: { width: thumb.width, height: thumb.height } };

@@ -125,7 +125,7 @@ export class SharpUploadProcessor implements UploadProcessor {
     }
   }
 
-  async process(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<ProcessedUpload> {
+  async process(body: AsyncIterable<Uint8Array>, maxBytes: number, options: { square?: boolean } = {}): Promise<ProcessedUpload> {
     await mkdir(this.folder, { recursive: true });
     const base = join(this.folder, randomUUID());
     const spooled = `${base}.upload`;
@@ -149,7 +149,7 @@ export class SharpUploadProcessor implements UploadProcessor {
       const sniffed = (await fileTypeFromFile(spooled))?.mime ?? "application/octet-stream";
       const plain = { type: sniffed, size, original: () => createReadStream(spooled), originalPath: spooled, cleanup };
       if (!(INLINE_IMAGE_TYPES as readonly string[]).includes(sniffed)) return plain;
-      const image = await queue.run(() => this.image(spooled, sniffed, base, made));
+      const image = await queue.run(() => this.image(spooled, sniffed, base, made, options.square === true));
       if (!image) {
         // Too many pixels to decode: offered as a download, with its metadata cut out.
         const stripped = `${base}.stripped`;
@@ -180,7 +180,7 @@ export class SharpUploadProcessor implements UploadProcessor {
    * A JPEG that needs no turning and a PNG keep their pixels as they are, their metadata cut
    * out of the bytes (lossless, and no decoding); the rest are written again by the worker.
    */
-  private async image(path: string, type: string, base: string, made: string[]) {
+  private async image(path: string, type: string, base: string, made: string[], square: boolean) {
     const animated = type === "image/gif" || type === "image/webp";
     let meta: Inspected;
     try {
@@ -195,7 +195,7 @@ export class SharpUploadProcessor implements UploadProcessor {
     made.push(original, thumbnail);
     const strip = (type === "image/jpeg" && meta.orientation <= 1) || type === "image/png" ? (type === "image/png" ? stripPngMetadata : stripJpegMetadata) : undefined;
     try {
-      const rendered = await this.worker.call<Rendered>("render", { path, type, original, thumbnail, limit: this.options.imagePixels, reencode: !strip });
+      const rendered = await this.worker.call<Rendered>("render", { path, type, original, thumbnail, limit: this.options.imagePixels, reencode: !strip, square });
       let size: number;
       let width = meta.width;
       let height = animated && meta.pageHeight ? meta.pageHeight : meta.height;

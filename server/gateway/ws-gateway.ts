@@ -72,6 +72,8 @@ export function encodeForWs(event: RoomEvent): object {
       return { type: "room_added", room: event.room };
     case "blocks.changed":
       return { type: "blocks", blocked: event.blocked };
+    case "profile.changed":
+      return { type: "profile", user: event.user };
     case "access.revoked":
       return { type: event.reason === "deleted" ? "room_deleted" : "room_removed", roomId: event.roomId };
     default:

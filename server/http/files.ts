@@ -21,6 +21,7 @@ export const FILE_ERROR_STATUS: Record<string, number> = {
   file_too_large: 413,
   file_quota_exceeded: 413,
   file_unavailable: 409,
+  not_an_image: 415,
   rate_limited: 429,
 };
 
@@ -40,8 +41,9 @@ async function requester(req: IncomingMessage, services: Services): Promise<File
 
 /**
  * Parley's file endpoints (docs/protocol.md#files):
- * - `PUT /api/files/<uuid>?name=<file name>`: upload the request body as that file (the id
- *   is the client's: a retry stores nothing twice). 201 with the attachment; 200 for a retry.
+ * - `PUT /api/files/<uuid>?name=<file name>[&purpose=avatar]`: upload the request body as
+ *   that file (the id is the client's: a retry stores nothing twice). 201 with the
+ *   attachment; 200 for a retry. A profile picture must be an image (415 `not_an_image`).
  * - `GET|HEAD /api/files/<uuid>` and `/api/files/<uuid>/thumbnail`: the bytes, to whoever may
  *   read them now; 404 to anyone else (signed out included), never a hint that it exists.
  * - `GET /api/files/limits`: the limits the browser checks before uploading.
@@ -84,7 +86,10 @@ export function createFileRoutes(deps: { services: Services; policy: SecurityPol
     const actor = await requester(req, services);
     if (!actor) throw new DomainError("unauthorized", "Not signed in.");
     await policy.beforeUpload(actor);
-    const name = new URL(req.url ?? "/", "http://x").searchParams.get("name") ?? "file";
+    const query = new URL(req.url ?? "/", "http://x").searchParams;
+    const name = query.get("name") ?? "file";
+    const purpose = query.get("purpose") ?? "message";
+    if (purpose !== "message" && purpose !== "avatar") throw new DomainError("invalid_payload", "purpose is message or avatar.");
     const length = req.headers["content-length"];
     const declaredSize = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
     const retry = await services.files.admit(actor, id, declaredSize);
@@ -96,7 +101,7 @@ export function createFileRoutes(deps: { services: Services; policy: SecurityPol
     }
     let stored;
     try {
-      stored = await services.files.upload(actor, { id, name, declaredSize }, req);
+      stored = await services.files.upload(actor, { id, name, declaredSize, purpose }, req);
     } catch (err) {
       // The client went away mid-upload (a removed attachment, a closed tab): nothing was kept, nobody to answer.
       if (req.destroyed && !(err instanceof DomainError)) return void res.destroy();

@@ -1,4 +1,5 @@
 import { parseDirectRoomId, peerOf } from "../contract/direct";
+import { thumbnailUrl } from "../contract/files";
 import { messageExcerpt, type ChatMessage } from "../contract/model";
 import type { Logger } from "../logger";
 import type { RoomHub } from "../realtime/hub";
@@ -54,6 +55,7 @@ export function mentionPushes(deps: { hub: RoomHub; push: PushService; services:
           tag: PushService.tagOf(message.roomId),
           url: `/r/${room.slug}`,
           messageId: message.id,
+          ...(message.author.avatar ? { icon: thumbnailUrl(message.author.avatar) } : {}),
         });
       }
     }).catch((err: unknown) => log.warn({ err, messageId: message.id }, "mention push failed"));

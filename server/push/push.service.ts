@@ -19,6 +19,8 @@ export interface PushPayload {
   url: string;
   /** The message it is about: a deletion withdraws its notification (`close`). */
   messageId: string;
+  /** The author's profile picture (a same-origin path), when they have one; Parley's icon otherwise. */
+  icon?: string;
 }
 
 /** Tells the service worker to close the notification of a deleted message, if it still shows it. */

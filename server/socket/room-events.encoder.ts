@@ -29,6 +29,8 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
       return ["room:created", event.room];
     case "blocks.changed":
       return ["blocks:changed", { blocked: event.blocked }];
+    case "profile.changed":
+      return ["profile:changed", { user: event.user }];
     case "access.revoked":
       return undefined;
     default:

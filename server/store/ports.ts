@@ -297,6 +297,11 @@ export interface FileRepository {
   sweepable(before: Date, limit: number): Promise<Array<{ id: string; key: string }>>;
   /** Forgets these records. */
   remove(ids: readonly string[]): Promise<void>;
+  /**
+   * Makes `fileId` the user's profile picture (the account's `image`), or none with null;
+   * resolves the file it replaced (null when none). The caller checked the file.
+   */
+  setAvatar(userId: string, fileId: string | null): Promise<string | null>;
   /** Which of these storage keys belong to a record. */
   existingKeys(keys: readonly string[]): Promise<Set<string>>;
 }
@@ -360,7 +365,10 @@ export interface Stores extends Repositories {
  * (`store/memory/presence.store.ts`), in Redis for several (`store/redis/presence.store.ts`).
  */
 export interface PresenceStore {
-  /** Returns true when the user was not present before (the list changed). */
+  /**
+   * Returns true when the user was not present before (the list changed). The summary given
+   * replaces the one kept: a changed avatar is added again.
+   */
   add(roomId: string, user: UserSummary, connectionId: string): Promise<boolean>;
   /** Returns true when this was the user's last connection in the room (the list changed). */
   remove(roomId: string, userId: string, connectionId: string): Promise<boolean>;
@@ -389,7 +397,7 @@ export interface TypingStore {
 export interface HandshakeSessionRow {
   id: string;
   token: string;
-  user: { id: string; name: string; isAnonymous: boolean; username: string | null; displayUsername: string | null };
+  user: { id: string; name: string; image: string | null; isAnonymous: boolean; username: string | null; displayUsername: string | null };
 }
 
 /**

@@ -83,6 +83,7 @@ export async function socketIoClient(server: TestServer, name: string): Promise<
   socket.on("room:deleted", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "deleted" }));
   socket.on("room:created", (room) => log.push({ type: "room.added", roomId: null, userId: user.id, room }));
   socket.on("blocks:changed", ({ blocked }) => log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked }));
+  socket.on("profile:changed", (e) => log.push({ type: "profile.changed", roomId: null, userId: user.id, user: e.user }));
   return {
     transport: "socket.io",
     user,
@@ -120,6 +121,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "activity") log.push({ type: "room.activity", roomId: f.roomId, seq: f.seq, readBy: f.readBy, mentions: f.mentions, mentionAuthors: f.mentionAuthors });
     else if (f.type === "attention") log.push({ type: "attention.changed", roomId: null, userId: user.id, read: f.read, unfollowed: f.unfollowed });
     else if (f.type === "blocks") log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked: f.blocked });
+    else if (f.type === "profile") log.push({ type: "profile.changed", roomId: null, userId: user.id, user: f.user });
     else if (f.type === "room_added") log.push({ type: "room.added", roomId: null, userId: user.id, room: f.room });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
   });
@@ -143,6 +145,8 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "message:search": (p) => ({ type: "search", ...p }),
     "user:block": (p) => ({ type: "block", ...p }),
     "user:blocks": (p) => ({ type: "blocks", ...p }),
+    // No alias: the contract's name is the frame's type.
+    "account:avatar": (p) => ({ type: "account:avatar", ...p }),
   };
   return {
     transport: "ws",

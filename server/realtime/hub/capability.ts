@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ChatMessage, MessageChange } from "../../contract/model";
+import type { ChatMessage, MessageChange, UserSummary } from "../../contract/model";
 import type { PublishedRoomEvent } from "../../contract/room-events";
 import type { Logger } from "../../logger";
 import type { SecurityPolicy } from "../../security/policy";
@@ -37,6 +37,12 @@ export interface HubContext {
   stored(message: ChatMessage): Promise<void>;
   /** After a change is applied and published (not a resend, not a no-op): `onChanged`. */
   changed(change: MessageChange): Promise<void>;
+  /**
+   * The user looks different now (a new profile picture): their connections on every node
+   * carry the new summary, the rooms they are in get a new presence list, and their own
+   * connections hear `profile.changed`.
+   */
+  profileChanged(user: UserSummary): Promise<void>;
 }
 
 /** One request a connection may make: the contract's schema for its payload, and the use-case. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Ack, ErrorBody } from "../../contract/errors";
-import type { ChatMessage, MessageChange } from "../../contract/model";
+import type { ChatMessage, MessageChange, UserSummary } from "../../contract/model";
 import type { PublishedRoomEvent } from "../../contract/room-events";
 import { DomainError, toErrorBody } from "../../domain/errors";
 import type { Logger } from "../../logger";
@@ -66,6 +66,8 @@ export class RoomHub implements HubContext {
   private relay: ClusterRelay | undefined;
   /** This node's connections, by room: revocation and presence act on them. */
   private readonly byRoom = new Map<string, Set<HubSession>>();
+  /** This node's connections, by user (a changed profile acts on them). */
+  private readonly byUser = new Map<string, Set<HubSession>>();
   /** This node's connections that hear a room's activity, by room (revocation acts on them). */
   private readonly byWatch = new Map<string, Set<HubSession>>();
   /** After-commit hooks: the capabilities' first, then listeners added with `onStored`. */
@@ -121,6 +123,9 @@ export class RoomHub implements HubContext {
     }
     const session = new HubSession(conn);
     for (const roomId of rooms) this.track(session, roomId);
+    let mine = this.byUser.get(conn.user.id);
+    if (!mine) this.byUser.set(conn.user.id, (mine = new Set()));
+    mine.add(session);
     return session;
   }
 
@@ -131,6 +136,9 @@ export class RoomHub implements HubContext {
       await this.leaveRoom(session, roomId, false).catch((err: unknown) => this.log.error({ err, roomId }, "presence cleanup failed"));
     }
     for (const roomId of [...session.watching]) this.untrackWatch(session, roomId);
+    const mine = this.byUser.get(conn.user.id);
+    mine?.delete(session);
+    if (mine?.size === 0) this.byUser.delete(conn.user.id);
     this.policy.connections.release(conn.user.id, conn.ip);
   }
 
@@ -186,6 +194,33 @@ export class RoomHub implements HubContext {
   /** An event relayed from another node: to this node's fan-outs that do not span nodes. */
   publishRelayed(event: PublishedRoomEvent): void {
     for (const fanout of this.fanouts) if (!fanout.spansNodes) fanout.publish(event);
+    if (event.type === "profile.changed") {
+      this.refreshProfile(event.user).catch((err: unknown) => this.log.warn({ err, userId: event.userId }, "relayed profile change failed"));
+    }
+  }
+
+  async profileChanged(user: UserSummary): Promise<void> {
+    // Other nodes refresh their own connections of the user when this event reaches them.
+    this.publish({ type: "profile.changed", roomId: null, userId: user.id, user });
+    await this.refreshProfile(user);
+  }
+
+  /**
+   * This node's connections of the user carry the new summary (what their next message,
+   * join or typing hint shows), and each room they are in gets a new presence list.
+   */
+  private async refreshProfile(user: UserSummary): Promise<void> {
+    const rooms = new Set<string>();
+    for (const session of this.byUser.get(user.id) ?? []) {
+      const carried = session.conn.user;
+      if (user.avatar) carried.avatar = user.avatar;
+      else delete carried.avatar;
+      for (const roomId of session.rooms) {
+        await this.services.presence.add(roomId, carried, session.conn.id);
+        rooms.add(roomId);
+      }
+    }
+    for (const roomId of rooms) this.presence.announce(roomId);
   }
 
   stored(message: ChatMessage): Promise<void> {

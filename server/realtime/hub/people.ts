@@ -1,9 +1,10 @@
 import { parseDirectRoomId } from "../../contract/direct";
-import { userBlockSchema, userBlocksSchema } from "../../contract/schemas";
+import { accountAvatarSchema, userBlockSchema, userBlocksSchema } from "../../contract/schemas";
 import { capability, request } from "./capability";
 
 /**
- * People: blocking (every connection of the user hears `blocks.changed`) and direct
+ * People: blocking (every connection of the user hears `blocks.changed`), one's profile
+ * picture (`profile.changed`, and the presence lists of the rooms one is in), and direct
  * conversations, which appear in both people's lists with their first message.
  */
 export const peopleCapability = capability({
@@ -16,6 +17,12 @@ export const peopleCapability = capability({
       return { blocked: list };
     }),
     "user:blocks": request(userBlocksSchema, async (hub, session) => ({ blocked: await hub.services.rooms.blocked(session.conn.user) })),
+    "account:avatar": request(accountAvatarSchema, async (hub, session, { fileId }) => {
+      await hub.policy.beforeSetting(session.conn.user);
+      const user = await hub.services.files.setAvatar(session.conn.user, fileId);
+      await hub.profileChanged(user);
+      return { user };
+    }),
   },
   /**
    * A direct conversation's first message: both people's lists gain it, on every tab, each

@@ -1,4 +1,4 @@
-import type { UserSummary } from "../../contract/model";
+import { person, type UserSummary } from "../../contract/model";
 import type { HandshakeSessionRow, PushSubscriptionRepository, SessionStore, StoredPushSubscription, StoredToken, TokenRepository } from "../ports";
 
 /** Users and sessions as Better Auth would have written them (tests make them). */
@@ -6,6 +6,8 @@ export class MemoryAccountData {
   readonly users = new Map<string, { id: string; name: string; guest: boolean; username: string | null }>();
   readonly sessions = new Map<string, { id: string; token: string; userId: string; expiresAt: Date }>();
   readonly subscriptions = new Map<string, StoredPushSubscription>();
+  /** Each user's avatar now (the file store's: memoryRepositories wires it). */
+  avatarOf: (userId: string) => string | undefined = () => undefined;
 }
 
 /** Sessions in process (unit tests); the same contract as the database stores. */
@@ -17,7 +19,7 @@ export class MemorySessionStore implements SessionStore {
     return [...this.data.sessions.values()].flatMap((s) => {
       const user = this.data.users.get(s.userId);
       if (!wanted.has(s.token) || s.expiresAt <= now || !user) return [];
-      return [{ id: s.id, token: s.token, user: { id: user.id, name: user.name, isAnonymous: user.guest, username: user.username, displayUsername: user.username } }];
+      return [{ id: s.id, token: s.token, user: { id: user.id, name: user.name, image: this.data.avatarOf(user.id) ?? null, isAnonymous: user.guest, username: user.username, displayUsername: user.username } }];
     });
   }
 
@@ -71,7 +73,7 @@ export class MemoryTokenStore implements TokenRepository {
     const user = t && this.data.users.get(t.userId);
     if (!t || t.revokedAt || !user) return null;
     t.lastUsedAt = at;
-    return { id: t.id, user: { id: user.id, name: user.name } };
+    return { id: t.id, user: person(user.id, user.name, this.data.avatarOf(user.id)) };
   }
 
   async stillActive(ids: readonly string[]): Promise<Set<string>> {

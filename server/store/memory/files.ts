@@ -4,8 +4,8 @@ import type { ByteRange, FileRepository, FileStore, StoredFileRecord } from "../
 /** Uploaded files' records in process (tests); the memory message store links them. */
 export class MemoryFileRepository implements FileRepository {
   readonly files = new Map<string, StoredFileRecord>();
-  /** Avatar file ids in use (the accounts' `image`). */
-  readonly avatars = new Set<string>();
+  /** Each user's profile picture (the accounts' `image`). */
+  readonly avatarOf = new Map<string, string>();
 
   async create(file: Omit<StoredFileRecord, "roomId" | "messageId" | "deleted">): Promise<boolean> {
     if (this.files.has(file.id)) return false;
@@ -31,13 +31,20 @@ export class MemoryFileRepository implements FileRepository {
   async sweepable(before: Date, limit: number) {
     const found: Array<{ id: string; key: string }> = [];
     for (const f of this.files.values()) {
-      if (f.deleted || (f.messageId === null && f.createdAt < before && !this.avatars.has(f.id))) found.push({ id: f.id, key: f.key });
+      if (f.deleted || (f.messageId === null && f.createdAt < before && this.avatarOf.get(f.ownerId) !== f.id)) found.push({ id: f.id, key: f.key });
     }
     return found.slice(0, limit);
   }
 
   async remove(ids: readonly string[]) {
     for (const id of ids) this.files.delete(id);
+  }
+
+  async setAvatar(userId: string, fileId: string | null) {
+    const before = this.avatarOf.get(userId) ?? null;
+    if (fileId) this.avatarOf.set(userId, fileId);
+    else this.avatarOf.delete(userId);
+    return before;
   }
 
   async existingKeys(keys: readonly string[]) {

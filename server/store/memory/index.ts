@@ -15,6 +15,8 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
   const files = new MemoryFileRepository();
   const messages = new MemoryMessageRepository(files);
   const accounts = new MemoryAccountData();
+  // One avatar per user, as the databases' user table has it.
+  rooms.avatarOf = accounts.avatarOf = (userId) => files.avatarOf.get(userId);
   return {
     rooms,
     messages,

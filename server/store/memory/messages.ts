@@ -24,9 +24,11 @@ export class MemoryMessageRepository implements MessageRepository {
     return this.byRoom.get(roomId)?.at(-1)?.seq ?? 0;
   }
 
-  /** A copy with its reply's quote, as the original is now. */
+  /** A copy with its reply's quote as the original is now, and its author's avatar now (the databases join both). */
   private shown(m: ChatMessage): ChatMessage {
     const copied = copy(m);
+    const avatar = this.files?.avatarOf.get(m.author.id);
+    copied.author = { id: m.author.id, name: m.author.name, ...(avatar ? { avatar } : {}) };
     const original = this.byId.get(this.replies.get(m.id) ?? "");
     return original ? { ...copied, replyTo: quoteOf(original) } : copied;
   }
@@ -34,7 +36,7 @@ export class MemoryMessageRepository implements MessageRepository {
   async append(m: NewMessage): Promise<AppendResult> {
     const key = `${m.author.id}\u0000${m.clientId}`;
     const existing = this.byClientId.get(key);
-    if (existing) return { message: copy(existing), duplicate: true };
+    if (existing) return { message: this.shown(existing), duplicate: true };
     const log = this.byRoom.get(m.roomId) ?? [];
     const fileIds = m.attachments?.map((a) => a.id) ?? [];
     if (fileIds.length > 0 && this.files && !this.files.link(fileIds, m.author.id, m.roomId, m.id)) throw new FileTakenError();
@@ -43,7 +45,7 @@ export class MemoryMessageRepository implements MessageRepository {
       roomId: m.roomId,
       seq: (log.at(-1)?.seq ?? 0) + 1,
       clientId: m.clientId,
-      author: { ...m.author },
+      author: { id: m.author.id, name: m.author.name },
       body: m.body,
       createdAt: new Date().toISOString(),
       ...(m.attachments?.length ? { attachments: structuredClone(m.attachments) } : {}),
@@ -55,7 +57,7 @@ export class MemoryMessageRepository implements MessageRepository {
     this.byClientId.set(key, message);
     this.stored.push(message);
     this.onAppended?.(message);
-    return { message: copy(message), duplicate: false };
+    return { message: { ...copy(message), author: { ...m.author } }, duplicate: false };
   }
 
   async pageBefore(roomId: string, before: number | undefined, limit: number) {

@@ -1,4 +1,4 @@
-import type { UserSummary } from "../../contract/model";
+import { summaryOf, type UserSummary } from "../../contract/model";
 import type { PresenceStore } from "../ports";
 
 /** Presence for one process: room → user → the connections that user has in the room. */
@@ -10,10 +10,12 @@ export class MemoryPresenceStore implements PresenceStore {
     if (!users) this.rooms.set(roomId, (users = new Map()));
     const entry = users.get(user.id);
     if (entry) {
+      // The latest summary wins (a changed avatar is added again), as in Redis.
+      entry.user = summaryOf(user);
       entry.connections.add(connectionId);
       return false;
     }
-    users.set(user.id, { user: { ...user }, connections: new Set([connectionId]) });
+    users.set(user.id, { user: summaryOf(user), connections: new Set([connectionId]) });
     return true;
   }
 

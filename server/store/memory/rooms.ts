@@ -15,6 +15,17 @@ export class MemoryRoomRepository implements RoomRepository {
     return this.users.get(user.id) ?? user;
   }
 
+  /** Each user's avatar now (the file store's: memoryRepositories wires it), as the databases join it. */
+  avatarOf?: (userId: string) => string | undefined;
+
+  /** A known user as the databases read them now (their avatar included). */
+  private person(userId: string): UserSummary | undefined {
+    const user = this.users.get(userId);
+    if (!user) return undefined;
+    const avatar = this.avatarOf?.(userId);
+    return avatar ? { ...user, avatar } : { ...user };
+  }
+
   /** Makes a user known, as a database's user table does (tests: mentions, members, blocks). */
   addUser(user: UserSummary): void {
     this.users.set(user.id, { id: user.id, name: user.name });
@@ -99,13 +110,13 @@ export class MemoryRoomRepository implements RoomRepository {
 
   async usersByIds(ids: string[]) {
     return ids.flatMap((id) => {
-      const user = this.users.get(id);
-      return user ? [{ ...user }] : [];
+      const user = this.person(id);
+      return user ? [user] : [];
     });
   }
 
   async members(roomId: string) {
-    return [...(this.memberships.get(roomId)?.values() ?? [])].map((u) => ({ ...u }));
+    return [...(this.memberships.get(roomId)?.values() ?? [])].map((u) => this.person(u.id) ?? { ...u });
   }
 
   /** Each direct conversation's members follow it (the Prisma store does it in the same commit). */
@@ -125,7 +136,7 @@ export class MemoryRoomRepository implements RoomRepository {
   }
 
   async findPerson(userId: string) {
-    const user = this.users.get(userId);
+    const user = this.person(userId);
     return user ? { ...user, guest: this.guests.has(userId) } : null;
   }
 
@@ -150,7 +161,7 @@ export class MemoryRoomRepository implements RoomRepository {
   async blockedBy(userId: string) {
     return [...this.blocks].flatMap((key) => {
       const [blocker, blocked] = key.split("\n") as [string, string];
-      return blocker === userId ? [this.users.get(blocked) ?? { id: blocked, name: blocked }] : [];
+      return blocker === userId ? [this.person(blocked) ?? { id: blocked, name: blocked }] : [];
     });
   }
 

@@ -1,5 +1,5 @@
 import { TYPING_TTL_MS } from "../../contract/events";
-import type { UserSummary } from "../../contract/model";
+import { summaryOf, type UserSummary } from "../../contract/model";
 import type { TypingStore } from "../ports";
 
 /** Typing for one process: room → user → until when. Expired entries go when the room is read. */
@@ -14,7 +14,7 @@ export class MemoryTypingStore implements TypingStore {
   async start(roomId: string, user: UserSummary): Promise<void> {
     let users = this.rooms.get(roomId);
     if (!users) this.rooms.set(roomId, (users = new Map()));
-    users.set(user.id, { user: { id: user.id, name: user.name }, until: this.now() + this.ttlMs });
+    users.set(user.id, { user: summaryOf(user), until: this.now() + this.ttlMs });
   }
 
   async stop(roomId: string, userId: string): Promise<void> {

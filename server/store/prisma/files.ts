@@ -71,14 +71,31 @@ export class PrismaFileRepository implements FileRepository {
   }
 
   async sweepable(before: Date, limit: number): Promise<Array<{ id: string; key: string }>> {
-    const avatars = await this.db.user.findMany({ where: { image: { not: null } }, select: { image: true } });
-    const inUse = avatars.map((u) => u.image!).filter(Boolean);
     const rows = await this.db.storedFile.findMany({
-      where: { OR: [{ deletedAt: { not: null } }, { messageId: null, createdAt: { lt: before }, id: { notIn: inUse } }] },
+      where: { OR: [{ deletedAt: { not: null } }, { purpose: { not: "avatar" }, messageId: null, createdAt: { lt: before } }] },
       select: { id: true, key: true },
       take: limit,
     });
+    // Avatar uploads that are not their owner's picture now (abandoned, or replaced), a page at a time.
+    let after: string | undefined;
+    while (rows.length < limit) {
+      const page = await this.db.storedFile.findMany({
+        where: { purpose: "avatar", deletedAt: null, createdAt: { lt: before }, ...(after ? { id: { gt: after } } : {}) },
+        select: { id: true, key: true, owner: { select: { image: true } } },
+        orderBy: { id: "asc" },
+        take: 500,
+      });
+      for (const f of page) if (f.owner.image !== f.id && rows.length < limit) rows.push({ id: f.id, key: f.key });
+      if (page.length < 500) break;
+      after = page[page.length - 1]!.id;
+    }
     return rows;
+  }
+
+  async setAvatar(userId: string, fileId: string | null): Promise<string | null> {
+    const before = await this.db.user.findUnique({ where: { id: userId }, select: { image: true } });
+    await this.db.user.update({ where: { id: userId }, data: { image: fileId }, select: { id: true } });
+    return before?.image ?? null;
   }
 
   async remove(ids: readonly string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { RoomSummary, UserSummary } from "../../contract/model";
+import { person, type RoomSummary, type UserSummary } from "../../contract/model";
 import { SlugTakenError, type NewRoom, type RoomRepository } from "../ports";
 import { roomSummary as toSummary } from "../sql/rows";
 import type { Db } from "./client";
@@ -103,16 +103,17 @@ export class PrismaRoomStore implements RoomRepository {
 
   async usersByIds(ids: string[]): Promise<UserSummary[]> {
     if (ids.length === 0) return [];
-    return this.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    const rows = await this.db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, image: true } });
+    return rows.map((u) => person(u.id, u.name, u.image));
   }
 
   async members(roomId: string): Promise<UserSummary[]> {
     const rows = await this.db.roomMember.findMany({
       where: { roomId },
       orderBy: { createdAt: "asc" },
-      select: { user: { select: { id: true, name: true } } },
+      select: { user: { select: { id: true, name: true, image: true } } },
     });
-    return rows.map((r) => ({ id: r.user.id, name: r.user.name }));
+    return rows.map((r) => person(r.user.id, r.user.name, r.user.image));
   }
 
   async createDirect(room: NewRoom, memberIds: string[]): Promise<boolean> {
@@ -135,8 +136,8 @@ export class PrismaRoomStore implements RoomRepository {
   }
 
   async findPerson(userId: string): Promise<(UserSummary & { guest: boolean }) | null> {
-    const user = await this.db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, isAnonymous: true } });
-    return user && { id: user.id, name: user.name, guest: user.isAnonymous };
+    const user = await this.db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, image: true, isAnonymous: true } });
+    return user && { ...person(user.id, user.name, user.image), guest: user.isAnonymous };
   }
 
   async lastMessageAt(roomIds: string[]): Promise<Map<string, string>> {
@@ -161,9 +162,9 @@ export class PrismaRoomStore implements RoomRepository {
     const rows = await this.db.userBlock.findMany({
       where: { blockerId: userId },
       orderBy: { createdAt: "asc" },
-      select: { blocked: { select: { id: true, name: true } } },
+      select: { blocked: { select: { id: true, name: true, image: true } } },
     });
-    return rows.map((r) => r.blocked);
+    return rows.map((r) => person(r.blocked.id, r.blocked.name, r.blocked.image));
   }
 
   async createInvite(invite: { id: string; roomId: string; tokenHash: string; createdById: string; expiresAt: Date }): Promise<void> {

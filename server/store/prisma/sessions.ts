@@ -8,7 +8,7 @@ export class PrismaSessionStore implements SessionStore {
   async byTokens(tokens: readonly string[], now: Date): Promise<HandshakeSessionRow[]> {
     return this.db.session.findMany({
       where: { token: { in: [...tokens] }, expiresAt: { gt: now } },
-      select: { id: true, token: true, user: { select: { id: true, name: true, isAnonymous: true, username: true, displayUsername: true } } },
+      select: { id: true, token: true, user: { select: { id: true, name: true, image: true, isAnonymous: true, username: true, displayUsername: true } } },
     });
   }
 

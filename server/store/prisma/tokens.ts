@@ -1,4 +1,4 @@
-import type { UserSummary } from "../../contract/model";
+import { person, type UserSummary } from "../../contract/model";
 import type { StoredToken, TokenRepository } from "../ports";
 import type { Db } from "./client";
 
@@ -27,10 +27,10 @@ export class PrismaTokenStore implements TokenRepository {
   }
 
   async use(tokenHash: string, at: Date): Promise<{ id: string; user: UserSummary } | null> {
-    const row = await this.db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, revokedAt: true, user: { select: { id: true, name: true } } } });
+    const row = await this.db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, revokedAt: true, user: { select: { id: true, name: true, image: true } } } });
     if (!row || row.revokedAt) return null;
     await this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: at } });
-    return { id: row.id, user: { id: row.user.id, name: row.user.name } };
+    return { id: row.id, user: person(row.user.id, row.user.name, row.user.image) };
   }
 
   async stillActive(ids: readonly string[]): Promise<Set<string>> {

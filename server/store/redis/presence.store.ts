@@ -1,5 +1,5 @@
 import type { RedisClientType } from "redis";
-import type { UserSummary } from "../../contract/model";
+import { summaryOf, type UserSummary } from "../../contract/model";
 import type { PresenceStore } from "../ports";
 import type { Logger } from "../../logger";
 
@@ -136,7 +136,7 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async add(roomId: string, user: UserSummary, connectionId: string): Promise<boolean> {
-    const entry = { roomId, user: { id: user.id, name: user.name }, connectionId };
+    const entry = { roomId, user: summaryOf(user), connectionId };
     this.local.set(`${roomId}\n${connectionId}`, entry);
     try {
       return (await this.addScript(entry, Date.now())) === 1;

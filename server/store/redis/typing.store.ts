@@ -1,6 +1,6 @@
 import type { RedisClientType } from "redis";
 import { TYPING_TTL_MS } from "../../contract/events";
-import type { UserSummary } from "../../contract/model";
+import { summaryOf, type UserSummary } from "../../contract/model";
 import type { TypingStore } from "../ports";
 import type { Logger } from "../../logger";
 
@@ -22,7 +22,7 @@ export class RedisTypingStore implements TypingStore {
   }
 
   async start(roomId: string, user: UserSummary): Promise<void> {
-    const entry = JSON.stringify({ user: { id: user.id, name: user.name }, until: Date.now() + this.ttlMs });
+    const entry = JSON.stringify({ user: summaryOf(user), until: Date.now() + this.ttlMs });
     await this.redis
       .multi()
       .hSet(this.key(roomId), user.id, entry)

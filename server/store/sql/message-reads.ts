@@ -2,12 +2,12 @@
  * The message reads' SQL, shared by both engines' stores up to their WHERE clauses (which
  * differ in placeholders, and in how a list of ids is passed: a JSON array on SQLite, a
  * `text[]` on PostgreSQL). Every statement reads flat rows (`rows.ts`): the author's name
- * joined in, one mapping for both engines.
+ * (and, for whole messages, their avatar) joined in, one mapping for both engines.
  */
 
 /** A message row (`MessageRow`), `m` the message. */
 export const MESSAGE_SELECT = `
-  SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName",
+  SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName", u."image" AS "authorImage",
          m."editedAt", m."deletedAt", m."replyToId", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"`;
 

@@ -2,7 +2,7 @@
  * Rows as the engines' SQL reads them (flat: the author's name joined in), mapped to the
  * contract's types once, for SQLite and PostgreSQL alike.
  */
-import { quoteOf, type Attachment, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type RoomSummary, type RoomVisibility } from "../../contract/model";
+import { person, quoteOf, type Attachment, type ChatMessage, type MessageChange, type ReactionSummary, type ReplyQuote, type RoomSummary, type RoomVisibility } from "../../contract/model";
 import type { MessageRef, SearchHit } from "../ports";
 
 export type MessageRow = {
@@ -14,6 +14,8 @@ export type MessageRow = {
   createdAt: string | number | Date;
   authorId: string;
   authorName: string;
+  /** The author's account `image`: their avatar file's id, or null. */
+  authorImage?: string | null;
   editedAt?: string | number | Date | null;
   deletedAt?: string | number | Date | null;
   replyToId?: string | null;
@@ -53,7 +55,7 @@ export const toMessage = (r: MessageRow, reactions?: ReactionSummary[], replyTo?
   clientId: r.clientId,
   body: r.body,
   createdAt: iso(r.createdAt),
-  author: { id: r.authorId, name: r.authorName },
+  author: person(r.authorId, r.authorName, r.authorImage),
   ...(r.editedAt ? { editedAt: iso(r.editedAt) } : {}),
   ...(r.deletedAt ? { deleted: true as const } : {}),
   ...(reactions && reactions.length > 0 ? { reactions } : {}),

@@ -4,7 +4,7 @@ import type { Db } from "../prisma/client";
 import { PrismaSessionStore } from "../prisma/sessions";
 import { sharedReadConnection } from "./reader";
 
-type Row = { id: string; token: string; expiresAt: string | number; userId: string; name: string; isAnonymous: number; username: string | null; displayUsername: string | null };
+type Row = { id: string; token: string; expiresAt: string | number; userId: string; name: string; image: string | null; isAnonymous: number; username: string | null; displayUsername: string | null };
 
 /**
  * Sessions on SQLite. The handshake's check is the sessions of some tokens and their users, in
@@ -25,7 +25,7 @@ export class SqliteSessionStore extends PrismaSessionStore {
     this.connection = reads.sqlite;
     this.releaseReads = reads.release;
     this.statement = this.connection.prepare(`
-      SELECT s."id", s."token", s."expiresAt", u."id" AS "userId", u."name", u."isAnonymous", u."username", u."displayUsername"
+      SELECT s."id", s."token", s."expiresAt", u."id" AS "userId", u."name", u."image", u."isAnonymous", u."username", u."displayUsername"
       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
       WHERE s."token" IN (SELECT "value" FROM json_each(?))`);
   }
@@ -38,7 +38,7 @@ export class SqliteSessionStore extends PrismaSessionStore {
       .map((r) => ({
         id: r.id,
         token: r.token,
-        user: { id: r.userId, name: r.name, isAnonymous: r.isAnonymous === 1, username: r.username, displayUsername: r.displayUsername },
+        user: { id: r.userId, name: r.name, image: r.image, isAnonymous: r.isAnonymous === 1, username: r.username, displayUsername: r.displayUsername },
       }));
   }
 
