@@ -9,6 +9,7 @@
  * and says so, or fails under PARLEY_REQUIRE_SERVICES=1 (CI).
  */
 import { randomUUID } from "node:crypto";
+import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import type { PresenceChanged } from "./contract/events";
@@ -181,6 +182,35 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     tab2.close();
     await eventually(() => seen.length === 2, "Ada left after her last tab", 5000);
     expect(names(seen[1]!)).toEqual(["Bob"]);
+  });
+
+  it("a new profile picture reaches every node: the other node's presence lists, the user's tab there, and what that tab sends next", async () => {
+    const [a, b] = await twoNodes();
+    const ada = await a.guest("Ada");
+    const bob = await b.guest("Bob");
+    const bobSocket = await b.socket(bob.cookie);
+    const { room } = await ok(bobSocket.emitWithAck("room:create", { name: "Faces across" }));
+    await ok(bobSocket.emitWithAck("room:join", { slug: room.slug }));
+    const adaOnA = await a.socket(ada.cookie);
+    const adaOnB = await b.socket(ada.cookie);
+    const bothListed = nextEvent(bobSocket, "presence:changed", (p) => names(p).join() === "Ada,Bob");
+    await ok(adaOnB.emitWithAck("room:join", { slug: room.slug }));
+    await bothListed;
+
+    const id = randomUUID();
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: "orange" } }).png().toBuffer();
+    const put = await fetch(`${a.url}/api/files/${id}?name=me.png&purpose=avatar`, { method: "PUT", headers: { cookie: ada.cookie, origin: a.url }, body: png });
+    expect(put.status).toBe(201);
+    const bobSees = nextEvent(bobSocket, "presence:changed", (p) => p.online.some((u) => u.id === ada.user.id && u.avatar === id));
+    const tabTold = nextEvent(adaOnB, "profile:changed", (e) => e.user.avatar === id);
+    // Set through her tab on node A, which is in no room: node B refreshes its own connections.
+    expect(await ok(adaOnA.emitWithAck("account:avatar", { fileId: id }))).toEqual({ user: { ...ada.user, avatar: id } });
+    await Promise.all([bobSees, tabTold]);
+    const heard = nextEvent(bobSocket, "message:created", (m) => m.body === "new face");
+    await ok(adaOnB.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "new face" }));
+    expect((await heard).author).toEqual({ ...ada.user, avatar: id });
+    // Bob, on the other node, reads the picture.
+    expect((await fetch(`${b.url}/api/files/${id}/thumbnail`, { headers: { cookie: bob.cookie } })).status).toBe(200);
   });
 
   it("a bot on one node and a browser on the other hear each other; removal cuts the bot off on its node", async () => {

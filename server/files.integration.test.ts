@@ -24,8 +24,8 @@ async function client(transport: TransportName, name: string) {
   return c;
 }
 
-function upload(headers: Record<string, string>, bytes: Uint8Array, name: string, id: string = randomUUID()) {
-  return fetch(`${server.url}/api/files/${id}?name=${encodeURIComponent(name)}`, {
+function upload(headers: Record<string, string>, bytes: Uint8Array, name: string, id: string = randomUUID(), purpose = "message") {
+  return fetch(`${server.url}/api/files/${id}?name=${encodeURIComponent(name)}&purpose=${purpose}`, {
     method: "PUT",
     headers: { ...headers, origin: server.url, "content-type": "application/octet-stream" },
     body: bytes as Uint8Array<ArrayBuffer>,
@@ -192,6 +192,86 @@ describe.each(["socket.io", "ws"] as const)("files over %s", (transport) => {
     expect(edited.ok).toBe(true);
     const after = await ada.request("message:history", { roomId: made.data.room.id });
     expect(after.ok && after.data.messages[0]).toMatchObject({ body: "", attachments: [{ id }] });
+  });
+});
+
+describe.each(["socket.io", "ws"] as const)("profile pictures over %s", (transport) => {
+  it("an avatar is a square thumbnail without metadata, set for everyone at once, beside messages and in presence; replaced and removed", async () => {
+    server = await startTestServer();
+    const ada = await client(transport, "Ada");
+    const bob = await client("socket.io", "Bob");
+    const host = await server.socket((await server.guest("Host")).cookie);
+    const made = await host.emitWithAck("room:create", { name: `Faces ${randomUUID().slice(0, 6)}` });
+    if (!made.ok) throw new Error(made.error.message);
+    const room = made.data.room;
+    for (const c of [ada, bob]) expect((await c.request("room:join", { slug: room.slug })).ok).toBe(true);
+
+    // Only an image may be a profile picture; it gets a square thumbnail.
+    const pdf = await upload(ada.http, Buffer.from("%PDF-1.4\n%%EOF\n"), "me.pdf", randomUUID(), "avatar");
+    expect(pdf.status).toBe(415);
+    expect(await pdf.json()).toMatchObject({ error: { code: "not_an_image" } });
+    expect((await upload(ada.http, Buffer.from("x"), "me.png", randomUUID(), "banner")).status).toBe(400);
+    const wide = await sharp({ create: { width: 120, height: 60, channels: 3, background: "green" } })
+      .jpeg()
+      .withExif({ IFD0: { Copyright: "Secret Maker" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+      .toBuffer();
+    const first = await (async () => {
+      const res = await upload(ada.http, wide, "me.jpg", randomUUID(), "avatar");
+      expect(res.status).toBe(201);
+      return (await res.json()) as Attachment;
+    })();
+    expect(first.image).toMatchObject({ width: 120, height: 60, thumbWidth: 256, thumbHeight: 256 });
+
+    // Neither someone else's picture nor a message's file can be one's own.
+    const bobs = await uploaded(bob.http, wide, "bob.jpg");
+    expect(await ada.request("account:avatar", { fileId: bobs.id })).toMatchObject({ ok: false, error: { code: "file_unavailable" } });
+    const attachment = await uploaded(ada.http, wide, "attachment.jpg");
+    expect(await ada.request("account:avatar", { fileId: attachment.id })).toMatchObject({ ok: false, error: { code: "file_unavailable" } });
+    expect(await ada.request("account:avatar", { fileId: "not-a-uuid" })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+
+    // Set: Ada's connections hear it, and Bob's presence list shows it at once.
+    const inPresence = bob.next((e) => e.type === "presence.changed" && e.online.some((u) => u.id === ada.user.id && u.avatar === first.id));
+    const told = ada.next((e) => e.type === "profile.changed");
+    expect(await ada.request("account:avatar", { fileId: first.id })).toEqual({ ok: true, data: { user: { id: ada.user.id, name: ada.user.name, avatar: first.id } } });
+    await inPresence;
+    expect(await told).toMatchObject({ user: { avatar: first.id } });
+
+    // Anyone signed in reads its thumbnail (a 256×256 WebP without EXIF); nobody signed out does.
+    const thumb = await get(`/api/files/${first.id}/thumbnail`, bob.http);
+    expect([thumb.status, thumb.headers.get("content-type")]).toEqual([200, "image/webp"]);
+    const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
+    expect([meta.width, meta.height, meta.exif]).toEqual([256, 256, undefined]);
+    const original = Buffer.from(await (await get(`/api/files/${first.id}`, bob.http)).arrayBuffer());
+    expect(original.includes("Secret Maker")).toBe(false);
+    expect((await get(`/api/files/${first.id}/thumbnail`)).status).toBe(404);
+
+    // Beside her messages: live, and in the history everyone reads.
+    const live = bob.next((e) => e.type === "message.created" && e.message.body === "hello");
+    expect((await ada.request("message:send", { roomId: room.id, clientId: randomUUID(), body: "hello" })).ok).toBe(true);
+    expect(await live).toMatchObject({ message: { author: { id: ada.user.id, avatar: first.id } } });
+    const history = await bob.request("message:history", { roomId: room.id });
+    expect(history.ok && history.data.messages.at(-1).author).toEqual({ id: ada.user.id, name: ada.user.name, avatar: first.id });
+
+    // Replaced: the old picture is gone at once; her old messages show the new one.
+    const second = await (async () => {
+      const res = await upload(ada.http, await sharp({ create: { width: 40, height: 90, channels: 3, background: "blue" } }).png().toBuffer(), "me2.png", randomUUID(), "avatar");
+      expect(res.status).toBe(201);
+      return (await res.json()) as Attachment;
+    })();
+    const replaced = bob.next((e) => e.type === "presence.changed" && e.online.some((u) => u.id === ada.user.id && u.avatar === second.id));
+    expect((await ada.request("account:avatar", { fileId: second.id })).ok).toBe(true);
+    await replaced;
+    expect((await get(`/api/files/${first.id}/thumbnail`, bob.http)).status).toBe(404);
+    const again = await bob.request("message:history", { roomId: room.id });
+    expect(again.ok && again.data.messages.at(-1).author.avatar).toBe(second.id);
+
+    // Removed: initials again everywhere.
+    const removed = bob.next((e) => e.type === "presence.changed" && e.online.some((u) => u.id === ada.user.id && u.avatar === undefined));
+    expect(await ada.request("account:avatar", { fileId: null })).toEqual({ ok: true, data: { user: { id: ada.user.id, name: ada.user.name } } });
+    await removed;
+    expect((await get(`/api/files/${second.id}/thumbnail`, bob.http)).status).toBe(404);
+    const last = await bob.request("message:history", { roomId: room.id });
+    expect(last.ok && last.data.messages.at(-1).author).toEqual({ id: ada.user.id, name: ada.user.name });
   });
 });
 

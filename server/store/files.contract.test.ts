@@ -137,4 +137,44 @@ describe.each(implementations)("file stores: %s", (_name, make) => {
     await repos.files.remove([a.id]);
     expect(await repos.files.byId(a.id)).toBeNull();
   });
+
+  it("avatars: one per user, carried by the people the stores read (history, members, people by id); swept once not in use", async () => {
+    const room = await repos.rooms.create({ id: randomUUID(), slug: "faces", name: "Faces", createdById: ada.id, visibility: "private" });
+    await repos.rooms.addMember(room.id, bob.id);
+    const avatar = (ownerId: string) => ({
+      id: randomUUID(),
+      key: randomUUID(),
+      ownerId,
+      name: "me.png",
+      type: "image/png",
+      size: 10,
+      image: { width: 10, height: 10, thumbWidth: 256, thumbHeight: 256 },
+      purpose: "avatar" as const,
+      createdAt: new Date(Date.now() - 7200_000),
+    });
+    const first = avatar(ada.id);
+    const second = avatar(ada.id);
+    const abandoned = avatar(bob.id);
+    for (const f of [first, second, abandoned]) expect(await repos.files.create(f)).toBe(true);
+    expect(await repos.files.byId(first.id)).toMatchObject({ purpose: "avatar", image: first.image });
+
+    expect(await repos.files.setAvatar(ada.id, first.id)).toBeNull();
+    await repos.messages.append({ id: randomUUID(), roomId: room.id, author: { ...ada, avatar: first.id }, clientId: randomUUID(), body: "hi" });
+    const withAvatar = { ...ada, avatar: first.id };
+    expect((await repos.messages.pageBefore(room.id, undefined, 10))[0]?.author).toEqual(withAvatar);
+    expect(await repos.rooms.members(room.id)).toEqual([withAvatar, bob]);
+    expect(await repos.rooms.usersByIds([ada.id])).toEqual([withAvatar]);
+    // In use: never swept, however old; an avatar nobody uses is.
+    const cut = new Date(Date.now() - 3600_000);
+    expect((await repos.files.sweepable(cut, 100)).map((f) => f.id).sort()).toEqual([second.id, abandoned.id].sort());
+
+    // Replaced: the history shows the new one (the stores join the account, not the message).
+    expect(await repos.files.setAvatar(ada.id, second.id)).toBe(first.id);
+    expect((await repos.messages.pageBefore(room.id, undefined, 10))[0]?.author).toEqual({ ...ada, avatar: second.id });
+    expect((await repos.files.sweepable(cut, 100)).map((f) => f.id).sort()).toEqual([first.id, abandoned.id].sort());
+    // Removed: no avatar at all.
+    expect(await repos.files.setAvatar(ada.id, null)).toBe(second.id);
+    expect((await repos.messages.pageBefore(room.id, undefined, 10))[0]?.author).toEqual(ada);
+    expect(await repos.rooms.members(room.id)).toEqual([ada, bob]);
+  });
 });
