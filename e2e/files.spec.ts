@@ -198,3 +198,42 @@ test.describe("with a server of its own", () => {
     for (const chat of people) await chat.page.context().close();
   });
 });
+
+test("a profile picture set in Settings shows beside the person's messages and in the Online list for the others at once; removed, initials again", async ({ newUser }) => {
+  const adaName = uniqueName("Ada");
+  const ada = await newUser(adaName);
+  const bob = await newUser(uniqueName("Bob"));
+  const path = await ada.createRoom(uniqueName("Faces"));
+  await bob.openRoom(path);
+  await ada.send("before the picture");
+  const byAda = bob.message("before the picture");
+  await expect(byAda).toBeVisible();
+  const adaOnline = bob.online.getByRole("listitem").filter({ hasText: adaName });
+  await expect(adaOnline.locator("img")).toHaveCount(0);
+
+  // Ada sets one in Settings, in another tab: the page she chats in learns it too.
+  const settings = await ada.page.context().newPage();
+  await settings.goto("/settings");
+  await settings.getByLabel("Upload a profile picture", { exact: true }).setInputFiles(await photo("me.jpg"));
+  await expect(settings.getByText("Profile picture saved.")).toBeVisible();
+
+  for (const picture of [byAda.locator("img[data-avatar]"), adaOnline.locator("img[data-avatar]"), ada.online.getByRole("listitem").filter({ hasText: "(you)" }).locator("img[data-avatar]")]) {
+    await expect(picture).toBeVisible();
+    await expect.poll(() => picture.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(256);
+  }
+  // Her next message (after Bob's), and the Online list after a reload, carry it from the server.
+  await bob.send("from bob");
+  await expect(ada.message("from bob")).toBeVisible();
+  await ada.send("after the picture");
+  await expect(bob.message("after the picture").locator("img[data-avatar]")).toBeVisible();
+  await bob.page.reload();
+  await expect(bob.log).toHaveAttribute("aria-busy", "false");
+  await expect(bob.message("before the picture").locator("img[data-avatar]")).toBeVisible();
+  await expect(adaOnline.locator("img[data-avatar]")).toBeVisible();
+
+  await settings.getByRole("button", { name: "Remove profile picture", exact: true }).click();
+  await expect(settings.getByText("Profile picture removed.")).toBeVisible();
+  await expect(adaOnline.locator("img")).toHaveCount(0);
+  await expect(bob.message("before the picture").locator("img")).toHaveCount(0);
+  await settings.close();
+});
