@@ -6,23 +6,13 @@
 import { randomUUID } from "node:crypto";
 import zlib from "node:zlib";
 import sharp from "sharp";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Attachment } from "./contract/files";
 import { startTestServer, type TestServer } from "./test/harness";
-import { TRANSPORTS, type TransportClient, type TransportName } from "./test/transport-clients";
+import { clientsOf } from "./test/transport-clients";
 
 let server: TestServer;
-const clients: TransportClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server?.close();
-});
-
-async function client(transport: TransportName, name: string) {
-  const c = await TRANSPORTS[transport](server, name);
-  clients.push(c);
-  return c;
-}
+const client = clientsOf(() => server);
 
 function upload(headers: Record<string, string>, bytes: Uint8Array, name: string, id: string = randomUUID(), purpose = "message") {
   return fetch(`${server.url}/api/files/${id}?name=${encodeURIComponent(name)}&purpose=${purpose}`, {

@@ -6,23 +6,13 @@
  * transport where one transport's action must reach the other's clients.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startTestServer, type ClientSocket, type TestServer } from "./test/harness";
-import { TRANSPORTS, type TransportClient, type TransportName } from "./test/transport-clients";
+import { clientsOf, type TransportClient, type TransportName } from "./test/transport-clients";
 import { directRoomId } from "./contract/direct";
 
 let server: TestServer;
-const clients: TransportClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server?.close();
-});
-
-async function client(transport: TransportName, name: string) {
-  const c = await TRANSPORTS[transport](server, name);
-  clients.push(c);
-  return c;
-}
+const client = clientsOf(() => server);
 
 /** A room made by a browser owner (rooms are made from the directory, a Socket.IO feature). */
 async function room(visibility: "public" | "private" = "public") {

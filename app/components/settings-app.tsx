@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { useSession } from "@/app/hooks/session-context";
 import { useConnection } from "@/app/hooks/socket-context";
 import { INLINE_IMAGE_TYPES } from "@/server/contract/files";
@@ -36,6 +36,21 @@ export function SettingsApp() {
         )}
       </main>
     </div>
+  );
+}
+
+/** One card of the settings page: a heading, what it is for, and its controls. */
+function SettingsSection({ id, title, intro, children }: { id: string; title: string; intro: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="space-y-4 rounded-xl border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
+      <div>
+        <h2 id={id} className="text-lg font-semibold">
+          {title}
+        </h2>
+        <p className="text-sm text-muted">{intro}</p>
+      </div>
+      {children}
+    </section>
   );
 }
 
@@ -93,13 +108,7 @@ function ProfilePicture({ user }: { user: UserSummary }) {
   };
 
   return (
-    <section aria-labelledby="picture-heading" className="space-y-4 rounded-xl border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
-      <div>
-        <h2 id="picture-heading" className="text-lg font-semibold">
-          Profile picture
-        </h2>
-        <p className="text-sm text-muted">Shown beside your messages and in the lists of who is online. Its location and camera details are removed.</p>
-      </div>
+    <SettingsSection id="picture-heading" title="Profile picture" intro="Shown beside your messages and in the lists of who is online. Its location and camera details are removed.">
       <div className="flex flex-wrap items-center gap-4">
         <Avatar user={user} size="lg" />
         <span>
@@ -136,7 +145,7 @@ function ProfilePicture({ user }: { user: UserSummary }) {
       <p role="status" className={`min-h-5 text-sm ${status?.error ? "text-red-700 dark:text-red-400" : "text-muted"}`}>
         {status?.text}
       </p>
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -159,16 +168,16 @@ function ApiTokens() {
   };
 
   return (
-    <section aria-labelledby="tokens-heading" className="space-y-4 rounded-xl border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
-      <div>
-        <h2 id="tokens-heading" className="text-lg font-semibold">
-          API tokens
-        </h2>
-        <p className="text-sm text-muted">
+    <SettingsSection
+      id="tokens-heading"
+      title="API tokens"
+      intro={
+        <>
           Bots and scripts connect to <code className="font-mono">/ws</code> with a token; they act as you. See{" "}
           <code className="font-mono">docs/protocol.md</code> and <code className="font-mono">examples/</code>.
-        </p>
-      </div>
+        </>
+      }
+    >
       <form onSubmit={submit} className="flex gap-2">
         <label htmlFor={nameId} className="sr-only">
           Token name
@@ -224,6 +233,6 @@ function ApiTokens() {
           ))}
         </ul>
       )}
-    </section>
+    </SettingsSection>
   );
 }

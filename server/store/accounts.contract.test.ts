@@ -25,10 +25,13 @@ describe.each(implementations)("accounts: %s", (_name, make) => {
     const expired = { id: randomUUID(), token: randomUUID(), userId: gus.id, expiresAt: new Date(now.getTime() - 1000) };
     const guest = { id: randomUUID(), token: randomUUID(), userId: gus.id, expiresAt: new Date(now.getTime() + HOUR) };
     for (const s of [live, expired, guest]) await store.addSession(s);
+    // Ada has a profile picture: the handshake reads it with her.
+    const avatar = randomUUID();
+    await store.repos.files.setAvatar(ada.id, avatar);
     const found = await store.repos.sessions.byTokens([live.token, expired.token, guest.token, "unknown"], now);
     expect(found.sort((a, b) => a.user.name.localeCompare(b.user.name))).toEqual([
-      { id: live.id, token: live.token, user: { id: ada.id, name: "Ada", isAnonymous: false, username: "ada_l", displayUsername: "ada_l" } },
-      { id: guest.id, token: guest.token, user: { id: gus.id, name: "Gus", isAnonymous: true, username: null, displayUsername: null } },
+      { id: live.id, token: live.token, user: { id: ada.id, name: "Ada", image: avatar, isAnonymous: false, username: "ada_l", displayUsername: "ada_l" } },
+      { id: guest.id, token: guest.token, user: { id: gus.id, name: "Gus", image: null, isAnonymous: true, username: null, displayUsername: null } },
     ]);
     expect(await store.repos.sessions.live([live.id, expired.id, "gone"], now)).toEqual(new Set([live.id]));
     expect(await store.repos.sessions.live([], now)).toEqual(new Set());
@@ -57,6 +60,10 @@ describe.each(implementations)("accounts: %s", (_name, make) => {
     expect((await store.repos.tokens.active(ada.id)).map((t) => t.name)).toEqual(["bot", "script"]);
 
     expect(await store.repos.tokens.use("hash-1", now)).toEqual({ id: first.id, user: { id: ada.id, name: "Ada" } });
+    // A bot carries its owner's profile picture.
+    const avatar = randomUUID();
+    await store.repos.files.setAvatar(ada.id, avatar);
+    expect(await store.repos.tokens.use("hash-1", now)).toEqual({ id: first.id, user: { id: ada.id, name: "Ada", avatar } });
     expect((await store.repos.tokens.active(ada.id))[0]!.lastUsedAt).toEqual(now);
     expect(await store.repos.tokens.use("unknown", now)).toBeNull();
 

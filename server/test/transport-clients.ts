@@ -5,6 +5,7 @@
  * socket; a `/ws` client is an account's bot with a token.
  */
 import { randomUUID } from "node:crypto";
+import { afterEach } from "vitest";
 import type { UserSummary } from "../contract/model";
 import type { RoomEvent } from "../contract/room-events";
 import type { RoomRequest } from "../realtime/hub";
@@ -166,3 +167,22 @@ export const TRANSPORTS: Record<TransportName, (server: TestServer, name: string
   "socket.io": socketIoClient,
   ws: wsClient,
 };
+
+/**
+ * A test file's clients on the server each test starts: `client(transport, name)` opens one;
+ * after each test every client is closed, then the server.
+ */
+export function clientsOf(serverOf: () => TestServer | undefined) {
+  const open: TransportClient[] = [];
+  afterEach(async () => {
+    for (const c of open.splice(0)) c.close();
+    await serverOf()?.close();
+  });
+  return async function client(transport: TransportName, name: string): Promise<TransportClient> {
+    const server = serverOf();
+    if (!server) throw new Error("start the test's server first");
+    const c = await TRANSPORTS[transport](server, name);
+    open.push(c);
+    return c;
+  };
+}
