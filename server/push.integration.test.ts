@@ -16,6 +16,7 @@ import fs from "node:fs";
 import { createServer, type Server } from "node:https";
 import os from "node:os";
 import path from "node:path";
+import sharp from "sharp";
 import ece from "http_ece";
 import webpush from "web-push";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -245,9 +246,17 @@ describe.skipIf(opensslMissing)("Web Push (skipped: needs openssl for the local 
     const sent = await a.say("are you free tonight?", id);
     await until(() => to(cat.endpoint).length > 0, "Cat's push");
     expect(received(cat)[0]).toEqual({ title: a.user.name, body: "are you free tonight?", tag: `room:${id}`, url: `/r/${id}`, messageId: sent.message.id });
+    // Ada sets a profile picture: her next push shows it, as a path on Parley's own origin.
+    const avatar = randomUUID();
+    const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: "purple" } }).png().toBuffer();
+    const put = await fetch(`${server.url}/api/files/${avatar}?name=me.png&purpose=avatar`, { method: "PUT", headers: { cookie: a.cookie, origin: server.url }, body: png });
+    expect(put.status).toBe(201);
+    await ok(a.socket.emitWithAck("account:avatar", { fileId: avatar }));
     // Bob, outside it, is never pushed its messages, even mentioned in it.
     await a.say(`about <@${bob.user.id}>`, id);
     await until(() => to(cat.endpoint).length > 1, "Cat's second push");
+    expect(received(cat)[1]).toMatchObject({ title: a.user.name, icon: `/api/files/${avatar}/thumbnail` });
+    expect(received(cat)[0].icon).toBeUndefined();
     expect(to(bob.endpoint)).toEqual([]);
 
     // Cat turns the conversation off: nothing more from it. The marker is Cat's own next push,

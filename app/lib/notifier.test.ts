@@ -69,6 +69,23 @@ describe("Notifier", () => {
     expect(t.shown).toHaveLength(1);
   });
 
+  it("a message's notification shows its author's profile picture when they have one", async () => {
+    const t = setup();
+    t.attention.reset([{ roomId: "r", readSeq: 0, latestSeq: 0 }]);
+    t.notifier.synced();
+    const avatar = "11111111-1111-4111-8111-111111111111";
+    t.log.push({ ...msg(1), author: { id: "bob", name: "Bob", avatar } });
+    t.attention.activity({ roomId: "r", seq: 1, readBy: { bob: 1 }, mentions: {}, mentionAuthors: {} });
+    t.notifier.heard("r");
+    await t.fire();
+    expect(t.shown.map((n) => n.icon)).toEqual([`/api/files/${avatar}/thumbnail`]);
+    t.log.push(msg(2));
+    t.attention.activity({ roomId: "r", seq: 2, readBy: { bob: 2 }, mentions: {}, mentionAuthors: {} });
+    t.notifier.heard("r");
+    await t.fire();
+    expect(t.shown.at(-1)?.icon).toBeUndefined();
+  });
+
   it("what a tab read during the grace period is not notified", async () => {
     const t = setup();
     t.attention.reset([{ roomId: "r", readSeq: 0, latestSeq: 0 }]);
