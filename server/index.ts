@@ -31,6 +31,7 @@ const parley = await startParley({
   drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
   compression: env.COMPRESSION === "deflate",
   guestDirectMessages: env.GUEST_DIRECT_MESSAGES === "on",
+  adminUsernames: env.ADMIN_USERNAMES,
   files: {
     dir: env.FILES_DIR,
     policy: {

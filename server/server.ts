@@ -62,6 +62,8 @@ export interface ParleyOptions {
   pushCoalesceMs?: number;
   /** GUEST_DIRECT_MESSAGES: whether guests may send and receive direct messages (default true). */
   guestDirectMessages?: boolean;
+  /** ADMIN_USERNAMES: accounts that are administrators, beside the first account created. */
+  adminUsernames?: readonly string[];
   /** permessage-deflate on Socket.IO and /ws (COMPRESSION=deflate). */
   compression?: boolean;
   /** The /ws gateway's heartbeat and auth timing. */
@@ -193,6 +195,7 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   const images = new SharpUploadProcessor({ imagePixels: options.files?.imagePixels ?? FILE_LIMIT_DEFAULTS.imagePixels });
   const services = createServices(repositories, { presence, typing }, { betterAuth, sessions: repositories.sessions, tokens: repositories.tokens }, {
     guestDirectMessages: options.guestDirectMessages ?? true,
+    adminUsernames: options.adminUsernames ?? [],
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
     files: {
       bytes: repositories.fileBytes,
@@ -200,6 +203,8 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
       policy: { ...DEFAULT_FILE_POLICY, ...options.files?.policy },
     },
   });
+  const promoted = await services.roles.promoteNamed();
+  if (promoted > 0) log.info({ promoted }, "ADMIN_USERNAMES: accounts made administrators");
   const push = openPush(databaseUrl, options, repositories.pushSubscriptions, log);
   // Files no message took, and those of deleted messages, are removed now and then.
   const orphanMs = options.files?.orphanMs ?? 24 * 3600_000;

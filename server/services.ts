@@ -3,6 +3,7 @@ import type { PresenceStore } from "./store/ports";
 import type { TypingStore } from "./store/ports";
 import { AttentionService } from "./domain/attention.service";
 import { MessageService } from "./domain/message.service";
+import { RoleService } from "./domain/role.service";
 import { RoomService } from "./domain/room.service";
 import { SearchService } from "./domain/search.service";
 import { DEFAULT_FILE_POLICY, FileService, type FilePolicy, type UploadProcessor } from "./domain/file.service";
@@ -21,6 +22,7 @@ export interface Services {
   attention: AttentionService;
   search: SearchService;
   files: FileService;
+  roles: RoleService;
   presence: PresenceStore;
   typing: TypingStore;
 }
@@ -34,16 +36,20 @@ export function createServices(
     beforeNewDirect?: (user: UserSummary) => Promise<void>;
     /** Where file bytes go and how uploads are read (absent: messages carry no files). */
     files?: { bytes: FileStore; processor: UploadProcessor; policy?: FilePolicy };
+    /** Accounts that are administrators (ADMIN_USERNAMES), beside the first account. */
+    adminUsernames?: readonly string[];
   } = { guestDirectMessages: true },
 ): Services {
   const rooms = new RoomService(repos.rooms, undefined, options);
+  const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [] });
   const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY);
   return {
-    auth: new AuthService(auth.betterAuth, auth.sessions),
+    auth: new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username)),
     tokens: new TokenService(auth.tokens),
     rooms,
-    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files),
+    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles),
     files,
+    roles,
     attention: new AttentionService(repos.attention, rooms),
     search: new SearchService(repos.search, rooms, repos.rooms),
     presence: live.presence,

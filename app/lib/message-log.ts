@@ -141,7 +141,7 @@ export function changed(m: ChatMessage, c: MessageChange): ChatMessage {
     }
     case "delete": {
       const { reactions: _gone, attachments: _files, ...rest } = m;
-      return { ...rest, body: "", deleted: true };
+      return { ...rest, body: "", deleted: true, ...(c.actor.id !== m.author.id ? { removed: true as const } : {}) };
     }
     case "react": {
       const reactions = (m.reactions ?? []).map((r) => ({ ...r, users: [...r.users] }));

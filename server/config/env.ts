@@ -59,6 +59,11 @@ const envSchema = z.object({
   DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(5000),
   /** permessage-deflate on Socket.IO and /ws: saves ~76 % of bytes for ~225 KiB and ~7x CPU per connection. */
   COMPRESSION: z.enum(["off", "deflate"]).default("off"),
+  /** Usernames (comma-separated) whose accounts are administrators, beside the first account created. */
+  ADMIN_USERNAMES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((u) => u.trim().toLowerCase()).filter(Boolean)),
   /** "off": guests can neither send nor receive direct messages (accounts still can). */
   GUEST_DIRECT_MESSAGES: z.enum(["on", "off"]).default("on"),
   /** Where file bytes go on SQLite (default: `files/` beside the database). With PostgreSQL they are in the database. */

@@ -78,6 +78,8 @@ export interface ChatMessage {
   editedAt?: string;
   /** A tombstone: the message was deleted, its text is gone. Absent otherwise. */
   deleted?: true;
+  /** Deleted by a moderator or an administrator, not by its author ("Removed by a moderator"). */
+  removed?: true;
   /** Who reacted with what, each emoji in the order it was first used; absent when none. */
   reactions?: ReactionSummary[];
   /** The message this one replies to, as it is now (a tombstone if it was deleted). */

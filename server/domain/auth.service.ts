@@ -73,6 +73,8 @@ export class AuthService {
     private readonly auth: BetterAuth,
     /** Sessions as Parley reads them (the handshake's check: a prepared statement on SQLite). */
     private readonly sessions: SessionStore,
+    /** Told of each account made (a guest upgraded included): the first becomes the administrator. */
+    private readonly accountCreated: (user: UserSummary, username: string) => Promise<void> = async () => undefined,
   ) {}
 
   async startGuest(rawDisplayName: unknown, headers: Headers): Promise<AuthResult> {
@@ -98,6 +100,7 @@ export class AuthService {
         returnHeaders: true,
       })
       .catch(translate);
+    await this.accountCreated(toUser(response.user), username);
     return { user: toUser(response.user), account: toAccount(response.user), setCookie: out.getSetCookie() };
   }
 
@@ -173,6 +176,7 @@ export class AuthService {
     const next = response ? await this.authenticate(new Headers({ cookie: out.getSetCookie().map((c) => c.split(";")[0]).join("; ") })) : null;
     if (!next) throw new DomainError("internal", "The account was created, but signing in failed. Sign in with it.");
     await this.sessions.replace(current.sessionId, next.sessionId);
+    await this.accountCreated(current.user, username);
     return { user: current.user, account: { guest: false, username }, setCookie: out.getSetCookie(), rotated: { from: current.sessionId, to: next.sessionId } };
   }
 }

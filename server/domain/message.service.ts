@@ -1,3 +1,4 @@
+import type { RoleService } from "./role.service";
 import { v7 as uuidv7 } from "uuid";
 import type { ChangeAck } from "../contract/events";
 import { isSingleEmoji, LIMITS, normalizeEmoji, textLength } from "../contract/limits";
@@ -27,6 +28,8 @@ export class MessageService {
     private readonly audience?: { followerCount(roomId: string): Promise<number> },
     /** Which files a message may carry (absent: messages carry none, as in some unit tests). */
     private readonly files?: Pick<FileService, "forMessage">,
+    /** Who may remove others' messages (absent: only authors delete, as in some unit tests). */
+    private readonly roles?: Pick<RoleService, "powersIn">,
   ) {}
 
   /**
@@ -118,7 +121,8 @@ export class MessageService {
   }
 
   /**
-   * Changes a message after it was sent: an edit or a deletion (its author only), a reaction
+   * Changes a message after it was sent: an edit (its author only) or a deletion (its author,
+   * or a moderator or administrator: `removed` then, and the change's actor says who), a reaction
    * added or removed (anyone who may read the room). The change gets the room's next `cseq`
    * at commit, with the message's new state, in one transaction. A resent `clientChangeId`
    * answers with the stored change and `duplicate: true` (callers must not publish it
@@ -141,6 +145,8 @@ export class MessageService {
     if (input.kind !== "delete") await this.rooms.requireUnblocked(actor, input.roomId);
     const ref = await this.messages.findMessage(input.messageId);
     if (!ref || ref.roomId !== input.roomId) throw new DomainError("not_found", "There is no such message in this room.");
+    // Someone else's message: removed only by a moderator or an administrator, their role read now.
+    const moderated = input.kind === "delete" && ref.authorId !== actor.id && (await this.mayModerate(actor, input.roomId));
     if (body === "" && !ref.attachments?.length) throw new DomainError("message_empty", "A message without files needs some text: delete it instead.");
     // Editing a message into `@room` is held to the rule that sending one is.
     if (body !== undefined && mentionsRoom(body) && !mentionsRoom(ref.body)) await this.checkRoomMention(actor, input.roomId);
@@ -156,6 +162,7 @@ export class MessageService {
       kind: input.kind,
       ...(body !== undefined ? { body } : {}),
       ...(emoji !== undefined ? { emoji } : {}),
+      ...(moderated ? { moderated } : {}),
     });
     if (result) {
       if (result.change.kind !== "edit" || mentions.length === 0 || result.change.body !== body) return result;
@@ -175,6 +182,11 @@ export class MessageService {
       throw new DomainError("forbidden", input.kind === "edit" ? "You can only edit your own messages." : "You can only delete your own messages.");
     }
     return { change: null, duplicate: false };
+  }
+
+  private async mayModerate(actor: UserSummary, roomId: string): Promise<boolean> {
+    if (!this.roles) return false;
+    return (await this.roles.powersIn(actor, await this.rooms.requireAccess(actor, roomId))).moderate;
   }
 
   /** Changes after a cursor, ascending by cseq, a page at a time (`hasMore`: ask again after the last). */

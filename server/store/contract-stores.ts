@@ -64,6 +64,8 @@ const memory: StoreMaker = async () => {
     addUser: async (u) => {
       repos.rooms.addUser(u);
       repos.accounts.users.set(u.id, { id: u.id, name: u.name, guest: u.guest ?? false, username: u.username ?? null });
+      repos.roles.addUser(u.id);
+      if (u.username) repos.roles.usernames.set(u.username.toLowerCase(), u.id);
     },
     addSession: async (s) => void repos.accounts.sessions.set(s.id, { ...s }),
   };

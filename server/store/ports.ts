@@ -141,6 +141,11 @@ export interface NewChange {
   body?: string;
   /** react, unreact: the emoji. */
   emoji?: string;
+  /**
+   * delete: the actor may remove anyone's message in this room (a moderator or an
+   * administrator: the domain decided it, reading their role now), not only their own.
+   */
+  moderated?: boolean;
 }
 
 export interface ChangeResult {
@@ -340,7 +345,36 @@ export interface FileStore {
   close?(): Promise<void>;
 }
 
+/** An instance role: administrators run the instance; everyone else is a member. */
+export type InstanceRole = "admin" | "member";
+
+/**
+ * Roles: each account's instance role, and each room's moderators (appointed by its owner).
+ * Read at every request that needs them, never kept from a handshake.
+ */
+export interface RoleRepository {
+  /** The user's instance role; null when there is no such user. */
+  roleOf(userId: string): Promise<InstanceRole | null>;
+  /**
+   * Sets it, serialised with every other role change; false (nothing changed) when it would
+   * leave the instance without an administrator.
+   */
+  setRole(userId: string, role: InstanceRole): Promise<boolean>;
+  /** Makes the user the first administrator unless someone claimed that already (atomic): true when they are now. */
+  claimFirstAdmin(userId: string): Promise<boolean>;
+  /** The administrators, oldest account first. */
+  admins(): Promise<UserSummary[]>;
+  /** Makes the accounts with these usernames (stored lower-cased) administrators; resolves how many were not already. */
+  promoteUsernames(usernames: readonly string[]): Promise<number>;
+  isModerator(roomId: string, userId: string): Promise<boolean>;
+  /** Appoints (or with `on` false dismisses) a moderator; appointing twice is one. */
+  setModerator(roomId: string, userId: string, appointedById: string, on: boolean): Promise<void>;
+  /** The room's moderators, in the order appointed. */
+  moderators(roomId: string): Promise<UserSummary[]>;
+}
+
 export interface Repositories {
+  roles: RoleRepository;
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;

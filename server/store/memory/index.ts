@@ -3,6 +3,7 @@ import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, Mem
 import { MemoryAttentionRepository } from "./attention";
 import { MemoryFileRepository, MemoryFileStore } from "./files";
 import { MemoryMessageRepository } from "./messages";
+import { MemoryRoleRepository } from "./roles";
 import { MemoryRoomRepository } from "./rooms";
 import { MemorySearchRepository } from "./search";
 
@@ -10,14 +11,16 @@ export { MemoryFileRepository, MemoryFileStore };
 export { MemoryAttentionRepository, MemoryMessageRepository, MemoryRoomRepository, MemorySearchRepository };
 
 /** Every port in process, with the users and sessions tests make (`accounts`). */
-export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; accounts: MemoryAccountData; files: MemoryFileRepository } {
+export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; accounts: MemoryAccountData; files: MemoryFileRepository; roles: MemoryRoleRepository } {
   const rooms = new MemoryRoomRepository();
   const files = new MemoryFileRepository();
   const messages = new MemoryMessageRepository(files);
   const accounts = new MemoryAccountData();
   // One avatar per user, as the databases' user table has it.
   rooms.avatarOf = accounts.avatarOf = (userId) => files.avatarOf.get(userId);
+  const roles = new MemoryRoleRepository((ids) => rooms.usersByIds(ids));
   return {
+    roles,
     rooms,
     messages,
     attention: new MemoryAttentionRepository(rooms, messages),

@@ -87,7 +87,7 @@ export class MemoryMessageRepository implements MessageRepository {
     if (!m || m.roomId !== c.roomId || m.deleted) return null;
     const mine = (m.reactions ?? []).find((r) => r.emoji === c.emoji)?.users.some((u) => u.id === c.actor.id) ?? false;
     const room = !!m.reactions?.some((r) => r.emoji === c.emoji) || (m.reactions?.length ?? 0) < LIMITS.distinctReactions;
-    const holds = { edit: m.author.id === c.actor.id, delete: m.author.id === c.actor.id, react: !mine && room, unreact: mine }[c.kind];
+    const holds = { edit: m.author.id === c.actor.id, delete: m.author.id === c.actor.id || c.moderated === true, react: !mine && room, unreact: mine }[c.kind];
     if (!holds) return null;
     const log = this.changes.get(c.roomId) ?? [];
     const change: MessageChange = {
@@ -108,6 +108,7 @@ export class MemoryMessageRepository implements MessageRepository {
     } else if (c.kind === "delete") {
       m.body = "";
       m.deleted = true;
+      if (m.author.id !== c.actor.id) m.removed = true;
       delete m.reactions;
       delete m.attachments;
       this.files?.unlinkDeleted(m.id);

@@ -1,5 +1,6 @@
 import type { EngineStore } from "../open-store";
 import type { Db } from "../prisma/client";
+import { PrismaRoleStore } from "../prisma/roles";
 import { PrismaFileRepository } from "../prisma/files";
 import { PrismaRoomStore } from "../prisma/rooms";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
@@ -25,6 +26,7 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
   const messages = new PostgresMessageStore(reads, databaseUrl);
   const fileBytes = new PostgresFileStore(databaseUrl);
   return {
+    roles: new PrismaRoleStore(db),
     rooms: new PrismaRoomStore(db),
     messages,
     attention: new PostgresAttentionStore(reads),

@@ -4,7 +4,7 @@
 //
 // 1. The change row, with the room's next cseq, inserted only while its condition holds
 //    (the message is in the room and not deleted; the actor wrote it, for an edit or a
-//    deletion; the reaction is absent, or present for unreact). A repeated
+//    deletion unless a moderator removes it; the reaction is absent, or present for unreact). A repeated
 //    (actorId, clientChangeId) inserts nothing.
 // 2. Its effect, applied only if step 1 inserted this change's id: the new text, the
 //    tombstone (text, files, earlier edits' text and reactions gone), the reaction added or removed.
@@ -15,7 +15,7 @@ export const DISTINCT_REACTIONS = 20;
 
 /**
  * @param {"sqlite" | "postgresql"} dialect
- * @param {{ id: string, roomId: string, messageId: string, actor: { id: string }, clientChangeId: string, kind: string, body?: string, emoji?: string }} c
+ * @param {{ id: string, roomId: string, messageId: string, actor: { id: string }, clientChangeId: string, kind: string, body?: string, emoji?: string, moderated?: boolean }} c
  * @param {string} createdAt  an ISO-8601 timestamp as the database stores it
  * @returns {{ apply: Array<{ sql: string, params: unknown[] }>, read: { sql: string, params: unknown[] } }}
  */
@@ -31,7 +31,8 @@ export function changeStatements(dialect, c, createdAt) {
   const ts = { value: createdAt, cast: "::timestamp(3)" };
   const condition = {
     edit: (s) => s`m."authorId" = ${c.actor.id}`,
-    delete: (s) => s`m."authorId" = ${c.actor.id}`,
+    // A moderator's removal (the domain checked their role): anyone's message in the room.
+    delete: c.moderated ? (s) => s`1 = 1` : (s) => s`m."authorId" = ${c.actor.id}`,
     // Absent for this person, and either given already by someone or one of the message's
     // first DISTINCT_REACTIONS different emoji.
     react: (s) => s`NOT EXISTS (SELECT 1 FROM "Reaction" r WHERE r."messageId" = m."id" AND r."userId" = ${c.actor.id} AND r."emoji" = ${c.emoji})
@@ -63,7 +64,7 @@ export function changeStatements(dialect, c, createdAt) {
         WHERE "id" = ${c.messageId} AND EXISTS (SELECT 1 FROM "MessageChange" WHERE "id" = ${inserted})`,
     ],
     delete: [
-      statement`UPDATE "Message" SET "body" = '', "attachments" = NULL, "deletedAt" = ${ts}
+      statement`UPDATE "Message" SET "body" = '', "attachments" = NULL, "deletedAt" = ${ts}, "deletedById" = ${c.actor.id}
         WHERE "id" = ${c.messageId} AND EXISTS (SELECT 1 FROM "MessageChange" WHERE "id" = ${inserted})`,
       // Its files are served to nobody from this commit on; the sweep removes them.
       statement`UPDATE "StoredFile" SET "deletedAt" = ${ts}

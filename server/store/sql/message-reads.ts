@@ -8,7 +8,7 @@
 /** A message row (`MessageRow`), `m` the message. */
 export const MESSAGE_SELECT = `
   SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName", u."image" AS "authorImage",
-         m."editedAt", m."deletedAt", m."replyToId", m."attachments"
+         m."editedAt", m."deletedAt", m."deletedById", m."replyToId", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"`;
 
 /** A reaction row (`ReactionRow`), `r` the reaction; ordered by the caller. */

@@ -18,6 +18,8 @@ export type MessageRow = {
   authorImage?: string | null;
   editedAt?: string | number | Date | null;
   deletedAt?: string | number | Date | null;
+  /** Who deleted it (its author, or a moderator who removed it). */
+  deletedById?: string | null;
   replyToId?: string | null;
   /** A JSON array of attachments (written once by the append), or null. */
   attachments?: string | null;
@@ -58,6 +60,7 @@ export const toMessage = (r: MessageRow, reactions?: ReactionSummary[], replyTo?
   author: person(r.authorId, r.authorName, r.authorImage),
   ...(r.editedAt ? { editedAt: iso(r.editedAt) } : {}),
   ...(r.deletedAt ? { deleted: true as const } : {}),
+  ...(r.deletedAt && r.deletedById && r.deletedById !== r.authorId ? { removed: true as const } : {}),
   ...(reactions && reactions.length > 0 ? { reactions } : {}),
   ...(replyTo ? { replyTo } : {}),
   ...withAttachments(r.deletedAt ? null : r.attachments),

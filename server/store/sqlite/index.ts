@@ -6,6 +6,7 @@ import { SqliteMessageStore } from "./messages";
 import { SqliteRoomStore } from "./rooms";
 import { SqliteSearchStore } from "./search";
 import { DiskFileStore } from "../disk/file-store";
+import { PrismaRoleStore } from "../prisma/roles";
 import { PrismaFileRepository } from "../prisma/files";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
 import { PrismaTokenStore } from "../prisma/tokens";
@@ -25,6 +26,7 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
   const search = new SqliteSearchStore(file);
   const sessions = new SqliteSessionStore(db, file);
   return {
+    roles: new PrismaRoleStore(db),
     rooms,
     messages,
     attention,

@@ -30,7 +30,7 @@ const link = sqlite.prepare(`
 const readOwn = sqlite.prepare(`UPDATE "RoomFollow" SET "readSeq" = ? WHERE "userId" = ? AND "roomId" = ? AND "readSeq" < ?`);
 const existing = sqlite.prepare(`
   SELECT m."id", m."roomId", m."seq", m."clientId", m."body", m."createdAt", m."authorId", u."name" AS "authorName", u."image" AS "authorImage",
-         m."editedAt", m."deletedAt", m."replyToId", m."attachments"
+         m."editedAt", m."deletedAt", m."deletedById", m."replyToId", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
   WHERE m."authorId" = ? AND m."clientId" = ?`);
 

@@ -1,0 +1,92 @@
+import type { RoomSummary, UserSummary } from "../contract/model";
+import type { InstanceRole, RoleRepository, RoomRepository } from "../store/ports";
+import { DomainError } from "./errors";
+import type { RoomService } from "./room.service";
+
+/** What one may do in a room beyond what every reader may: remove others' messages, appoint moderators. */
+export interface RoomPowers {
+  /** Remove anyone's message here: an administrator, the room's owner or one of its moderators. */
+  moderate: boolean;
+  /** Appoint and dismiss its moderators: its owner or an administrator. */
+  appoint: boolean;
+}
+
+const NONE: RoomPowers = { moderate: false, appoint: false };
+
+/**
+ * Roles: administrators (instance-wide) and each room's owner and moderators. Every check
+ * reads the role now, at the request that needs it: a demotion counts from the next request.
+ * Direct conversations have no moderators: only their two people act in them.
+ */
+export class RoleService {
+  constructor(
+    private readonly roles: RoleRepository,
+    private readonly rooms: RoomService,
+    private readonly people: Pick<RoomRepository, "findPerson">,
+    private readonly options: { adminUsernames?: readonly string[] } = {},
+  ) {}
+
+  async isAdmin(user: UserSummary): Promise<boolean> {
+    return (await this.roles.roleOf(user.id)) === "admin";
+  }
+
+  /** `user`'s powers in a room they may read (checked by the caller). */
+  async powersIn(user: UserSummary, room: RoomSummary): Promise<RoomPowers> {
+    if (room.visibility === "direct") return NONE;
+    const owner = room.ownerId === user.id;
+    const admin = await this.isAdmin(user);
+    if (owner || admin) return { moderate: true, appoint: true };
+    return { moderate: await this.roles.isModerator(room.id, user.id), appoint: false };
+  }
+
+  /** The room's moderators, for whoever may read it. */
+  async moderators(reader: UserSummary, roomId: string): Promise<UserSummary[]> {
+    await this.rooms.requireAccess(reader, roomId);
+    return this.roles.moderators(roomId);
+  }
+
+  /**
+   * Appoints (or dismisses) a moderator of a room: by its owner or an administrator; an
+   * account that may read the room (guests cannot moderate). Resolves the room's moderators now.
+   */
+  async setModerator(actor: UserSummary, roomId: string, userId: string, on: boolean): Promise<{ room: RoomSummary; moderators: UserSummary[] }> {
+    const room = await this.rooms.requireAccess(actor, roomId);
+    if (!(await this.powersIn(actor, room)).appoint) throw new DomainError("forbidden", "Only the room's owner or an administrator can appoint its moderators.");
+    if (on) {
+      const person = await this.people.findPerson(userId);
+      if (!person) throw new DomainError("not_found", "There is no such person.");
+      if (person.guest) throw new DomainError("forbidden", "Guests cannot moderate: they need an account first.");
+      await this.rooms.requireAccess(person, roomId).catch(() => {
+        throw new DomainError("forbidden", `${person.name} cannot read this room.`);
+      });
+    }
+    await this.roles.setModerator(roomId, userId, actor.id, on);
+    return { room, moderators: await this.roles.moderators(roomId) };
+  }
+
+  /** An administrator changes someone's instance role; the last administrator stays one. */
+  async setRole(actor: UserSummary, userId: string, role: InstanceRole): Promise<void> {
+    if (!(await this.isAdmin(actor))) throw new DomainError("forbidden", "Only an administrator can change roles.");
+    const person = await this.people.findPerson(userId);
+    if (!person) throw new DomainError("not_found", "There is no such person.");
+    if (person.guest && role === "admin") throw new DomainError("forbidden", "A guest cannot be an administrator: they need an account first.");
+    if (!(await this.roles.setRole(userId, role))) {
+      throw new DomainError("forbidden", "The instance needs an administrator: make someone else one first.");
+    }
+  }
+
+  /**
+   * A new account (or a guest who made one): the first of all becomes the first
+   * administrator, atomically; so does any named in ADMIN_USERNAMES.
+   */
+  async accountCreated(user: UserSummary, username: string): Promise<void> {
+    const named = (this.options.adminUsernames ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
+    if (await this.roles.claimFirstAdmin(user.id)) return;
+    if (named) await this.roles.setRole(user.id, "admin");
+  }
+
+  /** At start: the accounts named in ADMIN_USERNAMES that exist yet are administrators. */
+  promoteNamed(): Promise<number> {
+    return this.roles.promoteUsernames(this.options.adminUsernames ?? []);
+  }
+}

@@ -1,0 +1,71 @@
+import type { UserSummary } from "../../contract/model";
+import type { InstanceRole, RoleRepository } from "../ports";
+
+/** Roles in process (unit tests); the same contract as the database stores. */
+export class MemoryRoleRepository implements RoleRepository {
+  readonly roles = new Map<string, InstanceRole>();
+  private firstAdmin: string | null = null;
+  private readonly rooms = new Map<string, Map<string, string>>();
+
+  /** The people the other memory stores know (memoryRepositories wires it). */
+  constructor(private readonly people: (ids: string[]) => Promise<UserSummary[]>) {}
+
+  /** Makes a user known (as an account row would): a member unless said otherwise. */
+  addUser(userId: string, role: InstanceRole = "member"): void {
+    if (!this.roles.has(userId)) this.roles.set(userId, role);
+  }
+
+  async roleOf(userId: string) {
+    return this.roles.get(userId) ?? null;
+  }
+
+  async setRole(userId: string, role: InstanceRole) {
+    const now = this.roles.get(userId);
+    if (!now) return false;
+    if (now === "admin" && role !== "admin" && [...this.roles.values()].filter((r) => r === "admin").length <= 1) return false;
+    this.roles.set(userId, role);
+    return true;
+  }
+
+  async claimFirstAdmin(userId: string) {
+    if (this.firstAdmin !== null) return false;
+    this.firstAdmin = userId;
+    this.roles.set(userId, "admin");
+    return true;
+  }
+
+  async admins() {
+    return this.people([...this.roles].filter(([, r]) => r === "admin").map(([id]) => id));
+  }
+
+  /** Accounts' usernames (lower-cased) → ids, as the user table has them. */
+  readonly usernames = new Map<string, string>();
+
+  async promoteUsernames(usernames: readonly string[]) {
+    let promoted = 0;
+    for (const name of usernames) {
+      const id = this.usernames.get(name.toLowerCase());
+      if (id && this.roles.get(id) !== "admin") {
+        this.roles.set(id, "admin");
+        promoted++;
+      }
+    }
+    return promoted;
+  }
+
+  async isModerator(roomId: string, userId: string) {
+    return this.rooms.get(roomId)?.has(userId) ?? false;
+  }
+
+  async setModerator(roomId: string, userId: string, appointedById: string, on: boolean) {
+    let room = this.rooms.get(roomId);
+    if (!room) this.rooms.set(roomId, (room = new Map()));
+    if (on) {
+      if (!room.has(userId)) room.set(userId, appointedById);
+    } else room.delete(userId);
+  }
+
+  async moderators(roomId: string) {
+    return this.people([...(this.rooms.get(roomId)?.keys() ?? [])]);
+  }
+}
