@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { ApiTokenSummary, ChangesPage, ChatMessage, HistoryPage, MessageChange, ReadState, RoomSummary, UserSummary } from "./model";
+import type { ApiTokenSummary, ChangesPage, ChatMessage, HistoryPage, MessageChange, ReadState, RoomPowers, RoomSummary, UserSummary } from "./model";
 import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
@@ -26,6 +26,8 @@ import type {
   MessageSearchInput,
   UserBlockInput,
   AccountAvatarInput,
+  RoomModeratorInput,
+  UserRoleInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -146,6 +148,14 @@ export interface ClientToServerEvents {
    * the user hears `profile:changed`, and the rooms they are in get a new presence list.
    */
   "account:avatar": (payload: AccountAvatarInput, ack: AckFn<{ user: UserSummary }>) => void;
+  /** What the user may do in the room beyond reading and writing, read now. */
+  "room:powers": (payload: { roomId: string }, ack: AckFn<RoomPowers>) => void;
+  /** The room's moderators (whoever may read it). */
+  "room:moderators": (payload: { roomId: string }, ack: AckFn<{ moderators: UserSummary[] }>) => void;
+  /** Appoints or dismisses a moderator (the room's owner or an administrator); the person hears `powers:changed`. */
+  "room:moderator": (payload: RoomModeratorInput, ack: AckFn<{ moderators: UserSummary[] }>) => void;
+  /** An administrator makes someone an administrator or a member; the last administrator stays one. */
+  "user:role": (payload: UserRoleInput, ack: AckFn<Record<string, never>>) => void;
   /** Web Push: the server's VAPID public key (null when Web Push is off). */
   "push:key": (payload: Record<string, never>, ack: AckFn<{ publicKey: string | null }>) => void;
   /** Keeps this browser's push subscription for the user: mentions reach them with every tab closed. */
@@ -188,6 +198,8 @@ export interface ServerToClientEvents {
   "blocks:changed": (event: { blocked: UserSummary[] }) => void;
   /** The user looks like this now (a new profile picture, set on another tab or device). */
   "profile:changed": (event: { user: UserSummary }) => void;
+  /** What the user may do changed: in one room, or everywhere (`roomId` null); ask `room:powers` again. */
+  "powers:changed": (event: { roomId: string | null }) => void;
 }
 
 /**

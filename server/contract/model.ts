@@ -27,6 +27,14 @@ export function person(id: string, name: string, image?: string | null): UserSum
 /** Only a person's own fields (what presence and typing keep of a connection's user). */
 export const summaryOf = (user: UserSummary): UserSummary => person(user.id, user.name, user.avatar);
 
+/** What one may do in a room beyond reading and writing it. */
+export interface RoomPowers {
+  /** Remove anyone's message here: an administrator, the room's owner or one of its moderators. */
+  moderate: boolean;
+  /** Appoint and dismiss its moderators: its owner or an administrator. */
+  appoint: boolean;
+}
+
 /** What the signed-in user knows of their own account. */
 export interface AccountInfo {
   /** A guest has no username or password yet, and may create an account keeping their history. */

@@ -46,6 +46,11 @@ export type RoomEvent =
    */
   | { type: "profile.changed"; roomId: null; userId: string; user: UserSummary }
   /**
+   * To every connection of one user: what they may do changed, in one room (made or no
+   * longer a moderator) or everywhere (`room` null: their instance role); ask `room:powers` again.
+   */
+  | { type: "powers.changed"; roomId: null; userId: string; room: string | null }
+  /**
    * To one connection only (never published): it no longer hears the room, because its user
    * was removed from it or because the room was deleted.
    */
@@ -61,7 +66,7 @@ export type PublishedRoomEvent = Exclude<RoomEvent, { type: "access.revoked" }>;
 /** Who hears a published event: the transports' fan-outs route by this. */
 export function audienceOf(event: PublishedRoomEvent): { room: string } | { watchers: string } | { user: string } {
   if (event.type === "room.activity") return { watchers: event.roomId };
-  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed" || event.type === "profile.changed") return { user: event.userId };
+  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed" || event.type === "profile.changed" || event.type === "powers.changed") return { user: event.userId };
   return { room: event.roomId };
 }
 

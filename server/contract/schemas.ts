@@ -121,6 +121,17 @@ export const userBlockSchema = z.object({ userId: id, blocked: z.boolean() }).st
 /** The people one blocks; no parameters. */
 export const userBlocksSchema = z.object({}).strict();
 
+/** What one may do in a room beyond reading and writing (remove others' messages, appoint moderators). */
+export const roomPowersSchema = z.object({ roomId: id }).strict();
+/** A room's moderators. */
+export const roomModeratorsSchema = z.object({ roomId: id }).strict();
+/** Appoint (or dismiss) a room's moderator: its owner or an administrator. */
+export const roomModeratorSchema = z.object({ roomId: id, userId: id, moderator: z.boolean() }).strict();
+/** An administrator changes someone's instance role. */
+export const userRoleSchema = z.object({ userId: id, role: z.enum(["admin", "member"]) }).strict();
+export type RoomModeratorInput = z.infer<typeof roomModeratorSchema>;
+export type UserRoleInput = z.infer<typeof userRoleSchema>;
+
 /** One's profile picture: an avatar upload of one's own (`PUT /api/files/<id>?purpose=avatar`), or null for none. */
 export const accountAvatarSchema = z.object({ fileId: z.uuid().nullable() }).strict();
 export type AccountAvatarInput = z.infer<typeof accountAvatarSchema>;

@@ -1,15 +1,8 @@
-import type { RoomSummary, UserSummary } from "../contract/model";
+import type { RoomPowers, RoomSummary, UserSummary } from "../contract/model";
 import type { InstanceRole, RoleRepository, RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
 import type { RoomService } from "./room.service";
 
-/** What one may do in a room beyond what every reader may: remove others' messages, appoint moderators. */
-export interface RoomPowers {
-  /** Remove anyone's message here: an administrator, the room's owner or one of its moderators. */
-  moderate: boolean;
-  /** Appoint and dismiss its moderators: its owner or an administrator. */
-  appoint: boolean;
-}
 
 const NONE: RoomPowers = { moderate: false, appoint: false };
 
@@ -28,6 +21,11 @@ export class RoleService {
 
   async isAdmin(user: UserSummary): Promise<boolean> {
     return (await this.roles.roleOf(user.id)) === "admin";
+  }
+
+  /** `user`'s powers in the room, read now (`not_found` if they may not read it). */
+  async powers(user: UserSummary, roomId: string): Promise<RoomPowers> {
+    return this.powersIn(user, await this.rooms.requireAccess(user, roomId));
   }
 
   /** `user`'s powers in a room they may read (checked by the caller). */

@@ -74,6 +74,8 @@ export function encodeForWs(event: RoomEvent): object {
       return { type: "blocks", blocked: event.blocked };
     case "profile.changed":
       return { type: "profile", user: event.user };
+    case "powers.changed":
+      return { type: "powers", roomId: event.room };
     case "access.revoked":
       return { type: event.reason === "deleted" ? "room_deleted" : "room_removed", roomId: event.roomId };
     default:

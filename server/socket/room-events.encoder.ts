@@ -31,6 +31,8 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
       return ["blocks:changed", { blocked: event.blocked }];
     case "profile.changed":
       return ["profile:changed", { user: event.user }];
+    case "powers.changed":
+      return ["powers:changed", { roomId: event.room }];
     case "access.revoked":
       return undefined;
     default:

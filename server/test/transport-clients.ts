@@ -69,9 +69,21 @@ class EventLog {
   }
 }
 
-/** A browser-like client: a guest session and a Socket.IO socket. */
-export async function socketIoClient(server: TestServer, name: string): Promise<TransportClient> {
-  const { cookie, user } = await server.guest(name);
+/** An account made through the HTTP API: its session cookie and user. */
+export async function signUp(server: TestServer, name: string): Promise<{ cookie: string; user: UserSummary }> {
+  const res = await fetch(`${server.url}/api/account/sign-up`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: `${name.toLowerCase().replace(/\W/g, "")}_${randomUUID().slice(0, 6)}`, password: "bot password", displayName: name }),
+  });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status}`);
+  const user = ((await res.clone().json()) as { user: UserSummary }).user;
+  return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, user };
+}
+
+/** A browser-like client: a guest session (or, with `account`, an account's) and a Socket.IO socket. */
+export async function socketIoClient(server: TestServer, name: string, options: { account?: boolean } = {}): Promise<TransportClient> {
+  const { cookie, user } = options.account ? await signUp(server, name) : await server.guest(name);
   const socket: ClientSocket = await server.socket(cookie);
   const log = new EventLog();
   socket.on("message:created", (message) => log.push({ type: "message.created", roomId: message.roomId, message }));
@@ -85,6 +97,7 @@ export async function socketIoClient(server: TestServer, name: string): Promise<
   socket.on("room:created", (room) => log.push({ type: "room.added", roomId: null, userId: user.id, room }));
   socket.on("blocks:changed", ({ blocked }) => log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked }));
   socket.on("profile:changed", (e) => log.push({ type: "profile.changed", roomId: null, userId: user.id, user: e.user }));
+  socket.on("powers:changed", (e) => log.push({ type: "powers.changed", roomId: null, userId: user.id, room: e.roomId }));
   return {
     transport: "socket.io",
     user,
@@ -98,14 +111,8 @@ export async function socketIoClient(server: TestServer, name: string): Promise<
 
 /** A bot: an account, a token made from its browser session, and a `/ws` connection. */
 export async function wsClient(server: TestServer, name: string): Promise<TransportClient> {
-  const res = await fetch(`${server.url}/api/account/sign-up`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username: `${name.toLowerCase().replace(/\W/g, "")}_${randomUUID().slice(0, 6)}`, password: "bot password", displayName: name }),
-  });
-  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status}`);
-  const user = ((await res.clone().json()) as { user: UserSummary }).user;
-  const owner = await server.socket(res.headers.get("set-cookie")!.split(";")[0]!);
+  const { cookie, user } = await signUp(server, name);
+  const owner = await server.socket(cookie);
   const created = await owner.emitWithAck("token:create", { name: "acceptance" });
   owner.close();
   if (!created.ok) throw new Error(created.error.message);
@@ -123,6 +130,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "attention") log.push({ type: "attention.changed", roomId: null, userId: user.id, read: f.read, unfollowed: f.unfollowed });
     else if (f.type === "blocks") log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked: f.blocked });
     else if (f.type === "profile") log.push({ type: "profile.changed", roomId: null, userId: user.id, user: f.user });
+    else if (f.type === "powers") log.push({ type: "powers.changed", roomId: null, userId: user.id, room: f.roomId });
     else if (f.type === "room_added") log.push({ type: "room.added", roomId: null, userId: user.id, room: f.room });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
   });
@@ -148,6 +156,10 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "user:blocks": (p) => ({ type: "blocks", ...p }),
     // No alias: the contract's name is the frame's type.
     "account:avatar": (p) => ({ type: "account:avatar", ...p }),
+    "room:powers": (p) => ({ type: "room:powers", ...p }),
+    "room:moderators": (p) => ({ type: "room:moderators", ...p }),
+    "room:moderator": (p) => ({ type: "room:moderator", ...p }),
+    "user:role": (p) => ({ type: "user:role", ...p }),
   };
   return {
     transport: "ws",
@@ -164,7 +176,13 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
 }
 
 export const TRANSPORTS: Record<TransportName, (server: TestServer, name: string) => Promise<TransportClient>> = {
-  "socket.io": socketIoClient,
+  "socket.io": (server, name) => socketIoClient(server, name),
+  ws: wsClient,
+};
+
+/** An account's client over `transport` (a bot's token over `/ws`, a browser's session over Socket.IO). */
+export const ACCOUNTS: Record<TransportName, (server: TestServer, name: string) => Promise<TransportClient>> = {
+  "socket.io": (server, name) => socketIoClient(server, name, { account: true }),
   ws: wsClient,
 };
 
@@ -178,10 +196,10 @@ export function clientsOf(serverOf: () => TestServer | undefined) {
     for (const c of open.splice(0)) c.close();
     await serverOf()?.close();
   });
-  return async function client(transport: TransportName, name: string): Promise<TransportClient> {
+  return async function client(transport: TransportName, name: string, options: { account?: boolean } = {}): Promise<TransportClient> {
     const server = serverOf();
     if (!server) throw new Error("start the test's server first");
-    const c = await TRANSPORTS[transport](server, name);
+    const c = await (options.account ? ACCOUNTS : TRANSPORTS)[transport](server, name);
     open.push(c);
     return c;
   };

@@ -4,6 +4,7 @@ import type { ClientToServerEvents } from "../../contract/events";
 import type { Capability, RequestDef } from "./capability";
 import { attentionCapability } from "./attention";
 import { messageCapability } from "./messages";
+import { moderationCapability } from "./moderation";
 import { peopleCapability } from "./people";
 import { presenceCapability } from "./presence";
 import { searchCapability } from "./search";
@@ -13,7 +14,7 @@ import { searchCapability } from "./search";
  * kind is one entry in one of these tables (or a new capability here): its name, the
  * transports' listeners and its acknowledgement's type all follow from it.
  */
-export const CAPABILITIES = [presenceCapability, messageCapability, attentionCapability, peopleCapability, searchCapability] as const;
+export const CAPABILITIES = [presenceCapability, messageCapability, attentionCapability, peopleCapability, searchCapability, moderationCapability] as const;
 
 /** Every room request the hub answers, by its contract name, with its schema and use-case. */
 export const REQUESTS = {
@@ -22,6 +23,7 @@ export const REQUESTS = {
   ...attentionCapability.requests,
   ...peopleCapability.requests,
   ...searchCapability.requests,
+  ...moderationCapability.requests,
 };
 
 type Requests = typeof REQUESTS;
