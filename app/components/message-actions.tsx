@@ -7,10 +7,12 @@ const item =
 
 /**
  * The "Message actions" button and its menu: "Reply" and "Add reaction" on every message,
- * "Edit" and "Delete" on the viewer's own (Radix's menu: arrow keys, Escape, focus return).
+ * "Edit" and "Delete" on the viewer's own, "Delete" on others' for a moderator or an
+ * administrator (Radix's menu: arrow keys, Escape, focus return).
  */
 export function MessageActions({
   own,
+  canRemove = false,
   canReply,
   onReply,
   onReact,
@@ -18,6 +20,8 @@ export function MessageActions({
   onDelete,
 }: {
   own: boolean;
+  /** Someone else's stored message, and the viewer moderates the room. */
+  canRemove?: boolean;
   /** Only a message the server has stored can be replied to. */
   canReply: boolean;
   onReply(): void;
@@ -59,6 +63,11 @@ export function MessageActions({
                 Delete
               </DropdownMenu.Item>
             </>
+          )}
+          {!own && canRemove && (
+            <DropdownMenu.Item className={`${item} text-red-700 dark:text-red-400`} onSelect={onDelete}>
+              Delete
+            </DropdownMenu.Item>
           )}
         </DropdownMenu.Content>
       </DropdownMenu.Portal>

@@ -48,6 +48,8 @@ interface Props extends MessageHandlers {
   blocked?: boolean;
   /** A waiting message's files' uploads (absent for sent messages). */
   uploads?: ReadonlyMap<string, UploadState>;
+  /** The viewer moderates the room: others' messages offer "Delete". */
+  moderate?: boolean;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -124,7 +126,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           <span className="sr-only">{item.author.name}: </span>
         )}
         {item.deleted ? (
-          <p className="text-[15px] leading-6 text-muted italic">Message deleted</p>
+          <p className="text-[15px] leading-6 text-muted italic">{item.removed ? "Removed by a moderator" : "Message deleted"}</p>
         ) : editing ? (
           <EditBox
             initial={decodeMentions(item.body, [...(named?.values() ?? [])])}
@@ -186,6 +188,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
               <div>
                 <MessageActions
                   own={own}
+                  canRemove={props.moderate === true && item.id !== undefined}
                   canReply={item.id !== undefined}
                   onReply={() => props.onReply(item)}
                   onReact={() => setPicking(true)}
@@ -197,7 +200,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           />
         </div>
       )}
-      <DeleteMessageDialog open={confirmDelete} onOpenChange={setConfirmDelete} onConfirm={() => props.onDelete(item)} />
+      <DeleteMessageDialog open={confirmDelete} onOpenChange={setConfirmDelete} onConfirm={() => props.onDelete(item)} author={own ? undefined : item.author.name} />
     </article>
   );
 });

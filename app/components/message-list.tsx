@@ -36,6 +36,8 @@ interface Props {
    * present, a page at a time or straight to the latest messages.
    */
   newer?: { loading: boolean; onLoadNewer(): void; onLatest(): void };
+  /** The viewer moderates the room: others' messages offer "Delete". */
+  moderate?: boolean;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -70,7 +72,7 @@ function dayLabel(iso: string): string {
  * the bottom, keeps their place when older history is prepended, and loads older history
  * from the button or by scrolling to the top.
  */
-export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null, blocked, newer }: Props) {
+export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoadOlder, editingKey, handlers, onLoadUntil, firstUnread = null, onAtBottom, people, jumpTo = null, blocked, newer, moderate = false }: Props) {
   const items = useMemo(() => logItems(log, selfId, outbox), [log, selfId, outbox]);
   const connected = useConnectionStatus() === "connected";
   // Only waiting messages show their files' uploads (sent ones do not re-render as uploads progress).
@@ -267,6 +269,7 @@ export function MessageList({ log, outbox, selfId, joining, loadingOlder, onLoad
                 current={item.seq !== null && item.seq === currentSeq}
                 people={people}
                 blocked={blocked?.has(item.author.id)}
+                moderate={moderate}
                 uploads={item.seq === null && item.attachments ? uploads : undefined}
                 {...handlers}
                 onJumpTo={onJumpTo}

@@ -24,6 +24,7 @@ import { MessageList } from "./message-list";
 import { OnlineList } from "./online-list";
 import { LockIcon } from "./lock-icon";
 import { BlockPerson } from "./block-person";
+import { useRoomPowers } from "@/app/hooks/use-room-powers";
 import { useBlocks } from "@/app/hooks/use-blocks";
 import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
@@ -46,6 +47,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const blockedIds = useMemo(() => new Set(blocked.map((u) => u.id)), [blocked]);
   const typing = useTyping(room.room?.id);
   const files = useDraftAttachments(room.room?.id);
+  const powers = useRoomPowers(room.room?.id);
   const [dragging, setDragging] = useState(false);
   const [showPeople, setShowPeople] = useState(false);
   const [editingKey, setEditingKey] = useState<string | null>(null);
@@ -240,6 +242,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             people={peopleById}
             jumpTo={jumpTo}
             blocked={blockedIds}
+            moderate={powers.moderate}
             newer={room.window ? { loading: room.loadingNewer, onLoadNewer: room.loadNewer, onLatest: room.leaveWindow } : undefined}
           />
           <TypingIndicator users={typing.typingUsers} />

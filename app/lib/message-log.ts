@@ -39,6 +39,8 @@ export interface LogItem {
   createdAt: string;
   editedAt?: string;
   deleted?: true;
+  /** Deleted by a moderator, not its author. */
+  removed?: true;
   reactions?: ReactionSummary[];
   replyTo?: ReplyQuote;
   /** The people its text mentions, with their current names. */
@@ -212,6 +214,7 @@ export function logItems(log: MessageLog, selfId: string, outbox: readonly Shown
     createdAt: m.createdAt,
     ...(m.editedAt ? { editedAt: m.editedAt } : {}),
     ...(m.deleted ? { deleted: true as const } : {}),
+    ...(m.removed ? { removed: true as const } : {}),
     ...(m.reactions ? { reactions: m.reactions } : {}),
     ...(m.replyTo ? { replyTo: m.replyTo } : {}),
     ...(m.mentions ? { mentions: m.mentions } : {}),

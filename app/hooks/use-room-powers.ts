@@ -1,0 +1,33 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type { RoomPowers } from "@/server/contract/model";
+import { useConnection } from "./socket-context";
+
+const NONE: RoomPowers = { moderate: false, appoint: false };
+
+/**
+ * What the viewer may do in the room beyond reading and writing (remove others' messages,
+ * appoint moderators), asked of the server when the room opens, at each reconnection and
+ * whenever it says they changed (`powers:changed`): roles are the server's, read per request.
+ */
+export function useRoomPowers(roomId: string | undefined): RoomPowers {
+  const conn = useConnection();
+  const [powers, setPowers] = useState<{ roomId: string; powers: RoomPowers } | null>(null);
+  useEffect(() => {
+    if (!conn || !roomId || roomId.startsWith("dm.")) return;
+    const transport = conn.transport;
+    let live = true;
+    const ask = () =>
+      void transport.request("room:powers", { roomId }).then((ack) => {
+        if (live && ack.ok) setPowers({ roomId, powers: ack.data });
+      });
+    if (transport.isConnected()) ask();
+    const stops = [transport.onConnect(ask), transport.subscribe("powers:changed", (e) => (e.roomId === null || e.roomId === roomId ? ask() : undefined))];
+    return () => {
+      live = false;
+      for (const stop of stops) stop();
+    };
+  }, [conn, roomId]);
+  return powers && powers.roomId === roomId ? powers.powers : NONE;
+}
