@@ -70,6 +70,10 @@ export default defineConfig({
       // Every test signs up people from 127.0.0.1; the budgets themselves are tested in
       // server/security.integration.test.ts.
       RATE_LIMIT_SCALE: "100",
+      // Whichever test signs up first must not become an administrator of every other test's
+      // rooms: administrators are the accounts named here (a test that needs one signs up as one).
+      FIRST_ACCOUNT_ADMIN: "false",
+      ADMIN_USERNAMES: "e2e_admin",
     },
   },
 });

@@ -32,6 +32,7 @@ const parley = await startParley({
   compression: env.COMPRESSION === "deflate",
   guestDirectMessages: env.GUEST_DIRECT_MESSAGES === "on",
   adminUsernames: env.ADMIN_USERNAMES,
+  firstAccountAdmin: env.FIRST_ACCOUNT_ADMIN === "true",
   files: {
     dir: env.FILES_DIR,
     policy: {

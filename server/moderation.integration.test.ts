@@ -15,7 +15,7 @@ const client = clientsOf(() => server);
 
 describe.each(["socket.io", "ws"] as const)("moderation over %s", (transport) => {
   it("the permission matrix: removing another's message, appointing moderators, changing roles", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ firstAccountAdmin: true });
     // The first account is the administrator; every later one a member.
     const admin = await client(transport, "Root", { account: true });
     const owner = await client("socket.io", "Owner", { account: true });
@@ -104,12 +104,33 @@ describe.each(["socket.io", "ws"] as const)("moderation over %s", (transport) =>
 
 describe("moderation: the first account", () => {
   it("of accounts signing up at once, exactly one becomes the administrator; a guest who came first never does", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ firstAccountAdmin: true });
     const guest = await client("socket.io", "Early guest");
     const accounts = await Promise.all(["A", "B", "C", "D"].map((n) => client("socket.io", `Acct ${n}`, { account: true })));
     // Only an administrator may change roles: asking to be what one is answers ok for them alone.
     const isAdmin = async (c: TransportClient) => (await c.request("user:role", { userId: c.user.id, role: "admin" })).ok;
     expect((await Promise.all(accounts.map(isAdmin))).filter(Boolean)).toHaveLength(1);
     expect(await isAdmin(guest)).toBe(false);
+  });
+
+  it("with FIRST_ACCOUNT_ADMIN=false only ADMIN_USERNAMES' accounts are administrators, whenever they sign up", async () => {
+    const named = `boss_${randomUUID().slice(0, 6)}`;
+    server = await startTestServer({ firstAccountAdmin: false, adminUsernames: [named] });
+    const first = await client("socket.io", "First", { account: true });
+    const isAdmin = async (cookie: string, userId: string) => {
+      const socket = await server.socket(cookie);
+      const answer = await socket.emitWithAck("user:role", { userId, role: "admin" });
+      socket.close();
+      return answer.ok;
+    };
+    expect(await isAdmin(first.http.cookie!, first.user.id)).toBe(false);
+    const res = await fetch(`${server.url}/api/account/sign-up`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: named.toUpperCase(), password: "boss password", displayName: "Boss" }),
+    });
+    expect(res.status).toBe(201);
+    const boss = ((await res.json()) as { user: { id: string } }).user;
+    expect(await isAdmin(res.headers.get("set-cookie")!.split(";")[0]!, boss.id)).toBe(true);
   });
 });

@@ -64,6 +64,8 @@ export interface ParleyOptions {
   guestDirectMessages?: boolean;
   /** ADMIN_USERNAMES: accounts that are administrators, beside the first account created. */
   adminUsernames?: readonly string[];
+  /** FIRST_ACCOUNT_ADMIN: whether the first account created becomes an administrator (default true). */
+  firstAccountAdmin?: boolean;
   /** permessage-deflate on Socket.IO and /ws (COMPRESSION=deflate). */
   compression?: boolean;
   /** The /ws gateway's heartbeat and auth timing. */
@@ -196,6 +198,7 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   const services = createServices(repositories, { presence, typing }, { betterAuth, sessions: repositories.sessions, tokens: repositories.tokens }, {
     guestDirectMessages: options.guestDirectMessages ?? true,
     adminUsernames: options.adminUsernames ?? [],
+    firstAccountAdmin: options.firstAccountAdmin ?? true,
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
     files: {
       bytes: repositories.fileBytes,

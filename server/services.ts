@@ -38,10 +38,12 @@ export function createServices(
     files?: { bytes: FileStore; processor: UploadProcessor; policy?: FilePolicy };
     /** Accounts that are administrators (ADMIN_USERNAMES), beside the first account. */
     adminUsernames?: readonly string[];
+    /** Whether the first account created becomes an administrator (FIRST_ACCOUNT_ADMIN, default true). */
+    firstAccountAdmin?: boolean;
   } = { guestDirectMessages: true },
 ): Services {
   const rooms = new RoomService(repos.rooms, undefined, options);
-  const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [] });
+  const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [], firstAccountAdmin: options.firstAccountAdmin ?? true });
   const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY);
   return {
     auth: new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username)),

@@ -21,7 +21,7 @@ import type { RoomSummary } from "@/server/contract/model";
 import { socketTransport, type ChatTransport } from "@/app/lib/transport";
 import { TypingStore } from "@/app/lib/typing-store";
 import { Uploads } from "@/app/lib/uploads";
-import { indexedDbFileStorage, tabId, xhrUploader } from "@/app/lib/uploads-browser";
+import { holdTabLock, indexedDbFileStorage, tabAlive, tabId, xhrUploader } from "@/app/lib/uploads-browser";
 import type { FileLimits } from "@/server/contract/files";
 import { useSession } from "./session-context";
 
@@ -78,7 +78,9 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     const socket = createSocket();
     const transport = socketTransport(socket);
     const sync = broadcastOutboxSync(userId);
-    const uploads = new Uploads({ storage: indexedDbFileStorage(userId), uploader: xhrUploader, publish: () => sync?.publish(), tab: tabId() });
+    const tab = tabId();
+    holdTabLock(tab);
+    const uploads = new Uploads({ storage: indexedDbFileStorage(userId), uploader: xhrUploader, publish: () => sync?.publish(), tab, alive: tabAlive });
     const outbox = new Outbox({
       author: { id: userId, name: userName },
       transport,
@@ -145,6 +147,9 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     };
     window.addEventListener("offline", goOffline);
     window.addEventListener("online", goOnline);
+    // A tab closing mid-upload hands its uploads to the browser's other tabs at once.
+    const handOver = () => uploads.releaseMarks();
+    window.addEventListener("pagehide", handOver);
 
     // The connection is an external resource this effect owns (a socket, an outbox, a
     // leader election); state publishes it to the tree once it exists, and again as null
@@ -154,6 +159,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     return () => {
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);
+      window.removeEventListener("pagehide", handOver);
       conn.reads.flush();
       resign();
       stopAttention();

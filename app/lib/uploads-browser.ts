@@ -81,3 +81,27 @@ export function tabId(): string {
     return crypto.randomUUID();
   }
 }
+
+const TAB_LOCK = (tab: string) => `parley-tab-${tab}`;
+
+/**
+ * Holds a Web Lock named after this tab for as long as the page lives (the browser releases
+ * it when the tab closes or crashes): other tabs ask `tabAlive` before leaving an upload to it.
+ */
+const held = new Set<string>();
+export function holdTabLock(tab: string): void {
+  if (typeof navigator === "undefined" || !navigator.locks || held.has(tab)) return;
+  held.add(tab);
+  void navigator.locks.request(TAB_LOCK(tab), () => new Promise<never>(() => undefined)).catch(() => undefined);
+}
+
+/** Whether the tab of that name is still open (true when the browser cannot say: its mark then goes stale). */
+export async function tabAlive(tab: string): Promise<boolean> {
+  if (typeof navigator === "undefined" || !navigator.locks) return true;
+  try {
+    const { held = [] } = await navigator.locks.query();
+    return held.some((lock) => lock.name === TAB_LOCK(tab));
+  } catch {
+    return true;
+  }
+}

@@ -87,6 +87,30 @@ describe("Uploads", () => {
     expect(uploads.get().size).toBe(0);
   });
 
+  it("a readiness check while the answer is being kept on the device starts no second upload", async () => {
+    const uploader = new FakeUploader();
+    const inner = memoryFileStorage();
+    let keep: (() => void) | undefined;
+    // The device is slow to keep the answer: the check reads it before it has it.
+    const storage = {
+      ...inner,
+      put: async (r: Parameters<typeof inner.put>[0]) => {
+        if (r.attachment) await new Promise<void>((resolve) => (keep = resolve));
+        await inner.put(r);
+      },
+    };
+    const uploads = new Uploads({ storage, uploader, newId: () => "f1", tab: "tab-1" });
+    await uploads.attach(new Blob(["%PDF"]), "a.pdf");
+    uploader.take().resolve(attachment("f1", "a.pdf"));
+    await settle();
+    expect(keep).toBeDefined();
+    expect(await uploads.readiness(["f1"])).toEqual({ ready: [attachment("f1", "a.pdf")] });
+    keep!();
+    await settle();
+    expect(uploader.calls).toHaveLength(0);
+    expect((await inner.get("f1"))?.attachment).toEqual(attachment("f1", "a.pdf"));
+  });
+
   it("after a reload, a file not uploaded yet is uploaded again by the same tab at once", async () => {
     const first = setup("tab-1");
     await first.uploads.attach(new Blob(["x"]), "x.bin");
@@ -116,6 +140,56 @@ describe("Uploads in two tabs", () => {
     expect(second.calls).toHaveLength(0); // tab A is on it
     now += 16_000; // tab A closed mid-upload: no word from it since
     expect(await tabB.readiness(["f1"])).toEqual({ waiting: true });
+    expect(second.take().id).toBe("f1");
+  });
+
+  it("a tab that closes mid-upload hands it over at once; one that just goes silent is looked at again once its mark is stale", async () => {
+    const storage = memoryFileStorage();
+    let now = 1_000_000;
+    const first = new FakeUploader();
+    const tabA = new Uploads({ storage, uploader: first, tab: "a", now: () => now, newId: () => "f1", timers: timers().timers });
+    await tabA.attach(new Blob(["x"]), "x.bin");
+    await settle();
+    const second = new FakeUploader();
+    const b = timers();
+    const tabB = new Uploads({ storage, uploader: second, tab: "b", now: () => now, timers: b.timers });
+    const told: string[] = [];
+    tabB.onSettled(() => told.push("again"));
+    expect(await tabB.readiness(["f1"])).toEqual({ waiting: true });
+    expect(second.calls).toHaveLength(0);
+    // Tab A goes silent (killed): tab B asks again when A's mark is stale, once.
+    expect(b.waiting).toHaveLength(1);
+    await tabB.readiness(["f1"]);
+    expect(b.waiting).toHaveLength(1);
+    now += 16_000;
+    b.waiting.shift()!();
+    expect(told).toEqual(["again"]);
+
+    // Another upload, and tab A closes properly: its mark goes, and tab B starts it at once.
+    now += 1;
+    const third = new Uploads({ storage, uploader: first, tab: "c", now: () => now, newId: () => "f2", timers: timers().timers });
+    await third.attach(new Blob(["y"]), "y.bin");
+    await settle();
+    third.close();
+    await settle();
+    expect(await tabB.readiness(["f2"])).toEqual({ waiting: true });
+    expect(second.calls.map((c) => c.id)).toEqual(["f2"]);
+    tabA.close();
+  });
+
+  it("a tab the browser says is closed holds nothing, however fresh its mark", async () => {
+    const storage = memoryFileStorage();
+    const first = new FakeUploader();
+    const tabA = new Uploads({ storage, uploader: first, tab: "a", newId: () => "f1", timers: timers().timers });
+    await tabA.attach(new Blob(["x"]), "x.bin");
+    await settle();
+    const open = new Set(["a", "b"]);
+    const second = new FakeUploader();
+    const tabB = new Uploads({ storage, uploader: second, tab: "b", timers: timers().timers, alive: async (tab) => open.has(tab) });
+    await tabB.readiness(["f1"]);
+    expect(second.calls).toHaveLength(0);
+    open.delete("a"); // tab A crashed: its mark is fresh, its lock gone
+    await tabB.readiness(["f1"]);
     expect(second.take().id).toBe("f1");
   });
 

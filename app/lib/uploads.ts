@@ -93,6 +93,11 @@ export interface UploadsOptions {
   forgetAfterMs?: number;
   /** This tab's name among the browser's tabs (uploads-browser.ts makes one per tab). */
   tab?: string;
+  /**
+   * Whether the tab of that name is still open (uploads-browser.ts asks the browser's Web
+   * Locks): a closed tab's uploads are taken over at once, not when its mark is stale.
+   */
+  alive?: (tab: string) => Promise<boolean>;
 }
 
 /** An upload says it is alive this often; another tab takes it over after three times that in silence. */
@@ -106,6 +111,8 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
   private readonly running = new Map<string, AbortController>();
   private readonly retries = new Map<string, unknown>();
   private readonly attempts = new Map<string, number>();
+  /** Files another tab carries: looked at again once its mark would be stale (that tab may be gone). */
+  private readonly rechecks = new Map<string, unknown>();
   private limits: FileLimits | null = null;
   private closed = false;
   private readonly o: Required<Omit<UploadsOptions, "publish">> & Pick<UploadsOptions, "publish">;
@@ -119,6 +126,7 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
       timers: globalThis,
       retryDelay: defaultRetryDelay,
       forgetAfterMs: 7 * 24 * 3600_000,
+      alive: async () => true,
       ...options,
     };
   }
@@ -195,9 +203,27 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
         ready.push(stored.attachment);
         continue;
       }
-      waiting = true;
       // Another tab uploading it, and heard from lately: left to that tab (its answer reaches this one through storage).
-      const elsewhere = stored.uploader && stored.uploader.tab !== this.o.tab && this.o.now() - stored.uploader.at < 3 * HEARTBEAT_MS;
+      const elsewhere =
+        stored.uploader && stored.uploader.tab !== this.o.tab && this.o.now() - stored.uploader.at < 3 * HEARTBEAT_MS && (await this.o.alive(stored.uploader.tab));
+      if (elsewhere && !this.rechecks.has(id)) {
+        // If that tab was closed mid-upload, nothing else would ask again: this tab does, once its mark is stale.
+        const staleIn = stored.uploader!.at + 3 * HEARTBEAT_MS - this.o.now() + 50;
+        this.rechecks.set(
+          id,
+          this.o.timers.setTimeout(() => {
+            this.rechecks.delete(id);
+            if (!this.closed) this.settled.emit(id);
+          }, staleIn),
+        );
+      }
+      // Uploaded by this tab while this check read the device.
+      const known = this.get().get(id)?.attachment;
+      if (known) {
+        ready.push(known);
+        continue;
+      }
+      waiting = true;
       if (!elsewhere && !this.running.has(id) && !this.retries.has(id)) {
         this.show(stateOf(stored, "uploading"));
         this.start(stored);
@@ -233,7 +259,27 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
 
   close(): void {
     this.closed = true;
-    for (const id of [...this.running.keys(), ...this.retries.keys()]) this.stop(id);
+    for (const timer of this.rechecks.values()) this.o.timers.clearTimeout(timer);
+    this.rechecks.clear();
+    const carried = [...this.running.keys(), ...this.retries.keys()];
+    for (const id of carried) this.stop(id);
+    this.releaseMarks(carried);
+  }
+
+  /**
+   * This tab no longer carries these uploads (it is closing): its marks go, so that another
+   * tab takes them over at once rather than when the marks are stale. Best effort: a tab
+   * killed outright leaves its marks, and they go stale.
+   */
+  releaseMarks(ids: readonly string[] = [...this.running.keys(), ...this.retries.keys()]): void {
+    for (const id of ids) {
+      void this.marking(id, async () => {
+        const current = await this.o.storage.get(id);
+        if (current?.uploader?.tab !== this.o.tab) return;
+        const { uploader: _mine, ...rest } = current;
+        await this.o.storage.put(rest);
+      });
+    }
   }
 
   private start(stored: StoredUpload): void {
@@ -241,6 +287,10 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
     const controller = new AbortController();
     this.running.set(stored.id, controller);
     const { id, name, blob } = stored;
+    /** No longer running (unless stopped meanwhile, and perhaps started again). */
+    const done = () => {
+      if (this.running.get(id) === controller) this.running.delete(id);
+    };
     // Tells the browser's other tabs that this one carries the upload (and is alive).
     let beat = 0;
     const heartbeat = () => {
@@ -267,26 +317,28 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
       .then(
         async (attachment) => {
           if (controller.signal.aborted) return;
-          this.running.delete(id);
           this.attempts.delete(id);
+          // Known here at once, and still counted as running until the device has it too, so
+          // that a readiness check in between (which reads the device) starts no second upload.
+          this.patch(id, { status: "uploaded", progress: 1, attachment, error: undefined });
           // The bytes are on the server: the device keeps only the answer.
           const { blob: _bytes, uploader: _tab, ...rest } = stored;
           await this.marking(id, async () => {
             if (await this.o.storage.get(id)) await this.o.storage.put({ ...rest, attachment });
           });
-          this.patch(id, { status: "uploaded", progress: 1, attachment, error: undefined });
+          done();
           this.o.publish?.();
           this.settled.emit(id);
         },
         async (err: unknown) => {
           if (controller.signal.aborted) return;
-          this.running.delete(id);
           const error = err instanceof UploadError ? err : new UploadError("The upload failed.", true);
           if (!error.transient) {
             await this.marking(id, async () => {
               const { uploader: _tab, ...rest } = stored;
               if (await this.o.storage.get(id)) await this.o.storage.put({ ...rest, refused: error.message });
             });
+            done();
             this.patch(id, { status: "refused", error: error.message });
             this.o.publish?.();
             this.settled.emit(id);
@@ -299,6 +351,8 @@ export class Uploads extends Observable<ReadonlyMap<string, UploadState>> {
             const { uploader: _mine, ...rest } = current;
             await this.o.storage.put(rest);
           });
+          done();
+          if (controller.signal.aborted) return;
           const attempt = (this.attempts.get(id) ?? 0) + 1;
           this.attempts.set(id, attempt);
           this.patch(id, { status: "waiting", progress: 0, error: error.message });

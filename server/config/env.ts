@@ -64,6 +64,11 @@ const envSchema = z.object({
     .string()
     .default("")
     .transform((v) => v.split(",").map((u) => u.trim().toLowerCase()).filter(Boolean)),
+  /**
+   * "false": the first account created is not made an administrator (administrators come from
+   * ADMIN_USERNAMES only), e.g. where strangers may sign up before the operator does.
+   */
+  FIRST_ACCOUNT_ADMIN: z.enum(["true", "false"]).default("true"),
   /** "off": guests can neither send nor receive direct messages (accounts still can). */
   GUEST_DIRECT_MESSAGES: z.enum(["on", "off"]).default("on"),
   /** Where file bytes go on SQLite (default: `files/` beside the database). With PostgreSQL they are in the database. */

@@ -16,7 +16,7 @@ export class RoleService {
     private readonly roles: RoleRepository,
     private readonly rooms: RoomService,
     private readonly people: Pick<RoomRepository, "findPerson">,
-    private readonly options: { adminUsernames?: readonly string[] } = {},
+    private readonly options: { adminUsernames?: readonly string[]; firstAccountAdmin?: boolean } = {},
   ) {}
 
   async isAdmin(user: UserSummary): Promise<boolean> {
@@ -75,11 +75,12 @@ export class RoleService {
 
   /**
    * A new account (or a guest who made one): the first of all becomes the first
-   * administrator, atomically; so does any named in ADMIN_USERNAMES.
+   * administrator, atomically (unless FIRST_ACCOUNT_ADMIN=false); so does any named in
+   * ADMIN_USERNAMES.
    */
   async accountCreated(user: UserSummary, username: string): Promise<void> {
     const named = (this.options.adminUsernames ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
-    if (await this.roles.claimFirstAdmin(user.id)) return;
+    if (this.options.firstAccountAdmin !== false && (await this.roles.claimFirstAdmin(user.id))) return;
     if (named) await this.roles.setRole(user.id, "admin");
   }
 

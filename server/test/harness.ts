@@ -72,6 +72,12 @@ export async function startTestServer(
     vapid?: { publicKey: string; privateKey: string };
     /** Files: limits, the folder (default: beside the database), the sweep. */
     files?: FileOptions;
+    /**
+     * Whether the first account becomes an administrator. Off unless a test asks: otherwise
+     * whichever account a test happens to make first (a bot's, say) could moderate everything.
+     */
+    firstAccountAdmin?: boolean;
+    adminUsernames?: readonly string[];
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
@@ -99,6 +105,8 @@ export async function startTestServer(
     pushCoalesceMs: options.pushCoalesceMs,
     vapid: options.vapid,
     files: options.files,
+    firstAccountAdmin: options.firstAccountAdmin ?? false,
+    adminUsernames: options.adminUsernames,
     log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),
   });
   return {
