@@ -373,8 +373,67 @@ export interface RoleRepository {
   moderators(roomId: string): Promise<UserSummary[]>;
 }
 
+/** A mute (reads, cannot write) or a ban (kept out: of a room, or of the whole instance). */
+export type SanctionKind = "mute" | "ban";
+/** The scope of a sanction on the whole instance (otherwise a room's id). */
+export const INSTANCE_SCOPE = "*";
+
+export interface Sanction {
+  userId: string;
+  /** A room's id, or INSTANCE_SCOPE. */
+  scope: string;
+  kind: SanctionKind;
+  /** When it ends by itself; null: when lifted. */
+  until: Date | null;
+  reason: string;
+  /** Who imposed it (null: the operator, from the command line). */
+  byId: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Mutes and bans, in a room or on the instance. `inForce` is read at every write a sanction
+ * restricts (a message, a reaction, an upload), so the database stores answer it from a
+ * prepared statement, not through Prisma.
+ */
+export interface SanctionRepository {
+  /** The user's sanctions in force at `now`: on the instance, and in `roomId` when given. */
+  inForce(userId: string, roomId: string | null, now: Date): Promise<Sanction[]>;
+  /** Imposes it, replacing one of the same kind in the same scope. */
+  impose(sanction: Omit<Sanction, "createdAt">): Promise<void>;
+  /** Lifts it; false when there was none. */
+  lift(userId: string, scope: string, kind: SanctionKind): Promise<boolean>;
+  /** The sanctions in force at `now` (of one scope, or all), newest first, with whom they restrict. */
+  list(filter: { scope?: string; now: Date; limit: number }): Promise<Array<Sanction & { user: UserSummary }>>;
+}
+
+/** One moderation or administration action, as the audit log keeps it. */
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  /** Null: the operator, from the command line. */
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  targetId: string | null;
+  targetName: string | null;
+  roomId: string | null;
+  roomName: string | null;
+  reason: string;
+  detail: Record<string, unknown>;
+}
+
+/** The audit log: appended to by every moderation and administration action; never edited. */
+export interface AuditRepository {
+  record(entry: Omit<AuditEntry, "id" | "at"> & { at?: Date }): Promise<AuditEntry>;
+  /** Newest first; `before`: the page after an entry already read. */
+  list(options: { before?: { at: Date; id: string }; limit: number }): Promise<AuditEntry[]>;
+}
+
 export interface Repositories {
   roles: RoleRepository;
+  sanctions: SanctionRepository;
+  audit: AuditRepository;
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;

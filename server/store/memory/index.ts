@@ -4,6 +4,7 @@ import { MemoryAttentionRepository } from "./attention";
 import { MemoryFileRepository, MemoryFileStore } from "./files";
 import { MemoryMessageRepository } from "./messages";
 import { MemoryRoleRepository } from "./roles";
+import { MemoryAuditRepository, MemorySanctionRepository } from "./sanctions";
 import { MemoryRoomRepository } from "./rooms";
 import { MemorySearchRepository } from "./search";
 
@@ -21,6 +22,8 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
   const roles = new MemoryRoleRepository((ids) => rooms.usersByIds(ids));
   return {
     roles,
+    sanctions: new MemorySanctionRepository((ids) => rooms.usersByIds(ids)),
+    audit: new MemoryAuditRepository(),
     rooms,
     messages,
     attention: new MemoryAttentionRepository(rooms, messages),

@@ -11,6 +11,8 @@ import { PostgresMessageStore } from "./messages";
 import { PostgresFileStore } from "./file-store";
 import { openPool } from "./pool";
 import { PostgresSearchStore } from "./search";
+import { PostgresSanctionStore } from "./sanctions";
+import { PrismaAuditStore } from "../prisma/sanctions";
 
 /** Connections for the hot reads (pages, catch-up, read positions, search). */
 const READ_POOL_SIZE = 8;
@@ -27,6 +29,8 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
   const fileBytes = new PostgresFileStore(databaseUrl);
   return {
     roles: new PrismaRoleStore(db),
+    sanctions: new PostgresSanctionStore(db, reads),
+    audit: new PrismaAuditStore(db),
     rooms: new PrismaRoomStore(db),
     messages,
     attention: new PostgresAttentionStore(reads),

@@ -11,6 +11,8 @@ import { PrismaFileRepository } from "../prisma/files";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
 import { PrismaTokenStore } from "../prisma/tokens";
 import { SqliteSessionStore } from "./sessions";
+import { SqliteSanctionStore } from "./sanctions";
+import { PrismaAuditStore } from "../prisma/sanctions";
 
 /**
  * Every port on one SQLite file: better-sqlite3 statements for what every join, handshake
@@ -25,8 +27,11 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
   const attention = new SqliteAttentionStore(db, file);
   const search = new SqliteSearchStore(file);
   const sessions = new SqliteSessionStore(db, file);
+  const sanctions = new SqliteSanctionStore(db, file);
   return {
     roles: new PrismaRoleStore(db),
+    sanctions,
+    audit: new PrismaAuditStore(db),
     rooms,
     messages,
     attention,
@@ -42,6 +47,7 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
       rooms.close();
       attention.close();
       sessions.close();
+      sanctions.close();
     },
   };
 }
