@@ -49,6 +49,32 @@ describe.each(implementations)("accounts: %s", (_name, make) => {
     expect((await store.repos.pushSubscriptions.forUser(gus.id, now)).map((s) => s.sessionId)).toEqual([next.id]);
   });
 
+  it("a ban: ending every session of a user deletes their push subscriptions; revoking all their tokens leaves others'", async () => {
+    const a1 = { id: randomUUID(), token: randomUUID(), userId: ada.id, expiresAt: new Date(now.getTime() + HOUR) };
+    const a2 = { id: randomUUID(), token: randomUUID(), userId: ada.id, expiresAt: new Date(now.getTime() + HOUR) };
+    const g1 = { id: randomUUID(), token: randomUUID(), userId: gus.id, expiresAt: new Date(now.getTime() + HOUR) };
+    for (const s of [a1, a2, g1]) await store.addSession(s);
+    await store.repos.pushSubscriptions.save(subscription(ada.id, a1.id, "https://push.example/ada"), 10);
+    await store.repos.pushSubscriptions.save(subscription(gus.id, g1.id, "https://push.example/gus"), 10);
+    expect(await store.repos.sessions.endAll(ada.id)).toBe(2);
+    expect(await store.repos.sessions.live([a1.id, a2.id, g1.id], now)).toEqual(new Set([g1.id]));
+    expect(await store.repos.sessions.byTokens([a1.token, a2.token], now)).toEqual([]);
+    expect(await store.repos.pushSubscriptions.byEndpoint("https://push.example/ada")).toBeNull();
+    expect((await store.repos.pushSubscriptions.forUser(gus.id, now)).map((s) => s.endpoint)).toEqual(["https://push.example/gus"]);
+    expect(await store.repos.sessions.endAll(ada.id)).toBe(0);
+
+    const bob = { id: randomUUID(), name: "Bob", username: "bob_b" };
+    await store.addUser(bob);
+    const t1 = await store.repos.tokens.create({ id: randomUUID(), userId: ada.id, name: "one", prefix: "prl_111111", tokenHash: "ban-1", createdAt: now });
+    await store.repos.tokens.create({ id: randomUUID(), userId: ada.id, name: "two", prefix: "prl_222222", tokenHash: "ban-2", createdAt: now });
+    const bobs = await store.repos.tokens.create({ id: randomUUID(), userId: bob.id, name: "bob", prefix: "prl_333333", tokenHash: "ban-3", createdAt: now });
+    await store.repos.tokens.revoke(ada.id, t1.id, now);
+    expect(await store.repos.tokens.revokeAll(ada.id, now)).toBe(1); // the one still active
+    expect(await store.repos.tokens.active(ada.id)).toEqual([]);
+    expect(await store.repos.tokens.use("ban-2", now)).toBeNull();
+    expect((await store.repos.tokens.active(bob.id)).map((t) => t.id)).toEqual([bobs.id]);
+  });
+
   it("tokens: created for accounts, listed oldest first, used by hash, revoked once", async () => {
     expect(await store.repos.tokens.isGuest(ada.id)).toBe(false);
     expect(await store.repos.tokens.isGuest(gus.id)).toBe(true);

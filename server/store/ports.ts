@@ -508,6 +508,8 @@ export interface SessionStore {
   usernameTaken(username: string): Promise<boolean>;
   /** Ends session `from`; its Web Push subscriptions move to session `to` (a guest became an account). */
   replace(from: string, to: string): Promise<void>;
+  /** Ends every session of the user and deletes their Web Push subscriptions (a ban): how many sessions there were. */
+  endAll(userId: string): Promise<number>;
 }
 
 /** A personal API token as stored: its SHA-256 only, never the token. */
@@ -528,6 +530,8 @@ export interface TokenRepository {
   create(token: { id: string; userId: string; name: string; prefix: string; tokenHash: string; createdAt: Date }): Promise<StoredToken>;
   /** Revokes one of the user's active tokens; false when they have no such active token. */
   revoke(userId: string, id: string, at: Date): Promise<boolean>;
+  /** Revokes every active token of the user (a ban): how many there were. */
+  revokeAll(userId: string, at: Date): Promise<number>;
   /** The active token with this hash and its owner, marked used at `at`; null if unknown or revoked. */
   use(tokenHash: string, at: Date): Promise<{ id: string; user: UserSummary } | null>;
   /** Which of these token ids are still active. */

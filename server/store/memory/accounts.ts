@@ -35,6 +35,13 @@ export class MemorySessionStore implements SessionStore {
     for (const sub of this.data.subscriptions.values()) if (sub.sessionId === from) sub.sessionId = to;
     this.data.sessions.delete(from);
   }
+
+  async endAll(userId: string): Promise<number> {
+    for (const s of [...this.data.subscriptions.values()]) if (s.userId === userId) this.data.subscriptions.delete(s.id);
+    const mine = [...this.data.sessions.values()].filter((s) => s.userId === userId);
+    for (const s of mine) this.data.sessions.delete(s.id);
+    return mine.length;
+  }
 }
 
 /** API tokens in process (unit tests). */
@@ -66,6 +73,12 @@ export class MemoryTokenStore implements TokenRepository {
     if (!t || t.userId !== userId || t.revokedAt) return false;
     t.revokedAt = at;
     return true;
+  }
+
+  async revokeAll(userId: string, at: Date): Promise<number> {
+    const mine = [...this.tokens.values()].filter((t) => t.userId === userId && !t.revokedAt);
+    for (const t of mine) t.revokedAt = at;
+    return mine.length;
   }
 
   async use(tokenHash: string, at: Date): Promise<{ id: string; user: UserSummary } | null> {

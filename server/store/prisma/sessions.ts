@@ -29,5 +29,10 @@ export class PrismaSessionStore implements SessionStore {
     ]);
   }
 
+  async endAll(userId: string): Promise<number> {
+    const [, ended] = await this.db.$transaction([this.db.pushSubscription.deleteMany({ where: { userId } }), this.db.session.deleteMany({ where: { userId } })]);
+    return ended.count;
+  }
+
   close(): void {}
 }

@@ -26,6 +26,11 @@ export class PrismaTokenStore implements TokenRepository {
     return count > 0;
   }
 
+  async revokeAll(userId: string, at: Date): Promise<number> {
+    const { count } = await this.db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } });
+    return count;
+  }
+
   async use(tokenHash: string, at: Date): Promise<{ id: string; user: UserSummary } | null> {
     const row = await this.db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, revokedAt: true, user: { select: { id: true, name: true, image: true } } } });
     if (!row || row.revokedAt) return null;
