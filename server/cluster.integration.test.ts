@@ -50,13 +50,13 @@ afterEach(async () => {
 });
 
 /** Two in-process nodes on one database and one Redis, under a prefix of this test's own. */
-async function twoNodes(redisUrl = TEST_REDIS_URL) {
+async function twoNodes(redisUrl = TEST_REDIS_URL, adminUsernames: readonly string[] = []) {
   const databaseUrl = await freshDatabaseUrl();
   const redisPrefix = `parley-test-${randomUUID().slice(0, 8)}`;
   const presence = { ttlMs: 1500, renewMs: 500, sweepMs: 300 };
-  const a = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence });
+  const a = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence, adminUsernames });
   servers.push(a);
-  const b = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence });
+  const b = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence, adminUsernames });
   servers.push(b);
   return [a, b] as const;
 }
@@ -244,6 +244,46 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     await ok(adaSocket.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "after removal" }));
     await sleep(500);
     expect(bot.frames.some((f) => f.type === "message" && (f as { message?: { body?: string } }).message?.body === "after removal")).toBe(false);
+  });
+
+  it("a ban on one node closes the account's browsers and bots on both nodes at once (under 5 s), and neither gets back in", async () => {
+    const adminName = `root_${randomUUID().slice(0, 6)}`;
+    const [a, b] = await twoNodes(TEST_REDIS_URL, [adminName]);
+    const account = async (url: string, username: string, displayName: string) => {
+      const res = await fetch(`${url}/api/account/sign-up`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: "bot password", displayName }) });
+      if (res.status !== 201) throw new Error(`sign-up ${res.status}`);
+      return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, user: ((await res.json()) as { user: UserSummary }).user };
+    };
+    const admin = await account(a.url, adminName, "Root");
+    const adminSocket = await socketFor(a.url, admin.cookie);
+    const troll = await account(b.url, `troll_${randomUUID().slice(0, 6)}`, "Troll");
+    // The troll's tabs on both nodes, and their bot on node b.
+    const tabA = await socketFor(a.url, troll.cookie);
+    const tabB = await socketFor(b.url, troll.cookie);
+    const { token } = await ok(tabB.emitWithAck("token:create", { name: "troll bot" }));
+    const bot = await TestBot.open(b.url, { authorization: `Bearer ${token}` });
+    bots.push(bot);
+    await bot.next((f) => f.type === "hello");
+    const closedTab = (s: ClientSocket) => new Promise<{ told: string; reason: string }>((resolve) => {
+      let told = "";
+      s.on("account:closed", (e) => (told = e.message));
+      s.on("disconnect", (reason) => resolve({ told, reason }));
+    });
+    const closings = [closedTab(tabA), closedTab(tabB)];
+
+    const started = Date.now();
+    await ok(adminSocket.emitWithAck("user:ban", { userId: troll.user.id, minutes: null, reason: "cluster test" }));
+    const [onA, onB] = await Promise.all(closings);
+    const botClosed = await bot.closed;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(onA).toEqual({ told: expect.stringContaining("banned"), reason: "io server disconnect" });
+    expect(onB).toEqual({ told: expect.stringContaining("banned"), reason: "io server disconnect" });
+    expect(botClosed.code).toBe(4403);
+    expect(bot.frames.find((f) => f.type === "account_closed")).toMatchObject({ reason: "banned" });
+    // Back in through neither node, with neither the cookie nor the token.
+    await expect(socketFor(a.url, troll.cookie)).rejects.toThrow();
+    await expect(socketFor(b.url, troll.cookie)).rejects.toThrow();
+    await expect(TestBot.open(a.url, { authorization: `Bearer ${token}` })).rejects.toThrow("HTTP 401");
   });
 
   it("a node killed with SIGKILL: its clients move through the proxy to the other node, nothing lost or doubled; its users leave presence", async () => {

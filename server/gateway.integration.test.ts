@@ -326,7 +326,7 @@ describe("private rooms", () => {
 
     const left = nextEvent(owner, "presence:changed", (e) => e.online.length === 1);
     await owner.emitWithAck("room:remove-member", { roomId: room.id, userId: (hello.user as { id: string }).id });
-    expect(await b.next((f) => f.type === "room_removed")).toEqual({ type: "room_removed", roomId: room.id });
+    expect(await b.next((f) => f.type === "room_removed")).toEqual({ type: "room_removed", roomId: room.id, until: null, message: "You were removed from this room." });
     await left;
     await owner.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "not for bots" });
     await sleep(100);

@@ -45,11 +45,11 @@ describe.each(["socket.io", "ws"] as const)("moderation over %s", (transport) =>
       if (!ack.ok) throw new Error(ack.error.message);
       return ack.data as { moderate: boolean; appoint: boolean };
     };
-    expect(await powers(admin)).toEqual({ moderate: true, appoint: true });
-    expect(await powers(owner)).toEqual({ moderate: true, appoint: true });
-    expect(await powers(moderator)).toEqual({ moderate: true, appoint: false });
-    expect(await powers(member)).toEqual({ moderate: false, appoint: false });
-    expect(await powers(guest)).toEqual({ moderate: false, appoint: false });
+    expect(await powers(admin)).toEqual({ moderate: true, appoint: true, muted: null });
+    expect(await powers(owner)).toEqual({ moderate: true, appoint: true, muted: null });
+    expect(await powers(moderator)).toEqual({ moderate: true, appoint: false, muted: null });
+    expect(await powers(member)).toEqual({ moderate: false, appoint: false, muted: null });
+    expect(await powers(guest)).toEqual({ moderate: false, appoint: false, muted: null });
 
     const say = async (body: string) => {
       const ack = await eve.request("message:send", { roomId: room.id, clientId: randomUUID(), body });
@@ -93,12 +93,12 @@ describe.each(["socket.io", "ws"] as const)("moderation over %s", (transport) =>
     const promoted = member.next((e) => e.type === "powers.changed" && e.room === null);
     expect((await admin.request("user:role", { userId: member.user.id, role: "admin" })).ok).toBe(true);
     await promoted;
-    expect(await powers(member)).toEqual({ moderate: true, appoint: true });
+    expect(await powers(member)).toEqual({ moderate: true, appoint: true, muted: null });
     const m = await say("spam for the new administrator");
     expect((await remove(member, m.id)).ok).toBe(true);
     // Now the first administrator may step down.
     expect((await admin.request("user:role", { userId: admin.user.id, role: "member" })).ok).toBe(true);
-    expect(await powers(admin)).toEqual({ moderate: false, appoint: false });
+    expect(await powers(admin)).toEqual({ moderate: false, appoint: false, muted: null });
   });
 });
 

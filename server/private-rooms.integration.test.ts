@@ -90,7 +90,7 @@ describe("private rooms", () => {
     const removed = nextEvent(bobSocket, "room:removed");
     const bobLeaves = nextEvent(ada, "presence:changed", (e) => e.online.length === 1);
     expect(await ada.emitWithAck("room:remove-member", { roomId: room.id, userId: bob.id })).toEqual({ ok: true, data: {} });
-    expect(await removed).toEqual({ roomId: room.id });
+    expect(await removed).toEqual({ roomId: room.id, until: null, message: "You were removed from this room." });
     await bobLeaves;
     const bobHeard = collect(bobSocket, "message:created");
     await ada.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: "after Bob left" });

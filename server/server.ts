@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import fs from "node:fs";
 import path from "node:path";
 import { createApplication, type HeartbeatOptions } from "./app";
+import { banMessage } from "./domain/moderation.service";
 import { createBetterAuth } from "./auth/better-auth";
 import { loadOrCreateAuthSecret } from "./auth/secret";
 import { redact, resolveDatabaseUrl } from "./config/database-url";
@@ -184,6 +185,11 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   const betterAuth = createBetterAuth(store.authDatabase, {
     secret: loadOrCreateAuthSecret(databaseUrl, options.authSecret),
     baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
+    // A banned account gets no new session (its open ones ended with the ban).
+    refuseSession: async (userId) => {
+      const ban = (await repositories.sanctions.inForce(userId, null, new Date())).find((s) => s.kind === "ban");
+      return ban ? banMessage(ban) : null;
+    },
   });
   const redisPrefix = options.redisPrefix ?? "parley";
   const clients = options.redisUrl ? await connectRedis(options.redisUrl, log).catch(async (err: unknown) => {

@@ -4,6 +4,7 @@ import type { TypingStore } from "./store/ports";
 import { AttentionService } from "./domain/attention.service";
 import { MessageService } from "./domain/message.service";
 import { RoleService } from "./domain/role.service";
+import { Auditor, ModerationService } from "./domain/moderation.service";
 import { RoomService } from "./domain/room.service";
 import { SearchService } from "./domain/search.service";
 import { DEFAULT_FILE_POLICY, FileService, type FilePolicy, type UploadProcessor } from "./domain/file.service";
@@ -23,6 +24,7 @@ export interface Services {
   search: SearchService;
   files: FileService;
   roles: RoleService;
+  moderation: ModerationService;
   presence: PresenceStore;
   typing: TypingStore;
 }
@@ -42,16 +44,21 @@ export function createServices(
     firstAccountAdmin?: boolean;
   } = { guestDirectMessages: true },
 ): Services {
-  const rooms = new RoomService(repos.rooms, undefined, options);
-  const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [], firstAccountAdmin: options.firstAccountAdmin ?? true });
-  const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY);
+  // Mutes are the moderation service's, which needs the rooms: the rooms ask it through this.
+  const requireVoice = (user: UserSummary, roomId: string | null) => moderation.requireVoice(user, roomId);
+  const rooms = new RoomService(repos.rooms, undefined, { ...options, sanctions: repos.sanctions, requireVoice });
+  const auditor = new Auditor(repos.audit);
+  const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [], firstAccountAdmin: options.firstAccountAdmin ?? true }, auditor);
+  const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, auth);
+  const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY, undefined, requireVoice);
   return {
     auth: new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username)),
     tokens: new TokenService(auth.tokens),
     rooms,
-    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles),
+    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles, moderation, auditor),
     files,
     roles,
+    moderation,
     attention: new AttentionService(repos.attention, rooms),
     search: new SearchService(repos.search, rooms, repos.rooms),
     presence: live.presence,

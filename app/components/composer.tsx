@@ -75,6 +75,7 @@ export function Composer({
   const open = options.length > 0;
   const selected = open ? Math.min(active, options.length - 1) : 0;
 
+  const pendingCaret = useRef<number | null>(null);
   const pick = (person: UserSummary) => {
     if (!query) return;
     const next = insertMention(text, query, person);
@@ -82,10 +83,9 @@ export function Composer({
     setCaret(next.caret);
     setChosen((list) => (list.some((p) => p.id === person.id) ? list : [...list, person]));
     setActive(0);
-    requestAnimationFrame(() => {
-      ref.current?.focus();
-      ref.current?.setSelectionRange(next.caret, next.caret);
-    });
+    // Placed in the commit that shows the new text (below), never a frame later: a key typed
+    // in between would land before the caret moved and end up after what follows.
+    pendingCaret.current = next.caret;
   };
   const length = textLength(text);
   const over = length > LIMITS.messageLength;
@@ -96,6 +96,11 @@ export function Composer({
     // An empty box stays one line high, even when its placeholder would wrap on a phone.
     el.style.height = "auto";
     if (text.length > 0) el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+    if (pendingCaret.current !== null) {
+      el.focus();
+      el.setSelectionRange(pendingCaret.current, pendingCaret.current);
+      pendingCaret.current = null;
+    }
   }, [text]);
 
   // Choosing "Reply" puts the cursor here.

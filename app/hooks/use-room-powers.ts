@@ -4,18 +4,18 @@ import { useEffect, useState } from "react";
 import type { RoomPowers } from "@/server/contract/model";
 import { useConnection } from "./socket-context";
 
-const NONE: RoomPowers = { moderate: false, appoint: false };
+const NONE: RoomPowers = { moderate: false, appoint: false, muted: null };
 
 /**
  * What the viewer may do in the room beyond reading and writing (remove others' messages,
- * appoint moderators), asked of the server when the room opens, at each reconnection and
+ * appoint moderators), and whether they are muted there, asked of the server when the room opens, at each reconnection and
  * whenever it says they changed (`powers:changed`): roles are the server's, read per request.
  */
 export function useRoomPowers(roomId: string | undefined): RoomPowers {
   const conn = useConnection();
   const [powers, setPowers] = useState<{ roomId: string; powers: RoomPowers } | null>(null);
   useEffect(() => {
-    if (!conn || !roomId || roomId.startsWith("dm.")) return;
+    if (!conn || !roomId) return;
     const transport = conn.transport;
     let live = true;
     const ask = () =>

@@ -97,7 +97,7 @@ export class RoomSync extends Observable<RoomState> {
         if (room.id === this.get().room?.id) this.update({ room });
       }),
       this.transport.subscribe("room:deleted", ({ roomId }) => this.end(roomId, "deleted", "This room was deleted.")),
-      this.transport.subscribe("room:removed", ({ roomId }) => this.end(roomId, "removed", "You were removed from this room.")),
+      this.transport.subscribe("room:removed", ({ roomId, message }) => this.end(roomId, "removed", message ?? "You were removed from this room.")),
     );
     if (this.transport.isConnected()) void this.join();
     return this;

@@ -1,4 +1,5 @@
 import { betterAuth, type BetterAuthOptions } from "better-auth";
+import { APIError } from "better-auth/api";
 import { anonymous, username } from "better-auth/plugins";
 
 export const SESSION_COOKIE_PREFIX = "parley";
@@ -9,6 +10,11 @@ export interface AuthOptions {
   secret: string;
   /** The public URL (PUBLIC_URL); an https:// one makes cookies Secure. */
   baseURL: string;
+  /**
+   * Asked before any session is created (sign-in, sign-up, a guest): a message refuses it
+   * (a banned account), null lets it be. Read from the database at each sign-in.
+   */
+  refuseSession?: (userId: string) => Promise<string | null>;
 }
 
 /**
@@ -30,6 +36,16 @@ export function createBetterAuth(database: NonNullable<BetterAuthOptions["databa
     rateLimit: { enabled: false },
     advanced: { cookiePrefix: SESSION_COOKIE_PREFIX, disableCSRFCheck: true },
     logger: { level: "error" },
+    databaseHooks: {
+      session: {
+        create: {
+          async before(session) {
+            const refused = await options.refuseSession?.(session.userId);
+            if (refused) throw APIError.from("FORBIDDEN", { message: refused, code: "BANNED_USER" });
+          },
+        },
+      },
+    },
     plugins: [
       username({ minUsernameLength: 3, maxUsernameLength: 30 }),
       anonymous({ emailDomainName: "guests.parley.invalid", disableDeleteAnonymousUser: true }),

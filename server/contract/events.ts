@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { ApiTokenSummary, ChangesPage, ChatMessage, HistoryPage, MessageChange, ReadState, RoomPowers, RoomSummary, UserSummary } from "./model";
+import type { ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, ReadState, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
 import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
@@ -28,6 +28,14 @@ import type {
   AccountAvatarInput,
   RoomModeratorInput,
   UserRoleInput,
+  UserMuteInput,
+  UserUnmuteInput,
+  RoomKickInput,
+  RoomUnkickInput,
+  UserBanInput,
+  UserUnbanInput,
+  SanctionsListInput,
+  AuditListInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -156,6 +164,19 @@ export interface ClientToServerEvents {
   "room:moderator": (payload: RoomModeratorInput, ack: AckFn<{ moderators: UserSummary[] }>) => void;
   /** An administrator makes someone an administrator or a member; the last administrator stays one. */
   "user:role": (payload: UserRoleInput, ack: AckFn<Record<string, never>>) => void;
+  /** Mutes someone in a room (its moderators, owner, administrators) or everywhere (`roomId` null: administrators); they hear `powers:changed`. */
+  "user:mute": (payload: UserMuteInput, ack: AckFn<{ mute: MuteState }>) => void;
+  "user:unmute": (payload: UserUnmuteInput, ack: AckFn<{ lifted: boolean }>) => void;
+  /** Removes someone from a room: out of a public room until `until`, out of a private one's members; their connections hear `room:removed`. */
+  "room:kick": (payload: RoomKickInput, ack: AckFn<{ until: string | null }>) => void;
+  "room:unkick": (payload: RoomUnkickInput, ack: AckFn<{ lifted: boolean }>) => void;
+  /** Bans an account from the instance (administrators): its sessions, tokens and push subscriptions end; its connections hear `account:closed` and are closed. */
+  "user:ban": (payload: UserBanInput, ack: AckFn<{ sessions: number; tokens: number }>) => void;
+  "user:unban": (payload: UserUnbanInput, ack: AckFn<{ lifted: boolean }>) => void;
+  /** The mutes and kicks in force in a room, or every sanction (`roomId` null: administrators). */
+  "sanctions:list": (payload: SanctionsListInput, ack: AckFn<{ sanctions: SanctionSummary[] }>) => void;
+  /** The audit log, newest first (administrators). */
+  "audit:list": (payload: AuditListInput, ack: AckFn<{ entries: AuditRecord[] }>) => void;
   /** Web Push: the server's VAPID public key (null when Web Push is off). */
   "push:key": (payload: Record<string, never>, ack: AckFn<{ publicKey: string | null }>) => void;
   /** Keeps this browser's push subscription for the user: mentions reach them with every tab closed. */
@@ -186,7 +207,7 @@ export interface ServerToClientEvents {
   "room:updated": (room: RoomSummary) => void;
   "room:deleted": (event: { roomId: string }) => void;
   /** This user was removed from a private room. */
-  "room:removed": (event: { roomId: string }) => void;
+  "room:removed": (event: { roomId: string; until?: string | null; message?: string }) => void;
   "message:created": (message: ChatMessage) => void;
   /** An edit, deletion or reaction, in the room's change order (`cseq`). */
   "message:changed": (change: MessageChange) => void;
@@ -200,6 +221,8 @@ export interface ServerToClientEvents {
   "profile:changed": (event: { user: UserSummary }) => void;
   /** What the user may do changed: in one room, or everywhere (`roomId` null); ask `room:powers` again. */
   "powers:changed": (event: { roomId: string | null }) => void;
+  /** This account was banned: the connection closes next and the session is gone; `message` says so, with until when. */
+  "account:closed": (event: { reason: "banned"; message: string; until: string | null }) => void;
 }
 
 /**
@@ -212,7 +235,8 @@ export interface InterServerEvents {
 
 export type RelayedRoomCall =
   | { kind: "event"; event: PublishedRoomEvent }
-  | { kind: "revoked"; roomId: string; userId: string | null };
+  | { kind: "revoked"; roomId: string; userId: string | null }
+  | { kind: "closed"; userId: string; reason: "banned"; message: string; until: string | null };
 
 /** What the handshake middleware attaches to every authenticated socket. */
 export interface SocketData {

@@ -33,6 +33,42 @@ export interface RoomPowers {
   moderate: boolean;
   /** Appoint and dismiss its moderators: its owner or an administrator. */
   appoint: boolean;
+  /** Whether the user is muted here (in this room, or everywhere): they read, they cannot write. */
+  muted: MuteState | null;
+}
+
+/** A mute in force on someone: until when (null: until lifted), why, and where. */
+export interface MuteState {
+  until: string | null;
+  reason: string;
+  /** In this room only, or on the whole instance. */
+  scope: "room" | "instance";
+}
+
+/** A mute or a ban in force, as moderators and administrators list them. */
+export interface SanctionSummary {
+  user: UserSummary;
+  kind: "mute" | "ban";
+  /** The room it applies in (a ban in a room is a kick); null: the whole instance. */
+  roomId: string | null;
+  until: string | null;
+  reason: string;
+  since: string;
+}
+
+/** One entry of the audit log, as administrators read it. */
+export interface AuditRecord {
+  id: string;
+  at: string;
+  /** Null: the operator, at the command line. */
+  actor: UserSummary | null;
+  actorName: string;
+  /** What was done: `message.remove`, `user.mute`, `user.kick`, `user.ban`, `user.role`, `room.moderator`, … */
+  action: string;
+  target: UserSummary | null;
+  room: { id: string; name: string } | null;
+  reason: string;
+  detail: Record<string, unknown>;
 }
 
 /** What the signed-in user knows of their own account. */

@@ -51,22 +51,32 @@ export type RoomEvent =
    */
   | { type: "powers.changed"; roomId: null; userId: string; room: string | null }
   /**
-   * To one connection only (never published): it no longer hears the room, because its user
-   * was removed from it or because the room was deleted.
+   * To every connection of the user: they no longer have the room (removed from a private
+   * room, or kicked from a public one until `until`); `message` says so in words.
    */
-  | { type: "access.revoked"; roomId: string; reason: "removed" | "deleted" };
+  | { type: "room.removed"; roomId: null; userId: string; room: string; until: string | null; message: string }
+  /**
+   * To one connection only (never published): it no longer hears the room, because the
+   * room was deleted (a removal is `room.removed`, to every connection of the user).
+   */
+  | { type: "access.revoked"; roomId: string; reason: "removed" | "deleted" }
+  /**
+   * To each connection of a banned account, just before the hub closes it (never published:
+   * delivered connection by connection, on every node).
+   */
+  | { type: "account.closed"; roomId: null; reason: "banned"; message: string; until: string | null };
 
 /**
  * The events the hub publishes (all but the per-connection notice). Each has an audience:
  * a room's subscribers, its watchers (`room.activity`), or one user's every connection
  * (`attention.changed`).
  */
-export type PublishedRoomEvent = Exclude<RoomEvent, { type: "access.revoked" }>;
+export type PublishedRoomEvent = Exclude<RoomEvent, { type: "access.revoked" } | { type: "account.closed" }>;
 
 /** Who hears a published event: the transports' fan-outs route by this. */
 export function audienceOf(event: PublishedRoomEvent): { room: string } | { watchers: string } | { user: string } {
   if (event.type === "room.activity") return { watchers: event.roomId };
-  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed" || event.type === "profile.changed" || event.type === "powers.changed") return { user: event.userId };
+  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed" || event.type === "profile.changed" || event.type === "powers.changed" || event.type === "room.removed") return { user: event.userId };
   return { room: event.roomId };
 }
 

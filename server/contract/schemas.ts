@@ -129,6 +129,32 @@ export const roomModeratorsSchema = z.object({ roomId: id }).strict();
 export const roomModeratorSchema = z.object({ roomId: id, userId: id, moderator: z.boolean() }).strict();
 /** An administrator changes someone's instance role. */
 export const userRoleSchema = z.object({ userId: id, role: z.enum(["admin", "member"]) }).strict();
+/** Minutes from now (1 to a year); null: until lifted. */
+const minutes = z.number().int().min(1).max(366 * 24 * 60);
+/** Why, for the person and the audit log: one line. */
+const reason = z.string().max(500).optional();
+/** Mute someone in a room (its moderators) or, with `roomId` null, everywhere (administrators). */
+export const userMuteSchema = z.object({ userId: id, roomId: id.nullable(), minutes: minutes.nullable(), reason }).strict();
+export const userUnmuteSchema = z.object({ userId: id, roomId: id.nullable() }).strict();
+/** Remove someone from a room: a public room's kick lasts `minutes` (default 60); a private room's ends their membership. */
+export const roomKickSchema = z.object({ roomId: id, userId: id, minutes: minutes.optional(), reason }).strict();
+/** Let someone kicked from a public room back in early. */
+export const roomUnkickSchema = z.object({ roomId: id, userId: id }).strict();
+/** Ban an account from the instance (administrators); `minutes` null: until lifted. */
+export const userBanSchema = z.object({ userId: id, minutes: minutes.nullable(), reason }).strict();
+export const userUnbanSchema = z.object({ userId: id }).strict();
+/** The mutes and kicks in force in a room (its moderators) or, with `roomId` null, every sanction (administrators). */
+export const sanctionsListSchema = z.object({ roomId: id.nullable() }).strict();
+/** The audit log, newest first, a page at a time (administrators). */
+export const auditListSchema = z.object({ before: z.object({ at: z.iso.datetime(), id }).strict().optional(), limit: z.number().int().min(1).max(200).optional() }).strict();
+export type UserMuteInput = z.infer<typeof userMuteSchema>;
+export type UserUnmuteInput = z.infer<typeof userUnmuteSchema>;
+export type RoomKickInput = z.infer<typeof roomKickSchema>;
+export type RoomUnkickInput = z.infer<typeof roomUnkickSchema>;
+export type UserBanInput = z.infer<typeof userBanSchema>;
+export type UserUnbanInput = z.infer<typeof userUnbanSchema>;
+export type SanctionsListInput = z.infer<typeof sanctionsListSchema>;
+export type AuditListInput = z.infer<typeof auditListSchema>;
 export type RoomModeratorInput = z.infer<typeof roomModeratorSchema>;
 export type UserRoleInput = z.infer<typeof userRoleSchema>;
 

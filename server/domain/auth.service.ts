@@ -49,6 +49,7 @@ function translate(err: unknown): never {
     if (code.includes("USERNAME_IS_ALREADY_TAKEN") || code.includes("USER_ALREADY_EXISTS")) {
       throw new DomainError("username_taken", "That username is taken. Try another.");
     }
+    if (code.includes("BANNED_USER")) throw new DomainError("forbidden", err.message);
     if (err.statusCode < 500) throw new DomainError("invalid_payload", err.message);
   }
   throw err;

@@ -84,6 +84,8 @@ export class FileService {
     private readonly processor: UploadProcessor,
     readonly policy: FilePolicy = DEFAULT_FILE_POLICY,
     private readonly now: () => Date = () => new Date(),
+    /** Refuses a new upload from someone muted on the instance (the moderation service's check). */
+    private readonly requireVoice?: (actor: FileActor, roomId: null) => Promise<void>,
   ) {}
 
   limitsFor(actor: FileActor): FileLimits {
@@ -106,6 +108,7 @@ export class FileService {
       if (existing.ownerId !== actor.id || existing.deleted) throw new DomainError("file_unavailable", "This file id is taken.");
       return attachmentOf(existing);
     }
+    await this.requireVoice?.(actor, null);
     if (declaredSize !== undefined && declaredSize > this.policy.fileBytes) throw tooLarge(this.policy.fileBytes);
     await this.requireQuota(actor, declaredSize ?? 0);
     return null;

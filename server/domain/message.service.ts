@@ -1,4 +1,5 @@
 import type { RoleService } from "./role.service";
+import type { Auditor } from "./moderation.service";
 import { v7 as uuidv7 } from "uuid";
 import type { ChangeAck } from "../contract/events";
 import { isSingleEmoji, LIMITS, normalizeEmoji, textLength } from "../contract/limits";
@@ -30,6 +31,10 @@ export class MessageService {
     private readonly files?: Pick<FileService, "forMessage">,
     /** Who may remove others' messages (absent: only authors delete, as in some unit tests). */
     private readonly roles?: Pick<RoleService, "powersIn">,
+    /** Refuses writes from someone muted (absent: nobody is, as in some unit tests); read at each write. */
+    private readonly voice?: { requireVoice(user: UserSummary, roomId: string | null): Promise<void> },
+    /** Where a moderator's removal of a message is recorded. */
+    private readonly auditor?: Pick<Auditor, "record">,
   ) {}
 
   /**
@@ -59,6 +64,8 @@ export class MessageService {
    */
   async send(author: UserSummary, input: MessageSendInput, options: { joined?: boolean } = {}): Promise<AppendResult> {
     const body = checkedBody(input.body, { mayBeEmpty: (input.attachments?.length ?? 0) > 0 });
+    // Someone muted here (or everywhere) reads and does not write: not even a conversation's first message.
+    await this.voice?.requireVoice(author, input.roomId);
     // A direct conversation is checked at every message (a block applies at once) and is
     // created by its first one.
     const direct = await this.rooms.ensureDirect(author, input.roomId);
@@ -143,10 +150,13 @@ export class MessageService {
     if (!options.joined) await this.rooms.requireAccess(actor, input.roomId);
     // Across a block nothing more reaches the other person; taking back one's own words does.
     if (input.kind !== "delete") await this.rooms.requireUnblocked(actor, input.roomId);
+    // A mute stops edits and reactions; taking back one's own words stays allowed.
+    if (input.kind !== "delete") await this.voice?.requireVoice(actor, input.roomId);
     const ref = await this.messages.findMessage(input.messageId);
     if (!ref || ref.roomId !== input.roomId) throw new DomainError("not_found", "There is no such message in this room.");
     // Someone else's message: removed only by a moderator or an administrator, their role read now.
-    const moderated = input.kind === "delete" && ref.authorId !== actor.id && (await this.mayModerate(actor, input.roomId));
+    const moderatedIn = input.kind === "delete" && ref.authorId !== actor.id ? await this.moderatedRoom(actor, input.roomId) : null;
+    const moderated = moderatedIn !== null;
     if (body === "" && !ref.attachments?.length) throw new DomainError("message_empty", "A message without files needs some text: delete it instead.");
     // Editing a message into `@room` is held to the rule that sending one is.
     if (body !== undefined && mentionsRoom(body) && !mentionsRoom(ref.body)) await this.checkRoomMention(actor, input.roomId);
@@ -165,6 +175,13 @@ export class MessageService {
       ...(moderated ? { moderated } : {}),
     });
     if (result) {
+      if (moderatedIn && !result.duplicate) {
+        await this.auditor?.record(actor, "message.remove", {
+          target: { id: ref.authorId, name: ref.authorName },
+          room: moderatedIn,
+          detail: { messageId: ref.id, seq: ref.seq },
+        });
+      }
       if (result.change.kind !== "edit" || mentions.length === 0 || result.change.body !== body) return result;
       return { ...result, change: { ...result.change, mentions } };
     }
@@ -184,9 +201,11 @@ export class MessageService {
     return { change: null, duplicate: false };
   }
 
-  private async mayModerate(actor: UserSummary, roomId: string): Promise<boolean> {
-    if (!this.roles) return false;
-    return (await this.roles.powersIn(actor, await this.rooms.requireAccess(actor, roomId))).moderate;
+  /** The room, when `actor` moderates it (their role read now); null otherwise. */
+  private async moderatedRoom(actor: UserSummary, roomId: string): Promise<RoomSummary | null> {
+    if (!this.roles) return null;
+    const room = await this.rooms.requireAccess(actor, roomId);
+    return (await this.roles.powersIn(actor, room)).moderate ? room : null;
   }
 
   /** Changes after a cursor, ascending by cseq, a page at a time (`hasMore`: ask again after the last). */

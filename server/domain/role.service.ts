@@ -1,10 +1,13 @@
 import type { RoomPowers, RoomSummary, UserSummary } from "../contract/model";
 import type { InstanceRole, RoleRepository, RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
+import type { Auditor } from "./moderation.service";
 import type { RoomService } from "./room.service";
 
+/** What a role lets one do in a room (a mute is the moderation service's: `RoomPowers.muted`). */
+export type RoomRoles = Omit<RoomPowers, "muted">;
 
-const NONE: RoomPowers = { moderate: false, appoint: false };
+const NONE: RoomRoles = { moderate: false, appoint: false };
 
 /**
  * Roles: administrators (instance-wide) and each room's owner and moderators. Every check
@@ -17,6 +20,8 @@ export class RoleService {
     private readonly rooms: RoomService,
     private readonly people: Pick<RoomRepository, "findPerson">,
     private readonly options: { adminUsernames?: readonly string[]; firstAccountAdmin?: boolean } = {},
+    /** Where appointments and role changes are recorded (absent in some unit tests). */
+    private readonly auditor?: Pick<Auditor, "record">,
   ) {}
 
   async isAdmin(user: UserSummary): Promise<boolean> {
@@ -24,12 +29,12 @@ export class RoleService {
   }
 
   /** `user`'s powers in the room, read now (`not_found` if they may not read it). */
-  async powers(user: UserSummary, roomId: string): Promise<RoomPowers> {
+  async powers(user: UserSummary, roomId: string): Promise<RoomRoles> {
     return this.powersIn(user, await this.rooms.requireAccess(user, roomId));
   }
 
   /** `user`'s powers in a room they may read (checked by the caller). */
-  async powersIn(user: UserSummary, room: RoomSummary): Promise<RoomPowers> {
+  async powersIn(user: UserSummary, room: RoomSummary): Promise<RoomRoles> {
     if (room.visibility === "direct") return NONE;
     const owner = room.ownerId === user.id;
     const admin = await this.isAdmin(user);
@@ -59,6 +64,8 @@ export class RoleService {
       });
     }
     await this.roles.setModerator(roomId, userId, actor.id, on);
+    const target = await this.people.findPerson(userId);
+    await this.auditor?.record(actor, on ? "room.moderator.appoint" : "room.moderator.dismiss", { target: target ? { id: target.id, name: target.name } : { id: userId, name: "" }, room });
     return { room, moderators: await this.roles.moderators(roomId) };
   }
 
@@ -71,6 +78,7 @@ export class RoleService {
     if (!(await this.roles.setRole(userId, role))) {
       throw new DomainError("forbidden", "The instance needs an administrator: make someone else one first.");
     }
+    await this.auditor?.record(actor, "user.role", { target: { id: person.id, name: person.name }, detail: { role } });
   }
 
   /**

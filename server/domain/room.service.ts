@@ -2,8 +2,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { parseDirectRoomId, peerOf } from "../contract/direct";
 import { LIMITS, textLength, withoutControls } from "../contract/limits";
 import type { RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
-import { SlugTakenError, type RoomRepository } from "../store/ports";
+import { SlugTakenError, type RoomRepository, type SanctionRepository } from "../store/ports";
 import { DomainError } from "./errors";
+import { untilText } from "./moderation.service";
 
 /** Collapses runs of white space and trims; room names are one line, without control characters. */
 export function normaliseRoomName(raw: string): string {
@@ -48,8 +49,22 @@ export class RoomService {
   constructor(
     private readonly rooms: RoomRepository,
     private readonly now: () => Date = () => new Date(),
-    private readonly options: { guestDirectMessages: boolean; beforeNewDirect?: (user: UserSummary) => Promise<void> } = { guestDirectMessages: true },
+    private readonly options: {
+      guestDirectMessages: boolean;
+      beforeNewDirect?: (user: UserSummary) => Promise<void>;
+      /** Kicks from public rooms (room bans), read at every access check that is not a live subscription's. */
+      sanctions?: Pick<SanctionRepository, "inForce">;
+      /** Refuses a new room from someone muted on the instance (the moderation service's check). */
+      requireVoice?: (user: UserSummary, roomId: string | null) => Promise<void>;
+    } = { guestDirectMessages: true },
   ) {}
+
+  /** The room with `id`, whoever asks (the operator at the command line); `not_found` if none. */
+  async byId(roomId: string): Promise<RoomSummary> {
+    const room = await this.rooms.findById(roomId);
+    if (!room) throw notFound();
+    return room;
+  }
 
   /** Public rooms, the private rooms and direct conversations the user belongs to. */
   async listFor(user: UserSummary): Promise<RoomSummary[]> {
@@ -209,6 +224,7 @@ export class RoomService {
 
   async create(creator: UserSummary, rawName: string, visibility: RoomVisibility = "public"): Promise<RoomSummary> {
     const name = validName(rawName);
+    await this.options.requireVoice?.(creator, null);
     const base = slugify(name);
     // Two rooms may share a name; their slugs differ by a suffix. Retrying on the unique
     // index (rather than checking first) keeps concurrent creations correct.
@@ -247,6 +263,7 @@ export class RoomService {
       }
     }
     if (!room || !(await this.mayAccess(room, user))) throw notFound(`/r/${slug}`);
+    await this.requireNotKicked(user, room);
     return { room, admitted };
   }
 
@@ -260,7 +277,19 @@ export class RoomService {
     }
     const room = await this.rooms.findById(roomId);
     if (!room || !(await this.mayAccess(room, user))) throw notFound();
+    await this.requireNotKicked(user, room);
     return room;
+  }
+
+  /**
+   * Someone kicked out of a public room stays out until their time is up: `forbidden`, saying
+   * until when (a private room's kick ends the membership instead).
+   */
+  private async requireNotKicked(user: UserSummary, room: RoomSummary): Promise<void> {
+    if (room.visibility !== "public" || !this.options.sanctions) return;
+    const kick = (await this.options.sanctions.inForce(user.id, room.id, this.now())).find((s) => s.kind === "ban" && s.scope === room.id);
+    if (!kick) return;
+    throw new DomainError("forbidden", `A moderator removed you from this room${untilText(kick.until)}.${kick.reason ? ` Reason: ${kick.reason}` : ""}`);
   }
 
   /** A fresh invite link token for a private room, made by one of its members. */

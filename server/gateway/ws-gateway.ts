@@ -76,8 +76,12 @@ export function encodeForWs(event: RoomEvent): object {
       return { type: "profile", user: event.user };
     case "powers.changed":
       return { type: "powers", roomId: event.room };
+    case "room.removed":
+      return { type: "room_removed", roomId: event.room, until: event.until, message: event.message };
     case "access.revoked":
       return { type: event.reason === "deleted" ? "room_deleted" : "room_removed", roomId: event.roomId };
+    case "account.closed":
+      return { type: "account_closed", reason: event.reason, message: event.message, until: event.until };
     default:
       return unencoded(event);
   }
@@ -190,7 +194,8 @@ export class WsGateway implements RoomFanout {
         watch: (roomId) => this.subscribe(peer, `activity:${roomId}`),
         unwatch: (roomId) => this.unsubscribe(peer, `activity:${roomId}`),
         deliver: (event) => this.send(peer, encodeForWs(event)),
-        close: (reason) => peer.ws.close(4429, reason),
+        // 4403: the account was banned (an `account_closed` frame said so first); 4429: abuse.
+        close: (reason) => peer.ws.close(reason === "banned" ? 4403 : 4429, reason),
       });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

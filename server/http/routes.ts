@@ -113,7 +113,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     } catch (err) {
       if (err instanceof DomainError) {
         if (err.code === "rate_limited") log.warn({ ip: policy.clientIp(req), path }, "request refused: rate limited");
-        const status = (path.startsWith("/api/files/") ? FILE_ERROR_STATUS : { rate_limited: 429, invalid_credentials: 401, username_taken: 409 })[err.code] ?? 400;
+        const status = (path.startsWith("/api/files/") ? FILE_ERROR_STATUS : { rate_limited: 429, invalid_credentials: 401, username_taken: 409, forbidden: 403 } as Partial<Record<string, number>>)[err.code] ?? 400;
         sendError(res, status, { code: err.code, message: err.message });
       }
       else if (err instanceof BadRequest) sendError(res, err.status, { code: "invalid_payload", message: err.message });

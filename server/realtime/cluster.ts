@@ -17,13 +17,15 @@ export interface InterNodeBus {
  *   the other nodes with `serverSideEmit`, in order with Socket.IO's broadcasts, and each
  *   node hands it to its node-local fan-outs (`hub.publishRelayed`).
  * - Revoking access acts on connections, which only their own node holds: it is relayed,
- *   and every node cuts off its own (`hub.revokeLocal`).
+ *   and every node cuts off its own (`hub.revokeLocal`). So is closing a banned account's
+ *   connections (`hub.closeUserLocal`).
  *
  * A single node (no cluster adapter) relays nothing.
  */
 export function clusterRelay(io: InterNodeBus, hub: RoomHub, log: Logger): void {
   io.on("relay:room", (call) => {
     if (call.kind === "event") hub.publishRelayed(call.event);
+    else if (call.kind === "closed") hub.closeUserLocal(call.userId, { type: "account.closed", roomId: null, reason: call.reason, message: call.message, until: call.until });
     else hub.revokeLocal(call.roomId, call.userId).catch((err: unknown) => log.error({ err, roomId: call.roomId }, "relayed revocation failed"));
   });
   const relay = (call: RelayedRoomCall) => {
@@ -38,5 +40,6 @@ export function clusterRelay(io: InterNodeBus, hub: RoomHub, log: Logger): void 
   hub.setRelay({
     event: (event) => relay({ kind: "event", event }),
     revoked: (roomId, userId) => relay({ kind: "revoked", roomId, userId }),
+    closed: (userId, notice) => relay({ kind: "closed", userId, reason: notice.reason, message: notice.message, until: notice.until }),
   });
 }

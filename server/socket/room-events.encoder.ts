@@ -33,8 +33,12 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
       return ["profile:changed", { user: event.user }];
     case "powers.changed":
       return ["powers:changed", { roomId: event.room }];
+    case "room.removed":
+      return ["room:removed", { roomId: event.room, until: event.until, message: event.message }];
     case "access.revoked":
       return undefined;
+    case "account.closed":
+      return ["account:closed", { reason: event.reason, message: event.message, until: event.until }];
     default:
       return unencoded(event);
   }

@@ -45,7 +45,6 @@ export function registerRoomHandlers({ io, services, policy, handlers, hub }: Ha
     await services.rooms.removeMember(socket.data.user, roomId, userId);
     // Out at once, on every transport and node: their connections leave the room and its presence list.
     await hub.revoke(roomId, userId);
-    io.to(userChannel(userId)).emit("room:removed", { roomId });
     return {};
   });
 

@@ -22,6 +22,10 @@ export interface TransportClient {
   request(name: RoomRequest, payload: Record<string, unknown>): Promise<TestAck>;
   /** What authenticates its HTTP requests (files): a browser's cookie, a bot's bearer token. */
   readonly http: Record<string, string>;
+  /** An account's username (its password is `TEST_PASSWORD`); null for a guest. */
+  readonly username: string | null;
+  /** Settles when the server closes the connection: Socket.IO's reason, or `/ws`'s close code and reason. */
+  readonly closed: Promise<{ code?: number; reason: string }>;
   /** Every event heard so far, in order. */
   readonly events: RoomEvent[];
   /** The next event (heard already or to come) matching `match`; it is taken from `events`. */
@@ -69,22 +73,28 @@ class EventLog {
   }
 }
 
-/** An account made through the HTTP API: its session cookie and user. */
-export async function signUp(server: TestServer, name: string): Promise<{ cookie: string; user: UserSummary }> {
+/** Every test account's password. */
+export const TEST_PASSWORD = "bot password";
+
+/** An account made through the HTTP API: its session cookie, user and username. */
+export async function signUp(server: TestServer, name: string): Promise<{ cookie: string; user: UserSummary; username: string }> {
+  const username = `${name.toLowerCase().replace(/\W/g, "")}_${randomUUID().slice(0, 6)}`;
   const res = await fetch(`${server.url}/api/account/sign-up`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username: `${name.toLowerCase().replace(/\W/g, "")}_${randomUUID().slice(0, 6)}`, password: "bot password", displayName: name }),
+    body: JSON.stringify({ username, password: TEST_PASSWORD, displayName: name }),
   });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status}`);
   const user = ((await res.clone().json()) as { user: UserSummary }).user;
-  return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, user };
+  return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, user, username };
 }
 
 /** A browser-like client: a guest session (or, with `account`, an account's) and a Socket.IO socket. */
 export async function socketIoClient(server: TestServer, name: string, options: { account?: boolean } = {}): Promise<TransportClient> {
-  const { cookie, user } = options.account ? await signUp(server, name) : await server.guest(name);
+  const made = options.account ? await signUp(server, name) : await server.guest(name);
+  const { cookie, user } = made;
   const socket: ClientSocket = await server.socket(cookie);
+  const closed = new Promise<{ reason: string }>((resolve) => socket.on("disconnect", (reason) => resolve({ reason })));
   const log = new EventLog();
   socket.on("message:created", (message) => log.push({ type: "message.created", roomId: message.roomId, message }));
   socket.on("message:changed", (change) => log.push({ type: "message.changed", roomId: change.roomId, change }));
@@ -98,9 +108,12 @@ export async function socketIoClient(server: TestServer, name: string, options: 
   socket.on("blocks:changed", ({ blocked }) => log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked }));
   socket.on("profile:changed", (e) => log.push({ type: "profile.changed", roomId: null, userId: user.id, user: e.user }));
   socket.on("powers:changed", (e) => log.push({ type: "powers.changed", roomId: null, userId: user.id, room: e.roomId }));
+  socket.on("account:closed", (e) => log.push({ type: "account.closed", roomId: null, reason: e.reason, message: e.message, until: e.until }));
   return {
     transport: "socket.io",
     user,
+    username: "username" in made ? (made.username as string) : null,
+    closed,
     http: { cookie },
     events: log.events,
     next: (match, ms) => log.next(match, ms),
@@ -111,13 +124,14 @@ export async function socketIoClient(server: TestServer, name: string, options: 
 
 /** A bot: an account, a token made from its browser session, and a `/ws` connection. */
 export async function wsClient(server: TestServer, name: string): Promise<TransportClient> {
-  const { cookie, user } = await signUp(server, name);
+  const { cookie, user, username } = await signUp(server, name);
   const owner = await server.socket(cookie);
   const created = await owner.emitWithAck("token:create", { name: "acceptance" });
   owner.close();
   if (!created.ok) throw new Error(created.error.message);
   const bot = await TestBot.open(server.url, { authorization: `Bearer ${created.data.token}` });
   await bot.next((f) => f.type === "hello");
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => bot.ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
   const log = new EventLog();
   bot.ws.on("message", (data) => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a frame as the bot reads it
@@ -132,6 +146,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "profile") log.push({ type: "profile.changed", roomId: null, userId: user.id, user: f.user });
     else if (f.type === "powers") log.push({ type: "powers.changed", roomId: null, userId: user.id, room: f.roomId });
     else if (f.type === "room_added") log.push({ type: "room.added", roomId: null, userId: user.id, room: f.room });
+    else if (f.type === "account_closed") log.push({ type: "account.closed", roomId: null, reason: f.reason, message: f.message, until: f.until });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
   });
   const frames: Record<RoomRequest, (p: Record<string, unknown>) => Record<string, unknown>> = {
@@ -160,10 +175,20 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "room:moderators": (p) => ({ type: "room:moderators", ...p }),
     "room:moderator": (p) => ({ type: "room:moderator", ...p }),
     "user:role": (p) => ({ type: "user:role", ...p }),
+    "user:mute": (p) => ({ type: "user:mute", ...p }),
+    "user:unmute": (p) => ({ type: "user:unmute", ...p }),
+    "room:kick": (p) => ({ type: "room:kick", ...p }),
+    "room:unkick": (p) => ({ type: "room:unkick", ...p }),
+    "user:ban": (p) => ({ type: "user:ban", ...p }),
+    "user:unban": (p) => ({ type: "user:unban", ...p }),
+    "sanctions:list": (p) => ({ type: "sanctions:list", ...p }),
+    "audit:list": (p) => ({ type: "audit:list", ...p }),
   };
   return {
     transport: "ws",
     user,
+    username,
+    closed,
     http: { authorization: `Bearer ${created.data.token}` },
     events: log.events,
     next: (match, ms) => log.next(match, ms),

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ChatMessage, MessageChange, UserSummary } from "../../contract/model";
-import type { PublishedRoomEvent } from "../../contract/room-events";
+import type { PublishedRoomEvent, RoomEvent } from "../../contract/room-events";
 import type { Logger } from "../../logger";
 import type { SecurityPolicy } from "../../security/policy";
 import type { Services } from "../../services";
@@ -43,6 +43,10 @@ export interface HubContext {
    * connections hear `profile.changed`.
    */
   profileChanged(user: UserSummary): Promise<void>;
+  /** The user (or with null everyone) loses the room on every node: their connections leave it and are told. */
+  revoke(roomId: string, userId: string | null, removal?: { until?: string | null; message?: string }): Promise<void>;
+  /** Every connection of the user, on every node, is told why and closed (a ban). */
+  closeUser(userId: string, notice: Extract<RoomEvent, { type: "account.closed" }>): void;
 }
 
 /** One request a connection may make: the contract's schema for its payload, and the use-case. */

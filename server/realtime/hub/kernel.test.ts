@@ -131,7 +131,7 @@ describe("RoomHub's kernel", () => {
   });
 
   it("publishes to every fan-out and the relay; a relayed event reaches only the fan-outs that do not span nodes", () => {
-    const relay = { event: vi.fn(), revoked: vi.fn() };
+    const relay = { event: vi.fn(), revoked: vi.fn(), closed: vi.fn() };
     hub.setRelay(relay);
     const event: PublishedRoomEvent = { type: "typing.changed", roomId, user: ada, typing: true };
     hub.publish(event);
@@ -144,7 +144,7 @@ describe("RoomHub's kernel", () => {
   });
 
   it("revokes one user's access at once: their connections leave the room and its presence and are told; others stay", async () => {
-    const relay = { event: vi.fn(), revoked: vi.fn() };
+    const relay = { event: vi.fn(), revoked: vi.fn(), closed: vi.fn() };
     hub.setRelay(relay);
     const a = open(ada);
     const b = open(bob);
@@ -155,7 +155,7 @@ describe("RoomHub's kernel", () => {
     await hub.revoke(roomId, bob.id);
     expect(relay.revoked).toHaveBeenCalledWith(roomId, bob.id);
     expect(b.conn.subscribed.has(roomId)).toBe(false);
-    expect(b.conn.delivered.at(-1)).toEqual({ type: "access.revoked", roomId, reason: "removed" });
+    expect(published).toContainEqual({ type: "room.removed", roomId: null, userId: bob.id, room: roomId, until: null, message: "You were removed from this room." });
     expect(b.session.rooms.has(roomId)).toBe(false);
     expect(a.conn.subscribed.has(roomId)).toBe(true);
     expect(a.conn.delivered.some((e) => e.type === "access.revoked")).toBe(false);

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Ack, ErrorBody } from "../../contract/errors";
 import type { ChatMessage, MessageChange, UserSummary } from "../../contract/model";
-import type { PublishedRoomEvent } from "../../contract/room-events";
+import type { PublishedRoomEvent, RoomEvent } from "../../contract/room-events";
 import { DomainError, toErrorBody } from "../../domain/errors";
 import type { Logger } from "../../logger";
 import type { SecurityPolicy } from "../../security/policy";
@@ -27,7 +27,11 @@ export interface RoomFanout {
 export interface ClusterRelay {
   event(event: PublishedRoomEvent): void;
   revoked(roomId: string, userId: string | null): void;
+  closed(userId: string, notice: AccountClosed): void;
 }
+
+/** What a banned account's connections are told before they close. */
+export type AccountClosed = Extract<RoomEvent, { type: "account.closed" }>;
 
 const FLOODED: ErrorBody = { code: "rate_limited", message: "Slow down: too many requests. Try again in a moment." };
 
@@ -247,9 +251,13 @@ export class RoomHub implements HubContext {
    * deleted: its connections on every node stop hearing it at once, leave its presence list
    * and are told (`access.revoked`).
    */
-  async revoke(roomId: string, userId: string | null): Promise<void> {
+  async revoke(roomId: string, userId: string | null, removal: { until?: string | null; message?: string } = {}): Promise<void> {
     this.relay?.revoked(roomId, userId);
     await this.revokeLocal(roomId, userId);
+    // Every connection of a removed user hears it (their directory loses the room), in the room or not.
+    if (userId !== null) {
+      this.publish({ type: "room.removed", roomId: null, userId, room: roomId, until: removal.until ?? null, message: removal.message ?? "You were removed from this room." });
+    }
   }
 
   /** The same, for this node's connections only (a relayed revocation). */
@@ -260,7 +268,24 @@ export class RoomHub implements HubContext {
     for (const session of [...(this.byRoom.get(roomId) ?? [])]) {
       if (userId !== null && session.conn.user.id !== userId) continue;
       await this.leaveRoom(session, roomId, true);
-      session.conn.deliver({ type: "access.revoked", roomId, reason: userId === null ? "deleted" : "removed" });
+      if (userId === null) session.conn.deliver({ type: "access.revoked", roomId, reason: "deleted" });
+    }
+  }
+
+  /**
+   * Closes every connection of the user, on every node, telling each why first (a ban): the
+   * session and token checks would take up to their sweep's interval to notice.
+   */
+  closeUser(userId: string, notice: AccountClosed): void {
+    this.relay?.closed(userId, notice);
+    this.closeUserLocal(userId, notice);
+  }
+
+  /** The same, for this node's connections only (a relayed closing). */
+  closeUserLocal(userId: string, notice: AccountClosed): void {
+    for (const session of [...(this.byUser.get(userId) ?? [])]) {
+      session.conn.deliver(notice);
+      session.conn.close(notice.reason);
     }
   }
 
