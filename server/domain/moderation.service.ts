@@ -82,7 +82,7 @@ export function banMessage(ban: Pick<Sanction, "until" | "reason">): string {
  *
  * Rank: an administrator outranks a room's owner, who outranks its moderators, who outrank
  * everyone else. One may act only on someone of lower rank, never on oneself; the operator
- * at the command line acts as an administrator.
+ * at the command line outranks everyone (an administrator included).
  */
 export class ModerationService {
   constructor(
@@ -239,7 +239,7 @@ export class ModerationService {
     if (actor.id === userId) throw new DomainError("forbidden", `You cannot ${verb} yourself.`);
     const room = roomId === null ? null : isOperator(actor) ? await this.rooms.byId(roomId) : await this.rooms.requireAccess(actor, roomId);
     if (room?.visibility === "direct") throw new DomainError("forbidden", "A direct conversation has no moderators.");
-    const actorRank = isOperator(actor) ? 3 : room ? await this.rank(actor, room) : (await this.roles.isAdmin(actor)) ? 3 : 0;
+    const actorRank = isOperator(actor) ? 4 : room ? await this.rank(actor, room) : (await this.roles.isAdmin(actor)) ? 3 : 0;
     if (room ? actorRank === 0 : actorRank < 3) {
       throw new DomainError("forbidden", room ? `Only the room's moderators can ${verb} people here.` : `Only an administrator can ${verb} people on the whole instance.`);
     }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import type { UserSummary } from "../../contract/model";
 import type { AuditEntry, AuditRepository, Sanction, SanctionKind, SanctionRepository } from "../ports";
 
@@ -38,7 +38,7 @@ export class MemoryAuditRepository implements AuditRepository {
   private readonly entries: AuditEntry[] = [];
 
   async record(entry: Omit<AuditEntry, "id" | "at"> & { at?: Date }) {
-    const made: AuditEntry = { ...entry, id: randomUUID(), at: entry.at ?? new Date(), detail: { ...entry.detail } };
+    const made: AuditEntry = { ...entry, id: uuidv7(), at: entry.at ?? new Date(), detail: { ...entry.detail } };
     this.entries.push(made);
     return { ...made };
   }

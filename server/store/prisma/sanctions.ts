@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import { person } from "../../contract/model";
 import type { AuditEntry, AuditRepository, Sanction, SanctionKind, SanctionRepository } from "../ports";
 import { inForce } from "../sql/sanctions";
@@ -50,7 +50,8 @@ export class PrismaAuditStore implements AuditRepository {
   constructor(private readonly db: Db) {}
 
   async record(entry: Omit<AuditEntry, "id" | "at"> & { at?: Date }): Promise<AuditEntry> {
-    const row = await this.db.auditEntry.create({ data: { ...entry, id: randomUUID(), at: entry.at ?? new Date(), detail: JSON.stringify(entry.detail) } });
+    // A time-ordered id (UUIDv7, monotonic in this process): entries of one millisecond keep their order.
+    const row = await this.db.auditEntry.create({ data: { ...entry, id: uuidv7(), at: entry.at ?? new Date(), detail: JSON.stringify(entry.detail) } });
     return entryOf(row);
   }
 
