@@ -1,4 +1,5 @@
 import { expect, test, uniqueName } from "./fixtures";
+import { scriptedAdmin } from "./seed";
 
 test("a room's owner removes someone's message: it says 'Removed by a moderator' for everyone, after a reload too; a member gets no Delete on others' messages", async ({ newUser }) => {
   const ada = await newUser(uniqueName("Ada"));
@@ -31,4 +32,45 @@ test("a room's owner removes someone's message: it says 'Removed by a moderator'
   await expect(bob.log).toHaveAttribute("aria-busy", "false");
   await expect(bob.log.getByText("Removed by a moderator")).toBeVisible();
   await expect(bob.log.getByText("buy cheap watches")).toHaveCount(0);
+});
+
+test("a moderator mutes someone: their composer is disabled and says so, until when and why; banned, their page says so at once", async ({ newUser, baseURL }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bobName = uniqueName("Bob");
+  const bob = await newUser(bobName);
+  const path = await ada.createRoom(uniqueName("Calm"));
+  await bob.openRoom(path);
+  await bob.send("LOUD MESSAGE ONE");
+  await expect(ada.message("LOUD MESSAGE ONE")).toBeVisible();
+
+  // A member has no sanctions in the menu; the owner does.
+  const own = ada.message("LOUD MESSAGE ONE");
+  await own.hover();
+  await own.getByRole("button", { name: "Message actions" }).click();
+  await ada.page.getByRole("menuitem", { name: `Mute ${bobName}` }).click();
+  const dialog = ada.page.getByRole("alertdialog", { name: `Mute ${bobName} in this room` });
+  await dialog.getByLabel("For how long").selectOption({ label: "1 hour" });
+  await dialog.getByLabel(/Reason/).fill("cool off");
+  await dialog.getByRole("button", { name: "Mute" }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // Bob's composer learns it at once, with no reload.
+  const box = bob.page.getByRole("textbox", { name: "Message" });
+  await expect(box).toBeDisabled();
+  await expect(bob.page.getByText(/You are muted in this room until .*Reason: cool off/)).toBeVisible();
+  // Elsewhere he may still write.
+  await bob.createRoom(uniqueName("Bob's own"));
+  await expect(bob.page.getByRole("textbox", { name: "Message" })).toBeEnabled();
+
+  // Banned by the administrator: his page says so, and he is signed out.
+  const bobId = await bob.page.evaluate(async () => ((await (await fetch("/api/session")).json()) as { user: { id: string } }).user.id);
+  const admin = await scriptedAdmin(baseURL!);
+  try {
+    await admin.ban(bobId, "spam");
+    await expect(bob.page.getByRole("alert").filter({ hasText: "banned" })).toBeVisible();
+    await expect(bob.page.getByText("Reason: spam")).toBeVisible();
+    expect((await bob.page.request.get("/api/session")).status()).toBe(401);
+  } finally {
+    admin.close();
+  }
 });

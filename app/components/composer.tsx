@@ -3,7 +3,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { encodeMentions, insertMention, mentionQuery, suggestions } from "@/app/lib/mention-input";
 import { LIMITS, textLength } from "@/server/contract/limits";
-import type { UserSummary } from "@/server/contract/model";
+import type { MuteState, UserSummary } from "@/server/contract/model";
 import type { UploadState } from "@/app/lib/uploads";
 import { formatBytes } from "@/server/contract/files";
 import { LocalPreview, UploadProgress } from "./attachments";
@@ -32,6 +32,8 @@ interface Props {
   attachError?: string | null;
   /** False when this user may not upload (a guest, where guests may not). */
   mayAttach?: boolean;
+  /** Muted here: the box is disabled and says why and until when. */
+  muted?: MuteState | null;
 }
 
 const WARN_AT = LIMITS.messageLength - 500;
@@ -57,12 +59,15 @@ export function Composer({
   onAttach,
   onRemoveAttachment,
   attachError,
-  mayAttach = true,
+  mayAttach: mayUpload = true,
+  muted = null,
 }: Props) {
+  const mayAttach = mayUpload && !muted;
+  const mutedId = useId();
   const [text, setText] = useState("");
   const fileInputId = useId();
   const refused = attachments.some((a) => a.status === "refused");
-  const canSend = !disabled && !refused && (text.trim().length > 0 || attachments.length > 0);
+  const canSend = !disabled && !muted && !refused && (text.trim().length > 0 || attachments.length > 0);
   const ref = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
   const listId = useId();
@@ -212,6 +217,11 @@ export function Composer({
           ))}
         </ul>
       )}
+      {muted && (
+        <p id={mutedId} className="mb-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          {mutedText(muted)}
+        </p>
+      )}
       {attachError && (
         <p role="alert" className="mb-2 text-xs text-red-700 dark:text-red-400">
           {attachError}
@@ -221,13 +231,14 @@ export function Composer({
         <textarea
           ref={ref}
           aria-label="Message"
-          aria-describedby={length >= WARN_AT ? counterId : undefined}
+          aria-describedby={muted ? mutedId : length >= WARN_AT ? counterId : undefined}
+          disabled={muted !== null}
           aria-autocomplete="list"
           aria-controls={open ? listId : undefined}
           aria-activedescendant={open ? `${listId}-${selected}` : undefined}
           rows={1}
           value={text}
-          placeholder={`Message ${roomName}`}
+          placeholder={muted ? "You are muted" : `Message ${roomName}`}
           onChange={(e) => {
             setText(e.target.value);
             setCaret(e.target.selectionStart ?? e.target.value.length);
@@ -291,4 +302,11 @@ export function Composer({
       </div>
     </form>
   );
+}
+
+/** "You are muted in this room until Dec 4, 2026, 3:30 PM: you can read, not write. Reason: …" */
+export function mutedText(muted: MuteState): string {
+  const where = muted.scope === "room" ? " in this room" : "";
+  const until = muted.until ? ` until ${new Date(muted.until).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}` : "";
+  return `You are muted${where}${until}: you can read, not write.${muted.reason ? ` Reason: ${muted.reason}` : ""}`;
 }

@@ -7,8 +7,8 @@ const item =
 
 /**
  * The "Message actions" button and its menu: "Reply" and "Add reaction" on every message,
- * "Edit" and "Delete" on the viewer's own, "Delete" on others' for a moderator or an
- * administrator (Radix's menu: arrow keys, Escape, focus return).
+ * "Edit" and "Delete" on the viewer's own, "Delete", "Mute <name>" and "Remove <name> from
+ * room" on others' for a moderator or an administrator (Radix's menu: arrow keys, Escape, focus return).
  */
 export function MessageActions({
   own,
@@ -18,6 +18,8 @@ export function MessageActions({
   onReact,
   onEdit,
   onDelete,
+  author,
+  onSanction,
 }: {
   own: boolean;
   /** Someone else's stored message, and the viewer moderates the room. */
@@ -28,6 +30,10 @@ export function MessageActions({
   onReact(): void;
   onEdit(): void;
   onDelete(): void;
+  /** The author's name, for a moderator's "Mute <name>" and "Remove <name> from room". */
+  author?: string;
+  /** A moderator mutes the author here, or removes them from the room (asked in a dialog). */
+  onSanction?(kind: "mute" | "kick"): void;
 }) {
   return (
     <DropdownMenu.Root modal={false}>
@@ -65,9 +71,22 @@ export function MessageActions({
             </>
           )}
           {!own && canRemove && (
-            <DropdownMenu.Item className={`${item} text-red-700 dark:text-red-400`} onSelect={onDelete}>
-              Delete
-            </DropdownMenu.Item>
+            <>
+              <DropdownMenu.Item className={`${item} text-red-700 dark:text-red-400`} onSelect={onDelete}>
+                Delete
+              </DropdownMenu.Item>
+              {onSanction && author !== undefined && (
+                <>
+                  <DropdownMenu.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-700" />
+                  <DropdownMenu.Item className={item} onSelect={() => onSanction("mute")}>
+                    Mute {author}
+                  </DropdownMenu.Item>
+                  <DropdownMenu.Item className={item} onSelect={() => onSanction("kick")}>
+                    Remove {author} from room
+                  </DropdownMenu.Item>
+                </>
+              )}
+            </>
           )}
         </DropdownMenu.Content>
       </DropdownMenu.Portal>

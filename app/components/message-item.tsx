@@ -27,6 +27,8 @@ export interface MessageHandlers {
   onReply(item: LogItem): void;
   /** Scrolls to message `seq` (a reply's original) and highlights it. */
   onJumpTo(seq: number): void;
+  /** A moderator mutes the message's author in the room, or removes them from it. */
+  onSanction?(item: LogItem, kind: "mute" | "kick"): void;
 }
 
 interface Props extends MessageHandlers {
@@ -194,6 +196,8 @@ export const MessageItem = memo(function MessageItem(props: Props) {
                   onReact={() => setPicking(true)}
                   onEdit={() => props.onStartEdit(item.key)}
                   onDelete={() => setConfirmDelete(true)}
+                  author={item.author.name}
+                  onSanction={props.onSanction && ((kind) => props.onSanction!(item, kind))}
                 />
               </div>
             }

@@ -25,6 +25,7 @@ import { OnlineList } from "./online-list";
 import { LockIcon } from "./lock-icon";
 import { BlockPerson } from "./block-person";
 import { useRoomPowers } from "@/app/hooks/use-room-powers";
+import { SanctionDialog, type SanctionKind } from "./sanction-dialog";
 import { useBlocks } from "@/app/hooks/use-blocks";
 import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
@@ -55,6 +56,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   // One object per reply started (the composer focuses itself when it changes).
   const replyBar = useMemo(() => replyingTo && { name: replyingTo.author.name, excerpt: replyingTo.body || describeAttachments(replyingTo.attachments) }, [replyingTo]);
   const roomId = room.room?.id;
+  const [sanction, setSanction] = useState<{ kind: SanctionKind; person: UserSummary } | null>(null);
   const { retry, discard, edit, remove, react } = outbox;
   const handlers = useMemo(() => {
     const target = (item: LogItem) => ({ roomId: roomId ?? "", messageId: item.id, clientId: item.clientId });
@@ -70,6 +72,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
       onDelete: (item: LogItem) => remove(target(item)),
       onReact: (item: LogItem, emoji: string, add: boolean) => react(target(item), emoji, add),
       onReply: (item: LogItem) => setReplyingTo(item),
+      onSanction: (item: LogItem, kind: SanctionKind) => setSanction({ kind, person: item.author }),
     };
   }, [roomId, retry, discard, edit, remove, react]);
   /** ↑ in the empty composer edits the viewer's last message that can still be edited. */
@@ -202,7 +205,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           aria-label="Conversation"
           // Files dropped anywhere on the conversation are attached to the message being written.
           onDragOver={(e) => {
-            if (!files.mayAttach || !e.dataTransfer.types.includes("Files")) return;
+            if (!files.mayAttach || powers.muted || !e.dataTransfer.types.includes("Files")) return;
             e.preventDefault();
             e.dataTransfer.dropEffect = "copy";
             setDragging(true);
@@ -212,7 +215,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           }}
           onDrop={(e) => {
             setDragging(false);
-            if (!files.mayAttach || e.dataTransfer.files.length === 0) return;
+            if (!files.mayAttach || powers.muted || e.dataTransfer.files.length === 0) return;
             e.preventDefault();
             void files.attach([...e.dataTransfer.files]);
           }}
@@ -263,6 +266,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onRemoveAttachment={files.remove}
             attachError={files.error}
             mayAttach={files.mayAttach}
+            muted={powers.muted}
             replyingTo={replyBar}
             onCancelReply={() => setReplyingTo(null)}
             onTyping={typing.typed}
@@ -270,6 +274,15 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onEditLast={() => lastOwnKey !== null && setEditingKey(lastOwnKey)}
             people={mentionable}
           />
+          {room.room && sanction && (
+            <SanctionDialog
+              kind={sanction.kind}
+              person={sanction.person}
+              roomId={room.room.id}
+              privateRoom={room.room.visibility === "private"}
+              onOpenChange={(open) => (open ? undefined : setSanction(null))}
+            />
+          )}
         </section>
         <aside
           id="people-panel"

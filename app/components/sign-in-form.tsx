@@ -57,7 +57,9 @@ export function SignInForm({ slug, notice }: { slug?: string; notice?: string })
         </div>
         <div className="space-y-4 rounded-2xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
           {notice && (
-            <p className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">{notice}</p>
+            <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+              {notice}
+            </p>
           )}
           <form onSubmit={guest} className="space-y-3">
             <div className="space-y-1.5">

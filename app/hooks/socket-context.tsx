@@ -136,9 +136,15 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     const stopRefused = transport.onConnectError((error) => {
       if (error.code === "unauthorized") sessionEnded(error.message ?? "Your session has ended.");
     });
+    // Banned: the server says why, then closes every connection of the account.
+    let closedWhy: string | null = null;
+    const stopBanned = transport.subscribe("account:closed", (e) => {
+      closedWhy = e.message;
+      sessionEnded(e.message);
+    });
     const stopClosed = transport.onDisconnect(({ byServer }) => {
-      // The server closed this session's sockets (signed out in another tab).
-      if (byServer) sessionEnded("You were signed out.");
+      // The server closed this session's sockets (signed out in another tab, or banned).
+      if (byServer) sessionEnded(closedWhy ?? "You were signed out.");
     });
     const goOffline = () => socket.disconnect();
     const goOnline = () => {
@@ -168,6 +174,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       stopMessages();
       stopRefused();
       stopClosed();
+      stopBanned();
       stopUploads();
       conn.notifier.close();
       outbox.close();

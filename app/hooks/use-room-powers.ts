@@ -14,6 +14,7 @@ const NONE: RoomPowers = { moderate: false, appoint: false, muted: null };
 export function useRoomPowers(roomId: string | undefined): RoomPowers {
   const conn = useConnection();
   const [powers, setPowers] = useState<{ roomId: string; powers: RoomPowers } | null>(null);
+  const [expired, setExpired] = useState(0);
   useEffect(() => {
     if (!conn || !roomId) return;
     const transport = conn.transport;
@@ -28,6 +29,14 @@ export function useRoomPowers(roomId: string | undefined): RoomPowers {
       live = false;
       for (const stop of stops) stop();
     };
-  }, [conn, roomId]);
+  }, [conn, roomId, expired]);
+  // A mute with an end: asked again once it has ended (the server announces no expiry).
+  const until = powers && powers.roomId === roomId ? powers.powers.muted?.until : undefined;
+  useEffect(() => {
+    if (!until) return;
+    const wait = Math.min(Math.max(Date.parse(until) - Date.now() + 1000, 1000), 2 ** 31 - 1);
+    const timer = setTimeout(() => setExpired((n) => n + 1), wait);
+    return () => clearTimeout(timer);
+  }, [until]);
   return powers && powers.roomId === roomId ? powers.powers : NONE;
 }
