@@ -34,7 +34,7 @@ test("a room's owner removes someone's message: it says 'Removed by a moderator'
   await expect(bob.log.getByText("buy cheap watches")).toHaveCount(0);
 });
 
-test("a moderator mutes someone: their composer is disabled and says so, until when and why; banned, their page says so at once", async ({ newUser, baseURL }) => {
+test("a moderator mutes someone: their composer is disabled and says so, until when and why, until the mute is lifted; banned, their page says so at once", async ({ newUser, baseURL }) => {
   const ada = await newUser(uniqueName("Ada"));
   const bobName = uniqueName("Bob");
   const bob = await newUser(bobName);
@@ -58,6 +58,16 @@ test("a moderator mutes someone: their composer is disabled and says so, until w
   const box = bob.page.getByRole("textbox", { name: "Message" });
   await expect(box).toBeDisabled();
   await expect(bob.page.getByText(/You are muted in this room until .*Reason: cool off/)).toBeVisible();
+  // The owner sees it in the People panel and lifts it there: Bob may write again at once.
+  const sanctions = ada.page.getByRole("region", { name: "Muted and removed" });
+  await expect(sanctions.getByText(bobName, { exact: true })).toBeVisible();
+  await expect(sanctions.getByText(/^muted until /)).toBeVisible();
+  await sanctions.getByRole("button", { name: `Unmute ${bobName}` }).click();
+  await expect(box).toBeEnabled();
+  await expect(sanctions).toHaveCount(0);
+  await bob.send("sorry, calmer now");
+  await expect(ada.message("sorry, calmer now")).toBeVisible();
+
   // Elsewhere he may still write.
   await bob.createRoom(uniqueName("Bob's own"));
   await expect(bob.page.getByRole("textbox", { name: "Message" })).toBeEnabled();

@@ -26,6 +26,7 @@ import { LockIcon } from "./lock-icon";
 import { BlockPerson } from "./block-person";
 import { useRoomPowers } from "@/app/hooks/use-room-powers";
 import { SanctionDialog, type SanctionKind } from "./sanction-dialog";
+import { RoomSanctions } from "./room-sanctions";
 import { useBlocks } from "@/app/hooks/use-blocks";
 import { InvitePanel, RoomSettings } from "./room-settings";
 import { TypingIndicator } from "./typing-indicator";
@@ -57,6 +58,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const replyBar = useMemo(() => replyingTo && { name: replyingTo.author.name, excerpt: replyingTo.body || describeAttachments(replyingTo.attachments) }, [replyingTo]);
   const roomId = room.room?.id;
   const [sanction, setSanction] = useState<{ kind: SanctionKind; person: UserSummary } | null>(null);
+  const [sanctionsVersion, setSanctionsVersion] = useState(0);
   const { retry, discard, edit, remove, react } = outbox;
   const handlers = useMemo(() => {
     const target = (item: LogItem) => ({ roomId: roomId ?? "", messageId: item.id, clientId: item.clientId });
@@ -281,6 +283,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
               roomId={room.room.id}
               privateRoom={room.room.visibility === "private"}
               onOpenChange={(open) => (open ? undefined : setSanction(null))}
+              onDone={() => setSanctionsVersion((n) => n + 1)}
             />
           )}
         </section>
@@ -293,6 +296,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           {room.room && <NotifyLevelPicker room={room.room} />}
           {room.room?.visibility === "direct" && room.room.peer && room.room.peer.id !== user.id && <BlockPerson person={room.room.peer} />}
           {room.room?.ownerId === user.id && room.room.visibility !== "direct" && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
+          {powers.moderate && room.room && room.room.visibility !== "direct" && <RoomSanctions roomId={room.room.id} version={sanctionsVersion} />}
           <OnlineList users={online} selfId={user.id} stale={!connected} peerId={room.room?.peer?.id} />
           {room.room?.visibility === "public" && (
             <div className="border-t border-zinc-200 p-3 sm:hidden dark:border-zinc-800">

@@ -26,12 +26,15 @@ export function SanctionDialog({
   roomId,
   privateRoom,
   onOpenChange,
+  onDone,
 }: {
   kind: SanctionKind | null;
   person: { id: string; name: string };
   roomId: string;
   privateRoom: boolean;
   onOpenChange(open: boolean): void;
+  /** The server took it. */
+  onDone?(): void;
 }) {
   const conn = useConnection();
   const ids = { duration: useId(), reason: useId() };
@@ -55,6 +58,7 @@ export function SanctionDialog({
     setBusy(false);
     if (ack.ok) {
       setReason("");
+      onDone?.();
       onOpenChange(false);
     } else setError(ack.error.message);
   };
