@@ -152,9 +152,12 @@ describe.each(["socket.io", "ws"] as const)("sanctions over %s", (transport) => 
     ok(await send(moderator, room.id, "still in"));
 
     const revoked = member.next((e) => e.type === "access.revoked" && e.roomId === room.id);
+    const told = member.next((e) => e.type === "room.removed" && e.room === room.id);
     const kicked = ok(await moderator.request("room:kick", { roomId: room.id, userId: member.user.id, minutes: 10, reason: "spam" }));
     expect(new Date(kicked.data.until).getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
     await revoked;
+    // Told why and until when, on either transport.
+    expect(await told).toMatchObject({ until: kicked.data.until, message: expect.stringMatching(/^A moderator removed you from .* until .*\. Reason: spam$/) });
     // Out: no joining, reading or writing there until the time is up.
     expect(await member.request("room:join", { slug: room.slug })).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringContaining("removed you") } });
     expect(await member.request("message:history", { roomId: room.id })).toMatchObject(FORBIDDEN);

@@ -102,7 +102,11 @@ export async function socketIoClient(server: TestServer, name: string, options: 
   socket.on("typing:changed", (e) => log.push({ type: "typing.changed", ...e }));
   socket.on("room:activity", (e) => log.push({ type: "room.activity", ...e }));
   socket.on("attention:changed", (e) => log.push({ type: "attention.changed", roomId: null, userId: user.id, ...e }));
-  socket.on("room:removed", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "removed" }));
+  socket.on("room:removed", ({ roomId, until, message }) => {
+    // Both: the loss of the room, and the person's own account of it (why, until when).
+    log.push({ type: "access.revoked", roomId, reason: "removed" });
+    log.push({ type: "room.removed", roomId: null, userId: user.id, room: roomId, until: until ?? null, message: message ?? "" });
+  });
   socket.on("room:deleted", ({ roomId }) => log.push({ type: "access.revoked", roomId, reason: "deleted" }));
   socket.on("room:created", (room) => log.push({ type: "room.added", roomId: null, userId: user.id, room }));
   socket.on("blocks:changed", ({ blocked }) => log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked }));
@@ -148,6 +152,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "room_added") log.push({ type: "room.added", roomId: null, userId: user.id, room: f.room });
     else if (f.type === "account_closed") log.push({ type: "account.closed", roomId: null, reason: f.reason, message: f.message, until: f.until });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
+    if (f.type === "room_removed") log.push({ type: "room.removed", roomId: null, userId: user.id, room: f.roomId, until: f.until ?? null, message: f.message ?? "" });
   });
   const frames: Record<RoomRequest, (p: Record<string, unknown>) => Record<string, unknown>> = {
     "room:join": ({ slug, ...rest }) => ({ type: "join", room: slug, ...rest }),
