@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import fs from "node:fs";
 import path from "node:path";
 import { createApplication, type HeartbeatOptions } from "./app";
-import { banMessage } from "./domain/moderation.service";
+import { banMessage, instanceBanIn } from "./domain/moderation.service";
 import { createBetterAuth } from "./auth/better-auth";
 import { loadOrCreateAuthSecret } from "./auth/secret";
 import { redact, resolveDatabaseUrl } from "./config/database-url";
@@ -187,7 +187,7 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
     baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
     // A banned account gets no new session (its open ones ended with the ban).
     refuseSession: async (userId) => {
-      const ban = (await repositories.sanctions.inForce(userId, null, new Date())).find((s) => s.kind === "ban");
+      const ban = instanceBanIn(await repositories.sanctions.inForce(userId, null, new Date()));
       return ban ? banMessage(ban) : null;
     },
   });

@@ -61,6 +61,17 @@ export function untilText(until: Date | null): string {
   return until ? ` until ${until.toISOString().replace("T", " ").slice(0, 16)} UTC` : "";
 }
 
+/** The instance ban among the sanctions in force, if any (sign-in, the service). */
+export const instanceBanIn = (inForce: readonly Sanction[]): Sanction | undefined => inForce.find((s) => s.kind === "ban" && s.scope === INSTANCE_SCOPE);
+
+/** The room ban (a kick from a public room) among the sanctions in force, if any. */
+export const roomBanIn = (inForce: readonly Sanction[], roomId: string): Sanction | undefined => inForce.find((s) => s.kind === "ban" && s.scope === roomId);
+
+/** What a person kicked out of a room is told (the kick itself, and each refusal until it ends). */
+export function kickMessage(roomName: string, kick: Pick<Sanction, "until" | "reason">): string {
+  return `A moderator removed you from ${roomName}${untilText(kick.until)}.${kick.reason ? ` Reason: ${kick.reason}` : ""}`;
+}
+
 /** What a banned person is told (sign-in, a closed connection). */
 export function banMessage(ban: Pick<Sanction, "until" | "reason">): string {
   return `This account is banned${untilText(ban.until)}.${ban.reason ? ` Reason: ${ban.reason}` : ""}`;
@@ -124,12 +135,12 @@ export class ModerationService {
 
   /** The account's instance ban in force, if any (sign-in and the handshake refuse it). */
   async banOf(userId: string): Promise<Sanction | null> {
-    return (await this.sanctions.inForce(userId, null, this.now())).find((s) => s.kind === "ban" && s.scope === INSTANCE_SCOPE) ?? null;
+    return instanceBanIn(await this.sanctions.inForce(userId, null, this.now())) ?? null;
   }
 
   /** A room ban (a kick from a public room) in force, if any. */
   async roomBanOf(userId: string, roomId: string): Promise<Sanction | null> {
-    return (await this.sanctions.inForce(userId, roomId, this.now())).find((s) => s.kind === "ban" && s.scope === roomId) ?? null;
+    return roomBanIn(await this.sanctions.inForce(userId, roomId, this.now()), roomId) ?? null;
   }
 
   /**
@@ -169,7 +180,7 @@ export class ModerationService {
       await this.sanctions.impose({ userId: target.id, scope: room!.id, kind: "ban", until, reason, byId: actor.id });
     }
     await this.auditor.record(actor, "user.kick", { target, room, reason, detail: { until: until?.toISOString() ?? null } });
-    const message = `A moderator removed you from ${room!.name}${untilText(until)}.${reason ? ` Reason: ${reason}` : ""}`;
+    const message = kickMessage(room!.name, { until, reason });
     return { target, room: room!, until: until?.toISOString() ?? null, message };
   }
 

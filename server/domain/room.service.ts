@@ -4,7 +4,7 @@ import { LIMITS, textLength, withoutControls } from "../contract/limits";
 import type { RoomSummary, RoomVisibility, UserSummary } from "../contract/model";
 import { SlugTakenError, type RoomRepository, type SanctionRepository } from "../store/ports";
 import { DomainError } from "./errors";
-import { untilText } from "./moderation.service";
+import { kickMessage, roomBanIn } from "./moderation.service";
 
 /** Collapses runs of white space and trims; room names are one line, without control characters. */
 export function normaliseRoomName(raw: string): string {
@@ -287,9 +287,8 @@ export class RoomService {
    */
   private async requireNotKicked(user: UserSummary, room: RoomSummary): Promise<void> {
     if (room.visibility !== "public" || !this.options.sanctions) return;
-    const kick = (await this.options.sanctions.inForce(user.id, room.id, this.now())).find((s) => s.kind === "ban" && s.scope === room.id);
-    if (!kick) return;
-    throw new DomainError("forbidden", `A moderator removed you from this room${untilText(kick.until)}.${kick.reason ? ` Reason: ${kick.reason}` : ""}`);
+    const kick = roomBanIn(await this.options.sanctions.inForce(user.id, room.id, this.now()), room.id);
+    if (kick) throw new DomainError("forbidden", kickMessage("this room", kick));
   }
 
   /** A fresh invite link token for a private room, made by one of its members. */
