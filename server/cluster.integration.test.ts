@@ -50,13 +50,13 @@ afterEach(async () => {
 });
 
 /** Two in-process nodes on one database and one Redis, under a prefix of this test's own. */
-async function twoNodes(redisUrl = TEST_REDIS_URL, adminUsernames: readonly string[] = []) {
+async function twoNodes(redisUrl = TEST_REDIS_URL, adminUsernames: readonly string[] = [], security?: Record<string, unknown>) {
   const databaseUrl = await freshDatabaseUrl();
   const redisPrefix = `parley-test-${randomUUID().slice(0, 8)}`;
   const presence = { ttlMs: 1500, renewMs: 500, sweepMs: 300 };
-  const a = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence, adminUsernames });
+  const a = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence, adminUsernames, security });
   servers.push(a);
-  const b = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence, adminUsernames });
+  const b = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence, adminUsernames, security });
   servers.push(b);
   return [a, b] as const;
 }
@@ -246,17 +246,22 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     expect(bot.frames.some((f) => f.type === "message" && (f as { message?: { body?: string } }).message?.body === "after removal")).toBe(false);
   });
 
-  it("a ban on one node closes the account's browsers and bots on both nodes at once (under 5 s), and neither gets back in", async () => {
+  it("a ban on one node closes the account's browsers and bots on both nodes at once (under 5 s), and neither gets back in, nor a new guest from their address through the proxy", async () => {
     const adminName = `root_${randomUUID().slice(0, 6)}`;
-    const [a, b] = await twoNodes(TEST_REDIS_URL, [adminName]);
-    const account = async (url: string, username: string, displayName: string) => {
-      const res = await fetch(`${url}/api/account/sign-up`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: "bot password", displayName }) });
+    // The nodes trust the proxy in front (loopback): the address it reports is the client's.
+    const [a, b] = await twoNodes(TEST_REDIS_URL, [adminName], { rateLimitScale: 1000, trustProxy: "loopback" });
+    proxy = await startProxy({ upstreams: [a.url, b.url], checkEveryMs: 60_000 });
+    const trollAddress = "203.0.113.50";
+    const account = async (url: string, username: string, displayName: string, from?: string) => {
+      const headers = { "Content-Type": "application/json", ...(from ? { "X-Forwarded-For": from } : {}) };
+      const res = await fetch(`${url}/api/account/sign-up`, { method: "POST", headers, body: JSON.stringify({ username, password: "bot password", displayName }) });
       if (res.status !== 201) throw new Error(`sign-up ${res.status}`);
       return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, user: ((await res.json()) as { user: UserSummary }).user };
     };
     const admin = await account(a.url, adminName, "Root");
     const adminSocket = await socketFor(a.url, admin.cookie);
-    const troll = await account(b.url, `troll_${randomUUID().slice(0, 6)}`, "Troll");
+    // The troll signs up through the proxy from their address (sent in X-Forwarded-For, which the proxy appends to).
+    const troll = await account(proxy.url, `troll_${randomUUID().slice(0, 6)}`, "Troll", trollAddress);
     // The troll's tabs on both nodes, and their bot on node b.
     const tabA = await socketFor(a.url, troll.cookie);
     const tabB = await socketFor(b.url, troll.cookie);
@@ -284,6 +289,11 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     await expect(socketFor(a.url, troll.cookie)).rejects.toThrow();
     await expect(socketFor(b.url, troll.cookie)).rejects.toThrow();
     await expect(TestBot.open(a.url, { authorization: `Bearer ${token}` })).rejects.toThrow("HTTP 401");
+    // A fresh guest from the troll's address, through the proxy to either node, is refused; from elsewhere, welcome.
+    const guestFrom = (url: string, from: string) =>
+      fetch(`${url}/api/session`, { method: "POST", headers: { "Content-Type": "application/json", "X-Forwarded-For": from }, body: JSON.stringify({ displayName: "Totally New" }) });
+    for (const url of [proxy.url, a.url, b.url]) expect((await guestFrom(url, trollAddress)).status, url).toBe(403);
+    expect((await guestFrom(proxy.url, "198.51.100.8")).status).toBe(201);
   });
 
   it("a node killed with SIGKILL: its clients move through the proxy to the other node, nothing lost or doubled; its users leave presence", async () => {

@@ -217,11 +217,17 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   const push = openPush(databaseUrl, options, repositories.pushSubscriptions, log);
   // Files no message took, and those of deleted messages, are removed now and then.
   const orphanMs = options.files?.orphanMs ?? 24 * 3600_000;
-  const sweepFiles = () =>
+  // And addresses seen more than SEEN_ADDRESS_DAYS ago are forgotten, with the holds that ended.
+  const sweepFiles = () => {
     void services.files.sweep(orphanMs).then(
       (swept) => (swept.files + swept.strays > 0 ? log.info(swept, "files swept") : undefined),
       (err: unknown) => log.warn({ err }, "file sweep failed"),
     );
+    void services.addresses.forgetOld().then(
+      (forgotten) => (forgotten > 0 ? log.info({ forgotten }, "old addresses forgotten") : undefined),
+      (err: unknown) => log.warn({ err }, "address sweep failed"),
+    );
+  };
   const fileSweep = setInterval(sweepFiles, options.files?.sweepEveryMs ?? 3600_000);
   fileSweep.unref();
   return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push, fileSweep, images };

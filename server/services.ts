@@ -8,6 +8,7 @@ import { Auditor, ModerationService } from "./domain/moderation.service";
 import { RoomService } from "./domain/room.service";
 import { SearchService } from "./domain/search.service";
 import { DEFAULT_FILE_POLICY, FileService, type FilePolicy, type UploadProcessor } from "./domain/file.service";
+import { AddressBook } from "./domain/address-book";
 import { AuthService } from "./domain/auth.service";
 import { DomainError } from "./domain/errors";
 import { TokenService } from "./domain/token.service";
@@ -25,6 +26,8 @@ export interface Services {
   files: FileService;
   roles: RoleService;
   moderation: ModerationService;
+  /** Where people connect from, and a ban's hold on those addresses. */
+  addresses: AddressBook;
   presence: PresenceStore;
   typing: TypingStore;
 }
@@ -49,16 +52,18 @@ export function createServices(
   const rooms = new RoomService(repos.rooms, undefined, { ...options, sanctions: repos.sanctions, requireVoice });
   const auditor = new Auditor(repos.audit);
   const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [], firstAccountAdmin: options.firstAccountAdmin ?? true }, auditor);
-  const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, auth);
+  const addresses = new AddressBook(repos.addresses);
+  const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, { ...auth, addresses });
   const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY, undefined, requireVoice);
   return {
-    auth: new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username)),
+    auth: new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username), addresses),
     tokens: new TokenService(auth.tokens),
     rooms,
     messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles, moderation, auditor),
     files,
     roles,
     moderation,
+    addresses,
     attention: new AttentionService(repos.attention, rooms),
     search: new SearchService(repos.search, rooms, repos.rooms),
     presence: live.presence,

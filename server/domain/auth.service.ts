@@ -6,6 +6,7 @@ import { displayNameSchema, signInSchema, signUpSchema } from "../contract/schem
 import type { BetterAuth } from "../auth/better-auth";
 import { perTurnBatch } from "../store/batch";
 import type { SessionStore } from "../store/ports";
+import type { AddressBook } from "./address-book";
 import { DomainError } from "./errors";
 
 export interface AuthResult {
@@ -76,24 +77,34 @@ export class AuthService {
     private readonly sessions: SessionStore,
     /** Told of each account made (a guest upgraded included): the first becomes the administrator. */
     private readonly accountCreated: (user: UserSummary, username: string) => Promise<void> = async () => undefined,
+    /** Where people come from: a ban's held addresses refuse new guests and accounts (absent: nothing is held). */
+    private readonly addresses?: Pick<AddressBook, "requireOpen" | "seen">,
   ) {}
 
-  async startGuest(rawDisplayName: unknown, headers: Headers): Promise<AuthResult> {
+  /** A new guest from the client address `ip` (refused from an address a ban holds). */
+  async startGuest(rawDisplayName: unknown, headers: Headers, ip = ""): Promise<AuthResult> {
     const { displayName } = parse(displayNameSchema, { displayName: rawDisplayName });
     const name = displayName.replace(/\s+/g, " ");
+    await this.addresses?.requireOpen(ip);
     const { response, headers: out } = await this.auth.api
       .signInAnonymous({ headers: withoutSession(headers), returnHeaders: true })
       .catch(translate);
     if (!response) throw new Error("anonymous sign-in returned nothing");
     const ctx = await this.auth.$context;
     await ctx.internalAdapter.updateUser(response.user.id, { name });
+    await this.addresses?.seen(response.user.id, ip);
     return { user: { id: response.user.id, name }, account: { guest: true, username: null }, setCookie: out.getSetCookie() };
   }
 
-  async signUp(input: unknown, headers: Headers): Promise<AuthResult> {
+  /**
+   * A new account from `ip`: a guest's session upgrades that guest in place; otherwise a new
+   * person, refused from an address a ban holds.
+   */
+  async signUp(input: unknown, headers: Headers, ip = ""): Promise<AuthResult> {
     const { username, password, displayName } = parse(signUpSchema, input);
     const current = await this.authenticate(headers);
     if (current?.account.guest) return this.upgradeGuest(current, username, password);
+    await this.addresses?.requireOpen(ip);
     const { response, headers: out } = await this.auth.api
       .signUpEmail({
         body: { email: placeholderEmail(username), password, name: displayName ?? username, username },
@@ -102,15 +113,18 @@ export class AuthService {
       })
       .catch(translate);
     await this.accountCreated(toUser(response.user), username);
+    await this.addresses?.seen(response.user.id, ip);
     return { user: toUser(response.user), account: toAccount(response.user), setCookie: out.getSetCookie() };
   }
 
-  async signIn(input: unknown, headers: Headers): Promise<AuthResult> {
+  /** Signs in to an account (from `ip`: noted, never refused for a held address; the account's own ban refuses it). */
+  async signIn(input: unknown, headers: Headers, ip = ""): Promise<AuthResult> {
     const { username, password } = parse(signInSchema, input);
     const { response, headers: out } = await this.auth.api
       .signInUsername({ body: { username, password }, headers: withoutSession(headers), returnHeaders: true })
       .catch(translate);
     if (!response) throw new DomainError("invalid_credentials", "Wrong username or password.");
+    await this.addresses?.seen(response.user.id, ip);
     return { user: toUser(response.user), account: toAccount(response.user), setCookie: out.getSetCookie() };
   }
 

@@ -2,6 +2,7 @@ import type { AuditRecord, MuteState, RoomPowers, RoomSummary, SanctionSummary, 
 import { INSTANCE_SCOPE, type AuditEntry, type AuditRepository, type RoomRepository, type Sanction, type SanctionRepository, type SessionStore, type TokenRepository } from "../store/ports";
 import { parseDirectRoomId } from "../contract/direct";
 import { DomainError } from "./errors";
+import type { AddressBook } from "./address-book";
 import type { RoleService } from "./role.service";
 import type { RoomService } from "./room.service";
 
@@ -102,7 +103,7 @@ export class ModerationService {
     private readonly roles: RoleService,
     private readonly rooms: RoomService,
     private readonly people: Pick<RoomRepository, "findPerson" | "removeMember">,
-    private readonly accounts: { sessions: Pick<SessionStore, "endAll">; tokens: Pick<TokenRepository, "revokeAll"> },
+    private readonly accounts: { sessions: Pick<SessionStore, "endAll">; tokens: Pick<TokenRepository, "revokeAll">; addresses?: Pick<AddressBook, "holdFor" | "releaseFor"> },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -197,7 +198,13 @@ export class ModerationService {
    * Web Push subscription ends now; sign-in is refused while it lasts. The caller closes the
    * person's connections on every node.
    */
-  async ban(actor: Actor, input: { userId: string; minutes: number | null; reason?: string }): Promise<{ target: UserSummary; ban: Sanction; sessions: number; tokens: number }> {
+  /**
+   * Bans `userId` from the instance (administrators): every session (and its push
+   * subscriptions) ends, every API token is revoked, and the public addresses they used hold
+   * new guests and accounts off for a while (`AddressBook.holdFor`). The caller closes their
+   * connections on every node.
+   */
+  async ban(actor: Actor, input: { userId: string; minutes: number | null; reason?: string }): Promise<{ target: UserSummary; ban: Sanction; sessions: number; tokens: number; addresses: number }> {
     const { target } = await this.authorise(actor, input.userId, null, "ban");
     const until = this.until(input.minutes);
     const reason = cleanReason(input.reason);
@@ -205,14 +212,19 @@ export class ModerationService {
     // The ban first: a sign-in racing this one is refused by it once its sessions are gone.
     await this.sanctions.impose(ban);
     const now = this.now();
-    const [sessions, tokens] = await Promise.all([this.accounts.sessions.endAll(target.id), this.accounts.tokens.revokeAll(target.id, now)]);
-    await this.auditor.record(actor, "user.ban", { target, reason, detail: { until: until?.toISOString() ?? null, sessions, tokens } });
-    return { target, ban: { ...ban, createdAt: now }, sessions, tokens };
+    const [sessions, tokens, addresses] = await Promise.all([
+      this.accounts.sessions.endAll(target.id),
+      this.accounts.tokens.revokeAll(target.id, now),
+      this.accounts.addresses?.holdFor(target.id, until) ?? 0,
+    ]);
+    await this.auditor.record(actor, "user.ban", { target, reason, detail: { until: until?.toISOString() ?? null, sessions, tokens, addresses } });
+    return { target, ban: { ...ban, createdAt: now }, sessions, tokens, addresses };
   }
 
   async unban(actor: Actor, input: { userId: string }): Promise<{ target: UserSummary; lifted: boolean }> {
     const { target } = await this.authorise(actor, input.userId, null, "ban");
     const lifted = await this.sanctions.lift(target.id, INSTANCE_SCOPE, "ban");
+    await this.accounts.addresses?.releaseFor(target.id);
     if (lifted) await this.auditor.record(actor, "user.unban", { target });
     return { target, lifted };
   }

@@ -76,7 +76,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         case "POST /api/session": {
           await policy.beforeSignIn(ip);
           const body = (await readJson(req)) as { displayName?: unknown } | null;
-          const result = await services.auth.startGuest(body?.displayName, headers);
+          const result = await services.auth.startGuest(body?.displayName, headers, ip);
           res.setHeader("Set-Cookie", result.setCookie);
           send(res, 201, { user: result.user, account: result.account });
           return true;
@@ -90,7 +90,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         }
         case "POST /api/account/sign-up": {
           await policy.beforeSignIn(ip);
-          const result = await services.auth.signUp(await readJson(req), headers);
+          const result = await services.auth.signUp(await readJson(req), headers, ip);
           if (result.setCookie.length > 0) res.setHeader("Set-Cookie", result.setCookie);
           if (result.rotated) deps.onSessionRotated(result.rotated.from, result.rotated.to);
           send(res, 201, { user: result.user, account: result.account });
@@ -99,7 +99,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         case "POST /api/account/sign-in": {
           const body = (await readJson(req)) as { username?: unknown } | null;
           await policy.beforePasswordAttempt(ip, typeof body?.username === "string" ? body.username : "");
-          const result = await services.auth.signIn(body, headers);
+          const result = await services.auth.signIn(body, headers, ip);
           res.setHeader("Set-Cookie", result.setCookie);
           send(res, 200, { user: result.user, account: result.account });
           return true;

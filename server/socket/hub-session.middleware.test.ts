@@ -4,6 +4,8 @@ import { createLogger } from "../logger";
 import { HandshakeError } from "./auth.middleware";
 import { RoomHub } from "../realtime/hub";
 import type { Services } from "../services";
+import { AddressBook } from "../domain/address-book";
+import { MemoryAddressRepository } from "../store/memory/addresses";
 import { MemoryPresenceStore } from "../store/memory/presence.store";
 import { hubSessionMiddleware } from "./hub-session.middleware";
 import type { ParleySocket } from "./types";
@@ -20,9 +22,10 @@ function handshaking(readyState: "open" | "closing" | "closed") {
   } as unknown as ParleySocket;
 }
 
-/** The middleware over a hub whose services it never reaches but presence (it only takes places). */
+/** The middleware over a hub whose services it never reaches but presence and the address book (it only takes places). */
 function middleware(policy: SecurityPolicy) {
-  return hubSessionMiddleware(new RoomHub({ services: { presence: new MemoryPresenceStore() } as Partial<Services> as Services, policy, log: createLogger("silent") }), policy);
+  const services = { presence: new MemoryPresenceStore(), addresses: new AddressBook(new MemoryAddressRepository()) };
+  return hubSessionMiddleware(new RoomHub({ services: services as Partial<Services> as Services, policy, log: createLogger("silent") }), policy);
 }
 
 function run(middleware: ReturnType<typeof hubSessionMiddleware>, socket: ParleySocket): Error | undefined {

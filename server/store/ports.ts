@@ -430,10 +430,31 @@ export interface AuditRepository {
   list(options: { before?: { at: Date; id: string }; limit: number }): Promise<AuditEntry[]>;
 }
 
+/**
+ * The public addresses people use (keys from `security/address-key.ts`), and a ban's hold on
+ * them: no new guest session or account from there until it ends. Written at most once per
+ * person and address in a while (the domain throttles), read when a guest arrives.
+ */
+export interface AddressRepository {
+  /** Notes that the user used `address` at `at` (one row per user and address). */
+  seen(userId: string, address: string, at: Date): Promise<void>;
+  /** The addresses the user used since `since`, most recent first, at most `limit`. */
+  usedBy(userId: string, since: Date, limit: number): Promise<string[]>;
+  /** Holds these addresses for the ban of `userId` until `until` (holding one again moves its end). */
+  hold(userId: string, addresses: readonly string[], until: Date): Promise<void>;
+  /** Releases the holds of the user's ban; how many there were. */
+  release(userId: string): Promise<number>;
+  /** The latest end of a hold on `address` in force at `now`, or null. */
+  heldUntil(address: string, now: Date): Promise<Date | null>;
+  /** Forgets sightings last seen before `before`, and holds that ended before it; how many rows went. */
+  forget(before: Date): Promise<number>;
+}
+
 export interface Repositories {
   roles: RoleRepository;
   sanctions: SanctionRepository;
   audit: AuditRepository;
+  addresses: AddressRepository;
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;

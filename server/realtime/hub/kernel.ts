@@ -126,6 +126,8 @@ export class RoomHub implements HubContext {
       throw new DomainError("too_many_connections", "Too many open connections. Close some tabs and try again.");
     }
     const session = new HubSession(conn);
+    // Where the person connects from, for a ban's hold on it (throttled; never delays the connection).
+    this.services.addresses.seen(conn.user.id, conn.ip).catch((err: unknown) => this.log.warn({ err, userId: conn.user.id }, "could not note the address"));
     for (const roomId of rooms) this.track(session, roomId);
     let mine = this.byUser.get(conn.user.id);
     if (!mine) this.byUser.set(conn.user.id, (mine = new Set()));

@@ -1,4 +1,5 @@
 import type { Stores } from "../ports";
+import { MemoryAddressRepository } from "./addresses";
 import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, MemoryTokenStore } from "./accounts";
 import { MemoryAttentionRepository } from "./attention";
 import { MemoryFileRepository, MemoryFileStore } from "./files";
@@ -24,6 +25,7 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
     roles,
     sanctions: new MemorySanctionRepository((ids) => rooms.usersByIds(ids)),
     audit: new MemoryAuditRepository(),
+    addresses: new MemoryAddressRepository(),
     rooms,
     messages,
     attention: new MemoryAttentionRepository(rooms, messages),

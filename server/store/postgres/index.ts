@@ -12,6 +12,7 @@ import { PostgresFileStore } from "./file-store";
 import { openPool } from "./pool";
 import { PostgresSearchStore } from "./search";
 import { PostgresSanctionStore } from "./sanctions";
+import { PrismaAddressStore } from "../prisma/addresses";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /** Connections for the hot reads (pages, catch-up, read positions, search). */
@@ -31,6 +32,7 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
     roles: new PrismaRoleStore(db),
     sanctions: new PostgresSanctionStore(db, reads),
     audit: new PrismaAuditStore(db),
+    addresses: new PrismaAddressStore(db),
     rooms: new PrismaRoomStore(db),
     messages,
     attention: new PostgresAttentionStore(reads),

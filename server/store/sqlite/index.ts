@@ -12,6 +12,7 @@ import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
 import { PrismaTokenStore } from "../prisma/tokens";
 import { SqliteSessionStore } from "./sessions";
 import { SqliteSanctionStore } from "./sanctions";
+import { PrismaAddressStore } from "../prisma/addresses";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /**
@@ -32,6 +33,7 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
     roles: new PrismaRoleStore(db),
     sanctions,
     audit: new PrismaAuditStore(db),
+    addresses: new PrismaAddressStore(db),
     rooms,
     messages,
     attention,
