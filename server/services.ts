@@ -10,6 +10,7 @@ import { SearchService } from "./domain/search.service";
 import { DEFAULT_FILE_POLICY, FileService, type FilePolicy, type UploadProcessor } from "./domain/file.service";
 import { AddressBook } from "./domain/address-book";
 import { AuthService } from "./domain/auth.service";
+import { ReportService } from "./domain/report.service";
 import { DomainError } from "./domain/errors";
 import { TokenService } from "./domain/token.service";
 import type { BetterAuth } from "./auth/better-auth";
@@ -26,6 +27,8 @@ export interface Services {
   files: FileService;
   roles: RoleService;
   moderation: ModerationService;
+  /** Members' reports of messages, and the moderators' queue. */
+  reports: ReportService;
   /** Where people connect from, and a ban's hold on those addresses. */
   addresses: AddressBook;
   presence: PresenceStore;
@@ -63,6 +66,7 @@ export function createServices(
     files,
     roles,
     moderation,
+    reports: new ReportService(repos.reports, repos.messages, rooms, roles, auditor),
     addresses,
     attention: new AttentionService(repos.attention, rooms),
     search: new SearchService(repos.search, rooms, repos.rooms),

@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, ReadState, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
+import type { ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
 import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
@@ -36,6 +36,9 @@ import type {
   UserUnbanInput,
   SanctionsListInput,
   AuditListInput,
+  ReportFileInput,
+  ReportsListInput,
+  ReportResolveInput,
   RoomCreateInput,
   RoomJoinInput,
   RoomLeaveInput,
@@ -175,6 +178,12 @@ export interface ClientToServerEvents {
   "user:unban": (payload: UserUnbanInput, ack: AckFn<{ lifted: boolean }>) => void;
   /** The mutes and kicks in force in a room, or every sanction (`roomId` null: administrators). */
   "sanctions:list": (payload: SanctionsListInput, ack: AckFn<{ sanctions: SanctionSummary[] }>) => void;
+  /** Reports someone else's message to the room's moderators (rate-limited); `already`: this person had reported it. */
+  "report:file": (payload: ReportFileInput, ack: AckFn<{ reportId: string; already: boolean }>) => void;
+  /** The report queue: a room's (its moderators, owner, administrators) or every room's (`roomId` null: administrators); open ones unless `open` is false. */
+  "reports:list": (payload: ReportsListInput, ack: AckFn<{ reports: ReportSummary[] }>) => void;
+  /** Closes a report and every open report of its message: `removed` removes the message (the delete change), `dismissed` leaves it. */
+  "report:resolve": (payload: ReportResolveInput, ack: AckFn<{ closed: number }>) => void;
   /** The audit log, newest first (administrators). */
   "audit:list": (payload: AuditListInput, ack: AckFn<{ entries: AuditRecord[] }>) => void;
   /** Web Push: the server's VAPID public key (null when Web Push is off). */
@@ -221,6 +230,8 @@ export interface ServerToClientEvents {
   "profile:changed": (event: { user: UserSummary }) => void;
   /** What the user may do changed: in one room, or everywhere (`roomId` null); ask `room:powers` again. */
   "powers:changed": (event: { roomId: string | null }) => void;
+  /** A report was filed or closed in a room whose queue this user keeps (owner, moderator, administrator); ask `reports:list` again. */
+  "reports:changed": (event: { roomId: string }) => void;
   /** This account was banned: the connection closes next and the session is gone; `message` says so, with until when. */
   "account:closed": (event: { reason: "banned"; message: string; until: string | null }) => void;
 }

@@ -17,6 +17,10 @@ export const LIMITS = {
   distinctReactions: 20,
   /** Changes per page of a catch-up. */
   changesPageMax: 500,
+  /** Longest note on a report, in UTF-16 code units. */
+  reportNoteLength: 500,
+  /** Reports one user may file per hour. */
+  reportBudget: { points: 10, seconds: 3600 },
 } as const;
 
 /** Control characters, and the bidi embeddings, overrides and isolates ("Trojan Source"). */

@@ -56,6 +56,32 @@ export interface SanctionSummary {
   since: string;
 }
 
+/** Why a message is reported: a short list (with a note of the reporter's own). */
+export const REPORT_REASONS = ["spam", "abuse", "explicit", "other"] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** A report of a message, as the room's moderators and administrators see it in their queue. */
+export interface ReportSummary {
+  id: string;
+  room: { id: string; name: string; slug: string | null };
+  message: {
+    id: string;
+    seq: number;
+    author: UserSummary;
+    /** The text as it was reported (kept while the report is open); "" once the report is closed. */
+    text: string;
+    /** The author (or a moderator) deleted it since. */
+    deleted: boolean;
+  };
+  reporter: UserSummary;
+  reason: ReportReason;
+  note: string;
+  at: string;
+  status: "open" | "removed" | "dismissed";
+  resolvedBy: UserSummary | null;
+  resolvedAt: string | null;
+}
+
 /** One entry of the audit log, as administrators read it. */
 export interface AuditRecord {
   id: string;

@@ -51,6 +51,11 @@ export type RoomEvent =
    */
   | { type: "powers.changed"; roomId: null; userId: string; room: string | null }
   /**
+   * To every connection of one user who keeps a room's report queue (its owner, moderators,
+   * the administrators): a report was filed or closed there; ask `reports:list` again.
+   */
+  | { type: "reports.changed"; roomId: null; userId: string; room: string }
+  /**
    * To every connection of the user: they no longer have the room (removed from a private
    * room, or kicked from a public one until `until`); `message` says so in words.
    */
@@ -76,7 +81,7 @@ export type PublishedRoomEvent = Exclude<RoomEvent, { type: "access.revoked" } |
 /** Who hears a published event: the transports' fan-outs route by this. */
 export function audienceOf(event: PublishedRoomEvent): { room: string } | { watchers: string } | { user: string } {
   if (event.type === "room.activity") return { watchers: event.roomId };
-  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed" || event.type === "profile.changed" || event.type === "powers.changed" || event.type === "room.removed") return { user: event.userId };
+  if (event.type === "attention.changed" || event.type === "room.added" || event.type === "blocks.changed" || event.type === "profile.changed" || event.type === "powers.changed" || event.type === "reports.changed" || event.type === "room.removed") return { user: event.userId };
   return { room: event.roomId };
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LIMITS, withoutControls } from "./limits";
 import { FILE_LIMIT_DEFAULTS } from "./files";
 import { SEARCH_PAGE_MAX } from "./search";
+import { REPORT_REASONS } from "./model";
 
 /**
  * zod schemas for every client-to-server payload. Lengths that produce their own error
@@ -147,6 +148,19 @@ export const userUnbanSchema = z.object({ userId: id }).strict();
 export const sanctionsListSchema = z.object({ roomId: id.nullable() }).strict();
 /** The audit log, newest first, a page at a time (administrators). */
 export const auditListSchema = z.object({ before: z.object({ at: z.iso.datetime(), id }).strict().optional(), limit: z.number().int().min(1).max(200).optional() }).strict();
+/** A member reports someone else's message: a reason from the list, a note of their own. */
+export const reportFileSchema = z
+  .object({ roomId: id, messageId: id, reason: z.enum(REPORT_REASONS), note: z.string().max(LIMITS.reportNoteLength).optional() })
+  .strict();
+/** The report queue: a room's (its moderators) or, with `roomId` null, every room's (administrators). */
+export const reportsListSchema = z
+  .object({ roomId: id.nullable(), open: z.boolean().optional(), before: id.optional(), limit: z.number().int().min(1).max(100).optional() })
+  .strict();
+/** Closes a report (and every open report of its message): the message is removed, or the report dismissed. */
+export const reportResolveSchema = z.object({ reportId: id, outcome: z.enum(["removed", "dismissed"]) }).strict();
+export type ReportFileInput = z.infer<typeof reportFileSchema>;
+export type ReportsListInput = z.infer<typeof reportsListSchema>;
+export type ReportResolveInput = z.infer<typeof reportResolveSchema>;
 export type UserMuteInput = z.infer<typeof userMuteSchema>;
 export type UserUnmuteInput = z.infer<typeof userUnmuteSchema>;
 export type RoomKickInput = z.infer<typeof roomKickSchema>;

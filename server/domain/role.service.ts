@@ -92,6 +92,22 @@ export class RoleService {
     if (named) await this.roles.setRole(user.id, "admin");
   }
 
+  /** The ids of the administrators. */
+  async adminIds(): Promise<string[]> {
+    return (await this.roles.admins()).map((u) => u.id);
+  }
+
+  /** The ids of a room's moderators (no access check: the caller made it). */
+  async moderatorIds(roomId: string): Promise<string[]> {
+    return (await this.roles.moderators(roomId)).map((u) => u.id);
+  }
+
+  /** A person by id with their current name, or null. */
+  async person(userId: string): Promise<UserSummary | null> {
+    const found = await this.people.findPerson(userId);
+    return found ? { id: found.id, name: found.name } : null;
+  }
+
   /** At start: the accounts named in ADMIN_USERNAMES that exist yet are administrators. */
   promoteNamed(): Promise<number> {
     return this.roles.promoteUsernames(this.options.adminUsernames ?? []);

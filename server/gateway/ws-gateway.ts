@@ -76,6 +76,8 @@ export function encodeForWs(event: RoomEvent): object {
       return { type: "profile", user: event.user };
     case "powers.changed":
       return { type: "powers", roomId: event.room };
+    case "reports.changed":
+      return { type: "reports", roomId: event.room };
     case "room.removed":
       return { type: "room_removed", roomId: event.room, until: event.until, message: event.message };
     case "access.revoked":

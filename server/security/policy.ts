@@ -99,6 +99,10 @@ export class SecurityPolicy {
     return this.limits.require("pushSubscribePerUser", user.id, "new push subscriptions this hour");
   }
 
+  beforeReport(user: UserSummary): Promise<void> {
+    return this.limits.require("reportPerUser", user.id, "reports this hour");
+  }
+
   beforeRoomCreate(user: UserSummary): Promise<void> {
     return this.limits.require("roomCreatePerUser", user.id, "new rooms this hour");
   }

@@ -31,6 +31,8 @@ export const DEFAULT_BUDGETS = {
   directStartPerUser: { points: 20, duration: 3600 },
   /** Rooms created by one user per hour. */
   roomCreatePerUser: { points: 10, duration: 3600 },
+  /** Reports of messages: a flood of them would bury the moderators' queue. */
+  reportPerUser: { points: LIMITS.reportBudget.points, duration: LIMITS.reportBudget.seconds },
   /** Socket handshakes from one IP address. */
   handshakePerIp: { points: 60, duration: 60 },
   /** Sign-ins and sign-ups (guest sessions, accounts, password attempts) from one IP address. */

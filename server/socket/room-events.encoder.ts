@@ -33,6 +33,8 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
       return ["profile:changed", { user: event.user }];
     case "powers.changed":
       return ["powers:changed", { roomId: event.room }];
+    case "reports.changed":
+      return ["reports:changed", { roomId: event.room }];
     case "room.removed":
       return ["room:removed", { roomId: event.room, until: event.until, message: event.message }];
     case "access.revoked":

@@ -450,11 +450,55 @@ export interface AddressRepository {
   forget(before: Date): Promise<number>;
 }
 
+export type ReportStatus = "open" | "removed" | "dismissed";
+
+/** A report of a message, as stored. */
+export interface StoredReport {
+  id: string;
+  roomId: string;
+  messageId: string;
+  messageSeq: number;
+  authorId: string;
+  reporterId: string;
+  reason: string;
+  note: string;
+  /** The reported text while the report is open; "" once closed. */
+  excerpt: string;
+  status: ReportStatus;
+  resolvedById: string | null;
+  resolvedAt: Date | null;
+  createdAt: Date;
+}
+
+/** A stored report with the names a queue shows. */
+export interface ListedReport extends StoredReport {
+  roomName: string;
+  roomSlug: string | null;
+  author: UserSummary;
+  reporter: UserSummary;
+  resolvedBy: UserSummary | null;
+}
+
+/** Members' reports of messages, the moderators' queue. */
+export interface ReportRepository {
+  /** Files it; one per reporter and message: a second resolves with the first and `created` false. */
+  file(report: Omit<StoredReport, "status" | "resolvedById" | "resolvedAt">): Promise<{ report: StoredReport; created: boolean }>;
+  byId(id: string): Promise<StoredReport | null>;
+  /**
+   * Newest first (ids are time-ordered), open or closed ones, of one room or (`roomId` null)
+   * of every room; `before`: the page after a report id already read.
+   */
+  list(filter: { roomId: string | null; open: boolean; before?: string; limit: number }): Promise<ListedReport[]>;
+  /** Closes every open report of the message with `status`, erasing their copies of its text; how many. */
+  close(messageId: string, outcome: { status: Exclude<ReportStatus, "open">; byId: string | null; at: Date }): Promise<number>;
+}
+
 export interface Repositories {
   roles: RoleRepository;
   sanctions: SanctionRepository;
   audit: AuditRepository;
   addresses: AddressRepository;
+  reports: ReportRepository;
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;

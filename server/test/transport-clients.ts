@@ -112,6 +112,7 @@ export async function socketIoClient(server: TestServer, name: string, options: 
   socket.on("blocks:changed", ({ blocked }) => log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked }));
   socket.on("profile:changed", (e) => log.push({ type: "profile.changed", roomId: null, userId: user.id, user: e.user }));
   socket.on("powers:changed", (e) => log.push({ type: "powers.changed", roomId: null, userId: user.id, room: e.roomId }));
+  socket.on("reports:changed", (e) => log.push({ type: "reports.changed", roomId: null, userId: user.id, room: e.roomId }));
   socket.on("account:closed", (e) => log.push({ type: "account.closed", roomId: null, reason: e.reason, message: e.message, until: e.until }));
   return {
     transport: "socket.io",
@@ -149,6 +150,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     else if (f.type === "blocks") log.push({ type: "blocks.changed", roomId: null, userId: user.id, blocked: f.blocked });
     else if (f.type === "profile") log.push({ type: "profile.changed", roomId: null, userId: user.id, user: f.user });
     else if (f.type === "powers") log.push({ type: "powers.changed", roomId: null, userId: user.id, room: f.roomId });
+    else if (f.type === "reports") log.push({ type: "reports.changed", roomId: null, userId: user.id, room: f.roomId });
     else if (f.type === "room_added") log.push({ type: "room.added", roomId: null, userId: user.id, room: f.room });
     else if (f.type === "account_closed") log.push({ type: "account.closed", roomId: null, reason: f.reason, message: f.message, until: f.until });
     else if (f.type === "room_removed" || f.type === "room_deleted") log.push({ type: "access.revoked", roomId: f.roomId, reason: f.type === "room_removed" ? "removed" : "deleted" });
@@ -188,6 +190,9 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "user:unban": (p) => ({ type: "user:unban", ...p }),
     "sanctions:list": (p) => ({ type: "sanctions:list", ...p }),
     "audit:list": (p) => ({ type: "audit:list", ...p }),
+    "report:file": (p) => ({ type: "report:file", ...p }),
+    "reports:list": (p) => ({ type: "reports:list", ...p }),
+    "report:resolve": (p) => ({ type: "report:resolve", ...p }),
   };
   return {
     transport: "ws",

@@ -60,7 +60,7 @@ function send(hub: HubContext, session: HubSession, input: MessageSendInput): Pr
  * change to a message just sent is applied after that message is stored; published once
  * (not for a resend, nor when it changed nothing).
  */
-function change(
+export function change(
   hub: HubContext,
   session: HubSession,
   kind: MessageChangeKind,

@@ -5,6 +5,7 @@ import type { Capability, RequestDef } from "./capability";
 import { attentionCapability } from "./attention";
 import { messageCapability } from "./messages";
 import { moderationCapability } from "./moderation";
+import { reportCapability } from "./reports";
 import { peopleCapability } from "./people";
 import { presenceCapability } from "./presence";
 import { searchCapability } from "./search";
@@ -14,7 +15,7 @@ import { searchCapability } from "./search";
  * kind is one entry in one of these tables (or a new capability here): its name, the
  * transports' listeners and its acknowledgement's type all follow from it.
  */
-export const CAPABILITIES = [presenceCapability, messageCapability, attentionCapability, peopleCapability, searchCapability, moderationCapability] as const;
+export const CAPABILITIES = [presenceCapability, messageCapability, attentionCapability, peopleCapability, searchCapability, moderationCapability, reportCapability] as const;
 
 /** Every room request the hub answers, by its contract name, with its schema and use-case. */
 export const REQUESTS = {
@@ -24,6 +25,7 @@ export const REQUESTS = {
   ...peopleCapability.requests,
   ...searchCapability.requests,
   ...moderationCapability.requests,
+  ...reportCapability.requests,
 };
 
 type Requests = typeof REQUESTS;

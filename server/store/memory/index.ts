@@ -1,5 +1,6 @@
 import type { Stores } from "../ports";
 import { MemoryAddressRepository } from "./addresses";
+import { MemoryReportRepository } from "./reports";
 import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, MemoryTokenStore } from "./accounts";
 import { MemoryAttentionRepository } from "./attention";
 import { MemoryFileRepository, MemoryFileStore } from "./files";
@@ -26,6 +27,7 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
     sanctions: new MemorySanctionRepository((ids) => rooms.usersByIds(ids)),
     audit: new MemoryAuditRepository(),
     addresses: new MemoryAddressRepository(),
+    reports: new MemoryReportRepository((ids) => rooms.usersByIds(ids), (ids) => rooms.findByIds(ids)),
     rooms,
     messages,
     attention: new MemoryAttentionRepository(rooms, messages),

@@ -13,6 +13,7 @@ import { openPool } from "./pool";
 import { PostgresSearchStore } from "./search";
 import { PostgresSanctionStore } from "./sanctions";
 import { PrismaAddressStore } from "../prisma/addresses";
+import { PrismaReportStore } from "../prisma/reports";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /** Connections for the hot reads (pages, catch-up, read positions, search). */
@@ -33,6 +34,7 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
     sanctions: new PostgresSanctionStore(db, reads),
     audit: new PrismaAuditStore(db),
     addresses: new PrismaAddressStore(db),
+    reports: new PrismaReportStore(db),
     rooms: new PrismaRoomStore(db),
     messages,
     attention: new PostgresAttentionStore(reads),

@@ -13,6 +13,7 @@ import { PrismaTokenStore } from "../prisma/tokens";
 import { SqliteSessionStore } from "./sessions";
 import { SqliteSanctionStore } from "./sanctions";
 import { PrismaAddressStore } from "../prisma/addresses";
+import { PrismaReportStore } from "../prisma/reports";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /**
@@ -34,6 +35,7 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
     sanctions,
     audit: new PrismaAuditStore(db),
     addresses: new PrismaAddressStore(db),
+    reports: new PrismaReportStore(db),
     rooms,
     messages,
     attention,
