@@ -5,20 +5,13 @@
  * on screen, so that timestamps, avatars and secondary text are all there to be checked.
  * Also: the document title names the room, and an unknown address gets Parley's own 404.
  */
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 import { expect, test, uniqueName } from "./fixtures";
 import { scriptedGuest } from "./seed";
 
 const SCHEMES = ["light", "dark"] as const;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
-async function expectNoSeriousViolations(page: Page, where: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1).join(" ")}`).join("\n")}`);
-  expect(report, `${where}: serious or critical axe violations`).toEqual([]);
-}
 
 for (const scheme of SCHEMES) {
   for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {

@@ -1,3 +1,4 @@
+import { expectNoSeriousViolations } from "./axe";
 import { expect, test, uniqueName } from "./fixtures";
 import { scriptedAdmin } from "./seed";
 
@@ -83,4 +84,56 @@ test("a moderator mutes someone: their composer is disabled and says so, until w
   } finally {
     admin.close();
   }
+});
+
+test("a member reports a message: the dialog asks why; the room's owner finds it under Reports and removes it for everyone; the author cannot report their own", async ({ newUser }) => {
+  const ada = await newUser(uniqueName("Ada"));
+  const bobName = uniqueName("Bob");
+  const bob = await newUser(bobName);
+  const cy = await newUser(uniqueName("Cy"));
+  const path = await ada.createRoom(uniqueName("Reported"));
+  await bob.openRoom(path);
+  await cy.openRoom(path);
+  await bob.send("buy cheap watches at example.com");
+  await expect(cy.message("buy cheap watches")).toBeVisible();
+
+  // Bob has no "Report" on his own message.
+  const own = bob.message("buy cheap watches");
+  await own.hover();
+  await own.getByRole("button", { name: "Message actions" }).click();
+  await expect(bob.page.getByRole("menuitem", { name: "Edit" })).toBeVisible();
+  await expect(bob.page.getByRole("menuitem", { name: "Report" })).toHaveCount(0);
+  await bob.page.keyboard.press("Escape");
+
+  // Cy reports it: a reason must be picked before sending.
+  await cy.act("buy cheap watches", "Report");
+  const dialog = cy.page.getByRole("dialog", { name: "Report message" });
+  await expect(dialog).toBeVisible();
+  const send = dialog.getByRole("button", { name: "Send report" });
+  await expect(send).toBeDisabled();
+  await dialog.getByRole("radiogroup", { name: "Reason" }).getByRole("radio", { name: "Spam or scam" }).check();
+  await dialog.getByLabel(/Anything the moderators should know/).fill("third time today");
+  await expectNoSeriousViolations(cy.page, "report dialog, light");
+  await send.click();
+  await expect(dialog.getByRole("status")).toContainText("moderators will look at it");
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(dialog).toHaveCount(0);
+  // Members do not see the queue.
+  await expect(cy.page.getByRole("region", { name: "Reports" })).toHaveCount(0);
+
+  // Ada, the owner, sees it in the People panel at once, and removes the message from there.
+  const reports = ada.page.getByRole("region", { name: "Reports" });
+  const row = reports.getByRole("listitem", { name: /^Reported message by / });
+  await expect(row).toContainText("buy cheap watches at example.com");
+  await expect(row).toContainText("Spam or scam");
+  await expect(row).toContainText("third time today");
+  await ada.page.emulateMedia({ colorScheme: "dark" });
+  await ada.page.screenshot({ path: "test-results/reports-queue-dark.png" });
+  await expectNoSeriousViolations(ada.page, "report queue, dark");
+  await reports.getByRole("button", { name: new RegExp(`^Remove message by ${bobName}`) }).click();
+  for (const chat of [ada, bob, cy]) {
+    await expect(chat.log.getByText("Removed by a moderator")).toBeVisible();
+    await expect(chat.log.getByText("buy cheap watches")).toHaveCount(0);
+  }
+  await expect(reports).toHaveCount(0);
 });

@@ -8,7 +8,8 @@ const item =
 /**
  * The "Message actions" button and its menu: "Reply" and "Add reaction" on every message,
  * "Edit" and "Delete" on the viewer's own, "Delete", "Mute <name>" and "Remove <name> from
- * room" on others' for a moderator or an administrator (Radix's menu: arrow keys, Escape, focus return).
+ * room" on others' for a moderator or an administrator, "Report" on others' for everyone
+ * (Radix's menu: arrow keys, Escape, focus return).
  */
 export function MessageActions({
   own,
@@ -20,6 +21,7 @@ export function MessageActions({
   onDelete,
   author,
   onSanction,
+  onReport,
 }: {
   own: boolean;
   /** Someone else's stored message, and the viewer moderates the room. */
@@ -34,6 +36,8 @@ export function MessageActions({
   author?: string;
   /** A moderator mutes the author here, or removes them from the room (asked in a dialog). */
   onSanction?(kind: "mute" | "kick"): void;
+  /** Reports someone else's stored message to the room's moderators (every member). */
+  onReport?(): void;
 }) {
   return (
     <DropdownMenu.Root modal={false}>
@@ -86,6 +90,14 @@ export function MessageActions({
                   </DropdownMenu.Item>
                 </>
               )}
+            </>
+          )}
+          {!own && onReport && (
+            <>
+              <DropdownMenu.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-700" />
+              <DropdownMenu.Item className={item} onSelect={onReport}>
+                Report
+              </DropdownMenu.Item>
             </>
           )}
         </DropdownMenu.Content>

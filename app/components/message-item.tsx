@@ -29,6 +29,8 @@ export interface MessageHandlers {
   onJumpTo(seq: number): void;
   /** A moderator mutes the message's author in the room, or removes them from it. */
   onSanction?(item: LogItem, kind: "mute" | "kick"): void;
+  /** The viewer reports someone else's message to the room's moderators. */
+  onReport?(item: LogItem): void;
 }
 
 interface Props extends MessageHandlers {
@@ -198,6 +200,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
                   onDelete={() => setConfirmDelete(true)}
                   author={item.author.name}
                   onSanction={props.onSanction && ((kind) => props.onSanction!(item, kind))}
+                  onReport={props.onReport && item.id !== undefined ? () => props.onReport!(item) : undefined}
                 />
               </div>
             }

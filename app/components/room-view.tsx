@@ -25,6 +25,8 @@ import { OnlineList } from "./online-list";
 import { LockIcon } from "./lock-icon";
 import { BlockPerson } from "./block-person";
 import { useRoomPowers } from "@/app/hooks/use-room-powers";
+import { ReportDialog } from "./report-dialog";
+import { ReportQueue } from "./report-queue";
 import { SanctionDialog, type SanctionKind } from "./sanction-dialog";
 import { RoomSanctions } from "./room-sanctions";
 import { useBlocks } from "@/app/hooks/use-blocks";
@@ -59,6 +61,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const roomId = room.room?.id;
   const [sanction, setSanction] = useState<{ kind: SanctionKind; person: UserSummary } | null>(null);
   const [sanctionsVersion, setSanctionsVersion] = useState(0);
+  const [reporting, setReporting] = useState<{ roomId: string; messageId: string; author: string } | null>(null);
   const { retry, discard, edit, remove, react } = outbox;
   const handlers = useMemo(() => {
     const target = (item: LogItem) => ({ roomId: roomId ?? "", messageId: item.id, clientId: item.clientId });
@@ -75,6 +78,9 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
       onReact: (item: LogItem, emoji: string, add: boolean) => react(target(item), emoji, add),
       onReply: (item: LogItem) => setReplyingTo(item),
       onSanction: (item: LogItem, kind: SanctionKind) => setSanction({ kind, person: item.author }),
+      onReport: (item: LogItem) => {
+        if (item.id && roomId) setReporting({ roomId, messageId: item.id, author: item.author.name });
+      },
     };
   }, [roomId, retry, discard, edit, remove, react]);
   /** ↑ in the empty composer edits the viewer's last message that can still be edited. */
@@ -276,6 +282,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onEditLast={() => lastOwnKey !== null && setEditingKey(lastOwnKey)}
             people={mentionable}
           />
+          <ReportDialog target={reporting} onOpenChange={(open) => (open ? undefined : setReporting(null))} />
           {room.room && sanction && (
             <SanctionDialog
               kind={sanction.kind}
@@ -296,6 +303,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           {room.room && <NotifyLevelPicker room={room.room} />}
           {room.room?.visibility === "direct" && room.room.peer && room.room.peer.id !== user.id && <BlockPerson person={room.room.peer} />}
           {room.room?.ownerId === user.id && room.room.visibility !== "direct" && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
+          {powers.moderate && room.room && room.room.visibility !== "direct" && <ReportQueue roomId={room.room.id} hideWhenEmpty />}
           {powers.moderate && room.room && room.room.visibility !== "direct" && <RoomSanctions roomId={room.room.id} version={sanctionsVersion} />}
           <OnlineList users={online} selfId={user.id} stale={!connected} peerId={room.room?.peer?.id} />
           {room.room?.visibility === "public" && (

@@ -54,7 +54,7 @@ export class ChatPage {
   }
 
   /** Opens a message's "Message actions" menu and picks `action`. */
-  async act(text: string, action: "Reply" | "Add reaction" | "Edit" | "Delete") {
+  async act(text: string, action: "Reply" | "Add reaction" | "Edit" | "Delete" | "Report") {
     const article = this.message(text);
     await article.hover();
     await article.getByRole("button", { name: "Message actions" }).click();
