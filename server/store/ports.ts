@@ -60,6 +60,8 @@ export interface RoomRepository {
    * case ignored: `in:<room>` in a search, without naming every room.
    */
   findVisibleNamed(userId: string, name: string): Promise<RoomSummary[]>;
+  /** Every room that is not a direct conversation, public and private, newest first, a page at `offset` (administrators). */
+  allRooms(page: { offset: number; limit: number }): Promise<RoomSummary[]>;
   /** The rooms with these ids that exist (no access check: the caller made it). */
   findByIds(ids: string[]): Promise<RoomSummary[]>;
   rename(roomId: string, name: string): Promise<RoomSummary>;
@@ -348,6 +350,14 @@ export interface FileStore {
 /** An instance role: administrators run the instance; everyone else is a member. */
 export type InstanceRole = "admin" | "member";
 
+/** A person as the administration page lists them. */
+export interface DirectoryEntry extends UserSummary {
+  username: string | null;
+  guest: boolean;
+  role: InstanceRole;
+  createdAt: Date;
+}
+
 /**
  * Roles: each account's instance role, and each room's moderators (appointed by its owner).
  * Read at every request that needs them, never kept from a handshake.
@@ -371,6 +381,12 @@ export interface RoleRepository {
   setModerator(roomId: string, userId: string, appointedById: string, on: boolean): Promise<void>;
   /** The room's moderators, in the order appointed. */
   moderators(roomId: string): Promise<UserSummary[]>;
+  /**
+   * The instance's people for its administrators, newest first: everyone, or those whose
+   * name or username contains `query` (case-insensitive for ASCII letters on SQLite, for
+   * every letter on PostgreSQL); a page of `limit` at `offset`.
+   */
+  directory(filter: { query: string; offset: number; limit: number }): Promise<DirectoryEntry[]>;
 }
 
 /** A mute (reads, cannot write) or a ban (kept out: of a room, or of the whole instance). */

@@ -32,6 +32,20 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect((await repos.rooms.listVisibleTo(ada.id)).map((r) => r.slug)).toEqual(["general", "second"]);
   });
 
+  it("rooms for administrators: public and private, never direct conversations, newest first, paged", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    // A later millisecond than "general" (newest first: a tie would be ordered by id).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const hidden = await repos.rooms.create({ id: randomUUID(), slug: "hidden", name: "Hidden", createdById: bob.id, visibility: "private" });
+    await repos.rooms.createDirect({ id: directRoomId(ada.id, bob.id), slug: directRoomId(ada.id, bob.id), name: "", createdById: ada.id, visibility: "direct" }, [ada.id, bob.id]);
+    const all = await repos.rooms.allRooms({ offset: 0, limit: 50 });
+    expect(all.map((r) => r.slug)).toEqual(["hidden", "general"]);
+    expect(all[0]).toEqual(hidden);
+    expect((await repos.rooms.allRooms({ offset: 1, limit: 1 })).map((r) => r.slug)).toEqual(["general"]);
+    expect(await repos.rooms.allRooms({ offset: 2, limit: 10 })).toEqual([]);
+  });
+
   it("rooms: private ones are listed for members only; members, invites, rename, delete", async () => {
     const bob = { id: randomUUID(), name: "Bob" };
     await addUser(bob);

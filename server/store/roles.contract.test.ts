@@ -64,4 +64,33 @@ describe.each(implementations)("roles: %s", (_name, make) => {
     expect(await roles.isModerator(room.id, bob.id)).toBe(false);
     expect((await roles.moderators(room.id)).map((u) => u.name)).toEqual(["Cat"]);
   });
+
+  it("directory: everyone or those whose name or username contains the words, case ignored, with role and kind; paged; % and _ are literal", async () => {
+    const roles = store.repos.roles;
+    const dora = { id: randomUUID(), name: "Dora 100%", guest: true };
+    await store.addUser(dora);
+    await roles.setRole(bob.id, "admin");
+    const mine = (entries: Array<{ id: string }>) => entries.map((e) => e.id).filter((id) => ([ada.id, bob.id, cat.id, dora.id] as string[]).includes(id));
+    const everyone = await roles.directory({ query: "", offset: 0, limit: 50 });
+    expect(mine(everyone).sort()).toEqual([ada.id, bob.id, cat.id, dora.id].sort());
+    expect(everyone.find((e) => e.id === bob.id)).toMatchObject({ name: "Bob", username: "bob_r", guest: false, role: "admin" });
+    expect(everyone.find((e) => e.id === dora.id)).toMatchObject({ name: "Dora 100%", username: null, guest: true, role: "member" });
+    expect(everyone.every((e) => e.createdAt instanceof Date)).toBe(true);
+    // Newest first.
+    const times = everyone.map((e) => e.createdAt.getTime());
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    // By name, case ignored; by username; literal % and _.
+    expect(mine(await roles.directory({ query: "aD", offset: 0, limit: 50 }))).toEqual([ada.id]);
+    expect(mine(await roles.directory({ query: "CAT_R", offset: 0, limit: 50 }))).toEqual([cat.id]);
+    expect(mine(await roles.directory({ query: "100%", offset: 0, limit: 50 }))).toEqual([dora.id]);
+    expect(mine(await roles.directory({ query: "0%d", offset: 0, limit: 50 }))).toEqual([]);
+    expect(mine(await roles.directory({ query: "a_r", offset: 0, limit: 50 }))).toEqual([ada.id]);
+    expect(mine(await roles.directory({ query: "nobody like this", offset: 0, limit: 50 }))).toEqual([]);
+    // Pages: two of them make the whole, without overlap.
+    const total = everyone.length;
+    const first = await roles.directory({ query: "", offset: 0, limit: 2 });
+    const rest = await roles.directory({ query: "", offset: 2, limit: 50 });
+    expect(first).toHaveLength(Math.min(2, total));
+    expect([...first, ...rest].map((e) => e.id)).toEqual(everyone.map((e) => e.id));
+  });
 });

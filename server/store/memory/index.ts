@@ -21,7 +21,7 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
   const accounts = new MemoryAccountData();
   // One avatar per user, as the databases' user table has it.
   rooms.avatarOf = accounts.avatarOf = (userId) => files.avatarOf.get(userId);
-  const roles = new MemoryRoleRepository((ids) => rooms.usersByIds(ids));
+  const roles = new MemoryRoleRepository((ids) => rooms.usersByIds(ids), () => accounts.users.values());
   return {
     roles,
     sanctions: new MemorySanctionRepository((ids) => rooms.usersByIds(ids)),

@@ -1,5 +1,5 @@
 import type { UserSummary } from "../../contract/model";
-import type { InstanceRole, RoleRepository } from "../ports";
+import type { DirectoryEntry, InstanceRole, RoleRepository } from "../ports";
 
 /** Roles in process (unit tests); the same contract as the database stores. */
 export class MemoryRoleRepository implements RoleRepository {
@@ -8,7 +8,20 @@ export class MemoryRoleRepository implements RoleRepository {
   private readonly rooms = new Map<string, Map<string, string>>();
 
   /** The people the other memory stores know (memoryRepositories wires it). */
-  constructor(private readonly people: (ids: string[]) => Promise<UserSummary[]>) {}
+  constructor(
+    private readonly people: (ids: string[]) => Promise<UserSummary[]>,
+    /** Every account and guest, oldest first, as the user table has them (memoryRepositories wires it). */
+    private readonly everyone: () => Iterable<{ id: string; name: string; guest: boolean; username: string | null }> = () => [],
+  ) {}
+
+  async directory(filter: { query: string; offset: number; limit: number }): Promise<DirectoryEntry[]> {
+    const q = filter.query.trim().toLowerCase();
+    const all = [...this.everyone()].map((u, i) => ({ ...u, createdAt: new Date(i) }));
+    const found = all.filter((u) => q === "" || u.name.toLowerCase().includes(q) || (u.username ?? "").includes(q)).reverse();
+    const page = found.slice(filter.offset, filter.offset + filter.limit);
+    const named = new Map((await this.people(page.map((u) => u.id))).map((u) => [u.id, u]));
+    return page.map((u) => ({ ...(named.get(u.id) ?? { id: u.id, name: u.name }), username: u.username, guest: u.guest, role: this.roles.get(u.id) ?? "member", createdAt: u.createdAt }));
+  }
 
   /** Makes a user known (as an account row would): a member unless said otherwise. */
   addUser(userId: string, role: InstanceRole = "member"): void {

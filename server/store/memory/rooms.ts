@@ -60,6 +60,14 @@ export class MemoryRoomRepository implements RoomRepository {
     return this.rooms.filter((r) => r.visibility === "public" || this.memberships.get(r.id)?.has(userId)).map((r) => ({ ...r }));
   }
 
+  async allRooms(page: { offset: number; limit: number }) {
+    return this.rooms
+      .filter((r) => r.visibility !== "direct")
+      .reverse()
+      .slice(page.offset, page.offset + page.limit)
+      .map((r) => ({ ...r }));
+  }
+
   async visibleIds(userId: string) {
     return (await this.listVisibleTo(userId)).map((r) => r.id);
   }

@@ -1,6 +1,6 @@
 import type { EngineStore } from "../open-store";
 import type { Db } from "../prisma/client";
-import { PrismaRoleStore } from "../prisma/roles";
+import { PostgresRoleStore } from "./roles";
 import { PrismaFileRepository } from "../prisma/files";
 import { PrismaRoomStore } from "../prisma/rooms";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
@@ -30,7 +30,7 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
   const messages = new PostgresMessageStore(reads, databaseUrl);
   const fileBytes = new PostgresFileStore(databaseUrl);
   return {
-    roles: new PrismaRoleStore(db),
+    roles: new PostgresRoleStore(db, reads),
     sanctions: new PostgresSanctionStore(db, reads),
     audit: new PrismaAuditStore(db),
     addresses: new PrismaAddressStore(db),

@@ -1,5 +1,5 @@
 import { person, type UserSummary } from "../../contract/model";
-import type { InstanceRole, RoleRepository } from "../ports";
+import type { DirectoryEntry, InstanceRole, RoleRepository } from "../ports";
 import type { Db } from "./client";
 
 const FIRST_ADMIN = "firstAdmin";
@@ -7,9 +7,9 @@ const asRole = (role: string): InstanceRole => (role === "admin" ? "admin" : "me
 
 /**
  * Roles through Prisma, on either engine (a cold path: a role is read once per moderation
- * request and changed rarely).
+ * request and changed rarely); each engine's store adds its search of people.
  */
-export class PrismaRoleStore implements RoleRepository {
+export abstract class PrismaRoleStore implements RoleRepository {
   constructor(private readonly db: Db) {}
 
   async roleOf(userId: string): Promise<InstanceRole | null> {
@@ -62,6 +62,9 @@ export class PrismaRoleStore implements RoleRepository {
     if (on) await this.db.roomModerator.upsert({ where: { roomId_userId: { roomId, userId } }, create: { roomId, userId, appointedById }, update: {} });
     else await this.db.roomModerator.deleteMany({ where: { roomId, userId } });
   }
+
+  /** Each engine's store searches with its own statement (`sqlite/roles.ts`, `postgres/roles.ts`). */
+  abstract directory(filter: { query: string; offset: number; limit: number }): Promise<DirectoryEntry[]>;
 
   async moderators(roomId: string): Promise<UserSummary[]> {
     const rows = await this.db.roomModerator.findMany({

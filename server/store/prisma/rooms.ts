@@ -35,6 +35,11 @@ export class PrismaRoomStore implements RoomRepository {
     return room && toSummary(room);
   }
 
+  async allRooms(page: { offset: number; limit: number }): Promise<RoomSummary[]> {
+    const rows = await this.db.room.findMany({ where: { visibility: { not: "direct" } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: page.offset, take: page.limit, select });
+    return rows.map(toSummary);
+  }
+
   async findById(id: string): Promise<RoomSummary | null> {
     const room = await this.db.room.findUnique({ where: { id }, select });
     return room && toSummary(room);

@@ -6,7 +6,7 @@ import { SqliteMessageStore } from "./messages";
 import { SqliteRoomStore } from "./rooms";
 import { SqliteSearchStore } from "./search";
 import { DiskFileStore } from "../disk/file-store";
-import { PrismaRoleStore } from "../prisma/roles";
+import { SqliteRoleStore } from "./roles";
 import { PrismaFileRepository } from "../prisma/files";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
 import { PrismaTokenStore } from "../prisma/tokens";
@@ -30,8 +30,9 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
   const search = new SqliteSearchStore(file);
   const sessions = new SqliteSessionStore(db, file);
   const sanctions = new SqliteSanctionStore(db, file);
+  const roles = new SqliteRoleStore(db, file);
   return {
-    roles: new PrismaRoleStore(db),
+    roles,
     sanctions,
     audit: new PrismaAuditStore(db),
     addresses: new PrismaAddressStore(db),
@@ -52,6 +53,7 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
       attention.close();
       sessions.close();
       sanctions.close();
+      roles.close();
     },
   };
 }
