@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
+import type { AdminPerson, AdminRoom, ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
 import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
@@ -37,6 +37,8 @@ import type {
   SanctionsListInput,
   AuditListInput,
   ReportFileInput,
+  UsersListInput,
+  RoomsAllInput,
   ReportsListInput,
   ReportResolveInput,
   RoomCreateInput,
@@ -184,6 +186,10 @@ export interface ClientToServerEvents {
   "reports:list": (payload: ReportsListInput, ack: AckFn<{ reports: ReportSummary[] }>) => void;
   /** Closes a report and every open report of its message: `removed` removes the message (the delete change), `dismissed` leaves it. */
   "report:resolve": (payload: ReportResolveInput, ack: AckFn<{ closed: number }>) => void;
+  /** The instance's people with their roles, bans and mutes (administrators). */
+  "users:list": (payload: UsersListInput, ack: AckFn<{ people: AdminPerson[] }>) => void;
+  /** Every room but direct conversations, with owner and moderators (administrators). */
+  "rooms:all": (payload: RoomsAllInput, ack: AckFn<{ rooms: AdminRoom[] }>) => void;
   /** The audit log, newest first (administrators). */
   "audit:list": (payload: AuditListInput, ack: AckFn<{ entries: AuditRecord[] }>) => void;
   /** Web Push: the server's VAPID public key (null when Web Push is off). */

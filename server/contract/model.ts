@@ -56,6 +56,23 @@ export interface SanctionSummary {
   since: string;
 }
 
+/** A person as the administration page lists them: who, what kind, their role, and any instance-wide ban or mute in force. */
+export interface AdminPerson extends UserSummary {
+  username: string | null;
+  guest: boolean;
+  role: "admin" | "member";
+  joinedAt: string;
+  banned: { until: string | null; reason: string } | null;
+  muted: { until: string | null; reason: string } | null;
+}
+
+/** A room as the administration page lists it. */
+export interface AdminRoom {
+  room: RoomSummary;
+  owner: UserSummary | null;
+  moderators: UserSummary[];
+}
+
 /** Why a message is reported: a short list (with a note of the reporter's own). */
 export const REPORT_REASONS = ["spam", "abuse", "explicit", "other"] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];

@@ -158,6 +158,14 @@ export const reportsListSchema = z
   .strict();
 /** Closes a report (and every open report of its message): the message is removed, or the report dismissed. */
 export const reportResolveSchema = z.object({ reportId: id, outcome: z.enum(["removed", "dismissed"]) }).strict();
+/** The instance's people (administrators): newest first, searched by name or username, a page at a time. */
+export const usersListSchema = z
+  .object({ query: z.string().max(100).optional(), offset: z.number().int().min(0).max(100_000).optional(), limit: z.number().int().min(1).max(100).optional() })
+  .strict();
+/** Every room but direct conversations (administrators), a page at a time. */
+export const roomsAllSchema = z.object({ offset: z.number().int().min(0).max(100_000).optional(), limit: z.number().int().min(1).max(100).optional() }).strict();
+export type UsersListInput = z.infer<typeof usersListSchema>;
+export type RoomsAllInput = z.infer<typeof roomsAllSchema>;
 export type ReportFileInput = z.infer<typeof reportFileSchema>;
 export type ReportsListInput = z.infer<typeof reportsListSchema>;
 export type ReportResolveInput = z.infer<typeof reportResolveSchema>;

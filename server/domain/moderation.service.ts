@@ -1,4 +1,4 @@
-import type { AuditRecord, MuteState, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "../contract/model";
+import type { AdminPerson, AdminRoom, AuditRecord, MuteState, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "../contract/model";
 import { INSTANCE_SCOPE, type AuditEntry, type AuditRepository, type RoomRepository, type Sanction, type SanctionRepository, type SessionStore, type TokenRepository } from "../store/ports";
 import { parseDirectRoomId } from "../contract/direct";
 import { DomainError } from "./errors";
@@ -102,7 +102,7 @@ export class ModerationService {
     private readonly auditor: Auditor,
     private readonly roles: RoleService,
     private readonly rooms: RoomService,
-    private readonly people: Pick<RoomRepository, "findPerson" | "removeMember">,
+    private readonly people: Pick<RoomRepository, "findPerson" | "removeMember" | "allRooms" | "usersByIds" | "members" | "delete">,
     private readonly accounts: { sessions: Pick<SessionStore, "endAll">; tokens: Pick<TokenRepository, "revokeAll">; addresses?: Pick<AddressBook, "holdFor" | "releaseFor"> },
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -219,6 +219,55 @@ export class ModerationService {
     ]);
     await this.auditor.record(actor, "user.ban", { target, reason, detail: { until: until?.toISOString() ?? null, sessions, tokens, addresses } });
     return { target, ban: { ...ban, createdAt: now }, sessions, tokens, addresses };
+  }
+
+  /**
+   * The instance's people for its administrators: newest first, searched by name or username,
+   * each with their role and any instance-wide ban or mute in force.
+   */
+  async directory(actor: Actor, input: { query?: string; offset?: number; limit?: number }): Promise<AdminPerson[]> {
+    await this.requireAdmin(actor);
+    const entries = await this.roles.directory({ query: input.query ?? "", offset: input.offset ?? 0, limit: input.limit ?? 50 });
+    const now = this.now();
+    const inForce = await Promise.all(entries.map((e) => this.sanctions.inForce(e.id, null, now)));
+    const state = (s: Sanction | undefined) => (s ? { until: s.until?.toISOString() ?? null, reason: s.reason } : null);
+    return entries.map((e, i) => ({
+      id: e.id,
+      name: e.name,
+      ...(e.avatar ? { avatar: e.avatar } : {}),
+      username: e.username,
+      guest: e.guest,
+      role: e.role,
+      joinedAt: e.createdAt.toISOString(),
+      banned: state(instanceBanIn(inForce[i]!)),
+      muted: state(inForce[i]!.find((s) => s.kind === "mute" && s.scope === INSTANCE_SCOPE)),
+    }));
+  }
+
+  /** Every room but direct conversations, newest first, with its owner and moderators (administrators). */
+  async allRooms(actor: Actor, input: { offset?: number; limit?: number }): Promise<AdminRoom[]> {
+    await this.requireAdmin(actor);
+    const rooms = await this.people.allRooms({ offset: input.offset ?? 0, limit: input.limit ?? 50 });
+    const owners = new Map((await this.people.usersByIds([...new Set(rooms.map((r) => r.ownerId))])).map((u) => [u.id, u]));
+    const moderators = await Promise.all(rooms.map((r) => this.roles.moderatorsOf(r.id)));
+    return rooms.map((room, i) => ({ room, owner: owners.get(room.ownerId) ?? null, moderators: moderators[i]! }));
+  }
+
+  /**
+   * Deletes a room with its messages: its owner, or an administrator (any room but a direct
+   * conversation; audited when it is not the owner's own). Resolves the room and who was in
+   * it (a private room's members hear of it).
+   */
+  async deleteRoom(actor: Actor, roomId: string): Promise<{ room: RoomSummary; members: UserSummary[] }> {
+    const admin = isOperator(actor) || (await this.roles.isAdmin(actor));
+    const room = admin ? await this.rooms.byId(roomId) : await this.rooms.requireAccess(actor, roomId);
+    if (room.visibility === "direct") throw new DomainError("forbidden", "A direct conversation cannot be renamed, changed or deleted.");
+    const own = room.ownerId === actor.id;
+    if (!own && !admin) throw new DomainError("forbidden", "Only the room's creator or an administrator can delete it.");
+    const members = await this.people.members(room.id);
+    await this.people.delete(room.id);
+    if (!own) await this.auditor.record(actor, "room.delete", { room, detail: { visibility: room.visibility } });
+    return { room, members };
   }
 
   async unban(actor: Actor, input: { userId: string }): Promise<{ target: UserSummary; lifted: boolean }> {

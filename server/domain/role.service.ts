@@ -1,5 +1,5 @@
 import type { RoomPowers, RoomSummary, UserSummary } from "../contract/model";
-import type { InstanceRole, RoleRepository, RoomRepository } from "../store/ports";
+import type { DirectoryEntry, InstanceRole, RoleRepository, RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
 import type { Auditor } from "./moderation.service";
 import type { RoomService } from "./room.service";
@@ -90,6 +90,16 @@ export class RoleService {
     const named = (this.options.adminUsernames ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
     if (this.options.firstAccountAdmin !== false && (await this.roles.claimFirstAdmin(user.id))) return;
     if (named) await this.roles.setRole(user.id, "admin");
+  }
+
+  /** The instance's people, newest first (no check: the caller is an administrator or the operator). */
+  directory(filter: { query: string; offset: number; limit: number }): Promise<DirectoryEntry[]> {
+    return this.roles.directory(filter);
+  }
+
+  /** A room's moderators (no access check: the caller made it). */
+  moderatorsOf(roomId: string): Promise<UserSummary[]> {
+    return this.roles.moderators(roomId);
   }
 
   /** The ids of the administrators. */

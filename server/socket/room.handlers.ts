@@ -49,9 +49,8 @@ export function registerRoomHandlers({ io, services, policy, handlers, hub }: Ha
   });
 
   on("room:delete", roomRefSchema, async ({ roomId }, socket) => {
-    const { user } = socket.data;
-    const members = await services.rooms.members(user, roomId);
-    const room = await services.rooms.delete(user, roomId);
+    // Its owner, or an administrator (audited): the domain says which.
+    const { room, members } = await services.moderation.deleteRoom(socket.data.user, roomId);
     await hub.revoke(roomId, null);
     if (room.visibility === "public") io.emit("room:deleted", { roomId });
     else io.to(members.map((m) => userChannel(m.id))).emit("room:deleted", { roomId });

@@ -191,6 +191,8 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "sanctions:list": (p) => ({ type: "sanctions:list", ...p }),
     "audit:list": (p) => ({ type: "audit:list", ...p }),
     "report:file": (p) => ({ type: "report:file", ...p }),
+    "users:list": (p) => ({ type: "users:list", ...p }),
+    "rooms:all": (p) => ({ type: "rooms:all", ...p }),
     "reports:list": (p) => ({ type: "reports:list", ...p }),
     "report:resolve": (p) => ({ type: "report:resolve", ...p }),
   };

@@ -11,6 +11,8 @@ import {
   userRoleSchema,
   userUnbanSchema,
   userUnmuteSchema,
+  usersListSchema,
+  roomsAllSchema,
 } from "../../contract/schemas";
 import { banMessage } from "../../domain/moderation.service";
 import { capability, request } from "./capability";
@@ -77,6 +79,8 @@ export const moderationCapability = capability({
     "sanctions:list": request(sanctionsListSchema, async (hub, session, { roomId }) => ({
       sanctions: await hub.services.moderation.list(session.conn.user, roomId),
     })),
+    "users:list": request(usersListSchema, async (hub, session, input) => ({ people: await hub.services.moderation.directory(session.conn.user, input) })),
+    "rooms:all": request(roomsAllSchema, async (hub, session, input) => ({ rooms: await hub.services.moderation.allRooms(session.conn.user, input) })),
     "audit:list": request(auditListSchema, async (hub, session, { before, limit }) => ({
       entries: await hub.services.moderation.auditLog(session.conn.user, before, limit ?? 50),
     })),

@@ -1,0 +1,84 @@
+/**
+ * The administration page's requests over both transports: the instance's people (searched,
+ * with roles, bans and mutes in force) and every room (private ones included, never direct
+ * conversations) for administrators only; an administrator deletes anyone's room (audited),
+ * a member only their own.
+ */
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { directRoomId } from "./contract/direct";
+import { startTestServer, type TestServer } from "./test/harness";
+import { clientsOf, type TestAck, type TransportClient } from "./test/transport-clients";
+
+let server: TestServer;
+const client = clientsOf(() => server);
+const FORBIDDEN = { ok: false, error: { code: "forbidden" } };
+
+function ok(ack: TestAck): TestAck & { ok: true } {
+  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
+  return ack;
+}
+
+async function created(c: TransportClient, name: string, visibility: "public" | "private" = "public"): Promise<{ id: string; slug: string; name: string }> {
+  return ok(await c.request("room:create" as never, { name: `${name} ${randomUUID().slice(0, 6)}`, visibility })).data.room as { id: string; slug: string; name: string };
+}
+
+describe.each(["socket.io", "ws"] as const)("administration over %s", (transport) => {
+  it("people and rooms: administrators only; search, roles, bans and mutes in force; private rooms listed, direct conversations not", async () => {
+    server = await startTestServer({ firstAccountAdmin: true });
+    const admin = await client(transport, "Root", { account: true });
+    const member = await client(transport, "Member Mae", { account: true });
+    const guest = await client("socket.io", "Gus the Guest");
+    const troll = await client("socket.io", "Troll", { account: true });
+
+    for (const c of [member, guest]) {
+      expect(await c.request("users:list" as never, {})).toMatchObject(FORBIDDEN);
+      expect(await c.request("rooms:all" as never, {})).toMatchObject(FORBIDDEN);
+    }
+    const everyone = ok(await admin.request("users:list" as never, {})).data.people as Array<Record<string, unknown>>;
+    expect(everyone.map((p) => p.id)).toEqual([troll.user.id, guest.user.id, member.user.id, admin.user.id]);
+    expect(everyone.find((p) => p.id === admin.user.id)).toMatchObject({ name: "Root", role: "admin", guest: false, username: admin.username, banned: null, muted: null });
+    expect(everyone.find((p) => p.id === guest.user.id)).toMatchObject({ role: "member", guest: true, username: null });
+    // Searched by name (case ignored) and by username.
+    expect((ok(await admin.request("users:list" as never, { query: "mAE" })).data.people as Array<{ id: string }>).map((p) => p.id)).toEqual([member.user.id]);
+    expect((ok(await admin.request("users:list" as never, { query: troll.username! })).data.people as Array<{ id: string }>).map((p) => p.id)).toEqual([troll.user.id]);
+    expect((ok(await admin.request("users:list" as never, { offset: 1, limit: 2 })).data.people as Array<{ id: string }>).map((p) => p.id)).toEqual([guest.user.id, member.user.id]);
+    // A ban and an instance-wide mute show on their rows.
+    ok(await admin.request("user:mute", { userId: member.user.id, roomId: null, minutes: 30, reason: "cool off" }));
+    ok(await admin.request("user:ban", { userId: troll.user.id, minutes: null, reason: "spam" }));
+    const after = ok(await admin.request("users:list" as never, {})).data.people as Array<Record<string, unknown>>;
+    expect(after.find((p) => p.id === troll.user.id)).toMatchObject({ banned: { until: null, reason: "spam" }, muted: null });
+    expect(after.find((p) => p.id === member.user.id)).toMatchObject({ banned: null, muted: { until: expect.any(String), reason: "cool off" } });
+
+    // Rooms: someone's private one is listed to the administrator; a direct conversation is not.
+    const roomy = await client("socket.io", "Roomy", { account: true });
+    const open = await created(roomy, "Open");
+    const hidden = await created(roomy, "Hidden", "private");
+    ok(await roomy.request("message:send", { roomId: directRoomId(roomy.user.id, guest.user.id), clientId: randomUUID(), body: "hi" }));
+    const rooms = ok(await admin.request("rooms:all" as never, {})).data.rooms as Array<{ room: { id: string; visibility: string }; owner: { id: string } | null; moderators: unknown[] }>;
+    expect(rooms.map((r) => r.room.id).sort()).toEqual([hidden.id, open.id].sort());
+    expect(rooms.find((r) => r.room.id === hidden.id)).toMatchObject({ room: { visibility: "private" }, owner: { id: roomy.user.id }, moderators: [] });
+  });
+});
+
+describe("deleting a room (Socket.IO's room management)", () => {
+  it("an administrator deletes anyone's room, private ones included, and it is audited; a member only their own", async () => {
+    server = await startTestServer({ firstAccountAdmin: true });
+    const admin = await client("socket.io", "Root", { account: true });
+    const owner = await client("socket.io", "Owner", { account: true });
+    const other = await client("socket.io", "Other", { account: true });
+    const hidden = await created(owner, "Hidden", "private");
+    const open = await created(owner, "Open");
+    expect(await other.request("room:delete" as never, { roomId: open.id })).toMatchObject(FORBIDDEN);
+
+    const told = owner.next((e) => e.type === "access.revoked" && e.roomId === hidden.id);
+    ok(await admin.request("room:delete" as never, { roomId: hidden.id }));
+    await told;
+    ok(await owner.request("room:delete" as never, { roomId: open.id }));
+    const rooms = ok(await admin.request("rooms:all" as never, {})).data.rooms as unknown[];
+    expect(rooms).toEqual([]);
+    const audit = ok(await admin.request("audit:list", { limit: 10 })).data.entries as Array<{ action: string; room: { id: string } | null }>;
+    // The administrator's deletion of someone else's room is audited; the owner's own is not a moderation action.
+    expect(audit.filter((e) => e.action === "room.delete").map((e) => e.room?.id)).toEqual([hidden.id]);
+  });
+});
