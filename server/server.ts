@@ -10,6 +10,7 @@ import { createBetterAuth } from "./auth/better-auth";
 import { loadOrCreateAuthSecret } from "./auth/secret";
 import { redact, resolveDatabaseUrl } from "./config/database-url";
 import { projectRoot } from "./config/paths";
+import { hideAdminPageFromOthers } from "./http/admin-gate";
 import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
 import { createLogger, type Logger } from "./logger";
@@ -367,9 +368,12 @@ function serveHttp(
     if (req.url?.startsWith("/socket.io/")) return;
     setSecurityHeaders(res, options.ui ? options.ui.dev : false);
     void routes(req, res)
-      .then((handled) => {
+      .then(async (handled) => {
         if (handled) return;
-        if (nextHandler) return nextHandler(req, res);
+        if (nextHandler) {
+          await hideAdminPageFromOthers(req, services);
+          return nextHandler(req, res);
+        }
         res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found");
       })
       .catch((err) => {

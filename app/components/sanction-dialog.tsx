@@ -30,7 +30,8 @@ export function SanctionDialog({
 }: {
   kind: SanctionKind | null;
   person: { id: string; name: string };
-  roomId: string;
+  /** The room; null: a mute on the whole instance (administrators). */
+  roomId: string | null;
   privateRoom: boolean;
   onOpenChange(open: boolean): void;
   /** The server took it. */
@@ -54,7 +55,7 @@ export function SanctionDialog({
     const ack =
       kind === "mute"
         ? await conn.transport.request("user:mute", { userId: person.id, roomId, minutes: chosen, reason })
-        : await conn.transport.request("room:kick", { roomId, userId: person.id, ...(timed && chosen !== null ? { minutes: chosen } : {}), reason });
+        : await conn.transport.request("room:kick", { roomId: roomId ?? "", userId: person.id, ...(timed && chosen !== null ? { minutes: chosen } : {}), reason });
     setBusy(false);
     if (ack.ok) {
       setReason("");
@@ -63,7 +64,7 @@ export function SanctionDialog({
     } else setError(ack.error.message);
   };
 
-  const title = kind === "mute" ? `Mute ${person.name} in this room` : `Remove ${person.name} from this room`;
+  const title = kind === "mute" ? `Mute ${person.name} ${roomId === null ? "everywhere" : "in this room"}` : `Remove ${person.name} from this room`;
   const verb = kind === "mute" ? "Mute" : "Remove";
   return (
     <AlertDialog.Root open={kind !== null} onOpenChange={(open) => (open ? undefined : (setError(null), onOpenChange(false)))}>
@@ -74,7 +75,7 @@ export function SanctionDialog({
             <AlertDialog.Title className="text-base font-semibold">{title}</AlertDialog.Title>
             <AlertDialog.Description className="text-sm text-muted">
               {kind === "mute"
-                ? "They keep reading; they cannot send, react, upload or edit here until the mute ends."
+                ? `They keep reading; they cannot send, react, upload or edit ${roomId === null ? "anywhere" : "here"} until the mute ends.`
                 : privateRoom
                   ? "Their membership ends: they lose access until invited again."
                   : "They cannot open this room until the time is up."}

@@ -119,6 +119,8 @@ export interface AccountInfo {
   /** A guest has no username or password yet, and may create an account keeping their history. */
   guest: boolean;
   username: string | null;
+  /** An administrator of the instance (as read when the session was asked for): the sidebar links the administration page. */
+  admin?: boolean;
 }
 
 /**

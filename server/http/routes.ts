@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fromNodeHeaders } from "better-auth/node";
 import type { ErrorBody } from "../contract/errors";
+import type { AccountInfo, UserSummary } from "../contract/model";
 import { DomainError, UNAVAILABLE } from "../domain/errors";
 import { createFileRoutes, FILE_ERROR_STATUS } from "./files";
 import { isDatabaseUnavailable } from "../store/unavailable";
@@ -41,6 +42,8 @@ export interface HttpRouteDeps {
  */
 export function createHttpRoutes(deps: HttpRouteDeps) {
   const { services, policy, log } = deps;
+  /** An account's info with whether it administers the instance (read now): the UI links /admin for them. */
+  const withRole = async (user: UserSummary, account: AccountInfo): Promise<AccountInfo> => (account.guest ? account : { ...account, admin: await services.roles.isAdmin(user) });
   const files = createFileRoutes(deps);
 
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -70,7 +73,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         case "GET /api/session": {
           const auth = await services.auth.authenticate(headers);
           if (!auth) sendError(res, 401, { code: "unauthorized", message: "Not signed in." });
-          else send(res, 200, { user: auth.user, account: auth.account });
+          else send(res, 200, { user: auth.user, account: await withRole(auth.user, auth.account) });
           return true;
         }
         case "POST /api/session": {
@@ -93,7 +96,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           const result = await services.auth.signUp(await readJson(req), headers, ip);
           if (result.setCookie.length > 0) res.setHeader("Set-Cookie", result.setCookie);
           if (result.rotated) deps.onSessionRotated(result.rotated.from, result.rotated.to);
-          send(res, 201, { user: result.user, account: result.account });
+          send(res, 201, { user: result.user, account: await withRole(result.user, result.account) });
           return true;
         }
         case "POST /api/account/sign-in": {
@@ -101,7 +104,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           await policy.beforePasswordAttempt(ip, typeof body?.username === "string" ? body.username : "");
           const result = await services.auth.signIn(body, headers, ip);
           res.setHeader("Set-Cookie", result.setCookie);
-          send(res, 200, { user: result.user, account: result.account });
+          send(res, 200, { user: result.user, account: await withRole(result.user, result.account) });
           return true;
         }
         default:
