@@ -4,9 +4,14 @@
  * report from it, and finds each action in the audit log. Scanned by axe in both schemes and
  * at phone width.
  */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import type { Browser, Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { expect, test, uniqueName } from "./fixtures";
+
+const execFileAsync = promisify(execFile);
 
 /** The run's administrator (e2e/seed.ts's account) in a browser context of its own. */
 async function adminPage(browser: Browser, baseURL: string): Promise<Page> {
@@ -104,4 +109,19 @@ test("an administrator bans a troublemaker, deletes a room and closes a report f
   } finally {
     await admin.context().close();
   }
+});
+
+test("the compiled command line (dist/admin.mjs) acts on the running server: a ban from the shell closes the person's open tab", async ({ newUser }) => {
+  const name = uniqueName("Shellbanned");
+  const chat = await newUser(name);
+  const env = { ...process.env, DATABASE_URL: `file:${path.join(process.env.E2E_DATA_DIR!, "parley.db")}` };
+  const run = (...args: string[]) => execFileAsync(process.execPath, ["dist/admin.mjs", ...args], { env });
+  const listed = await run("users", name);
+  const id = listed.stdout.trim().split("  ")[0]!;
+  expect(listed.stdout).toContain(`${name}  guest  member`);
+  const banned = await run("ban", id, "--minutes", "30", "--reason", "from the shell");
+  expect(banned.stdout).toContain(`${name} is banned until`);
+  // The running server's session sweep closes the tab; it finds itself signed out.
+  await expect(chat.page.getByRole("button", { name: "Continue as guest" })).toBeVisible({ timeout: 20_000 });
+  await expect(run("ban", "no_such_person_here")).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("Nobody has the username or id") });
 });

@@ -4,7 +4,7 @@
  * esbuild's keepNames, which gives every function made per connection (the socket handlers)
  * a property of its own, about 4 KiB of heap per connection (docs/performance.md).
  *
- *   node scripts/build-server.mjs        server/index.ts → dist/server.mjs
+ *   node scripts/build-server.mjs        server/index.ts → dist/server.mjs, server/cli/admin.ts → dist/admin.mjs
  *
  * `buildServer` is also used by the benchmark, which compiles its two servers the same way.
  * Packages stay in node_modules (imported at run time); Parley's own code and its generated
@@ -33,6 +33,8 @@ export async function buildServer(entries, outdir) {
     target: "node20",
     packages: "external",
     sourcemap: true,
+    // dist/admin.mjs is `parley-admin` (package.json's bin): runnable as it is.
+    banner: { js: "#!/usr/bin/env node" },
     logLevel: "warning",
   });
   return out;
@@ -40,6 +42,6 @@ export async function buildServer(entries, outdir) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  await buildServer({ server: "server/index.ts" }, "dist");
-  console.log(`server compiled to dist/server.mjs in ${Math.round(performance.now() - started)} ms`);
+  await buildServer({ server: "server/index.ts", admin: "server/cli/admin.ts" }, "dist");
+  console.log(`server compiled to dist/server.mjs (and the admin command line, dist/admin.mjs) in ${Math.round(performance.now() - started)} ms`);
 }

@@ -56,10 +56,11 @@ export function createServices(
   const auditor = new Auditor(repos.audit);
   const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [], firstAccountAdmin: options.firstAccountAdmin ?? true }, auditor);
   const addresses = new AddressBook(repos.addresses);
-  const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, { ...auth, addresses });
+  const authService = new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username), addresses);
+  const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, { ...auth, addresses, passwords: authService });
   const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY, undefined, requireVoice);
   return {
-    auth: new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username), addresses),
+    auth: authService,
     tokens: new TokenService(auth.tokens),
     rooms,
     messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles, moderation, auditor),

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { APIError } from "better-auth/api";
 import { parseCookies } from "better-call";
 import { person, type AccountInfo, type UserSummary } from "../contract/model";
-import { displayNameSchema, signInSchema, signUpSchema } from "../contract/schemas";
+import { displayNameSchema, passwordSchema, signInSchema, signUpSchema } from "../contract/schemas";
 import type { BetterAuth } from "../auth/better-auth";
 import { perTurnBatch } from "../store/batch";
 import type { SessionStore } from "../store/ports";
@@ -126,6 +126,20 @@ export class AuthService {
     if (!response) throw new DomainError("invalid_credentials", "Wrong username or password.");
     await this.addresses?.seen(response.user.id, ip);
     return { user: toUser(response.user), account: toAccount(response.user), setCookie: out.getSetCookie() };
+  }
+
+  /**
+   * Sets an account's password (an administrator's reset; the caller checked who asks) and
+   * ends every session of it, so whoever knew the old one is signed out. False for a guest
+   * or an unknown user (no password to set).
+   */
+  async setPassword(userId: string, rawPassword: unknown): Promise<boolean> {
+    const password = parse(passwordSchema, rawPassword);
+    const ctx = await this.auth.$context;
+    if (!(await ctx.internalAdapter.findCredentialAccount(userId))) return false;
+    await ctx.internalAdapter.updatePassword(userId, await ctx.password.hash(password));
+    await this.sessions.endAll(userId);
+    return true;
   }
 
   /** Ends the session the headers carry; resolves with its id (to close its sockets). */

@@ -103,7 +103,12 @@ export class ModerationService {
     private readonly roles: RoleService,
     private readonly rooms: RoomService,
     private readonly people: Pick<RoomRepository, "findPerson" | "removeMember" | "allRooms" | "usersByIds" | "members" | "delete">,
-    private readonly accounts: { sessions: Pick<SessionStore, "endAll">; tokens: Pick<TokenRepository, "revokeAll">; addresses?: Pick<AddressBook, "holdFor" | "releaseFor"> },
+    private readonly accounts: {
+      sessions: Pick<SessionStore, "endAll">;
+      tokens: Pick<TokenRepository, "revokeAll">;
+      addresses?: Pick<AddressBook, "holdFor" | "releaseFor">;
+      passwords?: { setPassword(userId: string, password: unknown): Promise<boolean> };
+    },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -268,6 +273,22 @@ export class ModerationService {
     await this.people.delete(room.id);
     if (!own) await this.auditor.record(actor, "room.delete", { room, detail: { visibility: room.visibility } });
     return { room, members };
+  }
+
+  /**
+   * An administrator (or the operator) sets a new password for an account, ending its
+   * sessions; audited (never the password). A guest has none: `forbidden`.
+   */
+  async resetPassword(actor: Actor, input: { userId: string; password: string }): Promise<{ target: UserSummary }> {
+    await this.requireAdmin(actor);
+    const found = await this.people.findPerson(input.userId);
+    if (!found) throw new DomainError("not_found", "There is no such person.");
+    const target = { id: found.id, name: found.name };
+    if (found.guest || !this.accounts.passwords || !(await this.accounts.passwords.setPassword(target.id, input.password))) {
+      throw new DomainError("forbidden", `${target.name} is a guest: there is no password to reset.`);
+    }
+    await this.auditor.record(actor, "user.password.reset", { target });
+    return { target };
   }
 
   async unban(actor: Actor, input: { userId: string }): Promise<{ target: UserSummary; lifted: boolean }> {

@@ -1,7 +1,7 @@
 import type { RoomPowers, RoomSummary, UserSummary } from "../contract/model";
 import type { DirectoryEntry, InstanceRole, RoleRepository, RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
-import type { Auditor } from "./moderation.service";
+import type { Actor, Auditor } from "./moderation.service";
 import type { RoomService } from "./room.service";
 
 /** What a role lets one do in a room (a mute is the moderation service's: `RoomPowers.muted`). */
@@ -69,9 +69,9 @@ export class RoleService {
     return { room, moderators: await this.roles.moderators(roomId) };
   }
 
-  /** An administrator changes someone's instance role; the last administrator stays one. */
-  async setRole(actor: UserSummary, userId: string, role: InstanceRole): Promise<void> {
-    if (!(await this.isAdmin(actor))) throw new DomainError("forbidden", "Only an administrator can change roles.");
+  /** An administrator (or the operator) changes someone's instance role; the last administrator stays one. */
+  async setRole(actor: Actor, userId: string, role: InstanceRole): Promise<void> {
+    if (actor.id !== null && !(await this.isAdmin(actor))) throw new DomainError("forbidden", "Only an administrator can change roles.");
     const person = await this.people.findPerson(userId);
     if (!person) throw new DomainError("not_found", "There is no such person.");
     if (person.guest && role === "admin") throw new DomainError("forbidden", "A guest cannot be an administrator: they need an account first.");
