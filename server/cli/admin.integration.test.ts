@@ -25,7 +25,7 @@ async function admin(...args: string[]): Promise<{ code: number; out: string; er
     line: (s) => out.push(s),
     error: (s) => err.push(s),
     fail: (c) => (code = c),
-  });
+  }, { databaseUrl: server!.databaseUrl, filesDir: "/nonexistent", version: "test" });
   program.exitOverride();
   try {
     await program.parseAsync(["node", "parley-admin", ...args]);

@@ -3,16 +3,24 @@
  * with the server (dist/admin.mjs). It acts on the database DATABASE_URL names (the default
  * file otherwise), as the server's environment sets it.
  */
+import fs from "node:fs";
+import path from "node:path";
+import { resolveDatabaseUrl } from "../config/database-url";
 import { parseEnv } from "../config/env";
+import { projectRoot } from "../config/paths";
+import { defaultFilesDir } from "../store/open-store";
 import { adminProgram } from "./commands";
 import { openAdminContext } from "./context";
 
 const env = parseEnv();
+const databaseUrl = resolveDatabaseUrl(env.DATABASE_URL);
+const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
+const place = { databaseUrl, filesDir: env.FILES_DIR ?? defaultFilesDir(databaseUrl), version };
 const program = adminProgram(() => openAdminContext(env), {
   line: (s) => console.log(s),
   error: (s) => console.error(s),
   fail: (code) => void (process.exitCode = code),
-});
+}, place);
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { userInfo } from "node:os";
 import { Command, InvalidArgumentError } from "commander";
 import type { UserSummary } from "../contract/model";
 import { DomainError } from "../domain/errors";
 import type { Actor } from "../domain/moderation.service";
+import { backupSqlite, restoreSqlite } from "./backup";
 import type { AdminContext } from "./context";
 
 /** Prints one line of what a command did (stdout), or of what went wrong (stderr). */
@@ -54,7 +56,12 @@ async function person(ctx: AdminContext, ref: string): Promise<UserSummary> {
  * (ranks, the last administrator, the audit log), with the operator as actor. Each prints what
  * it did and exits non-zero with a clear message on bad input.
  */
-export function adminProgram(open: () => Promise<AdminContext>, out: Output): Command {
+export function adminProgram(
+  open: () => Promise<AdminContext>,
+  out: Output,
+  /** Where the database and its files are (backups read and write them without the domain). */
+  place: { databaseUrl: string; filesDir: string; version: string },
+): Command {
   const program = new Command("parley-admin")
     .description("Administer a Parley server from its machine: people, roles, bans, passwords, rooms, the audit log.")
     .showHelpAfterError()
@@ -189,6 +196,42 @@ export function adminProgram(open: () => Promise<AdminContext>, out: Output): Co
         if (!room || room.visibility === "direct") throw new DomainError("not_found", `There is no room at /r/${slug}.`);
         const { members } = await ctx.services.moderation.deleteRoom(actor, room.id);
         out.line(`Room ${room.name} is deleted (${room.visibility}; ${members.length} member(s)). Open tabs learn of it when they next ask for it.`);
+      }),
+    );
+
+  /** A command on the database's files (no domain): a refusal becomes the message and exit code 1. */
+  const guarded = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      out.error(`parley-admin: ${err.message}`);
+      out.fail(1);
+    }
+  };
+
+  program
+    .command("backup")
+    .description("an online backup (SQLite): the database, its cookie secret and Web Push keys, the files, in one archive; safe while the server runs")
+    .argument("<archive>", "the archive to write (.tar.gz; a new file)")
+    .action((archive: string) =>
+      guarded(async () => {
+        const started = performance.now();
+        const v = await backupSqlite({ databaseUrl: place.databaseUrl, filesDir: place.filesDir, archive, version: place.version });
+        const size = fs.statSync(archive).size;
+        out.line(`Backed up ${v.messages} message(s) and ${v.files} file(s) (migration ${v.migration}) to ${archive}: ${(size / 1048576).toFixed(1)} MiB in ${Math.round(performance.now() - started)} ms.`);
+      }),
+    );
+
+  program
+    .command("restore")
+    .description("restore a backup into DATABASE_URL's place, with the server stopped (an existing database is kept aside with --force)")
+    .argument("<archive>", "an archive made by `backup`")
+    .option("-f, --force", "replace the database there (it is renamed, not deleted)", false)
+    .action((archive: string, opts: { force: boolean }) =>
+      guarded(async () => {
+        const v = await restoreSqlite({ databaseUrl: place.databaseUrl, filesDir: place.filesDir, archive, force: opts.force });
+        out.line(`Restored ${v.messages} message(s) and ${v.files} file(s) from ${v.createdAt} (Parley ${v.parley}). Start the server: it migrates the database if it is older than this Parley.`);
       }),
     );
 
