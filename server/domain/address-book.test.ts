@@ -71,4 +71,28 @@ describe("AddressBook", () => {
     expect(await repo.usedBy("troll", new Date(0), 10)).toEqual(["203.0.113.9"]);
     expect(at()).toBeInstanceOf(Date);
   });
+
+  it("a storm of sightings is written one at a time, in the background; beyond 5,000 waiting they are dropped, never piled up", async () => {
+    const repo = new MemoryAddressRepository();
+    let inFlight = 0;
+    let most = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const written: string[] = [];
+    repo.seen = async (userId) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await gate;
+      written.push(userId);
+      inFlight--;
+    };
+    const addresses = new AddressBook(repo);
+    const all = Array.from({ length: 5_100 }, (_, i) => addresses.seen(`user ${i}`, "203.0.113.9"));
+    release();
+    await Promise.all(all);
+    expect(most).toBe(1);
+    // The first is written at once; 5,000 more wait; the rest are dropped.
+    expect(written).toHaveLength(5_001);
+    expect(written.slice(0, 3)).toEqual(["user 0", "user 1", "user 2"]);
+  });
 });

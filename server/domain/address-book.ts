@@ -12,6 +12,8 @@ export const ADDRESS_HOLD_LIMIT = 20;
 const NOTE_EVERY_MS = 10 * 60_000;
 /** Past this many remembered sightings a node starts its throttle afresh (bounded memory). */
 const THROTTLE_CAP = 50_000;
+/** At most this many sightings wait to be written; more are dropped. */
+const PENDING_CAP = 5_000;
 
 const DAY_MS = 24 * 3600_000;
 
@@ -26,6 +28,8 @@ const DAY_MS = 24 * 3600_000;
  */
 export class AddressBook {
   private readonly noted = new Map<string, number>();
+  private readonly pending = new Map<string, { userId: string; address: string; at: Date; resolve(): void; reject(err: unknown): void }>();
+  private draining = false;
 
   constructor(
     private readonly addresses: AddressRepository,
@@ -33,19 +37,42 @@ export class AddressBook {
   ) {}
 
   /**
-   * Notes that the user connected from `ip` (at sign-in and at every connection; written at
-   * most once per person and address every ten minutes by this node).
+   * Notes that the user connected from `ip` (at sign-in and at every connection; at most once
+   * per person and address every ten minutes by this node). Sightings are written one at a
+   * time, in the background, so a reconnection storm (every client of a restarted node at
+   * once) queues them instead of spending its connections' time on them; beyond
+   * PENDING_CAP waiting, a sighting is dropped (best effort: the next one in ten minutes
+   * counts). Resolves once written (or dropped); callers that need not wait do not.
    */
-  async seen(userId: string, ip: string): Promise<void> {
+  seen(userId: string, ip: string): Promise<void> {
     const address = addressKey(ip);
-    if (!address) return;
+    if (!address) return Promise.resolve();
     const key = `${userId}\u0000${address}`;
     const now = this.now();
     const last = this.noted.get(key);
-    if (last !== undefined && now.getTime() - last < NOTE_EVERY_MS) return;
+    if (last !== undefined && now.getTime() - last < NOTE_EVERY_MS) return Promise.resolve();
     if (this.noted.size >= THROTTLE_CAP) this.noted.clear();
     this.noted.set(key, now.getTime());
-    await this.addresses.seen(userId, address, now);
+    if (this.pending.size >= PENDING_CAP) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(key, { userId, address, at: now, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Writes the waiting sightings one after another, until none is left. */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.pending.entries().next(); !next.done; next = this.pending.entries().next()) {
+        const [key, s] = next.value;
+        this.pending.delete(key);
+        await this.addresses.seen(s.userId, s.address, s.at).then(s.resolve, s.reject);
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** Refuses a new guest or account from an address a ban holds: `forbidden`. */
