@@ -74,12 +74,12 @@ describe("accounts", () => {
 
     const upgraded = await post("/api/account/sign-up", { username: "ada", password: "analytical" }, cookie);
     expect(upgraded.status).toBe(201);
-    expect(upgraded.body).toEqual({ user, account: { guest: false, username: "ada" } });
+    expect(upgraded.body).toEqual({ user, account: { guest: false, username: "ada", admin: false } });
     // A new session for the account: the guest's token no longer works (a shared device may
     // have seen it); the open socket carries on, and the browser's push subscription moves.
     expect(upgraded.cookie).toBeDefined();
     expect(upgraded.cookie).not.toBe(cookie);
-    expect(await me(upgraded.cookie!)).toEqual({ user, account: { guest: false, username: "ada" } });
+    expect(await me(upgraded.cookie!)).toEqual({ user, account: { guest: false, username: "ada", admin: false } });
     expect((await fetch(`${server.url}/api/session`, { headers: { cookie } })).status).toBe(401);
     expect(socket.connected).toBe(true);
     const subs = await withDatabase(server.databaseUrl, (db) => db.pushSubscription.findMany({ where: { userId: user.id }, include: { session: true } }));

@@ -4,13 +4,11 @@ import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import * as Tabs from "@radix-ui/react-tabs";
 import Link from "next/link";
 import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
-import { useSession } from "@/app/hooks/session-context";
 import { useConnection } from "@/app/hooks/socket-context";
 import type { AdminPerson, AdminRoom, AuditRecord, UserSummary } from "@/server/contract/model";
-import { Logo } from "./logo";
+import { PageShell } from "./page-shell";
 import { ReportQueue } from "./report-queue";
 import { SanctionDialog } from "./sanction-dialog";
-import { SignInForm } from "./sign-in-form";
 
 const PAGE = 50;
 const stamp = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
@@ -30,19 +28,9 @@ const tab =
  * administrators only (anyone else gets the not-found page).
  */
 export function AdminApp() {
-  const { session } = useSession();
-  if (session.status === "loading") return <div className="grid h-dvh place-items-center text-sm text-muted">Loading…</div>;
-  if (session.status === "signed-out") return <SignInForm notice={session.notice} />;
   return (
-    <div className="min-h-dvh bg-zinc-50 dark:bg-zinc-950">
-      <header className="flex h-14 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/" className="flex items-center gap-2" aria-label="Back to chat">
-          <Logo className="size-7" />
-          <span className="text-lg font-semibold tracking-tight">Parley</span>
-        </Link>
-      </header>
-      <main className="mx-auto max-w-4xl space-y-4 p-4 sm:p-8">
-        <h1 className="text-2xl font-semibold tracking-tight">Administration</h1>
+    <PageShell title="Administration" width="max-w-4xl">
+      {(session) => (
         <Tabs.Root defaultValue="users" className="space-y-4">
           <Tabs.List aria-label="Administration sections" className="flex flex-wrap gap-1 rounded-lg bg-zinc-200/60 p-1 dark:bg-zinc-900">
             <Tabs.Trigger value="users" className={tab}>
@@ -71,8 +59,8 @@ export function AdminApp() {
             <AuditLog />
           </Tabs.Content>
         </Tabs.Root>
-      </main>
-    </div>
+      )}
+    </PageShell>
   );
 }
 

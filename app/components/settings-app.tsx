@@ -1,41 +1,30 @@
 "use client";
 
-import Link from "next/link";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
-import { useSession } from "@/app/hooks/session-context";
 import { useConnection } from "@/app/hooks/socket-context";
 import { INLINE_IMAGE_TYPES } from "@/server/contract/files";
 import type { UserSummary } from "@/server/contract/model";
 import { Avatar, useAvatarOf } from "./avatar";
 import { useApiTokens } from "@/app/hooks/use-api-tokens";
-import { Logo } from "./logo";
-import { SignInForm } from "./sign-in-form";
+import { PageShell } from "./page-shell";
 
 /** Settings: one's profile picture, and personal API tokens for bots and scripts (accounts only). */
 export function SettingsApp() {
-  const { session } = useSession();
-  if (session.status === "loading") return <div className="grid h-dvh place-items-center text-sm text-muted">Loading…</div>;
-  if (session.status === "signed-out") return <SignInForm notice={session.notice} />;
   return (
-    <div className="min-h-dvh bg-zinc-50 dark:bg-zinc-950">
-      <header className="flex h-14 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/" className="flex items-center gap-2" aria-label="Back to chat">
-          <Logo className="size-7" />
-          <span className="text-lg font-semibold tracking-tight">Parley</span>
-        </Link>
-      </header>
-      <main className="mx-auto max-w-2xl space-y-6 p-4 sm:p-8">
-        <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
-        <ProfilePicture user={session.user} />
-        {session.account.guest ? (
-          <p className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
-            API tokens belong to accounts. Create an account from the sidebar first; you keep your name and history.
-          </p>
-        ) : (
-          <ApiTokens />
-        )}
-      </main>
-    </div>
+    <PageShell title="Settings">
+      {(session) => (
+        <>
+          <ProfilePicture user={session.user} />
+          {session.account.guest ? (
+            <p className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+              API tokens belong to accounts. Create an account from the sidebar first; you keep your name and history.
+            </p>
+          ) : (
+            <ApiTokens />
+          )}
+        </>
+      )}
+    </PageShell>
   );
 }
 
