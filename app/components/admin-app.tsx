@@ -165,7 +165,7 @@ function Users({ self }: { self: UserSummary }) {
                   {you && <span className="font-normal text-muted"> (you)</span>}
                 </p>
                 <p className="text-xs text-muted">
-                  {p.guest ? "Guest" : `@${p.username}`} · {p.role === "admin" ? "Administrator" : "Member"} · joined {stamp(p.joinedAt)}
+                  {p.guest ? "Guest" : p.username ? `@${p.username}` : "Account"} · {p.role === "admin" ? "Administrator" : "Member"} · joined {stamp(p.joinedAt)}
                   {p.banned && <span className="text-red-700 dark:text-red-400"> · banned {until(p.banned.until)}</span>}
                   {p.muted && <span> · muted {until(p.muted.until)}</span>}
                 </p>

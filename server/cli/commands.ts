@@ -96,7 +96,7 @@ export function adminProgram(
         const people = await ctx.services.moderation.directory(actor, { query, limit: opts.limit });
         if (people.length === 0) out.line("Nobody.");
         for (const p of people) {
-          const kind = p.guest ? "guest" : `@${p.username}`;
+          const kind = p.guest ? "guest" : p.username ? `@${p.username}` : "account";
           const state = [p.role === "admin" ? "administrator" : "member", p.banned ? `banned until ${stamp(p.banned.until)}` : "", p.muted ? `muted until ${stamp(p.muted.until)}` : ""].filter(Boolean).join(", ");
           out.line(`${p.id}  ${p.name}  ${kind}  ${state}`);
         }

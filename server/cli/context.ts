@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { createBetterAuth } from "../auth/better-auth";
 import { loadOrCreateAuthSecret } from "../auth/secret";
 import { resolveDatabaseUrl } from "../config/database-url";
@@ -23,14 +24,20 @@ export interface AdminContext {
  */
 export async function openAdminContext(env: { DATABASE_URL?: string; BETTER_AUTH_SECRET?: string; PUBLIC_URL?: string; FILES_DIR?: string }): Promise<AdminContext> {
   const databaseUrl = resolveDatabaseUrl(env.DATABASE_URL);
-  const secret = loadOrCreateAuthSecret(databaseUrl, env.BETTER_AUTH_SECRET);
-  const store = await openStore(databaseUrl, { filesDir: env.FILES_DIR });
-  const repos = store.repositories;
   // The server migrates its database at start; the command line never does (a migration
   // while the server writes would wait on its lock). A database it has not set up yet says so.
+  const notSetUp = (err: unknown) =>
+    new Error(`the database at ${databaseUrl.startsWith("file:") ? databaseUrl : "DATABASE_URL"} is not a Parley database yet: start the server once (it sets the database up), then try again. (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+  // Never make an empty database file where the operator mistyped the path.
+  if (databaseUrl.startsWith("file:") && !fs.existsSync(databaseUrl.slice("file:".length))) throw notSetUp(new Error("no such file"));
+  const secret = loadOrCreateAuthSecret(databaseUrl, env.BETTER_AUTH_SECRET);
+  const store = await openStore(databaseUrl, { filesDir: env.FILES_DIR }).catch((err: unknown) => {
+    throw notSetUp(err);
+  });
+  const repos = store.repositories;
   await repos.roles.directory({ query: "", offset: 0, limit: 1 }).catch(async (err: unknown) => {
     await store.close();
-    throw new Error(`the database at ${databaseUrl.startsWith("file:") ? databaseUrl : "DATABASE_URL"} is not a Parley database yet: start the server once (it sets the database up), then try again. (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw notSetUp(err);
   });
   const betterAuth = createBetterAuth(store.authDatabase, {
     secret,
