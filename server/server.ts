@@ -21,6 +21,7 @@ import { PushService } from "./push/push.service";
 import { loadOrCreateVapidKeys } from "./push/vapid";
 import { redisStreamsAdapter } from "./realtime/redis-adapter";
 import { RoomHub } from "./realtime/hub";
+import { startPurges, type PurgeRunner } from "./realtime/hub/purges";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices, type Services } from "./services";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
@@ -84,6 +85,8 @@ export interface ParleyOptions {
   presence?: Partial<RedisPresenceOptions>;
   /** How long a draining node waits for its clients to leave before closing anyway. */
   drainTimeoutMs?: number;
+  /** How often the node looks for removal tasks filed elsewhere (tests shorten it; default 10 s). */
+  purgeEveryMs?: number;
   /** Files: where they go on SQLite (FILES_DIR), the limits, the orphan sweep. */
   files?: FileOptions;
   log?: Logger;
@@ -284,6 +287,8 @@ type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<voi
 
 interface Realtime {
   hub: RoomHub;
+  /** Removal tasks (all of someone's messages) this node takes. */
+  purges: PurgeRunner;
   io: ParleyServer;
   gateway: WsGateway;
 }
@@ -311,7 +316,9 @@ function startRealtime(httpServer: HttpServer, infrastructure: Infrastructure, o
   if (push) mentionPushes({ hub, push, services, log, connected: async (userId) => (await io.in(userChannel(userId)).fetchSockets()).length > 0 });
   const gateway = new WsGateway(httpServer, { services, policy, log, hub, options: { compression: options.compression, ...options.gateway } });
   if (adapterRedis) clusterRelay(io, hub, log);
-  return { hub, io, gateway };
+  const purges = startPurges(hub, { everyMs: options.purgeEveryMs });
+  hub.onPurgeFiled(() => purges.poke());
+  return { hub, io, gateway, purges };
 }
 
 /**
@@ -392,8 +399,10 @@ function serveHttp(
  * dependency that does not answer (Redis reconnecting, a database connection held by a stuck
  * query) must not keep a draining node alive.
  */
-async function drain(httpServer: HttpServer, infrastructure: Infrastructure, { io, gateway }: Realtime, lifecycle: { draining: boolean }, options: ParleyOptions, log: Logger): Promise<void> {
+async function drain(httpServer: HttpServer, infrastructure: Infrastructure, { io, gateway, purges }: Realtime, lifecycle: { draining: boolean }, options: ParleyOptions, log: Logger): Promise<void> {
   lifecycle.draining = true;
+  // A removal task stops after its batch under way (stored); it resumes on another node or at the next start.
+  const purgesStopped = purges.stop();
   httpServer.close();
   httpServer.closeIdleConnections();
   gateway.close(1012, "service restart: reconnect");
@@ -401,6 +410,7 @@ async function drain(httpServer: HttpServer, infrastructure: Infrastructure, { i
   const deadline = Date.now() + (options.drainTimeoutMs ?? 5000);
   while ((io.engine.clientsCount > 0 || gateway.size > 0) && Date.now() < deadline) await sleep(50);
   await sleep(200); // the leavers' presence updates, started on disconnect, finish
+  await bounded(log, "message removal", purgesStopped);
   if (infrastructure.presence instanceof RedisPresenceStore) infrastructure.presence.stop();
   // io.close() disconnects whatever is left, closes the adapter and the HTTP server.
   await bounded(log, "Socket.IO", new Promise<void>((resolve) => {

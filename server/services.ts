@@ -5,6 +5,7 @@ import { AttentionService } from "./domain/attention.service";
 import { MessageService } from "./domain/message.service";
 import { RoleService } from "./domain/role.service";
 import { Auditor, ModerationService } from "./domain/moderation.service";
+import { PurgeService } from "./domain/purge.service";
 import { RoomService } from "./domain/room.service";
 import { SearchService } from "./domain/search.service";
 import { DEFAULT_FILE_POLICY, FileService, type FilePolicy, type UploadProcessor } from "./domain/file.service";
@@ -27,6 +28,8 @@ export interface Services {
   files: FileService;
   roles: RoleService;
   moderation: ModerationService;
+  /** Removals of all of one person's messages: background tasks any node takes. */
+  purges: PurgeService;
   /** Members' reports of messages, and the moderators' queue. */
   reports: ReportService;
   /** Where people connect from, and a ban's hold on those addresses. */
@@ -57,13 +60,21 @@ export function createServices(
   const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [], firstAccountAdmin: options.firstAccountAdmin ?? true }, auditor);
   const addresses = new AddressBook(repos.addresses);
   const authService = new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username), addresses);
-  const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, { ...auth, addresses, passwords: authService });
+  const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, {
+    ...auth,
+    addresses,
+    passwords: authService,
+    purges: { request: (actor, input) => purges.request(actor, input) },
+  });
   const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY, undefined, requireVoice);
+  const messages = new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles, moderation, auditor);
+  const purges: PurgeService = new PurgeService(repos.purges, messages, roles, repos.rooms, auditor);
   return {
     auth: authService,
     tokens: new TokenService(auth.tokens),
     rooms,
-    messages: new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles, moderation, auditor),
+    messages,
+    purges,
     files,
     roles,
     moderation,

@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { AdminPerson, AdminRoom, ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
+import type { AdminPerson, AdminRoom, ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, PurgeSummary, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
 import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
@@ -33,6 +33,8 @@ import type {
   RoomKickInput,
   RoomUnkickInput,
   UserBanInput,
+  UserPurgeInput,
+  PurgesListInput,
   UserUnbanInput,
   SanctionsListInput,
   AuditListInput,
@@ -176,7 +178,11 @@ export interface ClientToServerEvents {
   "room:kick": (payload: RoomKickInput, ack: AckFn<{ until: string | null }>) => void;
   "room:unkick": (payload: RoomUnkickInput, ack: AckFn<{ lifted: boolean }>) => void;
   /** Bans an account from the instance (administrators): its sessions, tokens and push subscriptions end; its connections hear `account:closed` and are closed. */
-  "user:ban": (payload: UserBanInput, ack: AckFn<{ sessions: number; tokens: number }>) => void;
+  "user:ban": (payload: UserBanInput, ack: AckFn<{ sessions: number; tokens: number; purge: PurgeSummary | null }>) => void;
+  /** Removes all of someone's messages in every room (administrators), a background task; `created` false: one was running already. */
+  "user:purge": (payload: UserPurgeInput, ack: AckFn<{ purge: PurgeSummary; created: boolean }>) => void;
+  /** The removal tasks, newest first, with their progress (administrators). */
+  "purges:list": (payload: PurgesListInput, ack: AckFn<{ purges: PurgeSummary[] }>) => void;
   "user:unban": (payload: UserUnbanInput, ack: AckFn<{ lifted: boolean }>) => void;
   /** The mutes and kicks in force in a room, or every sanction (`roomId` null: administrators). */
   "sanctions:list": (payload: SanctionsListInput, ack: AckFn<{ sanctions: SanctionSummary[] }>) => void;

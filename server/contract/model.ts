@@ -100,6 +100,21 @@ export interface ReportSummary {
 }
 
 /** One entry of the audit log, as administrators read it. */
+/** A removal of all of one person's messages (a background task), as administrators see it. */
+export interface PurgeSummary {
+  id: string;
+  user: UserSummary;
+  /** Who asked ("command line" for the operator). */
+  byName: string;
+  reason: string;
+  /** "pending" (waiting for a node), "running", "done", or "stopped" (whoever asked is no longer an administrator). */
+  state: "pending" | "running" | "done" | "stopped";
+  /** Messages removed so far. */
+  removed: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
 export interface AuditRecord {
   id: string;
   at: string;

@@ -142,7 +142,12 @@ export const roomKickSchema = z.object({ roomId: id, userId: id, minutes: minute
 /** Let someone kicked from a public room back in early. */
 export const roomUnkickSchema = z.object({ roomId: id, userId: id }).strict();
 /** Ban an account from the instance (administrators); `minutes` null: until lifted. */
-export const userBanSchema = z.object({ userId: id, minutes: minutes.nullable(), reason }).strict();
+/** `removeMessages`: remove all of their messages too (a background task: `user:purge`). */
+export const userBanSchema = z.object({ userId: id, minutes: minutes.nullable(), reason, removeMessages: z.boolean().optional() }).strict();
+/** Removes all of someone's messages in every room, as a background task (administrators). */
+export const userPurgeSchema = z.object({ userId: id, reason }).strict();
+/** The removal tasks, newest first (administrators). */
+export const purgesListSchema = z.object({ limit: z.number().int().min(1).max(100).optional() }).strict();
 export const userUnbanSchema = z.object({ userId: id }).strict();
 /** The mutes and kicks in force in a room (its moderators) or, with `roomId` null, every sanction (administrators). */
 export const sanctionsListSchema = z.object({ roomId: id.nullable() }).strict();
@@ -175,6 +180,8 @@ export type RoomKickInput = z.infer<typeof roomKickSchema>;
 export type RoomUnkickInput = z.infer<typeof roomUnkickSchema>;
 export type UserBanInput = z.infer<typeof userBanSchema>;
 export type UserUnbanInput = z.infer<typeof userUnbanSchema>;
+export type UserPurgeInput = z.infer<typeof userPurgeSchema>;
+export type PurgesListInput = z.infer<typeof purgesListSchema>;
 export type SanctionsListInput = z.infer<typeof sanctionsListSchema>;
 export type AuditListInput = z.infer<typeof auditListSchema>;
 export type RoomModeratorInput = z.infer<typeof roomModeratorSchema>;

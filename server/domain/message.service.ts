@@ -201,6 +201,18 @@ export class MessageService {
     return { change: null, duplicate: false };
   }
 
+  /**
+   * Removes one message for a removal task (`PurgeService`), in `remover`'s name: the task
+   * checked who asked when it was filed and checks again at every batch, so no room access is
+   * asked here (an administrator's task reaches private rooms and direct conversations). A
+   * message deleted meanwhile changes nothing (`change: null`); the same `clientChangeId`
+   * again answers with the stored change (`duplicate`).
+   */
+  async removeForTask(remover: UserSummary, message: { id: string; roomId: string }, clientChangeId: string): Promise<ChangeAck> {
+    const result = await this.messages.applyChange({ id: newMessageId(), roomId: message.roomId, messageId: message.id, actor: remover, clientChangeId, kind: "delete", moderated: true });
+    return result ?? { change: null, duplicate: false };
+  }
+
   /** The room, when `actor` moderates it (their role read now); null otherwise. */
   private async moderatedRoom(actor: UserSummary, roomId: string): Promise<RoomSummary | null> {
     if (!this.roles) return null;

@@ -1,8 +1,9 @@
-import type { AdminPerson, AdminRoom, AuditRecord, MuteState, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "../contract/model";
+import type { AdminPerson, AdminRoom, AuditRecord, MuteState, PurgeSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "../contract/model";
 import { INSTANCE_SCOPE, type AuditEntry, type AuditRepository, type RoomRepository, type Sanction, type SanctionRepository, type SessionStore, type TokenRepository } from "../store/ports";
 import { parseDirectRoomId } from "../contract/direct";
 import { DomainError } from "./errors";
 import type { AddressBook } from "./address-book";
+import type { PurgeService } from "./purge.service";
 import type { RoleService } from "./role.service";
 import type { RoomService } from "./room.service";
 
@@ -108,6 +109,8 @@ export class ModerationService {
       tokens: Pick<TokenRepository, "revokeAll">;
       addresses?: Pick<AddressBook, "holdFor" | "releaseFor">;
       passwords?: { setPassword(userId: string, password: unknown): Promise<boolean> };
+      /** Files the removal of all of someone's messages (a ban's `removeMessages`). */
+      purges?: Pick<PurgeService, "request">;
     },
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -199,17 +202,16 @@ export class ModerationService {
   }
 
   /**
-   * Bans an account from the whole instance (administrators): every session, API token and
-   * Web Push subscription ends now; sign-in is refused while it lasts. The caller closes the
-   * person's connections on every node.
-   */
-  /**
    * Bans `userId` from the instance (administrators): every session (and its push
    * subscriptions) ends, every API token is revoked, and the public addresses they used hold
-   * new guests and accounts off for a while (`AddressBook.holdFor`). The caller closes their
+   * new guests and accounts off for a while (`AddressBook.holdFor`). With `removeMessages`,
+   * the removal of all their messages is filed too (`PurgeService`). The caller closes their
    * connections on every node.
    */
-  async ban(actor: Actor, input: { userId: string; minutes: number | null; reason?: string }): Promise<{ target: UserSummary; ban: Sanction; sessions: number; tokens: number; addresses: number }> {
+  async ban(
+    actor: Actor,
+    input: { userId: string; minutes: number | null; reason?: string; removeMessages?: boolean },
+  ): Promise<{ target: UserSummary; ban: Sanction; sessions: number; tokens: number; addresses: number; purge: PurgeSummary | null }> {
     const { target } = await this.authorise(actor, input.userId, null, "ban");
     const until = this.until(input.minutes);
     const reason = cleanReason(input.reason);
@@ -223,7 +225,8 @@ export class ModerationService {
       this.accounts.addresses?.holdFor(target.id, until) ?? 0,
     ]);
     await this.auditor.record(actor, "user.ban", { target, reason, detail: { until: until?.toISOString() ?? null, sessions, tokens, addresses } });
-    return { target, ban: { ...ban, createdAt: now }, sessions, tokens, addresses };
+    const purge = input.removeMessages && this.accounts.purges ? (await this.accounts.purges.request(actor, { userId: target.id, reason })).purge : null;
+    return { target, ban: { ...ban, createdAt: now }, sessions, tokens, addresses, purge };
   }
 
   /**

@@ -509,12 +509,64 @@ export interface ReportRepository {
   close(messageId: string, outcome: { status: Exclude<ReportStatus, "open">; byId: string | null; at: Date }): Promise<number>;
 }
 
+export type PurgeState = "pending" | "running" | "done" | "stopped";
+
+/** A removal of every message one person wrote (`MessagePurge`), as stored. */
+export interface StoredPurge {
+  id: string;
+  userId: string;
+  userName: string;
+  /** Who asked: an administrator, or null for the operator at the command line. */
+  actorId: string | null;
+  actorName: string;
+  /** Whose name the removals carry (a change names an account). */
+  removerId: string;
+  reason: string;
+  state: PurgeState;
+  /** The `clientId` of the last message done ("" before the first). */
+  cursor: string;
+  removed: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** One of the person's messages still to remove. */
+export interface PurgeTarget {
+  id: string;
+  roomId: string;
+  clientId: string;
+}
+
+/**
+ * Removals of all of a person's messages as background tasks: filed by the domain, taken by
+ * one node at a time under a lease (`claim`), moved on batch by batch (`progress`), so a task
+ * resumes where it was after a restart or on another node when its node dies.
+ */
+export interface PurgeRepository {
+  /** Files it; one unfinished task per person: a second resolves with it and `created` false. */
+  file(purge: Pick<StoredPurge, "id" | "userId" | "userName" | "actorId" | "actorName" | "removerId" | "reason" | "createdAt">): Promise<{ purge: StoredPurge; created: boolean }>;
+  /** The oldest unfinished task nobody holds (or whose lease ran out), leased to `owner` until `until`; null when none. */
+  claim(owner: string, now: Date, until: Date): Promise<StoredPurge | null>;
+  /** Records a batch done under the lease: the new cursor, `removed` added, the lease extended. False when the lease was lost. */
+  progress(id: string, owner: string, step: { cursor: string; removed: number; until: Date }): Promise<boolean>;
+  /** Ends the task (`done`, or `stopped`) under the lease; false when the lease was lost. */
+  finish(id: string, owner: string, state: "done" | "stopped", at: Date): Promise<boolean>;
+  /** Newest first. */
+  list(limit: number): Promise<StoredPurge[]>;
+  /**
+   * The person's messages not deleted yet whose `clientId` sorts after `after`, ascending by
+   * it (the (authorId, clientId) index), at most `limit`, in every room.
+   */
+  remaining(userId: string, after: string, limit: number): Promise<PurgeTarget[]>;
+}
+
 export interface Repositories {
   roles: RoleRepository;
   sanctions: SanctionRepository;
   audit: AuditRepository;
   addresses: AddressRepository;
   reports: ReportRepository;
+  purges: PurgeRepository;
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;

@@ -195,6 +195,8 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "rooms:all": (p) => ({ type: "rooms:all", ...p }),
     "reports:list": (p) => ({ type: "reports:list", ...p }),
     "report:resolve": (p) => ({ type: "report:resolve", ...p }),
+    "user:purge": (p) => ({ type: "user:purge", ...p }),
+    "purges:list": (p) => ({ type: "purges:list", ...p }),
   };
   return {
     transport: "ws",

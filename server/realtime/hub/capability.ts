@@ -47,6 +47,8 @@ export interface HubContext {
   revoke(roomId: string, userId: string | null, removal?: { until?: string | null; message?: string }): Promise<void>;
   /** Every connection of the user, on every node, is told why and closed (a ban). */
   closeUser(userId: string, notice: Extract<RoomEvent, { type: "account.closed" }>): void;
+  /** A removal of someone's messages was filed: this node's runner looks now (`purges.ts`). */
+  purgeFiled(): void;
 }
 
 /** One request a connection may make: the contract's schema for its payload, and the use-case. */

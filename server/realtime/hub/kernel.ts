@@ -110,6 +110,17 @@ export class RoomHub implements HubContext {
     this.changedHooks.push(listener);
   }
 
+  private purgeWake: (() => void) | undefined;
+
+  /** Who runs removal tasks on this node (`startPurges`). */
+  onPurgeFiled(wake: () => void): void {
+    this.purgeWake = wake;
+  }
+
+  purgeFiled(): void {
+    this.purgeWake?.();
+  }
+
   /** The link to other nodes (several nodes only). */
   setRelay(relay: ClusterRelay): void {
     this.relay = relay;

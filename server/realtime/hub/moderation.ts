@@ -13,6 +13,8 @@ import {
   userUnmuteSchema,
   usersListSchema,
   roomsAllSchema,
+  userPurgeSchema,
+  purgesListSchema,
 } from "../../contract/schemas";
 import { banMessage } from "../../domain/moderation.service";
 import { capability, request } from "./capability";
@@ -68,10 +70,18 @@ export const moderationCapability = capability({
     }),
     "user:ban": request(userBanSchema, async (hub, session, input) => {
       await hub.policy.beforeSetting(session.conn.user);
-      const { ban, sessions, tokens } = await hub.services.moderation.ban(session.conn.user, input);
+      const { ban, sessions, tokens, purge } = await hub.services.moderation.ban(session.conn.user, input);
       hub.closeUser(input.userId, { type: "account.closed", roomId: null, reason: "banned", message: banMessage(ban), until: ban.until?.toISOString() ?? null });
-      return { sessions, tokens };
+      if (purge) hub.purgeFiled();
+      return { sessions, tokens, purge };
     }),
+    "user:purge": request(userPurgeSchema, async (hub, session, input) => {
+      await hub.policy.beforeSetting(session.conn.user);
+      const filed = await hub.services.purges.request(session.conn.user, input);
+      hub.purgeFiled();
+      return filed;
+    }),
+    "purges:list": request(purgesListSchema, async (hub, session, { limit }) => ({ purges: await hub.services.purges.list(session.conn.user, limit ?? 50) })),
     "user:unban": request(userUnbanSchema, async (hub, session, input) => {
       await hub.policy.beforeSetting(session.conn.user);
       return { lifted: (await hub.services.moderation.unban(session.conn.user, input)).lifted };

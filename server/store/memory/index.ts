@@ -1,6 +1,7 @@
 import type { Stores } from "../ports";
 import { MemoryAddressRepository } from "./addresses";
 import { MemoryReportRepository } from "./reports";
+import { MemoryPurgeRepository } from "./purges";
 import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, MemoryTokenStore } from "./accounts";
 import { MemoryAttentionRepository } from "./attention";
 import { MemoryFileRepository, MemoryFileStore } from "./files";
@@ -28,6 +29,7 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
     audit: new MemoryAuditRepository(),
     addresses: new MemoryAddressRepository(),
     reports: new MemoryReportRepository((ids) => rooms.usersByIds(ids), (ids) => rooms.findByIds(ids)),
+    purges: new MemoryPurgeRepository(() => messages.stored),
     rooms,
     messages,
     attention: new MemoryAttentionRepository(rooms, messages),

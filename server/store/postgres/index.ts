@@ -14,6 +14,7 @@ import { PostgresSearchStore } from "./search";
 import { PostgresSanctionStore } from "./sanctions";
 import { PrismaAddressStore } from "../prisma/addresses";
 import { PrismaReportStore } from "../prisma/reports";
+import { PrismaPurgeStore } from "../prisma/purges";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /** Connections for the hot reads (pages, catch-up, read positions, search). */
@@ -35,6 +36,7 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
     audit: new PrismaAuditStore(db),
     addresses: new PrismaAddressStore(db),
     reports: new PrismaReportStore(db),
+    purges: new PrismaPurgeStore(db),
     rooms: new PrismaRoomStore(db),
     messages,
     attention: new PostgresAttentionStore(reads),

@@ -14,6 +14,7 @@ import { SqliteSessionStore } from "./sessions";
 import { SqliteSanctionStore } from "./sanctions";
 import { PrismaAddressStore } from "../prisma/addresses";
 import { PrismaReportStore } from "../prisma/reports";
+import { PrismaPurgeStore } from "../prisma/purges";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /**
@@ -37,6 +38,7 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
     audit: new PrismaAuditStore(db),
     addresses: new PrismaAddressStore(db),
     reports: new PrismaReportStore(db),
+    purges: new PrismaPurgeStore(db),
     rooms,
     messages,
     attention,
