@@ -116,6 +116,57 @@ describe("parley-admin", () => {
     expect((await post("/api/account/sign-in", { username: troll, password: "first password" })).status).toBe(200);
   });
 
+  it("remove-messages: filed from the shell, done by the running server (every room, live), listed by removals; ban --remove-messages too", async () => {
+    server = await startTestServer({ adminUsernames: [] });
+    const root = `root_${randomUUID().slice(0, 6)}`;
+    const spammer = `spam_${randomUUID().slice(0, 6)}`;
+    const troll = `troll_${randomUUID().slice(0, 6)}`;
+    // The removals carry an administrator's name: without one, refused.
+    const accounts = new Map([[spammer, await account(spammer)]]);
+    expect(await admin("remove-messages", spammer)).toMatchObject({ code: 1, err: expect.stringContaining("promote one first") });
+    await account(root);
+    expect((await admin("promote", root)).code).toBe(0);
+    const writer = await server.socket((await account(`w_${randomUUID().slice(0, 6)}`)).cookie);
+    const created = await writer.emitWithAck("room:create", { name: `Plaza ${randomUUID().slice(0, 6)}`, visibility: "public" });
+    if (!created.ok) throw new Error(created.error.message);
+    const room = created.data.room;
+    const said: string[] = [];
+    accounts.set(troll, await account(troll));
+    for (const name of [spammer, troll]) {
+      const tab = await server.socket(accounts.get(name)!.cookie);
+      await tab.emitWithAck("room:join", { slug: room.slug });
+      for (let i = 0; i < 3; i++) {
+        const ack = await tab.emitWithAck("message:send", { roomId: room.id, clientId: randomUUID(), body: `spam ${i}` });
+        if (!ack.ok) throw new Error(ack.error.message);
+        said.push(ack.data.message.id);
+      }
+      tab.close();
+    }
+    await writer.emitWithAck("room:join", { slug: room.slug });
+    const removedLive = new Set<string>();
+    const allHeard = new Promise<void>((resolve) =>
+      writer.on("message:changed", (c: { messageId: string; kind: string }) => {
+        if (c.kind === "delete") removedLive.add(c.messageId);
+        if (removedLive.size === said.length) resolve();
+      }),
+    );
+    expect(await admin("remove-messages", spammer, "--reason", "spam")).toMatchObject({ code: 0, out: expect.stringContaining(`The removal of all of ${spammer}'s messages is filed`) });
+    expect((await admin("ban", troll, "--remove-messages")).out.split("\n")[1]).toContain(`The removal of all of ${troll}'s messages is filed`);
+    // The running server takes them at its next look (every 10 s), whatever the load adds.
+    await allHeard;
+    expect([...removedLive].sort()).toEqual([...said].sort());
+    const listed = (await admin("removals")).out.split("\n");
+    expect(listed).toHaveLength(2);
+    for (const line of listed) expect(line).toMatch(/  (done|running)  \d removed  by /);
+    // Each task ends (stored "done") just after its last removal is published: wait for that, not for a time.
+    let out = "";
+    for (let i = 0; i < 200 && (out.match(/  done  3 removed  by /g) ?? []).length < 2; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      out = (await admin("removals")).out;
+    }
+    expect(out.match(/  done  3 removed  by /g)).toHaveLength(2);
+  });
+
   it("refuses bad input with a clear message and exit code 1", async () => {
     server = await startTestServer();
     expect(await admin("ban", "nobody_here")).toMatchObject({ code: 1, err: expect.stringContaining('Nobody has the username or id "nobody_here"') });

@@ -16,6 +16,8 @@ export interface Output {
   fail(code: number): void;
 }
 
+const REMOVAL_FILED = (name: string) => `The removal of all of ${name}'s messages is filed: the running server does it in the background (see \`removals\`).`;
+
 /** The operator at the command line: outranks everyone; named after the shell's user in the audit log. */
 function operator(): Actor {
   let name = "operator";
@@ -126,11 +128,37 @@ export function adminProgram(
     .argument("<user>", "username or id")
     .option("-m, --minutes <minutes>", "for this long (default: until unbanned)", wholeNumber)
     .option("-r, --reason <text>", "why (they are told)", "")
+    .option("--remove-messages", "remove all of their messages too (as remove-messages does)")
     .action(
-      run(async (ctx, actor, ref: string, opts: { minutes?: number; reason: string }) => {
+      run(async (ctx, actor, ref: string, opts: { minutes?: number; reason: string; removeMessages?: boolean }) => {
         const who = await person(ctx, ref);
-        const { ban, sessions, tokens, addresses } = await ctx.services.moderation.ban(actor, { userId: who.id, minutes: opts.minutes ?? null, reason: opts.reason });
+        const { ban, sessions, tokens, addresses, purge } = await ctx.services.moderation.ban(actor, { userId: who.id, minutes: opts.minutes ?? null, reason: opts.reason, removeMessages: opts.removeMessages ?? false });
         out.line(`${who.name} is banned until ${stamp(ban.until?.toISOString() ?? null)}: ${sessions} session(s) ended, ${tokens} token(s) revoked, ${addresses} address(es) held.`);
+        if (purge) out.line(REMOVAL_FILED(who.name));
+      }),
+    );
+
+  program
+    .command("remove-messages")
+    .description("remove all of someone's messages in every room: the running server does it in the background (within 10 s), each shown as removed by a moderator")
+    .argument("<user>", "username or id")
+    .option("-r, --reason <text>", "why (kept in the audit log)", "")
+    .action(
+      run(async (ctx, actor, ref: string, opts: { reason: string }) => {
+        const who = await person(ctx, ref);
+        const { created } = await ctx.services.purges.request(actor, { userId: who.id, reason: opts.reason });
+        out.line(created ? REMOVAL_FILED(who.name) : `The removal of ${who.name}'s messages is already under way.`);
+      }),
+    );
+
+  program
+    .command("removals")
+    .description("the removals of people's messages, newest first, with their progress")
+    .action(
+      run(async (ctx, actor) => {
+        const purges = await ctx.services.purges.list(actor, 50);
+        if (purges.length === 0) out.line("No removals yet.");
+        for (const p of purges) out.line(`${p.createdAt.slice(0, 16).replace("T", " ")}  ${p.user.name}  ${p.state}  ${p.removed} removed  by ${p.byName}`);
       }),
     );
 
