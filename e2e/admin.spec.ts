@@ -70,8 +70,15 @@ test("an administrator bans a troublemaker, deletes a room and closes a report f
     const ban = admin.getByRole("alertdialog", { name: `Ban ${trollName}` });
     await ban.getByLabel("For how long").selectOption({ label: "1 day" });
     await ban.getByLabel(/Reason/).fill("spam waves");
+    await ban.getByLabel("Also remove all of their messages, in every room").check();
     await ban.getByRole("button", { name: "Ban" }).click();
     await expect(row).toContainText("banned until");
+    // Their messages go too, in the background: Ada sees the tombstone live; the task shows as done.
+    const adaLog = ada.page.getByRole("log", { name: "Messages" });
+    await expect(adaLog.getByText("Removed by a moderator")).toBeVisible();
+    // (The open report keeps its copy of the text, by design: docs/security.md.)
+    await expect(adaLog.getByText("spam spam lovely spam")).toHaveCount(0);
+    await expect(admin.getByRole("list", { name: "Message removals" }).getByRole("listitem").filter({ hasText: trollName })).toContainText("done, 1 removed");
     await expect(row.getByRole("button", { name: `Unban ${trollName}` })).toBeVisible();
     await expect(troll.page.getByRole("alert").filter({ hasText: "banned" })).toBeVisible();
 
@@ -99,6 +106,7 @@ test("an administrator bans a troublemaker, deletes a room and closes a report f
     await expect(log.getByRole("listitem").filter({ hasText: `deleted a room in ${roomName}` })).toHaveCount(1);
     await expect(log.getByRole("listitem").filter({ hasText: `banned ${trollName}` }).filter({ hasText: "reason: spam waves" })).toHaveCount(1);
     await expect(log.getByRole("listitem").filter({ hasText: `dismissed reports on a message by ${trollName}` })).toHaveCount(1);
+    await expect(log.getByRole("listitem").filter({ hasText: `finished removing the messages of ${trollName}` })).toHaveCount(1);
 
     // At phone width, light scheme: the page still fits and passes.
     await admin.emulateMedia({ colorScheme: "light" });

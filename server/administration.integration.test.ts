@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { directRoomId } from "./contract/direct";
 import { startTestServer, type TestServer } from "./test/harness";
-import { clientsOf, type TestAck, type TransportClient } from "./test/transport-clients";
+import { clientsOf, TEST_PASSWORD, type TestAck, type TransportClient } from "./test/transport-clients";
 
 let server: TestServer;
 const client = clientsOf(() => server);
@@ -58,6 +58,31 @@ describe.each(["socket.io", "ws"] as const)("administration over %s", (transport
     const rooms = ok(await admin.request("rooms:all" as never, {})).data.rooms as Array<{ room: { id: string; visibility: string }; owner: { id: string } | null; moderators: unknown[] }>;
     expect(rooms.map((r) => r.room.id).sort()).toEqual([hidden.id, open.id].sort());
     expect(rooms.find((r) => r.room.id === hidden.id)).toMatchObject({ room: { visibility: "private" }, owner: { id: roomy.user.id }, moderators: [] });
+  });
+
+  it("resetting a password: administrators only, never another administrator's nor a guest's; the old password stops, the new one signs in; audited", async () => {
+    server = await startTestServer({ firstAccountAdmin: true });
+    const admin = await client(transport, "Root", { account: true });
+    const other = await client("socket.io", "Other admin", { account: true });
+    const member = await client(transport, "Member", { account: true });
+    const guest = await client(transport, "Guest");
+    // A guest has no password (a bot over /ws is always an account: the guest target is a browser's).
+    const browserGuest = await client("socket.io", "Browser guest");
+    ok(await admin.request("user:role", { userId: other.user.id, role: "admin" }));
+    const reset = (c: TransportClient, userId: string, password = "a brand new password") => c.request("user:password" as never, { userId, password });
+    for (const c of [member, guest]) expect(await reset(c, admin.user.id)).toMatchObject(FORBIDDEN);
+    expect(await reset(member, member.user.id)).toMatchObject(FORBIDDEN);
+    expect(await reset(admin, other.user.id)).toMatchObject(FORBIDDEN);
+    expect(await reset(admin, browserGuest.user.id)).toMatchObject(FORBIDDEN);
+    expect(await reset(admin, member.user.id, "short")).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    const signIn = (username: string, password: string) =>
+      fetch(`${server.url}/api/account/sign-in`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password }) });
+    expect((await signIn(member.username!, TEST_PASSWORD)).status).toBe(200);
+    ok(await reset(admin, member.user.id));
+    expect((await signIn(member.username!, TEST_PASSWORD)).status).toBe(401);
+    expect((await signIn(member.username!, "a brand new password")).status).toBe(200);
+    const audit = ok(await admin.request("audit:list", {})).data as { entries: Array<{ action: string; target: { id: string } | null }> };
+    expect(audit.entries.filter((e) => e.action === "user.password.reset").map((e) => e.target?.id)).toEqual([member.user.id]);
   });
 });
 

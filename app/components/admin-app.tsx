@@ -1,14 +1,14 @@
 "use client";
 
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import * as Tabs from "@radix-ui/react-tabs";
 import Link from "next/link";
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useId, useState, type ReactNode } from "react";
 import { useConnection } from "@/app/hooks/socket-context";
-import type { AdminPerson, AdminRoom, AuditRecord, UserSummary } from "@/server/contract/model";
+import type { AdminPerson, AdminRoom, AuditRecord, PurgeSummary, UserSummary } from "@/server/contract/model";
 import { PageShell } from "./page-shell";
 import { ReportQueue } from "./report-queue";
 import { SanctionDialog } from "./sanction-dialog";
+import { ActionDialog, BanDialog, PasswordDialog, RemoveMessagesDialog } from "./admin-dialogs";
 
 const PAGE = 50;
 const stamp = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
@@ -120,6 +120,8 @@ function Users({ self }: { self: UserSummary }) {
   const [version, setVersion] = useState(0);
   const [muting, setMuting] = useState<AdminPerson | null>(null);
   const [banning, setBanning] = useState<AdminPerson | null>(null);
+  const [purging, setPurging] = useState<AdminPerson | null>(null);
+  const [resetting, setResetting] = useState<AdminPerson | null>(null);
   const load = useCallback(
     async (offset: number) => {
       if (!conn) return { ok: false as const, message: "Not connected yet." };
@@ -200,6 +202,16 @@ function Users({ self }: { self: UserSummary }) {
                       Ban {p.name}
                     </button>
                   )}
+                  {!p.guest && (
+                    <button type="button" className={button} onClick={() => setResetting(p)}>
+                      Reset password of {p.name}
+                    </button>
+                  )}
+                  {p.role !== "admin" && (
+                    <button type="button" className={danger} onClick={() => setPurging(p)}>
+                      Remove all messages of {p.name}
+                    </button>
+                  )}
                 </div>
               )}
             </li>
@@ -222,80 +234,63 @@ function Users({ self }: { self: UserSummary }) {
         />
       )}
       <BanDialog person={banning} onClose={() => setBanning(null)} onDone={() => setVersion((n) => n + 1)} />
+      <RemoveMessagesDialog person={purging} onClose={() => setPurging(null)} onDone={() => setVersion((n) => n + 1)} />
+      <PasswordDialog person={resetting} onClose={() => setResetting(null)} onDone={() => setVersion((n) => n + 1)} />
+      <Removals version={version} />
     </Card>
   );
 }
 
-const BAN_DURATIONS: ReadonlyArray<{ label: string; minutes: number | null }> = [
-  { label: "1 day", minutes: 24 * 60 },
-  { label: "1 week", minutes: 7 * 24 * 60 },
-  { label: "30 days", minutes: 30 * 24 * 60 },
-  { label: "Until lifted", minutes: null },
-];
+const PURGE_STATE: Record<PurgeSummary["state"], string> = {
+  pending: "waiting",
+  running: "removing",
+  done: "done",
+  stopped: "stopped",
+};
 
-/** Bans someone from the instance: for how long and why (they see the reason on the sign-in page). */
-function BanDialog({ person, onClose, onDone }: { person: AdminPerson | null; onClose(): void; onDone(): void }) {
+/** The removals of people's messages, newest first, followed while one runs (every 2 s). */
+function Removals({ version }: { version: number }) {
   const conn = useConnection();
-  const ids = { duration: useId(), reason: useId() };
-  const [minutes, setMinutes] = useState("");
-  const [reason, setReason] = useState("");
+  const [purges, setPurges] = useState<PurgeSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!conn || !person) return;
-    setBusy(true);
-    const ack = await conn.transport.request("user:ban", { userId: person.id, minutes: minutes === "" ? null : Number(minutes), reason });
-    setBusy(false);
-    if (!ack.ok) return setError(ack.error.message);
-    setReason("");
-    setError(null);
-    onDone();
-    onClose();
-  };
-
+  const headingId = useId();
+  const busy = purges.some((p) => p.state === "pending" || p.state === "running");
+  useEffect(() => {
+    if (!conn) return;
+    let live = true;
+    const read = () =>
+      void conn.transport.request("purges:list", { limit: 20 }).then((ack) => {
+        if (!live) return;
+        if (ack.ok) {
+          setPurges(ack.data.purges);
+          setError(null);
+        } else setError(ack.error.message);
+      });
+    if (conn.transport.isConnected()) read();
+    const stop = conn.transport.onConnect(read);
+    const timer = busy ? setInterval(read, 2000) : undefined;
+    return () => {
+      live = false;
+      stop();
+      clearInterval(timer);
+    };
+  }, [conn, version, busy]);
+  if (purges.length === 0 && !error) return null;
   return (
-    <AlertDialog.Root open={person !== null} onOpenChange={(open) => (open ? undefined : (setError(null), onClose()))}>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40" />
-        <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[min(26rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-zinc-200 bg-white p-5 shadow-xl dark:border-zinc-700 dark:bg-zinc-900">
-          <form onSubmit={(e) => void submit(e)} className="space-y-3">
-            <AlertDialog.Title className="text-base font-semibold">Ban {person?.name}</AlertDialog.Title>
-            <AlertDialog.Description className="text-sm text-muted">
-              They are signed out everywhere at once, their bots and API tokens stop, and no new guest or account can come from the addresses they used for a while.
-            </AlertDialog.Description>
-            <div className="space-y-1">
-              <label htmlFor={ids.duration} className="block text-sm font-medium">
-                For how long
-              </label>
-              <select id={ids.duration} value={minutes} onChange={(e) => setMinutes(e.target.value)} className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-                {BAN_DURATIONS.map((d) => (
-                  <option key={d.label} value={d.minutes === null ? "" : String(d.minutes)}>
-                    {d.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="space-y-1">
-              <label htmlFor={ids.reason} className="block text-sm font-medium">
-                Reason (optional, they see it)
-              </label>
-              <input id={ids.reason} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900" />
-            </div>
-            <Problem error={error} />
-            <div className="flex justify-end gap-2 pt-1">
-              <AlertDialog.Cancel type="button" className="rounded-md px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">
-                Cancel
-              </AlertDialog.Cancel>
-              <button type="submit" disabled={busy || !conn} className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-50">
-                Ban
-              </button>
-            </div>
-          </form>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+    <section aria-labelledby={headingId} className="space-y-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+      <h2 id={headingId} className="text-sm font-semibold">
+        Message removals
+      </h2>
+      <Problem error={error} />
+      <ul aria-label="Message removals" className="space-y-1 text-sm">
+        {purges.map((p) => (
+          <li key={p.id}>
+            <bdi className="font-medium">{p.user.name}</bdi>: {PURGE_STATE[p.state]}, {p.removed} removed · asked by <bdi>{p.byName}</bdi> {stamp(p.createdAt)}
+            {p.reason && <span className="text-muted"> · {p.reason}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -314,11 +309,12 @@ function Rooms() {
   const { items, more, error, setError, loadMore } = usePaged(load, version);
 
   const remove = async () => {
-    if (!conn || !deleting) return;
+    if (!conn || !deleting) return "Not connected yet.";
     const ack = await conn.transport.request("room:delete", { roomId: deleting.room.id });
-    setError(ack.ok ? null : ack.error.message);
-    setDeleting(null);
+    if (!ack.ok) return ack.error.message;
+    setError(null);
     setVersion((n) => n + 1);
+    return null;
   };
 
   return (
@@ -360,21 +356,14 @@ function Rooms() {
           Show more rooms
         </button>
       )}
-      <AlertDialog.Root open={deleting !== null} onOpenChange={(open) => (open ? undefined : setDeleting(null))}>
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40" />
-          <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[min(26rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 space-y-3 rounded-xl border border-zinc-200 bg-white p-5 shadow-xl dark:border-zinc-700 dark:bg-zinc-900">
-            <AlertDialog.Title className="text-base font-semibold">Delete room {deleting?.room.name}?</AlertDialog.Title>
-            <AlertDialog.Description className="text-sm text-muted">Its messages and files go with it, for everyone. This cannot be undone.</AlertDialog.Description>
-            <div className="flex justify-end gap-2 pt-1">
-              <AlertDialog.Cancel className="rounded-md px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">Cancel</AlertDialog.Cancel>
-              <AlertDialog.Action onClick={() => void remove()} className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800">
-                Delete
-              </AlertDialog.Action>
-            </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+      <ActionDialog
+        open={deleting !== null}
+        title={`Delete room ${deleting?.room.name ?? ""}?`}
+        description="Its messages and files go with it, for everyone. This cannot be undone."
+        submitLabel="Delete"
+        onSubmit={remove}
+        onClose={() => setDeleting(null)}
+      />
     </Card>
   );
 }
@@ -394,6 +383,10 @@ const ACTIONS: Record<string, string> = {
   "room.delete": "deleted a room",
   "report.remove": "removed a reported message by",
   "report.dismiss": "dismissed reports on a message by",
+  "user.messages.remove": "asked to remove all messages of",
+  "user.messages.removed": "finished removing the messages of",
+  "user.messages.stopped": "stopped removing the messages of (no longer an administrator)",
+  "user.password.reset": "reset the password of",
 };
 
 function AuditLog() {
@@ -452,6 +445,7 @@ function AuditLog() {
                 </>
               )}
               {e.action === "user.role" && typeof e.detail.role === "string" && <> → {e.detail.role === "admin" ? "administrator" : "member"}</>}
+              {e.action.startsWith("user.messages.") && typeof e.detail.removed === "number" && <>: {e.detail.removed} removed</>}
             </p>
             <p className="text-xs text-muted">
               {stamp(e.at)}

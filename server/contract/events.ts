@@ -34,6 +34,7 @@ import type {
   RoomUnkickInput,
   UserBanInput,
   UserPurgeInput,
+  UserPasswordInput,
   PurgesListInput,
   UserUnbanInput,
   SanctionsListInput,
@@ -181,6 +182,8 @@ export interface ClientToServerEvents {
   "user:ban": (payload: UserBanInput, ack: AckFn<{ sessions: number; tokens: number; purge: PurgeSummary | null }>) => void;
   /** Removes all of someone's messages in every room (administrators), a background task; `created` false: one was running already. */
   "user:purge": (payload: UserPurgeInput, ack: AckFn<{ purge: PurgeSummary; created: boolean }>) => void;
+  /** Sets a new password for an account (administrators): its sessions end, its open tabs close within the session sweep. */
+  "user:password": (payload: UserPasswordInput, ack: AckFn<Record<string, never>>) => void;
   /** The removal tasks, newest first, with their progress (administrators). */
   "purges:list": (payload: PurgesListInput, ack: AckFn<{ purges: PurgeSummary[] }>) => void;
   "user:unban": (payload: UserUnbanInput, ack: AckFn<{ lifted: boolean }>) => void;

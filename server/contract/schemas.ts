@@ -245,6 +245,10 @@ export const passwordSchema = z
   .min(8, "Passwords have at least 8 characters")
   .max(128, "Passwords have at most 128 characters");
 
+/** An administrator sets a new password for an account (its sessions end). */
+export const userPasswordSchema = z.object({ userId: z.string().min(1).max(100), password: passwordSchema }).strict();
+export type UserPasswordInput = z.infer<typeof userPasswordSchema>;
+
 export const signUpSchema = z.object({
   username: usernameSchema,
   password: passwordSchema,

@@ -280,13 +280,16 @@ export class ModerationService {
 
   /**
    * An administrator (or the operator) sets a new password for an account, ending its
-   * sessions; audited (never the password). A guest has none: `forbidden`.
+   * sessions; audited (never the password). A guest has none, and another administrator's
+   * is the operator's to set: `forbidden`.
    */
   async resetPassword(actor: Actor, input: { userId: string; password: string }): Promise<{ target: UserSummary }> {
     await this.requireAdmin(actor);
     const found = await this.people.findPerson(input.userId);
     if (!found) throw new DomainError("not_found", "There is no such person.");
     const target = { id: found.id, name: found.name };
+    // Another administrator's password would be a way into their account: only the operator sets it.
+    if (!isOperator(actor) && target.id !== actor.id && (await this.roles.isAdmin(target))) throw new DomainError("forbidden", "You cannot reset another administrator's password.");
     if (found.guest || !this.accounts.passwords || !(await this.accounts.passwords.setPassword(target.id, input.password))) {
       throw new DomainError("forbidden", `${target.name} is a guest: there is no password to reset.`);
     }

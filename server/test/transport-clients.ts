@@ -197,6 +197,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "report:resolve": (p) => ({ type: "report:resolve", ...p }),
     "user:purge": (p) => ({ type: "user:purge", ...p }),
     "purges:list": (p) => ({ type: "purges:list", ...p }),
+    "user:password": (p) => ({ type: "user:password", ...p }),
   };
   return {
     transport: "ws",

@@ -15,6 +15,7 @@ import {
   roomsAllSchema,
   userPurgeSchema,
   purgesListSchema,
+  userPasswordSchema,
 } from "../../contract/schemas";
 import { banMessage } from "../../domain/moderation.service";
 import { capability, request } from "./capability";
@@ -80,6 +81,11 @@ export const moderationCapability = capability({
       const filed = await hub.services.purges.request(session.conn.user, input);
       hub.purgeFiled();
       return filed;
+    }),
+    "user:password": request(userPasswordSchema, async (hub, session, input) => {
+      await hub.policy.beforeSetting(session.conn.user);
+      await hub.services.moderation.resetPassword(session.conn.user, input);
+      return {} as Record<string, never>;
     }),
     "purges:list": request(purgesListSchema, async (hub, session, { limit }) => ({ purges: await hub.services.purges.list(session.conn.user, limit ?? 50) })),
     "user:unban": request(userUnbanSchema, async (hub, session, input) => {
