@@ -2,7 +2,7 @@
  * Parley's entry point: reads the environment, starts Next + Socket.IO + the database on one
  * port, and shuts down gracefully on SIGTERM / SIGINT.
  */
-import { parseEnv } from "./config/env";
+import { parseEnv, settingsFromEnv } from "./config/env";
 import { parseAllowedOrigins } from "./security/origin";
 import { DEFAULT_HEARTBEAT } from "./app";
 import { createLogger } from "./logger";
@@ -33,6 +33,7 @@ const parley = await startParley({
   guestDirectMessages: env.GUEST_DIRECT_MESSAGES === "on",
   adminUsernames: env.ADMIN_USERNAMES,
   firstAccountAdmin: env.FIRST_ACCOUNT_ADMIN === "true",
+  settings: settingsFromEnv(env),
   files: {
     dir: env.FILES_DIR,
     policy: {

@@ -22,6 +22,7 @@ import { loadOrCreateVapidKeys } from "./push/vapid";
 import { redisStreamsAdapter } from "./realtime/redis-adapter";
 import { RoomHub } from "./realtime/hub";
 import { startPurges, type PurgeRunner } from "./realtime/hub/purges";
+import type { SettingsFromEnv } from "./domain/settings.service";
 import { SecurityPolicy, type SecurityOptions } from "./security/policy";
 import { createServices, type Services } from "./services";
 import { sessionChannel, userChannel, type ParleyServer } from "./socket/types";
@@ -69,6 +70,8 @@ export interface ParleyOptions {
   adminUsernames?: readonly string[];
   /** FIRST_ACCOUNT_ADMIN: whether the first account created becomes an administrator (default true). */
   firstAccountAdmin?: boolean;
+  /** GUEST_ACCESS, GUEST_IDLE_DAYS: settings the environment locks (they win over /admin's). */
+  settings?: SettingsFromEnv;
   /** permessage-deflate on Socket.IO and /ws (COMPRESSION=deflate). */
   compression?: boolean;
   /** The /ws gateway's heartbeat and auth timing. */
@@ -209,6 +212,7 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
     guestDirectMessages: options.guestDirectMessages ?? true,
     adminUsernames: options.adminUsernames ?? [],
     firstAccountAdmin: options.firstAccountAdmin ?? true,
+    settings: options.settings ?? {},
     beforeNewDirect: (user) => policy.beforeDirectStart(user),
     files: {
       bytes: repositories.fileBytes,
@@ -230,6 +234,11 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
     void services.addresses.forgetOld().then(
       (forgotten) => (forgotten > 0 ? log.info({ forgotten }, "old addresses forgotten") : undefined),
       (err: unknown) => log.warn({ err }, "address sweep failed"),
+    );
+    // And guests idle longer than the setting says are anonymised (GUEST_IDLE_DAYS, /admin).
+    void services.settings.pruneGuests(null).then(
+      ({ pruned }) => (pruned > 0 ? log.info({ pruned }, "idle guests anonymised") : undefined),
+      (err: unknown) => log.warn({ err }, "idle guest sweep failed"),
     );
   };
   const fileSweep = setInterval(sweepFiles, options.files?.sweepEveryMs ?? 3600_000);

@@ -6,6 +6,7 @@ import { MessageService } from "./domain/message.service";
 import { RoleService } from "./domain/role.service";
 import { Auditor, ModerationService } from "./domain/moderation.service";
 import { PurgeService } from "./domain/purge.service";
+import { SettingsService, type SettingsFromEnv } from "./domain/settings.service";
 import { RoomService } from "./domain/room.service";
 import { SearchService } from "./domain/search.service";
 import { DEFAULT_FILE_POLICY, FileService, type FilePolicy, type UploadProcessor } from "./domain/file.service";
@@ -30,6 +31,8 @@ export interface Services {
   moderation: ModerationService;
   /** Removals of all of one person's messages: background tasks any node takes. */
   purges: PurgeService;
+  /** Instance settings (guest access, idle guests): /admin's, the environment's winning. */
+  settings: SettingsService;
   /** Members' reports of messages, and the moderators' queue. */
   reports: ReportService;
   /** Where people connect from, and a ban's hold on those addresses. */
@@ -51,6 +54,8 @@ export function createServices(
     adminUsernames?: readonly string[];
     /** Whether the first account created becomes an administrator (FIRST_ACCOUNT_ADMIN, default true). */
     firstAccountAdmin?: boolean;
+    /** Settings the environment gives (GUEST_ACCESS, GUEST_IDLE_DAYS): they win over /admin's. */
+    settings?: SettingsFromEnv;
   } = { guestDirectMessages: true },
 ): Services {
   // Mutes are the moderation service's, which needs the rooms: the rooms ask it through this.
@@ -59,12 +64,14 @@ export function createServices(
   const auditor = new Auditor(repos.audit);
   const roles = new RoleService(repos.roles, rooms, repos.rooms, { adminUsernames: options.adminUsernames ?? [], firstAccountAdmin: options.firstAccountAdmin ?? true }, auditor);
   const addresses = new AddressBook(repos.addresses);
-  const authService = new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username), addresses);
+  const settings = new SettingsService(repos.settings, repos.guests, repos.rooms, roles, auditor, options.settings ?? {});
+  const authService = new AuthService(auth.betterAuth, auth.sessions, (user, username) => roles.accountCreated(user, username), addresses, () => settings.requireGuestsAllowed());
   const moderation: ModerationService = new ModerationService(repos.sanctions, auditor, roles, rooms, repos.rooms, {
     ...auth,
     addresses,
     passwords: authService,
     purges: { request: (actor, input) => purges.request(actor, input) },
+    guests: settings,
   });
   const files = new FileService(repos.files, options.files?.bytes ?? refusingStore, rooms, options.files?.processor ?? refusingProcessor, options.files?.policy ?? DEFAULT_FILE_POLICY, undefined, requireVoice);
   const messages = new MessageService(repos.messages, rooms, repos.rooms, repos.attention, files, roles, moderation, auditor);
@@ -75,6 +82,7 @@ export function createServices(
     rooms,
     messages,
     purges,
+    settings,
     files,
     roles,
     moderation,

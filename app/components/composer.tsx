@@ -306,6 +306,8 @@ export function Composer({
 
 /** "You are muted in this room until Dec 4, 2026, 3:30 PM: you can read, not write. Reason: …" */
 export function mutedText(muted: MuteState): string {
+  // Guests where guests are read-only: the server's words (they contain no "muted": it is not a sanction).
+  if (muted.scope === "guests") return muted.reason;
   const where = muted.scope === "room" ? " in this room" : "";
   const until = muted.until ? ` until ${new Date(muted.until).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}` : "";
   return `You are muted${where}${until}: you can read, not write.${muted.reason ? ` Reason: ${muted.reason}` : ""}`;

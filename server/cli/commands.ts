@@ -35,6 +35,12 @@ function wholeNumber(raw: string): number {
   return n;
 }
 
+function wholeDays(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InvalidArgumentError("a whole number of days from 1 to 3650");
+  return n;
+}
+
 function count(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError("a whole number from 1 to 1000");
@@ -135,6 +141,22 @@ export function adminProgram(
         const { ban, sessions, tokens, addresses, purge } = await ctx.services.moderation.ban(actor, { userId: who.id, minutes: opts.minutes ?? null, reason: opts.reason, removeMessages: opts.removeMessages ?? false });
         out.line(`${who.name} is banned until ${stamp(ban.until?.toISOString() ?? null)}: ${sessions} session(s) ended, ${tokens} token(s) revoked, ${addresses} address(es) held.`);
         if (purge) out.line(REMOVAL_FILED(who.name));
+      }),
+    );
+
+  program
+    .command("prune-guests")
+    .description("anonymise guests whose sessions were not used for DAYS days (default: GUEST_IDLE_DAYS or /admin's setting): renamed \"Departed guest\", signed out; their messages stay")
+    .option("-d, --days <days>", "idle for this many days", wholeDays)
+    .action(
+      run(async (ctx, actor, opts: { days?: number }) => {
+        const { pruned, days } = await ctx.services.settings.pruneGuests(actor, opts.days);
+        if (days === null) {
+          out.error("parley-admin: idle guests are kept on this server (no GUEST_IDLE_DAYS, none set in /admin): say how many days with --days.");
+          out.fail(1);
+          return;
+        }
+        out.line(pruned === 0 ? `No guest was idle for ${days} day(s).` : `${pruned} guest(s) idle for ${days} day(s) anonymised and signed out.`);
       }),
     );
 

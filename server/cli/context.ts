@@ -3,6 +3,7 @@ import { createBetterAuth } from "../auth/better-auth";
 import { loadOrCreateAuthSecret } from "../auth/secret";
 import { resolveDatabaseUrl } from "../config/database-url";
 import { createServices, type Services } from "../services";
+import { settingsFromEnv, type Env } from "../config/env";
 import { MemoryPresenceStore } from "../store/memory/presence.store";
 import { MemoryTypingStore } from "../store/memory/typing.store";
 import { openStore } from "../store/open-store";
@@ -22,7 +23,7 @@ export interface AdminContext {
  * Redis, no hub: what the command line changes reaches live connections through the
  * database (the running servers' session sweep, every 5 s; a bot's token heartbeat, 30 s).
  */
-export async function openAdminContext(env: { DATABASE_URL?: string; BETTER_AUTH_SECRET?: string; PUBLIC_URL?: string; FILES_DIR?: string }): Promise<AdminContext> {
+export async function openAdminContext(env: { DATABASE_URL?: string; BETTER_AUTH_SECRET?: string; PUBLIC_URL?: string; FILES_DIR?: string; GUEST_ACCESS?: Env["GUEST_ACCESS"]; GUEST_IDLE_DAYS?: number | null }): Promise<AdminContext> {
   const databaseUrl = resolveDatabaseUrl(env.DATABASE_URL);
   // The server migrates its database at start; the command line never does (a migration
   // while the server writes would wait on its lock). A database it has not set up yet says so.
@@ -43,6 +44,11 @@ export async function openAdminContext(env: { DATABASE_URL?: string; BETTER_AUTH
     secret,
     baseURL: env.PUBLIC_URL ?? "http://localhost",
   });
-  const services = createServices(repos, { presence: new MemoryPresenceStore(), typing: new MemoryTypingStore() }, { betterAuth, sessions: repos.sessions, tokens: repos.tokens }, { guestDirectMessages: true, firstAccountAdmin: false });
+  const services = createServices(repos, { presence: new MemoryPresenceStore(), typing: new MemoryTypingStore() }, { betterAuth, sessions: repos.sessions, tokens: repos.tokens }, {
+    guestDirectMessages: true,
+    firstAccountAdmin: false,
+    // The same settings as the server's (prune-guests' default days): GUEST_ACCESS, GUEST_IDLE_DAYS.
+    settings: settingsFromEnv(env),
+  });
   return { services, repos, databaseUrl, close: () => store.close() };
 }

@@ -69,6 +69,16 @@ const envSchema = z.object({
    * ADMIN_USERNAMES only), e.g. where strangers may sign up before the operator does.
    */
   FIRST_ACCOUNT_ADMIN: z.enum(["true", "false"]).default("true"),
+  /**
+   * Who may come in without an account: "open", "read-only" (guests read, cannot write) or
+   * "off" (no new guests). Given here, it wins over /admin's setting, which shows it locked.
+   */
+  GUEST_ACCESS: z.enum(["open", "read-only", "off"]).optional(),
+  /** Guests idle this many days are anonymised and signed out ("off": never). Given here, it wins over /admin's. */
+  GUEST_IDLE_DAYS: z
+    .union([z.literal("off"), z.coerce.number().int().min(1).max(3650)])
+    .optional()
+    .transform((v) => (v === "off" ? null : v)),
   /** "off": guests can neither send nor receive direct messages (accounts still can). */
   GUEST_DIRECT_MESSAGES: z.enum(["on", "off"]).default("on"),
   /** Where file bytes go on SQLite (default: `files/` beside the database). With PostgreSQL they are in the database. */
@@ -100,4 +110,12 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** The settings the environment locks (GUEST_ACCESS, GUEST_IDLE_DAYS): only those given. */
+export function settingsFromEnv(env: Partial<Pick<Env, "GUEST_ACCESS" | "GUEST_IDLE_DAYS">>): { guestAccess?: Env["GUEST_ACCESS"] & string; guestIdleDays?: number | null } {
+  return {
+    ...(env.GUEST_ACCESS !== undefined ? { guestAccess: env.GUEST_ACCESS } : {}),
+    ...(env.GUEST_IDLE_DAYS !== undefined ? { guestIdleDays: env.GUEST_IDLE_DAYS } : {}),
+  };
 }

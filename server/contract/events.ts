@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { AdminPerson, AdminRoom, ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, MuteState, PurgeSummary, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
+import type { AdminPerson, AdminRoom, ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, InstanceSettings, MuteState, PurgeSummary, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
 import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
@@ -34,6 +34,7 @@ import type {
   RoomUnkickInput,
   UserBanInput,
   UserPurgeInput,
+  SettingsSetInput,
   UserPasswordInput,
   PurgesListInput,
   UserUnbanInput,
@@ -184,6 +185,10 @@ export interface ClientToServerEvents {
   "user:purge": (payload: UserPurgeInput, ack: AckFn<{ purge: PurgeSummary; created: boolean }>) => void;
   /** Sets a new password for an account (administrators): its sessions end, its open tabs close within the session sweep. */
   "user:password": (payload: UserPasswordInput, ack: AckFn<Record<string, never>>) => void;
+  /** The instance's settings (administrators): guest access, idle guests, and which the environment locks. */
+  "settings:get": (payload: Record<string, never>, ack: AckFn<InstanceSettings>) => void;
+  /** Changes guest access or idle guests (administrators; not one the environment sets). Audited. */
+  "settings:set": (payload: SettingsSetInput, ack: AckFn<InstanceSettings>) => void;
   /** The removal tasks, newest first, with their progress (administrators). */
   "purges:list": (payload: PurgesListInput, ack: AckFn<{ purges: PurgeSummary[] }>) => void;
   "user:unban": (payload: UserUnbanInput, ack: AckFn<{ lifted: boolean }>) => void;

@@ -41,8 +41,8 @@ export interface RoomPowers {
 export interface MuteState {
   until: string | null;
   reason: string;
-  /** In this room only, or on the whole instance. */
-  scope: "room" | "instance";
+  /** In this room only, or on the whole instance; "guests": guests are read-only on this server (the reason says so). */
+  scope: "room" | "instance" | "guests";
 }
 
 /** A mute or a ban in force, as moderators and administrators list them. */
@@ -113,6 +113,17 @@ export interface PurgeSummary {
   removed: number;
   createdAt: string;
   finishedAt: string | null;
+}
+
+/** Who may come in without an account: "open" (guests read and write), "read-only", "off" (no new guests; those there read only). */
+export type GuestAccess = "open" | "read-only" | "off";
+
+/** The instance's settings as administrators see them; `locked`: set by the server's environment, which wins. */
+export interface InstanceSettings {
+  guestAccess: GuestAccess;
+  /** Guests whose sessions were not used for this many days are anonymised and signed out (null: never). */
+  guestIdleDays: number | null;
+  locked: { guestAccess: boolean; guestIdleDays: boolean };
 }
 
 export interface AuditRecord {

@@ -146,6 +146,12 @@ export const roomUnkickSchema = z.object({ roomId: id, userId: id }).strict();
 export const userBanSchema = z.object({ userId: id, minutes: minutes.nullable(), reason, removeMessages: z.boolean().optional() }).strict();
 /** Removes all of someone's messages in every room, as a background task (administrators). */
 export const userPurgeSchema = z.object({ userId: id, reason }).strict();
+/** The instance's settings (administrators). */
+export const settingsGetSchema = z.object({}).strict();
+/** Changes some of them (administrators); one the environment sets is refused. */
+export const settingsSetSchema = z
+  .object({ guestAccess: z.enum(["open", "read-only", "off"]).optional(), guestIdleDays: z.number().int().min(1).max(3650).nullable().optional() })
+  .strict();
 /** The removal tasks, newest first (administrators). */
 export const purgesListSchema = z.object({ limit: z.number().int().min(1).max(100).optional() }).strict();
 export const userUnbanSchema = z.object({ userId: id }).strict();
@@ -181,6 +187,7 @@ export type RoomUnkickInput = z.infer<typeof roomUnkickSchema>;
 export type UserBanInput = z.infer<typeof userBanSchema>;
 export type UserUnbanInput = z.infer<typeof userUnbanSchema>;
 export type UserPurgeInput = z.infer<typeof userPurgeSchema>;
+export type SettingsSetInput = z.infer<typeof settingsSetSchema>;
 export type PurgesListInput = z.infer<typeof purgesListSchema>;
 export type SanctionsListInput = z.infer<typeof sanctionsListSchema>;
 export type AuditListInput = z.infer<typeof auditListSchema>;

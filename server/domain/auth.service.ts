@@ -79,12 +79,15 @@ export class AuthService {
     private readonly accountCreated: (user: UserSummary, username: string) => Promise<void> = async () => undefined,
     /** Where people come from: a ban's held addresses refuse new guests and accounts (absent: nothing is held). */
     private readonly addresses?: Pick<AddressBook, "requireOpen" | "seen">,
+    /** Refuses a new guest while guest access is off (`SettingsService`; absent: guests always come in). */
+    private readonly guestsAllowed: () => Promise<void> = async () => undefined,
   ) {}
 
   /** A new guest from the client address `ip` (refused from an address a ban holds). */
   async startGuest(rawDisplayName: unknown, headers: Headers, ip = ""): Promise<AuthResult> {
     const { displayName } = parse(displayNameSchema, { displayName: rawDisplayName });
     const name = displayName.replace(/\s+/g, " ");
+    await this.guestsAllowed();
     await this.addresses?.requireOpen(ip);
     const { response, headers: out } = await this.auth.api
       .signInAnonymous({ headers: withoutSession(headers), returnHeaders: true })

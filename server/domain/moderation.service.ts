@@ -4,6 +4,7 @@ import { parseDirectRoomId } from "../contract/direct";
 import { DomainError } from "./errors";
 import type { AddressBook } from "./address-book";
 import type { PurgeService } from "./purge.service";
+import type { SettingsService } from "./settings.service";
 import type { RoleService } from "./role.service";
 import type { RoomService } from "./room.service";
 
@@ -111,6 +112,8 @@ export class ModerationService {
       passwords?: { setPassword(userId: string, password: unknown): Promise<boolean> };
       /** Files the removal of all of someone's messages (a ban's `removeMessages`). */
       purges?: Pick<PurgeService, "request">;
+      /** Guests where guests are read-only (`SettingsService`). */
+      guests?: Pick<SettingsService, "guestMute">;
     },
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -128,7 +131,8 @@ export class ModerationService {
     const inForce = await this.sanctions.inForce(user.id, roomId, this.now());
     const mutes = inForce.filter((s) => s.kind === "mute");
     const chosen = mutes.find((s) => s.scope !== INSTANCE_SCOPE) ?? mutes[0];
-    return chosen ? muteOf(chosen) : null;
+    // Otherwise a guest where guests are read-only is held as a mute is (`SettingsService`).
+    return chosen ? muteOf(chosen) : ((await this.accounts.guests?.guestMute(user)) ?? null);
   }
 
   /**
@@ -138,6 +142,7 @@ export class ModerationService {
   async requireVoice(user: Pick<UserSummary, "id">, roomId: string | null): Promise<void> {
     const mute = await this.muteOf(user, roomId);
     if (!mute) return;
+    if (mute.scope === "guests") throw new DomainError("forbidden", mute.reason);
     const where = mute.scope === "instance" ? "" : " in this room";
     throw new DomainError("forbidden", `You are muted${where}${untilText(mute.until ? new Date(mute.until) : null)}: you can read, not write.${mute.reason ? ` Reason: ${mute.reason}` : ""}`);
   }

@@ -11,8 +11,8 @@ import type { Stores } from "./ports";
 import { cloneTemplate, dropDatabase } from "../test/databases";
 
 /** A user as Better Auth writes one: a guest, or an account with a username (lower-cased). */
-export type ContractUser = { id: string; name: string; guest?: boolean; username?: string };
-export type ContractSession = { id: string; token: string; userId: string; expiresAt: Date };
+export type ContractUser = { id: string; name: string; guest?: boolean; username?: string; createdAt?: Date };
+export type ContractSession = { id: string; token: string; userId: string; expiresAt: Date; updatedAt?: Date };
 
 export interface OpenedStore {
   repos: Stores;
@@ -38,7 +38,7 @@ async function database(url: string): Promise<OpenedStore> {
   return {
     repos: store.repositories,
     addUser: async (u) =>
-      void (await store.db.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@test.invalid`, isAnonymous: u.guest ?? false, username: u.username ?? null, displayUsername: u.username ?? null } })),
+      void (await store.db.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@test.invalid`, isAnonymous: u.guest ?? false, username: u.username ?? null, displayUsername: u.username ?? null, ...(u.createdAt ? { createdAt: u.createdAt } : {}) } })),
     addSession: async (s) => void (await store.db.session.create({ data: s })),
   };
 }
@@ -63,7 +63,8 @@ const memory: StoreMaker = async () => {
     repos,
     addUser: async (u) => {
       repos.rooms.addUser(u);
-      repos.accounts.users.set(u.id, { id: u.id, name: u.name, guest: u.guest ?? false, username: u.username ?? null });
+      repos.accounts.users.set(u.id, { id: u.id, name: u.name, guest: u.guest ?? false, username: u.username ?? null, ...(u.createdAt ? { createdAt: u.createdAt } : {}) });
+      if (u.guest) repos.rooms.guests.add(u.id);
       repos.roles.addUser(u.id);
       if (u.username) repos.roles.usernames.set(u.username.toLowerCase(), u.id);
     },

@@ -560,6 +560,29 @@ export interface PurgeRepository {
   remaining(userId: string, after: string, limit: number): Promise<PurgeTarget[]>;
 }
 
+/** Instance settings changed from /admin, by key; the environment's win over them (`SettingsService`). */
+export interface SettingsRepository {
+  /** The stored values of these keys (absent: never set). */
+  read(keys: readonly string[]): Promise<Map<string, string>>;
+  /** Stores a value (null: back to the default). */
+  write(key: string, value: string | null): Promise<void>;
+}
+
+/** Guests who stopped coming: found by how long their sessions have been quiet, then anonymised. */
+export interface GuestRepository {
+  /**
+   * Guests created before `cutoff` none of whose sessions was used (`updatedAt`) since, and
+   * who were not anonymised yet (they still have a session, or another name than `departed`),
+   * at most `limit`.
+   */
+  idle(cutoff: Date, departed: string, limit: number): Promise<string[]>;
+  /**
+   * Renames the guest `name`, forgets their picture, ends every session (and its Web Push
+   * subscriptions); their messages stay. False when `userId` is not a guest.
+   */
+  anonymise(userId: string, name: string): Promise<boolean>;
+}
+
 export interface Repositories {
   roles: RoleRepository;
   sanctions: SanctionRepository;
@@ -567,6 +590,8 @@ export interface Repositories {
   addresses: AddressRepository;
   reports: ReportRepository;
   purges: PurgeRepository;
+  settings: SettingsRepository;
+  guests: GuestRepository;
   rooms: RoomRepository;
   messages: MessageRepository;
   attention: AttentionRepository;

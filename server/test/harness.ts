@@ -7,6 +7,7 @@ import type { HeartbeatOptions } from "../app";
 import type { SecurityOptions } from "../security/policy";
 import type { GatewayOptions } from "../gateway/ws-gateway";
 import { createLogger, type Logger } from "../logger";
+import type { SettingsFromEnv } from "../domain/settings.service";
 import { startParley, type FileOptions, type RunningParley } from "../server";
 import { openDatabase, type Db } from "../store/prisma/client";
 import { cloneTemplate } from "./databases";
@@ -78,6 +79,8 @@ export async function startTestServer(
      */
     firstAccountAdmin?: boolean;
     adminUsernames?: readonly string[];
+    /** Settings the environment would lock (GUEST_ACCESS, GUEST_IDLE_DAYS). */
+    settings?: SettingsFromEnv;
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
@@ -107,6 +110,7 @@ export async function startTestServer(
     files: options.files,
     firstAccountAdmin: options.firstAccountAdmin ?? false,
     adminUsernames: options.adminUsernames,
+    settings: options.settings,
     log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),
   });
   return {

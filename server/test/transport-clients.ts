@@ -198,6 +198,8 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "user:purge": (p) => ({ type: "user:purge", ...p }),
     "purges:list": (p) => ({ type: "purges:list", ...p }),
     "user:password": (p) => ({ type: "user:password", ...p }),
+    "settings:get": (p) => ({ type: "settings:get", ...p }),
+    "settings:set": (p) => ({ type: "settings:set", ...p }),
   };
   return {
     transport: "ws",

@@ -16,6 +16,8 @@ import {
   userPurgeSchema,
   purgesListSchema,
   userPasswordSchema,
+  settingsGetSchema,
+  settingsSetSchema,
 } from "../../contract/schemas";
 import { banMessage } from "../../domain/moderation.service";
 import { capability, request } from "./capability";
@@ -86,6 +88,11 @@ export const moderationCapability = capability({
       await hub.policy.beforeSetting(session.conn.user);
       await hub.services.moderation.resetPassword(session.conn.user, input);
       return {} as Record<string, never>;
+    }),
+    "settings:get": request(settingsGetSchema, (hub, session) => hub.services.settings.read(session.conn.user)),
+    "settings:set": request(settingsSetSchema, async (hub, session, input) => {
+      await hub.policy.beforeSetting(session.conn.user);
+      return hub.services.settings.update(session.conn.user, input);
     }),
     "purges:list": request(purgesListSchema, async (hub, session, { limit }) => ({ purges: await hub.services.purges.list(session.conn.user, limit ?? 50) })),
     "user:unban": request(userUnbanSchema, async (hub, session, input) => {

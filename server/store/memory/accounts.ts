@@ -3,11 +3,13 @@ import type { HandshakeSessionRow, PushSubscriptionRepository, SessionStore, Sto
 
 /** Users and sessions as Better Auth would have written them (tests make them). */
 export class MemoryAccountData {
-  readonly users = new Map<string, { id: string; name: string; guest: boolean; username: string | null }>();
-  readonly sessions = new Map<string, { id: string; token: string; userId: string; expiresAt: Date }>();
+  readonly users = new Map<string, { id: string; name: string; guest: boolean; username: string | null; createdAt?: Date }>();
+  readonly sessions = new Map<string, { id: string; token: string; userId: string; expiresAt: Date; updatedAt?: Date }>();
   readonly subscriptions = new Map<string, StoredPushSubscription>();
   /** Each user's avatar now (the file store's: memoryRepositories wires it). */
   avatarOf: (userId: string) => string | undefined = () => undefined;
+  /** Forgets a user's avatar (an anonymised guest; memoryRepositories wires it). */
+  forgetAvatar?: (userId: string) => void;
 }
 
 /** Sessions in process (unit tests); the same contract as the database stores. */

@@ -2,6 +2,7 @@ import type { Stores } from "../ports";
 import { MemoryAddressRepository } from "./addresses";
 import { MemoryReportRepository } from "./reports";
 import { MemoryPurgeRepository } from "./purges";
+import { MemoryGuestRepository, MemorySettingsRepository } from "./settings";
 import { MemoryAccountData, MemoryPushSubscriptionStore, MemorySessionStore, MemoryTokenStore } from "./accounts";
 import { MemoryAttentionRepository } from "./attention";
 import { MemoryFileRepository, MemoryFileStore } from "./files";
@@ -22,6 +23,7 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
   const accounts = new MemoryAccountData();
   // One avatar per user, as the databases' user table has it.
   rooms.avatarOf = accounts.avatarOf = (userId) => files.avatarOf.get(userId);
+  accounts.forgetAvatar = (userId) => void files.avatarOf.delete(userId);
   const roles = new MemoryRoleRepository((ids) => rooms.usersByIds(ids), () => accounts.users.values());
   return {
     roles,
@@ -30,6 +32,8 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
     addresses: new MemoryAddressRepository(),
     reports: new MemoryReportRepository((ids) => rooms.usersByIds(ids), (ids) => rooms.findByIds(ids)),
     purges: new MemoryPurgeRepository(() => messages.stored),
+    settings: new MemorySettingsRepository(),
+    guests: new MemoryGuestRepository(accounts, rooms),
     rooms,
     messages,
     attention: new MemoryAttentionRepository(rooms, messages),

@@ -31,6 +31,12 @@ export class MemoryRoomRepository implements RoomRepository {
     this.users.set(user.id, { id: user.id, name: user.name });
   }
 
+  /** A user's new name (a database's user table has one name: messages and lists show it). */
+  renameUser(userId: string, name: string): void {
+    const user = this.users.get(userId);
+    if (user) user.name = name;
+  }
+
   async create(room: NewRoom): Promise<RoomSummary> {
     if (this.rooms.some((r) => r.slug === room.slug)) throw new SlugTakenError(room.slug);
     const summary: RoomSummary = {

@@ -15,6 +15,7 @@ import { PostgresSanctionStore } from "./sanctions";
 import { PrismaAddressStore } from "../prisma/addresses";
 import { PrismaReportStore } from "../prisma/reports";
 import { PrismaPurgeStore } from "../prisma/purges";
+import { PrismaGuestStore, PrismaSettingsStore } from "../prisma/settings";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /** Connections for the hot reads (pages, catch-up, read positions, search). */
@@ -37,6 +38,8 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
     addresses: new PrismaAddressStore(db),
     reports: new PrismaReportStore(db),
     purges: new PrismaPurgeStore(db),
+    settings: new PrismaSettingsStore(db),
+    guests: new PrismaGuestStore(db),
     rooms: new PrismaRoomStore(db),
     messages,
     attention: new PostgresAttentionStore(reads),

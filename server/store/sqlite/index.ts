@@ -15,6 +15,7 @@ import { SqliteSanctionStore } from "./sanctions";
 import { PrismaAddressStore } from "../prisma/addresses";
 import { PrismaReportStore } from "../prisma/reports";
 import { PrismaPurgeStore } from "../prisma/purges";
+import { PrismaGuestStore, PrismaSettingsStore } from "../prisma/settings";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
 /**
@@ -39,6 +40,8 @@ export function sqliteStore(db: Db, file: string, options: { filesDir: string; o
     addresses: new PrismaAddressStore(db),
     reports: new PrismaReportStore(db),
     purges: new PrismaPurgeStore(db),
+    settings: new PrismaSettingsStore(db),
+    guests: new PrismaGuestStore(db),
     rooms,
     messages,
     attention,
