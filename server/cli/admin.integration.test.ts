@@ -9,6 +9,7 @@ import type { UserSummary } from "../contract/model";
 import { startTestServer, TEST_AUTH_SECRET, type TestServer } from "../test/harness";
 import { adminProgram } from "./commands";
 import { openAdminContext } from "./context";
+import { openStore } from "../store/open-store";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -165,6 +166,40 @@ describe("parley-admin", () => {
       out = (await admin("removals")).out;
     }
     expect(out.match(/  done  3 removed  by /g)).toHaveLength(2);
+  });
+
+  it("prune-guests: guests whose sessions were quiet for the days given are anonymised and signed out; their messages stay", async () => {
+    server = await startTestServer();
+    const idle = await server.guest("Sleepy");
+    const active = await server.guest("Awake");
+    const tab = await server.socket(idle.cookie);
+    const created = await tab.emitWithAck("room:create", { name: `Plaza ${randomUUID().slice(0, 6)}`, visibility: "public" });
+    if (!created.ok) throw new Error(created.error.message);
+    const sent = await tab.emitWithAck("message:send", { roomId: created.data.room.id, clientId: randomUUID(), body: "see you" });
+    if (!sent.ok) throw new Error(sent.error.message);
+    tab.close();
+    // Forty days pass for Sleepy: their account and session were last used then.
+    const store = await openStore(server.databaseUrl);
+    try {
+      const then = new Date(Date.now() - 40 * 24 * 3600_000);
+      await store.db.user.updateMany({ where: { id: idle.user.id }, data: { createdAt: then } });
+      await store.db.session.updateMany({ where: { userId: idle.user.id }, data: { updatedAt: then } });
+    } finally {
+      await store.close();
+    }
+    expect(await admin("prune-guests")).toMatchObject({ code: 1, err: expect.stringContaining("say how many days with --days") });
+    expect(await admin("prune-guests", "--days", "0")).toMatchObject({ code: 1, err: expect.stringContaining("a whole number of days") });
+    expect(await admin("prune-guests", "--days", "60")).toMatchObject({ code: 0, out: "No guest was idle for 60 day(s)." });
+    expect(await admin("prune-guests", "--days", "30")).toMatchObject({ code: 0, out: "1 guest(s) idle for 30 day(s) anonymised and signed out." });
+    expect((await admin("users")).out).toContain(`${idle.user.id}  Departed guest  guest`);
+    expect((await admin("users")).out).toContain(`${active.user.id}  Awake  guest`);
+    // Signed out: the old cookie opens nothing; the message stays, under the new name.
+    expect((await fetch(`${server.url}/api/session`, { headers: { cookie: idle.cookie } })).status).toBe(401);
+    const reader = await server.socket((await account(`r_${randomUUID().slice(0, 6)}`)).cookie);
+    const history = await reader.emitWithAck("message:history", { roomId: created.data.room.id });
+    if (!history.ok) throw new Error(history.error.message);
+    expect(history.data.messages.map((m) => [m.body, m.author.name])).toEqual([["see you", "Departed guest"]]);
+    expect((await admin("audit")).out.split("\n")[0]).toContain("guests.prune");
   });
 
   it("refuses bad input with a clear message and exit code 1", async () => {
