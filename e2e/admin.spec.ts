@@ -108,6 +108,20 @@ test("an administrator bans a troublemaker, deletes a room and closes a report f
     await expect(log.getByRole("listitem").filter({ hasText: `dismissed reports on a message by ${trollName}` })).toHaveCount(1);
     await expect(log.getByRole("listitem").filter({ hasText: `finished removing the messages of ${trollName}` })).toHaveCount(1);
 
+    // Settings: idle guests (guest access is left open: other tests' guests share this server).
+    await admin.getByRole("tab", { name: "Settings" }).click();
+    await expect(admin.getByRole("radio", { name: "Open" })).toBeChecked();
+    await expectNoSeriousViolations(admin, "administration: settings, dark");
+    await admin.screenshot({ path: "test-results/admin-settings.png" });
+    await admin.getByLabel("Anonymise idle guests after (days)").fill("3650");
+    await admin.getByRole("button", { name: "Save settings" }).click();
+    await expect(admin.getByRole("status")).toHaveText("Settings saved.");
+    await admin.getByLabel("Anonymise idle guests after (days)").fill("");
+    await admin.getByRole("button", { name: "Save settings" }).click();
+    await admin.getByRole("tab", { name: "Audit log" }).click();
+    await expect(log.getByRole("listitem").filter({ hasText: "changed the settings: idle guests after 3650 days" })).toHaveCount(1);
+    await expect(log.getByRole("listitem").filter({ hasText: "changed the settings: idle guests kept" })).toHaveCount(1);
+
     // At phone width, light scheme: the page still fits and passes.
     await admin.emulateMedia({ colorScheme: "light" });
     await admin.setViewportSize({ width: 390, height: 844 });

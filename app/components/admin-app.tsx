@@ -7,6 +7,7 @@ import { useConnection } from "@/app/hooks/socket-context";
 import type { AdminPerson, AdminRoom, AuditRecord, PurgeSummary, UserSummary } from "@/server/contract/model";
 import { PageShell } from "./page-shell";
 import { ReportQueue } from "./report-queue";
+import { AdminSettings } from "./admin-settings";
 import { SanctionDialog } from "./sanction-dialog";
 import { ActionDialog, BanDialog, PasswordDialog, RemoveMessagesDialog } from "./admin-dialogs";
 
@@ -45,6 +46,9 @@ export function AdminApp() {
             <Tabs.Trigger value="audit" className={tab}>
               Audit log
             </Tabs.Trigger>
+            <Tabs.Trigger value="settings" className={tab}>
+              Settings
+            </Tabs.Trigger>
           </Tabs.List>
           <Tabs.Content value="users">
             <Users self={session.user} />
@@ -57,6 +61,11 @@ export function AdminApp() {
           </Tabs.Content>
           <Tabs.Content value="audit">
             <AuditLog />
+          </Tabs.Content>
+          <Tabs.Content value="settings">
+            <Card>
+              <AdminSettings />
+            </Card>
           </Tabs.Content>
         </Tabs.Root>
       )}
@@ -387,7 +396,17 @@ const ACTIONS: Record<string, string> = {
   "user.messages.removed": "finished removing the messages of",
   "user.messages.stopped": "stopped removing the messages of (no longer an administrator)",
   "user.password.reset": "reset the password of",
+  "settings.change": "changed the settings",
+  "guests.prune": "anonymised idle guests",
 };
+
+/** A settings change in words ("guest access read-only, idle guests after 30 days"). */
+function settingsText(detail: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (typeof detail.guestAccess === "string") parts.push(`guest access ${detail.guestAccess}`);
+  if ("guestIdleDays" in detail) parts.push(detail.guestIdleDays === null ? "idle guests kept" : `idle guests after ${String(detail.guestIdleDays)} days`);
+  return parts.join(", ");
+}
 
 function AuditLog() {
   const conn = useConnection();
@@ -446,6 +465,8 @@ function AuditLog() {
               )}
               {e.action === "user.role" && typeof e.detail.role === "string" && <> → {e.detail.role === "admin" ? "administrator" : "member"}</>}
               {e.action.startsWith("user.messages.") && typeof e.detail.removed === "number" && <>: {e.detail.removed} removed</>}
+              {e.action === "settings.change" && <>: {settingsText(e.detail)}</>}
+              {e.action === "guests.prune" && typeof e.detail.pruned === "number" && <>: {e.detail.pruned}, idle for {String(e.detail.days)} days</>}
             </p>
             <p className="text-xs text-muted">
               {stamp(e.at)}
