@@ -106,6 +106,76 @@ describe("accounts", () => {
   });
 });
 
+describe("changing one's password and name", () => {
+  it("a new password: the current one is checked, other sessions end, this one stays; guests have none", async () => {
+    server = await startTestServer();
+    const here = await post("/api/account/sign-up", { username: "mover", password: "old password" });
+    const elsewhere = await post("/api/account/sign-in", { username: "mover", password: "old password" });
+    const otherTab = await server.socket(elsewhere.cookie!);
+    const otherClosed = new Promise<string>((resolve) => otherTab.on("disconnect", resolve));
+    const thisTab = await server.socket(here.cookie!);
+    let thisClosed = false;
+    thisTab.on("disconnect", () => (thisClosed = true));
+
+    expect(await post("/api/account/password", { currentPassword: "old password", newPassword: "short" }, here.cookie)).toMatchObject({ status: 400, body: { error: { code: "invalid_payload" } } });
+    expect(await post("/api/account/password", { currentPassword: "wrong", newPassword: "a new password" }, here.cookie)).toMatchObject({
+      status: 401,
+      body: { error: { code: "invalid_credentials", message: "Your current password is not right." } },
+    });
+    expect((await post("/api/account/password", { currentPassword: "old password", newPassword: "a new password" })).status).toBe(401);
+    const changed = await post("/api/account/password", { currentPassword: "old password", newPassword: "a new password" }, here.cookie);
+    expect(changed).toMatchObject({ status: 200, body: { ended: 1 } });
+    // The other browser is signed out (its tab closed by the session sweep); this one stays.
+    expect(await otherClosed).toBe("io server disconnect");
+    expect((await fetch(`${server.url}/api/session`, { headers: { cookie: elsewhere.cookie! } })).status).toBe(401);
+    expect(await me(here.cookie!)).toMatchObject({ account: { username: "mover" } });
+    expect(thisClosed).toBe(false);
+    expect((await post("/api/account/sign-in", { username: "mover", password: "old password" })).status).toBe(401);
+    expect((await post("/api/account/sign-in", { username: "mover", password: "a new password" })).status).toBe(200);
+    // A guest has no password.
+    const guest = await server.guest("Gus");
+    expect((await post("/api/account/password", { currentPassword: "x", newPassword: "a new password" }, guest.cookie)).status).toBe(403);
+  });
+
+  it("guessing the current password spends the sign-in budget of that account", async () => {
+    server = await startTestServer({ security: { rateLimitScale: 1 } });
+    const here = await post("/api/account/sign-up", { username: "guessed", password: "old password" });
+    const statuses: number[] = [];
+    for (let i = 0; i <= DEFAULT_BUDGETS.passwordPerUsername.points; i++) {
+      statuses.push((await post("/api/account/password", { currentPassword: `guess ${i}`, newPassword: "another password" }, here.cookie)).status);
+    }
+    expect(statuses.slice(0, -1).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("a new display name: checked, stored, and everyone in the room sees it in the presence list without reconnecting", async () => {
+    server = await startTestServer();
+    const ada = await server.guest("Ada");
+    const bob = await server.guest("Bob");
+    const adaTab = await server.socket(ada.cookie);
+    const adaOther = await server.socket(ada.cookie);
+    const bobTab = await server.socket(bob.cookie);
+    const created = await adaTab.emitWithAck("room:create", { name: `Plaza ${randomUUID().slice(0, 6)}`, visibility: "public" });
+    if (!created.ok) throw new Error(created.error.message);
+    for (const tab of [adaTab, bobTab]) await tab.emitWithAck("room:join", { slug: created.data.room.slug });
+    expect(await adaTab.emitWithAck("account:name", { name: "   " })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(await adaTab.emitWithAck("account:name", { name: "x".repeat(200) })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    const seen = new Promise<string[]>((resolve) =>
+      bobTab.on("presence:changed", ({ online }: { online: Array<{ id: string; name: string }> }) => {
+        if (online.some((u) => u.name === "Ada Lovelace")) resolve(online.map((u) => u.name));
+      }),
+    );
+    const told = new Promise<string>((resolve) => adaOther.on("profile:changed", ({ user }: { user: { name: string } }) => resolve(user.name)));
+    expect(await adaTab.emitWithAck("account:name", { name: "  Ada \t Lovelace " })).toEqual({ ok: true, data: { user: { id: ada.user.id, name: "Ada Lovelace" } } });
+    expect((await seen).sort()).toEqual(["Ada Lovelace", "Bob"]);
+    expect(await told).toBe("Ada Lovelace");
+    expect(await me(ada.cookie)).toMatchObject({ user: { name: "Ada Lovelace" } });
+    // What she writes next carries the new name.
+    const sent = await adaTab.emitWithAck("message:send", { roomId: created.data.room.id, clientId: randomUUID(), body: "renamed" });
+    expect(sent).toMatchObject({ ok: true, data: { message: { author: { name: "Ada Lovelace" } } } });
+  });
+});
+
 describe("revoked sessions", () => {
   it("closes a session's sockets within seconds when it is revoked elsewhere", async () => {
     server = await startTestServer();

@@ -34,6 +34,7 @@ import type {
   RoomUnkickInput,
   UserBanInput,
   UserPurgeInput,
+  AccountNameInput,
   SettingsSetInput,
   UserPasswordInput,
   PurgesListInput,
@@ -165,6 +166,8 @@ export interface ClientToServerEvents {
    * the user hears `profile:changed`, and the rooms they are in get a new presence list.
    */
   "account:avatar": (payload: AccountAvatarInput, ack: AckFn<{ user: UserSummary }>) => void;
+  /** One's own display name; everyone's presence lists and one's own tabs hear it (`profile:changed`). */
+  "account:name": (payload: AccountNameInput, ack: AckFn<{ user: UserSummary }>) => void;
   /** What the user may do in the room beyond reading and writing, read now. */
   "room:powers": (payload: { roomId: string }, ack: AckFn<RoomPowers>) => void;
   /** The room's moderators (whoever may read it). */

@@ -252,6 +252,12 @@ export const passwordSchema = z
   .min(8, "Passwords have at least 8 characters")
   .max(128, "Passwords have at most 128 characters");
 
+/** One's own new password: the current one proves it is them. */
+export const changePasswordSchema = z.object({ currentPassword: z.string().min(1, "Enter your current password").max(1000), newPassword: passwordSchema }).strict();
+/** One's own display name (shown to everyone: presence, lists, messages). */
+export const accountNameSchema = z.object({ name: z.string().max(1000) }).strict();
+export type AccountNameInput = z.infer<typeof accountNameSchema>;
+
 /** An administrator sets a new password for an account (its sessions end). */
 export const userPasswordSchema = z.object({ userId: z.string().min(1).max(100), password: passwordSchema }).strict();
 export type UserPasswordInput = z.infer<typeof userPasswordSchema>;

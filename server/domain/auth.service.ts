@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { APIError } from "better-auth/api";
 import { parseCookies } from "better-call";
 import { person, type AccountInfo, type UserSummary } from "../contract/model";
-import { displayNameSchema, passwordSchema, signInSchema, signUpSchema } from "../contract/schemas";
+import { changePasswordSchema, displayNameSchema, passwordSchema, signInSchema, signUpSchema } from "../contract/schemas";
 import type { BetterAuth } from "../auth/better-auth";
 import { perTurnBatch } from "../store/batch";
 import type { SessionStore } from "../store/ports";
@@ -143,6 +143,34 @@ export class AuthService {
     await ctx.internalAdapter.updatePassword(userId, await ctx.password.hash(password));
     await this.sessions.endAll(userId);
     return true;
+  }
+
+  /**
+   * One's own new password (accounts), through Better Auth's `changePassword` (it checks the
+   * current one); every other session of the account ends (their tabs close at the session
+   * sweep, their push subscriptions go), this one stays. Resolves how many ended.
+   */
+  async changePassword(headers: Headers, input: unknown): Promise<{ ended: number }> {
+    const { currentPassword, newPassword } = parse(changePasswordSchema, input);
+    const current = await this.authenticate(headers);
+    if (!current) throw new DomainError("unauthorized", "Not signed in.");
+    if (current.account.guest) throw new DomainError("forbidden", "Guests have no password: create an account first.");
+    await this.auth.api.changePassword({ body: { currentPassword, newPassword, revokeOtherSessions: false }, headers }).catch((err: unknown) => {
+      if (err instanceof APIError && ((err.body as { code?: string } | undefined)?.code ?? "").includes("INVALID_PASSWORD")) {
+        throw new DomainError("invalid_credentials", "Your current password is not right.");
+      }
+      translate(err);
+    });
+    return { ended: await this.sessions.endAll(current.user.id, current.sessionId) };
+  }
+
+  /** One's own display name, as a guest's is checked; resolves the person as others now see them. */
+  async rename(user: UserSummary, rawName: unknown): Promise<string> {
+    const { displayName } = parse(displayNameSchema, { displayName: rawName });
+    const name = displayName.replace(/\s+/g, " ");
+    const ctx = await this.auth.$context;
+    await ctx.internalAdapter.updateUser(user.id, { name });
+    return name;
   }
 
   /** Ends the session the headers carry; resolves with its id (to close its sockets). */

@@ -38,6 +38,8 @@ export interface HttpRouteDeps {
  * - `POST /api/account/sign-up` `{ username, password, displayName? }`: create an account;
  *   from a guest session, the guest becomes that account and keeps their history.
  * - `POST /api/account/sign-in` `{ username, password }`: sign in (throttled per IP and username).
+ * - `POST /api/account/password` `{ currentPassword, newPassword }`: one's own new password
+ *   (accounts; throttled as sign-in is); every other session of the account ends.
  * Returns false for any other path.
  */
 export function createHttpRoutes(deps: HttpRouteDeps) {
@@ -107,16 +109,24 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
           send(res, 200, { user: result.user, account: await withRole(result.user, result.account) });
           return true;
         }
+        case "POST /api/account/password": {
+          const current = await services.auth.authenticate(headers);
+          // Guessing the current password is a password attempt: the sign-in budget per address and account.
+          await policy.beforePasswordAttempt(ip, current?.account.username ?? "");
+          const { ended } = await services.auth.changePassword(headers, await readJson(req));
+          send(res, 200, { ended });
+          return true;
+        }
         default:
           if (path === "/api/session") return methodNotAllowed(res, "GET, POST, DELETE");
-          if (path === "/api/account/sign-up" || path === "/api/account/sign-in") return methodNotAllowed(res, "POST");
+          if (path === "/api/account/sign-up" || path === "/api/account/sign-in" || path === "/api/account/password") return methodNotAllowed(res, "POST");
           sendError(res, 404, { code: "not_found", message: "No such endpoint." });
           return true;
       }
     } catch (err) {
       if (err instanceof DomainError) {
         if (err.code === "rate_limited") log.warn({ ip: policy.clientIp(req), path }, "request refused: rate limited");
-        const status = (path.startsWith("/api/files/") ? FILE_ERROR_STATUS : { rate_limited: 429, invalid_credentials: 401, username_taken: 409, forbidden: 403 } as Partial<Record<string, number>>)[err.code] ?? 400;
+        const status = (path.startsWith("/api/files/") ? FILE_ERROR_STATUS : { rate_limited: 429, invalid_credentials: 401, unauthorized: 401, username_taken: 409, forbidden: 403 } as Partial<Record<string, number>>)[err.code] ?? 400;
         sendError(res, status, { code: err.code, message: err.message });
       }
       else if (err instanceof BadRequest) sendError(res, err.status, { code: "invalid_payload", message: err.message });

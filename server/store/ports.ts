@@ -666,8 +666,12 @@ export interface SessionStore {
   usernameTaken(username: string): Promise<boolean>;
   /** Ends session `from`; its Web Push subscriptions move to session `to` (a guest became an account). */
   replace(from: string, to: string): Promise<void>;
-  /** Ends every session of the user and deletes their Web Push subscriptions (a ban): how many sessions there were. */
-  endAll(userId: string): Promise<number>;
+  /**
+   * Ends every session of the user and deletes their Web Push subscriptions (a ban), but
+   * session `except` and its subscriptions when given (a password change keeps the browser
+   * that made it): how many sessions ended.
+   */
+  endAll(userId: string, except?: string): Promise<number>;
 }
 
 /** A personal API token as stored: its SHA-256 only, never the token. */

@@ -178,6 +178,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     "user:blocks": (p) => ({ type: "blocks", ...p }),
     // No alias: the contract's name is the frame's type.
     "account:avatar": (p) => ({ type: "account:avatar", ...p }),
+    "account:name": (p) => ({ type: "account:name", ...p }),
     "room:powers": (p) => ({ type: "room:powers", ...p }),
     "room:moderators": (p) => ({ type: "room:moderators", ...p }),
     "room:moderator": (p) => ({ type: "room:moderator", ...p }),

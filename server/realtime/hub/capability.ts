@@ -38,7 +38,7 @@ export interface HubContext {
   /** After a change is applied and published (not a resend, not a no-op): `onChanged`. */
   changed(change: MessageChange): Promise<void>;
   /**
-   * The user looks different now (a new profile picture): their connections on every node
+   * The user looks different now (a new profile picture or name): their connections on every node
    * carry the new summary, the rooms they are in get a new presence list, and their own
    * connections hear `profile.changed`.
    */

@@ -230,6 +230,7 @@ export class RoomHub implements HubContext {
     const rooms = new Set<string>();
     for (const session of this.byUser.get(user.id) ?? []) {
       const carried = session.conn.user;
+      carried.name = user.name;
       if (user.avatar) carried.avatar = user.avatar;
       else delete carried.avatar;
       for (const roomId of session.rooms) {

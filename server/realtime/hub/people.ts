@@ -1,5 +1,5 @@
 import { parseDirectRoomId } from "../../contract/direct";
-import { accountAvatarSchema, userBlockSchema, userBlocksSchema } from "../../contract/schemas";
+import { accountAvatarSchema, accountNameSchema, userBlockSchema, userBlocksSchema } from "../../contract/schemas";
 import { capability, request } from "./capability";
 
 /**
@@ -17,6 +17,12 @@ export const peopleCapability = capability({
       return { blocked: list };
     }),
     "user:blocks": request(userBlocksSchema, async (hub, session) => ({ blocked: await hub.services.rooms.blocked(session.conn.user) })),
+    "account:name": request(accountNameSchema, async (hub, session, { name }) => {
+      await hub.policy.beforeSetting(session.conn.user);
+      const user = { ...session.conn.user, name: await hub.services.auth.rename(session.conn.user, name) };
+      await hub.profileChanged(user);
+      return { user };
+    }),
     "account:avatar": request(accountAvatarSchema, async (hub, session, { fileId }) => {
       await hub.policy.beforeSetting(session.conn.user);
       const user = await hub.services.files.setAvatar(session.conn.user, fileId);

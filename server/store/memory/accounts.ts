@@ -38,9 +38,9 @@ export class MemorySessionStore implements SessionStore {
     this.data.sessions.delete(from);
   }
 
-  async endAll(userId: string): Promise<number> {
-    for (const s of [...this.data.subscriptions.values()]) if (s.userId === userId) this.data.subscriptions.delete(s.id);
-    const mine = [...this.data.sessions.values()].filter((s) => s.userId === userId);
+  async endAll(userId: string, except?: string): Promise<number> {
+    for (const s of [...this.data.subscriptions.values()]) if (s.userId === userId && s.sessionId !== except) this.data.subscriptions.delete(s.id);
+    const mine = [...this.data.sessions.values()].filter((s) => s.userId === userId && s.id !== except);
     for (const s of mine) this.data.sessions.delete(s.id);
     return mine.length;
   }

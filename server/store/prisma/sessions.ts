@@ -29,8 +29,12 @@ export class PrismaSessionStore implements SessionStore {
     ]);
   }
 
-  async endAll(userId: string): Promise<number> {
-    const [, ended] = await this.db.$transaction([this.db.pushSubscription.deleteMany({ where: { userId } }), this.db.session.deleteMany({ where: { userId } })]);
+  async endAll(userId: string, except?: string): Promise<number> {
+    const others = except === undefined ? {} : { not: except };
+    const [, ended] = await this.db.$transaction([
+      this.db.pushSubscription.deleteMany({ where: { userId, ...(except === undefined ? {} : { sessionId: others }) } }),
+      this.db.session.deleteMany({ where: { userId, ...(except === undefined ? {} : { id: others }) } }),
+    ]);
     return ended.count;
   }
 
