@@ -1,5 +1,6 @@
 import { expect, test, uniqueName } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
+import { expectNoSeriousViolations } from "./axe";
 
 const uniqueUsername = (base: string) => `${base}_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
 
@@ -140,4 +141,53 @@ test("API tokens: created on the settings page, shown once, usable at /ws, revoc
   await page.getByRole("button", { name: "Revoke deploy bot" }).click();
   await expect(page.getByText("No tokens yet.")).toBeVisible();
   expect(await connect(token)).toBe("HTTP 401");
+});
+
+test("Settings: a new display name shows in the other person's Online list at once; a new password signs in, the old one no longer", async ({ page, newUser }) => {
+  const chat = new ChatPage(page);
+  const username = uniqueUsername("renamer");
+  await page.goto("/");
+  await page.getByRole("textbox", { name: "Username" }).fill(username);
+  await page.getByRole("textbox", { name: "Password" }).fill("first password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(chat.roomsNav).toBeVisible();
+  const path = await chat.createRoom(uniqueName("Renames"));
+  const bob = await newUser(uniqueName("Bob"));
+  await bob.openRoom(path);
+  const online = bob.page.getByRole("list", { name: "Online" });
+  await expect(online.getByText(username, { exact: true })).toBeVisible();
+
+  // Ada renames herself in a second tab; her room tab stays connected.
+  const settings = await page.context().newPage();
+  await settings.goto("/settings");
+  const newName = uniqueName("Ada Lovelace");
+  await settings.getByRole("textbox", { name: "Display name" }).fill(newName);
+  await settings.getByRole("button", { name: "Save name" }).click();
+  await expect(settings.getByRole("status").filter({ hasText: "Display name saved." })).toBeVisible();
+  await expect(online.getByText(newName, { exact: true })).toBeVisible();
+  await expect(online.getByText(username, { exact: true })).toHaveCount(0);
+  // Her room tab shows the new name too, without a reload; what she sends next carries it.
+  await expect(page.getByRole("complementary").getByText(newName, { exact: true }).first()).toBeVisible();
+  await chat.send("my new name");
+  await expect(bob.page.getByRole("log", { name: "Messages" }).getByRole("article").filter({ hasText: "my new name" })).toContainText(newName);
+
+  // The password: a wrong current one is refused; the right one changes it.
+  await settings.getByRole("textbox", { name: "Current password" }).fill("not my password");
+  await settings.getByRole("textbox", { name: /New password/ }).fill("second password");
+  await settings.getByRole("button", { name: "Change password" }).click();
+  await expect(settings.getByRole("alert").filter({ hasText: "Your current password is not right." })).toBeVisible();
+  await settings.getByRole("textbox", { name: "Current password" }).fill("first password");
+  await settings.getByRole("button", { name: "Change password" }).click();
+  await expect(settings.getByRole("status").filter({ hasText: "Password changed." })).toBeVisible();
+  await expectNoSeriousViolations(settings, "settings: name and password");
+  await settings.close();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("textbox", { name: "Username" }).fill(username);
+  await page.getByRole("textbox", { name: "Password" }).fill("first password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong username or password." })).toBeVisible();
+  await page.getByRole("textbox", { name: "Password" }).fill("second password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(chat.roomsNav).toBeVisible();
 });

@@ -167,11 +167,9 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
             Admin
           </Link>
         )}
-        {!account.guest && (
-          <Link href="/settings" className="rounded-md px-2 py-1 text-xs text-muted hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200">
-            Settings
-          </Link>
-        )}
+        <Link href="/settings" className="rounded-md px-2 py-1 text-xs text-muted hover:bg-zinc-200/60 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200">
+          Settings
+        </Link>
         <button
           type="button"
           onClick={() => void signOut()}

@@ -1,6 +1,8 @@
 "use client";
 
 import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { useSession } from "@/app/hooks/session-context";
+import { LIMITS } from "@/server/contract/limits";
 import { useConnection } from "@/app/hooks/socket-context";
 import { INLINE_IMAGE_TYPES } from "@/server/contract/files";
 import type { UserSummary } from "@/server/contract/model";
@@ -8,13 +10,15 @@ import { Avatar, useAvatarOf } from "./avatar";
 import { useApiTokens } from "@/app/hooks/use-api-tokens";
 import { PageShell } from "./page-shell";
 
-/** Settings: one's profile picture, and personal API tokens for bots and scripts (accounts only). */
+/** Settings: one's display name, profile picture, password and personal API tokens for bots and scripts (the last two: accounts only). */
 export function SettingsApp() {
   return (
     <PageShell title="Settings">
       {(session) => (
         <>
+          <DisplayName user={session.user} />
           <ProfilePicture user={session.user} />
+          {!session.account.guest && <Password />}
           {session.account.guest ? (
             <p className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
               API tokens belong to accounts. Create an account from the sidebar first; you keep your name and history.
@@ -222,6 +226,109 @@ function ApiTokens() {
           ))}
         </ul>
       )}
+    </SettingsSection>
+  );
+}
+
+/** A line under a form saying how it went: a status when done, an alert when refused. */
+function Outcome({ outcome }: { outcome: { text: string; error: boolean } | null }) {
+  if (!outcome) return null;
+  return (
+    <p role={outcome.error ? "alert" : "status"} className={`text-sm ${outcome.error ? "text-red-700 dark:text-red-400" : "text-emerald-800 dark:text-emerald-300"}`}>
+      {outcome.text}
+    </p>
+  );
+}
+
+const field = "w-full max-w-sm rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-950";
+const primary = "rounded-lg bg-accent-600 px-3 py-2 text-sm font-semibold text-white hover:bg-accent-700 disabled:cursor-not-allowed disabled:opacity-50";
+
+/** One's display name: everyone in one's rooms sees the new one in their lists at once. */
+function DisplayName({ user }: { user: UserSummary }) {
+  const conn = useConnection();
+  const { renamed } = useSession();
+  const inputId = useId();
+  const [name, setName] = useState(user.name);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ text: string; error: boolean } | null>(null);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!conn) return setOutcome({ text: "Not connected yet: try again in a moment.", error: true });
+    setBusy(true);
+    const ack = await conn.transport.request("account:name", { name });
+    setBusy(false);
+    if (!ack.ok) return setOutcome({ text: ack.error.message, error: true });
+    conn.people.learn([ack.data.user]);
+    renamed(ack.data.user);
+    setName(ack.data.user.name);
+    setOutcome({ text: "Display name saved.", error: false });
+  };
+  return (
+    <SettingsSection id="name-heading" title="Display name" intro="What others see beside your messages and in the lists of who is online.">
+      <form onSubmit={(e) => void save(e)} className="space-y-3">
+        <div className="space-y-1">
+          <label htmlFor={inputId} className="block text-sm font-medium">
+            Display name
+          </label>
+          <input id={inputId} value={name} maxLength={LIMITS.displayNameLength} required onChange={(e) => setName(e.target.value)} className={field} />
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <button type="submit" disabled={busy || !conn || name.trim() === "" || name === user.name} className={primary}>
+            Save name
+          </button>
+          <Outcome outcome={outcome} />
+        </div>
+      </form>
+    </SettingsSection>
+  );
+}
+
+/** One's password (accounts): the current one proves it is them; every other browser is signed out. */
+function Password() {
+  const ids = { current: useId(), next: useId() };
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ text: string; error: boolean } | null>(null);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const res = await fetch("/api/account/password", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ currentPassword: current, newPassword: next }) });
+      const reply = (await res.json().catch(() => null)) as { ended?: number; error?: { message: string } } | null;
+      if (!res.ok) return setOutcome({ text: reply?.error?.message ?? "The password could not be changed. Try again.", error: true });
+      setCurrent("");
+      setNext("");
+      const others = reply?.ended ?? 0;
+      setOutcome({ text: `Password changed.${others > 0 ? ` ${others === 1 ? "Your other browser was" : `Your ${others} other browsers were`} signed out.` : ""}`, error: false });
+    } catch {
+      setOutcome({ text: "Could not reach the server. Check your connection and try again.", error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <SettingsSection id="password-heading" title="Password" intro="Changing it signs you out everywhere else; this browser stays signed in.">
+      <form onSubmit={(e) => void save(e)} className="space-y-3">
+        <div className="space-y-1">
+          <label htmlFor={ids.current} className="block text-sm font-medium">
+            Current password
+          </label>
+          <input id={ids.current} type="password" autoComplete="current-password" value={current} required onChange={(e) => setCurrent(e.target.value)} className={field} />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={ids.next} className="block text-sm font-medium">
+            New password (8 to 128 characters)
+          </label>
+          <input id={ids.next} type="password" autoComplete="new-password" value={next} minLength={8} maxLength={128} required onChange={(e) => setNext(e.target.value)} className={field} />
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <button type="submit" disabled={busy} className={primary}>
+            Change password
+          </button>
+          <Outcome outcome={outcome} />
+        </div>
+      </form>
     </SettingsSection>
   );
 }

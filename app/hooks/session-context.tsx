@@ -22,6 +22,8 @@ interface SessionApi {
   signOut(): Promise<void>;
   /** The server refused the session (expired, signed out elsewhere). */
   sessionEnded(notice: string): void;
+  /** One's display name changed (Settings, or another tab): the page shows the new one. */
+  renamed(user: UserSummary): void;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
@@ -83,10 +85,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const sessionEnded = useCallback((notice: string) => setSession({ status: "signed-out", notice }), []);
+  const renamed = useCallback(
+    (user: UserSummary) => setSession((now) => (now.status === "signed-in" && now.user.id === user.id && now.user.name !== user.name ? { ...now, user: { ...now.user, name: user.name } } : now)),
+    [],
+  );
 
   const api = useMemo(
-    () => ({ session, continueAsGuest, signIn, createAccount, signOut, sessionEnded }),
-    [session, continueAsGuest, signIn, createAccount, signOut, sessionEnded],
+    () => ({ session, continueAsGuest, signIn, createAccount, signOut, sessionEnded, renamed }),
+    [session, continueAsGuest, signIn, createAccount, signOut, sessionEnded, renamed],
   );
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
 }

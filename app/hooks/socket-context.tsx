@@ -1,6 +1,7 @@
 "use client";
 
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import type { UserSummary } from "@/server/contract/model";
 import { AttentionStore } from "@/app/lib/attention";
 import { BlockStore } from "@/app/lib/blocks";
 import { PeopleStore } from "@/app/lib/people";
@@ -67,14 +68,20 @@ const SocketContext = createContext<Connection | null>(null);
  * the heartbeat, and opened again when the browser is back online.
  */
 export function SocketProvider({ children }: { children: ReactNode }) {
-  const { session, sessionEnded } = useSession();
+  const { session, sessionEnded, renamed } = useSession();
   const user = session.status === "signed-in" ? session.user : null;
   const userId = user?.id;
   const userName = user?.name;
   const [connection, setConnection] = useState<Connection | null>(null);
+  // Who the outbox writes as: a new display name applies to what is sent next, without a new connection.
+  const author = useRef<UserSummary>({ id: "", name: "" });
+  useEffect(() => {
+    if (userName) author.current.name = userName;
+  }, [userName]);
 
   useEffect(() => {
-    if (!userId || !userName) return;
+    if (!userId) return;
+    author.current.id = userId;
     const socket = createSocket();
     const transport = socketTransport(socket);
     const sync = broadcastOutboxSync(userId);
@@ -82,7 +89,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     holdTabLock(tab);
     const uploads = new Uploads({ storage: indexedDbFileStorage(userId), uploader: xhrUploader, publish: () => sync?.publish(), tab, alive: tabAlive });
     const outbox = new Outbox({
-      author: { id: userId, name: userName },
+      author: author.current,
       transport,
       storage: indexedDbOutboxStorage(userId),
       sync,
@@ -142,6 +149,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       closedWhy = e.message;
       sessionEnded(e.message);
     });
+    // One's new name from another tab (or this one): the page's own display follows.
+    const stopRenamed = transport.subscribe("profile:changed", ({ user: changed }) => {
+      if (changed.id === userId) renamed(changed);
+    });
     const stopClosed = transport.onDisconnect(({ byServer }) => {
       // The server closed this session's sockets (signed out in another tab, or banned).
       if (byServer) sessionEnded(closedWhy ?? "You were signed out.");
@@ -160,7 +171,6 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     // The connection is an external resource this effect owns (a socket, an outbox, a
     // leader election); state publishes it to the tree once it exists, and again as null
     // once it is closed.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     setConnection(conn);
     return () => {
       window.removeEventListener("offline", goOffline);
@@ -174,6 +184,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       stopMessages();
       stopRefused();
       stopClosed();
+      stopRenamed();
       stopBanned();
       stopUploads();
       conn.notifier.close();
@@ -188,7 +199,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       socket.close();
       setConnection(null);
     };
-  }, [userId, userName, sessionEnded]);
+  }, [userId, sessionEnded, renamed]);
 
   return <SocketContext.Provider value={connection}>{children}</SocketContext.Provider>;
 }
