@@ -107,3 +107,44 @@ describe("deleting a room (Socket.IO's room management)", () => {
     expect(audit.filter((e) => e.action === "room.delete").map((e) => e.room?.id)).toEqual([hidden.id]);
   });
 });
+
+describe("handing a room over (Socket.IO's room management)", () => {
+  it("its owner or an administrator hands it to an account that may read it; the previous owner stays a moderator; everyone hears it; audited", async () => {
+    server = await startTestServer({ firstAccountAdmin: true });
+    const admin = await client("socket.io", "Root", { account: true });
+    const owner = await client("socket.io", "Owner", { account: true });
+    const heir = await client("socket.io", "Heir", { account: true });
+    const member = await client("socket.io", "Member", { account: true });
+    const guest = await client("socket.io", "Guest");
+    const plaza = await created(owner, "Plaza");
+    const hidden = await created(owner, "Hidden", "private");
+    for (const c of [heir, member, guest]) ok(await c.request("room:join", { slug: plaza.slug }));
+    const transfer = (c: TransportClient, roomId: string, userId: string) => c.request("room:transfer" as never, { roomId, userId });
+
+    // Refused: anyone but the owner or an administrator; a guest heir; someone who cannot read a private room; a direct conversation.
+    expect(await transfer(member, plaza.id, member.user.id)).toMatchObject(FORBIDDEN);
+    expect(await transfer(heir, plaza.id, heir.user.id)).toMatchObject(FORBIDDEN);
+    expect(await transfer(owner, plaza.id, guest.user.id)).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringContaining("only an account can own a room") } });
+    expect(await transfer(owner, hidden.id, heir.user.id)).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringContaining("invite them first") } });
+    expect(await transfer(owner, directRoomId(owner.user.id, heir.user.id), heir.user.id)).toMatchObject({ ok: false });
+    expect(await transfer(owner, plaza.id, owner.user.id)).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+
+    const heirPowers = heir.next((e) => e.type === "powers.changed" && (e as { room: string }).room === plaza.id);
+    const handed = ok(await transfer(owner, plaza.id, heir.user.id)).data as { room: { ownerId: string } };
+    expect(handed.room.ownerId).toBe(heir.user.id);
+    await heirPowers;
+    expect(ok(await heir.request("room:powers", { roomId: plaza.id })).data).toMatchObject({ moderate: true, appoint: true });
+    expect(ok(await owner.request("room:powers", { roomId: plaza.id })).data).toMatchObject({ moderate: true, appoint: false });
+    expect((ok(await member.request("room:moderators", { roomId: plaza.id })).data as { moderators: Array<{ id: string }> }).moderators.map((m) => m.id)).toEqual([owner.user.id]);
+    // The new owner renames it; the previous one no longer can.
+    ok(await heir.request("room:rename" as never, { roomId: plaza.id, name: "Heir's plaza" }));
+    expect(await owner.request("room:rename" as never, { roomId: plaza.id, name: "Mine again" })).toMatchObject(FORBIDDEN);
+    // An administrator hands any room over.
+    ok(await transfer(admin, plaza.id, member.user.id));
+    const audit = ok(await admin.request("audit:list", {})).data as { entries: Array<{ action: string; actorName: string; target: { name: string } | null }> };
+    expect(audit.entries.filter((e) => e.action === "room.transfer").map((e) => [e.actorName, e.target?.name])).toEqual([
+      ["Root", "Member"],
+      ["Owner", "Heir"],
+    ]);
+  });
+});

@@ -11,7 +11,7 @@
  */
 import type { AckFn } from "./errors";
 import type { PublishedRoomEvent } from "./room-events";
-import type { AdminPerson, AdminRoom, ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, InstanceSettings, MuteState, PurgeSummary, ReadState, ReportSummary, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
+import type { AdminPerson, AdminRoom, ApiTokenSummary, AuditRecord, ChangesPage, ChatMessage, HistoryPage, MessageChange, InstanceSettings, MuteState, PurgeSummary, ReadState, ReportSummary, RoomPerson, RoomPowers, RoomSummary, SanctionSummary, UserSummary } from "./model";
 import type { SearchPage } from "./search";
 import type {
   MessageChangesInput,
@@ -34,6 +34,8 @@ import type {
   RoomUnkickInput,
   UserBanInput,
   UserPurgeInput,
+  RoomPeopleInput,
+  RoomTransferInput,
   AccountNameInput,
   SettingsSetInput,
   UserPasswordInput,
@@ -128,6 +130,8 @@ export interface ClientToServerEvents {
   "room:rename": (payload: RoomRenameInput, ack: AckFn<{ room: RoomSummary }>) => void;
   /** The creator only, private rooms only. */
   "room:remove-member": (payload: RoomRemoveMemberInput, ack: AckFn<Record<string, never>>) => void;
+  /** Hands the room to another account that may read it (its owner, or an administrator); the previous owner stays a moderator; everyone hears `room:updated`. */
+  "room:transfer": (payload: RoomTransferInput, ack: AckFn<{ room: RoomSummary }>) => void;
   /** The creator only: the room and its history are gone. */
   "room:delete": (payload: RoomRefInput, ack: AckFn<Record<string, never>>) => void;
   "message:send": (payload: MessageSendInput, ack: AckFn<{ message: ChatMessage; duplicate: boolean }>) => void;
@@ -166,6 +170,8 @@ export interface ClientToServerEvents {
    * the user hears `profile:changed`, and the rooms they are in get a new presence list.
    */
   "account:avatar": (payload: AccountAvatarInput, ack: AckFn<{ user: UserSummary }>) => void;
+  /** The room's people with their roles (members or followers, and its owner), by name; `query`: the start of a name or of a word in it. */
+  "room:people": (payload: RoomPeopleInput, ack: AckFn<{ people: RoomPerson[] }>) => void;
   /** One's own display name; everyone's presence lists and one's own tabs hear it (`profile:changed`). */
   "account:name": (payload: AccountNameInput, ack: AckFn<{ user: UserSummary }>) => void;
   /** What the user may do in the room beyond reading and writing, read now. */

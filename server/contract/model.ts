@@ -100,6 +100,13 @@ export interface ReportSummary {
 }
 
 /** One entry of the audit log, as administrators read it. */
+/** One of a room's people (its members or followers, and its owner), with what they are there. */
+export interface RoomPerson extends UserSummary {
+  guest: boolean;
+  /** "owner", "moderator", "admin" (an administrator of the instance), or null. */
+  role: "owner" | "moderator" | "admin" | null;
+}
+
 /** A removal of all of one person's messages (a background task), as administrators see it. */
 export interface PurgeSummary {
   id: string;

@@ -41,6 +41,14 @@ export const roomJoinSchema = z
 export const roomRefSchema = z.object({ roomId: id }).strict();
 export const roomRenameSchema = z.object({ roomId: id, name: z.string().max(1000) }).strict();
 export const roomRemoveMemberSchema = z.object({ roomId: id, userId: id }).strict();
+/** A room's people (members or followers, and its owner), searched by the start of a name or word: the Members list, mention suggestions. */
+export const roomPeopleSchema = z
+  .object({ roomId: id, query: z.string().max(LIMITS.displayNameLength).optional(), offset: z.number().int().min(0).max(100_000).optional(), limit: z.number().int().min(1).max(100).optional() })
+  .strict();
+export type RoomPeopleInput = z.infer<typeof roomPeopleSchema>;
+/** Hands the room to another person (its owner, or an administrator). */
+export const roomTransferSchema = z.object({ roomId: id, userId: id }).strict();
+export type RoomTransferInput = z.infer<typeof roomTransferSchema>;
 
 export const roomLeaveSchema = z.object({ roomId: id }).strict();
 

@@ -1,4 +1,4 @@
-import type { RoomPowers, RoomSummary, UserSummary } from "../contract/model";
+import type { RoomPerson, RoomPowers, RoomSummary, UserSummary } from "../contract/model";
 import type { DirectoryEntry, InstanceRole, RoleRepository, RoomRepository } from "../store/ports";
 import { DomainError } from "./errors";
 import type { Actor, Auditor } from "./moderation.service";
@@ -18,11 +18,55 @@ export class RoleService {
   constructor(
     private readonly roles: RoleRepository,
     private readonly rooms: RoomService,
-    private readonly people: Pick<RoomRepository, "findPerson">,
+    private readonly people: Pick<RoomRepository, "findPerson" | "setOwner" | "people">,
     private readonly options: { adminUsernames?: readonly string[]; firstAccountAdmin?: boolean } = {},
     /** Where appointments and role changes are recorded (absent in some unit tests). */
     private readonly auditor?: Pick<Auditor, "record">,
   ) {}
+
+  /**
+   * Hands a room to another person: its owner, or an administrator. The new owner is an
+   * account (a guest may be anonymised one day) who may read the room (a private room's
+   * member); the previous owner stays on as one of its moderators. Audited. Resolves the room
+   * as it is now and who owned it before.
+   */
+  async transferOwnership(actor: UserSummary, roomId: string, userId: string): Promise<{ room: RoomSummary; previousOwnerId: string }> {
+    const room = await this.rooms.requireAccess(actor, roomId);
+    if (room.visibility === "direct") throw new DomainError("forbidden", "A direct conversation has no owner to change.");
+    if (room.ownerId !== actor.id && !(await this.isAdmin(actor))) throw new DomainError("forbidden", "Only the room's owner or an administrator can hand it over.");
+    if (userId === room.ownerId) throw new DomainError("invalid_payload", "They own this room already.");
+    const found = await this.people.findPerson(userId);
+    if (!found) throw new DomainError("not_found", "There is no such person.");
+    if (found.guest) throw new DomainError("forbidden", `${found.name} is a guest: only an account can own a room.`);
+    const target: UserSummary = { id: found.id, name: found.name };
+    await this.rooms.requireAccess(target, roomId).catch(() => {
+      throw new DomainError("forbidden", `${found.name} is not a member of this room: invite them first.`);
+    });
+    const previousOwnerId = room.ownerId;
+    const now = await this.people.setOwner(room.id, target.id);
+    // The previous owner keeps moderating it; the new one needs no appointment.
+    await this.roles.setModerator(room.id, previousOwnerId, actor.id, true);
+    await this.roles.setModerator(room.id, target.id, actor.id, false);
+    await this.auditor?.record(actor, "room.transfer", { target, room: now, detail: { previousOwnerId } });
+    return { room: now, previousOwnerId };
+  }
+
+  /**
+   * The room's people for whoever may read it: a private room's members or a public room's
+   * followers, and its owner; found by the start of their name or of a word in it (mention
+   * suggestions ask the server, so someone offline can be picked), by name, each with their
+   * role there.
+   */
+  async roomPeople(reader: UserSummary, roomId: string, filter: { query?: string; offset?: number; limit?: number }): Promise<RoomPerson[]> {
+    const room = await this.rooms.requireAccess(reader, roomId);
+    const found = await this.people.people(room, { query: filter.query ?? "", offset: filter.offset ?? 0, limit: filter.limit ?? 50 });
+    const moderators = room.visibility === "direct" ? new Set<string>() : new Set(await this.moderatorIds(room.id));
+    return found.map(({ guest, admin, ...person }) => ({
+      ...person,
+      guest,
+      role: room.visibility !== "direct" && person.id === room.ownerId ? "owner" : moderators.has(person.id) ? "moderator" : admin ? "admin" : null,
+    }));
+  }
 
   async isAdmin(user: UserSummary): Promise<boolean> {
     return (await this.roles.roleOf(user.id)) === "admin";

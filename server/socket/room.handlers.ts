@@ -5,6 +5,7 @@ import {
   roomRefSchema,
   roomRemoveMemberSchema,
   roomRenameSchema,
+  roomTransferSchema,
 } from "../contract/schemas";
 import type { Services } from "../services";
 import type { HandlerContext } from "./context";
@@ -38,6 +39,16 @@ export function registerRoomHandlers({ io, services, policy, handlers, hub }: Ha
     const { user } = socket.data;
     const room = await services.rooms.rename(user, roomId, name);
     await announceRoom(io, services, user, room, "room:updated");
+    return { room };
+  });
+
+  on("room:transfer", roomTransferSchema, async ({ roomId, userId }, socket) => {
+    const { user } = socket.data;
+    await policy.beforeSetting(user);
+    const { room, previousOwnerId } = await services.roles.transferOwnership(user, roomId, userId);
+    await announceRoom(io, services, user, room, "room:updated");
+    // What both may do here changed: their tabs ask again (the owner's controls move).
+    for (const who of [previousOwnerId, userId]) hub.publish({ type: "powers.changed", roomId: null, userId: who, room: roomId });
     return { room };
   });
 

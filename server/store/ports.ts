@@ -65,6 +65,15 @@ export interface RoomRepository {
   /** The rooms with these ids that exist (no access check: the caller made it). */
   findByIds(ids: string[]): Promise<RoomSummary[]>;
   rename(roomId: string, name: string): Promise<RoomSummary>;
+  /**
+   * The room's people: a private room's (or direct conversation's) members, a public room's
+   * followers, and its owner either way; those whose name or a word of it starts with `query`
+   * (case ignored for ASCII letters; "" for all), by name, a page at a time. With whether each
+   * is a guest and an administrator.
+   */
+  people(room: Pick<RoomSummary, "id" | "ownerId" | "visibility">, filter: { query: string; offset: number; limit: number }): Promise<Array<UserSummary & { guest: boolean; admin: boolean }>>;
+  /** Makes `userId` the room's owner (a transfer: the domain checked who may). */
+  setOwner(roomId: string, userId: string): Promise<RoomSummary>;
   delete(roomId: string): Promise<void>;
   isMember(roomId: string, userId: string): Promise<boolean>;
   /** Makes the user a member (again: a record of an earlier removal ends). */

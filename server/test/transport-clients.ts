@@ -179,6 +179,7 @@ export async function wsClient(server: TestServer, name: string): Promise<Transp
     // No alias: the contract's name is the frame's type.
     "account:avatar": (p) => ({ type: "account:avatar", ...p }),
     "account:name": (p) => ({ type: "account:name", ...p }),
+    "room:people": (p) => ({ type: "room:people", ...p }),
     "room:powers": (p) => ({ type: "room:powers", ...p }),
     "room:moderators": (p) => ({ type: "room:moderators", ...p }),
     "room:moderator": (p) => ({ type: "room:moderator", ...p }),

@@ -1,5 +1,5 @@
 import { parseDirectRoomId } from "../../contract/direct";
-import { accountAvatarSchema, accountNameSchema, userBlockSchema, userBlocksSchema } from "../../contract/schemas";
+import { accountAvatarSchema, accountNameSchema, roomPeopleSchema, userBlockSchema, userBlocksSchema } from "../../contract/schemas";
 import { capability, request } from "./capability";
 
 /**
@@ -17,6 +17,7 @@ export const peopleCapability = capability({
       return { blocked: list };
     }),
     "user:blocks": request(userBlocksSchema, async (hub, session) => ({ blocked: await hub.services.rooms.blocked(session.conn.user) })),
+    "room:people": request(roomPeopleSchema, async (hub, session, { roomId, ...filter }) => ({ people: await hub.services.roles.roomPeople(session.conn.user, roomId, filter) })),
     "account:name": request(accountNameSchema, async (hub, session, { name }) => {
       await hub.policy.beforeSetting(session.conn.user);
       const user = { ...session.conn.user, name: await hub.services.auth.rename(session.conn.user, name) };

@@ -14,6 +14,7 @@ export class MemoryAttentionRepository implements AttentionRepository {
     private readonly rooms: MemoryRoomRepository,
     private readonly messages: MemoryMessageRepository,
   ) {
+    rooms.followersOf = (roomId) => [...this.follows].filter(([, followed]) => followed.has(roomId)).map(([userId]) => userId);
     rooms.onDirectCreated = (roomId, memberIds) => {
       for (const id of memberIds) if (!this.of(id).has(roomId)) this.of(id).set(roomId, 0);
     };

@@ -24,7 +24,8 @@ export function memoryRepositories(): Stores & { rooms: MemoryRoomRepository; ac
   // One avatar per user, as the databases' user table has it.
   rooms.avatarOf = accounts.avatarOf = (userId) => files.avatarOf.get(userId);
   accounts.forgetAvatar = (userId) => void files.avatarOf.delete(userId);
-  const roles = new MemoryRoleRepository((ids) => rooms.usersByIds(ids), () => accounts.users.values());
+  const roles: MemoryRoleRepository = new MemoryRoleRepository((ids) => rooms.usersByIds(ids), () => accounts.users.values());
+  rooms.isAdminId = (userId) => roles.roles.get(userId) === "admin";
   return {
     roles,
     sanctions: new MemorySanctionRepository((ids) => rooms.usersByIds(ids)),

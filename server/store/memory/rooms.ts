@@ -94,6 +94,32 @@ export class MemoryRoomRepository implements RoomRepository {
     return { ...room };
   }
 
+  /** Room ids → followers (memoryRepositories wires the attention store's). */
+  followersOf: (roomId: string) => string[] = () => [];
+  /** Administrators (memoryRepositories wires the roles store's). */
+  isAdminId: (userId: string) => boolean = () => false;
+
+  async people(room: Pick<RoomSummary, "id" | "ownerId" | "visibility">, filter: { query: string; offset: number; limit: number }) {
+    const ids = new Set([room.ownerId, ...(room.visibility === "public" ? this.followersOf(room.id) : [...(this.memberships.get(room.id)?.keys() ?? [])])]);
+    const q = filter.query.trim().toLowerCase();
+    return [...ids]
+      .flatMap((id) => {
+        const p = this.person(id);
+        return p ? [p] : [];
+      })
+      .filter((p) => q === "" || p.name.toLowerCase().startsWith(q) || p.name.toLowerCase().includes(` ${q}`))
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || (a.id < b.id ? -1 : 1))
+      .slice(filter.offset, filter.offset + filter.limit)
+      .map((p) => ({ ...p, guest: this.guests.has(p.id), admin: this.isAdminId(p.id) }));
+  }
+
+  async setOwner(roomId: string, userId: string) {
+    const room = this.rooms.find((r) => r.id === roomId);
+    if (!room) throw new Error(`no room ${roomId}`);
+    room.ownerId = userId;
+    return { ...room };
+  }
+
   async delete(roomId: string) {
     const i = this.rooms.findIndex((r) => r.id === roomId);
     if (i >= 0) this.rooms.splice(i, 1);

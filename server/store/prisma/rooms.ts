@@ -3,6 +3,8 @@ import { SlugTakenError, type NewRoom, type RoomRepository } from "../ports";
 import { roomSummary as toSummary } from "../sql/rows";
 import type { Db } from "./client";
 
+type PersonRow = { id: string; name: string; image: string | null; isAnonymous: boolean | number | bigint; role: string };
+
 const select = { id: true, slug: true, name: true, visibility: true, createdById: true, createdAt: true } as const;
 
 /**
@@ -75,6 +77,30 @@ export class PrismaRoomStore implements RoomRepository {
 
   async rename(roomId: string, name: string): Promise<RoomSummary> {
     return toSummary(await this.db.room.update({ where: { id: roomId }, data: { name }, select }));
+  }
+
+  async people(room: Pick<RoomSummary, "id" | "ownerId" | "visibility">, filter: { query: string; offset: number; limit: number }): Promise<Array<UserSummary & { guest: boolean; admin: boolean }>> {
+    const q = filter.query.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const [starts, word] = q === "" ? ["", ""] : [`${q}%`, `% ${q}%`];
+    // One statement for both engines (Prisma writes each one's placeholders); the room's people
+    // are its members (private rooms, conversations) or followers (public rooms), and its owner.
+    const rows =
+      room.visibility === "public"
+        ? await this.db.$queryRaw<PersonRow[]>`
+            SELECT u."id", u."name", u."image", u."isAnonymous", u."role" FROM "User" u
+            WHERE (u."id" = ${room.ownerId} OR u."id" IN (SELECT f."userId" FROM "RoomFollow" f WHERE f."roomId" = ${room.id}))
+              AND (${starts} = '' OR lower(u."name") LIKE ${starts} ESCAPE '\\' OR lower(u."name") LIKE ${word} ESCAPE '\\')
+            ORDER BY lower(u."name"), u."id" LIMIT ${filter.limit} OFFSET ${filter.offset}`
+        : await this.db.$queryRaw<PersonRow[]>`
+            SELECT u."id", u."name", u."image", u."isAnonymous", u."role" FROM "User" u
+            WHERE (u."id" = ${room.ownerId} OR u."id" IN (SELECT m."userId" FROM "RoomMember" m WHERE m."roomId" = ${room.id}))
+              AND (${starts} = '' OR lower(u."name") LIKE ${starts} ESCAPE '\\' OR lower(u."name") LIKE ${word} ESCAPE '\\')
+            ORDER BY lower(u."name"), u."id" LIMIT ${filter.limit} OFFSET ${filter.offset}`;
+    return rows.map((r) => ({ ...person(r.id, r.name, r.image), guest: r.isAnonymous === true || r.isAnonymous === 1 || r.isAnonymous === 1n, admin: r.role === "admin" }));
+  }
+
+  async setOwner(roomId: string, userId: string): Promise<RoomSummary> {
+    return toSummary(await this.db.room.update({ where: { id: roomId }, data: { createdById: userId }, select }));
   }
 
   async delete(roomId: string): Promise<void> {
