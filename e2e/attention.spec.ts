@@ -1,5 +1,6 @@
 import { expect, test, uniqueName } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
+import { expectNoSeriousViolations } from "./axe";
 
 /** Bob follows `roomName` (he opened it) and is now in another room of his own. */
 async function awayFrom(bob: ChatPage, path: string, roomName: string) {
@@ -210,5 +211,55 @@ test.describe("mentions", () => {
     await expect(ada.composer).toHaveValue(`cc @${bobName} `);
     await ada.composer.press("Enter");
     await expect(bob.message("cc")).toContainText("Mentions you");
+  });
+});
+
+test.describe("the room's people", () => {
+  test("a follower who is offline is in Members and suggested for a mention; the owner hands the room to an account", async ({ newUser, browser }) => {
+    const ada = await newUser(uniqueName("Ada"));
+    const path = await ada.createRoom(uniqueName("People"));
+    // Cleo follows the room, says nothing, and goes away.
+    const cleoName = uniqueName("Cleo Quiet");
+    const cleo = await newUser(cleoName);
+    await cleo.openRoom(path);
+    await expect(ada.onlineNames().filter({ hasText: cleoName })).toBeVisible();
+    await cleo.page.context().close();
+    await expect(ada.onlineNames().filter({ hasText: cleoName })).toHaveCount(0);
+    await ada.page.reload();
+
+    const members = ada.page.getByRole("list", { name: "Members" });
+    await expect(members.getByRole("listitem").filter({ hasText: cleoName })).toBeVisible();
+    await expect(members.getByRole("listitem").filter({ hasText: "(you)" })).toContainText("owner");
+    // Not in the history, not online: the server finds her by a word of her name.
+    await ada.composer.fill("ping @qui");
+    const list = ada.page.getByRole("listbox", { name: "Mention suggestions" });
+    await expect(list.getByRole("option", { name: cleoName })).toBeVisible();
+    await list.getByRole("option", { name: cleoName }).click();
+    await expect(ada.composer).toHaveValue(`ping @${cleoName} `);
+    // A guest cannot own a room: no hand-over for Cleo.
+    await expect(members.getByRole("button", { name: `Make ${cleoName} the owner` })).toHaveCount(0);
+
+    // Bea has an account: Ada hands the room over; Bea gets its settings, Ada stays a moderator.
+    const context = await browser.newContext();
+    const bea = new ChatPage(await context.newPage());
+    try {
+      const beaName = `bea_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+      await bea.page.goto("/");
+      await bea.page.getByRole("textbox", { name: "Username" }).fill(beaName);
+      await bea.page.getByRole("textbox", { name: "Password" }).fill("bea password");
+      await bea.page.getByRole("button", { name: "Create account" }).click();
+      await bea.roomsNav.waitFor();
+      await bea.openRoom(path);
+      await ada.page.getByRole("button", { name: `Make ${beaName} the owner` }).click();
+      await ada.page.getByRole("alertdialog", { name: new RegExp(`^Make ${beaName} the owner of `) }).getByRole("button", { name: "Hand over" }).click();
+      await expect(members.getByRole("listitem").filter({ hasText: beaName })).toContainText("owner");
+      await expect(members.getByRole("listitem").filter({ hasText: "(you)" })).toContainText("moderator");
+      await expect(bea.page.getByRole("region", { name: "Room settings" })).toBeVisible();
+      await expect(ada.page.getByRole("region", { name: "Room settings" })).toHaveCount(0);
+      await ada.page.screenshot({ path: "test-results/room-members.png" });
+      await expectNoSeriousViolations(ada.page, "the room's members");
+    } finally {
+      await context.close();
+    }
   });
 });

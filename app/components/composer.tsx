@@ -23,6 +23,11 @@ interface Props {
   onCancelReply(): void;
   /** Who can be mentioned: suggested when `@` is typed. */
   people?: readonly UserSummary[];
+  /**
+   * The room's people whose name (or a word of it) starts with `query`, asked of the server:
+   * followers who are offline and not in the loaded history can be mentioned too.
+   */
+  findPeople?(query: string): Promise<readonly UserSummary[]>;
   /** Files attached and not sent yet (uploading already), with their local bytes for a preview. */
   attachments?: readonly UploadState[];
   previews?: ReadonlyMap<string, Blob>;
@@ -54,6 +59,7 @@ export function Composer({
   replyingTo,
   onCancelReply,
   people = [],
+  findPeople,
   attachments = [],
   previews,
   onAttach,
@@ -76,7 +82,28 @@ export function Composer({
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
   const query = mentionQuery(text, caret);
-  const options = useMemo(() => (query && query.start !== dismissed ? suggestions(people, query.query) : []), [query?.start, query?.query, dismissed, people]); // eslint-disable-line react-hooks/exhaustive-deps
+  // What the server found for the query being typed (asked after a short pause in typing).
+  const [found, setFound] = useState<{ query: string; people: readonly UserSummary[] } | null>(null);
+  const asked = query && query.start !== dismissed ? query.query : null;
+  useEffect(() => {
+    if (asked === null || !findPeople) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      void findPeople(asked)
+        .then((people) => live && setFound({ query: asked, people }))
+        .catch(() => undefined);
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [asked, findPeople]);
+  const candidates = useMemo(() => {
+    if (!found || found.query !== asked) return people;
+    const known = new Set(people.map((p) => p.id));
+    return [...people, ...found.people.filter((p) => !known.has(p.id))];
+  }, [people, found, asked]);
+  const options = useMemo(() => (query && query.start !== dismissed ? suggestions(candidates, query.query) : []), [query?.start, query?.query, dismissed, candidates]); // eslint-disable-line react-hooks/exhaustive-deps
   const open = options.length > 0;
   const selected = open ? Math.min(active, options.length - 1) : 0;
 

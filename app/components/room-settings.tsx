@@ -1,11 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
-import type { RoomSummary, UserSummary } from "@/server/contract/model";
+import { useId, useState, type FormEvent } from "react";
+import type { RoomSummary } from "@/server/contract/model";
 import { useConnection } from "@/app/hooks/socket-context";
-import { Avatar } from "./avatar";
-import { MessagePersonButton } from "./message-person";
 
 /** A private room's invite link, made on demand, with a copy button. */
 export function InvitePanel({ room }: { room: RoomSummary }) {
@@ -55,50 +53,20 @@ export function InvitePanel({ room }: { room: RoomSummary }) {
   );
 }
 
-/** The creator's controls: rename, remove members (private rooms), delete. */
-export function RoomSettings({ room, self, online }: { room: RoomSummary; self: UserSummary; online: UserSummary[] }) {
+/** The owner's controls: rename, delete (members are removed, and the room handed over, in the Members list). */
+export function RoomSettings({ room }: { room: RoomSummary }) {
   const conn = useConnection();
   const router = useRouter();
   const [name, setName] = useState(room.name);
-  const [members, setMembers] = useState<UserSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const nameId = useId();
-
-  const fetchMembers = useCallback(async (): Promise<UserSummary[] | null> => {
-    if (!conn || room.visibility !== "private") return null;
-    const list = await conn.directory.members(room.id);
-    return list.ok ? list.value : null;
-  }, [conn, room.id, room.visibility]);
-  const loadMembers = async () => {
-    const list = await fetchMembers();
-    if (list) setMembers(list);
-  };
-
-  // Someone new in the room may be a new member (an invite was used): refresh the list.
-  const onlineKey = online.map((u) => u.id).join();
-  useEffect(() => {
-    let live = true;
-    void fetchMembers().then((list) => {
-      if (live && list) setMembers(list);
-    });
-    return () => {
-      live = false;
-    };
-  }, [fetchMembers, onlineKey]);
 
   const rename = async (e: FormEvent) => {
     e.preventDefault();
     if (!conn) return;
     const renamed = await conn.directory.rename(room.id, name);
     setError(renamed.ok ? null : renamed.error);
-  };
-
-  const remove = async (userId: string) => {
-    if (!conn) return;
-    const removed = await conn.directory.removeMember(room.id, userId);
-    if (!removed.ok) setError(removed.error);
-    else await loadMembers();
   };
 
   const destroy = async () => {
@@ -121,25 +89,6 @@ export function RoomSettings({ room, self, online }: { room: RoomSummary; self: 
           Rename
         </button>
       </form>
-      {room.visibility === "private" && (
-        <h3 className="text-xs font-medium text-muted">Members</h3>
-      )}
-      {room.visibility === "private" && (
-        <ul aria-label="Members" className="space-y-1">
-          {members.map((m) => (
-            <li key={m.id} className="flex items-center justify-between gap-2 text-sm">
-              <Avatar user={m} size="xs" />
-              <span className="min-w-0 flex-1 truncate">{m.name}</span>
-              {m.id !== self.id && <MessagePersonButton person={m} selfId={self.id} />}
-              {m.id !== self.id && (
-                <button type="button" onClick={() => void remove(m.id)} aria-label={`Remove ${m.name}`} className="text-xs text-red-600 hover:underline">
-                  Remove
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
       <button
         type="button"
         onClick={() => void destroy()}

@@ -147,9 +147,9 @@ export function RoomSidebar({ user, account, rooms, createRoom, activeSlug, clas
 
       <NotificationsButton />
       {upgrading && <AccountUpgrade onDone={() => setUpgrading(false)} />}
-      <div className="flex items-center gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 border-t border-zinc-200 p-3 dark:border-zinc-800">
         <Avatar user={user} size="sm" />
-        <span className="min-w-0 flex-1 truncate text-sm">
+        <span className="min-w-0 flex-1 basis-32 truncate text-sm">
           <span className="block truncate font-medium">{user.name}</span>
           <span className="block truncate text-xs text-muted">{account.guest ? "Guest" : `@${account.username}`}</span>
         </span>

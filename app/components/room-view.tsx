@@ -31,6 +31,7 @@ import { SanctionDialog, type SanctionKind } from "./sanction-dialog";
 import { RoomSanctions } from "./room-sanctions";
 import { useBlocks } from "@/app/hooks/use-blocks";
 import { InvitePanel, RoomSettings } from "./room-settings";
+import { RoomMembers } from "./room-members";
 import { TypingIndicator } from "./typing-indicator";
 
 /** No pending messages: shown while a window of older history is (they wait at the present). */
@@ -145,6 +146,14 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
     for (const u of online) byId.set(u.id, u);
     return byId;
   }, [room.log.confirmed, online]);
+  const findPeople = useCallback(
+    async (query: string): Promise<UserSummary[]> => {
+      if (!conn || !roomId) return [];
+      const ack = await conn.transport.request("room:people", { roomId, query, limit: 8 });
+      return ack.ok ? ack.data.people.filter((p) => p.id !== user.id).map(({ id, name, avatar }) => ({ id, name, ...(avatar ? { avatar } : {}) })) : [];
+    },
+    [conn, roomId, user.id],
+  );
   const mentionable = useMemo(() => [...peopleById.values()].filter((u) => u.id !== user.id).sort((a, b) => a.name.localeCompare(b.name)), [peopleById, user.id]);
   // While disconnected the Online list is what it was at the last connection: say so.
   const connected = useConnectionStatus() === "connected";
@@ -281,6 +290,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onCleared={typing.stopped}
             onEditLast={() => lastOwnKey !== null && setEditingKey(lastOwnKey)}
             people={mentionable}
+            findPeople={findPeople}
           />
           <ReportDialog target={reporting} onOpenChange={(open) => (open ? undefined : setReporting(null))} />
           {room.room && sanction && (
@@ -302,10 +312,11 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
           {room.room?.visibility === "private" && <InvitePanel room={room.room} />}
           {room.room && <NotifyLevelPicker room={room.room} />}
           {room.room?.visibility === "direct" && room.room.peer && room.room.peer.id !== user.id && <BlockPerson person={room.room.peer} />}
-          {room.room?.ownerId === user.id && room.room.visibility !== "direct" && <RoomSettings key={room.room.name} room={room.room} self={user} online={online} />}
+          {room.room?.ownerId === user.id && room.room.visibility !== "direct" && <RoomSettings key={room.room.name} room={room.room} />}
           {powers.moderate && room.room && room.room.visibility !== "direct" && <ReportQueue roomId={room.room.id} hideWhenEmpty />}
           {powers.moderate && room.room && room.room.visibility !== "direct" && <RoomSanctions roomId={room.room.id} version={sanctionsVersion} />}
           <OnlineList users={online} selfId={user.id} stale={!connected} peerId={room.room?.peer?.id} />
+          {room.room && room.room.visibility !== "direct" && <RoomMembers room={room.room} self={user} appoint={powers.appoint} refreshKey={online.map((u) => u.id).join()} />}
           {room.room?.visibility === "public" && (
             <div className="border-t border-zinc-200 p-3 sm:hidden dark:border-zinc-800">
               <button
