@@ -8,20 +8,13 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { directRoomId } from "./contract/direct";
 import { startTestServer, type TestServer } from "./test/harness";
-import { clientsOf, TEST_PASSWORD, type TestAck, type TransportClient } from "./test/transport-clients";
+import { clientsOf, createdRoom, FORBIDDEN, ok, TEST_PASSWORD, type TransportClient } from "./test/transport-clients";
 
 let server: TestServer;
 const client = clientsOf(() => server);
-const FORBIDDEN = { ok: false, error: { code: "forbidden" } };
 
-function ok(ack: TestAck): TestAck & { ok: true } {
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack;
-}
 
-async function created(c: TransportClient, name: string, visibility: "public" | "private" = "public"): Promise<{ id: string; slug: string; name: string }> {
-  return ok(await c.request("room:create" as never, { name: `${name} ${randomUUID().slice(0, 6)}`, visibility })).data.room as { id: string; slug: string; name: string };
-}
+const created = createdRoom;
 
 describe.each(["socket.io", "ws"] as const)("administration over %s", (transport) => {
   it("people and rooms: administrators only; search, roles, bans and mutes in force; private rooms listed, direct conversations not", async () => {

@@ -9,21 +9,13 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { GUESTS_OFF, GUEST_READ_ONLY } from "./domain/settings.service";
 import { startTestServer, type TestServer } from "./test/harness";
-import { clientsOf, type TestAck, type TransportClient } from "./test/transport-clients";
+import { clientsOf, createdRoom, FORBIDDEN, ok, type TransportClient } from "./test/transport-clients";
 
 let server: TestServer;
 const client = clientsOf(() => server);
-const FORBIDDEN = { ok: false, error: { code: "forbidden" } };
 
-function ok(ack: TestAck): TestAck & { ok: true } {
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack;
-}
 
-/** Rooms are made over Socket.IO (the gateway has no room:create). */
-async function created(c: TransportClient): Promise<{ id: string; slug: string }> {
-  return ok(await c.request("room:create" as never, { name: `Plaza ${randomUUID().slice(0, 6)}`, visibility: "public" })).data.room as { id: string; slug: string };
-}
+const created = (c: TransportClient) => createdRoom(c, "Plaza");
 
 const newGuest = () => fetch(`${server.url}/api/session`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ displayName: "Newcomer" }) });
 

@@ -10,20 +10,13 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { MessageChange } from "./contract/model";
 import { startTestServer, type TestServer } from "./test/harness";
-import { clientsOf, type TestAck, type TransportClient } from "./test/transport-clients";
+import { clientsOf, createdRoom, FORBIDDEN, ok, type TransportClient } from "./test/transport-clients";
 
 let server: TestServer;
 const client = clientsOf(() => server);
-const FORBIDDEN = { ok: false, error: { code: "forbidden" } };
 
-function ok(ack: TestAck): TestAck & { ok: true } {
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack;
-}
 
-async function created(c: TransportClient, name: string, visibility: "public" | "private" = "public"): Promise<{ id: string; slug: string }> {
-  return ok(await c.request("room:create" as never, { name: `${name} ${randomUUID().slice(0, 6)}`, visibility })).data.room as { id: string; slug: string };
-}
+const created = createdRoom;
 
 async function sent(c: TransportClient, roomId: string, body: string): Promise<string> {
   return (ok(await c.request("message:send", { roomId, clientId: randomUUID(), body })).data.message as { id: string }).id;

@@ -3,22 +3,15 @@
  * suggestions ask the server, so a follower who is offline is found; roles come with them;
  * a private room's people are its members', refused to anyone else.
  */
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./test/harness";
-import { clientsOf, type TestAck, type TransportClient } from "./test/transport-clients";
+import { clientsOf, createdRoom, ok, type TransportClient } from "./test/transport-clients";
 
 let server: TestServer;
 const client = clientsOf(() => server);
 
-function ok(ack: TestAck): TestAck & { ok: true } {
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack;
-}
 
-async function created(c: TransportClient, name: string, visibility: "public" | "private" = "public"): Promise<{ id: string; slug: string }> {
-  return ok(await c.request("room:create" as never, { name: `${name} ${randomUUID().slice(0, 6)}`, visibility })).data.room as { id: string; slug: string };
-}
+const created = createdRoom;
 
 type Person = { id: string; name: string; guest: boolean; role: string | null };
 

@@ -9,7 +9,8 @@ import { PageShell } from "./page-shell";
 import { ReportQueue } from "./report-queue";
 import { AdminSettings } from "./admin-settings";
 import { SanctionDialog } from "./sanction-dialog";
-import { ActionDialog, BanDialog, PasswordDialog, RemoveMessagesDialog } from "./admin-dialogs";
+import { ActionDialog } from "./action-dialog";
+import { BanDialog, PasswordDialog, RemoveMessagesDialog } from "./admin-dialogs";
 
 const PAGE = 50;
 const stamp = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });

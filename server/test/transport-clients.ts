@@ -248,3 +248,17 @@ export function clientsOf(serverOf: () => TestServer | undefined) {
     return c;
   };
 }
+
+/** A refusal for want of the right (what the permission matrices expect). */
+export const FORBIDDEN = { ok: false, error: { code: "forbidden" } };
+
+/** The acknowledgement, which must be a success (its error thrown otherwise, with its code). */
+export function ok(ack: TestAck): TestAck & { ok: true } {
+  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
+  return ack;
+}
+
+/** A room made by `c` (over Socket.IO: the gateway has no room:create), its name made unique. */
+export async function createdRoom(c: TransportClient, name: string, visibility: "public" | "private" = "public"): Promise<{ id: string; slug: string; name: string }> {
+  return ok(await c.request("room:create" as never, { name: `${name} ${randomUUID().slice(0, 6)}`, visibility })).data.room as { id: string; slug: string; name: string };
+}
