@@ -94,6 +94,8 @@ for (let i = 0; i < count; i++) {
       TRUST_PROXY: "true",
       // Migrated above, once: nodes racing for Prisma's migration lock would time out.
       MIGRATE_ON_START: "false",
+      // Each node's metrics on a port of its own: METRICS_PORT, +1, +2, …
+      ...(process.env.METRICS_PORT ? { METRICS_PORT: String(Number(process.env.METRICS_PORT) + i) } : {}),
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -129,6 +129,11 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   io.on("connection", (socket) => {
     void socket.join([sessionChannel(socket.data.sessionId), userChannel(socket.data.user.id)]);
     handlers.attach(socket);
+    // One line per connection, when it ends: who, how it ended, how long it lasted.
+    const opened = performance.now();
+    socket.once("disconnect", (reason) =>
+      log.info({ transport: "socket.io", connection: socket.id, userId: socket.data.user.id, ip: socket.data.ip, outcome: reason, recovered: socket.recovered || undefined, seconds: Math.round((performance.now() - opened) / 100) / 10 }, "connection closed"),
+    );
   });
 
   // Sessions end elsewhere too (signed out on another node, revoked, expired): close their

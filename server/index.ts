@@ -2,14 +2,25 @@
  * Parley's entry point: reads the environment, starts Next + Socket.IO + the database on one
  * port, and shuts down gracefully on SIGTERM / SIGINT.
  */
-import { parseEnv, settingsFromEnv } from "./config/env";
+import { loadEnvFile, parseEnv, settingsFromEnv } from "./config/env";
 import { parseAllowedOrigins } from "./security/origin";
 import { DEFAULT_HEARTBEAT } from "./app";
 import { createLogger } from "./logger";
 import { startParley } from "./server";
 
-const env = parseEnv();
-const log = createLogger(env.LOG_LEVEL);
+// A .env file beside where the server starts, if there is one; the real environment wins.
+const fromFile = loadEnvFile();
+const env = (() => {
+  try {
+    return parseEnv();
+  } catch (err) {
+    // Before the logger: the message names each variable at fault.
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+})();
+const log = createLogger(env.LOG_LEVEL, undefined, { pretty: env.NODE_ENV === "development" });
+if (fromFile.length > 0) log.info({ variables: fromFile }, "read .env");
 
 const parley = await startParley({
   port: env.PORT,
@@ -46,6 +57,7 @@ const parley = await startParley({
     imagePixels: Math.round(env.IMAGE_MAX_MEGAPIXELS * 1_000_000),
     orphanMs: env.FILE_ORPHAN_HOURS * 3600_000,
   },
+  ...(env.METRICS_PORT !== undefined ? { metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST } } : {}),
   security: {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY,
@@ -57,7 +69,7 @@ const parley = await startParley({
   process.exit(1);
 });
 
-log.info({ url: parley.url, mode: env.NODE_ENV }, `Parley is ready on ${parley.url}`);
+log.info({ url: parley.url, mode: env.NODE_ENV, ...(parley.metricsUrl ? { metrics: parley.metricsUrl } : {}) }, `Parley is ready on ${parley.url}`);
 
 // Draining (DRAIN_TIMEOUT_MS) plus closing the database and Redis.
 const SHUTDOWN_GRACE_MS = env.DRAIN_TIMEOUT_MS + 5_000;

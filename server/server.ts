@@ -10,6 +10,7 @@ import { createBetterAuth } from "./auth/better-auth";
 import { loadOrCreateAuthSecret } from "./auth/secret";
 import { redact, resolveDatabaseUrl } from "./config/database-url";
 import { projectRoot } from "./config/paths";
+import { logRequest } from "./http/access-log";
 import { hideAdminPageFromOthers } from "./http/admin-gate";
 import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
@@ -31,6 +32,8 @@ import { MemoryTypingStore } from "./store/memory/typing.store";
 import { RedisPresenceStore, type RedisPresenceOptions } from "./store/redis/presence.store";
 import { RedisTypingStore } from "./store/redis/typing.store";
 import { migrateDatabase } from "./store/migrate";
+import { meteredMessages } from "./metrics/metered-messages";
+import { ParleyMetrics, serveMetrics, type MetricsEndpoint } from "./metrics/metrics";
 import { openStore } from "./store/open-store";
 import { SharpUploadProcessor } from "./files/processor";
 import { DEFAULT_FILE_POLICY, type FilePolicy } from "./domain/file.service";
@@ -92,6 +95,11 @@ export interface ParleyOptions {
   purgeEveryMs?: number;
   /** Files: where they go on SQLite (FILES_DIR), the limits, the orphan sweep. */
   files?: FileOptions;
+  /**
+   * METRICS_PORT / METRICS_HOST: Prometheus metrics on a port of their own (never the public
+   * one), with the process and Node metrics. Unset: nothing is served (counting goes on).
+   */
+  metrics?: { port: number; host?: string };
   log?: Logger;
 }
 
@@ -115,6 +123,8 @@ export interface RunningParley {
   io: ParleyServer;
   /** The domain (tests call it directly: the file sweep). */
   services: Services;
+  /** The metrics endpoint's address, when METRICS_PORT is set. */
+  metricsUrl?: string;
   /**
    * Graceful stop (SIGTERM): /readyz turns 503, no new connections are taken, bots and
    * browsers are closed in a way that makes them reconnect (to another node, behind a load
@@ -146,7 +156,9 @@ export async function bounded(log: Logger, step: string, work: Promise<unknown>,
 export async function startParley(options: ParleyOptions = {}): Promise<RunningParley> {
   const log = options.log ?? createLogger();
   const host = options.host ?? "localhost";
-  const infrastructure = await openInfrastructure(options, host, log);
+  const metrics = new ParleyMetrics({ defaults: options.metrics !== undefined });
+  const infrastructure = await openInfrastructure(options, host, metrics, log);
+  let endpoint: MetricsEndpoint | undefined;
   try {
     const httpServer = createServer();
     const nextHandler = await prepareUi(options, host, httpServer);
@@ -159,10 +171,13 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     });
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    if (options.metrics) endpoint = await serveMetrics(metrics, options.metrics.port, options.metrics.host);
+    const served = endpoint;
     let closing: Promise<void> | undefined;
-    const close = () => (closing ??= drain(httpServer, infrastructure, realtime, lifecycle, options, log));
-    return { url, port, io: realtime.io, services: infrastructure.services, close };
+    const close = () => (closing ??= drain(httpServer, infrastructure, realtime, lifecycle, options, log).finally(() => served?.close()));
+    return { url, port, io: realtime.io, services: infrastructure.services, close, ...(served ? { metricsUrl: served.url } : {}) };
   } catch (err) {
+    await endpoint?.close();
     await closeInfrastructure(infrastructure, log);
     throw err;
   }
@@ -181,14 +196,16 @@ interface Infrastructure {
   push?: PushService;
   fileSweep?: NodeJS.Timeout;
   images?: SharpUploadProcessor;
+  metrics: ParleyMetrics;
 }
 
 /** Step 1: the database (migrated, opened), Better Auth on it, Redis when configured, the live stores, the services. */
-async function openInfrastructure(options: ParleyOptions, host: string, log: Logger): Promise<Infrastructure> {
+async function openInfrastructure(options: ParleyOptions, host: string, metrics: ParleyMetrics, log: Logger): Promise<Infrastructure> {
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   if (options.migrate ?? true) await migrateDatabase(databaseUrl);
-  const store = await openStore(databaseUrl, { filesDir: options.files?.dir });
-  const { repositories } = store;
+  const store = await openStore(databaseUrl, { filesDir: options.files?.dir, onCommit: (writes) => metrics.sqliteBatchSize.observe(writes) });
+  // Every message and change stored through this node is counted and timed.
+  const repositories = { ...store.repositories, messages: meteredMessages(store.repositories.messages, metrics) };
   const betterAuth = createBetterAuth(store.authDatabase, {
     secret: loadOrCreateAuthSecret(databaseUrl, options.authSecret),
     baseURL: options.publicUrl ?? `http://${host}:${options.port ?? 3000}`,
@@ -199,14 +216,14 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
     },
   });
   const redisPrefix = options.redisPrefix ?? "parley";
-  const clients = options.redisUrl ? await connectRedis(options.redisUrl, log).catch(async (err: unknown) => {
+  const clients = options.redisUrl ? await connectRedis(options.redisUrl, metrics, log).catch(async (err: unknown) => {
     await store.close();
     throw err;
   }) : undefined;
   const redis = clients?.redis;
   const presence = redis ? new RedisPresenceStore(redis, { log, keyPrefix: redisPrefix, options: options.presence }).start() : new MemoryPresenceStore();
   const typing = redis ? new RedisTypingStore(redis, log, redisPrefix) : new MemoryTypingStore();
-  const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix, ...(options.files?.uploadsPerMinute ? { uploadsPerMinute: options.files.uploadsPerMinute } : {}) });
+  const policy = new SecurityPolicy({ ...options.security, redis, redisPrefix, onRateLimited: (budget) => metrics.rateLimited(budget), ...(options.files?.uploadsPerMinute ? { uploadsPerMinute: options.files.uploadsPerMinute } : {}) });
   const images = new SharpUploadProcessor({ imagePixels: options.files?.imagePixels ?? FILE_LIMIT_DEFAULTS.imagePixels });
   const services = createServices(repositories, { presence, typing }, { betterAuth, sessions: repositories.sessions, tokens: repositories.tokens }, {
     guestDirectMessages: options.guestDirectMessages ?? true,
@@ -222,7 +239,7 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   });
   const promoted = await services.roles.promoteNamed();
   if (promoted > 0) log.info({ promoted }, "ADMIN_USERNAMES: accounts made administrators");
-  const push = openPush(databaseUrl, options, repositories.pushSubscriptions, log);
+  const push = openPush(databaseUrl, options, repositories.pushSubscriptions, metrics, log);
   // Files no message took, and those of deleted messages, are removed now and then.
   const orphanMs = options.files?.orphanMs ?? 24 * 3600_000;
   // And addresses seen more than SEEN_ADDRESS_DAYS ago are forgotten, with the holds that ended.
@@ -243,7 +260,7 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
   };
   const fileSweep = setInterval(sweepFiles, options.files?.sweepEveryMs ?? 3600_000);
   fileSweep.unref();
-  return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push, fileSweep, images };
+  return { store, redis, adapterRedis: clients?.adapterRedis, redisPrefix, presence, policy, services, push, fileSweep, images, metrics };
 }
 
 /**
@@ -251,12 +268,15 @@ async function openInfrastructure(options: ParleyOptions, host: string, log: Log
  * (realtime/redis-adapter.ts); Parley's own (rate limits, presence, typing) fails fast
  * instead, so that nothing waits on it.
  */
-async function connectRedis(url: string, log: Logger): Promise<{ redis: RedisClientType; adapterRedis: RedisClientType }> {
+async function connectRedis(url: string, metrics: ParleyMetrics, log: Logger): Promise<{ redis: RedisClientType; adapterRedis: RedisClientType }> {
   const where = redact(url);
   const redis = createClient({ url, disableOfflineQueue: true }) as RedisClientType;
   const adapterRedis = createClient({ url }) as RedisClientType;
   for (const client of [redis, adapterRedis]) {
-    client.on("error", (err: unknown) => log.warn({ err, redis: where }, "redis error"));
+    client.on("error", (err: unknown) => {
+      metrics.dependencyError("redis");
+      log.warn({ err, redis: where }, "redis error");
+    });
     await client.connect().catch((err: unknown) => {
       void redis.destroy();
       void adapterRedis.destroy();
@@ -308,8 +328,8 @@ interface Realtime {
  * revocation to each other.
  */
 function startRealtime(httpServer: HttpServer, infrastructure: Infrastructure, options: ParleyOptions, log: Logger): Realtime {
-  const { services, policy, push, adapterRedis, redisPrefix } = infrastructure;
-  const hub = new RoomHub({ services, policy, log });
+  const { services, policy, push, adapterRedis, redisPrefix, metrics } = infrastructure;
+  const hub = new RoomHub({ services, policy, log, metrics });
   const io = createApplication(httpServer, {
     services,
     policy,
@@ -325,6 +345,8 @@ function startRealtime(httpServer: HttpServer, infrastructure: Infrastructure, o
   if (push) mentionPushes({ hub, push, services, log, connected: async (userId) => (await io.in(userChannel(userId)).fetchSockets()).length > 0 });
   const gateway = new WsGateway(httpServer, { services, policy, log, hub, options: { compression: options.compression, ...options.gateway } });
   if (adapterRedis) clusterRelay(io, hub, log);
+  metrics.countConnections("socket.io", () => io.engine.clientsCount);
+  metrics.countConnections("ws", () => gateway.size);
   const purges = startPurges(hub, { everyMs: options.purgeEveryMs });
   hub.onPurgeFiled(() => purges.poke());
   return { hub, io, gateway, purges };
@@ -343,7 +365,7 @@ function serveHttp(
   options: ParleyOptions,
   log: Logger,
 ): void {
-  const { services, policy, store, redis } = infrastructure;
+  const { services, policy, store, redis, metrics } = infrastructure;
   const timed = <T>(p: Promise<T>, ms = 2000) =>
     Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
   const routes = createHttpRoutes({
@@ -352,11 +374,12 @@ function serveHttp(
     log,
     checkReadiness: async () => {
       const checks: Record<string, string> = {};
-      const probe = async (name: string, fn: () => Promise<unknown>) => {
+      const probe = async (name: "database" | "redis", fn: () => Promise<unknown>) => {
         // Anyone may ask: they learn "failed", the log keeps the reason.
         checks[name] = await timed(fn()).then(
           () => "ok",
           (err: unknown) => {
+            metrics.dependencyError(name);
             log.warn({ err, check: name }, "readiness check failed");
             return "failed";
           },
@@ -380,6 +403,7 @@ function serveHttp(
   });
 
   httpServer.on("request", (req, res) => {
+    logRequest(req, res, log);
     // Socket.IO answers its own path (it registers a request listener of its own).
     if (req.url?.startsWith("/socket.io/")) return;
     setSecurityHeaders(res, options.ui ? options.ui.dev : false);
@@ -455,10 +479,15 @@ export function setSecurityHeaders(res: ServerResponse, dev: boolean) {
 }
 
 /** Web Push, with its VAPID keys; none on PostgreSQL without them (said once in the log). */
-function openPush(databaseUrl: string, options: ParleyOptions, subscriptions: PushSubscriptionRepository, log: Logger): PushService | undefined {
+function openPush(databaseUrl: string, options: ParleyOptions, subscriptions: PushSubscriptionRepository, metrics: ParleyMetrics, log: Logger): PushService | undefined {
   try {
     const keys = loadOrCreateVapidKeys(databaseUrl, options.vapid);
-    return new PushService(subscriptions, keys, log, { subject: options.publicUrl, endpoints: new PushEndpointPolicy(options.pushEndpoints, options.pushTls), coalesceMs: options.pushCoalesceMs });
+    return new PushService(subscriptions, keys, log, { subject: options.publicUrl, endpoints: new PushEndpointPolicy(options.pushEndpoints, options.pushTls), coalesceMs: options.pushCoalesceMs,
+      onOutcome: (outcome) => {
+        metrics.pushSent(outcome);
+        if (outcome === "failed") metrics.dependencyError("push");
+      },
+    });
   } catch (err) {
     log.warn({ err }, "Web Push is off");
     return undefined;

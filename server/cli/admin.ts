@@ -6,12 +6,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { resolveDatabaseUrl } from "../config/database-url";
-import { parseEnv } from "../config/env";
+import { loadEnvFile, parseEnv } from "../config/env";
 import { projectRoot } from "../config/paths";
 import { defaultFilesDir } from "../store/open-store";
 import { adminProgram } from "./commands";
 import { openAdminContext } from "./context";
 
+// The server's .env, if there is one (the real environment wins), so both act on the same database.
+loadEnvFile();
 const env = parseEnv();
 const databaseUrl = resolveDatabaseUrl(env.DATABASE_URL);
 const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };

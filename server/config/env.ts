@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseEnv as parseDotEnv } from "node:util";
 import { z } from "zod";
 import { parseTrustProxy } from "./trust-proxy";
 
@@ -99,9 +102,36 @@ const envSchema = z.object({
   FILE_ORPHAN_HOURS: z.coerce.number().positive().default(24),
   /** Multiplies every rate-limit budget. */
   RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+  /** Prometheus metrics on this port (unset: off). Never the public port: /metrics there is a 404. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The address the metrics port listens on (127.0.0.1: this machine only; 0.0.0.0 in a container). */
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Reads a `.env` file (KEY=value lines, as Node's `--env-file` reads them) into `target`,
+ * where the variable is not set already: the real environment wins over the file. Nothing
+ * happens when the file does not exist. Returns the names it set. Called before `parseEnv`,
+ * so a bad value in the file is named as any other.
+ */
+export function loadEnvFile(file = path.join(process.cwd(), ".env"), target: NodeJS.ProcessEnv = process.env): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const set: string[] = [];
+  for (const [name, value] of Object.entries(parseDotEnv(text))) {
+    if (target[name] !== undefined) continue;
+    target[name] = value;
+    set.push(name);
+  }
+  return set;
+}
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = envSchema.safeParse(source);

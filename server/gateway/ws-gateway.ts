@@ -49,6 +49,8 @@ interface Peer {
   /** An `auth` frame is being checked: one authentication per connection, whatever else arrives meanwhile. */
   authenticating?: boolean;
   pongTimer?: NodeJS.Timeout;
+  /** When it connected (`performance.now()`), for the line logged when it closes. */
+  opened: number;
 }
 
 const notAuthenticated: Ack<never> = { ok: false, error: { code: "unauthorized", message: "Authenticate first: send {\"type\":\"auth\",\"token\":\"…\"}." } };
@@ -150,6 +152,7 @@ export class WsGateway implements RoomFanout {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const { policy } = this.deps;
     const refuse = (status: number, reason: string) => {
+      this.deps.log.info({ transport: "ws", outcome: `refused: ${status} ${reason}` }, "connection refused");
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!policy.originAllowed(req)) return refuse(403, "Forbidden");
@@ -166,10 +169,17 @@ export class WsGateway implements RoomFanout {
   }
 
   private connected(ws: WebSocket, req: IncomingMessage, auth: { user: UserSummary; tokenId: string } | null) {
-    const peer: Peer = { id: `ws:${randomUUID()}`, ws, ip: this.deps.policy.clientIp(req), };
+    const peer: Peer = { id: `ws:${randomUUID()}`, ws, ip: this.deps.policy.clientIp(req), opened: performance.now() };
     this.peers.add(peer);
     ws.on("pong", () => clearTimeout(peer.pongTimer));
-    ws.on("close", () => void this.gone(peer));
+    ws.on("close", (code, reason) => {
+      // One line per connection, when it ends: who, how it ended, how long it lasted.
+      this.deps.log.info(
+        { transport: "ws", connection: peer.id, userId: peer.user?.id, ip: peer.ip, outcome: `${code}${reason.length > 0 ? ` ${reason.toString().slice(0, 100)}` : ""}`, seconds: Math.round((performance.now() - peer.opened) / 100) / 10 },
+        "connection closed",
+      );
+      void this.gone(peer);
+    });
     ws.on("error", (err) => this.deps.log.debug({ err, peer: peer.id }, "gateway socket error"));
     ws.on("message", (data, isBinary) => void this.receive(peer, data, isBinary));
     if (auth) this.authenticated(peer, auth);

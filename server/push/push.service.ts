@@ -76,7 +76,14 @@ export class PushService {
     private readonly subscriptions: PushSubscriptionRepository,
     private readonly keys: VapidKeys,
     private readonly log: Logger,
-    private readonly options: { subject?: string; endpoints?: PushEndpointPolicy; timeoutMs?: number; coalesceMs?: number } = {},
+    private readonly options: {
+      subject?: string;
+      endpoints?: PushEndpointPolicy;
+      timeoutMs?: number;
+      coalesceMs?: number;
+      /** Hears what became of each push request (metrics: `parley_push_sent_total`). */
+      onOutcome?: (outcome: "sent" | "gone" | "failed" | "dropped") => void;
+    } = {},
   ) {
     this.policy = options.endpoints ?? new PushEndpointPolicy();
   }
@@ -181,6 +188,7 @@ export class PushService {
 
   private enqueue(job: () => Promise<void>) {
     if (this.queue.length >= PUSH_QUEUE_MAX) {
+      this.options.onOutcome?.("dropped");
       if (this.dropped++ % 100 === 0) this.log.warn({ dropped: this.dropped }, "web push queue full: pushes dropped");
       return;
     }
@@ -211,11 +219,14 @@ export class PushService {
         timeout: this.options.timeoutMs ?? 10_000,
         agent: this.policy.agent,
       });
+      this.options.onOutcome?.("sent");
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
       if (status === 404 || status === 410) {
+        this.options.onOutcome?.("gone");
         await this.subscriptions.removeById(s.id);
       } else {
+        this.options.onOutcome?.("failed");
         // The endpoint's host is logged, never the endpoint (it is a bearer capability).
         this.log.warn({ err: (err as Error).message, status, userId: s.userId, host: new URL(s.endpoint).host }, "web push failed");
       }

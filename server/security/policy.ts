@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { UserSummary } from "../contract/model";
 import { ConnectionLimits } from "./connection-limits";
 import { isAllowedOrigin } from "./origin";
-import { RateLimits, scaledBudgets } from "./rate-limits";
+import { RateLimits, scaledBudgets, type BudgetName } from "./rate-limits";
 import { clientAddress, clientScheme, compileTrust, parseTrustProxy, type TrustProxy } from "./trust-proxy";
 
 export interface SecurityOptions {
@@ -24,6 +24,8 @@ export interface SecurityOptions {
   redis?: unknown;
   /** The prefix of the budgets' Redis keys (REDIS_PREFIX). */
   redisPrefix?: string;
+  /** Hears every refusal by a spent budget (metrics: `parley_rate_limited_total`). */
+  onRateLimited?: (budget: BudgetName) => void;
 }
 
 /**
@@ -40,7 +42,7 @@ export class SecurityPolicy {
     this.allowedOrigins = options.allowedOrigins ?? [];
     const trust = options.trustProxy;
     this.trust = compileTrust(Array.isArray(trust) ? trust : parseTrustProxy(trust));
-    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1, options.uploadsPerMinute ? { uploadPerUser: options.uploadsPerMinute } : {}), options.redis, options.redisPrefix);
+    this.limits = new RateLimits(scaledBudgets(options.rateLimitScale ?? 1, options.uploadsPerMinute ? { uploadPerUser: options.uploadsPerMinute } : {}), options.redis, options.redisPrefix, options.onRateLimited);
     this.connections = new ConnectionLimits(options.maxConnectionsPerUser, options.maxConnectionsPerIp);
   }
 

@@ -72,6 +72,7 @@ export class RateLimits {
     readonly budgets: Budgets = scaledBudgets(),
     redis?: unknown,
     prefix = "parley",
+    private readonly onLimited?: (name: BudgetName) => void,
   ) {
     this.limiters = {} as Record<BudgetName, RateLimiterAbstract>;
     for (const name of Object.keys(budgets) as BudgetName[]) {
@@ -89,7 +90,10 @@ export class RateLimits {
       await this.limiters[name].consume(key);
       return null;
     } catch (res) {
-      if (res instanceof RateLimiterRes) return Math.max(1, res.msBeforeNext);
+      if (res instanceof RateLimiterRes) {
+        this.onLimited?.(name);
+        return Math.max(1, res.msBeforeNext);
+      }
       throw res;
     }
   }

@@ -21,6 +21,7 @@ export function authMiddleware(auth: AuthService, log: Logger) {
     try {
       const session = await auth.authenticateHandshake(socket.handshake.headers.cookie);
       if (!session) {
+        log.info({ transport: "socket.io", outcome: "refused: no session" }, "connection refused");
         next(new HandshakeError({ code: "unauthorized", message: "Your session has ended. Sign in to continue." }));
         return;
       }

@@ -35,11 +35,11 @@ export function defaultFilesDir(databaseUrl: string): string {
  * Opens the database named by a resolved DATABASE_URL: the only code that chooses an engine
  * (`file:` → `store/sqlite/`, `postgres://` → `store/postgres/`).
  */
-export async function openStore(databaseUrl: string, options: { filesDir?: string } = {}): Promise<Store> {
+export async function openStore(databaseUrl: string, options: { filesDir?: string; onCommit?: (writes: number) => void } = {}): Promise<Store> {
   const provider = databaseProvider(databaseUrl);
   const db = await openDatabase(databaseUrl);
   const repositories =
-    provider === "postgresql" ? postgresStore(db, databaseUrl) : sqliteStore(db, databaseUrl.slice("file:".length), { filesDir: options.filesDir ?? defaultFilesDir(databaseUrl) });
+    provider === "postgresql" ? postgresStore(db, databaseUrl) : sqliteStore(db, databaseUrl.slice("file:".length), { filesDir: options.filesDir ?? defaultFilesDir(databaseUrl), onCommit: options.onCommit });
   return {
     provider,
     db,

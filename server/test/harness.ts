@@ -81,6 +81,8 @@ export async function startTestServer(
     adminUsernames?: readonly string[];
     /** Settings the environment would lock (GUEST_ACCESS, GUEST_IDLE_DAYS). */
     settings?: SettingsFromEnv;
+    /** Prometheus metrics on a port of their own (0: any free port). */
+    metrics?: { port: number; host?: string };
   } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
@@ -111,6 +113,7 @@ export async function startTestServer(
     firstAccountAdmin: options.firstAccountAdmin ?? false,
     adminUsernames: options.adminUsernames,
     settings: options.settings,
+    metrics: options.metrics,
     log: options.log ?? createLogger((process.env.TEST_LOG_LEVEL as "silent") ?? "silent"),
   });
   return {

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ChatMessage, MessageChange, UserSummary } from "../../contract/model";
 import type { PublishedRoomEvent, RoomEvent } from "../../contract/room-events";
 import type { Logger } from "../../logger";
+import type { ParleyMetrics } from "../../metrics/metrics";
 import type { SecurityPolicy } from "../../security/policy";
 import type { Services } from "../../services";
 import type { ActivityCoalescer } from "./activity-coalescer";
@@ -17,6 +18,8 @@ export interface HubContext {
   readonly services: Services;
   readonly policy: SecurityPolicy;
   readonly log: Logger;
+  /** This server's metrics (one registry per instance). */
+  readonly metrics: ParleyMetrics;
   /** To every connection in the room (or of the user), on every node and transport. */
   publish(event: PublishedRoomEvent): void;
   /** The room's presence list goes out, coalesced. */

@@ -4,6 +4,8 @@ import type { ChatMessage, MessageChange, UserSummary } from "../../contract/mod
 import type { PublishedRoomEvent, RoomEvent } from "../../contract/room-events";
 import { DomainError, toErrorBody } from "../../domain/errors";
 import type { Logger } from "../../logger";
+import { ParleyMetrics, secondsSince } from "../../metrics/metrics";
+import { isDatabaseUnavailable } from "../../store/unavailable";
 import type { SecurityPolicy } from "../../security/policy";
 import type { Services } from "../../services";
 import { ActivityCoalescer } from "./activity-coalescer";
@@ -39,6 +41,8 @@ export interface RoomHubDeps {
   services: Services;
   policy: SecurityPolicy;
   log: Logger;
+  /** Where the hub counts (default: a registry of its own that nothing serves). */
+  metrics?: ParleyMetrics;
   presence?: { delayMs: number; intervalMs: number };
   activityIntervalMs?: number;
 }
@@ -64,6 +68,7 @@ export class RoomHub implements HubContext {
   readonly services: Services;
   readonly policy: SecurityPolicy;
   readonly log: Logger;
+  readonly metrics: ParleyMetrics;
   readonly presence: PresenceCoalescer;
   readonly activity: ActivityCoalescer;
   private readonly fanouts: RoomFanout[] = [];
@@ -82,6 +87,7 @@ export class RoomHub implements HubContext {
     this.services = deps.services;
     this.policy = deps.policy;
     this.log = deps.log;
+    this.metrics = deps.metrics ?? new ParleyMetrics();
     const publish = (event: PublishedRoomEvent) => this.publish(event);
     this.presence = new PresenceCoalescer({ list: (roomId) => this.services.presence.list(roomId), publish, log: deps.log, timing: deps.presence });
     this.activity = new ActivityCoalescer({ publish, intervalMs: deps.activityIntervalMs });
@@ -166,7 +172,13 @@ export class RoomHub implements HubContext {
    */
   request<N extends RoomRequest>(session: HubSession, name: N, payload: unknown): Promise<Ack<AckOf<N>>> {
     const def = REQUESTS[name] as unknown as RequestDef<z.ZodType, AckOf<N>>;
-    return this.guard(session, name, def.schema, payload, (input) => def.run(this, session, input));
+    if (name !== "message:send") return this.guard(session, name, def.schema, payload, (input) => def.run(this, session, input));
+    // A send's acknowledgement time, from its arrival here (stored and published ones).
+    const start = performance.now();
+    return this.guard(session, name, def.schema, payload, (input) => def.run(this, session, input)).then((ack) => {
+      if (ack.ok) this.metrics.ackSeconds.observe(secondsSince(start));
+      return ack;
+    });
   }
 
   /**
@@ -184,6 +196,7 @@ export class RoomHub implements HubContext {
     try {
       return { ok: true, data: await run(parsed.data) };
     } catch (err) {
+      if (isDatabaseUnavailable(err)) this.metrics.dependencyError("database");
       return this.refuse(session.conn, toErrorBody(err, this.log, { request: name }));
     }
   }

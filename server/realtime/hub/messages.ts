@@ -21,9 +21,11 @@ import type { HubSession } from "./session";
 export const messageCapability = capability({
   requests: {
     "message:send": request(messageSendSchema, send),
-    "message:history": request(messageHistorySchema, (hub, session, input) =>
-      hub.services.messages.history(session.conn.user, input, { joined: session.rooms.has(input.roomId) }),
-    ),
+    "message:history": request(messageHistorySchema, async (hub, session, input) => {
+      const page = await hub.services.messages.history(session.conn.user, input, { joined: session.rooms.has(input.roomId) });
+      if (input.after !== undefined) hub.metrics.catchupMessages.observe(page.messages.length);
+      return page;
+    }),
     "message:edit": request(messageEditSchema, (hub, session, input) => change(hub, session, "edit", input)),
     "message:delete": request(messageDeleteSchema, (hub, session, input) => change(hub, session, "delete", input)),
     "reaction:add": request(reactionSchema, (hub, session, input) => change(hub, session, "react", input)),

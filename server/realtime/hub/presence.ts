@@ -42,6 +42,7 @@ async function join(hub: HubContext, session: HubSession, input: RoomJoinInput):
   // (and maybe later ones, which the client applies again harmlessly).
   const changeCursor = await services.messages.changeCursor(room.id);
   const history = await services.messages.onJoin(room, input.after);
+  if (input.after !== undefined) hub.metrics.catchupMessages.observe(history.messages.length);
   const touched = input.changesAfter === undefined ? undefined : await services.messages.onRejoinChanges(room, input.changesAfter);
   const presenceChanged = await services.presence.add(room.id, conn.user, conn.id);
   const online = await services.presence.list(room.id);

@@ -1,5 +1,6 @@
 import { messageSearchSchema } from "../../contract/schemas";
 import { DomainError } from "../../domain/errors";
+import { secondsSince } from "../../metrics/metrics";
 import { capability, request, type HubContext } from "./capability";
 
 /** Users with a search under way, per hub (this node). */
@@ -17,7 +18,10 @@ export const searchCapability = capability({
       busy.add(user.id);
       try {
         await hub.policy.beforeSearch(user, ip);
-        return await hub.services.search.search(user, input);
+        const start = performance.now();
+        const found = await hub.services.search.search(user, input);
+        hub.metrics.searchSeconds.observe(secondsSince(start));
+        return found;
       } finally {
         busy.delete(user.id);
       }

@@ -24,7 +24,7 @@ import { PrismaAuditStore } from "../prisma/sanctions";
  * Prisma's client (`db`) for the cold paths. An in-memory database would be a different one
  * on every connection (and the migrator's): the store needs a file.
  */
-export function sqliteStore(db: Db, file: string, options: { filesDir: string; onWriterStarted?: (worker: Worker) => void }): EngineStore {
+export function sqliteStore(db: Db, file: string, options: { filesDir: string; onWriterStarted?: (worker: Worker) => void; onCommit?: (writes: number) => void }): EngineStore {
   if (file === ":memory:" || file === "") throw new Error("the SQLite store needs a database file, not SQLite in memory");
   const messages = new SqliteMessageStore(file, options);
   const rooms = new SqliteRoomStore(db, file);

@@ -54,13 +54,17 @@ export class SqliteMessageStore implements MessageRepository {
   /**
    * `file`: the database file (an in-memory database would be another one on every
    * connection). `onWriterStarted`: a seam for tests that kill the writer thread.
+   * `onCommit`: hears how many writes each of the writer's transactions carried (metrics).
    */
-  constructor(file: string, options: { onWriterStarted?: (worker: Worker) => void } = {}) {
+  constructor(file: string, options: { onWriterStarted?: (worker: Worker) => void; onCommit?: (writes: number) => void } = {}) {
+    const onCommit = options.onCommit;
     this.writer = new WorkerThread<Pending>(
       new URL("./writer.worker.mjs", import.meta.url),
       { file },
       "the SQLite writer",
       (replies) => {
+        // One reply array per transaction (writer.worker.mjs).
+        onCommit?.((replies as Reply[]).length);
         for (const reply of replies as Reply[]) this.settle(reply);
       },
       // Everything sent to a writer that is gone, and not yet answered, failed: what waits
