@@ -19,7 +19,7 @@ function tempEnvFile(text: string): string {
 describe("configuration from a .env file", () => {
   it("fills what the environment does not set; the real environment wins", () => {
     const file = tempEnvFile("PORT=4100\nLOG_LEVEL=debug\n# a comment\nPUBLIC_URL=\"https://chat.example.org\"\n");
-    const env: NodeJS.ProcessEnv = { PORT: "5200" };
+    const env: Record<string, string | undefined> = { PORT: "5200" };
     expect(loadEnvFile(file, env).sort()).toEqual(["LOG_LEVEL", "PUBLIC_URL"]);
     const parsed = parseEnv(env);
     expect(parsed.PORT).toBe(5200);
@@ -28,23 +28,23 @@ describe("configuration from a .env file", () => {
   });
 
   it("changes nothing when there is no file", () => {
-    const env: NodeJS.ProcessEnv = {};
+    const env: Record<string, string | undefined> = {};
     expect(loadEnvFile(path.join(os.tmpdir(), `missing-${process.pid}`, ".env"), env)).toEqual([]);
     expect(env).toEqual({});
   });
 
   it("a bad value from the file is named, as one from the environment is", () => {
-    const env: NodeJS.ProcessEnv = {};
+    const env: Record<string, string | undefined> = {};
     loadEnvFile(tempEnvFile("PORT=seventy\nMETRICS_PORT=99999\n"), env);
     expect(() => parseEnv(env)).toThrow(/PORT: .*\n.*METRICS_PORT: /);
   });
 
   it("the server started in a folder with a bad .env stops with the variable's name; the environment's value overrides it", async () => {
     const file = tempEnvFile("LOG_LEVEL=loud\n");
-    const run = (extra: NodeJS.ProcessEnv) =>
+    const run = (extra: Record<string, string | undefined>) =>
       execFileAsync(process.execPath, ["--import", import.meta.resolve("tsx"), "-e", `import("${path.join(projectRoot, "server/config/env.ts")}").then(({ loadEnvFile, parseEnv }) => { loadEnvFile(); console.log(parseEnv().LOG_LEVEL); })`], {
         cwd: path.dirname(file),
-        env: { PATH: process.env.PATH, ...extra },
+        env: { PATH: process.env.PATH, NODE_ENV: "test", ...extra },
       });
     await expect(run({})).rejects.toThrow(/LOG_LEVEL: /);
     expect((await run({ LOG_LEVEL: "warn" })).stdout.trim()).toBe("warn");

@@ -116,7 +116,7 @@ export type Env = z.infer<typeof envSchema>;
  * happens when the file does not exist. Returns the names it set. Called before `parseEnv`,
  * so a bad value in the file is named as any other.
  */
-export function loadEnvFile(file = path.join(process.cwd(), ".env"), target: NodeJS.ProcessEnv = process.env): string[] {
+export function loadEnvFile(file = path.join(process.cwd(), ".env"), target: Record<string, string | undefined> = process.env): string[] {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -133,7 +133,7 @@ export function loadEnvFile(file = path.join(process.cwd(), ".env"), target: Nod
   return set;
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
