@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./test/harness";
+import { capturingLogger, startTestServer, type TestServer } from "./test/harness";
 import { clientsOf, createdRoom, ok } from "./test/transport-clients";
 
 let server: TestServer | undefined;
@@ -98,6 +98,31 @@ describe.each(["socket.io", "ws"] as const)("metrics over %s", (transport) => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
     expect((await fetch(new URL("/", server.metricsUrl!))).status).toBe(404);
     expect((await fetch(server.metricsUrl!, { method: "POST" })).status).toBe(404);
+  });
+});
+
+describe.each(["socket.io", "ws"] as const)("the log over %s", (transport) => {
+  it("says once per connection, at its end, who it was, how it ended and how long it lasted; requests at info, probes and polling at debug, never a query string", async () => {
+    const log = capturingLogger();
+    server = await startTestServer({ log });
+    const someone = await client(transport, "Logged", { account: true });
+    const { id: userId } = someone.user;
+    someone.close();
+    // (A bot's client made its token over a Socket.IO connection first: that one has its line too.)
+    const closed = () => log.entries.filter((e) => e.msg === "connection closed" && e.userId === userId && e.transport === transport);
+    await expect.poll(closed).toHaveLength(1);
+    const line = closed()[0]!;
+    expect(line).toMatchObject({ level: "info", transport });
+    expect(typeof line.outcome).toBe("string");
+    expect(line.seconds).toBeGreaterThanOrEqual(0);
+
+    await fetch(`${server.url}/healthz`);
+    await fetch(`${server.url}/api/session?invite=secret-invite`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ displayName: "Q" }) });
+    await expect.poll(() => log.entries.filter((e) => e.msg === "request").length).toBeGreaterThanOrEqual(2);
+    const requests = log.entries.filter((e) => e.msg === "request");
+    expect(requests.find((e) => e.path === "/healthz")).toMatchObject({ level: "debug", status: 200 });
+    expect(requests.find((e) => e.path === "/api/session")).toMatchObject({ level: "info", method: "POST", status: 201 });
+    expect(JSON.stringify(log.entries)).not.toContain("secret-invite");
   });
 });
 
