@@ -172,10 +172,11 @@ export class RoomHub implements HubContext {
    */
   request<N extends RoomRequest>(session: HubSession, name: N, payload: unknown): Promise<Ack<AckOf<N>>> {
     const def = REQUESTS[name] as unknown as RequestDef<z.ZodType, AckOf<N>>;
-    if (name !== "message:send") return this.guard(session, name, def.schema, payload, (input) => def.run(this, session, input));
-    // A send's acknowledgement time, from its arrival here (stored and published ones).
     const start = performance.now();
-    return this.guard(session, name, def.schema, payload, (input) => def.run(this, session, input)).then((ack) => {
+    const answer = this.guard(session, name, def.schema, payload, (input) => def.run(this, session, input));
+    if (name !== "message:send") return answer;
+    // A send's acknowledgement time, from its arrival here (stored and published ones).
+    return answer.then((ack) => {
       if (ack.ok) this.metrics.ackSeconds.observe(secondsSince(start));
       return ack;
     });
