@@ -39,7 +39,7 @@ test.describe("a server of its own", () => {
 
     expect(await server.stop("SIGTERM")).toBe(0);
     expect(server.stderr).toContain("shutting down");
-    await expect(ada.connection).toHaveText("Reconnecting");
+    await expect(ada.connection).toHaveText("Offline");
 
     await server.start();
     // The page retries with backoff (up to 10 s, ±50 %): allow for a whole step.

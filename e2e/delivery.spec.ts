@@ -125,7 +125,7 @@ test.describe("a server of its own", () => {
     await expect(bob.message("before the crash")).toBeVisible();
 
     expect(await server.stop("SIGKILL")).toBeNull();
-    await expect(ada.connection).toHaveText("Reconnecting");
+    await expect(ada.connection).toHaveText("Offline");
     await ada.send("during the outage 1");
     await bob.send("during the outage 2");
     await ada.send("during the outage 3");

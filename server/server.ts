@@ -11,6 +11,7 @@ import { loadOrCreateAuthSecret } from "./auth/secret";
 import { redact, resolveDatabaseUrl } from "./config/database-url";
 import { projectRoot } from "./config/paths";
 import { logRequest } from "./http/access-log";
+import { serveServiceWorker } from "./http/service-worker";
 import { hideAdminPageFromOthers } from "./http/admin-gate";
 import { createHttpRoutes } from "./http/routes";
 import { WsGateway, type GatewayOptions } from "./gateway/ws-gateway";
@@ -309,7 +310,13 @@ async function prepareUi(options: ParleyOptions, host: string, httpServer: HttpS
   const { default: next } = await import("next");
   const nextApp = next({ dev: options.ui.dev, dir: projectRoot, hostname: host, port: options.port, httpServer });
   await nextApp.prepare();
-  return nextApp.getRequestHandler();
+  const handle = nextApp.getRequestHandler();
+  // Which build a page is of: the service worker (app/sw.ts) keeps only its own build's pages.
+  const build = options.ui.dev ? "dev" : fs.readFileSync(path.join(projectRoot, ".next", "BUILD_ID"), "utf8").trim();
+  return (req, res) => {
+    res.setHeader("X-Parley-Build", build);
+    return handle(req, res);
+  };
 }
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -407,7 +414,9 @@ function serveHttp(
     // Socket.IO answers its own path (it registers a request listener of its own).
     if (req.url?.startsWith("/socket.io/")) return;
     setSecurityHeaders(res, options.ui ? options.ui.dev : false);
-    void routes(req, res)
+    const servedWorker = nextHandler && (req.method === "GET" || req.method === "HEAD") && req.url === "/sw.js" ? serveServiceWorker(req, res, projectRoot, process.env.PARLEY_SW_REVISION) : Promise.resolve(false);
+    void servedWorker
+      .then((served) => served || routes(req, res))
       .then(async (handled) => {
         if (handled) return;
         if (nextHandler) {

@@ -94,6 +94,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
   return (
     <article
       data-status={item.status}
+      data-changing={item.changing ? "true" : undefined}
       data-seq={item.seq ?? undefined}
       aria-current={current || highlighted ? "true" : undefined}
       className={`group relative flex gap-3 px-4 transition-colors duration-700 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first || item.replyTo ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing || highlighted ? "bg-accent-50/80 dark:bg-accent-600/15" : mentionsMe ? "border-l-2 border-amber-500 bg-amber-50/70 dark:bg-amber-400/10" : ""}`}
@@ -153,7 +154,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
         {!item.deleted && item.reactions && item.reactions.length > 0 && (
           <Reactions reactions={item.reactions} selfId={selfId} onToggle={(emoji, add) => props.onReact(item, emoji, add)} />
         )}
-        {pending && (
+        {(pending || item.changing) && (
           <p className="flex items-center gap-1 text-[11px] text-muted">
             <svg viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
               <circle cx="8" cy="8" r="6.25" />

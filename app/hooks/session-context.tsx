@@ -2,11 +2,13 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { AccountInfo, UserSummary } from "@/server/contract/model";
+import { indexedDbLocalBackend, onSignedOutElsewhere, wipeDevice } from "@/app/lib/local-store-browser";
 
 export type SessionState =
   | { status: "loading" }
   | { status: "signed-out"; notice?: string }
-  | { status: "signed-in"; user: UserSummary; account: AccountInfo };
+  /** `unconfirmed`: read from the device, the server has not answered yet (a warm open, or offline). */
+  | { status: "signed-in"; user: UserSummary; account: AccountInfo; unconfirmed?: true };
 
 interface SessionApi {
   session: SessionState;
@@ -33,27 +35,78 @@ interface SignedIn {
   account: AccountInfo;
 }
 
-/** Who the user is, from the HTTP-only session cookie (asked of `/api/session`). */
+/** The device's record of who signed in last (display only: the server's cookie decides). */
+const identities = () => indexedDbLocalBackend();
+
+/**
+ * Remembers who signed in on this device; a different person than the last one: the last
+ * one's rooms and histories leave the device first.
+ */
+async function remember(identity: SignedIn): Promise<void> {
+  const backend = identities();
+  const before = await backend.getIdentity().catch(() => undefined);
+  if (before && before.user.id !== identity.user.id) await backend.clearOthers(identity.user.id).catch(() => undefined);
+  await backend.putIdentity(identity).catch(() => undefined);
+}
+
+export const SESSION_ENDED_NOTICE = "Your session has ended. Sign in again: anything you wrote meanwhile waits on this device and is sent then.";
+
+/**
+ * Who the user is, from the HTTP-only session cookie (asked of `/api/session`). A warm open
+ * does not wait for that answer: the identity last signed in on this device is shown at
+ * once (`offline` until the server confirms it), so the app opens from the device with a
+ * slow server or none; the server's answer then confirms it, or ends it (the session
+ * expired: the local store and the outbox stay for when the same person signs in again).
+ */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ status: "loading" });
 
   useEffect(() => {
     let cancelled = false;
+    let answered = false;
+    let fromDevice = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    void identities()
+      .getIdentity()
+      .then((identity) => {
+        if (cancelled || answered || !identity) return;
+        fromDevice = true;
+        setSession({ status: "signed-in", user: identity.user, account: identity.account, unconfirmed: true });
+      })
+      .catch(() => undefined);
     const load = async () => {
       try {
         const res = await fetch("/api/session", { cache: "no-store" });
-        const body = res.ok ? ((await res.json()) as SignedIn) : null;
-        if (!cancelled) setSession(body ? { status: "signed-in", user: body.user, account: body.account } : { status: "signed-out" });
+        if (res.ok) {
+          const body = (await res.json()) as SignedIn;
+          answered = true;
+          await remember(body);
+          if (!cancelled) setSession({ status: "signed-in", user: body.user, account: body.account });
+          return;
+        }
+        if (res.status !== 401 && res.status !== 403 && fromDevice) throw new Error(`session: ${res.status}`);
+        answered = true;
+        if (!cancelled) setSession(fromDevice ? { status: "signed-out", notice: SESSION_ENDED_NOTICE } : { status: "signed-out" });
       } catch {
-        // Offline on first load: retry shortly rather than showing a sign-in form to a signed-in user.
-        if (!cancelled) setTimeout(load, 2000);
+        // Offline, or the server is restarting: the device's identity stays; ask again shortly.
+        if (!cancelled) retry = setTimeout(load, 2000);
       }
     };
     void load();
     return () => {
       cancelled = true;
+      clearTimeout(retry);
     };
   }, []);
+
+  // Signed out in another tab: this one shows the sign-in form too (its stores stopped first).
+  useEffect(
+    () =>
+      onSignedOutElsewhere((userId) =>
+        setSession((now) => (now.status === "signed-in" && now.user.id === userId ? { status: "signed-out", notice: "You were signed out." } : now)),
+      ),
+    [],
+  );
 
   const post = useCallback(async (path: string, body: unknown) => {
     try {
@@ -64,6 +117,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       });
       const reply = (await res.json()) as Partial<SignedIn> & { error?: { message: string } };
       if (!res.ok || !reply.user || !reply.account) return reply.error?.message ?? "Something went wrong. Try again.";
+      await remember({ user: reply.user, account: reply.account });
       setSession({ status: "signed-in", user: reply.user, account: reply.account });
       return null;
     } catch {
@@ -80,9 +134,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(async () => {
+    const userId = session.status === "signed-in" ? session.user.id : null;
+    // What this person kept on the device goes first (it works offline too), then the session.
+    if (userId) await wipeDevice(userId);
     await fetch("/api/session", { method: "DELETE" }).catch(() => undefined);
     setSession({ status: "signed-out" });
-  }, []);
+  }, [session]);
 
   const sessionEnded = useCallback((notice: string) => setSession({ status: "signed-out", notice }), []);
   const renamed = useCallback(

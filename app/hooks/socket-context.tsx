@@ -13,6 +13,8 @@ import { Outbox } from "@/app/lib/outbox";
 import { broadcastOutboxSync, electLeader, indexedDbOutboxStorage } from "@/app/lib/outbox-browser";
 import { PresenceStore } from "@/app/lib/presence-store";
 import { ReadReporter } from "@/app/lib/read-reporter";
+import { LocalStore } from "@/app/lib/local-store";
+import { askPersistentStorage, indexedDbLocalBackend } from "@/app/lib/local-store-browser";
 import { subscribeToPush } from "@/app/lib/web-push-browser";
 import { RoomOpener } from "@/app/lib/room-opener";
 import { MessageSearchStore } from "@/app/lib/message-search";
@@ -54,6 +56,8 @@ export interface Connection {
   uploads: Uploads;
   /** People's profile pictures as the live stream says they are now. */
   people: PeopleStore;
+  /** What is kept on this device: the rooms list, the opened rooms' recent history (local-store.ts). */
+  local: LocalStore;
 }
 
 /** A room's notification level unless the user chose one: mentions in public rooms, everything in private ones. */
@@ -96,7 +100,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       files: uploads,
       leader: false,
     });
+    const local = new LocalStore(indexedDbLocalBackend(), userId);
+    askPersistentStorage();
     const conn: Connection = {
+      local,
       transport,
       status: new ConnectionStatus(transport, window),
       presence: new PresenceStore(transport),
@@ -125,6 +132,23 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       muted: (authorId) => conn.blocks.has(authorId),
     });
     void uploads.load().then(() => outbox.start());
+    // The device's rooms list and unread counts, shown until the server's arrive (a warm open, offline).
+    void local.loadDirectory().then((stored) => {
+      if (!stored) return;
+      conn.directory.seed(stored.rooms);
+      conn.attention.merge(stored.attention);
+    });
+    // Kept on the device as they change (batched); rooms the user may no longer read leave it.
+    const keepDirectory = () => {
+      const rooms = conn.directory.get();
+      if (rooms) local.saveDirectory(rooms, [...conn.attention.get().values()]);
+    };
+    const stopKeepRooms = conn.directory.subscribe(keepDirectory);
+    const stopKeepAttention = conn.attention.subscribe(keepDirectory);
+    const stopRetain = conn.directory.listed.subscribe((rooms) => void local.retain(rooms.map((r) => r.id)));
+    const forget = ({ roomId }: { roomId: string }) => void local.forget(roomId);
+    const stopDeleted = transport.subscribe("room:deleted", forget);
+    const stopRemoved = transport.subscribe("room:removed", forget);
     // At each connection: the server's file limits (checked before uploading), and uploads that wait go on.
     const stopUploads = transport.onConnect(() => {
       uploads.resume();
@@ -177,6 +201,12 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("online", goOnline);
       window.removeEventListener("pagehide", handOver);
       conn.reads.flush();
+      stopKeepRooms();
+      stopKeepAttention();
+      stopRetain();
+      stopDeleted();
+      stopRemoved();
+      local.close();
       resign();
       stopAttention();
       stopActivity();

@@ -1,12 +1,15 @@
 "use client";
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { logFromStored } from "@/app/lib/local-store";
 import { emptyLog } from "@/app/lib/message-log";
 import { RoomSync, type RoomState } from "@/app/lib/room-sync";
 import { useConnection } from "./socket-context";
 
 const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false };
 const noop = () => () => {};
+/** How long opening a room waits for the device's copy before joining without it. */
+const DEVICE_WAIT_MS = 1000;
 
 /**
  * A room's membership and messages: joined while mounted (and again after every reconnect,
@@ -21,17 +24,35 @@ export function useRoom(slug: string, invite?: string) {
 
   useEffect(() => {
     if (!conn) return;
-    const room = new RoomSync(conn.transport, slug, { invite }).start();
-    const stopMessages = conn.outbox.delivered.subscribe((m) => room.merge([m]));
-    const stopChanges = conn.outbox.changed.subscribe((c) => room.applyChanges([c]));
-    // The RoomSync is an external resource this effect owns (joined while mounted); state
-    // hands it to useSyncExternalStore below once it exists.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setSync(room);
+    let cancelled = false;
+    let stop = () => {};
+    // The room as the device kept it is shown first (a warm open, offline); a device that
+    // does not answer soon is not waited for.
+    void Promise.race([conn.local.loadRoom(slug), new Promise<undefined>((resolve) => setTimeout(resolve, DEVICE_WAIT_MS))]).then((stored) => {
+      if (cancelled) return;
+      const room = new RoomSync(conn.transport, slug, { invite, ...(stored ? { stored: { room: stored.room, log: logFromStored(stored) } } : {}) }).start();
+      const stopMessages = conn.outbox.delivered.subscribe((m) => room.merge([m]));
+      const stopChanges = conn.outbox.changed.subscribe((c) => room.applyChanges([c]));
+      // What is shown is kept on the device (batched); a room that is gone or refused leaves it.
+      const stopKeeping = room.subscribe(() => {
+        const { phase, room: summary, log } = room.get();
+        if (phase === "joined" && summary) conn.local.saveRoom(slug, summary, log);
+        else if ((phase === "removed" || phase === "deleted" || phase === "refused") && summary) void conn.local.forget(summary.id);
+        else if (phase === "missing") void conn.local.forgetSlug(slug);
+      });
+      // The RoomSync is an external resource this effect owns (joined while mounted); state
+      // hands it to useSyncExternalStore below once it exists.
+      setSync(room);
+      stop = () => {
+        stopMessages();
+        stopChanges();
+        stopKeeping();
+        room.close();
+      };
+    });
     return () => {
-      stopMessages();
-      stopChanges();
-      room.close();
+      cancelled = true;
+      stop();
       setSync(null);
     };
   }, [conn, slug, invite]);

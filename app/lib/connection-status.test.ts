@@ -22,8 +22,6 @@ describe("ConnectionStatus", () => {
     const transport = fakeTransport();
     const status = new ConnectionStatus(transport, fakeWindow());
     expect(status.get()).toBe("connecting");
-    transport.connectError("unavailable");
-    expect(status.get()).toBe("connecting");
     transport.connect();
     expect(status.get()).toBe("connected");
     transport.disconnect();
@@ -47,6 +45,23 @@ describe("ConnectionStatus", () => {
     win.navigator.onLine = true;
     win.emit("online");
     expect(status.get()).toBe("reconnecting");
+  });
+
+  it("says offline once an attempt to reach the server failed, until one succeeds (the server stopped, the browser online)", () => {
+    const transport = fakeTransport();
+    const status = new ConnectionStatus(transport, fakeWindow());
+    transport.connectError("unavailable");
+    expect(status.get()).toBe("offline");
+    transport.reconnecting();
+    expect(status.get()).toBe("offline");
+    transport.connect();
+    expect(status.get()).toBe("connected");
+    transport.disconnect();
+    expect(status.get()).toBe("reconnecting");
+    transport.connectError("unavailable");
+    expect(status.get()).toBe("offline");
+    transport.connect();
+    expect(status.get()).toBe("connected");
   });
 
   it("stops listening when closed", () => {

@@ -38,6 +38,13 @@ export function indexedDbOutboxStorage(userId: string, idb: IDBFactory | undefin
   };
 }
 
+/** Signing out: the user's outbox leaves this browser. */
+export async function deleteOutboxOf(userId: string): Promise<void> {
+  const tx = (await database()).transaction(STORE, "readwrite");
+  for (const key of await tx.store.index("userId").getAllKeys(userId)) void tx.store.delete(key);
+  await tx.done;
+}
+
 export function broadcastOutboxSync(userId: string): OutboxSync | undefined {
   if (typeof BroadcastChannel === "undefined") return undefined;
   const channel = new BroadcastChannel(`parley-outbox-${userId}`);

@@ -8,7 +8,7 @@
  * Framework-free over `ChatTransport`; `app/hooks/use-room-directory.ts` adapts it to React.
  */
 import type { ChatMessage, RoomSummary, RoomVisibility, UserSummary } from "@/server/contract/model";
-import type { Emitter } from "./emitter";
+import { Emitter } from "./emitter";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
 
@@ -17,6 +17,10 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export class RoomDirectory extends Observable<RoomSummary[] | null> {
   private readonly stops: Array<() => void>;
+  /** The server's list, at each connect: every room this user can read now. */
+  readonly listed = new Emitter<RoomSummary[]>();
+  /** Whether the list is the server's (not the device's, shown before it answers). */
+  private fromServer = false;
 
   /** `delivered`: this tab's own messages as the outbox has them acknowledged. */
   constructor(
@@ -26,7 +30,10 @@ export class RoomDirectory extends Observable<RoomSummary[] | null> {
     super(null);
     const load = async () => {
       const ack = await transport.request("room:list", {});
-      if (ack.ok) this.set(ack.data.rooms);
+      if (!ack.ok) return;
+      this.fromServer = true;
+      this.set(ack.data.rooms);
+      this.listed.emit(ack.data.rooms);
     };
     const gone = ({ roomId }: { roomId: string }) => this.update((list) => list.filter((r) => r.id !== roomId));
     this.stops = [
@@ -42,6 +49,14 @@ export class RoomDirectory extends Observable<RoomSummary[] | null> {
       delivered.subscribe((m) => this.touched(m.roomId, m.createdAt)),
     ];
     if (transport.isConnected()) void load();
+  }
+
+  /**
+   * The list as the device kept it, shown until the server's arrives (a warm open, or
+   * offline); ignored once the server's is there.
+   */
+  seed(rooms: RoomSummary[]): void {
+    if (!this.fromServer && this.get() === null) this.set(rooms);
   }
 
   /** A room the list knows (its name and slug, for notifications and links). */

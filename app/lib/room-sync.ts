@@ -83,10 +83,21 @@ export class RoomSync extends Observable<RoomState> {
   constructor(
     private readonly transport: ChatTransport,
     private readonly slug: string,
-    private readonly options: { retryDelayMs?: number; timers?: Timers; invite?: string } = {},
+    private readonly options: { retryDelayMs?: number; timers?: Timers; invite?: string; stored?: { room: RoomSummary; log: MessageLog } } = {},
   ) {
-    super({ phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false });
+    const stored = options.stored;
+    // A room kept on the device is shown at once (a warm open, or offline); the first join
+    // then catches up from its seq and cseq.
+    super(
+      stored
+        ? { phase: "joined", room: stored.room, log: stored.log, error: null, stale: true, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false }
+        : { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false },
+    );
+    this.fromDevice = stored !== undefined;
   }
+
+  /** Whether what is shown came from the device and no join has answered yet. */
+  private fromDevice: boolean;
 
   start(): this {
     this.unsubscribe.push(
@@ -240,13 +251,14 @@ export class RoomSync extends Observable<RoomState> {
     this.update({ phase, error });
   }
 
-  private async join(): Promise<void> {
+  /** `fresh`: the latest page, replacing what is held (a stored room too far behind to catch up page by page). */
+  private async join(fresh = false): Promise<void> {
     const phase = this.get().phase;
     if (phase === "deleted" || phase === "removed") return;
     const invite = this.options.invite;
-    // Back after a disconnect: ask for what came after the last message held without a
-    // hole, in the join itself (a first join gets the latest page).
-    const rejoin = this.get().log.confirmed.length > 0;
+    // Back after a disconnect (or opened from the device): ask for what came after the last
+    // message held without a hole, in the join itself (a first join gets the latest page).
+    const rejoin = !fresh && this.get().log.confirmed.length > 0;
     const ack = await this.transport.request("room:join", {
       slug: this.slug,
       ...(invite ? { invite } : {}),
@@ -262,7 +274,14 @@ export class RoomSync extends Observable<RoomState> {
       return;
     }
     const { room, history, changed, changeCursor, read } = ack.data;
-    const held = this.get().log;
+    const held = fresh ? emptyLog : this.get().log;
+    const firstFromDevice = this.fromDevice;
+    this.fromDevice = false;
+    if (rejoin && firstFromDevice && history.hasMore) {
+      // The device's copy is more than a page behind: the latest page replaces it rather
+      // than every message in between being read.
+      return this.join(true);
+    }
     if (rejoin) {
       // The messages first, then the current copies of those that changed meanwhile, which
       // bring the change cursor up to the server's. When more changed than one answer holds,
@@ -270,13 +289,15 @@ export class RoomSync extends Observable<RoomState> {
       const merged = mergeConfirmed(held, history.messages);
       const caughtUp = changed && !changed.hasMore ? replaceChanged(merged, changed.messages, changeCursor) : merged;
       const changesBehind = changed?.hasMore ?? false;
-      this.update({ phase: "joined", room, log: caughtUp, error: null, stale: history.hasMore || changesBehind, read });
+      // Opened from the device: the unread line goes where the server says reading stopped.
+      const firstUnread = firstFromDevice ? (read.readSeq < read.latestSeq ? read.readSeq + 1 : null) : this.get().firstUnread;
+      this.update({ phase: "joined", room, log: caughtUp, error: null, stale: history.hasMore || changesBehind, read, firstUnread });
       if (history.hasMore) await this.catchUp();
       if (changesBehind) await this.catchUpChanges();
       return;
     }
     // A first join: the page reflects every change up to the cursor the server read first.
-    const log = { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore, changeCursor: Math.max(held.changeCursor, changeCursor) };
+    const log = { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore, changeCursor: fresh ? changeCursor : Math.max(held.changeCursor, changeCursor) };
     const firstUnread = this.get().firstUnread ?? (read.readSeq < read.latestSeq ? read.readSeq + 1 : null);
     this.update({ phase: "joined", room, log, error: null, stale: false, read, firstUnread });
   }

@@ -46,6 +46,13 @@ export function indexedDbFileStorage(userId: string, idb: IDBFactory | undefined
   };
 }
 
+/** Signing out: the user's files waiting to upload leave this browser. */
+export async function deleteFilesOf(userId: string): Promise<void> {
+  const tx = (await database()).transaction(FILES_STORE, "readwrite");
+  for (const key of await tx.store.index("userId").getAllKeys(userId)) void tx.store.delete(key);
+  await tx.done;
+}
+
 /** Statuses worth retrying: the network, the server or its database, a rate limit. */
 const TRANSIENT_STATUS = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;
 

@@ -1,0 +1,90 @@
+"use client";
+
+import { Serwist } from "@serwist/window";
+import { usePathname } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { useConnection } from "@/app/hooks/socket-context";
+
+/**
+ * Registers the service worker (app/sw.ts), which makes Parley open with no server, and
+ * offers "Reload to update" when a new deployment's worker is waiting: a tab left open
+ * across a deploy keeps working with the files it was built with, and reloads only when
+ * the user asks. Each page shown is handed to the worker to keep (its first visit came
+ * before the worker controlled it; the next pages come by client-side navigation, which
+ * the worker does not see), and a reconnection (a server restarted, perhaps with a new
+ * version) makes the browser look for a new worker.
+ */
+export function AppUpdates() {
+  const [serwist, setSerwist] = useState<Serwist | null>(null);
+  const [waiting, setWaiting] = useState(false);
+  const asked = useRef(false);
+  const pathname = usePathname();
+  const conn = useConnection();
+
+  useEffect(() => {
+    if (typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
+    const sw = new Serwist("/sw.js", { scope: "/", type: "classic" });
+    const onWaiting = () => setWaiting(true);
+    // The new worker took over: this tab reloads if its user asked for it (in another tab, the button stays).
+    const onControlling = () => {
+      if (asked.current) window.location.reload();
+    };
+    sw.addEventListener("waiting", onWaiting);
+    navigator.serviceWorker.addEventListener("controllerchange", onControlling);
+    void sw
+      .register({ immediate: true })
+      .then(() => setSerwist(sw))
+      .catch(() => undefined);
+    return () => {
+      sw.removeEventListener("waiting", onWaiting);
+      navigator.serviceWorker.removeEventListener("controllerchange", onControlling);
+    };
+  }, []);
+
+  // Every page shown is kept for offline use (app/sw.ts keeps only this build's pages).
+  useEffect(() => {
+    if (!serwist) return;
+    void navigator.serviceWorker.ready.then((registration) =>
+      registration.active?.postMessage({ type: "CACHE_URLS", payload: { urlsToCache: [window.location.pathname] } }),
+    );
+  }, [serwist, pathname]);
+
+  // Back in touch with the server (perhaps restarted with a new version): look for a new worker.
+  useEffect(() => {
+    if (!serwist || !conn) return;
+    let first = true;
+    return conn.transport.onConnect(() => {
+      if (first) {
+        first = false;
+        return;
+      }
+      void serwist.update().catch(() => undefined);
+    });
+  }, [serwist, conn]);
+
+  if (!waiting) return null;
+  return (
+    <div
+      role="status"
+      aria-label="New version"
+      className="fixed inset-x-0 bottom-4 z-50 mx-auto flex w-fit max-w-[calc(100vw-2rem)] items-center gap-3 rounded-lg border border-zinc-200 bg-white px-4 py-2 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+    >
+      <span>A new version of Parley is ready.</span>
+      <button
+        type="button"
+        className="rounded-md bg-accent-600 px-3 py-1 font-medium text-white hover:bg-accent-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600"
+        onClick={() => {
+          asked.current = true;
+          // The waiting worker takes over, and "controllerchange" reloads this tab. None
+          // waiting any more (another tab updated already): reload now.
+          void navigator.serviceWorker.getRegistration().then((registration) => {
+            if (registration?.waiting) registration.waiting.postMessage({ type: "SKIP_WAITING" });
+            else window.location.reload();
+          });
+        }}
+      >
+        Reload to update
+      </button>
+    </div>
+  );
+}

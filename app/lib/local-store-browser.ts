@@ -1,0 +1,150 @@
+/**
+ * The local store's browser parts: IndexedDB (through `idb`) for the identity, the rooms
+ * lists and the rooms' histories (database `parley-local`), persistent storage asked of
+ * the browser, and `wipeDevice`, which signing out runs: it deletes everything of that
+ * user that Parley keeps in this browser (the local store, the outbox, the files waiting
+ * to upload, the cached pages).
+ */
+import { openDB, type IDBPDatabase } from "idb";
+import { LocalStore, memoryLocalBackend, type LocalBackend, type StoredRoom } from "./local-store";
+import { deleteOutboxOf } from "./outbox-browser";
+import { PAGES_CACHE_PREFIX } from "./pages-cache";
+import { deleteFilesOf } from "./uploads-browser";
+
+const DB_NAME = "parley-local";
+type RoomRow = StoredRoom & { userId: string };
+
+let db: Promise<IDBPDatabase> | undefined;
+function database(): Promise<IDBPDatabase> {
+  db ??= openDB(DB_NAME, 1, {
+    upgrade(d) {
+      d.createObjectStore("identity");
+      d.createObjectStore("directories");
+      d.createObjectStore("rooms", { keyPath: ["userId", "slug"] }).createIndex("userId", "userId");
+    },
+    // Another tab upgrading (a newer version of Parley): let it, and open again next time.
+    blocking() {
+      void db?.then((d) => d.close());
+      db = undefined;
+    },
+  }).catch((err: unknown) => {
+    db = undefined;
+    throw err;
+  });
+  return db;
+}
+
+const strip = ({ userId: _, ...room }: RoomRow): StoredRoom => room;
+
+/** The local store in IndexedDB; in memory where the browser has none (or refuses it, as private windows may). */
+export function indexedDbLocalBackend(idb: IDBFactory | undefined = globalThis.indexedDB): LocalBackend {
+  if (!idb) return memoryLocalBackend();
+  return {
+    async getIdentity() {
+      return (await database()).get("identity", "current");
+    },
+    async putIdentity(identity) {
+      await (await database()).put("identity", identity, "current");
+    },
+    async deleteIdentity() {
+      await (await database()).delete("identity", "current");
+    },
+    async getDirectory(userId) {
+      return (await database()).get("directories", userId);
+    },
+    async putDirectory(userId, directory) {
+      await (await database()).put("directories", directory, userId);
+    },
+    async getRoom(userId, slug) {
+      const row = (await (await database()).get("rooms", [userId, slug])) as RoomRow | undefined;
+      return row && strip(row);
+    },
+    async listRooms(userId) {
+      return ((await (await database()).getAllFromIndex("rooms", "userId", userId)) as RoomRow[]).map(strip);
+    },
+    async updateRooms(userId, incoming, merge, remove) {
+      const tx = (await database()).transaction("rooms", "readwrite");
+      for (const slug of remove) void tx.store.delete([userId, slug]);
+      for (const room of incoming) {
+        const stored = (await tx.store.get([userId, room.slug])) as RoomRow | undefined;
+        void tx.store.put({ ...merge(stored && strip(stored), room), userId } satisfies RoomRow);
+      }
+      await tx.done;
+    },
+    async deleteRooms(userId, slugs) {
+      const tx = (await database()).transaction("rooms", "readwrite");
+      for (const slug of slugs) void tx.store.delete([userId, slug]);
+      await tx.done;
+    },
+    async clearUser(userId) {
+      const tx = (await database()).transaction(["rooms", "directories"], "readwrite");
+      const rooms = tx.objectStore("rooms");
+      for (const key of await rooms.index("userId").getAllKeys(userId)) void rooms.delete(key);
+      void tx.objectStore("directories").delete(userId);
+      await tx.done;
+    },
+    async clearOthers(userId) {
+      const tx = (await database()).transaction(["rooms", "directories"], "readwrite");
+      const rooms = tx.objectStore("rooms");
+      for (const row of (await rooms.getAll()) as RoomRow[]) if (row.userId !== userId) void rooms.delete([row.userId, row.slug]);
+      const directories = tx.objectStore("directories");
+      for (const key of await directories.getAllKeys()) if (key !== userId) void directories.delete(key);
+      await tx.done;
+    },
+  };
+}
+
+/** Asks the browser not to evict Parley's storage under pressure (it may say no; nothing depends on it). */
+export function askPersistentStorage(): void {
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+  if (storage?.persist) void storage.persisted().then((yes) => (yes ? true : storage.persist())).catch(() => undefined);
+}
+
+/**
+ * Signing out: everything of `userId` Parley keeps in this browser is deleted (the rooms and
+ * their histories, the rooms list, the identity, the outbox, the files waiting to upload)
+ * and the cached pages, so the next person on this browser finds nothing of theirs.
+ */
+export async function wipeDevice(userId: string): Promise<void> {
+  // This tab's stores stop writing first, then the other tabs' (they delete once more after their last write).
+  await Promise.all([...LocalStore.live].filter((s) => s.userId === userId).map((s) => s.drop()));
+  signedOutChannel()?.postMessage({ signedOut: userId });
+  await deleteEverything(userId);
+}
+
+async function deleteEverything(userId: string): Promise<void> {
+  if (typeof indexedDB === "undefined") return;
+  const backend = indexedDbLocalBackend();
+  await Promise.allSettled([
+    backend.clearUser(userId),
+    backend.deleteIdentity(),
+    deleteOutboxOf(userId),
+    deleteFilesOf(userId),
+    typeof caches === "undefined" ? Promise.resolve() : caches.keys().then((names) => Promise.all(names.filter((n) => n.startsWith(PAGES_CACHE_PREFIX)).map((n) => caches.delete(n)))),
+  ]);
+}
+
+let channel: BroadcastChannel | null | undefined;
+function signedOutChannel(): BroadcastChannel | null {
+  if (channel === undefined) channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("parley-signed-out");
+  return channel;
+}
+
+/**
+ * Another tab signed `userId` out: `onSignedOut` is called (the tab shows the sign-in form)
+ * once this tab's stores of that user have stopped and what they may have written last is
+ * deleted too.
+ */
+export function onSignedOutElsewhere(onSignedOut: (userId: string) => void): () => void {
+  const c = signedOutChannel();
+  if (!c) return () => {};
+  const heard = (e: MessageEvent<{ signedOut?: unknown }>) => {
+    const userId = e.data?.signedOut;
+    if (typeof userId !== "string") return;
+    void Promise.all([...LocalStore.live].filter((s) => s.userId === userId).map((s) => s.drop()))
+      .then(() => deleteEverything(userId))
+      .finally(() => onSignedOut(userId));
+  };
+  c.addEventListener("message", heard);
+  return () => c.removeEventListener("message", heard);
+}
