@@ -195,4 +195,37 @@ test.describe("local-first", () => {
     await ada.page.context().close();
     await bob.page.context().close();
   });
+
+  test("a new version's worker waits: the open tab keeps working and offers \"Reload to update\", and reloads only when asked", async ({ browser }) => {
+    server.env.PARLEY_SW_REVISION = "first";
+    await server.stop("SIGTERM");
+    await server.start();
+    const ada = await signedIn(browser, uniqueName("Ada"), server.url);
+    const path = await ada.createRoom(uniqueName("Release"));
+    await ada.send("before the deploy");
+    await openableOffline(ada.page, path, ["before the deploy"]);
+    const update = ada.page.getByRole("button", { name: "Reload to update" });
+    await expect(update).toHaveCount(0);
+
+    // A deploy: the server restarts with a different worker. The tab reconnects and finds it.
+    server.env.PARLEY_SW_REVISION = "second";
+    expect(await server.stop("SIGTERM")).toBe(0);
+    await server.start();
+    await expect(ada.connection).toHaveText("Connected", { timeout: 20_000 });
+    await expect(update).toBeVisible({ timeout: 20_000 });
+    // Nothing reloaded by itself: the tab goes on working as it was.
+    await ada.send("after the deploy, before reloading");
+    await expect(ada.message("after the deploy, before reloading")).toHaveAttribute("data-status", "sent");
+    const waiting = () => ada.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting !== null);
+    expect(await waiting()).toBe(true);
+    const loadedAt = await ada.page.evaluate(() => performance.timeOrigin);
+
+    await update.click();
+    await expect.poll(() => ada.page.evaluate(() => performance.timeOrigin).catch(() => loadedAt), { message: "the tab reloaded" }).not.toBe(loadedAt);
+    await expect(update).toHaveCount(0);
+    await expect(ada.message("after the deploy, before reloading")).toBeVisible();
+    await expect.poll(waiting).toBe(false);
+    await expect(ada.connection).toHaveText("Connected");
+    await ada.page.context().close();
+  });
 });
