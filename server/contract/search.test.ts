@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { snippetOf } from "../domain/search.service";
+import { markdownToPlainText } from "./plain-text";
 import { highlightRanges, parseSearchQuery, SEARCH_MAX_TERM_LENGTH, SEARCH_MAX_TERMS, SEARCH_SNIPPET_LENGTH } from "./search";
 
 describe("parseSearchQuery", () => {
@@ -28,6 +29,18 @@ describe("highlightRanges and snippets", () => {
     expect(highlightRanges("Foo food FOO", ["foo"])).toEqual([[0, 3], [4, 7], [9, 12]]);
     expect(highlightRanges("abcdef", ["abc", "cde"])).toEqual([[0, 5]]);
     expect(highlightRanges("nothing", ["x"])).toEqual([]);
+  });
+
+  it("a snippet reads as the message does: no Markdown markers, fences, quotes or list marks; a link as its text", () => {
+    const body = "**Release** is `v2.1`, see [the notes](https://example.org/notes)\n> quoted ~~old~~\n\n- one\n- two\n\n```js\nnpm test\n```";
+    const s = snippetOf(body, ["release", "npm"], new Map());
+    expect(s.text).toBe("Release is v2.1, see the notes quoted old one two npm test");
+    expect(s.highlights).toEqual([
+      [0, 7],
+      [50, 53],
+    ]);
+    expect(markdownToPlainText("2 * 3 * 4 and a_b_c")).toBe("2 * 3 * 4 and a_b_c");
+    expect(markdownToPlainText("![a cat](/api/files/x) <b>raw</b>")).toBe("a cat <b>raw</b>");
   });
 
   it("a snippet is one line around the first match, mentions shown as names, cut with an ellipsis", () => {

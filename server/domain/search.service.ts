@@ -1,3 +1,4 @@
+import { markdownToPlainText } from "../contract/plain-text";
 import type { RoomSummary, UserSummary } from "../contract/model";
 import { MENTION, mentionedIds } from "../contract/mentions";
 import type { MessageSearchInput } from "../contract/schemas";
@@ -91,14 +92,11 @@ const messageOf = (hit: SearchHit): SearchResult["message"] => ({
 const roomOf = (r: RoomSummary): SearchResult["room"] => ({ id: r.id, slug: r.slug, name: r.name, visibility: r.visibility });
 
 /**
- * The text on one line (mentions as names), cut to SEARCH_SNIPPET_LENGTH around the first
+ * The text as a reader sees it, on one line (mentions as names, no Markdown markers), cut to SEARCH_SNIPPET_LENGTH around the first
  * match, with every match's range in what is kept.
  */
 export function snippetOf(body: string, terms: readonly string[], names: ReadonlyMap<string, string>): SearchResult["snippet"] {
-  const text = body
-    .replace(MENTION, (_, id: string) => (id === "room" ? "@room" : `@${names.get(id) ?? "someone"}`))
-    .replace(/\s+/g, " ")
-    .trim();
+  const text = markdownToPlainText(body.replace(MENTION, (_, id: string) => (id === "room" ? "@room" : `@${names.get(id) ?? "someone"}`)));
   const first = highlightRanges(text, terms)[0]?.[0] ?? 0;
   let start = Math.max(0, first - SNIPPET_LEAD);
   let end = Math.min(text.length, start + SEARCH_SNIPPET_LENGTH);
