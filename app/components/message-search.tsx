@@ -74,7 +74,8 @@ export function MessageSearch({ activeRoom, children }: { activeRoom?: RoomSumma
 
   const showing = search.query !== null;
   const count = search.results.length;
-  const status = search.loading && count === 0 ? "Searching…" : search.error ? search.error : showing ? (count === 0 ? "No messages found." : `${count}${search.next ? "+" : ""} ${count === 1 ? "message" : "messages"} found`) : "";
+  const found = count === 0 ? "No messages found" : `${count}${search.next ? "+" : ""} ${count === 1 ? "message" : "messages"} found`;
+  const status = search.loading && count === 0 ? "Searching…" : search.error ? search.error : showing ? (search.onDevice ? `${found} on this device (offline: only the messages kept here were searched).` : `${found}${count === 0 ? "." : ""}`) : "";
 
   return (
     <>

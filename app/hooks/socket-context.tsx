@@ -18,6 +18,7 @@ import { askPersistentStorage, indexedDbLocalBackend } from "@/app/lib/local-sto
 import { subscribeToPush } from "@/app/lib/web-push-browser";
 import { RoomOpener } from "@/app/lib/room-opener";
 import { MessageSearchStore } from "@/app/lib/message-search";
+import { searchStoredRooms } from "@/app/lib/device-search";
 import { createSocket } from "@/app/lib/socket";
 import { RoomDirectory } from "@/app/lib/room-directory";
 import type { RoomSummary } from "@/server/contract/model";
@@ -113,7 +114,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       reads: new ReadReporter(outbox),
       directory: new RoomDirectory(transport, outbox.delivered),
       opener: new RoomOpener(),
-      search: new MessageSearchStore(transport),
+      search: new MessageSearchStore(transport, { search: async (query, roomId) => searchStoredRooms(await local.listRooms(), query, roomId) }),
       blocks: new BlockStore(transport),
       uploads,
       people: new PeopleStore(transport),

@@ -11,9 +11,16 @@ export interface SearchState {
   next: string | null;
   loading: boolean;
   error: string | null;
+  /** The results are from this device's messages only (no server to ask). */
+  onDevice?: true;
 }
 
 export const NO_SEARCH: SearchState = { query: null, roomId: undefined, results: [], next: null, loading: false, error: null };
+
+/** Where a search goes when the server cannot be asked: the messages kept on this device. */
+export interface DeviceSearch {
+  search(query: string, roomId?: string): Promise<SearchResult[]>;
+}
 
 /**
  * The search the user is looking at, kept by the connection (not by a component), so that
@@ -26,7 +33,10 @@ export class MessageSearchStore extends Observable<SearchState> {
   /** The search under way, if any (settles after it is answered). */
   private inFlight: Promise<void> | null = null;
 
-  constructor(private readonly transport: Pick<ChatTransport, "request">) {
+  constructor(
+    private readonly transport: Pick<ChatTransport, "request" | "isConnected">,
+    private readonly device?: DeviceSearch,
+  ) {
     super(NO_SEARCH);
   }
 
@@ -53,6 +63,12 @@ export class MessageSearchStore extends Observable<SearchState> {
     // answer under way, and those asked in between are never sent.
     while (this.inFlight) await this.inFlight;
     if (ticket !== this.ticket) return;
+    if (!cursor && this.device && !this.transport.isConnected()) {
+      // No server to ask: the messages on this device, and the results say so.
+      const results = await this.device.search(query, roomId).catch(() => []);
+      if (ticket === this.ticket) this.set({ query, roomId, results, next: null, loading: false, error: null, onDevice: true });
+      return;
+    }
     const request = this.transport.request("message:search", { query, ...(roomId ? { roomId } : {}), ...(cursor ? { cursor } : {}) });
     this.inFlight = request.then(
       () => void (this.inFlight = null),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { snippetOf } from "../domain/search.service";
-import { markdownToPlainText } from "./plain-text";
+import { markdownToPlainText, snippetOf } from "./plain-text";
 import { highlightRanges, parseSearchQuery, SEARCH_MAX_TERM_LENGTH, SEARCH_MAX_TERMS, SEARCH_SNIPPET_LENGTH } from "./search";
 
 describe("parseSearchQuery", () => {

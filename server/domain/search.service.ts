@@ -1,6 +1,6 @@
-import { markdownToPlainText } from "../contract/plain-text";
+import { snippetOf } from "../contract/plain-text";
 import type { RoomSummary, UserSummary } from "../contract/model";
-import { MENTION, mentionedIds } from "../contract/mentions";
+import { mentionedIds } from "../contract/mentions";
 import type { MessageSearchInput } from "../contract/schemas";
 import { highlightRanges, parseSearchQuery, SEARCH_PAGE, SEARCH_SNIPPET_LENGTH, type SearchPage, type SearchResult } from "../contract/search";
 import { InvalidCursorError, SearchTooBroadError, type RoomRepository, type SearchHit, type SearchRepository } from "../store/ports";
@@ -8,7 +8,6 @@ import { DomainError } from "./errors";
 import type { RoomService } from "./room.service";
 
 /** Characters of context kept before the first match in a snippet. */
-const SNIPPET_LEAD = 40;
 
 /**
  * Finding messages again: in every room the user may read now, or in one of them.
@@ -91,19 +90,3 @@ const messageOf = (hit: SearchHit): SearchResult["message"] => ({
 
 const roomOf = (r: RoomSummary): SearchResult["room"] => ({ id: r.id, slug: r.slug, name: r.name, visibility: r.visibility });
 
-/**
- * The text as a reader sees it, on one line (mentions as names, no Markdown markers), cut to SEARCH_SNIPPET_LENGTH around the first
- * match, with every match's range in what is kept.
- */
-export function snippetOf(body: string, terms: readonly string[], names: ReadonlyMap<string, string>): SearchResult["snippet"] {
-  const text = markdownToPlainText(body.replace(MENTION, (_, id: string) => (id === "room" ? "@room" : `@${names.get(id) ?? "someone"}`)));
-  const first = highlightRanges(text, terms)[0]?.[0] ?? 0;
-  let start = Math.max(0, first - SNIPPET_LEAD);
-  let end = Math.min(text.length, start + SEARCH_SNIPPET_LENGTH);
-  start = Math.max(0, Math.min(start, end - SEARCH_SNIPPET_LENGTH));
-  // Never split a surrogate pair.
-  if (start > 0 && /[\uDC00-\uDFFF]/.test(text[start]!)) start--;
-  if (end < text.length && /[\uDC00-\uDFFF]/.test(text[end]!)) end++;
-  const cut = `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
-  return { text: cut, highlights: highlightRanges(cut, terms) };
-}
