@@ -2,7 +2,7 @@ import { snippetOf } from "../contract/plain-text";
 import type { RoomSummary, UserSummary } from "../contract/model";
 import { mentionedIds } from "../contract/mentions";
 import type { MessageSearchInput } from "../contract/schemas";
-import { highlightRanges, parseSearchQuery, SEARCH_PAGE, SEARCH_SNIPPET_LENGTH, type SearchPage, type SearchResult } from "../contract/search";
+import { parseSearchQuery, SEARCH_PAGE, type SearchPage, type SearchResult } from "../contract/search";
 import { InvalidCursorError, SearchTooBroadError, type RoomRepository, type SearchHit, type SearchRepository } from "../store/ports";
 import { DomainError } from "./errors";
 import type { RoomService } from "./room.service";
