@@ -251,7 +251,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             log={room.window?.log ?? room.log}
             outbox={room.window ? NO_ENTRIES : outbox.entries}
             selfId={user.id}
-            joining={room.phase === "joining"}
+            joining={room.phase === "joining" || room.fromDevice}
             loadingOlder={room.loadingOlder}
             onLoadOlder={room.loadOlder}
             editingKey={editingKey}

@@ -6,7 +6,7 @@ import { emptyLog } from "@/app/lib/message-log";
 import { RoomSync, type RoomState } from "@/app/lib/room-sync";
 import { useConnection } from "./socket-context";
 
-const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false };
+const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: false };
 const noop = () => () => {};
 /** How long opening a room waits for the device's copy before joining without it. */
 const DEVICE_WAIT_MS = 1000;

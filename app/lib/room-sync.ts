@@ -52,6 +52,11 @@ export interface RoomState {
    */
   window: { log: MessageLog; hasNewer: boolean } | null;
   loadingNewer: boolean;
+  /**
+   * What is shown came from the device and no join has answered yet: the view is not
+   * current (jumps and the unread line wait for the server's answer).
+   */
+  fromDevice: boolean;
 }
 
 /**
@@ -90,14 +95,10 @@ export class RoomSync extends Observable<RoomState> {
     // then catches up from its seq and cseq.
     super(
       stored
-        ? { phase: "joined", room: stored.room, log: stored.log, error: null, stale: true, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false }
-        : { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false },
+        ? { phase: "joined", room: stored.room, log: stored.log, error: null, stale: true, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: true }
+        : { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: false },
     );
-    this.fromDevice = stored !== undefined;
   }
-
-  /** Whether what is shown came from the device and no join has answered yet. */
-  private fromDevice: boolean;
 
   start(): this {
     this.unsubscribe.push(
@@ -275,8 +276,7 @@ export class RoomSync extends Observable<RoomState> {
     }
     const { room, history, changed, changeCursor, read } = ack.data;
     const held = fresh ? emptyLog : this.get().log;
-    const firstFromDevice = this.fromDevice;
-    this.fromDevice = false;
+    const firstFromDevice = this.get().fromDevice;
     if (rejoin && firstFromDevice && history.hasMore) {
       // The device's copy is more than a page behind: the latest page replaces it rather
       // than every message in between being read.
@@ -291,7 +291,7 @@ export class RoomSync extends Observable<RoomState> {
       const changesBehind = changed?.hasMore ?? false;
       // Opened from the device: the unread line goes where the server says reading stopped.
       const firstUnread = firstFromDevice ? (read.readSeq < read.latestSeq ? read.readSeq + 1 : null) : this.get().firstUnread;
-      this.update({ phase: "joined", room, log: caughtUp, error: null, stale: history.hasMore || changesBehind, read, firstUnread });
+      this.update({ phase: "joined", room, log: caughtUp, error: null, stale: history.hasMore || changesBehind, read, firstUnread, fromDevice: false });
       if (history.hasMore) await this.catchUp();
       if (changesBehind) await this.catchUpChanges();
       return;
@@ -299,7 +299,7 @@ export class RoomSync extends Observable<RoomState> {
     // A first join: the page reflects every change up to the cursor the server read first.
     const log = { ...mergeConfirmed(held, history.messages), hasOlder: history.hasMore, changeCursor: fresh ? changeCursor : Math.max(held.changeCursor, changeCursor) };
     const firstUnread = this.get().firstUnread ?? (read.readSeq < read.latestSeq ? read.readSeq + 1 : null);
-    this.update({ phase: "joined", room, log, error: null, stale: false, read, firstUnread });
+    this.update({ phase: "joined", room, log, error: null, stale: false, read, firstUnread, fromDevice: false });
   }
 
   /** Reads every change after the cursor, page by page, and applies them in order. */
