@@ -2,7 +2,7 @@
 
 import type { AccountInfo, UserSummary } from "@/server/contract/model";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { useAttention } from "@/app/hooks/use-attention";
 import { useConnection } from "@/app/hooks/socket-context";
 import { useRoomDirectory } from "@/app/hooks/use-room-directory";
@@ -10,6 +10,8 @@ import { AttentionTitle } from "./attention-title";
 import { ConnectionStatusBadge } from "./connection-status";
 import { RoomSidebar } from "./room-sidebar";
 import { RoomView } from "./room-view";
+
+const noSubscription = () => () => {};
 
 /**
  * The signed-in layout: the room sidebar and, beside it, the open room. On a phone the two
@@ -30,8 +32,15 @@ export function ChatShell({ slug, invite, user, account }: { slug?: string; invi
       }),
     [conn, router],
   );
+  // The device refused to keep more (its storage is full): Parley works on, with less offline.
+  const storage = useSyncExternalStore(conn?.local.problem.subscribe ?? noSubscription, () => conn?.local.problem.get() ?? null, () => null);
   return (
     <div className="flex h-dvh overflow-hidden">
+      {storage === "full" && (
+        <p role="alert" className="fixed inset-x-0 top-0 z-40 mx-auto w-fit max-w-[calc(100vw-2rem)] rounded-b-md border border-t-0 border-amber-300 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          This device&apos;s storage is full: Parley keeps working, but fewer rooms will open without a connection.
+        </p>
+      )}
       <RoomSidebar
         user={user}
         account={account}
