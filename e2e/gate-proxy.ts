@@ -14,7 +14,11 @@ export class GateProxy {
   private readonly sockets = new Set<net.Socket>();
   port = 0;
 
-  constructor(private readonly targetPort: number) {}
+  /** `delayMs`: every byte sent to the server waits this long (a slow server or network), in order. */
+  constructor(
+    private readonly targetPort: number,
+    private readonly delayMs = 0,
+  ) {}
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
@@ -59,6 +63,7 @@ export class GateProxy {
 
   private pass(send: () => void) {
     if (this.held) this.queue.push(send);
+    else if (this.delayMs > 0) setTimeout(send, this.delayMs);
     else send();
   }
 
