@@ -49,17 +49,11 @@ export function AppUpdates() {
     );
   }, [serwist, pathname]);
 
-  // Back in touch with the server (perhaps restarted with a new version): look for a new worker.
+  // In touch with the server (perhaps restarted with a new version): look for a new worker.
+  // Every connect, the first too: which one is a reconnection after a deploy is not known here.
   useEffect(() => {
     if (!serwist || !conn) return;
-    let first = true;
-    return conn.transport.onConnect(() => {
-      if (first) {
-        first = false;
-        return;
-      }
-      void serwist.update().catch(() => undefined);
-    });
+    return conn.transport.onConnect(() => void serwist.update().catch(() => undefined));
   }, [serwist, conn]);
 
   if (!waiting) return null;

@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { AccountInfo, UserSummary } from "@/server/contract/model";
-import { indexedDbLocalBackend, onSignedOutElsewhere, wipeDevice } from "@/app/lib/local-store-browser";
+import { firstIdentityRead, indexedDbLocalBackend, onSignedOutElsewhere, wipeDevice } from "@/app/lib/local-store-browser";
 
 export type SessionState =
   | { status: "loading" }
@@ -66,8 +66,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let answered = false;
     let fromDevice = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    void identities()
-      .getIdentity()
+    void firstIdentityRead()
       .then((identity) => {
         if (cancelled || answered || !identity) return;
         fromDevice = true;

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { logFromStored } from "@/app/lib/local-store";
+import { firstRoomRead } from "@/app/lib/local-store-browser";
 import { emptyLog } from "@/app/lib/message-log";
 import { RoomSync, type RoomState } from "@/app/lib/room-sync";
 import { useConnection } from "./socket-context";
@@ -28,7 +29,8 @@ export function useRoom(slug: string, invite?: string) {
     let stop = () => {};
     // The room as the device kept it is shown first (a warm open, offline); a device that
     // does not answer soon is not waited for.
-    void Promise.race([conn.local.loadRoom(slug), new Promise<undefined>((resolve) => setTimeout(resolve, DEVICE_WAIT_MS))]).then((stored) => {
+    const read = firstRoomRead(conn.local.userId, slug) ?? conn.local.loadRoom(slug);
+    void Promise.race([read, new Promise<undefined>((resolve) => setTimeout(resolve, DEVICE_WAIT_MS))]).then((stored) => {
       if (cancelled) return;
       const room = new RoomSync(conn.transport, slug, { invite, ...(stored ? { stored: { room: stored.room, log: logFromStored(stored) } } : {}) }).start();
       const stopMessages = conn.outbox.delivered.subscribe((m) => room.merge([m]));

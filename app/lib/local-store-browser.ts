@@ -6,7 +6,7 @@
  * to upload, the cached pages).
  */
 import { openDB, type IDBPDatabase } from "idb";
-import { LocalStore, memoryLocalBackend, type LocalBackend, type StoredRoom } from "./local-store";
+import { LocalStore, memoryLocalBackend, type LocalBackend, type StoredIdentity, type StoredRoom } from "./local-store";
 import { deleteOutboxOf } from "./outbox-browser";
 import { PAGES_CACHE_PREFIX } from "./pages-cache";
 import { deleteFilesOf } from "./uploads-browser";
@@ -147,4 +147,39 @@ export function onSignedOutElsewhere(onSignedOut: (userId: string) => void): () 
   };
   c.addEventListener("message", heard);
   return () => c.removeEventListener("message", heard);
+}
+
+/**
+ * A warm open's first reads, started when the app's code loads (before React renders): the
+ * identity, and the stored copy of the room the address names. The session and the room view
+ * take them instead of reading again, so the device's answer overlaps the page's start-up.
+ */
+const early: { identity?: Promise<StoredIdentity | undefined>; room?: { slug: string; read: Promise<{ userId: string; room: StoredRoom | undefined } | undefined> } } = {};
+if (typeof window !== "undefined" && typeof indexedDB !== "undefined") {
+  const backend = indexedDbLocalBackend();
+  early.identity = backend.getIdentity().catch(() => undefined);
+  const match = /^\/r\/([^/]+)$/.exec(window.location.pathname);
+  if (match) {
+    const slug = decodeURIComponent(match[1]!);
+    early.room = {
+      slug,
+      read: early.identity.then(async (identity) => (identity ? { userId: identity.user.id, room: await backend.getRoom(identity.user.id, slug) } : undefined)).catch(() => undefined),
+    };
+  }
+}
+
+/** The identity read when the app loaded (once); later calls read again. */
+export function firstIdentityRead(): Promise<StoredIdentity | undefined> {
+  const read = early.identity ?? indexedDbLocalBackend().getIdentity();
+  early.identity = undefined;
+  return read;
+}
+
+/** The stored copy of `slug` read when the app loaded, for `userId` (once), or undefined. */
+export function firstRoomRead(userId: string, slug: string): Promise<StoredRoom | undefined> | undefined {
+  const room = early.room;
+  early.room = undefined;
+  if (!room || room.slug !== slug) return undefined;
+  // Read for the person last signed in: someone else's copy is never shown.
+  return room.read.then((r) => (r && r.userId === userId ? r.room : undefined));
 }
