@@ -1,7 +1,8 @@
+import { request as httpRequest } from "@playwright/test";
 import { expect, signedIn, test, uniqueName } from "./fixtures";
 import { deviceState, openableOffline } from "./device";
 import { GateProxy } from "./gate-proxy";
-import type { ChatPage } from "./pages/chat-page";
+import { ChatPage } from "./pages/chat-page";
 import { ServerProcess } from "./server-process";
 
 /**
@@ -227,5 +228,38 @@ test.describe("local-first", () => {
     await expect.poll(waiting).toBe(false);
     await expect(ada.connection).toHaveText("Connected");
     await ada.page.context().close();
+  });
+
+  test("the session ends while offline: what was written waits on the device, and goes out once after signing in again", async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const ada = new ChatPage(await context.newPage());
+    const username = `ada_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+    await ada.page.goto("/");
+    await ada.page.getByRole("textbox", { name: "Username" }).fill(username);
+    await ada.page.getByRole("textbox", { name: "Password" }).fill("correct horse battery");
+    await ada.page.getByRole("button", { name: "Create account" }).click();
+    await expect(ada.roomsNav).toBeVisible();
+    const path = await ada.createRoom(uniqueName("Expiry"));
+
+    await context.setOffline(true);
+    await expect(ada.connection).toHaveText("Offline");
+    await ada.send("written as the session ended");
+    await expect(ada.message("written as the session ended")).toHaveAttribute("data-status", "pending");
+    // Meanwhile the session ends on the server (signed out from elsewhere with the same cookie).
+    const elsewhere = await httpRequest.newContext({ baseURL: server.url, storageState: await context.storageState() });
+    expect((await elsewhere.delete("/api/session")).ok()).toBe(true);
+    await elsewhere.dispose();
+
+    await context.setOffline(false);
+    // The server refuses the session: the app asks to sign in again, and keeps what waits.
+    await expect(ada.page.getByRole("button", { name: "Sign in" })).toBeVisible({ timeout: 20_000 });
+    await ada.page.getByRole("textbox", { name: "Username" }).fill(username);
+    await ada.page.getByRole("textbox", { name: "Password" }).fill("correct horse battery");
+    await ada.page.getByRole("button", { name: "Sign in" }).click();
+    await expect(ada.message("written as the session ended")).toHaveAttribute("data-status", "sent", { timeout: 20_000 });
+    await ada.page.goto(path);
+    await expect(ada.log).toHaveAttribute("aria-busy", "false");
+    await expect(ada.message("written as the session ended")).toHaveCount(1);
+    await context.close();
   });
 });
