@@ -12,8 +12,11 @@ import { useConnection } from "@/app/hooks/socket-context";
  * the user asks. Each page shown is handed to the worker to keep (its first visit came
  * before the worker controlled it; the next pages come by client-side navigation, which
  * the worker does not see), and a reconnection (a server restarted, perhaps with a new
- * version) makes the browser look for a new worker.
+ * version) makes the browser look for a new worker, each tab at a random moment within a
+ * few seconds.
  */
+const UPDATE_SPREAD_MS = 5_000;
+
 export function AppUpdates() {
   const [serwist, setSerwist] = useState<Serwist | null>(null);
   const [waiting, setWaiting] = useState(false);
@@ -49,11 +52,24 @@ export function AppUpdates() {
     );
   }, [serwist, pathname]);
 
-  // In touch with the server (perhaps restarted with a new version): look for a new worker.
-  // Every connect, the first too: which one is a reconnection after a deploy is not known here.
+  // In touch again with the server (perhaps restarted with a new version): look for a new
+  // worker. Registering checked already, so each later connect asks, after a random wait of up
+  // to UPDATE_SPREAD_MS: after a restart every open tab reconnects at once, and their checks
+  // are spread out (each a conditional request the server answers 304 while nothing changed).
   useEffect(() => {
     if (!serwist || !conn) return;
-    return conn.transport.onConnect(() => void serwist.update().catch(() => undefined));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = conn.transport.onConnect(() => {
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void serwist.update().catch(() => undefined);
+      }, Math.random() * UPDATE_SPREAD_MS);
+    });
+    return () => {
+      stop();
+      if (timer !== undefined) clearTimeout(timer);
+    };
   }, [serwist, conn]);
 
   if (!waiting) return null;

@@ -1,4 +1,4 @@
-import { revealControls } from "@/app/lib/linkify";
+import { revealControls } from "@/app/lib/bidi-controls";
 
 /** A bidi control character, shown as its code point ("U+202E") so that it cannot reorder the text. */
 export function ControlMark({ code }: { code: string }) {

@@ -18,7 +18,6 @@ import { askPersistentStorage, indexedDbLocalBackend } from "@/app/lib/local-sto
 import { subscribeToPush } from "@/app/lib/web-push-browser";
 import { RoomOpener } from "@/app/lib/room-opener";
 import { MessageSearchStore } from "@/app/lib/message-search";
-import { searchStoredRooms } from "@/app/lib/device-search";
 import { createSocket } from "@/app/lib/socket";
 import { RoomDirectory } from "@/app/lib/room-directory";
 import type { RoomSummary } from "@/server/contract/model";
@@ -114,7 +113,10 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       reads: new ReadReporter(outbox),
       directory: new RoomDirectory(transport, outbox.delivered),
       opener: new RoomOpener(),
-      search: new MessageSearchStore(transport, { search: async (query, roomId) => searchStoredRooms(await local.listRooms(), query, roomId) }),
+      search: new MessageSearchStore(transport, {
+        // Offline only: loaded then (it parses Markdown into snippets).
+        search: async (query, roomId) => (await import("@/app/lib/device-search")).searchStoredRooms(await local.listRooms(), query, roomId),
+      }),
       blocks: new BlockStore(transport),
       uploads,
       people: new PeopleStore(transport),

@@ -30,7 +30,13 @@ export function useRoom(slug: string, invite?: string) {
     // The room as the device kept it is shown first (a warm open, offline); a device that
     // does not answer soon is not waited for.
     const read = firstRoomRead(conn.local.userId, slug) ?? conn.local.loadRoom(slug);
-    void Promise.race([read, new Promise<undefined>((resolve) => setTimeout(resolve, DEVICE_WAIT_MS))]).then((stored) => {
+    let stopWaiting = () => {};
+    const patience = new Promise<undefined>((resolve) => {
+      const timer = setTimeout(resolve, DEVICE_WAIT_MS);
+      stopWaiting = () => clearTimeout(timer);
+    });
+    void Promise.race([read, patience]).then((stored) => {
+      stopWaiting();
       if (cancelled) return;
       const room = new RoomSync(conn.transport, slug, { invite, ...(stored ? { stored: { room: stored.room, log: logFromStored(stored) } } : {}) }).start();
       const stopMessages = conn.outbox.delivered.subscribe((m) => room.merge([m]));
@@ -54,6 +60,7 @@ export function useRoom(slug: string, invite?: string) {
     });
     return () => {
       cancelled = true;
+      stopWaiting();
       stop();
       setSync(null);
     };

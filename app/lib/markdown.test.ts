@@ -1,11 +1,11 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { MessageBody } from "@/app/components/message-body";
+import { MarkdownBody } from "@/app/components/markdown-body";
 import { LIMITS } from "@/server/contract/limits";
 import { capDelimiters, capNesting, MAX_DELIMITERS, MAX_NESTING, MAX_TREE_DEPTH } from "./markdown";
 
-const html = (text: string) => renderToStaticMarkup(createElement(MessageBody, { text }));
+const html = (text: string) => renderToStaticMarkup(createElement(MarkdownBody, { text }));
 
 describe("message Markdown", () => {
   it("formats bold, italics, strikethrough, code, code blocks, quotes, lists and links", () => {
