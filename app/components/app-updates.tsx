@@ -1,6 +1,6 @@
 "use client";
 
-import { Serwist } from "@serwist/window";
+import type { Serwist } from "@serwist/window";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useConnection } from "@/app/hooks/socket-context";
@@ -26,20 +26,28 @@ export function AppUpdates() {
 
   useEffect(() => {
     if (typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
-    const sw = new Serwist("/sw.js", { scope: "/", type: "classic" });
+    let stopped = false;
+    let stop = () => {};
     const onWaiting = () => setWaiting(true);
     // The new worker took over: this tab reloads if its user asked for it (in another tab, the button stays).
     const onControlling = () => {
       if (asked.current) window.location.reload();
     };
-    sw.addEventListener("waiting", onWaiting);
     navigator.serviceWorker.addEventListener("controllerchange", onControlling);
-    void sw
-      .register({ immediate: true })
-      .then(() => setSerwist(sw))
-      .catch(() => undefined);
+    // Registered once the page is up (its code is not part of the first load).
+    void import("@serwist/window").then(({ Serwist }) => {
+      if (stopped) return;
+      const sw = new Serwist("/sw.js", { scope: "/", type: "classic" });
+      sw.addEventListener("waiting", onWaiting);
+      stop = () => sw.removeEventListener("waiting", onWaiting);
+      return sw
+        .register({ immediate: true })
+        .then(() => !stopped && setSerwist(sw))
+        .catch(() => undefined);
+    });
     return () => {
-      sw.removeEventListener("waiting", onWaiting);
+      stopped = true;
+      stop();
       navigator.serviceWorker.removeEventListener("controllerchange", onControlling);
     };
   }, []);

@@ -2,11 +2,12 @@
 
 import { useSession } from "@/app/hooks/session-context";
 import { ChatShell } from "./chat-shell";
-import { SignInForm } from "./sign-in-form";
+import { SignInForm, useSignInFormEarly } from "./sign-in";
 
 /** The whole app behind one gate: a session, or the sign-in form (which then lands here). */
 export function ChatApp({ slug, invite }: { slug?: string; invite?: string }) {
   const { session } = useSession();
+  useSignInFormEarly(session);
   // Until signed in, the title is the app's; once in, the open room's or the directory's,
   // with the unread count (AttentionTitle, in RoomView and ChatShell).
   const title = <title>Parley</title>;

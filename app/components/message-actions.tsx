@@ -1,6 +1,7 @@
 "use client";
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
+import { DotsIcon, TRIGGER } from "./message-menu-trigger";
 
 const item =
   "flex cursor-default items-center rounded-md px-2.5 py-1.5 text-sm outline-none select-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
@@ -12,6 +13,7 @@ const item =
  * (Radix's menu: arrow keys, Escape, focus return).
  */
 export function MessageActions({
+  defaultOpen = false,
   own,
   canRemove = false,
   canReply,
@@ -23,6 +25,8 @@ export function MessageActions({
   onSanction,
   onReport,
 }: {
+  /** Opens at once: the user asked for the menu before its code had loaded (message-menu.tsx). */
+  defaultOpen?: boolean;
   own: boolean;
   /** Someone else's stored message, and the viewer moderates the room. */
   canRemove?: boolean;
@@ -40,16 +44,9 @@ export function MessageActions({
   onReport?(): void;
 }) {
   return (
-    <DropdownMenu.Root modal={false}>
-      <DropdownMenu.Trigger
-        aria-label="Message actions"
-        className="grid size-7 place-items-center rounded-md border border-zinc-200 bg-white text-muted opacity-0 shadow-xs group-hover:opacity-100 group-focus-within:opacity-100 hover:text-zinc-900 focus-visible:opacity-100 data-[state=open]:opacity-100 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:text-zinc-100 [@media(hover:none)]:opacity-100"
-      >
-        <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
-          <circle cx="4.5" cy="10" r="1.5" />
-          <circle cx="10" cy="10" r="1.5" />
-          <circle cx="15.5" cy="10" r="1.5" />
-        </svg>
+    <DropdownMenu.Root modal={false} defaultOpen={defaultOpen}>
+      <DropdownMenu.Trigger aria-label="Message actions" className={TRIGGER}>
+        <DotsIcon />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content

@@ -7,11 +7,10 @@ import type { UserSummary } from "@/server/contract/model";
 import type { UploadState } from "@/app/lib/uploads";
 import { MessageAttachments } from "./attachments";
 import { Avatar } from "./avatar";
-import { DeleteMessageDialog } from "./delete-message-dialog";
+import { DeleteMessageDialog } from "./dialogs";
 import { MessageBody } from "./message-body";
 import { MessageBoundary } from "./message-boundary";
-import { MessageActions } from "./message-actions";
-import { ReactionPicker } from "./reaction-picker";
+import { MessageMenu } from "./message-menu";
 import { Reactions } from "./reactions";
 import { RevealedText } from "./revealed-text";
 
@@ -185,26 +184,21 @@ export const MessageItem = memo(function MessageItem(props: Props) {
       </div>
       {!item.deleted && !editing && !failed && (
         <div className="absolute top-0 right-3 -translate-y-1/3">
-          <ReactionPicker
-            open={picking}
-            onOpenChange={setPicking}
+          <MessageMenu
+            picking={picking}
+            onPickingChange={setPicking}
             onPick={(emoji) => props.onReact(item, emoji, !(item.reactions ?? []).some((r) => r.emoji === emoji && r.users.some((u) => u.id === selfId)))}
-            anchor={
-              <div>
-                <MessageActions
-                  own={own}
-                  canRemove={props.moderate === true && item.id !== undefined}
-                  canReply={item.id !== undefined}
-                  onReply={() => props.onReply(item)}
-                  onReact={() => setPicking(true)}
-                  onEdit={() => props.onStartEdit(item.key)}
-                  onDelete={() => setConfirmDelete(true)}
-                  author={item.author.name}
-                  onSanction={props.onSanction && ((kind) => props.onSanction!(item, kind))}
-                  onReport={props.onReport && item.id !== undefined ? () => props.onReport!(item) : undefined}
-                />
-              </div>
-            }
+            actions={{
+              own,
+              canRemove: props.moderate === true && item.id !== undefined,
+              canReply: item.id !== undefined,
+              onReply: () => props.onReply(item),
+              onEdit: () => props.onStartEdit(item.key),
+              onDelete: () => setConfirmDelete(true),
+              author: item.author.name,
+              onSanction: props.onSanction && ((kind) => props.onSanction!(item, kind)),
+              onReport: props.onReport && item.id !== undefined ? () => props.onReport!(item) : undefined,
+            }}
           />
         </div>
       )}

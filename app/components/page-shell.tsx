@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import type { AccountInfo, UserSummary } from "@/server/contract/model";
 import { useSession } from "@/app/hooks/session-context";
 import { Logo } from "./logo";
-import { SignInForm } from "./sign-in-form";
+import { SignInForm, useSignInFormEarly } from "./sign-in";
 
 /**
  * A page beside the chat (Settings, Administration): the signed-in person only (the sign-in
@@ -14,6 +14,7 @@ import { SignInForm } from "./sign-in-form";
  */
 export function PageShell({ title, width = "max-w-2xl", children }: { title: string; width?: string; children: (session: { user: UserSummary; account: AccountInfo }) => ReactNode }) {
   const { session } = useSession();
+  useSignInFormEarly(session);
   if (session.status === "loading") return <div className="grid h-dvh place-items-center text-sm text-muted">Loading…</div>;
   if (session.status === "signed-out") return <SignInForm notice={session.notice} />;
   return (

@@ -1,19 +1,13 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { REASON_LABELS } from "@/app/lib/report-reasons";
 import { useId, useState, type FormEvent } from "react";
 import { LIMITS } from "@/server/contract/limits";
 import type { ReportReason } from "@/server/contract/model";
 import { useConnection } from "@/app/hooks/socket-context";
 
 /** What each reason is called, in the dialog and in the moderators' queue. */
-export const REASON_LABELS: Record<ReportReason, string> = {
-  spam: "Spam or scam",
-  abuse: "Harassment or hate",
-  explicit: "Sexual or violent content",
-  other: "Something else",
-};
-
 /**
  * "Report message": a member tells the room's moderators about someone else's message, with
  * a reason from a short list and a note. Sent at once (never queued offline: the person sees

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from "react";
 import type { ReportSummary } from "@/server/contract/model";
 import { useConnection } from "@/app/hooks/socket-context";
-import { REASON_LABELS } from "./report-dialog";
+import { REASON_LABELS } from "@/app/lib/report-reasons";
 
 const stamp = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 

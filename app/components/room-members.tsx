@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { useConnection } from "@/app/hooks/socket-context";
 import type { RoomPerson, RoomSummary, UserSummary } from "@/server/contract/model";
-import { ActionDialog } from "./action-dialog";
+import { ActionDialog } from "./dialogs";
 import { Avatar } from "./avatar";
 
 const PAGE = 50;

@@ -7,13 +7,13 @@ import { LIMITS } from "@/server/contract/limits";
 import type { AccountInfo, ReadState, RoomSummary, RoomVisibility, UserSummary } from "@/server/contract/model";
 import { useSession } from "@/app/hooks/session-context";
 import { mentionsOf, unreadLabel, unreadOf, type AttentionMap } from "@/app/lib/attention";
-import { AccountUpgrade } from "./account-upgrade";
 import { Avatar } from "./avatar";
 import { ConnectionStatusBadge } from "./connection-status";
 import { Logo } from "./logo";
 import { NotificationsButton } from "./notifications-button";
 import { LockIcon } from "./lock-icon";
 import { MessageSearch } from "./message-search";
+import { AccountUpgrade } from "./panels";
 
 interface Props {
   user: UserSummary;

@@ -23,15 +23,11 @@ import { ConnectionStatusBadge } from "./connection-status";
 import { MessageList } from "./message-list";
 import { OnlineList } from "./online-list";
 import { LockIcon } from "./lock-icon";
-import { BlockPerson } from "./block-person";
 import { useRoomPowers } from "@/app/hooks/use-room-powers";
-import { ReportDialog } from "./report-dialog";
-import { ReportQueue } from "./report-queue";
-import { SanctionDialog, type SanctionKind } from "./sanction-dialog";
-import { RoomSanctions } from "./room-sanctions";
+import { ReportDialog, SanctionDialog } from "./dialogs";
+import { BlockPerson, InvitePanel, ReportQueue, RoomMembers, RoomSanctions, RoomSettings } from "./panels";
+import type { SanctionKind } from "./sanction-dialog";
 import { useBlocks } from "@/app/hooks/use-blocks";
-import { InvitePanel, RoomSettings } from "./room-settings";
-import { RoomMembers } from "./room-members";
 import { TypingIndicator } from "./typing-indicator";
 
 /** No pending messages: shown while a window of older history is (they wait at the present). */

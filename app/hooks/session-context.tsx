@@ -5,7 +5,8 @@ import type { AccountInfo, UserSummary } from "@/server/contract/model";
 import { firstIdentityRead, indexedDbLocalBackend, onSignedOutElsewhere, wipeDevice } from "@/app/lib/local-store-browser";
 
 export type SessionState =
-  | { status: "loading" }
+  /** `nobodyOnDevice`: the device keeps no identity; the server has not answered yet (the sign-in form is likely). */
+  | { status: "loading"; nobodyOnDevice?: true }
   | { status: "signed-out"; notice?: string }
   /** `unconfirmed`: read from the device, the server has not answered yet (a warm open, or offline). */
   | { status: "signed-in"; user: UserSummary; account: AccountInfo; unconfirmed?: true };
@@ -68,7 +69,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let retry: ReturnType<typeof setTimeout> | undefined;
     void firstIdentityRead()
       .then((identity) => {
-        if (cancelled || answered || !identity) return;
+        if (cancelled || answered) return;
+        if (!identity) {
+          setSession((now) => (now.status === "loading" ? { status: "loading", nobodyOnDevice: true } : now));
+          return;
+        }
         fromDevice = true;
         setSession({ status: "signed-in", user: identity.user, account: identity.account, unconfirmed: true });
       })
