@@ -7,6 +7,8 @@ export interface DeviceState {
   rooms: Array<{ userId: string; slug: string; texts: string[]; changeCursor: number }>;
   /** User ids whose rooms list is kept. */
   directories: string[];
+  /** The composers' drafts kept. */
+  drafts: Array<{ userId: string; roomId: string; text: string }>;
   /** User ids with outbox entries. */
   outbox: string[];
   /** Pages kept by the service worker (paths). */
@@ -39,6 +41,8 @@ export function deviceState(page: Page): Promise<DeviceState> {
     const identity = await read("parley-local", "identity");
     const rooms = await read("parley-local", "rooms");
     const directories = await read("parley-local", "directories");
+    const drafts = await read("parley-local", "drafts");
+    const blocks = await read("parley-local", "blocks");
     const outbox = await read("parley", "outbox");
     const files = await read("parley-files", "files");
     const pages: string[] = [];
@@ -51,9 +55,10 @@ export function deviceState(page: Page): Promise<DeviceState> {
       identity: (identity.values[0] as { user?: { id: string } } | undefined)?.user?.id ?? null,
       rooms: (rooms.values as Room[]).map((r) => ({ userId: r.userId, slug: r.slug, texts: r.messages.map((m) => m.body), changeCursor: r.changeCursor })),
       directories: directories.keys.map(String),
+      drafts: (drafts.values as Array<{ userId: string; roomId: string; text: string }>).map(({ userId, roomId, text }) => ({ userId, roomId, text })),
       outbox: [...new Set((outbox.values as Array<{ userId: string }>).map((e) => e.userId))],
       pages,
-      everything: JSON.stringify([identity, rooms, directories, outbox, files.values.map((f) => ({ ...(f as object), blob: undefined }))]),
+      everything: JSON.stringify([identity, rooms, directories, drafts, blocks, outbox, files.values.map((f) => ({ ...(f as object), blob: undefined }))]),
     };
   });
 }

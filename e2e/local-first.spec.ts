@@ -129,6 +129,9 @@ test.describe("local-first", () => {
     await ada.send("the secret is marmalade");
     await expect(ada.message("marmalade")).toHaveAttribute("data-status", "sent");
     await openableOffline(ada.page, path, ["the secret is marmalade"]);
+    // Something typed and not sent is kept on the device too, until she signs out.
+    await ada.composer.fill("and the draft says quince");
+    await expect.poll(async () => (await deviceState(ada.page)).drafts.map((d) => d.text)).toEqual(["and the draft says quince"]);
     const adaId = (await deviceState(ada.page)).identity;
     expect(adaId).not.toBeNull();
 
@@ -138,9 +141,11 @@ test.describe("local-first", () => {
     expect(after.identity).toBeNull();
     expect(after.rooms).toEqual([]);
     expect(after.directories).toEqual([]);
+    expect(after.drafts).toEqual([]);
     expect(after.outbox).toEqual([]);
     expect(after.pages).toEqual([]);
     expect(after.everything).not.toContain("marmalade");
+    expect(after.everything).not.toContain("quince");
     expect(after.everything).not.toContain(adaId);
 
     // Offline, a reload of the room shows nothing of hers.
@@ -161,6 +166,31 @@ test.describe("local-first", () => {
     expect(cleo.identity).not.toBe(adaId);
     expect(cleo.everything).not.toContain("marmalade");
     expect(cleo.everything).not.toContain(adaId);
+    await ada.page.context().close();
+  });
+
+  test("a draft stays on the device: typed, not sent, it is back after a reload with the server stopped, and gone once sent", async ({ browser }) => {
+    const ada = await signedIn(browser, uniqueName("Ada"), server.url);
+    const path = await ada.createRoom(uniqueName("Drafts"));
+    await ada.send("a first message");
+    await openableOffline(ada.page, path, ["a first message"]);
+    await ada.composer.fill("half of a plan,\nstill thinking");
+    await expect.poll(async () => (await deviceState(ada.page)).drafts.map((d) => d.text)).toEqual(["half of a plan,\nstill thinking"]);
+
+    expect(await server.stop("SIGKILL")).toBeNull();
+    await ada.page.reload();
+    await expect(ada.message("a first message")).toBeVisible();
+    await expect(ada.composer).toHaveValue("half of a plan,\nstill thinking");
+
+    await server.start();
+    await expect(ada.connection).toHaveText("Connected", { timeout: 30_000 });
+    await ada.composer.press("Enter");
+    await expect(ada.message("still thinking")).toHaveAttribute("data-status", "sent");
+    await expect(ada.composer).toHaveValue("");
+    await expect.poll(async () => (await deviceState(ada.page)).drafts).toEqual([]);
+    await ada.page.reload();
+    await expect(ada.message("still thinking")).toBeVisible();
+    await expect(ada.composer).toHaveValue("");
     await ada.page.context().close();
   });
 

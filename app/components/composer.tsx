@@ -39,6 +39,10 @@ interface Props {
   mayAttach?: boolean;
   /** Muted here: the box is disabled and says why and until when. */
   muted?: MuteState | null;
+  /** What was typed here and not sent, kept on the device (undefined: not read yet). */
+  draft?: { text: string; chosen: readonly UserSummary[] } | null;
+  /** The text changed (typed, picked, sent): kept as the draft. */
+  onDraft?(text: string, chosen: readonly UserSummary[]): void;
 }
 
 const WARN_AT = LIMITS.messageLength - 500;
@@ -67,6 +71,8 @@ export function Composer({
   attachError,
   mayAttach: mayUpload = true,
   muted = null,
+  draft,
+  onDraft,
 }: Props) {
   const mayAttach = mayUpload && !muted;
   const mutedId = useId();
@@ -79,6 +85,20 @@ export function Composer({
   const listId = useId();
   const [caret, setCaret] = useState(0);
   const [chosen, setChosen] = useState<UserSummary[]>([]);
+  // The device's draft fills the box once read, unless something was typed meanwhile; from
+  // then on every change is the draft (an emptied or sent box deletes it).
+  // (State adjusted while rendering, once: React's pattern for state that follows a prop.)
+  const [restored, setRestored] = useState(false);
+  if (draft !== undefined && !restored) {
+    setRestored(true);
+    if (draft && text === "") {
+      setText(draft.text);
+      setChosen([...draft.chosen]);
+    }
+  }
+  useEffect(() => {
+    if (restored) onDraft?.(text, chosen);
+  }, [restored, text, chosen, onDraft]);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
   const query = mentionQuery(text, caret);

@@ -15,6 +15,7 @@ import { useOutbox } from "@/app/hooks/use-outbox";
 import { usePresence } from "@/app/hooks/use-presence";
 import { useRoom } from "@/app/hooks/use-room";
 import { useTyping } from "@/app/hooks/use-typing";
+import { useDraft } from "@/app/hooks/use-draft";
 import { useDraftAttachments } from "@/app/hooks/use-uploads";
 import { AttentionTitle } from "./attention-title";
 import { Composer } from "./composer";
@@ -48,6 +49,7 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
   const blockedIds = useMemo(() => new Set(blocked.map((u) => u.id)), [blocked]);
   const typing = useTyping(room.room?.id);
   const files = useDraftAttachments(room.room?.id);
+  const draft = useDraft(room.room?.id);
   const powers = useRoomPowers(room.room?.id);
   const [dragging, setDragging] = useState(false);
   const [showPeople, setShowPeople] = useState(false);
@@ -287,6 +289,8 @@ export function RoomView({ slug, invite: inviteParam, user }: { slug: string; in
             onEditLast={() => lastOwnKey !== null && setEditingKey(lastOwnKey)}
             people={mentionable}
             findPeople={findPeople}
+            draft={draft.draft}
+            onDraft={draft.save}
           />
           <ReportDialog target={reporting} onOpenChange={(open) => (open ? undefined : setReporting(null))} />
           {room.room && sanction && (

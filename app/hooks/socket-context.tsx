@@ -147,6 +147,9 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       if (rooms) local.saveDirectory(rooms, [...conn.attention.get().values()]);
     };
     const stopKeepRooms = conn.directory.subscribe(keepDirectory);
+    // Who is blocked, so that their messages stay folded away in a room opened from the device.
+    void local.loadBlocks().then((blocked) => blocked && conn.blocks.seed(blocked));
+    const stopKeepBlocks = conn.blocks.subscribe(() => local.saveBlocks(conn.blocks.get()));
     const stopKeepAttention = conn.attention.subscribe(keepDirectory);
     const stopRetain = conn.directory.listed.subscribe((rooms) => void local.retain(rooms.map((r) => r.id)));
     const forget = ({ roomId }: { roomId: string }) => void local.forget(roomId);
@@ -192,7 +195,11 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     window.addEventListener("offline", goOffline);
     window.addEventListener("online", goOnline);
     // A tab closing mid-upload hands its uploads to the browser's other tabs at once.
-    const handOver = () => uploads.releaseMarks();
+    // What waits to be written on the device (a draft typed a moment ago) is written now.
+    const handOver = () => {
+      uploads.releaseMarks();
+      void local.flush();
+    };
     window.addEventListener("pagehide", handOver);
 
     // The connection is an external resource this effect owns (a socket, an outbox, a
@@ -205,6 +212,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       window.removeEventListener("pagehide", handOver);
       conn.reads.flush();
       stopKeepRooms();
+      stopKeepBlocks();
       stopKeepAttention();
       stopRetain();
       stopDeleted();

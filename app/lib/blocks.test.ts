@@ -29,6 +29,20 @@ describe("BlockStore", () => {
     store.close();
   });
 
+  it("shows the device's copy until the server answers, never after", async () => {
+    const transport = new FakeTransport();
+    transport.disconnect();
+    const store = new BlockStore(transport);
+    store.seed([mal]);
+    expect(store.has("mal")).toBe(true);
+    transport.connect();
+    transport.take("user:blocks").resolve({ ok: true, data: { blocked: [ada] } });
+    await settle();
+    store.seed([mal]); // a late read of the device: the server's answer stands
+    expect(store.get()).toEqual([ada]);
+    store.close();
+  });
+
   it("a refused change leaves the list as it was and says why", async () => {
     const transport = new FakeTransport();
     const store = new BlockStore(transport);

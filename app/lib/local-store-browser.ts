@@ -1,26 +1,34 @@
 /**
  * The local store's browser parts: IndexedDB (through `idb`) for the identity, the rooms
- * lists and the rooms' histories (database `parley-local`), persistent storage asked of
+ * lists, the rooms' histories, the composers' drafts and the blocked people (database
+ * `parley-local`), persistent storage asked of
  * the browser, and `wipeDevice`, which signing out runs: it deletes everything of that
  * user that Parley keeps in this browser (the local store, the outbox, the files waiting
  * to upload, the cached pages).
  */
 import { openDB, type IDBPDatabase } from "idb";
-import { LocalStore, memoryLocalBackend, type LocalBackend, type StoredIdentity, type StoredRoom } from "./local-store";
+import { LocalStore, memoryLocalBackend, type LocalBackend, type StoredDraft, type StoredIdentity, type StoredRoom } from "./local-store";
 import { deleteOutboxOf } from "./outbox-browser";
 import { PAGES_CACHE_PREFIX } from "./pages-cache";
 import { deleteFilesOf } from "./uploads-browser";
 
 const DB_NAME = "parley-local";
 type RoomRow = StoredRoom & { userId: string };
+type DraftRow = StoredDraft & { userId: string; roomId: string };
 
 let db: Promise<IDBPDatabase> | undefined;
 function database(): Promise<IDBPDatabase> {
-  db ??= openDB(DB_NAME, 1, {
-    upgrade(d) {
-      d.createObjectStore("identity");
-      d.createObjectStore("directories");
-      d.createObjectStore("rooms", { keyPath: ["userId", "slug"] }).createIndex("userId", "userId");
+  db ??= openDB(DB_NAME, 2, {
+    upgrade(d, from) {
+      if (from < 1) {
+        d.createObjectStore("identity");
+        d.createObjectStore("directories");
+        d.createObjectStore("rooms", { keyPath: ["userId", "slug"] }).createIndex("userId", "userId");
+      }
+      if (from < 2) {
+        d.createObjectStore("drafts", { keyPath: ["userId", "roomId"] }).createIndex("userId", "userId");
+        d.createObjectStore("blocks");
+      }
     },
     // Another tab upgrading (a newer version of Parley): let it, and open again next time.
     blocking() {
@@ -76,19 +84,41 @@ export function indexedDbLocalBackend(idb: IDBFactory | undefined = globalThis.i
       for (const slug of slugs) void tx.store.delete([userId, slug]);
       await tx.done;
     },
+    async getDraft(userId, roomId) {
+      const row = (await (await database()).get("drafts", [userId, roomId])) as DraftRow | undefined;
+      return row && { text: row.text, chosen: row.chosen, savedAt: row.savedAt };
+    },
+    async putDrafts(userId, drafts) {
+      const tx = (await database()).transaction("drafts", "readwrite");
+      for (const [roomId, draft] of drafts) void (draft ? tx.store.put({ ...draft, userId, roomId } satisfies DraftRow) : tx.store.delete([userId, roomId]));
+      await tx.done;
+    },
+    async getBlocks(userId) {
+      return (await database()).get("blocks", userId);
+    },
+    async putBlocks(userId, blocked) {
+      await (await database()).put("blocks", blocked, userId);
+    },
     async clearUser(userId) {
-      const tx = (await database()).transaction(["rooms", "directories"], "readwrite");
-      const rooms = tx.objectStore("rooms");
-      for (const key of await rooms.index("userId").getAllKeys(userId)) void rooms.delete(key);
+      const tx = (await database()).transaction(["rooms", "directories", "drafts", "blocks"], "readwrite");
+      for (const name of ["rooms", "drafts"] as const) {
+        const store = tx.objectStore(name);
+        for (const key of await store.index("userId").getAllKeys(userId)) void store.delete(key);
+      }
       void tx.objectStore("directories").delete(userId);
+      void tx.objectStore("blocks").delete(userId);
       await tx.done;
     },
     async clearOthers(userId) {
-      const tx = (await database()).transaction(["rooms", "directories"], "readwrite");
+      const tx = (await database()).transaction(["rooms", "directories", "drafts", "blocks"], "readwrite");
       const rooms = tx.objectStore("rooms");
       for (const row of (await rooms.getAll()) as RoomRow[]) if (row.userId !== userId) void rooms.delete([row.userId, row.slug]);
-      const directories = tx.objectStore("directories");
-      for (const key of await directories.getAllKeys()) if (key !== userId) void directories.delete(key);
+      const drafts = tx.objectStore("drafts");
+      for (const row of (await drafts.getAll()) as DraftRow[]) if (row.userId !== userId) void drafts.delete([row.userId, row.roomId]);
+      for (const name of ["directories", "blocks"] as const) {
+        const store = tx.objectStore(name);
+        for (const key of await store.getAllKeys()) if (key !== userId) void store.delete(key);
+      }
       await tx.done;
     },
   };

@@ -161,6 +161,59 @@ describe("LocalStore", () => {
   });
 });
 
+describe("drafts and blocks on the device", () => {
+  const cleo = { id: "cleo", name: "Cleo" };
+
+  it("keeps a room's draft (batched with the other writes), and deletes it once emptied or sent", async () => {
+    const backend = memoryLocalBackend();
+    const { timers, run } = manualTimers();
+    const local = new LocalStore(backend, "ada", { timers });
+    local.saveDraft("room-1", "half a thought", []);
+    local.saveDraft("room-1", "half a thought for @Cleo", [cleo, { id: "dan", name: "Dan" }]);
+    // Waiting in this tab: read back before it is written.
+    expect((await local.loadDraft("room-1"))?.text).toBe("half a thought for @Cleo");
+    expect(await backend.getDraft("ada", "room-1")).toBeUndefined();
+    run();
+    await local.flush();
+    // The people picked and still named in the text are kept with it.
+    expect(await backend.getDraft("ada", "room-1")).toMatchObject({ text: "half a thought for @Cleo", chosen: [cleo] });
+    expect(await new LocalStore(backend, "ada").loadDraft("room-1")).toMatchObject({ text: "half a thought for @Cleo" });
+    local.saveDraft("room-1", "   ", []);
+    expect(await local.loadDraft("room-1")).toBeUndefined();
+    await local.flush();
+    expect(await backend.getDraft("ada", "room-1")).toBeUndefined();
+  });
+
+  it("a draft is bounded, leaves with its room, and with its user", async () => {
+    const backend = memoryLocalBackend();
+    const local = new LocalStore(backend, "ada");
+    local.saveDraft("room-1", "x".repeat(100_000), []);
+    local.saveDraft("room-2", "kept", []);
+    local.saveBlocks([cleo]);
+    await local.flush();
+    expect((await local.loadDraft("room-1"))?.text.length).toBe(20_000);
+    await local.forget("room-1");
+    expect(await local.loadDraft("room-1")).toBeUndefined();
+    expect(await local.loadBlocks()).toEqual([cleo]);
+    await backend.clearOthers("ada");
+    expect(await local.loadDraft("room-2")).toBeDefined();
+    await backend.clearUser("ada");
+    expect(await local.loadDraft("room-2")).toBeUndefined();
+    expect(await local.loadBlocks()).toBeUndefined();
+  });
+
+  it("dropped (signed out): a waiting draft is never written", async () => {
+    const backend = memoryLocalBackend();
+    const local = new LocalStore(backend, "ada");
+    local.saveDraft("room-1", "not for the next person", []);
+    local.saveBlocks([cleo]);
+    await local.drop();
+    await local.flush();
+    expect(await backend.getDraft("ada", "room-1")).toBeUndefined();
+    expect(await backend.getBlocks("ada")).toBeUndefined();
+  });
+});
+
 describe("a room opened from the device", () => {
   const read = { roomId: room.id, readSeq: 8, latestSeq: 12 };
 

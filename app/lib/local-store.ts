@@ -50,6 +50,13 @@ export interface StoredRoom {
   touchedAt: number;
 }
 
+/** What was typed in a room's composer and not sent yet, with the people picked to mention in it. */
+export interface StoredDraft {
+  text: string;
+  chosen: UserSummary[];
+  savedAt: number;
+}
+
 /** Where the records live: IndexedDB in the browser, a map in tests. */
 export interface LocalBackend {
   getIdentity(): Promise<StoredIdentity | undefined>;
@@ -66,9 +73,14 @@ export interface LocalBackend {
    */
   updateRooms(userId: string, incoming: StoredRoom[], merge: (stored: StoredRoom | undefined, incoming: StoredRoom) => StoredRoom, remove: string[]): Promise<void>;
   deleteRooms(userId: string, slugs: string[]): Promise<void>;
-  /** Everything of this user (rooms and directory). */
+  getDraft(userId: string, roomId: string): Promise<StoredDraft | undefined>;
+  /** Writes drafts in one transaction; null deletes a room's draft. */
+  putDrafts(userId: string, drafts: ReadonlyArray<readonly [roomId: string, draft: StoredDraft | null]>): Promise<void>;
+  getBlocks(userId: string): Promise<UserSummary[] | undefined>;
+  putBlocks(userId: string, blocked: UserSummary[]): Promise<void>;
+  /** Everything of this user (rooms, directory, drafts, blocks). */
   clearUser(userId: string): Promise<void>;
-  /** Every user's rooms and directories except this one's. */
+  /** Every user's rooms, directories, drafts and blocks except this one's. */
   clearOthers(userId: string): Promise<void>;
 }
 
@@ -80,6 +92,9 @@ export interface LocalBounds {
   /** Bytes (as JSON) for all of a user's rooms. */
   maxBytes: number;
 }
+
+/** A draft is kept up to this many characters (a message may hold at most LIMITS.messageLength). */
+const MAX_DRAFT_CHARS = 20_000;
 
 export const DEFAULT_BOUNDS: LocalBounds = { maxMessages: 200, maxRooms: 50, maxBytes: 8 * 1024 * 1024 };
 
@@ -172,6 +187,9 @@ export class LocalStore {
   /** Rooms changed since the last write: how to read each as stored, at the write. */
   private readonly dirty = new Map<string, { roomId: string; read: () => StoredRoom }>();
   private directory: StoredDirectory | null = null;
+  /** Drafts changed since the last write (null: sent or emptied, deleted). */
+  private readonly drafts = new Map<string, StoredDraft | null>();
+  private blocks: UserSummary[] | null = null;
   private timer: unknown = null;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -215,9 +233,37 @@ export class LocalStore {
     this.schedule();
   }
 
-  /** A room the user may no longer read (removed, deleted, refused): its history leaves the device. */
+  /** The room's unsent draft as last written by any tab (this tab's waiting one first). */
+  async loadDraft(roomId: string): Promise<StoredDraft | undefined> {
+    const waiting = this.drafts.get(roomId);
+    if (waiting !== undefined) return waiting ?? undefined;
+    return this.backend.getDraft(this.userId, roomId).catch(() => undefined);
+  }
+
+  /** What the composer holds now: written with the next batch; an empty text deletes the draft. */
+  saveDraft(roomId: string, text: string, chosen: readonly UserSummary[]): void {
+    if (this.closed) return;
+    const kept = text.slice(0, MAX_DRAFT_CHARS);
+    this.drafts.set(roomId, kept.trim() === "" ? null : { text: kept, chosen: chosen.filter((p) => kept.includes(`@${p.name}`)), savedAt: this.o.now() });
+    this.schedule();
+  }
+
+  /** The people this user blocks, as last known (their messages stay folded away offline too). */
+  loadBlocks(): Promise<UserSummary[] | undefined> {
+    return this.backend.getBlocks(this.userId).catch(() => undefined);
+  }
+
+  saveBlocks(blocked: readonly UserSummary[]): void {
+    if (this.closed) return;
+    this.blocks = [...blocked];
+    this.schedule();
+  }
+
+  /** A room the user may no longer read (removed, deleted, refused): its history leaves the device, and its draft. */
   async forget(roomId: string): Promise<void> {
     for (const [slug, r] of this.dirty) if (r.roomId === roomId) this.dirty.delete(slug);
+    this.drafts.delete(roomId);
+    await this.backend.putDrafts(this.userId, [[roomId, null]]).catch(() => undefined);
     const stored = await this.listRooms();
     const slugs = stored.filter((r) => r.room.id === roomId).map((r) => r.slug);
     if (slugs.length > 0) await this.backend.deleteRooms(this.userId, slugs).catch(() => undefined);
@@ -246,10 +292,18 @@ export class LocalStore {
     }
     const rooms = [...this.dirty.values()].map((d) => d.read());
     const directory = this.directory;
+    const drafts = [...this.drafts];
+    const blocks = this.blocks;
     this.dirty.clear();
     this.directory = null;
-    if (rooms.length === 0 && !directory) return this.writing;
-    this.writing = this.writing.then(() => this.write(rooms, directory));
+    this.drafts.clear();
+    this.blocks = null;
+    if (rooms.length === 0 && !directory && drafts.length === 0 && !blocks) return this.writing;
+    this.writing = this.writing.then(async () => {
+      if (drafts.length > 0) await this.backend.putDrafts(this.userId, drafts).catch(() => undefined);
+      if (blocks) await this.backend.putBlocks(this.userId, blocks).catch(() => undefined);
+      await this.write(rooms, directory);
+    });
     return this.writing;
   }
 
@@ -268,6 +322,8 @@ export class LocalStore {
     this.timer = null;
     this.dirty.clear();
     this.directory = null;
+    this.drafts.clear();
+    this.blocks = null;
     this.closed = true;
     LocalStore.live.delete(this);
     return this.writing;
@@ -313,7 +369,10 @@ export function memoryLocalBackend(): LocalBackend & { quotaBytes?: number } {
   let identity: StoredIdentity | undefined;
   const directories = new Map<string, StoredDirectory>();
   const rooms = new Map<string, Map<string, StoredRoom>>();
+  const drafts = new Map<string, Map<string, StoredDraft>>();
+  const blocks = new Map<string, UserSummary[]>();
   const of = (userId: string) => rooms.get(userId) ?? rooms.set(userId, new Map()).get(userId)!;
+  const draftsOf = (userId: string) => drafts.get(userId) ?? drafts.set(userId, new Map()).get(userId)!;
   const clone = <T>(v: T): T => structuredClone(v);
   const backend: LocalBackend & { quotaBytes?: number } = {
     async getIdentity() {
@@ -351,13 +410,31 @@ export function memoryLocalBackend(): LocalBackend & { quotaBytes?: number } {
     async deleteRooms(userId, slugs) {
       for (const slug of slugs) of(userId).delete(slug);
     },
+    async getDraft(userId, roomId) {
+      const d = draftsOf(userId).get(roomId);
+      return d && clone(d);
+    },
+    async putDrafts(userId, list) {
+      for (const [roomId, d] of list) {
+        if (d) draftsOf(userId).set(roomId, clone(d));
+        else draftsOf(userId).delete(roomId);
+      }
+    },
+    async getBlocks(userId) {
+      const b = blocks.get(userId);
+      return b && clone(b);
+    },
+    async putBlocks(userId, b) {
+      blocks.set(userId, clone(b));
+    },
     async clearUser(userId) {
       rooms.delete(userId);
       directories.delete(userId);
+      drafts.delete(userId);
+      blocks.delete(userId);
     },
     async clearOthers(userId) {
-      for (const id of [...rooms.keys()]) if (id !== userId) rooms.delete(id);
-      for (const id of [...directories.keys()]) if (id !== userId) directories.delete(id);
+      for (const map of [rooms, directories, drafts, blocks] as Map<string, unknown>[]) for (const id of [...map.keys()]) if (id !== userId) map.delete(id);
     },
   };
   return backend;
