@@ -55,7 +55,10 @@ interface Props extends MessageHandlers {
   moderate?: boolean;
 }
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+// One formatter for every message: `toLocaleTimeString` with options builds a new one per
+// call, about half a millisecond each, which a room of 30 messages paid on every open.
+const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const time = (iso: string) => TIME.format(new Date(iso));
 
 /**
  * One message as an `article`. Follow-ups in a group hide the author visually but keep the

@@ -59,6 +59,9 @@ export const SESSION_ENDED_NOTICE = "Your session has ended. Sign in again: anyt
  * slow server or none; the server's answer then confirms it, or ends it (the session
  * expired: the local store and the outbox stay for when the same person signs in again).
  */
+/** `known` when it says the same as `fresh` (plain JSON records), else `fresh`. */
+const same = <T,>(known: T, fresh: T): T => (JSON.stringify(known) === JSON.stringify(fresh) ? known : fresh);
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ status: "loading" });
 
@@ -85,7 +88,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           const body = (await res.json()) as SignedIn;
           answered = true;
           await remember(body);
-          if (!cancelled) setSession({ status: "signed-in", user: body.user, account: body.account });
+          // The same person as the device said: the same objects, so that what shows them
+          // (the room opened from the device) is not rendered again for nothing.
+          if (!cancelled)
+            setSession((now) =>
+              now.status === "signed-in"
+                ? { status: "signed-in", user: same(now.user, body.user), account: same(now.account, body.account) }
+                : { status: "signed-in", user: body.user, account: body.account },
+            );
           return;
         }
         if (res.status !== 401 && res.status !== 403 && fromDevice) throw new Error(`session: ${res.status}`);
