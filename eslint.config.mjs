@@ -8,7 +8,7 @@ import tseslint from "typescript-eslint";
 import { noHtmlInjection } from "./eslint.no-html.mjs";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "dist/", "generated/", "scratch/", "test-results/", "playwright-report/", "next-env.d.ts", "public/sw.js", "scripts/_*.ts"] },
+  { ignores: ["node_modules/", ".next/", "dist/", "generated/", "scratch/", "test-results/", "playwright-report/", "next-env.d.ts", "public/sw.js"] },
   ...nextVitals,
   ...nextTypescript,
   ...tseslint.configs.recommended,
