@@ -93,13 +93,15 @@ export const MessageItem = memo(function MessageItem(props: Props) {
     );
   }
 
+  // A highlight fades out (the background only: the text follows a change of colour scheme at
+  // once, never through a fade whose middle lacks contrast).
   return (
     <article
       data-status={item.status}
       data-changing={item.changing ? "true" : undefined}
       data-seq={item.seq ?? undefined}
       aria-current={current || highlighted ? "true" : undefined}
-      className={`group relative flex gap-3 px-4 transition-colors duration-700 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first || item.replyTo ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing || highlighted ? "bg-accent-50/80 dark:bg-accent-600/15" : mentionsMe ? "border-l-2 border-amber-500 bg-amber-50/70 dark:bg-amber-400/10" : ""}`}
+      className={`group relative flex gap-3 px-4 transition-[background-color] duration-700 hover:bg-zinc-50 dark:hover:bg-zinc-900/60 ${first || item.replyTo ? "mt-2 pt-1.5" : "py-0.5"} ${failed ? "bg-red-50/60 dark:bg-red-950/30" : ""} ${editing || highlighted ? "bg-accent-50/80 dark:bg-accent-600/15" : mentionsMe ? "border-l-2 border-amber-500 bg-amber-50/70 dark:bg-amber-400/10" : ""}`}
     >
       <div className="w-9 shrink-0">
         {first ? (

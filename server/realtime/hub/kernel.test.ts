@@ -185,4 +185,28 @@ describe("RoomHub's kernel", () => {
     expect(conn.subscribed.has(roomId)).toBe(false);
     expect(conn.watched.has(roomId)).toBe(true);
   });
+
+  it("leaving a followed room leaves no moment in which its messages reach the connection neither way", async () => {
+    const { conn, session } = open();
+    await hub.request(session, "room:join", { slug });
+    // Every change of the connection's state, checked as it happens.
+    const gaps: string[] = [];
+    const check = (what: string) => {
+      if (!conn.subscribed.has(roomId) && !conn.watched.has(roomId)) gaps.push(what);
+    };
+    const unsubscribe = conn.unsubscribe.bind(conn);
+    conn.unsubscribe = (id: string) => {
+      unsubscribe(id);
+      check("after unsubscribe");
+    };
+    const watch = conn.watch.bind(conn);
+    conn.watch = (id: string) => {
+      check("before watch");
+      watch(id);
+    };
+    await hub.request(session, "room:leave", { roomId });
+    expect(gaps).toEqual([]);
+    expect(conn.subscribed.has(roomId)).toBe(false);
+    expect(conn.watched.has(roomId)).toBe(true);
+  });
 });

@@ -12,10 +12,12 @@ export const presenceCapability = capability({
   requests: {
     "room:join": request(roomJoinSchema, join),
     "room:leave": request(roomLeaveSchema, async (hub, session, { roomId }) => {
-      const wasJoined = session.rooms.has(roomId);
+      // Left but still followed: its activity reaches this connection again. Watched before
+      // the room is left, never after: a message stored in between would otherwise reach the
+      // connection neither way, and its count would be missing until the room's next message.
+      // (Both ways for a moment is harmless: counts are the latest seq less the read one.)
+      if (session.rooms.has(roomId) && (await hub.services.attention.isFollowing(session.conn.user, roomId))) await hub.watch(session, roomId);
       await hub.leave(session, roomId);
-      // Left but still followed: its activity reaches this connection again.
-      if (wasJoined && (await hub.services.attention.isFollowing(session.conn.user, roomId))) await hub.watch(session, roomId);
       return {} as Record<string, never>;
     }),
     "typing:start": request(typingSchema, (hub, session, { roomId }) => typing(hub, session, roomId, true)),
