@@ -9,14 +9,14 @@ import type { ServerStats } from "./probe";
 export const BENCH_BUILD_DIR = "dist/bench";
 
 /**
- * Compiles bench/servers/*.ts as `npm run build` compiles Parley's server (plain JavaScript,
+ * Compiles bench/servers/*.ts (the bare baseline, the durable floor, Parley) as `npm run build` compiles Parley's server (plain JavaScript,
  * not tsx): both servers run as production would run them. The load generator's thread
  * (load-shard.ts) is compiled with them.
  */
 export async function compileBenchServers(): Promise<void> {
   // Imported here, not at the top: the load generator's threads import this file too.
   const { buildServer } = await import("../../scripts/build-server.mjs");
-  await buildServer({ baseline: "bench/servers/baseline.ts", parley: "bench/servers/parley.ts", "load-shard": "bench/lib/load-shard.ts" }, BENCH_BUILD_DIR);
+  await buildServer({ baseline: "bench/servers/baseline.ts", floor: "bench/servers/floor.ts", parley: "bench/servers/parley.ts", "load-shard": "bench/lib/load-shard.ts" }, BENCH_BUILD_DIR);
 }
 
 /**
@@ -27,7 +27,8 @@ export class BenchServer {
   private child: ChildProcess | undefined;
   port = 0;
   constructor(
-    readonly kind: "baseline" | "parley",
+    /** `floor`: the durable floor (bench/servers/floor.ts), which speaks the baseline's protocol. */
+    readonly kind: "baseline" | "floor" | "parley",
     readonly env: Record<string, string> = {},
   ) {}
   get url() {
@@ -189,7 +190,7 @@ export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** Makes a room: Parley's through `room:create`; the baseline's is just a name. */
 export async function makeRoom(kind: BenchServer["kind"], creator: BenchClient, name: string): Promise<BenchRoom> {
-  if (kind === "baseline") return { id: name, slug: name };
+  if (kind !== "parley") return { id: name, slug: name };
   const ack = (await creator.socket.emitWithAck("room:create", { name })) as Ack;
   if (!ack.ok || !ack.data?.room) throw new Error(`room:create failed: ${JSON.stringify(ack)}`);
   return ack.data.room;
