@@ -96,9 +96,16 @@ export function Composer({
       setChosen([...draft.chosen]);
     }
   }
+  // What the device holds now: a text that says the same is not written again (opening a
+  // room with no draft writes nothing).
+  const kept = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (restored) onDraft?.(text, chosen);
-  }, [restored, text, chosen, onDraft]);
+    if (!restored) return;
+    kept.current ??= draft ? draft.text : "";
+    if (kept.current === text) return;
+    kept.current = text;
+    onDraft?.(text, chosen);
+  }, [restored, draft, text, chosen, onDraft]);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
   const query = mentionQuery(text, caret);

@@ -1,6 +1,7 @@
 "use client";
 
 import { lazy, Suspense, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import { Observable } from "@/app/lib/observable";
 import type { MessageControlsProps } from "./message-controls";
 import { DotsIcon, TRIGGER } from "./message-menu-trigger";
 
@@ -8,24 +9,16 @@ const importControls = () => import("./message-controls");
 const Controls = lazy(() => importControls().then((m) => ({ default: m.MessageControls })));
 
 // Whether the menu's code has loaded: once it has, every message shows the real menu.
-let loaded = false;
+const loaded = new Observable(false);
 let loading: Promise<void> | undefined;
-const listeners = new Set<() => void>();
 function load(): Promise<void> {
   return (loading ??= importControls().then(
-    () => {
-      loaded = true;
-      for (const listener of listeners) listener();
-    },
+    () => loaded.set(true),
     () => {
       loading = undefined; // offline and not cached: the next hover or click tries again
     },
   ));
 }
-const subscribe = (listener: () => void) => {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-};
 
 /**
  * A message's "Message actions" button. The menu behind it (Radix's, with the reaction
@@ -34,7 +27,7 @@ const subscribe = (listener: () => void) => {
  * and a press before the code has arrived opens the menu as soon as it has.
  */
 export function MessageMenu(props: Omit<MessageControlsProps, "openAtOnce" | "onOpenedAtOnce">) {
-  const ready = useSyncExternalStore(subscribe, () => loaded, () => false);
+  const ready = useSyncExternalStore(loaded.subscribe, loaded.get, () => false);
   const [openAtOnce, setOpenAtOnce] = useState(false);
   const open = () => {
     setOpenAtOnce(true);
