@@ -45,6 +45,10 @@ test.describe("unread counts", () => {
     await bob.openRoom(onePath);
     await awayFrom(bob, twoPath, two);
     await ada.send("in two");
+    // Stored before Ada's page goes elsewhere: a navigation in the moment between Enter and the
+    // outbox's write to IndexedDB aborts that write, and "in two" would never be sent (the
+    // cause of this test's flake on a loaded machine; no person leaves a page that fast).
+    await expect(ada.message("in two")).toHaveAttribute("data-status", "sent");
     await ada.openRoom(onePath);
     await ada.send("in one");
     await expect(bob.roomsNav.getByRole("link", { name: `${one}, 1 unread`, exact: true })).toBeVisible();

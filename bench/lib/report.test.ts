@@ -29,6 +29,13 @@ describe("bench verdicts", () => {
       { scenario: "d", metric: "lost", unit: "", parley: 0, target: { text: "0", met: true } },
     ];
     expect(emptyFigures(rows).map((r) => r.scenario)).toEqual(["a", "b"]);
+    // A named reference is checked even where it carries no verdict (bare Socket.IO's ratios).
+    const shown = [
+      { scenario: "e", metric: "m", unit: "", parley: 3, baseline: 0, reference: "bare Socket.IO" },
+      { scenario: "f", metric: "m", unit: "", parley: 3, baseline: NaN, reference: "textbook" },
+      { scenario: "g", metric: "m", unit: "", parley: 3, baseline: 2, reference: "durable floor" },
+    ];
+    expect(emptyFigures(shown).map((r) => r.scenario)).toEqual(["e", "f"]);
   });
 
   it("quartiles interpolate", () => {

@@ -14,7 +14,10 @@ export interface Row {
   metric: string;
   unit: string;
   parley: number;
+  /** The reference's figure (bare Socket.IO unless `reference` names another). */
   baseline?: number;
+  /** What `baseline` measured, e.g. "durable floor"; the scenario's own baseline when absent. */
+  reference?: string;
   /** How the figure varied between rounds, e.g. "IQR 1.21–1.30× over 7 rounds". */
   spread?: string;
   /** Parley's figure against the target: a description and the check (or a verdict of its own). */
@@ -41,14 +44,14 @@ const fmt = (n: number | undefined, unit: string) => {
 /** The table for docs/performance.md, and the rows that fail the run ("missed", "not measurable"). */
 export function report(rows: Row[]) {
   const lines = [
-    "| scenario | metric | Parley | baseline | ratio | spread | target | verdict |",
-    "| --- | --- | ---: | ---: | ---: | --- | --- | :---: |",
+    "| scenario | metric | Parley | reference | its figure | ratio | spread | target | verdict |",
+    "| --- | --- | ---: | --- | ---: | ---: | --- | --- | :---: |",
   ];
   for (const r of rows) {
     const ratio = r.baseline !== undefined && r.baseline !== 0 && Number.isFinite(r.baseline) ? `${(r.parley / r.baseline).toFixed(2)}×` : "—";
     const verdict = r.target ? verdictOf(r.target) : "";
     lines.push(
-      `| ${r.scenario} | ${r.metric} | ${fmt(r.parley, r.unit)} | ${fmt(r.baseline, r.unit)} | ${ratio} | ${r.spread ?? ""} | ${r.target?.text ?? ""} | ${verdict === "met" || verdict === "" ? verdict : `**${verdict}**`} |`,
+      `| ${r.scenario} | ${r.metric} | ${fmt(r.parley, r.unit)} | ${r.baseline === undefined ? "" : (r.reference ?? "baseline")} | ${fmt(r.baseline, r.unit)} | ${ratio} | ${r.spread ?? ""} | ${r.target?.text ?? ""} | ${verdict === "met" || verdict === "" ? verdict : `**${verdict}**`} |`,
     );
   }
   const failed = rows.filter((r) => r.target && (verdictOf(r.target) === "missed" || verdictOf(r.target) === "not measurable"));
@@ -57,13 +60,14 @@ export function report(rows: Row[]) {
 }
 
 /**
- * What a smoke run checks: every comparison measured something on both servers. A row with
- * a baseline and a target whose Parley or baseline figure is zero, missing or not finite
- * would let a verdict rest on a reference that measured nothing.
+ * What a smoke run checks: every comparison measured something on both sides. A row with
+ * a baseline and a target (or a named reference, judged or not) whose Parley or reference
+ * figure is zero, missing or not finite would let a verdict, or a ratio people read, rest on
+ * a reference that measured nothing.
  */
 export function emptyFigures(rows: Row[]): Row[] {
   const positive = (n: number | undefined) => n !== undefined && Number.isFinite(n) && n > 0;
-  return rows.filter((r) => !Number.isFinite(r.parley) || (r.baseline !== undefined && r.target && (!positive(r.parley) || !positive(r.baseline))));
+  return rows.filter((r) => !Number.isFinite(r.parley) || (r.baseline !== undefined && (r.target || r.reference) && (!positive(r.parley) || !positive(r.baseline))));
 }
 
 /** Quartiles of a sample (linear interpolation). */

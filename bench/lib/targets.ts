@@ -5,18 +5,19 @@ import { v7 as uuidv7 } from "uuid";
 import { io, type Socket } from "socket.io-client";
 import type { ServerStats } from "./probe";
 
-/** Where `compileBenchServers` puts the two servers and the load generator's threads. */
+/** Where `compileBenchServers` puts the servers and the load generator's threads. */
 export const BENCH_BUILD_DIR = "dist/bench";
 
 /**
- * Compiles bench/servers/*.ts (the bare baseline, the durable floor, Parley) as `npm run build` compiles Parley's server (plain JavaScript,
- * not tsx): both servers run as production would run them. The load generator's thread
- * (load-shard.ts) is compiled with them.
+ * Compiles bench/servers/*.ts (the bare baseline, the durable floor, the textbook server,
+ * Parley) as `npm run build` compiles Parley's server (plain JavaScript, not tsx): every
+ * server runs as production would run it. The load generator's thread (load-shard.ts) is
+ * compiled with them.
  */
 export async function compileBenchServers(): Promise<void> {
   // Imported here, not at the top: the load generator's threads import this file too.
   const { buildServer } = await import("../../scripts/build-server.mjs");
-  await buildServer({ baseline: "bench/servers/baseline.ts", floor: "bench/servers/floor.ts", parley: "bench/servers/parley.ts", "load-shard": "bench/lib/load-shard.ts" }, BENCH_BUILD_DIR);
+  await buildServer({ baseline: "bench/servers/baseline.ts", floor: "bench/servers/floor.ts", textbook: "bench/servers/textbook.ts", parley: "bench/servers/parley.ts", "load-shard": "bench/lib/load-shard.ts" }, BENCH_BUILD_DIR);
 }
 
 /**
@@ -27,8 +28,11 @@ export class BenchServer {
   private child: ChildProcess | undefined;
   port = 0;
   constructor(
-    /** `floor`: the durable floor (bench/servers/floor.ts), which speaks the baseline's protocol. */
-    readonly kind: "baseline" | "floor" | "parley",
+    /**
+     * `floor`: the durable floor (bench/servers/floor.ts); `textbook`: Prisma's
+     * `message.create` per message (bench/servers/textbook.ts). Both speak the baseline's protocol.
+     */
+    readonly kind: "baseline" | "floor" | "textbook" | "parley",
     readonly env: Record<string, string> = {},
   ) {}
   get url() {

@@ -113,27 +113,71 @@ async function postgresFloorWindow(client: pg.Client, userId: string, roomId: st
   return summary(acks, performance.now() - started);
 }
 
-/** Windows of the two sides, taken in turn: disks and neighbours drift within minutes. */
+/**
+ * The textbook server's store (issue 31): `await prisma.message.create(...)` per message,
+ * `concurrency` in flight, through Prisma's client on the same settings (WAL,
+ * synchronous=FULL) in a database of its own without Parley's search index (the textbook
+ * server has no search). Seq numbers counted here, as the textbook server counts them.
+ */
+async function textbookWindow(db: Db, userId: string, roomId: string, ms: number, concurrency: number, next: { seq: number }): Promise<Window> {
+  const acks: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() - started < ms) {
+        const t = performance.now();
+        const id = randomUUID();
+        await db.message.create({ data: { id, roomId, seq: ++next.seq, authorId: userId, clientId: id, body: BODY }, select: { id: true } });
+        acks.push(performance.now() - t);
+        await new Promise((r) => setImmediate(r));
+      }
+    }),
+  );
+  return summary(acks, performance.now() - started);
+}
+
+/** A database for the textbook store: Parley's schema less its search index. */
+async function textbookDatabase() {
+  const d = await benchDatabase();
+  for (const trigger of ["Message_search_insert", "Message_search_delete", "Message_search_update"]) await d.db.$executeRawUnsafe(`DROP TRIGGER "${trigger}"`);
+  await d.db.$executeRawUnsafe(`DROP TABLE "MessageSearch"`);
+  return d;
+}
+
+/** Windows of the sides, taken in turn: disks and neighbours drift within minutes. */
 const ROUNDS = 3;
 /** Throughput windows of one disk in turn: a bound on the ratios' IQR, as a share of their median. */
 const PERSISTENCE_NOISE_BOUND = 0.3;
 
-function rowsFor(scenario: string, pairs: Array<{ parley: Window; floor: Window }>): Row[] {
-  /** A figure of both sides, judged by the median of the rounds' ratios. */
-  const judged = (metric: string, unit: string, f: (w: Window) => number, limit: number, atLeast: boolean): Row => {
+type Sides = { parley: Window; floor: Window; textbook?: Window };
+
+function rowsFor(scenario: string, pairs: Sides[]): Row[] {
+  /** A figure of Parley and a reference, judged by the median of the rounds' ratios. */
+  const judged = (metric: string, unit: string, f: (w: Window) => number, side: "floor" | "textbook", limit: number, atLeast: boolean): Row => {
+    const label = side === "floor" ? "floor" : "textbook (Prisma)";
     const { verdict, spread } = ratioVerdict(
-      pairs.map((p) => f(p.parley) / f(p.floor)),
+      pairs.map((p) => f(p.parley) / f(p[side]!)),
       limit,
       PERSISTENCE_NOISE_BOUND,
       atLeast,
     );
-    console.error(`    ${scenario}: ${metric} ${spread}: ${verdict}`);
-    const median = (side: "parley" | "floor") => quartiles(pairs.map((p) => f(p[side]))).median;
-    return { scenario, metric, unit, parley: median("parley"), baseline: median("floor"), spread, target: { text: `${atLeast ? "≥" : "≤"} ${limit}× floor`, verdict } };
+    console.error(`    ${scenario}: ${metric} against the ${label}: ${spread}: ${verdict}`);
+    const median = (w: (p: Sides) => Window) => quartiles(pairs.map((p) => f(w(p)))).median;
+    return {
+      scenario,
+      metric,
+      unit,
+      reference: label,
+      parley: median((p) => p.parley),
+      baseline: median((p) => p[side]!),
+      spread,
+      target: { text: `${atLeast ? "≥" : "≤"} ${limit}× ${label}`, verdict },
+    };
   };
   return [
-    judged("acknowledged messages/s (baseline: floor)", "/s", (w) => w.perSec, 0.8, true),
-    judged("ack p99 (baseline: floor)", "ms", (w) => w.p99, 2, false),
+    judged("acknowledged messages/s", "/s", (w) => w.perSec, "floor", 0.8, true),
+    judged("ack p99", "ms", (w) => w.p99, "floor", 2, false),
+    ...(pairs.every((p) => p.textbook) ? [judged("acknowledged messages/s", "/s", (w) => w.perSec, "textbook", 5, true)] : []),
     { scenario, metric: "longest event-loop stall", unit: "ms", parley: Math.max(...pairs.map((p) => p.parley.stallMs)) },
   ];
 }
@@ -153,15 +197,21 @@ async function sqlitePersistence(smoke: boolean): Promise<Row[]> {
     const sqlite = new Database(url.slice("file:".length));
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = FULL");
-    const pairs: Array<{ parley: Window; floor: Window }> = [];
+    const textbook = await textbookDatabase();
+    const next = { seq: 0 };
+    const pairs: Sides[] = [];
     try {
       for (let round = 0; round < (smoke ? 1 : ROUNDS); round++) {
         const parley = await parleyWindow(repo, userId, roomId, ms, concurrency);
         const floor = sqliteFloorWindow(sqlite, userId, roomId, ms, concurrency);
-        console.error(`    SQLite ${concurrency} in flight, round ${round + 1}: Parley ${Math.round(parley.perSec)}/s p99 ${parley.p99.toFixed(1)} ms; floor ${Math.round(floor.perSec)}/s p99 ${floor.p99.toFixed(1)} ms`);
-        pairs.push({ parley, floor });
+        const prisma = await textbookWindow(textbook.db, textbook.userId, textbook.roomId, ms, concurrency, next);
+        console.error(
+          `    SQLite ${concurrency} in flight, round ${round + 1}: Parley ${Math.round(parley.perSec)}/s p99 ${parley.p99.toFixed(1)} ms; floor ${Math.round(floor.perSec)}/s p99 ${floor.p99.toFixed(1)} ms; textbook ${Math.round(prisma.perSec)}/s p99 ${prisma.p99.toFixed(1)} ms`,
+        );
+        pairs.push({ parley, floor, textbook: prisma });
       }
     } finally {
+      await textbook.db.$disconnect();
       sqlite.close();
       await store.close();
       await db.$disconnect();
@@ -192,7 +242,7 @@ async function postgresPersistence(smoke: boolean): Promise<Row[]> {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       const next = { seq: 0 };
-      const pairs: Array<{ parley: Window; floor: Window }> = [];
+      const pairs: Sides[] = [];
       try {
         for (let round = 0; round < (smoke ? 1 : ROUNDS); round++) {
           const parley = await parleyWindow(repo, userId, roomId, ms, concurrency);

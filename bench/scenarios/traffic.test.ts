@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LoadResult } from "../lib/load";
-import { KneeSearch } from "./traffic";
+import { KneeSearch, referenceOf } from "./traffic";
 
 /** A step's result: it kept up (all delivered, p99 20 ms) or fell behind. */
 const step = (rate: number, ok: boolean) => ({ rate, ratio: ok ? 1 : 0.5, deliveriesPerSec: rate * 100, latency: { p99: ok ? 20 : 500 } }) as LoadResult;
@@ -34,5 +34,23 @@ describe("KneeSearch", () => {
     const { best, tried } = search([200], 5);
     expect(best).toBeUndefined();
     expect(Math.min(...tried)).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe("references", () => {
+  const round = (floorEach: number, floorGroup: number) => ({ parley: 10, "floor-each": floorEach, "floor-group": floorGroup, textbook: 20, bare: 5 });
+  const id = (x: number) => x;
+
+  it("the durable floor is whichever variant did better in the round", () => {
+    expect(referenceOf(round(8, 7), "floor", id, true)).toBe(7);
+    expect(referenceOf(round(8, 7), "floor", id, false)).toBe(8);
+    expect(referenceOf(round(8, 7), "textbook", id, true)).toBe(20);
+    expect(referenceOf(round(8, 7), "bare", id, true)).toBe(5);
+  });
+
+  it("a variant without a figure (it fell behind) leaves the other; neither leaves none", () => {
+    expect(referenceOf(round(NaN, 7), "floor", id, true)).toBe(7);
+    expect(referenceOf(round(8, NaN), "floor", id, false)).toBe(8);
+    expect(referenceOf(round(NaN, NaN), "floor", id, true)).toBeNaN();
   });
 });
