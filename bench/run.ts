@@ -1,5 +1,6 @@
 /**
- * Parley against bare Socket.IO, on the same machine, in one run (docs/performance.md).
+ * Parley against servers that keep messages (the durable floor, the textbook Prisma server)
+ * and bare Socket.IO, which keeps none, on the same machine, in one run (docs/performance.md).
  *
  *   npm run bench                      every scenario (about 10 minutes)
  *   npm run bench -- cpu latency       some of them (cpu, fanout, latency, persistence, history, idle, reconnect, changes, startup, search, files)
@@ -7,7 +8,7 @@
  *
  * Each server runs in a child process; the load generator (socket.io-client) runs here.
  * Absolute figures drift on a shared machine: every comparison is made of short windows of
- * both servers taken in turn, and says "met", "missed" or "too noisy" (lib/report.ts). The
+ * the servers taken in turn, and says "met", "missed" or "too noisy" (lib/report.ts). The
  * run exits non-zero only on "missed" or "not measurable"; a smoke run, when a scenario measured
  * nothing or missed a correctness row (something lost or out of order).
  */

@@ -51,8 +51,10 @@ test.describe("unread counts", () => {
     await expect(ada.message("in two")).toHaveAttribute("data-status", "sent");
     await ada.openRoom(onePath);
     await ada.send("in one");
-    await expect(bob.roomsNav.getByRole("link", { name: `${one}, 1 unread`, exact: true })).toBeVisible();
-    await expect(bob.roomsNav.getByRole("link", { name: `${two}, 1 unread`, exact: true })).toBeVisible();
+    // By each room's address, so that a failure shows the name the link has instead (a count
+    // that never came, or one read away) rather than "not found".
+    await expect(bob.roomsNav.locator(`a[href="${onePath}"]`)).toHaveAccessibleName(`${one}, 1 unread`);
+    await expect(bob.roomsNav.locator(`a[href="${twoPath}"]`)).toHaveAccessibleName(`${two}, 1 unread`);
 
     // A second tab of Bob's reads room One: the first tab's count clears too.
     const second = await bob.page.context().newPage();

@@ -17,6 +17,9 @@ describe("bench verdicts", () => {
   it("a reference that measured nothing makes a ratio not measurable, never met", () => {
     expect(ratioVerdict([1.1, Infinity, 1.2], 1.25, 0.15).verdict).toBe("not measurable");
     expect(ratioVerdict([], 1.25, 0.15).verdict).toBe("not measurable");
+    // The spread describes the rounds that have a ratio, and says when none has.
+    expect(ratioVerdict([1.1, NaN, 1.2], 1.25, 0.15).spread).toMatch(/over 2 of 3 rounds/);
+    expect(ratioVerdict([NaN, NaN], 1.25, 0.15)).toMatchObject({ verdict: "not measurable", spread: "no ratio in 2 rounds" });
     const { failed } = report([{ scenario: "s", metric: "m", unit: "", parley: 5, baseline: 0, target: { text: "t", verdict: "not measurable" } }]);
     expect(failed).toHaveLength(1);
   });

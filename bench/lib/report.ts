@@ -48,7 +48,7 @@ export function report(rows: Row[]) {
     "| --- | --- | ---: | --- | ---: | ---: | --- | --- | :---: |",
   ];
   for (const r of rows) {
-    const ratio = r.baseline !== undefined && r.baseline !== 0 && Number.isFinite(r.baseline) ? `${(r.parley / r.baseline).toFixed(2)}×` : "—";
+    const ratio = r.baseline === undefined ? "—" : r.baseline !== 0 && Number.isFinite(r.baseline) && Number.isFinite(r.parley) ? `${(r.parley / r.baseline).toFixed(2)}×` : "n/a";
     const verdict = r.target ? verdictOf(r.target) : "";
     lines.push(
       `| ${r.scenario} | ${r.metric} | ${fmt(r.parley, r.unit)} | ${r.baseline === undefined ? "" : (r.reference ?? "baseline")} | ${fmt(r.baseline, r.unit)} | ${ratio} | ${r.spread ?? ""} | ${r.target?.text ?? ""} | ${verdict === "met" || verdict === "" ? verdict : `**${verdict}**`} |`,
@@ -89,8 +89,12 @@ export function quartiles(values: readonly number[]): { q1: number; median: numb
  * median, else by the median. Returns the verdict and the spread's description.
  */
 export function ratioVerdict(ratios: readonly number[], limit: number, noiseBound: number, atLeast = false): { median: number; verdict: Verdict; spread: string } {
-  const q = quartiles(ratios);
-  const spread = `median ${q.median.toFixed(2)}×, IQR ${q.q1.toFixed(2)}–${q.q3.toFixed(2)}×, range ${q.min.toFixed(2)}–${q.max.toFixed(2)}× over ${ratios.length} rounds`;
+  const finite = ratios.filter(Number.isFinite);
+  const q = quartiles(finite);
+  const spread =
+    finite.length === 0
+      ? `no ratio in ${ratios.length} rounds`
+      : `median ${q.median.toFixed(2)}×, IQR ${q.q1.toFixed(2)}–${q.q3.toFixed(2)}×, range ${q.min.toFixed(2)}–${q.max.toFixed(2)}× over ${finite.length}${finite.length < ratios.length ? ` of ${ratios.length}` : ""} rounds`;
   if (ratios.length === 0 || !ratios.every(Number.isFinite)) return { median: q.median, verdict: "not measurable", spread };
   const width = (q.q3 - q.q1) / q.median;
   if (width > noiseBound) return { median: q.median, verdict: "too noisy", spread: `${spread} (IQR wider than ${Math.round(noiseBound * 100)} % of the median)` };

@@ -38,6 +38,10 @@ export class BenchServer {
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
+  /** The server's process id, once started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
   async start(): Promise<number> {
     const started = performance.now();
     // BENCH_SERVER_NODE_ARGS: extra Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=prof".
@@ -65,7 +69,7 @@ export class BenchServer {
     const stat = fs.readFileSync(`/proc/${this.child!.pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces) start at its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
   }
   async stats(): Promise<ServerStats> {
     return (await fetch(`${this.url}/bench/stats`)).json() as Promise<ServerStats>;
@@ -90,7 +94,7 @@ export class BenchServer {
 
 let ticks: number | undefined;
 /** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
-const clockTicks = () => (ticks ??= Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100);
+export const clockTicksPerSecond = () => (ticks ??= Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100);
 
 /** What a load-generator client does, whichever server it talks to. */
 export interface BenchClient {
