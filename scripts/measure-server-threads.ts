@@ -8,9 +8,10 @@
  *   node --import tsx scripts/measure-server-threads.ts [servers] [rate] [rounds]
  *
  * servers: a comma-separated list of `parley`, `floor:each`, `floor:group`, `textbook`,
- * `baseline`, and the diagnostic `parley:no-search-index` (Parley on a database whose search
- * index triggers are dropped: what keeping the index costs). Default: parley,floor:each,baseline.
- * Recorded in docs/performance.md (run X).
+ * `baseline`, and the diagnostics `parley:no-search-index` (Parley on a database whose search
+ * index triggers are dropped: what keeping the index costs) and `parley:index-in-commit` (the
+ * index kept in each append's commit, as before run Y). Default: parley,floor:each,baseline.
+ * Recorded in docs/performance.md (runs X and Y).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,6 +20,7 @@ import Database from "better-sqlite3";
 import { LoadGenerator } from "../bench/lib/load";
 import { BenchServer, clockTicksPerSecond, compileBenchServers } from "../bench/lib/targets";
 import { migrateDatabase } from "../server/store/migrate";
+import { DROP_SEARCH_TRIGGERS } from "../server/store/sqlite/search-index.mjs";
 
 const names = (process.argv[2] ?? "parley,floor:each,baseline").split(",");
 const rate = Number(process.argv[3] ?? 200);
@@ -43,6 +45,19 @@ function threads(pid: number): Map<string, number> {
   return out;
 }
 
+/** The search index's triggers of migration 20261202100000_message_search (before run Y). */
+const INDEX_IN_COMMIT = `
+  CREATE TRIGGER "Message_search_insert" AFTER INSERT ON "Message" WHEN new."deletedAt" IS NULL BEGIN
+    INSERT INTO "MessageSearch" ("rowid", "body") VALUES (new."rowid", new."body");
+  END;
+  CREATE TRIGGER "Message_search_delete" AFTER DELETE ON "Message" WHEN old."deletedAt" IS NULL BEGIN
+    INSERT INTO "MessageSearch" ("MessageSearch", "rowid", "body") VALUES ('delete', old."rowid", old."body");
+  END;
+  CREATE TRIGGER "Message_search_update" AFTER UPDATE OF "body", "deletedAt" ON "Message" BEGIN
+    INSERT INTO "MessageSearch" ("MessageSearch", "rowid", "body") SELECT 'delete', old."rowid", old."body" WHERE old."deletedAt" IS NULL;
+    INSERT INTO "MessageSearch" ("rowid", "body") SELECT new."rowid", new."body" WHERE new."deletedAt" IS NULL;
+  END;`;
+
 async function serverFor(name: string): Promise<BenchServer> {
   const [kind, variant] = name.split(":");
   if (kind === "floor") return new BenchServer("floor", { FLOOR_MODE: variant ?? "group" });
@@ -50,7 +65,17 @@ async function serverFor(name: string): Promise<BenchServer> {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "parley-threads-")), "parley.db");
     await migrateDatabase(`file:${file}`);
     const sqlite = new Database(file);
-    for (const trigger of ["Message_search_insert", "Message_search_delete", "Message_search_update"]) sqlite.exec(`DROP TRIGGER "${trigger}"`);
+    for (const statement of DROP_SEARCH_TRIGGERS) sqlite.exec(statement);
+    sqlite.close();
+    return new BenchServer("parley", { DATABASE_URL: `file:${file}`, MIGRATE: "false" });
+  }
+  if (name === "parley:index-in-commit") {
+    // The search index as it was kept before run Y: in each append's own commit.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "parley-threads-")), "parley.db");
+    await migrateDatabase(`file:${file}`);
+    const sqlite = new Database(file);
+    for (const statement of DROP_SEARCH_TRIGGERS) sqlite.exec(statement);
+    sqlite.exec(INDEX_IN_COMMIT);
     sqlite.close();
     return new BenchServer("parley", { DATABASE_URL: `file:${file}`, MIGRATE: "false" });
   }

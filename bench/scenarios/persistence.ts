@@ -12,6 +12,7 @@ import { migrateDatabase } from "../../server/store/migrate";
 import { openStore } from "../../server/store/open-store";
 import type { MessageRepository } from "../../server/store/ports";
 import { openDatabase, type Db } from "../../server/store/prisma/client";
+import { DROP_SEARCH_INDEX } from "../../server/store/sqlite/search-index.mjs";
 import { createPostgresDatabase, dropDatabase, postgresReachable, TEST_POSTGRES_URL } from "../../server/test/databases";
 
 const BODY = "a chat message of ordinary length";
@@ -139,8 +140,7 @@ async function textbookWindow(db: Db, userId: string, roomId: string, ms: number
 /** A database for the textbook store: Parley's schema less its search index. */
 async function textbookDatabase() {
   const d = await benchDatabase();
-  for (const trigger of ["Message_search_insert", "Message_search_delete", "Message_search_update"]) await d.db.$executeRawUnsafe(`DROP TRIGGER "${trigger}"`);
-  await d.db.$executeRawUnsafe(`DROP TABLE "MessageSearch"`);
+  for (const statement of DROP_SEARCH_INDEX) await d.db.$executeRawUnsafe(statement);
   return d;
 }
 

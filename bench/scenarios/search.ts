@@ -9,6 +9,7 @@ import { DomainError } from "../../server/domain/errors";
 import { RoomService } from "../../server/domain/room.service";
 import { SearchService } from "../../server/domain/search.service";
 import { openStore } from "../../server/store/open-store";
+import { searchIndexUpkeep } from "../../server/store/sqlite/search-index.mjs";
 import { createPostgresDatabase, dropDatabase, postgresReachable } from "../../server/test/databases";
 import { benchDatabase } from "./persistence";
 
@@ -49,7 +50,10 @@ interface Populated {
   roomIds: string[];
 }
 
-/** `count` messages over `roomCount` public rooms, written straight to SQLite (the FTS triggers fire as in production). */
+/**
+ * `count` messages over `roomCount` public rooms, written straight to SQLite, then indexed as
+ * the writer thread indexes them after its commits: a database that has been running.
+ */
 function populateSqlite(file: string, count: number, roomCount: number): Populated {
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
@@ -73,6 +77,7 @@ function populateSqlite(file: string, count: number, roomCount: number): Populat
     }
   });
   for (let from = 0; from < count; from += 20_000) batch(from, Math.min(count, from + 20_000));
+  searchIndexUpkeep(sqlite).indexNoted();
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.close();
   return { userId: users[0]!.id, roomSlugs: rooms.map((r) => r.slug), roomIds: rooms.map((r) => r.id) };

@@ -24,6 +24,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { Server } from "socket.io";
 import { PrismaClient } from "../../generated/prisma/client";
 import { migrateDatabase } from "../../server/store/migrate";
+import { DROP_SEARCH_INDEX } from "../../server/store/sqlite/search-index.mjs";
 import { statsProbe } from "../lib/probe";
 
 const file = process.env.TEXTBOOK_DB ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "parley-textbook-")), "textbook.db");
@@ -32,10 +33,7 @@ await migrateDatabase(url);
 const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
 await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
 await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
-await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "Message_search_insert"`);
-await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "Message_search_delete"`);
-await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "Message_search_update"`);
-await prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "MessageSearch"`);
+for (const statement of DROP_SEARCH_INDEX) await prisma.$executeRawUnsafe(statement);
 
 const author = await prisma.user.create({ data: { id: randomUUID(), name: "Bench", email: "bench@textbook.invalid" }, select: { id: true, name: true } });
 

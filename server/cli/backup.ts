@@ -70,6 +70,7 @@ export async function backupSqlite(options: { databaseUrl: string; filesDir: str
     try {
       db.exec(`INSERT INTO "MessageSearch" ("MessageSearch") VALUES ('delete-all');
         INSERT INTO "MessageSearch" ("rowid", "body") SELECT "rowid", "body" FROM "Message" WHERE "deletedAt" IS NULL;
+        DELETE FROM "MessageSearchPending";
         INSERT INTO "MessageSearch" ("MessageSearch") VALUES ('integrity-check');`);
       const check = db.pragma("integrity_check", { simple: true });
       if (check !== "ok") throw new Error(`the copy failed SQLite's integrity check: ${String(check)}`);

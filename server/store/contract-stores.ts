@@ -4,11 +4,13 @@
  * "sqlite" project's PostgreSQL template, when the test server answers; vitest.config.ts makes its absence a failure
  * under PARLEY_REQUIRE_SERVICES=1). Test code only.
  */
+import Database from "better-sqlite3";
 import { afterAll, inject } from "vitest";
 import { memoryRepositories } from "./memory";
 import { openStore } from "./open-store";
 import type { Stores } from "./ports";
 import { cloneTemplate, dropDatabase } from "../test/databases";
+import { searchIndexUpkeep } from "./sqlite/search-index.mjs";
 
 /** A user as Better Auth writes one: a guest, or an account with a username (lower-cased). */
 export type ContractUser = { id: string; name: string; guest?: boolean; username?: string; createdAt?: Date };
@@ -20,6 +22,14 @@ export interface OpenedStore {
   addUser(user: ContractUser): Promise<void>;
   /** Makes a session exist, as Better Auth's sign-in does. */
   addSession(session: ContractSession): Promise<void>;
+  /**
+   * Brings what a store derives after the commit up to date at once (SQLite: indexes the
+   * messages noted for the search index, as its writer thread does a moment after each commit).
+   * Absent where nothing is derived later.
+   */
+  settle?(): Promise<void>;
+  /** The database file (SQLite only), for tests that look at it with a connection of their own. */
+  file?: string;
 }
 
 export type StoreMaker = () => Promise<OpenedStore>;
@@ -46,7 +56,13 @@ async function database(url: string): Promise<OpenedStore> {
 const sqlite: StoreMaker = async () => {
   const template = inject("templateDatabase");
   if (!template.startsWith("file:")) throw new Error("the contract suites run in the sqlite project (vitest.config.ts)");
-  return database(await cloneTemplate(template));
+  const url = await cloneTemplate(template);
+  const opened = await database(url);
+  const connection = new Database(url.slice("file:".length));
+  connection.pragma("busy_timeout = 5000");
+  closers.push(async () => void connection.close());
+  const upkeep = searchIndexUpkeep(connection);
+  return { ...opened, file: url.slice("file:".length), settle: async () => upkeep.indexNoted() };
 };
 
 const postgres: StoreMaker = async () => {

@@ -2,7 +2,9 @@ export function searchStatement(request: { roomIds: string[]; terms: string[]; a
 export function validCursor(cursor: string): boolean;
 export const SHORT_TERMS_WINDOW: number;
 export const ROOM_SCAN_MAX: number;
-export function scanStatement(request: { roomIds: string[]; authorName?: string; cursor?: string }): { sql: string; params: unknown[] };
+export function scanStatement(request: { roomIds: string[]; authorName?: string; cursor?: string }, options?: { pending?: boolean }): { sql: string; params: unknown[] };
+export function usesIndex(request: { terms: string[] }): boolean;
+export function mergeNewestFirst<T extends { rid: number }>(a: T[], b: T[], limit: number): T[];
 export function matches(body: string, terms: string[]): boolean;
 export function scansRooms(request: { roomIds: string[]; terms: string[] }, messagesIn: number): boolean;
 export const FEW_ROOMS: number;

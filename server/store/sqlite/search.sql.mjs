@@ -77,8 +77,13 @@ export const SHORT_TERMS_WINDOW = 100_000;
  */
 export const ROOM_SCAN_MAX = 5_000;
 
-/** The messages of `roomIds`, newest first, below the cursor: for `matches` to check. */
-export function scanStatement(request) {
+/**
+ * The messages of `roomIds`, newest first, below the cursor: for `matches` to check. With
+ * `pending`, only those not yet in the index (noted in "MessageSearchPending" until the writer
+ * thread indexes them, a fraction of a second after their commit): a search through the index
+ * reads these beside it, so that it finds a message from its commit on.
+ */
+export function scanStatement(request, { pending = false } = {}) {
   const before = request.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(request.cursor);
   const where = [`m."roomId" IN (SELECT value FROM json_each(?))`, `m."deletedAt" IS NULL`, `m."rowid" < ?`];
   const params = [JSON.stringify(request.roomIds), before];
@@ -88,10 +93,25 @@ export function scanStatement(request) {
   }
   const sql = `
     SELECT m."rowid" AS "rid", m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
-    FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
+    FROM ${pending ? `"MessageSearchPending" p JOIN "Message" m ON m."rowid" = p."rowid"` : `"Message" m`} JOIN "User" u ON u."id" = m."authorId"
     WHERE ${where.join(" AND ")}
     ORDER BY m."rowid" DESC`;
   return { sql, params };
+}
+
+/** Whether a search reads the trigram index (a term of three characters or more). */
+export const usesIndex = (request) => request.terms.some((t) => [...t].length >= 3);
+
+/**
+ * One page from two lists, each newest first (the index's matches and the pending messages'):
+ * newest first, each message once, `limit + 1` at most (the extra one says there is more).
+ */
+export function mergeNewestFirst(a, b, limit) {
+  const seen = new Set();
+  return [...a, ...b]
+    .sort((x, y) => y.rid - x.rid)
+    .filter((row) => !seen.has(row.rid) && seen.add(row.rid))
+    .slice(0, limit + 1);
 }
 
 /** Whether a message's text holds every term, case ignored (as the trigram index matches). */

@@ -4,7 +4,7 @@
 // search.ts posts { id, request } and gets { id, rows } or { id, error } back.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { FEW_ROOMS, matches, scansRooms, scanStatement, searchStatement } from "./search.sql.mjs";
+import { FEW_ROOMS, matches, mergeNewestFirst, scansRooms, scanStatement, searchStatement, usesIndex } from "./search.sql.mjs";
 
 const sqlite = new Database(workerData.file);
 sqlite.pragma("journal_mode = WAL");
@@ -24,9 +24,9 @@ const prepare = (sql) => {
 
 const latestSeq = sqlite.prepare(`SELECT COALESCE(MAX("seq"), 0) AS "n" FROM "Message" WHERE "roomId" = ?`);
 
-/** A few small rooms: their messages, newest first, checked here until the page is full. */
-function scan(request) {
-  const { sql, params } = scanStatement(request);
+/** A few small rooms (or the messages not yet indexed): newest first, checked here until the page is full. */
+function scan(request, options) {
+  const { sql, params } = scanStatement(request, options);
   const rows = [];
   for (const row of prepare(sql).iterate(...params)) {
     if (!matches(row.body, request.terms)) continue;
@@ -44,7 +44,14 @@ parentPort.on("message", ({ id, request }) => {
       return;
     }
     const { sql, params } = searchStatement(request);
-    parentPort.postMessage({ id, rows: prepare(sql).all(...params) });
+    if (!usesIndex(request)) {
+      parentPort.postMessage({ id, rows: prepare(sql).all(...params) });
+      return;
+    }
+    // The index and the messages it does not hold yet, in one snapshot: a message the writer
+    // indexes meanwhile is in exactly one of the two.
+    const rows = sqlite.transaction(() => mergeNewestFirst(prepare(sql).all(...params), scan(request, { pending: true }), request.limit))();
+    parentPort.postMessage({ id, rows });
   } catch (err) {
     parentPort.postMessage({ id, error: { message: err?.message ?? String(err), code: err?.code } });
   }

@@ -6,9 +6,22 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { changeStatements } from "../sql/message-changes.sql.mjs";
+import { searchIndexUpkeep } from "./search-index.mjs";
 
 /** The most appends one transaction takes. */
 const MAX_BATCH = 512;
+
+/**
+ * How long after a commit the messages it noted for the search index are indexed, all
+ * together (migration `*_message_search_deferred`): at 200 messages/s, one FTS5 segment
+ * for ~40 messages instead of one per commit. A search is exact meanwhile (search.worker.mjs).
+ */
+const SEARCH_INDEX_DELAY_MS = 200;
+/**
+ * The most notes one index transaction takes: a backlog (messages written while no server
+ * ran, an import) is indexed in steps, appends going in between.
+ */
+const SEARCH_INDEX_BATCH = 2_000;
 
 const sqlite = new Database(workerData.file);
 sqlite.pragma("journal_mode = WAL");
@@ -33,6 +46,35 @@ const existing = sqlite.prepare(`
          m."editedAt", m."deletedAt", m."deletedById", m."replyToId", m."attachments"
   FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
   WHERE m."authorId" = ? AND m."clientId" = ?`);
+
+const searchIndex = searchIndexUpkeep(sqlite);
+
+let indexTimer = null;
+function scheduleIndex(delay = SEARCH_INDEX_DELAY_MS) {
+  if (indexTimer) return;
+  indexTimer = setTimeout(() => {
+    indexTimer = null;
+    let more = false;
+    try {
+      // Derived data, so without its own fsync: if power fails before the next commit's
+      // fsync, this transaction is lost whole (the index's rows and the removal of the
+      // notes), and the notes are indexed again.
+      sqlite.pragma("synchronous = NORMAL");
+      if (searchIndex.anyNoted()) {
+        searchIndex.indexNoted(SEARCH_INDEX_BATCH);
+        more = searchIndex.anyNoted();
+      }
+    } catch {
+      // Busy or failing: the notes stay, and are indexed after the next commit. A search
+      // reads them beside the index meanwhile, so nothing is missed.
+    } finally {
+      sqlite.pragma("synchronous = FULL");
+    }
+    if (more) scheduleIndex(0);
+  }, delay);
+  // The thread may stop meanwhile (the notes are kept on disk for the next writer).
+  indexTimer.unref();
+}
 
 /** Timestamps as Prisma's better-sqlite3 adapter writes them (its default "iso8601" format). */
 const sqliteTimestamp = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
@@ -117,7 +159,11 @@ function flush() {
     }
     parentPort.postMessage(replies);
   }
+  scheduleIndex();
 }
+
+// Notes left by an earlier writer, or by writes made elsewhere (a script, an import).
+if (searchIndex.anyNoted()) scheduleIndex(0);
 
 // Each message is an array of { id, m } (an append) or { id, c } (a change): the writes of
 // one turn of the server's event loop.

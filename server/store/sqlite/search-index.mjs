@@ -1,0 +1,45 @@
+// The SQLite search index's upkeep (migration `*_message_search_deferred`), in plain
+// JavaScript: the writer thread (writer.worker.mjs) runs it shortly after its commits, and
+// seeds and tests run it to index what they wrote.
+//
+// An insert into "Message" only notes its rowid in "MessageSearchPending"; `indexNoted`
+// writes the noted messages' current text into the FTS5 table (none if deleted meanwhile)
+// and drops their notes, in one transaction: one FTS5 segment for all of them, where indexing
+// in each append's commit wrote one segment per commit and merged them again and again.
+
+/**
+ * Prepares the upkeep on a better-sqlite3 connection that may write.
+ * @param {import("better-sqlite3").Database} sqlite
+ */
+export function searchIndexUpkeep(sqlite) {
+  // The oldest `limit` notes (-1: all), the same set in both statements of one transaction.
+  const oldest = `SELECT "rowid" FROM "MessageSearchPending" ORDER BY "rowid" LIMIT ?`;
+  const insert = sqlite.prepare(`
+    INSERT INTO "MessageSearch" ("rowid", "body")
+    SELECT m."rowid", m."body" FROM (${oldest}) p JOIN "Message" m ON m."rowid" = p."rowid"
+    WHERE m."deletedAt" IS NULL ORDER BY m."rowid"`);
+  const clear = sqlite.prepare(`DELETE FROM "MessageSearchPending" WHERE "rowid" IN (${oldest})`);
+  const any = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM "MessageSearchPending") AS "any"`);
+  const index = sqlite.transaction((limit) => {
+    insert.run(limit);
+    clear.run(limit);
+  });
+  return {
+    /** Whether any message waits for the index. */
+    anyNoted: () => any.get().any === 1,
+    /**
+     * Indexes the oldest `limit` noted messages (all by default), in one transaction
+     * (IMMEDIATE: it reads, then writes, while other connections may write).
+     */
+    indexNoted: (limit = -1) => index.immediate(limit),
+  };
+}
+
+/** Statements that stop the search index's upkeep (its tables stay: Parley's threads prepare statements on them). */
+export const DROP_SEARCH_TRIGGERS = ["Message_search_insert", "Message_search_delete", "Message_search_update"].map((t) => `DROP TRIGGER IF EXISTS "${t}"`);
+
+/**
+ * Statements that take the search index out of a Parley database: for the bench's reference
+ * servers, which keep messages without one.
+ */
+export const DROP_SEARCH_INDEX = [...DROP_SEARCH_TRIGGERS, `DROP TABLE IF EXISTS "MessageSearchPending"`, `DROP TABLE IF EXISTS "MessageSearch"`];
