@@ -59,9 +59,14 @@ const io = new Server(http, { transports: ["websocket"], serveClient: false });
 
 io.on("connection", (socket) => {
   socket.on("join", async (name: string, ack: Ack) => {
-    await roomFor(name);
-    await socket.join(name);
-    ack({ ok: true });
+    try {
+      await roomFor(name);
+      await socket.join(name);
+      ack({ ok: true });
+    } catch (err) {
+      rooms.delete(name); // a failed upsert is tried again at the next join
+      ack({ ok: false, error: { code: "internal", message: (err as Error).message } });
+    }
   });
   socket.on("send", async (m: { room: string; body: string }, ack: Ack) => {
     try {

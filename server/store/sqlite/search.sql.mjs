@@ -85,7 +85,9 @@ export const ROOM_SCAN_MAX = 5_000;
  */
 export function scanStatement(request, { pending = false } = {}) {
   const before = request.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(request.cursor);
-  const where = [`m."roomId" IN (SELECT value FROM json_each(?))`, `m."deletedAt" IS NULL`, `m."rowid" < ?`];
+  // The pending notes are few and drive the join (CROSS JOIN keeps that order; `+` keeps
+  // SQLite off the room index, which would read every message of the rooms instead).
+  const where = [`${pending ? "+" : ""}m."roomId" IN (SELECT value FROM json_each(?))`, `m."deletedAt" IS NULL`, `${pending ? "p" : "m"}."rowid" < ?`];
   const params = [JSON.stringify(request.roomIds), before];
   if (request.authorName !== undefined) {
     where.push(`u."name" = ? COLLATE NOCASE`);
@@ -93,9 +95,9 @@ export function scanStatement(request, { pending = false } = {}) {
   }
   const sql = `
     SELECT m."rowid" AS "rid", m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
-    FROM ${pending ? `"MessageSearchPending" p JOIN "Message" m ON m."rowid" = p."rowid"` : `"Message" m`} JOIN "User" u ON u."id" = m."authorId"
+    FROM ${pending ? `"MessageSearchPending" p CROSS JOIN "Message" m ON m."rowid" = p."rowid"` : `"Message" m`} JOIN "User" u ON u."id" = m."authorId"
     WHERE ${where.join(" AND ")}
-    ORDER BY m."rowid" DESC`;
+    ORDER BY ${pending ? "p" : "m"}."rowid" DESC`;
   return { sql, params };
 }
 
