@@ -90,6 +90,10 @@ export class SqliteMessageStore implements MessageRepository {
       WHERE m."id" IN (SELECT DISTINCT "messageId" FROM "MessageChange" WHERE "roomId" = ? AND "cseq" > ? LIMIT ?)
       ORDER BY m."seq" ASC`);
     this.ref = this.connection.prepare(`${REF_SELECT} WHERE m."id" = ?`);
+    // Messages noted for the search index and not indexed (written while no writer ran: a
+    // script, an import): the writer indexes them at its start, so it starts now rather than
+    // at the first append (a search reads the notes meanwhile, slower the more there are).
+    if ((this.connection.prepare(`SELECT EXISTS (SELECT 1 FROM "MessageSearchPending") AS "any"`).get() as { any: number }).any === 1) this.writer.start();
   }
 
   /** Messages with their reactions and their replies' quotes attached. */

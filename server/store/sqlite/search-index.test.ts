@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { newMessageId } from "../../domain/message.service";
 import { storeImplementations, type OpenedStore } from "../contract-stores";
+import { openStore } from "../open-store";
 import { searchIndexUpkeep } from "./search-index.mjs";
 
 /**
@@ -87,6 +88,20 @@ describe("SQLite search index, kept after the commit", () => {
     erase.run((db.prepare(`SELECT "id" FROM "Message" WHERE "seq" = 4`).get() as { id: string }).id);
     expect(indexed("delta")).toEqual([]);
     consistent();
+  });
+
+  it("messages noted while no writer ran are indexed when the store opens, with no append", async () => {
+    const insert = db.prepare(`INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    for (let seq = 1; seq <= 5; seq++) insert.run(randomUUID(), rooms[0], seq, ada.id, randomUUID(), `imported ${seq}`, new Date().toISOString());
+    expect(noted()).toBe(5);
+    const reopened = await openStore(`file:${made.file!}`);
+    try {
+      await vi.waitFor(() => expect(noted()).toBe(0), { timeout: 15_000, interval: 50 });
+      expect(indexed("imported")).toHaveLength(5);
+      consistent();
+    } finally {
+      await reopened.close();
+    }
   });
 
   it("a search reads the index and the noted messages in one snapshot, newest first, each once", async () => {

@@ -62,6 +62,12 @@ export class WorkerThread<W extends { reject(err: Error): void }> {
     worker.postMessage(message);
   }
 
+  /** Starts the thread now if none runs, without holding the process (for work it does by itself). */
+  start(): void {
+    if (this.closedWith || this.worker) return;
+    this.thread().unref();
+  }
+
   /** Stops the thread; every request still waiting fails with `err`, and every later one too. */
   close(err: Error): void {
     this.closedWith = err;
