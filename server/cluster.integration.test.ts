@@ -106,6 +106,47 @@ async function socketFor(url: string, cookie: string, reconnection = false): Pro
 
 const names = (p: PresenceChanged) => p.online.map((u) => u.name).sort();
 
+/**
+ * What happened when, from now: each client's disconnects, reconnection attempts and
+ * connects, each view's phase, staleness and confirmed count as they change, and the steps the
+ * test marks. Read as text: "timeline: +0.00 s …; +1.23 s …".
+ */
+function failoverTimeline(clients: Record<string, ChatClient>, views: Record<string, ReturnType<ChatClient["room"]>>) {
+  const start = Date.now();
+  const events: string[] = [];
+  const mark = (what: string) => events.push(`+${((Date.now() - start) / 1000).toFixed(2)} s ${what}`);
+  const stops: Array<() => void> = [];
+  for (const [name, c] of Object.entries(clients)) {
+    const disconnected = (reason: string) => mark(`${name} disconnected (${reason})`);
+    const connected = () => mark(`${name} connected`);
+    const attempt = (n: number) => mark(`${name} reconnection attempt ${n}`);
+    c.socket.on("disconnect", disconnected);
+    c.socket.on("connect", connected);
+    c.socket.io.on("reconnect_attempt", attempt);
+    stops.push(() => {
+      c.socket.off("disconnect", disconnected);
+      c.socket.off("connect", connected);
+      c.socket.io.off("reconnect_attempt", attempt);
+    });
+  }
+  for (const [name, view] of Object.entries(views)) {
+    let last = "";
+    stops.push(
+      view.subscribe(() => {
+        const { phase, stale, error, log } = view.get();
+        // The count in hundreds, so that 300 arrivals make three entries, not 300.
+        const now = `${phase}${stale ? ", stale" : ""}${error ? `, error ${error}` : ""}, ${Math.floor(log.confirmed.length / 100) * 100}+ held`;
+        if (now !== last) mark(`${name}: ${(last = now)}`);
+      }),
+    );
+  }
+  return {
+    mark,
+    close: () => stops.splice(0).forEach((stop) => stop()),
+    toString: () => `timeline: ${events.join("; ")}`,
+  };
+}
+
 async function ok<T>(answer: Promise<{ ok: true; data: T } | { ok: false; error: { message: string } }>): Promise<T> {
   const a = await answer;
   if (!a.ok) throw new Error(a.error.message);
@@ -306,15 +347,21 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
     await ok(gusSocket.emitWithAck("room:join", { slug: room.slug }));
     await eventually(() => bobPresence.some((p) => names(p).join() === "Ada,Bob,Gus"), "Bob sees Gus", 5000);
 
+    // The failover's timeline, for the failure message (issue 32: this test once timed out
+    // under load on Node 24, and which step was slow was not said).
+    const timeline = failoverTimeline({ Ada: ada, Bob: bob }, { "Ada's view": adaView, "Bob's view": bobView });
     const typed = Array.from({ length: 300 }, (_, i) => `message ${i + 1}`);
     for (const [i, body] of typed.entries()) {
       await ada.outbox.add(room.id, body);
       if (i === 100) {
         nodes[0]!.kill();
+        timeline.mark("node 0 killed");
       }
       if (i % 10 === 0) await sleep(5);
     }
-    await eventually(() => ada.outbox.get().length === 0, "Ada's outbox drained through node 1", 30_000);
+    timeline.mark("all 300 in Ada's outbox");
+    await eventually(() => ada.outbox.get().length === 0, () => `Ada's outbox drained through node 1 (${ada.outbox.get().length} left); ${timeline}`, 30_000);
+    timeline.mark("Ada's outbox drained");
     await eventually(
       () => [adaView, bobView].every((v) => v.get().log.confirmed.length === 300 && !v.get().stale),
       () =>
@@ -324,9 +371,10 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
             const seqs = log.confirmed.map((m) => m.seq);
             return `${i ? "Bob" : "Ada"}: ${phase}, ${seqs.length} held (first ${seqs[0]}, last ${seqs.at(-1)}), stale ${stale}, error ${error}`;
           })
-          .join("; ")}; Ada connected ${ada.transport.isConnected()}, Bob connected ${bob.transport.isConnected()}`,
+          .join("; ")}; Ada connected ${ada.transport.isConnected()}, Bob connected ${bob.transport.isConnected()}; proxy healthy ${JSON.stringify(proxy.healthy())}; ${timeline}`,
       15_000,
     );
+    timeline.close();
     expect(proxy.healthy()).toEqual([1]);
 
     const rows = await withDatabase(databaseUrl, (db) => db.message.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } }));

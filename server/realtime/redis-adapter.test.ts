@@ -1,0 +1,50 @@
+import type { RedisClientType } from "redis";
+import { describe, expect, it, vi } from "vitest";
+import type { Logger } from "../logger";
+import { guardAdapterClient } from "./redis-adapter";
+
+/**
+ * The adapter's commands that nobody awaits must not end the process when Redis resets the
+ * connection mid-command: each rejection is logged. (Unguarded, these cases fail the run:
+ * Vitest reports the unhandled rejection.)
+ */
+const reset = (..._args: unknown[]) => Promise.reject(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }));
+
+/** A client and its Pub/Sub copy whose commands all fail; `spies` are the originals (the guard replaces them). */
+function fakeClient() {
+  const spies = { set: vi.fn(reset), publish: vi.fn(reset), subscribe: vi.fn(reset), sSubscribe: vi.fn(reset) };
+  const copy = { subscribe: spies.subscribe, sSubscribe: spies.sSubscribe, on: vi.fn() };
+  const client = { set: spies.set, publish: spies.publish, duplicate: vi.fn(() => copy) };
+  return { client, spies };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe("the Redis adapter's connection", () => {
+  it("an unawaited SET or PUBLISH that fails is logged, not left unhandled; whoever awaits still hears the failure", async () => {
+    const { client, spies } = fakeClient();
+    const warn = vi.fn();
+    const guarded = guardAdapterClient(client as unknown as RedisClientType, { warn } as unknown as Logger) as unknown as typeof client;
+    void guarded.set("k", "v");
+    void guarded.publish("channel", "payload");
+    await settle();
+    expect(warn.mock.calls.map(([context, text]) => [(context as { command: string }).command, text])).toEqual([
+      ["set", "Redis adapter command failed"],
+      ["publish", "Redis adapter command failed"],
+    ]);
+    await expect(guarded.publish("channel", "payload")).rejects.toThrow("ECONNRESET");
+    expect(spies.publish).toHaveBeenCalledTimes(2);
+  });
+
+  it("the Pub/Sub copy's SUBSCRIBE that fails is logged too", async () => {
+    const { client, spies } = fakeClient();
+    const warn = vi.fn();
+    const guarded = guardAdapterClient(client as unknown as RedisClientType, { warn } as unknown as Logger) as unknown as typeof client;
+    const made = guarded.duplicate() as unknown as Record<"subscribe" | "sSubscribe", (...args: unknown[]) => Promise<unknown>>;
+    void made.subscribe(["a", "b"], () => undefined);
+    void made.sSubscribe("a", () => undefined);
+    await settle();
+    expect(warn.mock.calls.map(([context]) => (context as { command: string }).command)).toEqual(["subscribe", "sSubscribe"]);
+    expect(spies.subscribe).toHaveBeenCalledWith(["a", "b"], expect.any(Function));
+  });
+});
