@@ -45,18 +45,11 @@ function threads(pid: number): Map<string, number> {
   return out;
 }
 
-/** The search index's triggers of migration 20261202100000_message_search (before run Y). */
-const INDEX_IN_COMMIT = `
-  CREATE TRIGGER "Message_search_insert" AFTER INSERT ON "Message" WHEN new."deletedAt" IS NULL BEGIN
-    INSERT INTO "MessageSearch" ("rowid", "body") VALUES (new."rowid", new."body");
-  END;
-  CREATE TRIGGER "Message_search_delete" AFTER DELETE ON "Message" WHEN old."deletedAt" IS NULL BEGIN
-    INSERT INTO "MessageSearch" ("MessageSearch", "rowid", "body") VALUES ('delete', old."rowid", old."body");
-  END;
-  CREATE TRIGGER "Message_search_update" AFTER UPDATE OF "body", "deletedAt" ON "Message" BEGIN
-    INSERT INTO "MessageSearch" ("MessageSearch", "rowid", "body") SELECT 'delete', old."rowid", old."body" WHERE old."deletedAt" IS NULL;
-    INSERT INTO "MessageSearch" ("rowid", "body") SELECT new."rowid", new."body" WHERE new."deletedAt" IS NULL;
-  END;`;
+/** The search index's triggers of migration 20261202100000_message_search (before run Y), read from it. */
+const INDEX_IN_COMMIT = fs
+  .readFileSync(path.join(import.meta.dirname, "..", "prisma", "migrations", "20261202100000_message_search", "migration.sql"), "utf8")
+  .match(/CREATE TRIGGER[\s\S]*?END;/g)!
+  .join("\n");
 
 async function serverFor(name: string): Promise<BenchServer> {
   const [kind, variant] = name.split(":");
