@@ -5,6 +5,7 @@ import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChan
 import { groupReactions, quotesOf, toChange, toMessage, toRef, type ChangeRow, type RefRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
 import { CHANGE_SELECT, MESSAGE_SELECT, ORIGINAL_SELECT, REACTION_SELECT, REF_SELECT } from "../sql/message-reads";
 import { sharedReadConnection } from "./reader";
+import { ANY_NOTED } from "./search-index.mjs";
 import { WorkerThread } from "./worker-thread";
 
 type Pending =
@@ -93,7 +94,7 @@ export class SqliteMessageStore implements MessageRepository {
     // Messages noted for the search index and not indexed (written while no writer ran: a
     // script, an import): the writer indexes them at its start, so it starts now rather than
     // at the first append (a search reads the notes meanwhile, slower the more there are).
-    if ((this.connection.prepare(`SELECT EXISTS (SELECT 1 FROM "MessageSearchPending") AS "any"`).get() as { any: number }).any === 1) this.writer.start();
+    if ((this.connection.prepare(ANY_NOTED).get() as { any: number }).any === 1) this.writer.start();
   }
 
   /** Messages with their reactions and their replies' quotes attached. */

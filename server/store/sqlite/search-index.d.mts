@@ -2,3 +2,4 @@ import type Database from "better-sqlite3";
 export function searchIndexUpkeep(sqlite: Database.Database): { anyNoted(): boolean; indexNoted(limit?: number): void };
 export const DROP_SEARCH_INDEX: string[];
 export const DROP_SEARCH_TRIGGERS: string[];
+export const ANY_NOTED: string;

@@ -7,6 +7,9 @@
 // and drops their notes, in one transaction: one FTS5 segment for all of them, where indexing
 // in each append's commit wrote one segment per commit and merged them again and again.
 
+/** Whether any message waits for the index: one row, `any` 1 or 0. */
+export const ANY_NOTED = `SELECT EXISTS (SELECT 1 FROM "MessageSearchPending") AS "any"`;
+
 /**
  * Prepares the upkeep on a better-sqlite3 connection that may write.
  * @param {import("better-sqlite3").Database} sqlite
@@ -19,7 +22,7 @@ export function searchIndexUpkeep(sqlite) {
     SELECT m."rowid", m."body" FROM (${oldest}) p JOIN "Message" m ON m."rowid" = p."rowid"
     WHERE m."deletedAt" IS NULL ORDER BY m."rowid"`);
   const clear = sqlite.prepare(`DELETE FROM "MessageSearchPending" WHERE "rowid" IN (${oldest})`);
-  const any = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM "MessageSearchPending") AS "any"`);
+  const any = sqlite.prepare(ANY_NOTED);
   const index = sqlite.transaction((limit) => {
     insert.run(limit);
     clear.run(limit);

@@ -54,16 +54,15 @@ function scheduleIndex(delay = SEARCH_INDEX_DELAY_MS) {
   if (indexTimer) return;
   indexTimer = setTimeout(() => {
     indexTimer = null;
+    if (!searchIndex.anyNoted()) return;
     let more = false;
     try {
       // Derived data, so without its own fsync: if power fails before the next commit's
       // fsync, this transaction is lost whole (the index's rows and the removal of the
       // notes), and the notes are indexed again.
       sqlite.pragma("synchronous = NORMAL");
-      if (searchIndex.anyNoted()) {
-        searchIndex.indexNoted(SEARCH_INDEX_BATCH);
-        more = searchIndex.anyNoted();
-      }
+      searchIndex.indexNoted(SEARCH_INDEX_BATCH);
+      more = searchIndex.anyNoted();
     } catch {
       // Busy or failing: the notes stay, and are indexed after the next commit. A search
       // reads them beside the index meanwhile, so nothing is missed.
