@@ -5,7 +5,8 @@
  * catch-ups and acknowledgements are timed; one registry per server.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { testProvider } from "./test/databases";
 import { capturingLogger, startTestServer, type TestServer } from "./test/harness";
 import { clientsOf, createdRoom, ok } from "./test/transport-clients";
 
@@ -45,6 +46,9 @@ const SERIES = [
   "parley_append_seconds",
   "parley_ack_seconds",
   "parley_sqlite_batch_size",
+  "parley_sqlite_search_index_seconds",
+  "parley_sqlite_search_indexed_total",
+  "parley_sqlite_search_index_failures_total",
   "parley_rate_limited_total",
   "parley_catchup_messages",
   "parley_dependency_errors_total",
@@ -93,6 +97,14 @@ describe.each(["socket.io", "ws"] as const)("metrics over %s", (transport) => {
     expect(later.value("parley_catchup_messages_count")).toBe(before.value("parley_catchup_messages_count") + 1);
     expect(later.value("parley_catchup_messages_sum")).toBe(before.value("parley_catchup_messages_sum") + 1);
     expect(later.value("parley_search_seconds_count")).toBe(before.value("parley_search_seconds_count") + 1);
+    if (testProvider() === "sqlite") {
+      // The message is taken into the search index by the writer thread a moment after its commit.
+      await vi.waitFor(async () => expect((await scrape(server!.metricsUrl!)).value("parley_sqlite_search_indexed_total")).toBeGreaterThanOrEqual(before.value("parley_sqlite_search_indexed_total") + 1), {
+        timeout: 15_000,
+        interval: 100,
+      });
+      expect(later.value("parley_sqlite_search_index_failures_total")).toBe(0);
+    }
 
     // Never on the public port; nothing else on the metrics port.
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);

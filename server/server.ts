@@ -204,7 +204,16 @@ interface Infrastructure {
 async function openInfrastructure(options: ParleyOptions, host: string, metrics: ParleyMetrics, log: Logger): Promise<Infrastructure> {
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   if (options.migrate ?? true) await migrateDatabase(databaseUrl);
-  const store = await openStore(databaseUrl, { filesDir: options.files?.dir, onCommit: (writes) => metrics.sqliteBatchSize.observe(writes) });
+  const store = await openStore(databaseUrl, {
+    filesDir: options.files?.dir,
+    onCommit: (writes) => metrics.sqliteBatchSize.observe(writes),
+    onSearchIndex: (step) => {
+      metrics.sqliteSearchIndexSeconds.observe(step.ms / 1000);
+      if ("messages" in step) return metrics.sqliteSearchIndexed.inc(step.messages);
+      metrics.sqliteSearchIndexFailures.inc();
+      log.warn({ err: step.error }, "search index upkeep failed; its messages stay noted and are tried again");
+    },
+  });
   // Every message and change stored through this node is counted and timed.
   const repositories = { ...store.repositories, messages: meteredMessages(store.repositories.messages, metrics) };
   const betterAuth = createBetterAuth(store.authDatabase, {

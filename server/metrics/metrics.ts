@@ -34,6 +34,9 @@ export class ParleyMetrics {
   readonly appendSeconds: Histogram;
   readonly ackSeconds: Histogram;
   readonly sqliteBatchSize: Histogram;
+  readonly sqliteSearchIndexSeconds: Histogram;
+  readonly sqliteSearchIndexed: Counter;
+  readonly sqliteSearchIndexFailures: Counter;
   readonly catchupMessages: Histogram;
   readonly searchSeconds: Histogram;
   private readonly rateLimitedCounter: Counter<"budget">;
@@ -66,6 +69,18 @@ export class ParleyMetrics {
       registers,
     });
     this.sqliteBatchSize = new Histogram({ name: "parley_sqlite_batch_size", help: "Appends and changes committed together by the SQLite writer (group commit).", buckets: COUNT_BUCKETS, registers });
+    this.sqliteSearchIndexSeconds = new Histogram({
+      name: "parley_sqlite_search_index_seconds",
+      help: "Time of one step of the SQLite search index's upkeep on the writer thread (messages noted by appends, indexed together shortly after their commits).",
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.sqliteSearchIndexed = new Counter({ name: "parley_sqlite_search_indexed_total", help: "Noted messages taken into the SQLite search index by its upkeep.", registers });
+    this.sqliteSearchIndexFailures = new Counter({
+      name: "parley_sqlite_search_index_failures_total",
+      help: "Steps of the SQLite search index's upkeep that failed (their messages stay noted and are tried again; a search reads them meanwhile, more slowly).",
+      registers,
+    });
     this.catchupMessages = new Histogram({ name: "parley_catchup_messages", help: "Messages sent to a client catching up after a cursor (a rejoin, a history page after a seq).", buckets: COUNT_BUCKETS, registers });
     this.searchSeconds = new Histogram({ name: "parley_search_seconds", help: "Time to answer one message search.", buckets: LATENCY_BUCKETS, registers });
     this.rateLimitedCounter = new Counter({ name: "parley_rate_limited_total", help: "Actions refused because a rate-limit budget was spent, by budget.", labelNames: ["budget"] as const, registers });

@@ -62,7 +62,7 @@ const sqlite: StoreMaker = async () => {
   connection.pragma("busy_timeout = 5000");
   closers.push(async () => void connection.close());
   const upkeep = searchIndexUpkeep(connection);
-  return { ...opened, file: url.slice("file:".length), settle: async () => upkeep.indexNoted() };
+  return { ...opened, file: url.slice("file:".length), settle: async () => void upkeep.indexNoted() };
 };
 
 const postgres: StoreMaker = async () => {

@@ -4,7 +4,7 @@ import { databaseProvider, type DatabaseProvider } from "../config/database-url"
 import type { Stores } from "./ports";
 import { openDatabase, type Db } from "./prisma/client";
 import { postgresStore } from "./postgres";
-import { sqliteStore } from "./sqlite";
+import { sqliteStore, type SqliteWriterHooks } from "./sqlite";
 
 /** One engine's implementation of every database port. */
 export interface EngineStore extends Stores {
@@ -35,11 +35,11 @@ export function defaultFilesDir(databaseUrl: string): string {
  * Opens the database named by a resolved DATABASE_URL: the only code that chooses an engine
  * (`file:` → `store/sqlite/`, `postgres://` → `store/postgres/`).
  */
-export async function openStore(databaseUrl: string, options: { filesDir?: string; onCommit?: (writes: number) => void } = {}): Promise<Store> {
+export async function openStore(databaseUrl: string, options: { filesDir?: string } & Pick<SqliteWriterHooks, "onCommit" | "onSearchIndex"> = {}): Promise<Store> {
   const provider = databaseProvider(databaseUrl);
   const db = await openDatabase(databaseUrl);
   const repositories =
-    provider === "postgresql" ? postgresStore(db, databaseUrl) : sqliteStore(db, databaseUrl.slice("file:".length), { filesDir: options.filesDir ?? defaultFilesDir(databaseUrl), onCommit: options.onCommit });
+    provider === "postgresql" ? postgresStore(db, databaseUrl) : sqliteStore(db, databaseUrl.slice("file:".length), { filesDir: options.filesDir ?? defaultFilesDir(databaseUrl), onCommit: options.onCommit, onSearchIndex: options.onSearchIndex });
   return {
     provider,
     db,

@@ -1,8 +1,7 @@
-import type { Worker } from "node:worker_threads";
 import type { Db } from "../prisma/client";
 import type { EngineStore } from "../open-store";
 import { SqliteAttentionStore } from "./attention";
-import { SqliteMessageStore } from "./messages";
+import { SqliteMessageStore, type SqliteWriterHooks } from "./messages";
 import { SqliteRoomStore } from "./rooms";
 import { SqliteSearchStore } from "./search";
 import { DiskFileStore } from "../disk/file-store";
@@ -18,13 +17,15 @@ import { PrismaPurgeStore } from "../prisma/purges";
 import { PrismaGuestStore, PrismaSettingsStore } from "../prisma/settings";
 import { PrismaAuditStore } from "../prisma/sanctions";
 
+export type { SearchIndexStep, SqliteWriterHooks } from "./messages";
+
 /**
  * Every port on one SQLite file: better-sqlite3 statements for what every join, handshake
  * and page reads, a writer thread for appends and changes, a search thread for FTS5, and
  * Prisma's client (`db`) for the cold paths. An in-memory database would be a different one
  * on every connection (and the migrator's): the store needs a file.
  */
-export function sqliteStore(db: Db, file: string, options: { filesDir: string; onWriterStarted?: (worker: Worker) => void; onCommit?: (writes: number) => void }): EngineStore {
+export function sqliteStore(db: Db, file: string, options: { filesDir: string } & SqliteWriterHooks): EngineStore {
   if (file === ":memory:" || file === "") throw new Error("the SQLite store needs a database file, not SQLite in memory");
   const messages = new SqliteMessageStore(file, options);
   const rooms = new SqliteRoomStore(db, file);

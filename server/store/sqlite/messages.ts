@@ -8,9 +8,22 @@ import { sharedReadConnection } from "./reader";
 import { ANY_NOTED } from "./search-index.mjs";
 import { WorkerThread } from "./worker-thread";
 
+/** What the server hears from the SQLite writer thread (metrics, logs, tests). */
+export interface SqliteWriterHooks {
+  onWriterStarted?: (worker: Worker) => void;
+  onCommit?: (writes: number) => void;
+  onSearchIndex?: (step: SearchIndexStep) => void;
+}
+
 type Pending =
   | { resolve: (r: AppendResult) => void; reject: (e: Error) => void; m: NewMessage }
   | { resolve: (r: ChangeResult | null) => void; reject: (e: Error) => void; c: NewChange };
+
+/**
+ * What became of one step of the writer's search-index upkeep (writer.worker.mjs): how many
+ * noted messages it indexed and how long it took, or why it failed (the notes stay).
+ */
+export type SearchIndexStep = { ms: number } & ({ messages: number } | { error: { message: string; code?: string } });
 
 /** What the writer answers for one append or change (writer.worker.mjs). */
 type Reply = { id: number } & (
@@ -56,14 +69,20 @@ export class SqliteMessageStore implements MessageRepository {
    * `file`: the database file (an in-memory database would be another one on every
    * connection). `onWriterStarted`: a seam for tests that kill the writer thread.
    * `onCommit`: hears how many writes each of the writer's transactions carried (metrics).
+   * `onSearchIndex`: hears each step of the search index's upkeep on the writer thread.
    */
-  constructor(file: string, options: { onWriterStarted?: (worker: Worker) => void; onCommit?: (writes: number) => void } = {}) {
-    const onCommit = options.onCommit;
+  constructor(file: string, options: SqliteWriterHooks = {}) {
+    const { onCommit, onSearchIndex } = options;
     this.writer = new WorkerThread<Pending>(
       new URL("./writer.worker.mjs", import.meta.url),
       { file },
       "the SQLite writer",
-      (replies) => {
+      (data) => {
+        if (!Array.isArray(data)) {
+          onSearchIndex?.((data as { searchIndex: SearchIndexStep }).searchIndex);
+          return;
+        }
+        const replies = data;
         // One reply array per transaction (writer.worker.mjs).
         onCommit?.((replies as Reply[]).length);
         for (const reply of replies as Reply[]) this.settle(reply);

@@ -25,14 +25,15 @@ export function searchIndexUpkeep(sqlite) {
   const any = sqlite.prepare(ANY_NOTED);
   const index = sqlite.transaction((limit) => {
     insert.run(limit);
-    clear.run(limit);
+    return clear.run(limit).changes;
   });
   return {
     /** Whether any message waits for the index. */
     anyNoted: () => any.get().any === 1,
     /**
      * Indexes the oldest `limit` noted messages (all by default), in one transaction
-     * (IMMEDIATE: it reads, then writes, while other connections may write).
+     * (IMMEDIATE: it reads, then writes, while other connections may write). Returns how
+     * many notes it took (deleted messages' included).
      */
     indexNoted: (limit = -1) => index.immediate(limit),
   };

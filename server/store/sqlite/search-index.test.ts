@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { newMessageId } from "../../domain/message.service";
 import { storeImplementations, type OpenedStore } from "../contract-stores";
 import { openStore } from "../open-store";
+import type { SearchIndexStep } from "./messages";
 import { searchIndexUpkeep } from "./search-index.mjs";
 
 /**
@@ -120,5 +121,27 @@ describe("SQLite search index, kept after the commit", () => {
       cursor = page.next;
     }
     expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `ticket ${30 - i}`));
+  });
+
+  it("the writer reports each upkeep step: how many messages it indexed, or why it failed (the notes stay)", async () => {
+    const steps: SearchIndexStep[] = [];
+    const own = await openStore(`file:${made.file!}`, { onSearchIndex: (step) => steps.push(step) });
+    try {
+      const append = (body: string) => own.repositories.messages.append({ id: newMessageId(), roomId: rooms[0]!, clientId: randomUUID(), body, author: ada });
+      await Promise.all(["report one", "report two", "report three"].map(append));
+      const indexedBy = () => steps.reduce((sum, step) => sum + ("messages" in step ? step.messages : 0), 0);
+      await vi.waitFor(() => expect(indexedBy()).toBe(3), { timeout: 15_000, interval: 50 });
+      expect(steps.every((step) => step.ms >= 0 && !("error" in step))).toBe(true);
+      expect(noted()).toBe(0);
+
+      // The index's table gone under the writer: its next step fails, and says so.
+      db.exec(`DROP TABLE "MessageSearch"`);
+      await append("report four");
+      await vi.waitFor(() => expect(steps.some((step) => "error" in step)).toBe(true), { timeout: 15_000, interval: 50 });
+      expect(steps.find((step) => "error" in step)).toMatchObject({ error: { message: expect.stringContaining("MessageSearch") } });
+      expect(noted()).toBe(1);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -56,16 +56,20 @@ function scheduleIndex(delay = SEARCH_INDEX_DELAY_MS) {
     indexTimer = null;
     if (!searchIndex.anyNoted()) return;
     let more = false;
+    const started = performance.now();
     try {
       // Derived data, so without its own fsync: if power fails before the next commit's
       // fsync, this transaction is lost whole (the index's rows and the removal of the
       // notes), and the notes are indexed again.
       sqlite.pragma("synchronous = NORMAL");
-      searchIndex.indexNoted(SEARCH_INDEX_BATCH);
+      const messages = searchIndex.indexNoted(SEARCH_INDEX_BATCH);
       more = searchIndex.anyNoted();
-    } catch {
+      parentPort.postMessage({ searchIndex: { messages, ms: performance.now() - started } });
+    } catch (err) {
       // Busy or failing: the notes stay, and are indexed after the next commit. A search
-      // reads them beside the index meanwhile, so nothing is missed.
+      // reads them beside the index meanwhile, so nothing is missed; the server hears of it
+      // (a log line, a metric), since a failure that lasts makes every search slower.
+      parentPort.postMessage({ searchIndex: { ...failure(err), ms: performance.now() - started } });
     } finally {
       sqlite.pragma("synchronous = FULL");
     }
