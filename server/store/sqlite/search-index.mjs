@@ -23,6 +23,7 @@ export function searchIndexUpkeep(sqlite) {
     WHERE m."deletedAt" IS NULL ORDER BY m."rowid"`);
   const clear = sqlite.prepare(`DELETE FROM "MessageSearchPending" WHERE "rowid" IN (${oldest})`);
   const any = sqlite.prepare(ANY_NOTED);
+  const totalChanges = sqlite.prepare(`SELECT total_changes() AS "n"`);
   const index = sqlite.transaction((limit) => {
     insert.run(limit);
     return clear.run(limit).changes;
@@ -36,6 +37,17 @@ export function searchIndexUpkeep(sqlite) {
      * many notes it took (deleted messages' included).
      */
     indexNoted: (limit = -1) => index.immediate(limit),
+    /**
+     * Merges FTS5's segments by at most `pages` pages, in a transaction of its own (the
+     * table's `automerge` is 0 since migration `*_search_merge_slices`: merging inside an
+     * index step held the writer for up to 315 ms; docs/performance.md, run Z). Returns
+     * whether it did any work (FTS5 says so by changing fewer than 2 rows when it did not).
+     */
+    mergeSlice: (pages) => {
+      const before = totalChanges.get().n;
+      sqlite.transaction(() => sqlite.prepare(`INSERT INTO "MessageSearch" ("MessageSearch", "rank") VALUES ('merge', ${Math.max(1, Math.trunc(pages))})`).run()).immediate();
+      return totalChanges.get().n - before >= 2;
+    },
   };
 }
 

@@ -144,4 +144,27 @@ describe("SQLite search index, kept after the commit", () => {
       await own.close();
     }
   });
+
+  it("FTS5's segments are merged by the writer between its steps, not inside them", async () => {
+    /** Whether a merge would find work, probed in a transaction that is rolled back. */
+    const mergeable = () => {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const before = (db.prepare(`SELECT total_changes() AS "n"`).get() as { n: number }).n;
+        db.exec(`INSERT INTO "MessageSearch" ("MessageSearch", "rank") VALUES ('merge', 1000)`);
+        return (db.prepare(`SELECT total_changes() AS "n"`).get() as { n: number }).n - before >= 2;
+      } finally {
+        db.exec("ROLLBACK");
+      }
+    };
+    expect((db.prepare(`SELECT "v" FROM "MessageSearch_config" WHERE "k" = 'automerge'`).get() as { v: number }).v).toBe(0);
+    // Six steps, each its own segment (the writer indexes each round before the next).
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => made.repos.messages.append({ id: newMessageId(), roomId: rooms[i % 12]!, clientId: randomUUID(), body: `segment ${round} line ${i}`, author: ada })));
+      await vi.waitFor(() => expect(noted()).toBe(0), { timeout: 15_000, interval: 50 });
+    }
+    await vi.waitFor(() => expect(mergeable()).toBe(false), { timeout: 15_000, interval: 100 });
+    expect(await find("segment 3 line 7")).toEqual(["segment 3 line 7"]);
+    consistent();
+  });
 });

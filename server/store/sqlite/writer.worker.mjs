@@ -22,6 +22,11 @@ const SEARCH_INDEX_DELAY_MS = 200;
  * ran, an import) is indexed in steps, appends going in between.
  */
 const SEARCH_INDEX_BATCH = 2_000;
+/**
+ * FTS5 merges its segments in slices of this many pages after each step, one slice per turn
+ * of this thread's event loop, only while no append waits (a slice: ~20 ms at most here).
+ */
+const MERGE_PAGES = 16;
 
 const sqlite = new Database(workerData.file);
 sqlite.pragma("journal_mode = WAL");
@@ -74,9 +79,26 @@ function scheduleIndex(delay = SEARCH_INDEX_DELAY_MS) {
       sqlite.pragma("synchronous = FULL");
     }
     if (more) scheduleIndex(0);
+    else setImmediate(mergeSlices);
   }, delay);
   // The thread may stop meanwhile (the notes are kept on disk for the next writer).
   indexTimer.unref();
+}
+
+/** FTS5's merges, a slice at a time, until there is nothing to merge or an append waits. */
+function mergeSlices() {
+  // Appends first: the next flush schedules the upkeep again, merges after it.
+  if (scheduled || queue.length > 0 || indexTimer) return;
+  let more = false;
+  try {
+    sqlite.pragma("synchronous = NORMAL");
+    more = searchIndex.mergeSlice(MERGE_PAGES);
+  } catch (err) {
+    parentPort.postMessage({ searchIndex: { ...failure(err), ms: 0 } });
+  } finally {
+    sqlite.pragma("synchronous = FULL");
+  }
+  if (more) setImmediate(mergeSlices);
 }
 
 /** Timestamps as Prisma's better-sqlite3 adapter writes them (its default "iso8601" format). */

@@ -1,0 +1,11 @@
+-- FTS5 merges its segments in slices, outside the index's steps (issue 31; docs/performance.md
+-- run Z).
+--
+-- With FTS5's default automerge, the step that indexes noted messages also merges segments
+-- when a level fills, and with a large index one step held the writer thread for up to
+-- 315 ms (every append queued meanwhile waited that long for its acknowledgement). With
+-- automerge 0 a step only writes its own segment; the writer thread then runs
+-- `INSERT INTO "MessageSearch" ("MessageSearch", "rank") VALUES ('merge', 16)` one slice per
+-- turn of its event loop while no append waits (server/store/sqlite/writer.worker.mjs).
+-- FTS5's crisis merge still bounds the segments of a level if the writer never gets to it.
+INSERT INTO "MessageSearch" ("MessageSearch", "rank") VALUES ('automerge', 0);
