@@ -59,8 +59,7 @@ function scheduleIndex(delay = SEARCH_INDEX_DELAY_MS) {
   if (indexTimer) return;
   indexTimer = setTimeout(() => {
     indexTimer = null;
-    // Nothing noted: segments written by edits and deletions (their triggers) may still merge.
-    if (!searchIndex.anyNoted()) return void setImmediate(mergeSlices);
+    if (!searchIndex.anyNoted()) return;
     let more = false;
     const started = performance.now();
     try {
@@ -95,8 +94,7 @@ function mergeSlices() {
     sqlite.pragma("synchronous = NORMAL");
     more = searchIndex.mergeSlice(MERGE_PAGES);
   } catch (err) {
-    // Busy or failing: merged after the next step (searches read more segments meanwhile).
-    parentPort.postMessage({ searchIndex: { ...failure(err), ms: 0, merge: true } });
+    parentPort.postMessage({ searchIndex: { ...failure(err), ms: 0 } });
   } finally {
     sqlite.pragma("synchronous = FULL");
   }
