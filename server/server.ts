@@ -211,7 +211,8 @@ async function openInfrastructure(options: ParleyOptions, host: string, metrics:
       metrics.sqliteSearchIndexSeconds.observe(step.ms / 1000);
       if ("messages" in step) return metrics.sqliteSearchIndexed.inc(step.messages);
       metrics.sqliteSearchIndexFailures.inc();
-      log.warn({ err: step.error }, "search index upkeep failed; its messages stay noted and are tried again");
+      if (step.merge) log.warn({ err: step.error }, "search index merge failed; it is tried again after the next step");
+      else log.warn({ err: step.error }, "search index upkeep failed; its messages stay noted and are tried again");
     },
   });
   // Every message and change stored through this node is counted and timed.

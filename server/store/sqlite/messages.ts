@@ -23,7 +23,7 @@ type Pending =
  * What became of one step of the writer's search-index upkeep (writer.worker.mjs): how many
  * noted messages it indexed and how long it took, or why it failed (the notes stay).
  */
-export type SearchIndexStep = { ms: number } & ({ messages: number } | { error: { message: string; code?: string } });
+export type SearchIndexStep = { ms: number } & ({ messages: number } | { error: { message: string; code?: string }; /** A merge of FTS5's segments failed, not an index step. */ merge?: true });
 
 /** What the writer answers for one append or change (writer.worker.mjs). */
 type Reply = { id: number } & (

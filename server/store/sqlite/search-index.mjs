@@ -24,6 +24,13 @@ export function searchIndexUpkeep(sqlite) {
   const clear = sqlite.prepare(`DELETE FROM "MessageSearchPending" WHERE "rowid" IN (${oldest})`);
   const any = sqlite.prepare(ANY_NOTED);
   const totalChanges = sqlite.prepare(`SELECT total_changes() AS "n"`);
+  /** One prepared 'merge' command per page count (FTS5 takes it as a literal). */
+  const merges = new Map();
+  const mergeOf = (pages) => {
+    let statement = merges.get(pages);
+    if (!statement) merges.set(pages, (statement = sqlite.prepare(`INSERT INTO "MessageSearch" ("MessageSearch", "rank") VALUES ('merge', ${pages})`)));
+    return statement;
+  };
   const index = sqlite.transaction((limit) => {
     insert.run(limit);
     return clear.run(limit).changes;
@@ -45,7 +52,8 @@ export function searchIndexUpkeep(sqlite) {
      */
     mergeSlice: (pages) => {
       const before = totalChanges.get().n;
-      sqlite.transaction(() => sqlite.prepare(`INSERT INTO "MessageSearch" ("MessageSearch", "rank") VALUES ('merge', ${Math.max(1, Math.trunc(pages))})`).run()).immediate();
+      const merge = mergeOf(Math.max(1, Math.trunc(pages)));
+      sqlite.transaction(() => merge.run()).immediate();
       return totalChanges.get().n - before >= 2;
     },
   };

@@ -59,7 +59,8 @@ function scheduleIndex(delay = SEARCH_INDEX_DELAY_MS) {
   if (indexTimer) return;
   indexTimer = setTimeout(() => {
     indexTimer = null;
-    if (!searchIndex.anyNoted()) return;
+    // Nothing noted: segments written by edits and deletions (their triggers) may still merge.
+    if (!searchIndex.anyNoted()) return void setImmediate(mergeSlices);
     let more = false;
     const started = performance.now();
     try {
@@ -94,7 +95,8 @@ function mergeSlices() {
     sqlite.pragma("synchronous = NORMAL");
     more = searchIndex.mergeSlice(MERGE_PAGES);
   } catch (err) {
-    parentPort.postMessage({ searchIndex: { ...failure(err), ms: 0 } });
+    // Busy or failing: merged after the next step (searches read more segments meanwhile).
+    parentPort.postMessage({ searchIndex: { ...failure(err), ms: 0, merge: true } });
   } finally {
     sqlite.pragma("synchronous = FULL");
   }
