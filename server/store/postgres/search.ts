@@ -10,7 +10,9 @@ const iso = (t: string | number | Date) => new Date(t).toISOString();
 
 /**
  * Message search on PostgreSQL: `ILIKE` per term on the message text, served by a pg_trgm
- * GIN index (the migrations `*_message_search`). The rooms to look in come from the domain,
+ * GIN index (the migrations `*_message_search`) for rare terms, or by walking the messages
+ * newest first (`*_message_search_newest_first`) and stopping at the page's end for common
+ * ones: the planner picks, from the terms' and the rooms' estimated shares. The rooms to look in come from the domain,
  * which decides who may read what.
  */
 export class PostgresSearchStore implements SearchRepository {
@@ -41,7 +43,15 @@ export class PostgresSearchStore implements SearchRepository {
     // A term the trigram index cannot serve (under three characters), or `from:` alone over a
     // prolific author, reads every candidate: bounded in time, so that one search cannot hold
     // a connection and the database's CPU for seconds.
+    // A term under three characters has no trigram: no index can serve it, and the planner,
+    // with no estimate of how often it occurs, reads every message and sorts them (400 ms at a
+    // million) even when the newest matches are a few thousand messages back. When no term can
+    // use the trigram index, the messages are walked newest first (Message_newest_idx) and the
+    // walk stops at the page's end: 16 ms for "ok" (docs/performance.md, run AB). With no match
+    // at all it reads every message, as the sort did (470 against 400 ms), within the timeout.
+    const walk = request.terms.length > 0 && request.terms.every((term) => [...term].length < 3);
     const rows = await this.inTimeout(
+      walk ? ["SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off"] : [],
       `SELECT m."id", m."roomId", m."seq", m."authorId", u."name" AS "authorName", m."body", m."createdAt", m."editedAt"
        FROM "Message" m JOIN "User" u ON u."id" = m."authorId"
        WHERE ${where.join(" AND ")}
@@ -59,12 +69,12 @@ export class PostgresSearchStore implements SearchRepository {
     return { hits: page.map(toHit), next: more && last ? `${iso(last.createdAt).replace("Z", "")}|${last.id}` : null };
   }
 
-  /** One statement under SEARCH_TIMEOUT_MS, on a connection of the read pool, in a transaction of its own. */
-  private async inTimeout(sql: string, params: unknown[]): Promise<SearchRow[]> {
+  /** One statement under SEARCH_TIMEOUT_MS (and the planner's `settings`), on a connection of the read pool, in a transaction of its own. */
+  private async inTimeout(settings: string[], sql: string, params: unknown[]): Promise<SearchRow[]> {
     const client = await this.reads.connect();
     let broken: unknown;
     try {
-      await client.query(`BEGIN; SET LOCAL statement_timeout = ${SEARCH_TIMEOUT_MS}`);
+      await client.query([`BEGIN`, `SET LOCAL statement_timeout = ${SEARCH_TIMEOUT_MS}`, ...settings].join("; "));
       const { rows } = await client.query<SearchRow>(sql, params);
       await client.query("COMMIT");
       return rows;
