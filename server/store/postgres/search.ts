@@ -12,8 +12,8 @@ const iso = (t: string | number | Date) => new Date(t).toISOString();
  * Message search on PostgreSQL: `ILIKE` per term on the message text, served by a pg_trgm
  * GIN index (the migrations `*_message_search`) for rare terms, or by walking the messages
  * newest first (`*_message_search_newest_first`) and stopping at the page's end for common
- * ones: the planner picks, from the terms' and the rooms' estimated shares. The rooms to look in come from the domain,
- * which decides who may read what.
+ * ones: the planner picks, from the terms' and the rooms' estimated shares. The rooms to
+ * look in come from the domain, which decides who may read what.
  */
 export class PostgresSearchStore implements SearchRepository {
   constructor(private readonly reads: pg.Pool) {}
@@ -40,15 +40,14 @@ export class PostgresSearchStore implements SearchRepository {
       where.push(`(m."createdAt", m."id") < (CAST($${params.length - 1} AS timestamp(3)), $${params.length})`);
     }
     params.push(request.limit + 1);
-    // A term the trigram index cannot serve (under three characters), or `from:` alone over a
-    // prolific author, reads every candidate: bounded in time, so that one search cannot hold
-    // a connection and the database's CPU for seconds.
     // A term under three characters has no trigram: no index can serve it, and the planner,
     // with no estimate of how often it occurs, reads every message and sorts them (400 ms at a
     // million) even when the newest matches are a few thousand messages back. When no term can
     // use the trigram index, the messages are walked newest first (Message_newest_idx) and the
-    // walk stops at the page's end: 16 ms for "ok" (docs/performance.md, run AB). With no match
-    // at all it reads every message, as the sort did (470 against 400 ms), within the timeout.
+    // walk stops at the page's end: 16 ms for "ok" (docs/performance.md, run AB). A search that
+    // still reads every candidate (a short term with no match, `from:` alone over a prolific
+    // author) is bounded in time, so that it cannot hold a connection and the database's CPU
+    // for seconds.
     const walk = request.terms.length > 0 && request.terms.every((term) => [...term].length < 3);
     const rows = await this.inTimeout(
       walk ? ["SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off"] : [],
