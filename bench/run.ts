@@ -3,7 +3,7 @@
  * and bare Socket.IO, which keeps none, on the same machine, in one run (docs/performance.md).
  *
  *   npm run bench                      every scenario (about 10 minutes)
- *   npm run bench -- cpu latency       some of them (cpu, fanout, latency, persistence, history, idle, reconnect, changes, startup, search, files)
+ *   npm run bench -- cpu latency       some of them (cpu, fanout, latency, persistence, history, idle, reconnect, changes, startup, search, files, connections, nodes)
  *   npm run bench -- --smoke           a few seconds of each, for CI: checks that each measures something on both sides
  *
  * Each server runs in a child process; the load generator (socket.io-client) runs here.
@@ -21,6 +21,8 @@ import { startup } from "./scenarios/startup";
 import { changes } from "./scenarios/changes";
 import { search } from "./scenarios/search";
 import { files } from "./scenarios/files";
+import { connections } from "./scenarios/connections";
+import { nodes } from "./scenarios/nodes";
 import { brokenPromises, emptyFigures, report, type Row } from "./lib/report";
 import { compileBenchServers } from "./lib/targets";
 
@@ -39,6 +41,8 @@ const scenarios: Record<string, (smoke: boolean) => Promise<Row[]>> = {
   startup,
   search,
   files,
+  connections,
+  nodes,
 };
 for (const name of wanted) if (!(name in scenarios)) throw new Error(`unknown scenario ${name}: one of ${Object.keys(scenarios).join(", ")}`);
 

@@ -19,6 +19,9 @@ export interface ShardMember {
   roomSize: number;
   cookie?: string;
   sender: boolean;
+  /** Which node of several the client talks to (`url`), when the load is spread (0 otherwise). */
+  node?: number;
+  url?: string;
 }
 
 export type ShardCommand =
@@ -32,19 +35,32 @@ export type ShardReply =
   | { type: "error"; message: string }
   | { type: "sent"; sent: number; expected: number }
   | { type: "count"; delivered: number; acks: number }
-  | { type: "finished"; sent: number; acked: number; expected: number; delivered: number; lastDeliveryMs: number; latencies: Float64Array; acks: Float64Array; elu: number };
+  | {
+      type: "finished";
+      sent: number;
+      acked: number;
+      expected: number;
+      delivered: number;
+      lastDeliveryMs: number;
+      latencies: Float64Array;
+      /** The deliveries whose sender talked to another node than the receiver (a subset of `latencies`). */
+      crossNode: Float64Array;
+      acks: Float64Array;
+      elu: number;
+    };
 
 async function main() {
   const { kind, url, members } = workerData as { kind: BenchServer["kind"]; url: string; members: ShardMember[] };
   const port = parentPort!;
   const server = { kind, url } as BenchServer;
-  const clients = await inBatches(members, 50, (m) => openClient(server, m.cookie));
+  const clients = await inBatches(members, 50, (m) => openClient(m.url ? ({ kind, url: m.url } as BenchServer) : server, m.cookie));
   await inBatches(clients, 50, (c, i) => c.join(members[i]!.room));
   const senders = members.flatMap((m, i) => (m.sender ? [{ c: clients[i]!, m }] : []));
 
   let current: ReturnType<typeof startRun> | undefined;
   function startRun(run: string, rate: number, durationMs: number, startAtMs: number) {
     const latencies: number[] = [];
+    const crossNode: number[] = [];
     const acks: number[] = [];
     let delivered = 0;
     let lastDeliveryMs = 0;
@@ -52,14 +68,18 @@ async function main() {
     let acked = 0;
     let expected = 0;
     const prefix = `${run}:`;
-    const listener = (body: string) => {
+    // The body: `<run>:<send time>|<sender's node>|chat message <n>`.
+    const listenerOf = (node: number) => (body: string) => {
       if (!body.startsWith(prefix)) return;
       const now = nowMs();
       delivered++;
       lastDeliveryMs = now;
-      latencies.push(now - Number(body.slice(prefix.length, body.indexOf("|", prefix.length))));
+      const bar = body.indexOf("|", prefix.length);
+      const latency = now - Number(body.slice(prefix.length, bar));
+      latencies.push(latency);
+      if (Number(body.slice(bar + 1, body.indexOf("|", bar + 1))) !== node) crossNode.push(latency);
     };
-    const detach = clients.map((c) => c.onMessage(listener));
+    const detach = clients.map((c, i) => c.onMessage(listenerOf(members[i]!.node ?? 0)));
     const elu0 = performance.eventLoopUtilization();
     const total = Math.floor((durationMs * rate) / 1000);
     const begin = () => {
@@ -73,7 +93,7 @@ async function main() {
           expected += s.m.roomSize;
           // An overloaded step can end with acks outstanding; closing the clients then fails
           // them ("socket has been disconnected"): they count as not acknowledged.
-          s.c.send(s.m.room, `${prefix}${t.toFixed(3)}|chat message ${sent}`).then(
+          s.c.send(s.m.room, `${prefix}${t.toFixed(3)}|${s.m.node ?? 0}|chat message ${sent}`).then(
             (ok) => {
               if (ok) acked++;
               acks.push(nowMs() - t);
@@ -100,6 +120,7 @@ async function main() {
           delivered,
           lastDeliveryMs,
           latencies: Float64Array.from(latencies),
+          crossNode: Float64Array.from(crossNode),
           acks: Float64Array.from(acks),
           elu: performance.eventLoopUtilization(elu0).utilization,
         };
@@ -113,7 +134,7 @@ async function main() {
     else if (m.cmd === "finish") {
       const r = current!.finish();
       current = undefined;
-      if (r.type === "finished") port.postMessage(r, [r.latencies.buffer as ArrayBuffer, r.acks.buffer as ArrayBuffer]);
+      if (r.type === "finished") port.postMessage(r, [r.latencies.buffer as ArrayBuffer, r.crossNode.buffer as ArrayBuffer, r.acks.buffer as ArrayBuffer]);
     } else if (m.cmd === "close") {
       for (const c of clients) c.socket.close();
       port.close();

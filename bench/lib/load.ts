@@ -43,9 +43,12 @@ export interface LoadResult {
   ratio: number;
   deliveriesPerSec: number;
   latency: { p50: number; p99: number; max: number };
+  /** Deliveries to a client of another node than the sender's, and to one of the same node (several nodes only). */
+  crossNode: { count: number; p50: number; p99: number };
+  sameNode: { count: number; p50: number; p99: number };
   ack: { p50: number; p99: number; max: number };
   server: ServerStats;
-  /** CPU seconds the server's process used from the first send to the last delivery (or the drain's end). */
+  /** CPU seconds the server's processes (every node's) used from the first send to the last delivery (or the drain's end). */
   serverCpuSeconds: number;
   /** The load generator's threads, and the busiest one's event-loop utilisation (0–1). */
   generator: { threads: number; eluMax: number };
@@ -54,15 +57,19 @@ export interface LoadResult {
 /** Threads of the load generator: BENCH_LOAD_THREADS, or one per core. */
 export const loadThreads = () => Number(process.env.BENCH_LOAD_THREADS ?? os.availableParallelism());
 
-/** One thread of the load generator (load-shard.ts), and the replies it sends. */
-class Shard {
+/**
+ * One thread of a load generator (a compiled file of BENCH_BUILD_DIR: load-shard.mjs,
+ * idle-shard.mjs), the commands it is sent and the replies it sends; a reply of type
+ * "error" fails every wait.
+ */
+export class WorkerShard<Command, Reply extends { type: string; message?: unknown }> {
   private readonly worker: Worker;
-  private readonly waiting: Array<{ type: ShardReply["type"]; resolve: (r: ShardReply) => void; reject: (e: Error) => void }> = [];
+  private readonly waiting: Array<{ type: Reply["type"]; resolve: (r: Reply) => void; reject: (e: Error) => void }> = [];
   private failed: Error | undefined;
-  constructor(server: BenchServer, members: ShardMember[]) {
-    this.worker = new Worker(path.resolve(BENCH_BUILD_DIR, "load-shard.mjs"), { workerData: { kind: server.kind, url: server.url, members } });
-    this.worker.on("message", (r: ShardReply) => {
-      if (r.type === "error") return this.fail(new Error(`load generator thread: ${r.message}`));
+  constructor(file: string, workerData: unknown) {
+    this.worker = new Worker(path.resolve(BENCH_BUILD_DIR, file), { workerData });
+    this.worker.on("message", (r: Reply) => {
+      if (r.type === "error") return this.fail(new Error(`load generator thread: ${String(r.message)}`));
       const i = this.waiting.findIndex((w) => w.type === r.type);
       if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(r);
     });
@@ -72,19 +79,25 @@ class Shard {
     this.failed = e;
     for (const w of this.waiting.splice(0)) w.reject(e);
   }
-  next<T extends ShardReply["type"]>(type: T): Promise<Extract<ShardReply, { type: T }>> {
+  next<T extends Reply["type"]>(type: T): Promise<Extract<Reply, { type: T }>> {
     if (this.failed) return Promise.reject(this.failed);
-    return new Promise((resolve, reject) => this.waiting.push({ type, resolve: resolve as (r: ShardReply) => void, reject }));
+    return new Promise((resolve, reject) => this.waiting.push({ type, resolve: resolve as (r: Reply) => void, reject }));
   }
-  ask<T extends ShardReply["type"]>(command: ShardCommand, reply: T) {
+  ask<T extends Reply["type"]>(command: Command, reply: T) {
     const answer = this.next(reply);
     this.worker.postMessage(command);
     return answer;
   }
-  close() {
-    this.worker.postMessage({ cmd: "close" } satisfies ShardCommand);
-    // The thread ends once its sockets are closed; it is not waited for.
+  /** Sends `close`; the thread ends once its sockets are closed (not waited for). */
+  close(command: Command) {
+    this.worker.postMessage(command);
     setTimeout(() => void this.worker.terminate(), 1000).unref();
+  }
+}
+
+class Shard extends WorkerShard<ShardCommand, ShardReply> {
+  constructor(server: BenchServer, members: ShardMember[]) {
+    super("load-shard.mjs", { kind: server.kind, url: server.url, members });
   }
 }
 
@@ -97,11 +110,16 @@ class Shard {
 export class LoadGenerator {
   private constructor(
     private readonly server: BenchServer,
+    private readonly nodes: readonly BenchServer[],
     private readonly shards: Shard[],
     private readonly senderShare: number[],
   ) {}
 
-  static async open(server: BenchServer, roomCount: number, perRoom: number, sendersPerRoom: number, threads = loadThreads()): Promise<LoadGenerator> {
+  /**
+   * `nodes`: several nodes of one deployment (the first is `server`), the clients spread
+   * over them in turn (a room's members and its senders on every node).
+   */
+  static async open(server: BenchServer, roomCount: number, perRoom: number, sendersPerRoom: number, threads = loadThreads(), nodes: readonly BenchServer[] = [server]): Promise<LoadGenerator> {
     const total = roomCount * perRoom;
     const cookies = server.kind === "parley" ? await parleySessions(server, Math.min(100, total)) : [];
     // Rooms are made by a client of this thread; the members join from the shards.
@@ -113,14 +131,15 @@ export class LoadGenerator {
     for (let r = 0; r < roomCount; r++) {
       for (let i = 0; i < perRoom; i++) {
         const g = r * perRoom + i;
-        perShard[g % threads]!.push({ room: rooms[r]!, roomSize: perRoom, cookie: cookies[g % Math.max(1, cookies.length)], sender: i < sendersPerRoom });
+        const node = i % nodes.length;
+        perShard[g % threads]!.push({ room: rooms[r]!, roomSize: perRoom, cookie: cookies[g % Math.max(1, cookies.length)], sender: i < sendersPerRoom, node, url: nodes[node]!.url });
       }
     }
     const shards = perShard.map((members) => new Shard(server, members));
     await Promise.all(shards.map((s) => s.next("ready")));
     const senders = perShard.map((members) => members.filter((m) => m.sender).length);
     const all = senders.reduce((a, b) => a + b, 0);
-    return new LoadGenerator(server, shards, senders.map((n) => n / all));
+    return new LoadGenerator(server, nodes, shards, senders.map((n) => n / all));
   }
 
   /**
@@ -130,8 +149,9 @@ export class LoadGenerator {
    */
   async run(options: { rate: number; durationMs: number; drainMs?: number }): Promise<LoadResult> {
     const run = randomUUID().slice(0, 8);
-    await this.server.reset();
-    const cpuBefore = this.server.cpuSeconds();
+    await Promise.all(this.nodes.map((n) => n.reset()));
+    const cpu = () => this.nodes.reduce((a, n) => a + n.cpuSeconds(), 0);
+    const cpuBefore = cpu();
     const startAtMs = nowMs() + 20;
     const sentReplies = await Promise.all(
       this.shards.map((s, i) => s.ask({ cmd: "run", run, rate: options.rate * this.senderShare[i]!, durationMs: options.durationMs, startAtMs }, "sent")),
@@ -146,7 +166,7 @@ export class LoadGenerator {
       if ((delivered >= expected && acked >= sent) || performance.now() >= drainUntil) break;
       await new Promise((r) => setTimeout(r, 10));
     }
-    const serverCpuSeconds = this.server.cpuSeconds() - cpuBefore;
+    const serverCpuSeconds = cpu() - cpuBefore;
     const serverStats = await this.server.stats();
     const finished = await Promise.all(this.shards.map((s) => s.ask({ cmd: "finish" }, "finished")));
     const merge = (parts: Float64Array[]) => {
@@ -157,6 +177,13 @@ export class LoadGenerator {
     };
     const latencies = merge(finished.map((f) => f.latencies));
     const acks = merge(finished.map((f) => f.acks));
+    const crossNode = merge(finished.map((f) => f.crossNode));
+    // Same-node deliveries: every latency not also in the cross-node list (both sorted).
+    const sameNode: number[] = [];
+    for (let i = 0, j = 0; i < latencies.length; i++) {
+      if (j < crossNode.length && crossNode[j] === latencies[i]) j++;
+      else sameNode.push(latencies[i]!);
+    }
     const delivered = finished.reduce((a, f) => a + f.delivered, 0);
     const lastDelivery = Math.max(...finished.map((f) => f.lastDeliveryMs));
     const window = Math.max(options.durationMs, lastDelivery - startAtMs);
@@ -169,6 +196,8 @@ export class LoadGenerator {
       ratio: expected === 0 ? 1 : delivered / expected,
       deliveriesPerSec: (delivered / window) * 1000,
       latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },
+      crossNode: { count: crossNode.length, p50: percentile(crossNode, 50), p99: percentile(crossNode, 99) },
+      sameNode: { count: sameNode.length, p50: percentile(sameNode, 50), p99: percentile(sameNode, 99) },
       ack: { p50: percentile(acks, 50), p99: percentile(acks, 99), max: acks.at(-1) ?? NaN },
       server: serverStats,
       serverCpuSeconds,
@@ -177,6 +206,6 @@ export class LoadGenerator {
   }
 
   close() {
-    for (const s of this.shards) s.close();
+    for (const s of this.shards) s.close({ cmd: "close" });
   }
 }

@@ -12,12 +12,12 @@ export const BENCH_BUILD_DIR = "dist/bench";
  * Compiles bench/servers/*.ts (the bare baseline, the durable floor, the textbook server,
  * Parley) as `npm run build` compiles Parley's server (plain JavaScript, not tsx): every
  * server runs as production would run it. The load generator's thread (load-shard.ts) is
- * compiled with them.
+ * and the idle connections' threads (idle-shard.ts) are compiled with them.
  */
 export async function compileBenchServers(): Promise<void> {
   // Imported here, not at the top: the load generator's threads import this file too.
   const { buildServer } = await import("../../scripts/build-server.mjs");
-  await buildServer({ baseline: "bench/servers/baseline.ts", floor: "bench/servers/floor.ts", textbook: "bench/servers/textbook.ts", parley: "bench/servers/parley.ts", "load-shard": "bench/lib/load-shard.ts" }, BENCH_BUILD_DIR);
+  await buildServer({ baseline: "bench/servers/baseline.ts", floor: "bench/servers/floor.ts", textbook: "bench/servers/textbook.ts", parley: "bench/servers/parley.ts", "load-shard": "bench/lib/load-shard.ts", "idle-shard": "bench/lib/idle-shard.ts" }, BENCH_BUILD_DIR);
 }
 
 /**
@@ -70,6 +70,24 @@ export class BenchServer {
     // Fields after the command name (which may hold spaces) start at its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
+  }
+  /**
+   * CPU time the server's process has used so far, in nanoseconds: the sum of every
+   * thread's /proc/<pid>/task/<tid>/schedstat. Unlike `cpuSeconds` (clock ticks of 10 ms),
+   * fine enough for an idle server's few milliseconds a second. A thread that ended before
+   * the reading is not counted: take both readings of a window while the same threads run.
+   */
+  cpuNanos(): number {
+    const dir = `/proc/${this.child!.pid}/task`;
+    let total = 0;
+    for (const tid of fs.readdirSync(dir)) {
+      try {
+        total += Number(fs.readFileSync(`${dir}/${tid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // The thread ended between the listing and the reading.
+      }
+    }
+    return total;
   }
   async stats(): Promise<ServerStats> {
     return (await fetch(`${this.url}/bench/stats`)).json() as Promise<ServerStats>;

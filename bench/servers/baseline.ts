@@ -2,6 +2,7 @@
  * The reference: the least a Socket.IO server can do for a chat. Join a room, broadcast to
  * it, acknowledge; no auth, no validation, no storage. WebSocket transport only, like the
  * load generator's clients. Prints "ready <port>".
+ * Env: PING_INTERVAL_MS / PING_TIMEOUT_MS (Socket.IO's heartbeat; its defaults when unset).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,7 +13,11 @@ const probe = statsProbe();
 const http = createServer((req, res) => {
   if (!probe(req, res)) res.writeHead(404).end();
 });
-const io = new Server(http, { transports: ["websocket"], serveClient: false });
+const heartbeat = {
+  ...(process.env.PING_INTERVAL_MS ? { pingInterval: Number(process.env.PING_INTERVAL_MS) } : {}),
+  ...(process.env.PING_TIMEOUT_MS ? { pingTimeout: Number(process.env.PING_TIMEOUT_MS) } : {}),
+};
+const io = new Server(http, { transports: ["websocket"], serveClient: false, ...heartbeat });
 let seq = 0;
 io.on("connection", (socket) => {
   socket.on("join", (room: string, ack: (r: unknown) => void) => {

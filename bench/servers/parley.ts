@@ -2,7 +2,8 @@
  * Parley as it runs in production, minus the UI: auth at the handshake, validation, rate
  * limits (budgets scaled up so that the load is measured, not refused), persistence with
  * dedup and sequence numbers in SQLite (synchronous=FULL), presence. Prints "ready <port>".
- * Env: DATABASE_URL (a fresh file by default).
+ * Env: DATABASE_URL (a fresh file by default); REDIS_URL and REDIS_PREFIX (one node of
+ * several: the Redis Streams adapter, presence and rate limits in Redis).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -22,6 +23,7 @@ const parley = await startParley({
   recoveryWindowMs: process.env.RECOVERY_WINDOW_MS ? Number(process.env.RECOVERY_WINDOW_MS) : undefined,
   authSecret: "parley-bench-secret-0123456789abcdefghijklmnop",
   security: { rateLimitScale: 1_000_000, maxConnectionsPerUser: 100_000, maxConnectionsPerIp: 100_000 },
+  ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL, redisPrefix: process.env.REDIS_PREFIX } : {}),
   log: createLogger("error"),
 });
 // The probe answers before Parley's own routes (it is registered first in the list).

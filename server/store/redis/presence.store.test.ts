@@ -107,6 +107,33 @@ describe.skipIf(!redisUp)("RedisPresenceStore", () => {
     expect(changes[0]).toContain("r1");
   });
 
+  it("renews many connections in batches: every connection's expiry moves forward, and what Redis lost is listed again, announced once per room", async () => {
+    const { a, changes, keyPrefix } = await twoNodes({ ttlMs: 60_000, renewMs: 60_000, sweepMs: 60_000 });
+    // 1,200 connections of 600 users in one room (more than one script call's batch of 500), 5 in another.
+    const users = Array.from({ length: 600 }, (_, i) => ({ id: `u${i}`, name: `User ${i}` }));
+    await Promise.all(users.flatMap((u) => [a.add("big", u, `${u.id}-tab1`), a.add("big", u, `${u.id}-tab2`)]));
+    await Promise.all(users.slice(0, 5).map((u) => a.add("small", u, `${u.id}-tab3`)));
+    const admin = await client();
+    const expiries = async () =>
+      Promise.all([
+        ...users.flatMap((u) => [`${u.id}-tab1`, `${u.id}-tab2`].map((c) => admin.zScore(`${keyPrefix}:presence:{big}:conns:${u.id}`, c))),
+        ...users.slice(0, 5).map((u) => admin.zScore(`${keyPrefix}:presence:{small}:conns:${u.id}`, `${u.id}-tab3`)),
+      ]);
+    const before = await expiries();
+    expect(before.every((e) => e !== null)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    await a.renew();
+    const after = await expiries();
+    expect(after.every((e, i) => e !== null && e > before[i]!)).toBe(true);
+    expect(changes[0]).toEqual([]); // nothing was lost: no room changed
+
+    await admin.del(await admin.keys(`${keyPrefix}:*`));
+    await a.renew();
+    expect((await a.list("big")).map((u) => u.id).sort()).toEqual(users.map((u) => u.id).sort());
+    expect(await a.list("small")).toEqual(users.slice(0, 5));
+    expect(changes[0]!.sort()).toEqual(["big", "small"]);
+  });
+
   it("answers without Redis: a join is not refused, the list falls back to this node's own connections", async () => {
     const c = createClient({ url: "redis://127.0.0.1:1", disableOfflineQueue: true, socket: { reconnectStrategy: false } }) as RedisClientType;
     c.on("error", () => undefined);
