@@ -1,7 +1,10 @@
-import type { RedisClientType } from "redis";
+import { randomUUID } from "node:crypto";
+import { createClient, type RedisClientType } from "redis";
 import { describe, expect, it, vi } from "vitest";
 import type { Logger } from "../logger";
-import { guardAdapterClient } from "./redis-adapter";
+import { TEST_REDIS_URL } from "../test/databases";
+import { redisReachable } from "../test/redis-process";
+import { boundRecovery, guardAdapterClient } from "./redis-adapter";
 
 /**
  * The adapter's commands that nobody awaits must not end the process when Redis resets the
@@ -46,5 +49,36 @@ describe("the Redis adapter's connection", () => {
     await settle();
     expect(warn.mock.calls.map(([context]) => (context as { command: string }).command)).toEqual(["subscribe", "sSubscribe"]);
     expect(spies.subscribe).toHaveBeenCalledWith(["a", "b"], expect.any(Function));
+  });
+});
+
+const redisUp = await redisReachable(TEST_REDIS_URL);
+
+describe.skipIf(!redisUp)("a session's recovery, bounded (skipped without Redis)", () => {
+  it("recovers a session a few entries behind the stream's end, and refuses one further behind before the adapter reads them", async () => {
+    const client = createClient({ url: TEST_REDIS_URL }) as RedisClientType;
+    await client.connect();
+    const stream = `parley-test-${randomUUID().slice(0, 8)}:socket.io`;
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push(await client.xAdd(stream, "*", { n: String(i) }));
+      const restore = vi.fn(async (_pid: string, _offset: string) => ({ sid: "s1" }));
+      const adapter = { restoreSession: restore };
+      boundRecovery(adapter, client, stream, 5);
+      // 4 entries after ids[5]: recovered by the adapter.
+      await expect(adapter.restoreSession("p1", ids[5]!)).resolves.toEqual({ sid: "s1" });
+      expect(restore).toHaveBeenCalledWith("p1", ids[5]);
+      // Exactly 5 after ids[4]: still recovered.
+      await expect(adapter.restoreSession("p2", ids[4]!)).resolves.toEqual({ sid: "s1" });
+      // 8 after ids[1]: refused, and the adapter's full read never runs.
+      await expect(adapter.restoreSession("p3", ids[1]!)).rejects.toThrow(/more than 5 entries behind/);
+      expect(restore).toHaveBeenCalledTimes(2);
+      // An offset that is not a stream id goes to the adapter, which refuses it itself.
+      await adapter.restoreSession("p4", "nonsense");
+      expect(restore).toHaveBeenLastCalledWith("p4", "nonsense");
+    } finally {
+      await client.del(stream);
+      await client.quit();
+    }
   });
 });

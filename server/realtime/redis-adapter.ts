@@ -46,7 +46,41 @@ export function guardAdapterClient(client: RedisClientType, log: Logger): RedisC
   return client;
 }
 
+/**
+ * How far behind the stream's end a session may be and still be recovered. The adapter's
+ * recovery reads every entry after the session's offset, for each client: after a node's
+ * restart, 19,500 clients each read a tail that their own reconnections kept growing
+ * (presence changes), and none of them had connected after three minutes
+ * (docs/performance.md, run AC). A session further behind connects as a new one and rejoins,
+ * catching up by seq like any rejoin: nothing is lost, one round trip more.
+ */
+export const RECOVERY_MAX_ENTRIES = 500;
+
+type Restorable = { restoreSession(pid: string, offset: string): Promise<unknown> };
+
+/**
+ * Refuses to recover a session more than `maxEntries` stream entries behind (one bounded
+ * XRANGE: Redis 6.2's exclusive start), before the adapter's own recovery reads them all.
+ */
+export function boundRecovery(adapter: Restorable, client: RedisClientType, streamName: string, maxEntries: number): void {
+  const restore = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = async (pid, offset) => {
+    if (/^[0-9]+-[0-9]+$/.test(offset)) {
+      const after = await client.xRange(streamName, `(${offset}`, "+", { COUNT: maxEntries + 1 });
+      if (after.length > maxEntries) throw new Error(`session more than ${maxEntries} entries behind: connects afresh`);
+    }
+    return restore(pid, offset);
+  };
+}
+
 /** The adapter factory for `new Server({ adapter })`, publishing through `client`. */
-export function redisStreamsAdapter(client: RedisClientType, prefix: string, log: Logger) {
-  return createAdapter(guardAdapterClient(client, log), { streamName: `${prefix}:socket.io`, sessionKeyPrefix: `${prefix}:sio:session:` });
+export function redisStreamsAdapter(client: RedisClientType, prefix: string, log: Logger, maxRecoveryEntries = RECOVERY_MAX_ENTRIES) {
+  const streamName = `${prefix}:socket.io`;
+  const make = createAdapter(guardAdapterClient(client, log), { streamName, sessionKeyPrefix: `${prefix}:sio:session:` }) as (nsp: unknown) => Restorable;
+  // Socket.IO calls the factory with `new`: the object returned is the adapter.
+  return function (nsp: unknown) {
+    const adapter = make(nsp);
+    boundRecovery(adapter, client, streamName, maxRecoveryEntries);
+    return adapter;
+  } as unknown as ReturnType<typeof createAdapter>;
 }
