@@ -159,9 +159,14 @@ async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ s
     const deadline = performance.now() + (smoke ? 60_000 : 180_000);
     let state = await stateOf({});
     let acked: Record<string, number[]> = {};
+    let reported = performance.now();
     for (;;) {
       acked = parley ? await ackedSoFar() : {};
       state = await stateOf(acked);
+      if (performance.now() - reported >= 5000) {
+        reported = performance.now();
+        console.error(`      +${((reported - spawned) / 1000).toFixed(0)} s: ${state.connected} connected, ${state.rejoined} rejoined, ${state.back} back; the server ${((server.cpuNanos() - readyCpu) / 1e6 / (reported - readyAt) * 100).toFixed(0)} % of a core so far`);
+      }
       if ((talked && state.back === state.clients) || performance.now() > deadline) break;
       await sleep(100);
     }
@@ -216,7 +221,8 @@ async function sides(): Promise<Side[]> {
 export async function connections(smoke: boolean): Promise<Row[]> {
   // The smoke run's steps still move RSS (at 200 the allocator's slack from start-up hid
   // them); its one-second windows are too short to judge the heartbeat by.
-  const wanted = smoke ? [500, 1_000] : [1_000, 5_000, 20_000];
+  // BENCH_CONNECTIONS_STEPS="1000,5000": other steps (the last one is the storm's).
+  const wanted = process.env.BENCH_CONNECTIONS_STEPS ? process.env.BENCH_CONNECTIONS_STEPS.split(",").map(Number) : smoke ? [500, 1_000] : [1_000, 5_000, 20_000];
   // The server holds a descriptor per client, and so does this process (its threads share
   // one table): each needs the largest step and some room. Where the limit cannot be raised
   // that far (here: a hard limit of 20,000), the last step is the largest that fits, and says so.
