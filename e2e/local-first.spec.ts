@@ -292,4 +292,42 @@ test.describe("local-first", () => {
     await expect(ada.message("written as the session ended")).toHaveCount(1);
     await context.close();
   });
+  test("someone else signs in on this browser while a message waits: it is never sent as them, and goes out once as its author after signing in again", async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const ada = new ChatPage(await context.newPage());
+    const username = `ada_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+    await ada.page.goto("/");
+    await ada.page.getByRole("textbox", { name: "Username" }).fill(username);
+    await ada.page.getByRole("textbox", { name: "Password" }).fill("correct horse battery");
+    await ada.page.getByRole("button", { name: "Create account" }).click();
+    await expect(ada.roomsNav).toBeVisible();
+    const path = await ada.createRoom(uniqueName("Borrowed"));
+    const bob = await signedIn(browser, uniqueName("Bob"), server.url);
+    await bob.openRoom(path);
+
+    await context.setOffline(true);
+    await expect(ada.connection).toHaveText("Offline");
+    await ada.send("written by Ada alone");
+    await expect(ada.message("written by Ada alone")).toHaveAttribute("data-status", "pending");
+    // Meanwhile another person signs in on this browser: the cookie Ada's tab will send is theirs.
+    const cy = await httpRequest.newContext({ baseURL: server.url });
+    expect((await cy.post("/api/session", { data: { displayName: "Cy Borrower" } })).ok()).toBe(true);
+    await context.addCookies((await cy.storageState()).cookies);
+    await cy.dispose();
+
+    await context.setOffline(false);
+    // Ada's tab is refused (the cookie is Cy's): it asks Ada to sign in again, and keeps her message.
+    await expect(ada.page.getByText(/Someone else has signed in on this browser/)).toBeVisible({ timeout: 20_000 });
+    await expect(ada.page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await ada.page.getByRole("textbox", { name: "Username" }).fill(username);
+    await ada.page.getByRole("textbox", { name: "Password" }).fill("correct horse battery");
+    await ada.page.getByRole("button", { name: "Sign in" }).click();
+    await expect(ada.message("written by Ada alone")).toHaveAttribute("data-status", "sent", { timeout: 20_000 });
+    // Bob sees it once, from Ada: had it gone out as Cy, it would be Cy's (acknowledged, so never resent).
+    await expect(bob.message("written by Ada alone")).toHaveCount(1);
+    await expect(bob.message("written by Ada alone")).toContainText(username);
+    await expect(bob.message("written by Ada alone")).not.toContainText("Cy Borrower");
+    await context.close();
+    await bob.page.context().close();
+  });
 });

@@ -112,6 +112,29 @@ describe("handshake", () => {
     }
   });
 
+  it("refuses a tab opened for someone else than the cookie's person, so that their outbox is not sent as this one", async () => {
+    const { cookie, user } = await server.guest("Bea");
+    const ada = await server.guest("Ada");
+    const opened = (auth: Record<string, unknown>) =>
+      new Promise<{ connected: true } | { message: string; data?: unknown }>((resolve) => {
+        const s = connect(server.url, { extraHeaders: { cookie }, auth, transports: ["websocket"], reconnection: false, forceNew: true });
+        s.on("connect", () => {
+          s.close();
+          resolve({ connected: true });
+        });
+        s.on("connect_error", (err) => {
+          s.close();
+          resolve(err as Error & { data?: unknown });
+        });
+      });
+    const refused = await opened({ user: ada.user.id });
+    expect(refused).toMatchObject({ message: "unauthorized", data: { code: "unauthorized", message: expect.stringContaining("Someone else has signed in") } });
+    expect(await opened({ user: user.id })).toEqual({ connected: true });
+    // A script that names nobody, or names something that is not an id, is asked for its cookie only.
+    expect(await opened({})).toEqual({ connected: true });
+    expect(await opened({ user: 42 })).toEqual({ connected: true });
+  });
+
   it("signing out closes that session's sockets and refuses it afterwards", async () => {
     const { cookie } = await server.guest("Ada");
     const socket = await server.socket(cookie);

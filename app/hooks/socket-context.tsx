@@ -86,7 +86,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!userId) return;
     author.current.id = userId;
-    const socket = createSocket();
+    const socket = createSocket(userId);
     const transport = socketTransport(socket);
     const sync = broadcastOutboxSync(userId);
     const tab = tabId();

@@ -1,10 +1,11 @@
 "use client";
 
-import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
-import { logFromStored } from "@/app/lib/local-store";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { logFromStored, type StoredRoom } from "@/app/lib/local-store";
 import { firstRoomRead } from "@/app/lib/local-store-browser";
 import { emptyLog } from "@/app/lib/message-log";
-import { RoomSync, type RoomState } from "@/app/lib/room-sync";
+import { deviceRoomState, RoomSync, type RoomState } from "@/app/lib/room-sync";
+import { useSession } from "./session-context";
 import { useConnection } from "./socket-context";
 
 const INITIAL: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: false };
@@ -21,7 +22,30 @@ const DEVICE_WAIT_MS = 1000;
  */
 export function useRoom(slug: string, invite?: string) {
   const conn = useConnection();
+  const { session } = useSession();
+  const userId = session.status === "signed-in" ? session.user.id : undefined;
   const [sync, setSync] = useState<RoomSync | null>(null);
+  // The device's copy read when the app loaded (a warm open), for this person and room:
+  // shown as soon as the identity is known, before the connection exists (one render sooner),
+  // and handed to the RoomSync below, which starts from it.
+  const early = useRef<{ key: string; read: Promise<StoredRoom | undefined> } | null>(null);
+  const [device, setDevice] = useState<{ key: string; state: RoomState } | null>(null);
+  const key = `${userId ?? ""}\n${slug}`;
+
+  useEffect(() => {
+    if (!userId) return;
+    const read = firstRoomRead(userId, slug);
+    if (!read) return;
+    const mine = `${userId}\n${slug}`;
+    early.current = { key: mine, read };
+    let cancelled = false;
+    void read.then((stored) => {
+      if (!cancelled && stored) setDevice({ key: mine, state: deviceRoomState({ room: stored.room, log: logFromStored(stored) }) });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [userId, slug]);
 
   useEffect(() => {
     if (!conn) return;
@@ -29,7 +53,10 @@ export function useRoom(slug: string, invite?: string) {
     let stop = () => {};
     // The room as the device kept it is shown first (a warm open, offline); a device that
     // does not answer soon is not waited for.
-    const read = firstRoomRead(conn.local.userId, slug) ?? conn.local.loadRoom(slug);
+    const mine = `${conn.local.userId}\n${slug}`;
+    const kept = early.current?.key === mine ? early.current.read : undefined;
+    early.current = null;
+    const read = kept ?? firstRoomRead(conn.local.userId, slug) ?? conn.local.loadRoom(slug);
     let stopWaiting = () => {};
     const patience = new Promise<undefined>((resolve) => {
       const timer = setTimeout(resolve, DEVICE_WAIT_MS);
@@ -66,7 +93,8 @@ export function useRoom(slug: string, invite?: string) {
     };
   }, [conn, slug, invite]);
 
-  const state = useSyncExternalStore(sync?.subscribe ?? noop, () => sync?.get() ?? INITIAL, () => INITIAL);
+  const synced = useSyncExternalStore(sync?.subscribe ?? noop, () => sync?.get() ?? INITIAL, () => INITIAL);
+  const state = sync ? synced : device?.key === key ? device.state : INITIAL;
   // Joining follows the room: its read position joins the unread counts.
   useEffect(() => {
     if (conn && state.read) conn.attention.merge([state.read]);

@@ -186,6 +186,9 @@ export function onSignedOutElsewhere(onSignedOut: (userId: string) => void): () 
  */
 const early: { identity?: Promise<StoredIdentity | undefined>; room?: { slug: string; read: Promise<{ userId: string; room: StoredRoom | undefined } | undefined> } } = {};
 if (typeof window !== "undefined" && typeof indexedDB !== "undefined") {
+  // When the app's code began to run: the warm open's paint is measured from here
+  // (scripts/measure-warm-open.ts; issue 30's "after the app's script runs").
+  performance.mark("parley:app-script");
   const backend = indexedDbLocalBackend();
   early.identity = backend.getIdentity().catch(() => undefined);
   const match = /^\/r\/([^/]+)$/.exec(window.location.pathname);

@@ -73,6 +73,13 @@ interface Timers {
 const CATCH_UP_PAGE = 200;
 export const STALE_MESSAGE = "Some messages you missed could not be loaded yet. Retrying…";
 
+const JOINING: RoomState = { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: false };
+
+/** A room as the device kept it, before the server has answered: what a RoomSync given it shows first. */
+export function deviceRoomState(stored: { room: RoomSummary; log: MessageLog }): RoomState {
+  return { phase: "joined", room: stored.room, log: stored.log, error: null, stale: true, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: true };
+}
+
 export class RoomSync extends Observable<RoomState> {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly messagesRun = { running: false, again: false };
@@ -93,11 +100,7 @@ export class RoomSync extends Observable<RoomState> {
     const stored = options.stored;
     // A room kept on the device is shown at once (a warm open, or offline); the first join
     // then catches up from its seq and cseq.
-    super(
-      stored
-        ? { phase: "joined", room: stored.room, log: stored.log, error: null, stale: true, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: true }
-        : { phase: "joining", room: null, log: emptyLog, error: null, stale: false, loadingOlder: false, read: null, firstUnread: null, window: null, loadingNewer: false, fromDevice: false },
-    );
+    super(stored ? deviceRoomState(stored) : JOINING);
   }
 
   start(): this {

@@ -4,12 +4,14 @@ import type { ClientToServerEvents, ServerToClientEvents } from "@/server/contra
 export type ParleyClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
- * One socket per tab, to the page's own origin (the session cookie rides along).
+ * One socket per tab, to the page's own origin (the session cookie rides along), for the
+ * person `userId`: the server refuses it when the cookie has become someone else's.
  * Reconnection uses exponential backoff with jitter: 0.5 s doubling to 10 s, ±50 %,
  * so a thousand clients dropped together do not return in the same second.
  */
-export function createSocket(): ParleyClientSocket {
+export function createSocket(userId: string): ParleyClientSocket {
   return io({
+    auth: { user: userId },
     reconnectionDelay: 500,
     reconnectionDelayMax: 10_000,
     randomizationFactor: 0.5,

@@ -11,10 +11,19 @@ export class HandshakeError extends Error {
   }
 }
 
+/** What a tab says of itself in its handshake (`auth`): whose tab it is, when it knows. */
+const expectedUser = (auth: unknown): string | undefined =>
+  typeof auth === "object" && auth !== null && typeof (auth as { user?: unknown }).user === "string" ? (auth as { user: string }).user : undefined;
+
 /**
  * `io.use` middleware: a socket is accepted only with a valid session cookie. It runs for
  * every connection, a recovered one included, so a session is never trusted blindly.
  * The user and session go into `socket.data` for every handler.
+ *
+ * A tab names the person it was opened for (`auth.user`): when the browser's cookie now
+ * belongs to someone else (they signed in in another tab while this one waited offline),
+ * the socket is refused, so that what this tab's outbox holds is never sent as the other
+ * person. Scripts that name nobody are not asked.
  */
 export function authMiddleware(auth: AuthService, log: Logger) {
   return async (socket: ParleySocket, next: (err?: Error) => void) => {
@@ -23,6 +32,12 @@ export function authMiddleware(auth: AuthService, log: Logger) {
       if (!session) {
         log.info({ transport: "socket.io", outcome: "refused: no session" }, "connection refused");
         next(new HandshakeError({ code: "unauthorized", message: "Your session has ended. Sign in to continue." }));
+        return;
+      }
+      const expected = expectedUser(socket.handshake.auth);
+      if (expected !== undefined && expected !== session.user.id) {
+        log.info({ transport: "socket.io", outcome: "refused: another person's session" }, "connection refused");
+        next(new HandshakeError({ code: "unauthorized", message: "Someone else has signed in on this browser. Sign in again: anything you wrote waits on this device until then." }));
         return;
       }
       socket.data.user = session.user;
