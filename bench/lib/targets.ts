@@ -24,6 +24,24 @@ export async function compileBenchServers(): Promise<void> {
  * A benchmarked server in a child process of its own (its CPU and memory are its own),
  * compiled first (`compileBenchServers`).
  */
+/**
+ * CPU time a process has used so far, in nanoseconds: the sum of every thread's
+ * /proc/<pid>/task/<tid>/schedstat (readable for another user's process too). A thread that
+ * ended before the reading is not counted.
+ */
+export function processCpuNanos(pid: number): number {
+  const dir = `/proc/${pid}/task`;
+  let total = 0;
+  for (const tid of fs.readdirSync(dir)) {
+    try {
+      total += Number(fs.readFileSync(`${dir}/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // The thread ended between the listing and the reading.
+    }
+  }
+  return total;
+}
+
 export class BenchServer {
   private child: ChildProcess | undefined;
   port = 0;
@@ -78,16 +96,7 @@ export class BenchServer {
    * the reading is not counted: take both readings of a window while the same threads run.
    */
   cpuNanos(): number {
-    const dir = `/proc/${this.child!.pid}/task`;
-    let total = 0;
-    for (const tid of fs.readdirSync(dir)) {
-      try {
-        total += Number(fs.readFileSync(`${dir}/${tid}/schedstat`, "utf8").split(" ")[0]);
-      } catch {
-        // The thread ended between the listing and the reading.
-      }
-    }
-    return total;
+    return processCpuNanos(this.child!.pid!);
   }
   async stats(): Promise<ServerStats> {
     return (await fetch(`${this.url}/bench/stats`)).json() as Promise<ServerStats>;

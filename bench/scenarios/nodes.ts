@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { LoadGenerator, loadThreads, type LoadResult } from "../lib/load";
 import { quartiles, ratioVerdict, type Row } from "../lib/report";
-import { BenchServer, clockTicksPerSecond } from "../lib/targets";
+import { BenchServer, processCpuNanos } from "../lib/targets";
 import { createPostgresDatabase, dropDatabase, postgresReachable, TEST_POSTGRES_URL, TEST_REDIS_URL } from "../../server/test/databases";
 import { redisReachable } from "../../server/test/redis-process";
 
@@ -36,11 +36,8 @@ function redisPid(): number | undefined {
   }
 }
 
-function processCpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
-}
+/** In nanoseconds (schedstat): clock ticks of 10 ms read 0 for Redis's few milliseconds in a smoke run's second. */
+const processCpuSeconds = (pid: number): number => processCpuNanos(pid) / 1e9;
 
 interface Window {
   result: LoadResult;
