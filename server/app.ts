@@ -61,6 +61,13 @@ export interface ApplicationDeps {
   compression?: boolean;
   /** The Socket.IO adapter between nodes (the Redis Streams adapter with REDIS_URL); in-process otherwise. */
   adapter?: ServerOptions["adapter"];
+  /**
+   * The cluster relay (server/realtime/cluster.ts) carries the hub's events to the other
+   * nodes. With recovery off, Socket.IO's fan-out then stays on this node and takes the
+   * relayed events, so that an event crosses Redis once. With recovery on it goes through the
+   * adapter, whose stream is what a recovered socket's missed packets are read from.
+   */
+  relayed?: boolean;
   /** Web Push, when on. */
   push?: PushService;
 }
@@ -111,7 +118,7 @@ export function createApplication(httpServer: HttpServer, deps: ApplicationDeps)
   guardRecovery(io, services, log);
   io.use(authMiddleware(services.auth, log));
   io.use(hubSessionMiddleware(deps.hub, policy));
-  deps.hub.addFanout(socketIoFanout(io));
+  deps.hub.addFanout(socketIoFanout(io, { acrossNodes: !(deps.relayed && recoveryWindowMs === 0) }));
 
   // Every socket's handlers, made once and shared (socket/validate.ts).
   const handlers = socketHandlers(deps.hub);

@@ -9,6 +9,7 @@
  * and says so, or fails under PARLEY_REQUIRE_SERVICES=1 (CI).
  */
 import { randomUUID } from "node:crypto";
+import { createClient } from "redis";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
@@ -21,6 +22,7 @@ import { TEST_REDIS_URL } from "./test/databases";
 import { collect, freshDatabaseUrl, nextEvent, sleep, startTestServer, withDatabase, type ClientSocket, type TestServer } from "./test/harness";
 import { freePort, NodeProcess } from "./test/node-process";
 import { redisReachable, redisServerInstalled, RedisProcess } from "./test/redis-process";
+import { RELAY_MESSAGE_TYPE } from "./realtime/redis-adapter";
 
 const redisUp = await redisReachable(TEST_REDIS_URL);
 if (!redisUp) {
@@ -50,9 +52,8 @@ afterEach(async () => {
 });
 
 /** Two in-process nodes on one database and one Redis, under a prefix of this test's own. */
-async function twoNodes(redisUrl = TEST_REDIS_URL, adminUsernames: readonly string[] = [], security?: Record<string, unknown>) {
+async function twoNodes(redisUrl = TEST_REDIS_URL, adminUsernames: readonly string[] = [], security?: Record<string, unknown>, redisPrefix = `parley-test-${randomUUID().slice(0, 8)}`) {
   const databaseUrl = await freshDatabaseUrl();
-  const redisPrefix = `parley-test-${randomUUID().slice(0, 8)}`;
   const presence = { ttlMs: 1500, renewMs: 500, sweepMs: 300 };
   const a = await startTestServer({ databaseUrl, redisUrl, redisPrefix, presence, adminUsernames, security });
   servers.push(a);
@@ -154,8 +155,9 @@ async function ok<T>(answer: Promise<{ ok: true; data: T } | { ok: false; error:
 }
 
 describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
-  it("users on different nodes share the directory, chat, and see each other's presence and typing", async () => {
-    const [a, b] = await twoNodes();
+  it("users on different nodes share the directory, chat, and see each other's presence and typing; an event crosses Redis once", async () => {
+    const redisPrefix = `parley-test-${randomUUID().slice(0, 8)}`;
+    const [a, b] = await twoNodes(TEST_REDIS_URL, [], undefined, redisPrefix);
     const ada = await a.guest("Ada");
     const bob = await b.guest("Bob");
     const adaSocket = await a.socket(ada.cookie);
@@ -195,6 +197,20 @@ describe.skipIf(!redisUp)("two nodes sharing PostgreSQL and Redis", () => {
       [2, "hello from B"],
     ]);
     expect(adaHeard).toEqual(bobHeard);
+
+    // Each message went into the adapter's stream once, as the cluster relay's call, not also
+    // as Socket.IO's own broadcast (recovery is off here).
+    const redis = createClient({ url: TEST_REDIS_URL });
+    await redis.connect();
+    try {
+      const entries = await redis.xRange(`${redisPrefix}:socket.io`, "-", "+");
+      for (const body of ["hello from A", "hello from B"]) {
+        const carrying = entries.filter((e) => (e.message.data ?? "").includes(body));
+        expect(carrying.map((e) => Number(e.message.type)), body).toEqual([RELAY_MESSAGE_TYPE]);
+      }
+    } finally {
+      await redis.quit();
+    }
   });
 
   it("a user with tabs on two nodes is one entry, listed until the last tab leaves", async () => {

@@ -21,7 +21,7 @@ import { mentionPushes } from "./push/mention-pushes";
 import { PushEndpointPolicy, type PushEndpointOptions } from "./push/endpoint-policy";
 import { PushService } from "./push/push.service";
 import { loadOrCreateVapidKeys } from "./push/vapid";
-import { redisStreamsAdapter } from "./realtime/redis-adapter";
+import { redisStreamsAdapter, streamRelayBus } from "./realtime/redis-adapter";
 import { RoomHub } from "./realtime/hub";
 import { startPurges, type PurgeRunner } from "./realtime/hub/purges";
 import type { SettingsFromEnv } from "./domain/settings.service";
@@ -356,12 +356,13 @@ function startRealtime(httpServer: HttpServer, infrastructure: Infrastructure, o
     heartbeat: options.heartbeat,
     recoveryWindowMs: options.recoveryWindowMs,
     adapter: adapterRedis ? redisStreamsAdapter(adapterRedis, redisPrefix, log) : undefined,
+    relayed: Boolean(adapterRedis),
     push,
   });
   // Mentions of people with no tab open anywhere (the adapter asks every node) go by Web Push.
   if (push) mentionPushes({ hub, push, services, log, connected: async (userId) => (await io.in(userChannel(userId)).fetchSockets()).length > 0 });
   const gateway = new WsGateway(httpServer, { services, policy, log, hub, options: { compression: options.compression, ...options.gateway } });
-  if (adapterRedis) clusterRelay(io, hub, log);
+  if (adapterRedis) clusterRelay(streamRelayBus(io.of("/").adapter), hub, log);
   metrics.countConnections("socket.io", () => io.engine.clientsCount);
   metrics.countConnections("ws", () => gateway.size);
   const purges = startPurges(hub, { everyMs: options.purgeEveryMs });

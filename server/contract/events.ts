@@ -266,13 +266,13 @@ export interface ServerToClientEvents {
 }
 
 /**
- * Between Parley nodes, through the Socket.IO adapter (Redis Streams when REDIS_URL is set):
- * what one node's handlers say to a room, for the other nodes' /ws gateway peers to hear.
+ * Socket.IO's events between nodes: none. Parley's nodes relay the room hub's calls
+ * (`RelayedRoomCall`) as entries of the adapter's stream (server/realtime/redis-adapter.ts,
+ * `streamRelayBus`), not as `serverSideEmit`s.
  */
-export interface InterServerEvents {
-  "relay:room": (call: RelayedRoomCall) => void;
-}
+export type InterServerEvents = Record<never, never>;
 
+/** What one node's room hub says to the others (server/realtime/cluster.ts). */
 export type RelayedRoomCall =
   | { kind: "event"; event: PublishedRoomEvent }
   | { kind: "revoked"; roomId: string; userId: string | null }

@@ -1,36 +1,32 @@
 import type { RelayedRoomCall } from "../contract/events";
 import type { Logger } from "../logger";
 import type { RoomHub } from "./hub";
-
-/** What the relay needs of the Socket.IO server: its events between nodes (the adapter's). */
-export interface InterNodeBus {
-  on(event: "relay:room", listener: (call: RelayedRoomCall) => void): unknown;
-  serverSideEmit(event: "relay:room", call: RelayedRoomCall): unknown;
-}
+import type { InterNodeBus } from "./redis-adapter";
 
 /**
- * The room hub across nodes, over Socket.IO's adapter (the Redis Streams adapter with
- * REDIS_URL):
+ * The room hub across nodes (the Redis Streams adapter with REDIS_URL):
  *
- * - Socket.IO's rooms span nodes through the adapter: its fan-out publishes once, here.
- * - The `/ws` gateway keeps its peers in this process: each published event is relayed to
- *   the other nodes with `serverSideEmit`, in order with Socket.IO's broadcasts, and each
- *   node hands it to its node-local fan-outs (`hub.publishRelayed`).
+ * - Each event the hub publishes is relayed to the other nodes once, as an entry of the
+ *   adapter's stream (`streamRelayBus`), and each node hands it to its node-local fan-outs
+ *   (`hub.publishRelayed`): the `/ws` gateway's peers and, with connection state recovery
+ *   off (the default), Socket.IO's clients too, so that an event crosses Redis once. With
+ *   recovery on, Socket.IO's fan-out goes through the adapter instead (its stream is what a
+ *   recovered socket's missed packets are read from) and the relay serves the gateway alone.
  * - Revoking access acts on connections, which only their own node holds: it is relayed,
  *   and every node cuts off its own (`hub.revokeLocal`). So is closing a banned account's
  *   connections (`hub.closeUserLocal`).
  *
  * A single node (no cluster adapter) relays nothing.
  */
-export function clusterRelay(io: InterNodeBus, hub: RoomHub, log: Logger): void {
-  io.on("relay:room", (call) => {
+export function clusterRelay(bus: InterNodeBus, hub: RoomHub, log: Logger): void {
+  bus.listen((call) => {
     if (call.kind === "event") hub.publishRelayed(call.event);
     else if (call.kind === "closed") hub.closeUserLocal(call.userId, { type: "account.closed", roomId: null, reason: call.reason, message: call.message, until: call.until });
     else hub.revokeLocal(call.roomId, call.userId).catch((err: unknown) => log.error({ err, roomId: call.roomId }, "relayed revocation failed"));
   });
   const relay = (call: RelayedRoomCall) => {
     try {
-      io.serverSideEmit("relay:room", call);
+      bus.send(call);
     } catch (err) {
       // The adapter could not publish: this node's connections still hear it; the others'
       // clients catch up by seq when they next hear of the room.

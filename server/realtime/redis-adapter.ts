@@ -13,6 +13,7 @@
  */
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { RedisClientType } from "redis";
+import type { RelayedRoomCall } from "../contract/events";
 import type { Logger } from "../logger";
 
 type Methods = Record<string, unknown>;
@@ -92,4 +93,51 @@ export function redisStreamsAdapter(client: RedisClientType, prefix: string, log
     boundRecovery(adapter, client, streamName, maxRecoveryEntries);
     return adapter;
   } as unknown as ReturnType<typeof createAdapter>;
+}
+
+/**
+ * The message type of Parley's relay calls in the adapter's stream: outside socket.io-adapter's
+ * own (1–13), which a node of an earlier Parley version ignores ("unknown message type").
+ */
+export const RELAY_MESSAGE_TYPE = 100;
+
+/** What the relay needs of the Streams adapter (socket.io-adapter's ClusterAdapter, whose publish and onMessage are protected). */
+interface StreamAdapter {
+  uid: string;
+  nsp: { name: string };
+  publish(message: { type: number; data: unknown }): void;
+  onMessage(message: { uid: string; nsp: string; type: number; data?: unknown }, offset?: string): unknown;
+}
+
+/** What the cluster relay (server/realtime/cluster.ts) sends and hears between nodes. */
+export interface InterNodeBus {
+  /** To every other node, once. */
+  send(call: RelayedRoomCall): void;
+  /** Each call from another node, in the order its node made it and its broadcasts. */
+  listen(listener: (call: RelayedRoomCall) => void): void;
+}
+
+/**
+ * The relay's calls as entries of the adapter's own stream, beside Socket.IO's broadcasts:
+ * in one order with them, and read again after a Redis blip like them (a `serverSideEmit`
+ * goes by Pub/Sub, which loses what is published while a node's subscription is down, and
+ * runs beside the stream, not in its order). An entry is JSON (the adapter's encoding of a
+ * message without binary), like the events Socket.IO clients are sent.
+ */
+export function streamRelayBus(adapter: unknown): InterNodeBus {
+  const stream = adapter as StreamAdapter;
+  return {
+    send(call) {
+      stream.publish({ type: RELAY_MESSAGE_TYPE, data: call });
+    },
+    listen(listener) {
+      const onMessage = stream.onMessage.bind(stream);
+      stream.onMessage = (message, offset) => {
+        if (message.type !== RELAY_MESSAGE_TYPE) return onMessage(message, offset);
+        // The adapter reads its own entries too, and every namespace's.
+        if (message.uid === stream.uid || message.nsp !== stream.nsp.name) return;
+        listener(message.data as RelayedRoomCall);
+      };
+    },
+  };
 }

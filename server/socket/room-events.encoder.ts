@@ -48,17 +48,23 @@ export function encodeForSocketIo(event: RoomEvent): Emit | undefined {
 
 /**
  * Published room events to Socket.IO clients: one pre-encoded emit per audience (a room, its
- * watchers, a user), which reaches
- * every node through the adapter (the Redis Streams adapter with REDIS_URL).
+ * watchers, a user).
+ *
+ * `acrossNodes`: the emit reaches every node through the adapter (the Redis Streams adapter
+ * with REDIS_URL). Without it the emit is this node's own (`io.local`), for a cluster whose
+ * relay (server/realtime/cluster.ts) already carries each event to the other nodes once: then
+ * an event crosses Redis once, not twice (the adapter's broadcast and the relay), and every
+ * node encodes it for its own clients.
  */
-export function socketIoFanout(io: ParleyServer): RoomFanout {
+export function socketIoFanout(io: ParleyServer, { acrossNodes }: { acrossNodes: boolean }): RoomFanout {
+  const base = acrossNodes ? io : io.local;
   return {
-    spansNodes: true,
+    spansNodes: acrossNodes,
     publish(event) {
       const encoded = encodeForSocketIo(event);
       if (!encoded) return;
       const audience = audienceOf(event);
-      const room = io.to("room" in audience ? roomChannel(audience.room) : "watchers" in audience ? activityChannel(audience.watchers) : userChannel(audience.user));
+      const room = base.to("room" in audience ? roomChannel(audience.room) : "watchers" in audience ? activityChannel(audience.watchers) : userChannel(audience.user));
       const target = event.type === "typing.changed" && event.except ? room.except(event.except) : room;
       // The tuple is typed by the contract (Emit); emit's overloads do not take a union of them.
       (target.emit as (...args: unknown[]) => boolean)(...encoded);
