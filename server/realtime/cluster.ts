@@ -25,13 +25,11 @@ export function clusterRelay(bus: InterNodeBus, hub: RoomHub, log: Logger): void
     else hub.revokeLocal(call.roomId, call.userId).catch((err: unknown) => log.error({ err, roomId: call.roomId }, "relayed revocation failed"));
   });
   const relay = (call: RelayedRoomCall) => {
-    try {
-      bus.send(call);
-    } catch (err) {
+    bus.send(call).catch((err: unknown) => {
       // The adapter could not publish: this node's connections still hear it; the others'
       // clients catch up by seq when they next hear of the room.
       log.warn({ err, kind: call.kind }, "could not relay to the other nodes");
-    }
+    });
   };
   hub.setRelay({
     event: (event) => relay({ kind: "event", event }),

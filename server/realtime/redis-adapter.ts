@@ -105,14 +105,15 @@ export const RELAY_MESSAGE_TYPE = 100;
 interface StreamAdapter {
   uid: string;
   nsp: { name: string };
-  publish(message: { type: number; data: unknown }): void;
+  /** Rejects when the entry could not be added (`publish` would only say so in debug output). */
+  publishAndReturnOffset(message: { type: number; data: unknown }): Promise<unknown>;
   onMessage(message: { uid: string; nsp: string; type: number; data?: unknown }, offset?: string): unknown;
 }
 
 /** What the cluster relay (server/realtime/cluster.ts) sends and hears between nodes. */
 export interface InterNodeBus {
-  /** To every other node, once. */
-  send(call: RelayedRoomCall): void;
+  /** To every other node, once; rejects when the call could not be published. */
+  send(call: RelayedRoomCall): Promise<unknown>;
   /** Each call from another node, in the order its node made it and its broadcasts. */
   listen(listener: (call: RelayedRoomCall) => void): void;
 }
@@ -127,8 +128,9 @@ export interface InterNodeBus {
 export function streamRelayBus(adapter: unknown): InterNodeBus {
   const stream = adapter as StreamAdapter;
   return {
-    send(call) {
-      stream.publish({ type: RELAY_MESSAGE_TYPE, data: call });
+    // async: a synchronous throw becomes the rejection too.
+    async send(call) {
+      return stream.publishAndReturnOffset({ type: RELAY_MESSAGE_TYPE, data: call });
     },
     listen(listener) {
       const onMessage = stream.onMessage.bind(stream);
