@@ -219,8 +219,8 @@ async function sides(): Promise<Side[]> {
 }
 
 export async function connections(smoke: boolean): Promise<Row[]> {
-  // The smoke run's steps still move RSS (at 200 the allocator's slack from start-up hid
-  // them); its one-second windows are too short to judge the heartbeat by.
+  // The smoke run's steps are too small to judge RSS by (the warm-up's freed pages may hold
+  // them) and its one-second windows too short to judge the heartbeat by: no verdicts there.
   // BENCH_CONNECTIONS_STEPS="1000,5000": other steps (the last one is the storm's).
   const wanted = process.env.BENCH_CONNECTIONS_STEPS ? process.env.BENCH_CONNECTIONS_STEPS.split(",").map(Number) : smoke ? [500, 1_000] : [1_000, 5_000, 20_000];
   // The server holds a descriptor per client, and so does this process (its threads share
@@ -250,7 +250,9 @@ export async function connections(smoke: boolean): Promise<Row[]> {
         parley: step.rssPerConn / 1024,
         baseline: b.rssPerConn / 1024,
         ...(i > 0 ? { spread: `from the previous step: ${marginal(p.steps).toFixed(1)} KiB (baseline ${marginal(baseline!.steps).toFixed(1)})` } : {}),
-        target: { text: "≤ 1.15× baseline", met: step.rssPerConn <= 1.15 * b.rssPerConn },
+        // No verdict in the smoke run: its first step is as large as the warm-up, whose freed
+        // pages the step reuses, so RSS there may not move at all (CI once read 0 KiB at 500).
+        ...(!smoke ? { target: { text: "≤ 1.15× baseline", met: step.rssPerConn <= 1.15 * b.rssPerConn } } : {}),
       });
       rows.push({ scenario: s, metric: "JS heap per connection", unit: "KiB", parley: step.heapPerConn / 1024, baseline: b.heapPerConn / 1024 });
       const first = p.steps[0]!;
