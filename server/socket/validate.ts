@@ -30,9 +30,11 @@ export type On = <E extends ClientEvent, S extends z.ZodType<PayloadOf<E>>>(
  * use-case to its event in one line (the hub validates, runs and answers it); `on` adds a
  * Socket.IO-only one (the directory, tokens), guarded by the hub the same way: the event
  * budget, zod, one error translation, refusal counting. `onLifecycle` listens to
- * Socket.IO's own events; `attach` adds them all to a new socket. A listener finds its
- * socket in `this`, so a connection costs a slot per event, not a set of closures
- * (docs/performance.md, idle connections).
+ * Socket.IO's own events; `attach` adds them to a new socket. A listener finds its socket
+ * in `this`, and the client events reach theirs through one catch-all listener per socket
+ * (`onAny`) that looks the event up in a table shared by every socket: a connection holds
+ * no closure and no slot per event (a slot per event, sixty of them, cost each connection
+ * a 3 KiB dictionary: docs/performance.md, run AG).
  *
  * @example
  * const handlers = socketHandlers(hub);
@@ -41,23 +43,37 @@ export type On = <E extends ClientEvent, S extends z.ZodType<PayloadOf<E>>>(
  * io.on("connection", (socket) => handlers.attach(socket));
  */
 export function socketHandlers(hub: RoomHub) {
-  const listeners: Array<[event: string, listener: Listener]> = [];
+  /** The client events' listeners, by event; Socket.IO's own events' listeners apart. */
+  const byEvent = new Map<string, Listener>();
+  const lifecycle: Array<[event: string, listener: Listener]> = [];
 
   /** Calls `answer` and hands its Ack to the client's callback, whatever the client sent. */
   const listen = (event: string, answer: (socket: ParleySocket, payload: unknown) => Promise<Ack<unknown>>) => {
-    listeners.push([
-      event,
-      async function (this: ParleySocket, payload: unknown, ack?: unknown) {
-        // socket.emit("event", callback) puts the callback first.
-        if (typeof ack !== "function" && typeof payload === "function") {
-          const reply = payload as (a: Ack<unknown>) => void;
-          reply(await hub.refuse(sessionOf(this).conn, { code: "invalid_payload", message: "Invalid payload: expected an object before the callback." }));
-          return;
-        }
-        const result = await answer(this, payload);
-        if (typeof ack === "function") (ack as (a: Ack<unknown>) => void)(result);
-      },
-    ]);
+    if (byEvent.has(event)) throw new Error(`${event} has a handler already`);
+    byEvent.set(event, async function (this: ParleySocket, payload: unknown, ack?: unknown) {
+      // socket.emit("event", callback) puts the callback first.
+      if (typeof ack !== "function" && typeof payload === "function") {
+        const reply = payload as (a: Ack<unknown>) => void;
+        reply(await hub.refuse(sessionOf(this).conn, { code: "invalid_payload", message: "Invalid payload: expected an object before the callback." }));
+        return;
+      }
+      const result = await answer(this, payload);
+      if (typeof ack === "function") (ack as (a: Ack<unknown>) => void)(result);
+    });
+  };
+
+  /**
+   * Every socket's one listener of the client's events. Socket.IO calls it as a packet
+   * arrives; the event's listener runs on the next tick and only while the socket is
+   * connected, as Socket.IO runs a listener registered with `on`. An event with no handler
+   * is ignored, as it was with none registered (its callback, if any, is never called).
+   */
+  const dispatch = function (this: ParleySocket, event: unknown, ...args: unknown[]) {
+    const listener = typeof event === "string" ? byEvent.get(event) : undefined;
+    if (!listener) return;
+    process.nextTick(() => {
+      if (this.connected) void listener.apply(this, args);
+    });
   };
 
   const on: On = (event, schema, handler) => {
@@ -72,12 +88,13 @@ export function socketHandlers(hub: RoomHub) {
     },
     /** A listener of Socket.IO's own events (`disconnecting`, `disconnect`), `this` being the socket. */
     onLifecycle(event: "disconnecting" | "disconnect", listener: (this: ParleySocket) => void | Promise<void>) {
-      listeners.push([event, listener as Listener]);
+      lifecycle.push([event, listener as Listener]);
     },
     attach(socket: ParleySocket) {
       // The contract types each listener precisely; here they are checked at run time instead.
-      const target = socket as unknown as { on(e: string, l: Listener): void };
-      for (const [event, listener] of listeners) target.on(event, listener);
+      const target = socket as unknown as { on(e: string, l: Listener): void; onAny(l: Listener): void };
+      target.onAny(dispatch);
+      for (const [event, listener] of lifecycle) target.on(event, listener);
     },
   };
 }
