@@ -1,11 +1,50 @@
 import { DomainError } from "../domain/errors";
-import type { HubSession, RoomHub } from "../realtime/hub";
+import type { UserSummary } from "../contract/model";
+import type { RoomEvent } from "../contract/room-events";
+import type { Connection, HubSession, RoomHub } from "../realtime/hub";
 import type { SecurityPolicy } from "../security/policy";
 import { HandshakeError } from "./auth.middleware";
 import { encodeForSocketIo } from "./room-events.encoder";
 import { activityChannel, roomChannel, type ParleySocket } from "./types";
 
 const sessions = new WeakMap<ParleySocket, HubSession>();
+
+/**
+ * A Socket.IO socket as the hub's `Connection`. A class rather than an object of closures:
+ * its methods are shared by every connection, which then costs its fields only (issue 32,
+ * memory per idle connection).
+ */
+class SocketIoConnection implements Connection {
+  readonly transport = "socket.io";
+  readonly id: string;
+  readonly user: UserSummary;
+  constructor(
+    private readonly socket: ParleySocket,
+    readonly ip: string,
+  ) {
+    this.id = socket.id;
+    this.user = socket.data.user;
+  }
+  subscribe(roomId: string) {
+    return this.socket.join(roomChannel(roomId));
+  }
+  unsubscribe(roomId: string) {
+    return this.socket.leave(roomChannel(roomId));
+  }
+  watch(roomId: string) {
+    return this.socket.join(activityChannel(roomId));
+  }
+  unwatch(roomId: string) {
+    return this.socket.leave(activityChannel(roomId));
+  }
+  deliver(event: RoomEvent) {
+    const encoded = encodeForSocketIo(event);
+    if (encoded) (this.socket.emit as (...args: unknown[]) => boolean)(...encoded);
+  }
+  close() {
+    this.socket.disconnect(true);
+  }
+}
 
 /** The hub's session of a connected socket (made by `hubSessionMiddleware`). */
 export function sessionOf(socket: ParleySocket): HubSession {
@@ -33,21 +72,7 @@ export function hubSessionMiddleware(hub: RoomHub, policy: SecurityPolicy) {
     socket.data.ip = ip;
     try {
       const session = hub.open(
-        {
-          id: socket.id,
-          transport: "socket.io",
-          user: socket.data.user,
-          ip,
-          subscribe: (roomId) => socket.join(roomChannel(roomId)),
-          unsubscribe: (roomId) => socket.leave(roomChannel(roomId)),
-          watch: (roomId) => socket.join(activityChannel(roomId)),
-          unwatch: (roomId) => socket.leave(activityChannel(roomId)),
-          deliver: (event) => {
-            const encoded = encodeForSocketIo(event);
-            if (encoded) (socket.emit as (...args: unknown[]) => boolean)(...encoded);
-          },
-          close: () => socket.disconnect(true),
-        },
+        new SocketIoConnection(socket, ip),
         // A recovered socket (connection state recovery) still carries its rooms.
         socket.recovered ? [...socket.rooms].filter((r) => r.startsWith("room:")).map((r) => r.slice("room:".length)) : [],
       );
