@@ -1,12 +1,22 @@
 import fs from "node:fs";
 
-/** The main thread's time on a CPU so far, in ms (Linux: its schedstat, in ns); NaN elsewhere. */
-function mainThreadCpuMs(): number {
+/**
+ * The main thread's time on a CPU so far, in ms, from its schedstat (Linux, in ns): the file
+ * stays open and is read again from its start at every call (a 1 ms timer calls it), which
+ * /proc answers afresh. NaN where it cannot be read.
+ */
+function mainThreadClock(): { cpuMs(): number; close(): void } {
+  let fd: number | undefined;
   try {
-    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+    fd = fs.openSync(`/proc/self/task/${process.pid}/schedstat`, "r");
   } catch {
-    return NaN;
+    return { cpuMs: () => NaN, close: () => {} };
   }
+  const buf = Buffer.alloc(128);
+  return {
+    cpuMs: () => Number(buf.toString("latin1", 0, fs.readSync(fd, buf, 0, buf.length, 0)).split(" ")[0]) / 1e6,
+    close: () => fs.closeSync(fd),
+  };
 }
 
 /**
@@ -21,13 +31,14 @@ function mainThreadCpuMs(): number {
  * (a long parse, a sort, a collection) costs; NaN where schedstat cannot be read.
  */
 export function stallMeter() {
+  const clock = mainThreadClock();
   let last = performance.now();
-  let lastCpu = mainThreadCpuMs();
+  let lastCpu = clock.cpuMs();
   let max = 0;
   let held = 0;
   const note = () => {
     const now = performance.now();
-    const cpu = mainThreadCpuMs();
+    const cpu = clock.cpuMs();
     const gap = now - last - 1;
     max = Math.max(max, gap);
     // On a CPU for at most the gap itself (the tick's own read is a few µs).
@@ -41,6 +52,7 @@ export function stallMeter() {
     stop(): number {
       clearInterval(timer);
       note();
+      clock.close();
       return Math.max(0, max);
     },
     /** After `stop`: the longest time the main thread ran within one gap, in ms. */

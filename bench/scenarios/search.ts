@@ -15,7 +15,7 @@ import { benchDatabase } from "./persistence";
 
 /** Words the messages are made of: a common few, and many rare ones (a long tail, as in chat). */
 const COMMON = ["the", "and", "deploy", "meeting", "lunch", "release", "review", "coffee", "bug", "thanks", "today", "tomorrow", "please", "great", "issue"];
-export const RARE = Array.from({ length: 5_000 }, (_, i) => `w${(i * 7919).toString(36)}x`);
+const RARE = Array.from({ length: 5_000 }, (_, i) => `w${(i * 7919).toString(36)}x`);
 
 /** A deterministic generator, so that every run searches the same text. */
 function random(seed: number) {
@@ -84,7 +84,7 @@ function populateSqlite(file: string, count: number, roomCount: number): Populat
 }
 
 /** The same on PostgreSQL, in multi-row inserts (the trigram index is maintained as they go). */
-export async function populatePostgres(url: string, count: number, roomCount: number): Promise<Populated> {
+async function populatePostgres(url: string, count: number, roomCount: number): Promise<Populated> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
