@@ -136,6 +136,15 @@ export interface RunningParley {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Connections the kernel may hold for Parley before it accepts them (capped by the system's
+ * `net.core.somaxconn`, 4096 on current Linux). Node's default is 511: in a reconnect storm
+ * of 5,000 clients after a restart, the kernel dropped about 64,000 connection attempts on
+ * a full queue, each of which then waited for TCP to try again (1 s, 3 s, 7 s...), against
+ * about 2,700 with 4096 (docs/performance.md, run AH).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Waits for one shutdown step at most `ms`; says so (and returns false) when it gives up. */
 export async function bounded(log: Logger, step: string, work: Promise<unknown>, ms = 3000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -168,7 +177,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     serveHttp(httpServer, infrastructure, realtime, nextHandler, lifecycle, options, log);
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
-      httpServer.listen(options.port ?? 3000, host, () => resolve());
+      httpServer.listen({ port: options.port ?? 3000, host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;

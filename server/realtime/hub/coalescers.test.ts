@@ -64,6 +64,58 @@ describe("PresenceCoalescer", () => {
     expect(published).toHaveLength(2);
   });
 
+  it("spaces a larger room's lists by the size of its last list (30 ms a person, at most 5 s)", async () => {
+    const { coalescer, published, setOnline } = setup();
+    const people = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `P${i}` }));
+    setOnline(people(100));
+    coalescer.announce("r1");
+    await vi.advanceTimersByTimeAsync(50);
+    expect(published).toHaveLength(1);
+    // 100 people: the next list 3 s after this one, not 250 ms.
+    coalescer.announce("r1");
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(published).toHaveLength(1);
+    setOnline(people(400));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(published).toHaveLength(2);
+    expect((published[1] as { online: UserSummary[] }).online).toHaveLength(400);
+    // 400 people: 12 s by the rule, 5 s by the cap.
+    coalescer.announce("r1");
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(published).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(published).toHaveLength(3);
+  });
+
+  it("lengthens the gap for a change announced while the large list was being read", async () => {
+    let online: UserSummary[] = [];
+    let release: () => void = () => undefined;
+    const published: PublishedRoomEvent[] = [];
+    const coalescer = new PresenceCoalescer({
+      // The list resolves only when released: a change is announced meanwhile.
+      list: () => new Promise((resolve) => (release = () => resolve(online))),
+      publish: (e) => published.push(e),
+      log: { warn: vi.fn() },
+      timing: { delayMs: 50, intervalMs: 250 },
+    });
+    online = Array.from({ length: 100 }, (_, i) => ({ id: `p${i}`, name: `P${i}` }));
+    coalescer.announce("r1");
+    await vi.advanceTimersByTimeAsync(50);
+    coalescer.announce("r1");
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(published).toHaveLength(1);
+    // Scheduled 250 ms after the first list; the list said 100 people: 3 s.
+    await vi.advanceTimersByTimeAsync(2900);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(published).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(100);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(published).toHaveLength(2);
+  });
+
   it("logs a list that failed and publishes nothing for it", async () => {
     const log = { warn: vi.fn() };
     const published: PublishedRoomEvent[] = [];

@@ -10,7 +10,7 @@ import type { SecurityPolicy } from "../../security/policy";
 import type { Services } from "../../services";
 import { ActivityCoalescer } from "./activity-coalescer";
 import type { HubContext, RequestDef } from "./capability";
-import { PresenceCoalescer } from "./presence-coalescer";
+import { PresenceCoalescer, type PresenceTiming } from "./presence-coalescer";
 import { CAPABILITIES, REQUESTS, type AckOf, type RoomRequest } from "./requests";
 import { HubSession, type Connection } from "./session";
 
@@ -43,7 +43,7 @@ export interface RoomHubDeps {
   log: Logger;
   /** Where the hub counts (default: a registry of its own that nothing serves). */
   metrics?: ParleyMetrics;
-  presence?: { delayMs: number; intervalMs: number };
+  presence?: PresenceTiming;
   activityIntervalMs?: number;
 }
 

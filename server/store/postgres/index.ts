@@ -2,11 +2,11 @@ import type { EngineStore } from "../open-store";
 import type { Db } from "../prisma/client";
 import { PostgresRoleStore } from "./roles";
 import { PrismaFileRepository } from "../prisma/files";
-import { PrismaRoomStore } from "../prisma/rooms";
 import { PrismaPushSubscriptionStore } from "../prisma/push-subscriptions";
-import { PrismaSessionStore } from "../prisma/sessions";
 import { PrismaTokenStore } from "../prisma/tokens";
 import { PostgresAttentionStore } from "./attention";
+import { PostgresRoomStore } from "./rooms";
+import { PostgresSessionStore } from "./sessions";
 import { PostgresMessageStore } from "./messages";
 import { PostgresFileStore } from "./file-store";
 import { openPool } from "./pool";
@@ -24,8 +24,9 @@ const READ_POOL_SIZE = 8;
 /**
  * Every port on PostgreSQL: appends and changes group-committed per room on a `pg` pool of
  * their own (writer.ts); message pages, catch-up, read positions and search on a `pg` read
- * pool, as flat rows; Prisma's client (`db`) for the cold paths (rooms, sessions, tokens,
- * push subscriptions).
+ * pool, as flat rows, and so are the room and session reads every join and handshake makes;
+ * Prisma's client (`db`) for the cold paths (room and session writes, tokens, push
+ * subscriptions).
  */
 export function postgresStore(db: Db, databaseUrl: string): EngineStore {
   const reads = openPool(databaseUrl, READ_POOL_SIZE);
@@ -40,13 +41,13 @@ export function postgresStore(db: Db, databaseUrl: string): EngineStore {
     purges: new PrismaPurgeStore(db),
     settings: new PrismaSettingsStore(db),
     guests: new PrismaGuestStore(db),
-    rooms: new PrismaRoomStore(db),
+    rooms: new PostgresRoomStore(db, reads),
     messages,
     attention: new PostgresAttentionStore(reads),
     search: new PostgresSearchStore(reads),
     files: new PrismaFileRepository(db),
     fileBytes,
-    sessions: new PrismaSessionStore(db),
+    sessions: new PostgresSessionStore(db, reads),
     tokens: new PrismaTokenStore(db),
     pushSubscriptions: new PrismaPushSubscriptionStore(db),
     close: async () => {
