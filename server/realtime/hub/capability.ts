@@ -8,6 +8,7 @@ import type { Services } from "../../services";
 import type { ActivityCoalescer } from "./activity-coalescer";
 import type { HubSession } from "./session";
 import type { PresenceCoalescer } from "./presence-coalescer";
+import type { JoinGate } from "./join-gate";
 
 /**
  * What a capability's requests and hooks may use of the hub: the services (which read
@@ -24,6 +25,8 @@ export interface HubContext {
   publish(event: PublishedRoomEvent): void;
   /** The room's presence list goes out, coalesced. */
   readonly presence: PresenceCoalescer;
+  /** Joins run a few at a time, in arrival order (join-gate.ts). */
+  readonly joins: JoinGate;
   /** The room's activity for followers who do not have it open, coalesced. */
   readonly activity: ActivityCoalescer;
   /** The session hears the room's events from now on (joined). */

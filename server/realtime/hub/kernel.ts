@@ -11,6 +11,7 @@ import type { Services } from "../../services";
 import { ActivityCoalescer } from "./activity-coalescer";
 import type { HubContext, RequestDef } from "./capability";
 import { PresenceCoalescer, type PresenceTiming } from "./presence-coalescer";
+import { JoinGate } from "./join-gate";
 import { CAPABILITIES, REQUESTS, type AckOf, type RoomRequest } from "./requests";
 import { HubSession, type Connection } from "./session";
 
@@ -70,6 +71,7 @@ export class RoomHub implements HubContext {
   readonly log: Logger;
   readonly metrics: ParleyMetrics;
   readonly presence: PresenceCoalescer;
+  readonly joins = new JoinGate();
   readonly activity: ActivityCoalescer;
   private readonly fanouts: RoomFanout[] = [];
   private relay: ClusterRelay | undefined;
@@ -155,6 +157,7 @@ export class RoomHub implements HubContext {
   /** A connection that is gone: it leaves every room's presence, and gives its place back. */
   async close(session: HubSession): Promise<void> {
     const { conn } = session;
+    session.closed = true;
     for (const roomId of [...session.rooms]) {
       await this.leaveRoom(session, roomId, false).catch((err: unknown) => this.log.error({ err, roomId }, "presence cleanup failed"));
     }

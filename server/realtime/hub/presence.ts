@@ -10,7 +10,8 @@ import type { HubSession } from "./session";
  */
 export const presenceCapability = capability({
   requests: {
-    "room:join": request(roomJoinSchema, join),
+    // A few at a time, in arrival order: a restarted node's clients all rejoin at once.
+    "room:join": request(roomJoinSchema, (hub, session, input) => hub.joins.run(() => !session.closed, () => join(hub, session, input))),
     "room:leave": request(roomLeaveSchema, async (hub, session, { roomId }) => {
       // Left but still followed: its activity reaches this connection again. Watched before
       // the room is left, never after: a message stored in between would otherwise reach the

@@ -36,5 +36,7 @@ export class HubSession {
   readonly watching = new Set<string>();
   /** One connection's sends and changes are stored one after another, in the order they arrived. */
   readonly inOrder = serialQueue();
+  /** The connection is gone (`RoomHub.close`): work still waiting for it is dropped. */
+  closed = false;
   constructor(readonly conn: Connection) {}
 }

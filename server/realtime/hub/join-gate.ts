@@ -1,0 +1,64 @@
+import { DomainError } from "../../domain/errors";
+
+/** Joins one node runs at once; the rest wait their turn (issue 32, the reconnect storm). */
+export const JOIN_CONCURRENCY = 32;
+/**
+ * A join that waited this long is answered "busy" without being run: the client gave up
+ * on it at its acknowledgement timeout (10 s, app/lib/socket.ts) and has asked again.
+ */
+export const JOIN_MAX_WAIT_MS = 8_000;
+
+/**
+ * Admission for joins. A join is several reads in turn; a crowd of them started at once
+ * (every client of a node that restarted) would share the database's connections query by
+ * query, so that each finishes only when nearly all do, after the clients' timeout, and the
+ * retries add to the crowd: no join answered, the node busy with abandoned ones (measured
+ * on PostgreSQL + Redis with 19,500 clients: 0 back after three minutes; docs/performance.md,
+ * run AH). Here at most `limit` run at once and the rest wait in arrival order, so joins
+ * finish at the rate the node can serve them, first come first served; one whose
+ * connection closed while it waited is dropped, one that waited past `maxWaitMs` is refused
+ * as `unavailable` (the client retries) rather than run for nobody.
+ */
+export class JoinGate {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly limit = JOIN_CONCURRENCY,
+    private readonly maxWaitMs = JOIN_MAX_WAIT_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Joins waiting for their turn. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(stillWanted: () => boolean, work: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) this.running++;
+    else {
+      const since = this.now();
+      // The slot is handed over by the join that ends (`release`), still counted as running.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (!stillWanted()) {
+        this.release();
+        throw new DomainError("unavailable", "The connection closed before the room could be joined.");
+      }
+      if (this.now() - since > this.maxWaitMs) {
+        this.release();
+        throw new DomainError("unavailable", "The server is busy; the room is joined again in a moment.");
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}
