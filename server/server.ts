@@ -139,7 +139,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Connections the kernel may hold for Parley before it accepts them (capped by the system's
  * `net.core.somaxconn`, 4096 on current Linux). Node's default is 511: in a reconnect storm
- * of 5,000 clients after a restart, the kernel dropped about 64,000 connection attempts on
+ * of 5,000 clients after a restart, the kernel dropped about 58,000 connection attempts on
  * a full queue, each of which then waited for TCP to try again (1 s, 3 s, 7 s...), against
  * about 2,700 with 4096 (docs/performance.md, run AH).
  */
