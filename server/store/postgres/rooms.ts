@@ -3,8 +3,7 @@ import type { RoomSummary } from "../../contract/model";
 import type { Db } from "../prisma/client";
 import { PrismaRoomStore } from "../prisma/rooms";
 import { roomSummary, type RoomRow } from "../sql/rows";
-
-const COLUMNS = `r."id", r."slug", r."name", r."visibility", r."createdById", r."createdAt"`;
+import { ROOM_SQL } from "../sql/rooms";
 
 /**
  * The room store on PostgreSQL. The reads every join and handshake-time check makes (the
@@ -31,47 +30,33 @@ export class PostgresRoomStore extends PrismaRoomStore {
   }
 
   override async findBySlug(slug: string): Promise<RoomSummary | null> {
-    return (await this.rooms(`SELECT ${COLUMNS} FROM "Room" r WHERE r."slug" = $1`, [slug]))[0] ?? null;
+    return (await this.rooms(ROOM_SQL.bySlug, [slug]))[0] ?? null;
   }
 
   override async findById(id: string): Promise<RoomSummary | null> {
-    return (await this.rooms(`SELECT ${COLUMNS} FROM "Room" r WHERE r."id" = $1`, [id]))[0] ?? null;
+    return (await this.rooms(ROOM_SQL.byId, [id]))[0] ?? null;
   }
 
   override async findByIds(ids: string[]): Promise<RoomSummary[]> {
-    return ids.length === 0 ? [] : this.rooms(`SELECT ${COLUMNS} FROM "Room" r WHERE r."id" = ANY($1::text[])`, [ids]);
+    return ids.length === 0 ? [] : this.rooms(ROOM_SQL.byIds, [ids]);
   }
 
   override async listVisibleTo(userId: string): Promise<RoomSummary[]> {
-    return this.rooms(
-      `SELECT ${COLUMNS} FROM "Room" r
-       WHERE r."visibility" = 'public' OR EXISTS (SELECT 1 FROM "RoomMember" m WHERE m."roomId" = r."id" AND m."userId" = $1)
-       ORDER BY r."createdAt", r."id"`,
-      [userId],
-    );
+    return this.rooms(ROOM_SQL.visible, [userId]);
   }
 
   override async visibleIds(userId: string): Promise<string[]> {
-    // The public rooms, then the others the user is a member of (the same rule as listVisibleTo).
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT "id" FROM "Room" WHERE "visibility" = 'public'
-       UNION ALL
-       SELECT m."roomId" FROM "RoomMember" m JOIN "Room" r ON r."id" = m."roomId" WHERE m."userId" = $1 AND r."visibility" <> 'public'`,
-      [userId],
-    );
+    const { rows } = await this.pool.query<{ id: string }>(ROOM_SQL.visibleIds, [userId]);
     return rows.map((r) => r.id);
   }
 
   override async isMember(roomId: string, userId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(`SELECT 1 FROM "RoomMember" WHERE "roomId" = $1 AND "userId" = $2`, [roomId, userId]);
+    const { rowCount } = await this.pool.query(ROOM_SQL.member, [roomId, userId]);
     return (rowCount ?? 0) > 0;
   }
 
   override async blockedEitherWay(a: string, b: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `SELECT 1 FROM "UserBlock" WHERE ("blockerId" = $1 AND "blockedId" = $2) OR ("blockerId" = $2 AND "blockedId" = $1) LIMIT 1`,
-      [a, b],
-    );
+    const { rowCount } = await this.pool.query(ROOM_SQL.blocked, [a, b]);
     return (rowCount ?? 0) > 0;
   }
 }

@@ -3,6 +3,8 @@ import type { RoomSummary } from "../../contract/model";
 import type { Db } from "../prisma/client";
 import { PrismaRoomStore } from "../prisma/rooms";
 import { roomSummary, type RoomRow } from "../sql/rows";
+import { ROOM_SQL } from "../sql/rooms";
+import { positional } from "./attention";
 import { sharedReadConnection } from "./reader";
 
 /**
@@ -15,6 +17,17 @@ import { sharedReadConnection } from "./reader";
  *
  * Writes and cold reads are Prisma's (prisma/rooms.ts). WAL mode: these reads never wait for them.
  */
+/**
+ * A shared statement's text for better-sqlite3, whose positional arguments each call below
+ * passes in `order` (the block check: a, b, b, a); a statement whose placeholders came out in
+ * another order would throw here, at start-up, rather than read the wrong rows.
+ */
+function sqlite(text: string, order: number[]): string {
+  const p = positional(text);
+  if (p.order.join() !== order.join()) throw new Error(`placeholders in order ${p.order.join()}, called with ${order.join()}`);
+  return p.text;
+}
+
 export class SqliteRoomStore extends PrismaRoomStore {
   private readonly connection: Database.Database;
   private readonly releaseReads: () => void;
@@ -31,19 +44,10 @@ export class SqliteRoomStore extends PrismaRoomStore {
     const reads = sharedReadConnection(file);
     this.connection = reads.sqlite;
     this.releaseReads = reads.release;
-    this.bySlugStatement = this.connection.prepare(`SELECT "id", "slug", "name", "visibility", "createdById", "createdAt" FROM "Room" WHERE "slug" = ?`);
-    this.memberStatement = this.connection.prepare(`SELECT 1 AS "one" FROM "RoomMember" WHERE "roomId" = ? AND "userId" = ?`);
-    this.visibleStatement = this.connection.prepare(`
-      SELECT r."id", r."slug", r."name", r."visibility", r."createdById", r."createdAt" FROM "Room" r
-      WHERE r."visibility" = 'public' OR EXISTS (SELECT 1 FROM "RoomMember" m WHERE m."roomId" = r."id" AND m."userId" = ?)
-      ORDER BY r."createdAt", r."id"`);
-    // The same rule, ids only: the public rooms, then the others the user is a member of.
-    this.visibleIdsStatement = this.connection
-      .prepare<[string], string>(`
-        SELECT "id" FROM "Room" WHERE "visibility" = 'public'
-        UNION ALL
-        SELECT m."roomId" FROM "RoomMember" m JOIN "Room" r ON r."id" = m."roomId" WHERE m."userId" = ? AND r."visibility" <> 'public'`)
-      .pluck();
+    this.bySlugStatement = this.connection.prepare(sqlite(ROOM_SQL.bySlug, [0]));
+    this.memberStatement = this.connection.prepare(sqlite(ROOM_SQL.member, [0, 1]));
+    this.visibleStatement = this.connection.prepare(sqlite(ROOM_SQL.visible, [0]));
+    this.visibleIdsStatement = this.connection.prepare<[string], string>(sqlite(ROOM_SQL.visibleIds, [0])).pluck();
     // Rows as arrays, three columns: a thousand rooms' names in about a millisecond.
     this.namesStatement = this.connection
       .prepare<[string], [string, string, string]>(`
@@ -51,8 +55,7 @@ export class SqliteRoomStore extends PrismaRoomStore {
         WHERE r."visibility" = 'public'
            OR (r."visibility" = 'private' AND EXISTS (SELECT 1 FROM "RoomMember" m WHERE m."roomId" = r."id" AND m."userId" = ?))`)
       .raw();
-    this.blockStatement = this.connection.prepare(`
-      SELECT 1 AS "one" FROM "UserBlock" WHERE ("blockerId" = ? AND "blockedId" = ?) OR ("blockerId" = ? AND "blockedId" = ?) LIMIT 1`);
+    this.blockStatement = this.connection.prepare(sqlite(ROOM_SQL.blocked, [0, 1, 1, 0]));
     this.byIdsStatement = this.connection.prepare(`SELECT "id", "slug", "name", "visibility", "createdById", "createdAt" FROM "Room" WHERE "id" IN (SELECT value FROM json_each(?))`);
   }
 
