@@ -5,6 +5,7 @@ import { freshDatabaseUrl } from "../test/harness";
 import { openStore, type Store } from "./open-store";
 import type { MessageRepository } from "./ports";
 import type { Db } from "./prisma/client";
+import { PostgresMessageStore } from "./postgres/messages";
 import { SqliteMessageStore } from "./sqlite/messages";
 
 let store: Store | undefined;
@@ -109,6 +110,30 @@ describe("message store appends (group commit: SQLite's writer thread, PostgreSQ
     expect(batch.filter((r) => !r.duplicate).map((r) => r.message.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 11));
     const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" }, select: { seq: true } });
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it("messages written around the store (a seeded or restored database): the next appends are numbered after them, without a hole", async () => {
+    const { repo, author, roomId } = await setup();
+    const around = (seq: number) => db!.message.create({ data: { id: randomUUID(), roomId, seq, clientId: randomUUID(), body: `seeded ${seq}`, authorId: author.id } });
+    // A room whose messages the store never numbered (PostgreSQL: no counter for it yet).
+    for (let seq = 1; seq <= 5; seq++) await around(seq);
+    const first = await Promise.all(Array.from({ length: 3 }, (_, i) => repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: `a${i}`, author })));
+    expect(first.map((r) => r.message.seq)).toEqual([6, 7, 8]);
+    const ways = repo instanceof PostgresMessageStore ? { ...repo.batchesWritten } : undefined;
+    // One more written around it (PostgreSQL: its counter is now behind).
+    await around(9);
+    const next = await repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "b", author });
+    expect(next.message.seq).toBe(10);
+    // On PostgreSQL the statement of appends alone failed on the number taken, and the locked
+    // way mended the counter; after it, appends alone are numbered from the counter again.
+    if (repo instanceof PostgresMessageStore) {
+      expect(repo.batchesWritten.locked).toBe(ways!.locked + 1);
+      const after = await repo.append({ id: randomUUID(), roomId, clientId: randomUUID(), body: "c", author });
+      expect(after.message.seq).toBe(11);
+      expect(repo.batchesWritten).toEqual({ alone: ways!.alone + 1, locked: ways!.locked + 1 });
+    }
+    const rows = await db!.message.findMany({ where: { roomId }, orderBy: { seq: "asc" }, select: { seq: true } });
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: repo instanceof PostgresMessageStore ? 11 : 10 }, (_, i) => i + 1));
   });
 
   it("a bad append among good ones in the same room fails alone, and the numbers have no hole", async () => {

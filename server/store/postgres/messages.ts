@@ -36,6 +36,11 @@ export class PostgresMessageStore implements MessageRepository {
     this.writer = new PostgresWriter(databaseUrl);
   }
 
+  /** Batches written so far, by way (writer.ts): appends alone, or locked. */
+  get batchesWritten(): Readonly<{ alone: number; locked: number }> {
+    return this.writer.written;
+  }
+
   /** Closes the writer's pool (the read pool is closed by its owner). */
   close(): Promise<void> {
     return this.writer.close();

@@ -23,7 +23,7 @@ type Request =
   | { m: NewMessage; resolve: (r: WrittenAppend) => void; reject: (e: unknown) => void }
   | { c: NewChange; resolve: (r: ChangeRow | null) => void; reject: (e: unknown) => void };
 
-/** A unique violation on (roomId, seq): a writer without the room's lock took this number first. */
+/** A unique violation on (roomId, seq): a writer that did not go through the counter took this number first. */
 const isSeqConflict = (err: unknown) => (err as { code?: string })?.code === "23505" && /seq/.test((err as { constraint?: string }).constraint ?? "");
 
 /** A timestamp as `timestamp(3)` stores it: UTC, ISO-8601, without the zone. */
@@ -34,20 +34,33 @@ const identity = (authorId: string, clientId: string) => `${authorId}\u0000${cli
 /**
  * Appends and changes on PostgreSQL, with group commit per room (as the SQLite writer
  * thread does for the whole file): the writes to one room that arrive while its previous
- * transaction is in flight wait in memory, then go in one transaction, under the room's
- * advisory lock (which queues writers on other nodes too), with one multi-row insert for the
- * appends. A waiting write holds no pool connection: at most two transactions per room
- * (the second waiting for the room's lock), and at most `poolSize` at once.
+ * transaction is in flight wait in memory, then go in one transaction. What orders the
+ * writers of a room, on every node, is the lock on the room's counter row ("RoomSeq": its
+ * last message number), held until commit.
  *
- * A batch that fails is written again one write at a time in the same transaction, so that
- * one bad message fails alone. Dedup by (author, clientId) is kept: within a batch (a resend
- * while the first copy waits) and against stored rows.
+ * Two ways to write a batch:
+ * - **Appends alone** (no change, no file: nearly every batch) are one statement in a
+ *   transaction of its own: the counter moves by the batch's size and the messages are
+ *   inserted with the numbers it handed out, in one round trip. A message already stored
+ *   (a resend), a number taken (a counter behind), or any other failure undoes the whole
+ *   statement, and the batch is written the locked way instead.
+ * - **Locked**: BEGIN, the counter row's lock (and the room's advisory lock, which writers
+ *   of earlier versions take) and a savepoint in one simple query; the appends in one insert
+ *   that numbers only those not stored yet; each change's statements; COMMIT. A batch that
+ *   fails is written again one write at a time in the same transaction, so that one bad
+ *   message fails alone.
+ *
+ * Dedup by (author, clientId) is kept: within a batch (a resend while the first copy waits)
+ * and against stored rows. A waiting write holds no pool connection: at most two
+ * transactions per room, and at most `poolSize` at once.
  */
 export class PostgresWriter {
   private readonly pool: pg.Pool;
   private readonly queues = new Map<string, Request[]>();
   /** Rooms with a flush scheduled or a transaction in flight. */
   private readonly busy = new Set<string>();
+  /** Batches written so far, by way: appends alone in one statement, or locked (tests read it). */
+  readonly written = { alone: 0, locked: 0 };
 
   constructor(connectionString: string, poolSize = 4) {
     this.pool = openPool(connectionString, poolSize);
@@ -77,9 +90,10 @@ export class PostgresWriter {
 
   /**
    * Writes the room's queue, batch after batch. Two transactions per room may be in flight:
-   * the next batch starts once the previous one holds the room's lock, so its BEGIN and lock
-   * request overlap the previous commit (and the promises resolved after it), and it still
-   * gets its numbers after the previous batch's: each sender's order is kept.
+   * the next batch starts once the previous one holds the counter's lock (a locked batch:
+   * after its first round trip; appends alone: once written, as their one statement takes
+   * the lock at no moment seen from here), so it still gets its numbers after the previous
+   * batch's: each sender's order is kept.
    */
   private async drain(roomId: string) {
     const inFlight = new Set<Promise<void>>();
@@ -120,7 +134,7 @@ export class PostgresWriter {
   private async writeBatch(roomId: string, batch: Request[], onLocked: () => void, turn: Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const settle = await this.transaction(roomId, batch, onLocked);
+        const settle = (attempt === 1 && (await this.appendsAlone(roomId, batch))) || (await this.transaction(roomId, batch, onLocked));
         await turn;
         settle();
         return;
@@ -134,8 +148,41 @@ export class PostgresWriter {
   }
 
   /**
+   * A batch of appends without files, as one statement in its own transaction (see the
+   * class): returns what settles its requests, or undefined when the batch is not of that
+   * kind or the statement failed for a reason the locked way handles (a resend, a number
+   * taken, a bad message). A lost database fails the batch as the locked way would.
+   */
+  private async appendsAlone(roomId: string, batch: Request[]): Promise<(() => void) | undefined> {
+    const appends: AppendRequest[] = [];
+    for (const r of batch) {
+      if (!("m" in r) || r.m.attachments?.length) return undefined;
+      appends.push(r);
+    }
+    const createdAt = new Date();
+    const insert = insertStatement(roomId, appends, createdAt);
+    if (!insert) return undefined;
+    let rows: { id: string; seq: number }[];
+    try {
+      rows = (await this.pool.query<{ id: string; seq: number }>(insert.alone)).rows;
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) throw err;
+      return undefined;
+    }
+    this.written.alone++;
+    const seqs = new Map(rows.map((row) => [row.id, Number(row.seq)]));
+    return () => {
+      // Not inserted: a copy of one earlier in this batch (a resend while the first copy waited).
+      for (const r of appends) {
+        const seq = seqs.get(r.m.id);
+        r.resolve(seq === undefined ? { existing: true } : { inserted: seq, createdAt });
+      }
+    };
+  }
+
+  /**
    * Runs the batch in one transaction; returns what settles its requests once committed.
-   * BEGIN, the room's lock and a savepoint in one simple query; the appends in one insert;
+   * BEGIN, the room's locks and a savepoint in one simple query; the appends in one insert;
    * each change's statements; COMMIT. If the batch fails, it is undone to the savepoint and
    * written again one write at a time, each under a savepoint of its own.
    */
@@ -145,7 +192,12 @@ export class PostgresWriter {
     try {
       try {
         const createdAt = new Date();
-        await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(roomId)})); SAVEPOINT batch;`);
+        const room = client.escapeLiteral(roomId);
+        // The counter row's lock orders this batch with every other writer of the room; the
+        // advisory lock, with the writers of versions before the counter (a rolling upgrade).
+        await client.query(
+          `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${room})); INSERT INTO "RoomSeq" ("roomId", "seq") VALUES (${room}, 0) ON CONFLICT ("roomId") DO UPDATE SET "seq" = "RoomSeq"."seq"; SAVEPOINT batch;`,
+        );
         onLocked();
         const outcomes = new Map<Request, Outcome>();
         try {
@@ -167,6 +219,7 @@ export class PostgresWriter {
           }
         }
         await client.query("COMMIT");
+        this.written.locked++;
         return () => {
           for (const r of batch) {
             const outcome = outcomes.get(r)!;
@@ -193,15 +246,7 @@ export class PostgresWriter {
     const appends = batch.filter((r): r is AppendRequest => "m" in r);
     const insert = insertStatement(roomId, appends, createdAt);
     if (insert) {
-      let inserted = (await client.query<{ id: string; seq: number }>(insert.optimistic)).rows;
-      // A stored copy of one of several (a resend) made the insert skip it, leaving a hole in
-      // the numbers: undo to the batch's savepoint (the insert is its first write; the lock is
-      // kept), and number only those that are new (a slower statement). A single append that
-      // was skipped is simply a repeat.
-      if (inserted.length < insert.count && insert.count > 1) {
-        await client.query("ROLLBACK TO SAVEPOINT batch");
-        inserted = (await client.query<{ id: string; seq: number }>(insert.deduplicated)).rows;
-      }
+      const inserted = (await client.query<{ id: string; seq: number }>(insert.locked)).rows;
       const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
       await linkFiles(client, roomId, appends.filter((r) => seqs.has(r.m.id) && r.m.attachments?.length));
       for (const r of appends) {
@@ -247,10 +292,13 @@ function deferred() {
 type AppendRequest = Extract<Request, { m: NewMessage }>;
 
 /**
- * The batch's appends in one statement, two ways. `optimistic` numbers them all and skips
- * any whose (author, clientId) is stored (ON CONFLICT): right unless one was a resend.
- * `deduplicated` looks each up first and numbers only the new ones, in arrival order. Copies
- * within the batch are dropped here (the first is written).
+ * The batch's appends in one statement, two ways, each numbering them from the room's
+ * counter and moving it in the same statement. `alone` (a transaction of its own) numbers
+ * them all and fails whole if one is stored already. `locked` (in the locked transaction,
+ * whose snapshot is taken under the counter's lock, so it sees every stored message) looks
+ * each up first and numbers only the new ones, in arrival order, from the greater of the
+ * counter and the room's highest stored number (which mends a counter missing or behind).
+ * Copies within the batch are dropped here (the first is written).
  */
 function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Date) {
   const seen = new Set<string>();
@@ -272,9 +320,9 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
     unique.map((r) => (r.m.attachments?.length ? JSON.stringify(r.m.attachments) : null)),
   ];
   const input = `SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, files, n)`;
-  const insert = (rows: string, number: string) => `INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
+  const insert = (rows: string, number: string) => `ins AS (INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
       SELECT f.id, $1, base.s + f.${number}, f.author, f.client, f.body, $2::timestamp(3), f.reply, f.files
-      FROM ${rows} f, (SELECT COALESCE(MAX("seq"), 0) AS s FROM "Message" WHERE "roomId" = $1) AS base`;
+      FROM ${rows} f, base RETURNING "id", "seq", "authorId")`;
   // In the same statement, each author's read position moves to their latest new message
   // (one's own messages are never unread), without another round trip.
   const readOwn = `, own AS (
@@ -283,16 +331,23 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
         WHERE rf."roomId" = $1 AND rf."userId" = x."authorId" AND rf."readSeq" < x.seq
       ) SELECT "id", "seq" FROM ins`;
   return {
-    count: unique.length,
-    optimistic: {
-      text: `WITH ins AS (${insert(`(${input})`, "n")} ON CONFLICT ("authorId", "clientId") DO NOTHING RETURNING "id", "seq", "authorId")${readOwn}`,
+    alone: {
+      text: `WITH base AS (
+        INSERT INTO "RoomSeq" ("roomId", "seq") VALUES ($1, cardinality($3::text[]))
+        ON CONFLICT ("roomId") DO UPDATE SET "seq" = "RoomSeq"."seq" + EXCLUDED."seq"
+        RETURNING "seq" - cardinality($3::text[]) AS s
+      ), ${insert(`(${input})`, "n")}${readOwn}`,
       values,
     },
-    deduplicated: {
+    locked: {
       text: `WITH t AS (${input}), fresh AS (
         SELECT t.*, row_number() OVER (ORDER BY t.n) AS k FROM t
         WHERE NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."authorId" = t.author AND m."clientId" = t.client)
-      ), ins AS (${insert("fresh", "k")} RETURNING "id", "seq", "authorId")${readOwn}`,
+      ), base AS (
+        UPDATE "RoomSeq" c SET "seq" = GREATEST(c."seq", (SELECT COALESCE(MAX("seq"), 0) FROM "Message" WHERE "roomId" = $1)) + (SELECT count(*) FROM fresh)
+        WHERE c."roomId" = $1
+        RETURNING c."seq" - (SELECT count(*) FROM fresh) AS s
+      ), ${insert("fresh", "k")}${readOwn}`,
       values,
     },
   };
