@@ -226,6 +226,22 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect((await repos.messages.pageAfter(roomId, 0, 1))[0]?.body).toBe("two");
   });
 
+  it("attention: appends of several authors written together move each author's read position to their own last one", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    const cy = { id: randomUUID(), name: "Cy" };
+    await addUser(bob);
+    await addUser(cy);
+    await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body: "first" });
+    await repos.attention.follow(bob.id, roomId);
+    await repos.attention.follow(cy.id, roomId);
+    // Sent at once (one batch on both engines' writers): Bob's last is the 4th, Cy's the 3rd.
+    const authors = [bob, ada, cy, bob, ada];
+    const sent = await Promise.all(authors.map((author, i) => repos.messages.append({ id: randomUUID(), roomId, author, clientId: randomUUID(), body: `m${i}` })));
+    expect(sent.map((r) => r.message.seq)).toEqual([2, 3, 4, 5, 6]);
+    expect(await repos.attention.followed(bob.id)).toEqual([{ roomId, readSeq: 5, latestSeq: 6 }]);
+    expect(await repos.attention.followed(cy.id)).toEqual([{ roomId, readSeq: 4, latestSeq: 6 }]);
+  });
+
   it("attention: following starts at the latest message; read positions move forward only, within the room; own appends are read", async () => {
     const bob = { id: randomUUID(), name: "Bob" };
     await addUser(bob);

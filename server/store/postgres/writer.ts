@@ -162,15 +162,16 @@ export class PostgresWriter {
     const createdAt = new Date();
     const insert = insertStatement(roomId, appends, createdAt);
     if (!insert) return undefined;
-    let rows: { id: string; seq: number }[];
+    let base: number;
     try {
-      rows = (await this.pool.query<{ id: string; seq: number }>(insert.alone)).rows;
+      base = Number((await this.pool.query<{ s: number }>(insert.alone)).rows[0]!.s);
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       return undefined;
     }
     this.written.alone++;
-    const seqs = new Map(rows.map((row) => [row.id, Number(row.seq)]));
+    // The statement numbered them base + 1, base + 2, … in the order of `unique`.
+    const seqs = new Map(insert.unique.map((r, i) => [r.m.id, base + i + 1]));
     return () => {
       // Not inserted: a copy of one earlier in this batch (a resend while the first copy waited).
       for (const r of appends) {
@@ -320,17 +321,27 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
     unique.map((r) => (r.m.attachments?.length ? JSON.stringify(r.m.attachments) : null)),
   ];
   const input = `SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, files, n)`;
-  const insert = (rows: string, number: string) => `ins AS (INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
+  const insert = (rows: string, number: string, returning = true) => `ins AS (INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
       SELECT f.id, $1, base.s + f.${number}, f.author, f.client, f.body, $2::timestamp(3), f.reply, f.files
-      FROM ${rows} f, base RETURNING "id", "seq", "authorId")`;
+      FROM ${rows} f, base${returning ? ` RETURNING "id", "seq", "authorId"` : ""})`;
   // In the same statement, each author's read position moves to their latest new message
   // (one's own messages are never unread), without another round trip.
+  // Appends alone know their numbers before the insert (the counter's value plus each one's
+  // place), so the read positions move from the last place of each author, and the statement
+  // returns only the counter's value, not a row per message.
+  const last = new Map<string, number>();
+  unique.forEach((r, i) => last.set(r.m.author.id, i + 1));
+  const readOwnAlone = `own AS (
+        UPDATE "RoomFollow" rf SET "readSeq" = base.s + a.n FROM base, unnest($9::text[], $10::int[]) AS a(author, n)
+        WHERE rf."roomId" = $1 AND rf."userId" = a.author AND rf."readSeq" < base.s + a.n
+      )`;
   const readOwn = `, own AS (
         UPDATE "RoomFollow" rf SET "readSeq" = x.seq
         FROM (SELECT "authorId", MAX("seq") AS seq FROM ins GROUP BY "authorId") x
         WHERE rf."roomId" = $1 AND rf."userId" = x."authorId" AND rf."readSeq" < x.seq
       ) SELECT "id", "seq" FROM ins`;
   return {
+    unique,
     alone: {
       // Prepared once per connection: parsing and planning this statement each time cost
       // about a tenth of the append rate (docs/performance.md, run AI). Where a pooler in
@@ -341,8 +352,8 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
         INSERT INTO "RoomSeq" ("roomId", "seq") VALUES ($1, cardinality($3::text[]))
         ON CONFLICT ("roomId") DO UPDATE SET "seq" = "RoomSeq"."seq" + EXCLUDED."seq"
         RETURNING "seq" - cardinality($3::text[]) AS s
-      ), ${insert(`(${input})`, "n")}${readOwn}`,
-      values,
+      ), ${insert(`(${input})`, "n", false)}, ${readOwnAlone} SELECT s FROM base`,
+      values: [...values, [...last.keys()], [...last.values()]],
     },
     locked: {
       text: `WITH t AS (${input}), fresh AS (
