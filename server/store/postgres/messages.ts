@@ -92,7 +92,7 @@ export class PostgresMessageStore implements MessageRepository {
   }
 
   async applyChange(c: NewChange): Promise<ChangeResult | null> {
-    // In the room's group commit, under its advisory lock (the one appends take across nodes).
+    // In the room's group commit, the locked way (writer.ts): under the lock appends take across nodes.
     const row = await this.writer.change(c);
     return row ? { change: toChange(row), duplicate: row.id !== c.id } : null;
   }
