@@ -54,6 +54,8 @@ const SERIES = [
   "parley_dependency_errors_total",
   "parley_push_sent_total",
   "parley_search_seconds",
+  "parley_joins",
+  "parley_joins_refused_total",
   // The process and Node metrics.
   "process_cpu_seconds_total",
   "process_resident_memory_bytes",
@@ -173,6 +175,6 @@ describe("metrics", () => {
     const text = (await scrape(server.metricsUrl!)).text;
     expect(text).toMatch(/^parley_rate_limited_total\{budget="searchPerUser"\} [1-9]/m);
     const labels = new Set([...text.matchAll(/^parley_\w+\{([^}]*)\}/gm)].flatMap((m) => [...m[1]!.matchAll(/(\w+)="/g)].map((l) => l[1])));
-    expect([...labels].sort()).toEqual(["budget", "dependency", "le", "outcome", "transport"]);
+    expect([...labels].sort()).toEqual(["budget", "dependency", "le", "outcome", "reason", "state", "transport"]);
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { BudgetName } from "../security/rate-limits";
+import type { JoinRefusal } from "../realtime/hub/join-gate";
 
 /** Outside dependencies whose failures are counted (`parley_dependency_errors_total`). */
 export type Dependency = "database" | "redis" | "push";
@@ -44,6 +45,8 @@ export class ParleyMetrics {
   private readonly dependencyErrorsBy: Record<Dependency, { inc(): void }>;
   private readonly pushSentBy: Record<PushOutcome, { inc(): void }>;
   private readonly connectionCounts: Partial<Record<Transport, () => number>> = {};
+  private joinGate: () => { waiting: number; running: number } = () => ({ waiting: 0, running: 0 });
+  private readonly joinsRefusedBy: Record<JoinRefusal, { inc(): void }>;
 
   constructor(options: { defaults?: boolean } = {}) {
     const registers = [this.registry];
@@ -59,6 +62,25 @@ export class ParleyMetrics {
         for (const transport of ["socket.io", "ws"] as const) this.set({ transport }, self.connectionCounts[transport]?.() ?? 0);
       },
     });
+    new Gauge({
+      name: "parley_joins",
+      help: "Room joins at this node's join gate, by state: running (at most 32 at once) or waiting for their turn (a reconnect storm).",
+      labelNames: ["state"] as const,
+      registers,
+      collect() {
+        const { waiting, running } = self.joinGate();
+        this.set({ state: "waiting" }, waiting);
+        this.set({ state: "running" }, running);
+      },
+    });
+    const joinsRefused = new Counter({
+      name: "parley_joins_refused_total",
+      help: "Room joins answered unavailable without being run (the client asks again), by reason: closed (the connection closed while it waited), waited (it waited past 8 s).",
+      labelNames: ["reason"] as const,
+      registers,
+    });
+    this.joinsRefusedBy = { closed: joinsRefused.labels("closed"), waited: joinsRefused.labels("waited") };
+    for (const reason of ["closed", "waited"] as const) joinsRefused.labels(reason).inc(0);
     this.messagesStored = new Counter({ name: "parley_messages_stored_total", help: "Messages stored (a resend of a stored message is not counted).", registers });
     this.changesStored = new Counter({ name: "parley_changes_stored_total", help: "Changes applied: edits, deletions, reactions (a resend or a no-op is not counted).", registers });
     this.appendSeconds = new Histogram({ name: "parley_append_seconds", help: "Time to store one message, commit included.", buckets: LATENCY_BUCKETS, registers });
@@ -105,6 +127,15 @@ export class ParleyMetrics {
   /** Where the connection gauge reads its counts at each scrape (nothing on the hot path). */
   countConnections(transport: Transport, count: () => number): void {
     this.connectionCounts[transport] = count;
+  }
+
+  /** Where the join gauge reads the hub's join gate at each scrape. */
+  watchJoins(read: () => { waiting: number; running: number }): void {
+    this.joinGate = read;
+  }
+
+  joinRefused(reason: JoinRefusal): void {
+    this.joinsRefusedBy[reason].inc();
   }
 
   rateLimited(budget: BudgetName): void {

@@ -51,7 +51,8 @@ describe("JoinGate", () => {
 
   it("drops a waiting join whose connection closed, and refuses one that waited too long, without running either", async () => {
     let clock = 0;
-    const gate = new JoinGate(1, 8_000, () => clock);
+    const refused: string[] = [];
+    const gate = new JoinGate(1, 8_000, () => clock, (reason) => refused.push(reason));
     const first = deferred();
     const running = gate.run(() => true, () => first.done);
     let open = true;
@@ -62,6 +63,7 @@ describe("JoinGate", () => {
     open = false;
     clock = 8_001;
     const fresh = gate.run(() => true, async () => void ran.push("fresh"));
+    expect({ running: gate.running, queued: gate.queued }).toEqual({ running: 1, queued: 3 });
     first.end();
     await running;
     await expect(closed).rejects.toMatchObject({ code: "unavailable" });
@@ -69,5 +71,8 @@ describe("JoinGate", () => {
     // Asked after the clock moved: it waited no time at all, and runs.
     await fresh;
     expect(ran).toEqual(["fresh"]);
+    // Each refusal told once, with its reason (the metric's labels); every slot back.
+    expect(refused).toEqual(["closed", "waited"]);
+    expect({ running: gate.running, queued: gate.queued }).toEqual({ running: 0, queued: 0 });
   });
 });

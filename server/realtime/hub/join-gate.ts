@@ -1,5 +1,8 @@
 import { DomainError } from "../../domain/errors";
 
+/** Why a join was answered `unavailable` without being run: its connection closed, or it waited too long. */
+export type JoinRefusal = "closed" | "waited";
+
 /** Joins one node runs at once; the rest wait their turn (issue 32, the reconnect storm). */
 export const JOIN_CONCURRENCY = 32;
 /**
@@ -20,13 +23,15 @@ export const JOIN_MAX_WAIT_MS = 8_000;
  * as `unavailable` (the client retries) rather than run for nobody.
  */
 export class JoinGate {
-  private running = 0;
+  private slots = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly limit = JOIN_CONCURRENCY,
     private readonly maxWaitMs = JOIN_MAX_WAIT_MS,
     private readonly now: () => number = Date.now,
+    /** Told of each join refused without being run (a metric). */
+    private readonly onRefused: (reason: JoinRefusal) => void = () => undefined,
   ) {}
 
   /** Joins waiting for their turn. */
@@ -34,18 +39,25 @@ export class JoinGate {
     return this.waiting.length;
   }
 
+  /** Joins running now (at most the limit). */
+  get running(): number {
+    return this.slots;
+  }
+
   async run<T>(stillWanted: () => boolean, work: () => Promise<T>): Promise<T> {
-    if (this.running < this.limit) this.running++;
+    if (this.slots < this.limit) this.slots++;
     else {
       const since = this.now();
       // The slot is handed over by the join that ends (`release`), still counted as running.
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       if (!stillWanted()) {
         this.release();
+        this.onRefused("closed");
         throw new DomainError("unavailable", "The connection closed before the room could be joined.");
       }
       if (this.now() - since > this.maxWaitMs) {
         this.release();
+        this.onRefused("waited");
         throw new DomainError("unavailable", "The server is busy; the room is joined again in a moment.");
       }
     }
@@ -59,6 +71,6 @@ export class JoinGate {
   private release(): void {
     const next = this.waiting.shift();
     if (next) next();
-    else this.running--;
+    else this.slots--;
   }
 }

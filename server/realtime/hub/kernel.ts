@@ -71,7 +71,7 @@ export class RoomHub implements HubContext {
   readonly log: Logger;
   readonly metrics: ParleyMetrics;
   readonly presence: PresenceCoalescer;
-  readonly joins = new JoinGate();
+  readonly joins: JoinGate;
   readonly activity: ActivityCoalescer;
   private readonly fanouts: RoomFanout[] = [];
   private relay: ClusterRelay | undefined;
@@ -90,6 +90,9 @@ export class RoomHub implements HubContext {
     this.policy = deps.policy;
     this.log = deps.log;
     this.metrics = deps.metrics ?? new ParleyMetrics();
+    const metrics = this.metrics;
+    this.joins = new JoinGate(undefined, undefined, undefined, (reason) => metrics.joinRefused(reason));
+    metrics.watchJoins(() => ({ waiting: this.joins.queued, running: this.joins.running }));
     const publish = (event: PublishedRoomEvent) => this.publish(event);
     this.presence = new PresenceCoalescer({ list: (roomId) => this.services.presence.list(roomId), publish, log: deps.log, timing: deps.presence });
     this.activity = new ActivityCoalescer({ publish, intervalMs: deps.activityIntervalMs });
