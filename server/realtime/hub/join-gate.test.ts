@@ -12,7 +12,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("JoinGate", () => {
   it("runs at most `limit` joins at once; the others start in arrival order as joins end", async () => {
-    const gate = new JoinGate(2, 60_000);
+    const gate = new JoinGate({ limit: 2, maxWaitMs: 60_000 });
     const started: number[] = [];
     const joins = [0, 1, 2, 3].map(() => deferred());
     const results = joins.map((j, i) =>
@@ -44,7 +44,7 @@ describe("JoinGate", () => {
   });
 
   it("a failed join gives its slot back too", async () => {
-    const gate = new JoinGate(1, 60_000);
+    const gate = new JoinGate({ limit: 1, maxWaitMs: 60_000 });
     await expect(gate.run(() => true, () => Promise.reject(new Error("database down")))).rejects.toThrow("database down");
     expect(await gate.run(() => true, async () => "next")).toBe("next");
   });
@@ -52,7 +52,7 @@ describe("JoinGate", () => {
   it("drops a waiting join whose connection closed, and refuses one that waited too long, without running either", async () => {
     let clock = 0;
     const refused: string[] = [];
-    const gate = new JoinGate(1, 8_000, () => clock, (reason) => refused.push(reason));
+    const gate = new JoinGate({ limit: 1, maxWaitMs: 8_000, now: () => clock, onRefused: (reason) => refused.push(reason) });
     const first = deferred();
     const running = gate.run(() => true, () => first.done);
     let open = true;

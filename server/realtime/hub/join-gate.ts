@@ -26,13 +26,25 @@ export class JoinGate {
   private slots = 0;
   private readonly waiting: Array<() => void> = [];
 
+  private readonly limit: number;
+  private readonly maxWaitMs: number;
+  private readonly now: () => number;
+  private readonly onRefused: (reason: JoinRefusal) => void;
+
   constructor(
-    private readonly limit = JOIN_CONCURRENCY,
-    private readonly maxWaitMs = JOIN_MAX_WAIT_MS,
-    private readonly now: () => number = Date.now,
-    /** Told of each join refused without being run (a metric). */
-    private readonly onRefused: (reason: JoinRefusal) => void = () => undefined,
-  ) {}
+    options: {
+      limit?: number;
+      maxWaitMs?: number;
+      now?: () => number;
+      /** Told of each join refused without being run (a metric). */
+      onRefused?: (reason: JoinRefusal) => void;
+    } = {},
+  ) {
+    this.limit = options.limit ?? JOIN_CONCURRENCY;
+    this.maxWaitMs = options.maxWaitMs ?? JOIN_MAX_WAIT_MS;
+    this.now = options.now ?? Date.now;
+    this.onRefused = options.onRefused ?? (() => undefined);
+  }
 
   /** Joins waiting for their turn. */
   get queued(): number {

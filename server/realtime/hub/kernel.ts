@@ -91,7 +91,7 @@ export class RoomHub implements HubContext {
     this.log = deps.log;
     this.metrics = deps.metrics ?? new ParleyMetrics();
     const metrics = this.metrics;
-    this.joins = new JoinGate(undefined, undefined, undefined, (reason) => metrics.joinRefused(reason));
+    this.joins = new JoinGate({ onRefused: (reason) => metrics.joinRefused(reason) });
     metrics.watchJoins(() => ({ waiting: this.joins.queued, running: this.joins.running }));
     const publish = (event: PublishedRoomEvent) => this.publish(event);
     this.presence = new PresenceCoalescer({ list: (roomId) => this.services.presence.list(roomId), publish, log: deps.log, timing: deps.presence });
