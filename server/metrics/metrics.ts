@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { BudgetName } from "../security/rate-limits";
-import type { JoinRefusal } from "../realtime/hub/join-gate";
+import { JOIN_CONCURRENCY, JOIN_MAX_WAIT_MS, type JoinRefusal } from "../realtime/hub/join-gate";
 
 /** Outside dependencies whose failures are counted (`parley_dependency_errors_total`). */
 export type Dependency = "database" | "redis" | "push";
@@ -64,7 +64,7 @@ export class ParleyMetrics {
     });
     new Gauge({
       name: "parley_joins",
-      help: "Room joins at this node's join gate, by state: running (at most 32 at once) or waiting for their turn (a reconnect storm).",
+      help: `Room joins at this node's join gate, by state: running (at most ${JOIN_CONCURRENCY} at once) or waiting for their turn (a reconnect storm).`,
       labelNames: ["state"] as const,
       registers,
       collect() {
@@ -75,12 +75,13 @@ export class ParleyMetrics {
     });
     const joinsRefused = new Counter({
       name: "parley_joins_refused_total",
-      help: "Room joins answered unavailable without being run (the client asks again), by reason: closed (the connection closed while it waited), waited (it waited past 8 s).",
+      help: `Room joins answered unavailable without being run (the client asks again), by reason: closed (the connection closed while it waited), waited (it waited past ${JOIN_MAX_WAIT_MS / 1000} s).`,
       labelNames: ["reason"] as const,
       registers,
     });
     this.joinsRefusedBy = { closed: joinsRefused.labels("closed"), waited: joinsRefused.labels("waited") };
-    for (const reason of ["closed", "waited"] as const) joinsRefused.labels(reason).inc(0);
+    joinsRefused.labels("closed").inc(0);
+    joinsRefused.labels("waited").inc(0);
     this.messagesStored = new Counter({ name: "parley_messages_stored_total", help: "Messages stored (a resend of a stored message is not counted).", registers });
     this.changesStored = new Counter({ name: "parley_changes_stored_total", help: "Changes applied: edits, deletions, reactions (a resend or a no-op is not counted).", registers });
     this.appendSeconds = new Histogram({ name: "parley_append_seconds", help: "Time to store one message, commit included.", buckets: LATENCY_BUCKETS, registers });
