@@ -160,18 +160,24 @@ export class PostgresWriter {
       appends.push(r);
     }
     const createdAt = new Date();
-    const insert = insertStatement(roomId, appends, createdAt);
-    if (!insert) return undefined;
+    const unique = uniqueAppends(appends);
+    // Each author's last place in the batch: their read position moves to it.
+    const last = new Map<string, number>();
+    unique.forEach((r, i) => last.set(r.m.author.id, i + 1));
+    const values = [...appendValues(roomId, unique, createdAt), [...last.keys()], [...last.values()]];
     let base: number;
     try {
-      base = Number((await this.pool.query<{ s: number }>(insert.alone)).rows[0]!.s);
+      // Prepared once per connection: parsing and planning it each time cost about a tenth of
+      // the append rate (docs/performance.md, run AI). Where a pooler in front of PostgreSQL
+      // loses prepared statements, it fails and the batch goes the locked way, as for any failure.
+      base = Number((await this.pool.query<{ s: number }>({ name: "parley_appends_alone", text: APPENDS_ALONE, values })).rows[0]!.s);
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       return undefined;
     }
     this.written.alone++;
     // The statement numbered them base + 1, base + 2, … in the order of `unique`.
-    const seqs = new Map(insert.unique.map((r, i) => [r.m.id, base + i + 1]));
+    const seqs = new Map(unique.map((r, i) => [r.m.id, base + i + 1]));
     return () => {
       // Not inserted: a copy of one earlier in this batch (a resend while the first copy waited).
       for (const r of appends) {
@@ -245,9 +251,9 @@ export class PostgresWriter {
   /** The batch's appends (one insert) and changes, inside the open transaction; notes each outcome. */
   private async write(client: pg.PoolClient, roomId: string, batch: Request[], createdAt: Date, outcomes: Map<Request, Outcome>) {
     const appends = batch.filter((r): r is AppendRequest => "m" in r);
-    const insert = insertStatement(roomId, appends, createdAt);
-    if (insert) {
-      const inserted = (await client.query<{ id: string; seq: number }>(insert.locked)).rows;
+    const unique = uniqueAppends(appends);
+    if (unique.length > 0) {
+      const inserted = (await client.query<{ id: string; seq: number }>(APPENDS_LOCKED, appendValues(roomId, unique, createdAt))).rows;
       const seqs = new Map(inserted.map((row) => [row.id, Number(row.seq)]));
       await linkFiles(client, roomId, appends.filter((r) => seqs.has(r.m.id) && r.m.attachments?.length));
       for (const r of appends) {
@@ -292,25 +298,20 @@ function deferred() {
 
 type AppendRequest = Extract<Request, { m: NewMessage }>;
 
-/**
- * The batch's appends in one statement, two ways, each numbering them from the room's
- * counter and moving it in the same statement. `alone` (a transaction of its own) numbers
- * them all and fails whole if one is stored already. `locked` (in the locked transaction,
- * whose snapshot is taken under the counter's lock, so it sees every stored message) looks
- * each up first and numbers only the new ones, in arrival order, from the greater of the
- * counter and the room's highest stored number (which mends a counter missing or behind).
- * Copies within the batch are dropped here (the first is written).
- */
-function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Date) {
+/** Copies within a batch (a resend while the first copy waited) dropped: the first is written. */
+function uniqueAppends(appends: AppendRequest[]): AppendRequest[] {
   const seen = new Set<string>();
-  const unique = appends.filter((r) => {
+  return appends.filter((r) => {
     const key = identity(r.m.author.id, r.m.clientId);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  if (unique.length === 0) return undefined;
-  const values = [
+}
+
+/** $1 to $8 of both statements below. */
+function appendValues(roomId: string, unique: AppendRequest[], createdAt: Date): unknown[] {
+  return [
     roomId,
     utc(createdAt),
     unique.map((r) => r.m.id),
@@ -320,51 +321,48 @@ function insertStatement(roomId: string, appends: AppendRequest[], createdAt: Da
     unique.map((r) => r.m.replyToId ?? null),
     unique.map((r) => (r.m.attachments?.length ? JSON.stringify(r.m.attachments) : null)),
   ];
-  const input = `SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, files, n)`;
-  const insert = (rows: string, number: string, returning = true) => `ins AS (INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
+}
+
+/**
+ * The batch's appends in one statement, two ways, each numbering them from the room's
+ * counter and moving it in the same statement, and moving each author's read position to
+ * their latest new message (one's own messages are never unread).
+ */
+const APPEND_INPUT = `SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t(id, author, client, body, reply, files, n)`;
+const insertMessages = (rows: string, number: string) => `INSERT INTO "Message" ("id", "roomId", "seq", "authorId", "clientId", "body", "createdAt", "replyToId", "attachments")
       SELECT f.id, $1, base.s + f.${number}, f.author, f.client, f.body, $2::timestamp(3), f.reply, f.files
-      FROM ${rows} f, base${returning ? ` RETURNING "id", "seq", "authorId"` : ""})`;
-  // In the same statement, each author's read position moves to their latest new message
-  // (one's own messages are never unread), without another round trip.
-  // Appends alone know their numbers before the insert (the counter's value plus each one's
-  // place), so the read positions move from the last place of each author, and the statement
-  // returns only the counter's value, not a row per message.
-  const last = new Map<string, number>();
-  unique.forEach((r, i) => last.set(r.m.author.id, i + 1));
-  const readOwnAlone = `own AS (
-        UPDATE "RoomFollow" rf SET "readSeq" = base.s + a.n FROM base, unnest($9::text[], $10::int[]) AS a(author, n)
-        WHERE rf."roomId" = $1 AND rf."userId" = a.author AND rf."readSeq" < base.s + a.n
-      )`;
-  const readOwn = `, own AS (
-        UPDATE "RoomFollow" rf SET "readSeq" = x.seq
-        FROM (SELECT "authorId", MAX("seq") AS seq FROM ins GROUP BY "authorId") x
-        WHERE rf."roomId" = $1 AND rf."userId" = x."authorId" AND rf."readSeq" < x.seq
-      ) SELECT "id", "seq" FROM ins`;
-  return {
-    unique,
-    alone: {
-      // Prepared once per connection: parsing and planning this statement each time cost
-      // about a tenth of the append rate (docs/performance.md, run AI). Where a pooler in
-      // front of PostgreSQL loses prepared statements, the statement fails and the batch
-      // goes the locked way, as for any failure of this one.
-      name: "parley_appends_alone",
-      text: `WITH base AS (
+      FROM ${rows} f, base`;
+
+/**
+ * Appends alone (a transaction of their own): numbers them all and fails whole if one is
+ * stored already. Their numbers are known before the insert (the counter's value plus each
+ * one's place), so the read positions move from each author's last place ($9, $10), and the
+ * statement returns only the counter's value, not a row per message.
+ */
+const APPENDS_ALONE = `WITH base AS (
         INSERT INTO "RoomSeq" ("roomId", "seq") VALUES ($1, cardinality($3::text[]))
         ON CONFLICT ("roomId") DO UPDATE SET "seq" = "RoomSeq"."seq" + EXCLUDED."seq"
         RETURNING "seq" - cardinality($3::text[]) AS s
-      ), ${insert(`(${input})`, "n", false)}, ${readOwnAlone} SELECT s FROM base`,
-      values: [...values, [...last.keys()], [...last.values()]],
-    },
-    locked: {
-      text: `WITH t AS (${input}), fresh AS (
+      ), ins AS (${insertMessages(`(${APPEND_INPUT})`, "n")}), own AS (
+        UPDATE "RoomFollow" rf SET "readSeq" = base.s + a.n FROM base, unnest($9::text[], $10::int[]) AS a(author, n)
+        WHERE rf."roomId" = $1 AND rf."userId" = a.author AND rf."readSeq" < base.s + a.n
+      ) SELECT s FROM base`;
+
+/**
+ * Appends in the locked transaction, whose snapshot is taken under the counter's lock, so it
+ * sees every stored message: looks each up first and numbers only the new ones, in arrival
+ * order, from the greater of the counter and the room's highest stored number (which mends a
+ * counter missing or behind).
+ */
+const APPENDS_LOCKED = `WITH t AS (${APPEND_INPUT}), fresh AS (
         SELECT t.*, row_number() OVER (ORDER BY t.n) AS k FROM t
         WHERE NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."authorId" = t.author AND m."clientId" = t.client)
       ), base AS (
         UPDATE "RoomSeq" c SET "seq" = GREATEST(c."seq", (SELECT COALESCE(MAX("seq"), 0) FROM "Message" WHERE "roomId" = $1)) + (SELECT count(*) FROM fresh)
         WHERE c."roomId" = $1
         RETURNING c."seq" - (SELECT count(*) FROM fresh) AS s
-      ), ${insert("fresh", "k")}${readOwn}`,
-      values,
-    },
-  };
-}
+      ), ins AS (${insertMessages("fresh", "k")} RETURNING "id", "seq", "authorId"), own AS (
+        UPDATE "RoomFollow" rf SET "readSeq" = x.seq
+        FROM (SELECT "authorId", MAX("seq") AS seq FROM ins GROUP BY "authorId") x
+        WHERE rf."roomId" = $1 AND rf."userId" = x."authorId" AND rf."readSeq" < x.seq
+      ) SELECT "id", "seq" FROM ins`;
