@@ -6,6 +6,7 @@ import { loadEnvFile, parseEnv, settingsFromEnv } from "./config/env";
 import { parseAllowedOrigins } from "./security/origin";
 import { DEFAULT_HEARTBEAT } from "./app";
 import { createLogger } from "./logger";
+import { guardProcess } from "./process-guards";
 import { startParley } from "./server";
 
 // A .env file beside where the server starts, if there is one; the real environment wins.
@@ -73,20 +74,24 @@ log.info({ url: parley.url, mode: env.NODE_ENV, ...(parley.metricsUrl ? { metric
 
 // Draining (DRAIN_TIMEOUT_MS) plus closing the database and Redis.
 const SHUTDOWN_GRACE_MS = env.DRAIN_TIMEOUT_MS + 5_000;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => {
-      log.error({}, "graceful shutdown timed out; exiting");
+let stopping = false;
+/** The graceful stop, bounded: exits 0 after a clean stop on a signal, 1 otherwise. */
+function shutdown(reason: string, code: 0 | 1): void {
+  if (stopping) return;
+  stopping = true;
+  log.info({ reason }, "shutting down");
+  const force = setTimeout(() => {
+    log.error({}, "graceful shutdown timed out; exiting");
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  parley.close().then(
+    () => process.exit(code),
+    (err: unknown) => {
+      log.error({ err }, "error during shutdown");
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    force.unref();
-    parley.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "error during shutdown");
-        process.exit(1);
-      },
-    );
-  });
+    },
+  );
 }
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => shutdown(signal, 0));
+guardProcess(process, { log, countRejection: () => parley.metrics.unhandledRejections.inc(), shutdown: (reason) => shutdown(reason, 1) });

@@ -126,6 +126,8 @@ export interface RunningParley {
   services: Services;
   /** The metrics endpoint's address, when METRICS_PORT is set. */
   metricsUrl?: string;
+  /** This node's metrics (the entry point counts the rejections nobody handled). */
+  metrics: ParleyMetrics;
   /**
    * Graceful stop (SIGTERM): /readyz turns 503, no new connections are taken, bots and
    * browsers are closed in a way that makes them reconnect (to another node, behind a load
@@ -185,7 +187,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     const served = endpoint;
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= drain(httpServer, infrastructure, realtime, lifecycle, options, log).finally(() => served?.close()));
-    return { url, port, io: realtime.io, services: infrastructure.services, close, ...(served ? { metricsUrl: served.url } : {}) };
+    return { url, port, io: realtime.io, services: infrastructure.services, metrics, close, ...(served ? { metricsUrl: served.url } : {}) };
   } catch (err) {
     await endpoint?.close();
     await closeInfrastructure(infrastructure, log);

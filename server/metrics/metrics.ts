@@ -40,6 +40,8 @@ export class ParleyMetrics {
   readonly sqliteSearchIndexFailures: Counter;
   readonly catchupMessages: Histogram;
   readonly searchSeconds: Histogram;
+  /** Rejected promises nobody handled (server/process-guards.ts): each one is a defect. */
+  readonly unhandledRejections: Counter;
   private readonly rateLimitedCounter: Counter<"budget">;
   private readonly rateLimitedBy = new Map<string, { inc(): void }>();
   private readonly dependencyErrorsBy: Record<Dependency, { inc(): void }>;
@@ -106,6 +108,11 @@ export class ParleyMetrics {
     });
     this.catchupMessages = new Histogram({ name: "parley_catchup_messages", help: "Messages sent to a client catching up after a cursor (a rejoin, a history page after a seq).", buckets: COUNT_BUCKETS, registers });
     this.searchSeconds = new Histogram({ name: "parley_search_seconds", help: "Time to answer one message search.", buckets: LATENCY_BUCKETS, registers });
+    this.unhandledRejections = new Counter({
+      name: "parley_unhandled_rejections_total",
+      help: "Rejected promises nobody handled: logged, and the node went on (each one is a defect, its stack in the log).",
+      registers,
+    });
     this.rateLimitedCounter = new Counter({ name: "parley_rate_limited_total", help: "Actions refused because a rate-limit budget was spent, by budget.", labelNames: ["budget"] as const, registers });
     const dependencyErrors = new Counter({
       name: "parley_dependency_errors_total",
