@@ -36,6 +36,8 @@ export function statsProbe() {
         cpuPercent: ((used.user + used.system) / 1000 / elapsedMs) * 100,
         rssBytes: mem.rss,
         heapUsedBytes: mem.heapUsed,
+        heapTotalBytes: mem.heapTotal,
+        externalBytes: mem.external,
         eldP50Ms: eld.percentile(50) / 1e6,
         eldP99Ms: eld.percentile(99) / 1e6,
         eldMaxMs: eld.max / 1e6,
@@ -49,6 +51,10 @@ export interface ServerStats {
   cpuPercent: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** The V8 heap's reserved pages (used or not): RSS's JS part. */
+  heapTotalBytes: number;
+  /** Memory outside the V8 heap held by JS objects (Buffers and other ArrayBuffers). */
+  externalBytes: number;
   eldP50Ms: number;
   eldP99Ms: number;
   eldMaxMs: number;

@@ -125,14 +125,17 @@ async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ s
       await Promise.all(shards.map((s, i) => s.ask({ cmd: "open", members: members[i]! }, "opened")));
       const openMs = performance.now() - t0;
       opened = n;
+      // Read as "before" was: two collections, so that both readings leave V8's heap alike.
       await sleep(2000);
+      await server.gc();
+      await sleep(500);
       await server.gc();
       await sleep(500);
       const after = await server.stats();
       const cpu = (await idleCpu(server, windows, windowMs)).map((us) => (us - idleMedian) / n);
       const step = { n, rss: after.rssBytes, rssPerConn: (after.rssBytes - before.rssBytes) / n, heapPerConn: (after.heapUsedBytes - before.heapUsedBytes) / n, cpuWindows: cpu };
       console.error(
-        `    ${side.label} ${n}: opened in ${(openMs / 1000).toFixed(1)} s, RSS ${(step.rssPerConn / 1024).toFixed(1)} KiB/conn, heap ${(step.heapPerConn / 1024).toFixed(1)} KiB/conn, heartbeat ${cpu.map((c) => c.toFixed(3)).join(" / ")} µs/s per conn`,
+        `    ${side.label} ${n}: opened in ${(openMs / 1000).toFixed(1)} s, RSS ${(step.rssPerConn / 1024).toFixed(1)} KiB/conn, heap ${(step.heapPerConn / 1024).toFixed(1)} KiB/conn (V8's pages ${((after.heapTotalBytes - before.heapTotalBytes) / n / 1024).toFixed(1)}, buffers ${((after.externalBytes - before.externalBytes) / n / 1024).toFixed(1)}), heartbeat ${cpu.map((c) => c.toFixed(3)).join(" / ")} µs/s per conn`,
       );
       results.push(step);
     }
