@@ -75,8 +75,10 @@ log.info({ url: parley.url, mode: env.NODE_ENV, ...(parley.metricsUrl ? { metric
 // Draining (DRAIN_TIMEOUT_MS) plus closing the database and Redis.
 const SHUTDOWN_GRACE_MS = env.DRAIN_TIMEOUT_MS + 5_000;
 let stopping = false;
-/** The graceful stop, bounded: exits 0 after a clean stop on a signal, 1 otherwise. */
+let exitCode: 0 | 1 = 0;
+/** The graceful stop, bounded: exits 0 after a clean stop on a signal, 1 otherwise (an uncaught exception, even one while stopping). */
 function shutdown(reason: string, code: 0 | 1): void {
+  if (code === 1) exitCode = 1;
   if (stopping) return;
   stopping = true;
   log.info({ reason }, "shutting down");
@@ -86,7 +88,7 @@ function shutdown(reason: string, code: 0 | 1): void {
   }, SHUTDOWN_GRACE_MS);
   force.unref();
   parley.close().then(
-    () => process.exit(code),
+    () => process.exit(exitCode),
     (err: unknown) => {
       log.error({ err }, "error during shutdown");
       process.exit(1);

@@ -30,11 +30,11 @@ describe("what the server process does with an error nothing caught", () => {
     expect(lines[1]).toMatchObject({ level: 50, err: "a bare string" });
   });
 
-  it("an uncaught exception is logged and stops the node once, however many follow", () => {
+  it("each uncaught exception is logged and asks for the stop (which runs once: server/index.ts)", () => {
     const { proc, lines, counted, shutdowns } = guarded();
     proc.emit("uncaughtException", new Error("half-run"));
     proc.emit("uncaughtException", new Error("while stopping"));
-    expect(shutdowns).toEqual(["uncaught exception"]);
+    expect(shutdowns).toEqual(["uncaught exception", "uncaught exception"]);
     expect(counted).toEqual([]);
     expect(lines.map((l) => (l.err as { message: string }).message)).toEqual(["half-run", "while stopping"]);
   });

@@ -10,7 +10,10 @@ export interface ProcessGuardOptions {
   log: Logger;
   /** Counts a rejection nobody handled (`parley_unhandled_rejections_total`). */
   countRejection(): void;
-  /** The graceful stop (the drain the signals run): clients told to reconnect, stores closed. */
+  /**
+   * The graceful stop (the drain the signals run), ending the process with status 1; called
+   * again while a stop is under way (a signal's or this one's), it only makes the status 1.
+   */
   shutdown(reason: string): void;
 }
 
@@ -26,8 +29,8 @@ export interface ProcessGuardOptions {
  * - **An exception nothing caught** left a call stack half-run, so the process's state can no
  *   longer be trusted: it is logged, and the node stops as on SIGTERM (its clients told to
  *   reconnect, to another node behind a load balancer, where they catch up by seq), then
- *   exits with status 1 for its supervisor to restart it; `shutdown` bounds the wait. A second
- *   one while stopping is logged too; the stop already under way ends the process.
+ *   exits with status 1 for its supervisor to restart it; `shutdown` bounds the wait. One
+ *   while stopping is logged too, and the stop under way ends with status 1.
  */
 export function guardProcess(proc: GuardedProcess, options: ProcessGuardOptions): void {
   const { log } = options;
@@ -35,11 +38,8 @@ export function guardProcess(proc: GuardedProcess, options: ProcessGuardOptions)
     options.countRejection();
     log.error({ err: reason }, "a rejected promise nobody handled: logged, the node goes on");
   });
-  let stopping = false;
   proc.on("uncaughtException", (err) => {
     log.error({ err }, "an exception nothing caught: the node stops");
-    if (stopping) return;
-    stopping = true;
     options.shutdown("uncaught exception");
   });
 }
