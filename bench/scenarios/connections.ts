@@ -6,7 +6,7 @@ import type { Row } from "../lib/report";
 import { quartiles } from "../lib/report";
 import { loadThreads, WorkerShard } from "../lib/load";
 import { raiseFdLimit } from "../lib/fd-limit";
-import { BenchServer, inBatches, makeRoom, openClient, parleySessions, type BenchRoom } from "../lib/targets";
+import { BenchServer, inBatches, makeRoom, openClient, parleySessions, portBelowEphemeralRange, type BenchRoom } from "../lib/targets";
 import type { IdleCommand, IdleMember, IdleReply } from "../lib/idle-shard";
 import { createPostgresDatabase, dropDatabase, postgresReachable, TEST_POSTGRES_URL, TEST_REDIS_URL } from "../../server/test/databases";
 import { redisReachable } from "../../server/test/redis-process";
@@ -75,9 +75,11 @@ async function idleCpu(server: BenchServer, windows: number, ms: number): Promis
 async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ steps: Step[]; storm: Storm }> {
   const windows = smoke ? 1 : 3;
   const windowMs = smoke ? 1000 : PING_INTERVAL_MS;
-  let server = new BenchServer(side.kind, side.env);
+  // The node restarts on the same port while every client tries to reconnect: a port
+  // outside the range their connections take theirs from (portBelowEphemeralRange).
+  const env = { ...side.env, PORT: String(await portBelowEphemeralRange()) };
+  let server = new BenchServer(side.kind, env);
   await server.start();
-  const env = { ...side.env, PORT: String(server.port) };
   const total = steps.at(-1)!;
   const cookies = side.kind === "parley" ? await parleySessions(server, Math.min(1000, total / 10)) : [];
   const creator = await openClient(server, cookies[0]);
