@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import { io, type Socket } from "socket.io-client";
@@ -118,33 +117,6 @@ export class BenchServer {
     await exited;
     clearTimeout(timer);
   }
-}
-
-/**
- * A free port below the kernel's ephemeral range (`net.ipv4.ip_local_port_range`), for a
- * server that restarts on its port while thousands of clients are connecting: a port in
- * that range may meanwhile be taken as the local end of one of their connections (or the
- * server's own to PostgreSQL and Redis), and the new process's listen then fails with
- * EADDRINUSE (seen: a storm of 19,500 on port 40607). Production listens on a fixed low port.
- */
-export async function portBelowEphemeralRange(): Promise<number> {
-  let low = 32768;
-  try {
-    low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || low;
-  } catch {
-    // Not Linux: the usual range's start.
-  }
-  const from = Math.max(1024, low - 10_000);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = from + Math.floor(Math.random() * (low - from));
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = net.createServer();
-      probe.once("error", () => resolve(false));
-      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error(`no free port between ${from} and ${low}`);
 }
 
 let ticks: number | undefined;

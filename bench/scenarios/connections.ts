@@ -6,9 +6,10 @@ import type { Row } from "../lib/report";
 import { quartiles } from "../lib/report";
 import { loadThreads, WorkerShard } from "../lib/load";
 import { raiseFdLimit } from "../lib/fd-limit";
-import { BenchServer, inBatches, makeRoom, openClient, parleySessions, portBelowEphemeralRange, type BenchRoom } from "../lib/targets";
+import { BenchServer, inBatches, makeRoom, openClient, parleySessions, type BenchRoom } from "../lib/targets";
 import type { IdleCommand, IdleMember, IdleReply } from "../lib/idle-shard";
 import { createPostgresDatabase, dropDatabase, postgresReachable, TEST_POSTGRES_URL, TEST_REDIS_URL } from "../../server/test/databases";
+import { freePort } from "../../server/test/node-process";
 import { redisReachable } from "../../server/test/redis-process";
 
 /**
@@ -76,8 +77,8 @@ async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ s
   const windows = smoke ? 1 : 3;
   const windowMs = smoke ? 1000 : PING_INTERVAL_MS;
   // The node restarts on the same port while every client tries to reconnect: a port
-  // outside the range their connections take theirs from (portBelowEphemeralRange).
-  const env = { ...side.env, PORT: String(await portBelowEphemeralRange()) };
+  // outside the range their connections take theirs from (freePort).
+  const env = { ...side.env, PORT: String(await freePort()) };
   let server = new BenchServer(side.kind, env);
   await server.start();
   const total = steps.at(-1)!;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 /**
@@ -49,13 +50,30 @@ export class NodeProcess {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+/**
+ * A free port below the kernel's ephemeral range (`net.ipv4.ip_local_port_range`), for a
+ * server that is killed or stopped and started again on its port: a port in that range may
+ * meanwhile be taken as the local end of an outgoing connection (a reconnecting client's,
+ * the server's own to PostgreSQL and Redis), and the new process's listen then fails with
+ * EADDRINUSE (seen in the bench: a storm of 19,500 clients, a node on port 40607).
+ * Production listens on a fixed low port.
+ */
+export async function freePort(): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || low;
+  } catch {
+    // Not Linux: the usual range's start.
+  }
+  const from = Math.max(1024, low - 10_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error(`no free port between ${from} and ${low}`);
 }
