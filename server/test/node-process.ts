@@ -50,6 +50,9 @@ export class NodeProcess {
   }
 }
 
+/** Ports this process has handed out: a probe closes its port, so the next call could draw it again. */
+const handedOut = new Set<number>();
+
 /**
  * A free port below the kernel's ephemeral range (`net.ipv4.ip_local_port_range`), for a
  * server that is killed or stopped and started again on its port: a port in that range may
@@ -68,12 +71,16 @@ export async function freePort(): Promise<number> {
   const from = Math.max(1024, low - 10_000);
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = from + Math.floor(Math.random() * (low - from));
+    if (handedOut.has(port)) continue;
     const free = await new Promise<boolean>((resolve) => {
       const probe = createServer();
       probe.once("error", () => resolve(false));
       probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
     });
-    if (free) return port;
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port between ${from} and ${low}`);
 }
