@@ -148,3 +148,28 @@ describe("MessageService.send: @room", () => {
     expect((await big.messages.send(bob, { roomId: bigRoom, clientId: randomUUID(), body: "no room mention @roommate" })).message.seq).toBe(2);
   });
 });
+
+describe("MessageService.onRejoinChanges", () => {
+  it("reads nothing when the room's change cursor is at or below what the client holds, and the touched messages when it is above", async () => {
+    const repo = new MemoryMessageRepository();
+    let reads = 0;
+    const changedSince = repo.changedSince.bind(repo);
+    repo.changedSince = (...args) => {
+      reads++;
+      return changedSince(...args);
+    };
+    const counted = new MessageService(repo, rooms);
+    const room = await rooms.requireAccess(ada, roomId);
+    const { message } = await counted.send(ada, { roomId, clientId: randomUUID(), body: "helo" });
+    expect(await counted.onRejoinChanges(room, 0, await counted.changeCursor(roomId))).toEqual({ messages: [], hasMore: false });
+    expect(reads).toBe(0);
+    await counted.change(ada, { roomId, messageId: message.id, clientChangeId: randomUUID(), kind: "edit", body: "hello" });
+    const cursor = await counted.changeCursor(roomId);
+    expect(cursor).toBe(1);
+    expect(await counted.onRejoinChanges(room, cursor, cursor)).toEqual({ messages: [], hasMore: false });
+    expect(reads).toBe(0);
+    const missed = await counted.onRejoinChanges(room, 0, cursor);
+    expect(reads).toBe(1);
+    expect(missed.messages.map((m) => [m.seq, m.body])).toEqual([[1, "hello"]]);
+  });
+});

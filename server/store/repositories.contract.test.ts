@@ -177,6 +177,29 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect(await repos.messages.pageAfter("other-room", 0, 10)).toEqual([]);
   });
 
+  it("a page and a rejoin's touched messages carry each message's own reactions, and none on a message without", async () => {
+    const bob = { id: randomUUID(), name: "Bob" };
+    await addUser(bob);
+    const sent = [];
+    for (const body of ["one", "two", "three"]) sent.push((await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body })).message);
+    const react = (actor: typeof ada, message: { id: string }, emoji: string) =>
+      repos.messages.applyChange({ id: randomUUID(), roomId, messageId: message.id, actor, clientChangeId: randomUUID(), kind: "react", emoji });
+    await react(bob, sent[0]!, "👍");
+    await react(ada, sent[2]!, "🎉");
+    await react(bob, sent[2]!, "🎉");
+    await react(ada, sent[2]!, "👀");
+    const expected = [
+      ["one", [{ emoji: "👍", users: [bob] }]],
+      ["two", undefined],
+      ["three", [{ emoji: "🎉", users: [ada, bob] }, { emoji: "👀", users: [ada] }]],
+    ];
+    const shape = (page: Array<{ body: string; reactions?: unknown }>) => page.map((m) => [m.body, m.reactions]);
+    expect(shape(await repos.messages.pageAfter(roomId, 0, 10))).toEqual(expected);
+    expect(shape(await repos.messages.pageBefore(roomId, undefined, 10))).toEqual(expected);
+    expect(shape(await repos.messages.pageBefore(roomId, 3, 10))).toEqual(expected.slice(0, 2));
+    expect(shape((await repos.messages.changedSince(roomId, 1, 10)).messages)).toEqual([expected[2]]);
+  });
+
   it("changes: edits, reactions and a deletion, each with the room's next cseq, applied to the stored message", async () => {
     const bob = { id: randomUUID(), name: "Bob" };
     await addUser(bob);

@@ -46,7 +46,7 @@ async function join(hub: HubContext, session: HubSession, input: RoomJoinInput):
   const changeCursor = await services.messages.changeCursor(room.id);
   const history = await services.messages.onJoin(room, input.after);
   if (input.after !== undefined) hub.metrics.catchupMessages.observe(history.messages.length);
-  const touched = input.changesAfter === undefined ? undefined : await services.messages.onRejoinChanges(room, input.changesAfter);
+  const touched = input.changesAfter === undefined ? undefined : await services.messages.onRejoinChanges(room, input.changesAfter, changeCursor);
   const presenceChanged = await services.presence.add(room.id, conn.user, conn.id);
   const online = await services.presence.list(room.id);
   // Everyone hears a changed list (coalesced); an unchanged one goes to the joiner only.
