@@ -226,11 +226,6 @@ export class MessageService {
     return this.changesPage(input.roomId, input.after, input.limit ?? LIMITS.changesPageMax);
   }
 
-  /** The room's change cursor: the join reads it before the history it answers with. */
-  changeCursor(roomId: string): Promise<number> {
-    return this.messages.changeCursor(roomId);
-  }
-
   private async changesPage(roomId: string, after: number, limit: number): Promise<ChangesPage> {
     const page = await this.messages.changesAfter(roomId, after, limit + 1);
     return { changes: await this.withMentions(page.slice(0, limit)), hasMore: page.length > limit };
@@ -266,10 +261,17 @@ export class MessageService {
    * The history a join answers with, for a room the caller has just entered
    * (`RoomService.enter` checked access, so it is not checked again): the latest page, or
    * for a rejoin (`after`: the last seq the client holds without a hole) what came after it,
-   * a full page, oldest first, `hasMore` when more follow.
+   * a full page, oldest first, `hasMore` when more follow. With it, the room's change cursor,
+   * read first: the page reflects every change up to it (and maybe later ones, which the
+   * client applies again harmlessly). One round trip on PostgreSQL (`joinPage`).
    */
-  onJoin(room: RoomSummary, after?: number): Promise<HistoryPage> {
-    return this.page(after === undefined ? { roomId: room.id } : { roomId: room.id, after, limit: LIMITS.historyPageMax });
+  async onJoin(room: RoomSummary, after?: number): Promise<{ changeCursor: number; history: HistoryPage }> {
+    const limit = after === undefined ? LIMITS.historyPage : LIMITS.historyPageMax;
+    const { changeCursor, messages } = await this.messages.joinPage(room.id, after, limit + 1);
+    const more = messages.length > limit;
+    // After a seq, the page is the first `limit` and more follow; without, the last `limit` and older exist.
+    const page = after === undefined ? messages.slice(more ? 1 : 0) : messages.slice(0, limit);
+    return { changeCursor, history: { messages: await this.withMentions(page), hasMore: more } };
   }
 
   private async page(input: MessageHistoryInput): Promise<HistoryPage> {

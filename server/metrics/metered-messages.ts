@@ -28,6 +28,7 @@ export function meteredMessages(inner: MessageRepository, metrics: ParleyMetrics
     findMessage: (messageId) => inner.findMessage(messageId),
     changesAfter: (roomId, after, limit) => inner.changesAfter(roomId, after, limit),
     changeCursor: (roomId) => inner.changeCursor(roomId),
+    joinPage: (roomId, after, limit) => inner.joinPage(roomId, after, limit),
     changedSince: (roomId, after, limit) => inner.changedSince(roomId, after, limit),
   };
 }

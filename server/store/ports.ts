@@ -205,6 +205,13 @@ export interface MessageRepository {
   /** The room's highest cseq (0 before any change). */
   changeCursor(roomId: string): Promise<number>;
   /**
+   * A join's read: the room's change cursor and then a page, which reflects every change up
+   * to that cursor (and maybe later ones): up to `limit` messages after `after`, or without
+   * it the newest `limit`, ascending. The same as `changeCursor` followed by `pageAfter` or
+   * `pageBefore`, in one round trip where the engine has them.
+   */
+  joinPage(roomId: string, after: number | undefined, limit: number): Promise<{ changeCursor: number; messages: ChatMessage[] }>;
+  /**
    * The messages that changes after `after` touched, as they are now (ascending by seq), at
    * most `limit`; `more` when others were touched too.
    */

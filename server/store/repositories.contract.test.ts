@@ -177,6 +177,22 @@ describe.each(implementations)("repositories: %s", (_name, make) => {
     expect(await repos.messages.pageAfter("other-room", 0, 10)).toEqual([]);
   });
 
+  it("joinPage: the change cursor and the page a join answers with, the newest or after a seq, also when empty", async () => {
+    expect(await repos.messages.joinPage(roomId, undefined, 10)).toEqual({ changeCursor: 0, messages: [] });
+    expect(await repos.messages.joinPage(roomId, 0, 10)).toEqual({ changeCursor: 0, messages: [] });
+    const sent = [];
+    for (const body of ["one", "two", "three", "four"]) sent.push((await repos.messages.append({ id: randomUUID(), roomId, author: ada, clientId: randomUUID(), body })).message);
+    await repos.messages.applyChange({ id: randomUUID(), roomId, messageId: sent[1]!.id, actor: ada, clientChangeId: randomUUID(), kind: "edit", body: "TWO" });
+    await repos.messages.applyChange({ id: randomUUID(), roomId, messageId: sent[3]!.id, actor: ada, clientChangeId: randomUUID(), kind: "react", emoji: "👍" });
+    const bodies = (r: { changeCursor: number; messages: Array<{ body: string }> }) => [r.changeCursor, r.messages.map((m) => m.body)];
+    expect(bodies(await repos.messages.joinPage(roomId, undefined, 3))).toEqual([2, ["TWO", "three", "four"]]);
+    expect(bodies(await repos.messages.joinPage(roomId, 1, 2))).toEqual([2, ["TWO", "three"]]);
+    expect(bodies(await repos.messages.joinPage(roomId, 4, 10))).toEqual([2, []]);
+    // The same messages as the pages give, reactions included.
+    expect((await repos.messages.joinPage(roomId, undefined, 10)).messages).toEqual(await repos.messages.pageBefore(roomId, undefined, 10));
+    expect((await repos.messages.joinPage(roomId, 2, 10)).messages).toEqual(await repos.messages.pageAfter(roomId, 2, 10));
+  });
+
   it("a page and a rejoin's touched messages carry each message's own reactions, and none on a message without", async () => {
     const bob = { id: randomUUID(), name: "Bob" };
     await addUser(bob);

@@ -41,10 +41,9 @@ async function join(hub: HubContext, session: HubSession, input: RoomJoinInput):
   // Subscribe before reading history: a message committed in between then arrives both
   // ways, and the client merges by seq, rather than falling into a gap.
   await hub.subscribe(session, room.id);
-  // The change cursor before the history: the page then reflects every change up to it
-  // (and maybe later ones, which the client applies again harmlessly).
-  const changeCursor = await services.messages.changeCursor(room.id);
-  const history = await services.messages.onJoin(room, input.after);
+  // The change cursor with the history, read after subscribing: the page reflects every
+  // change up to it, and later ones arrive live.
+  const { changeCursor, history } = await services.messages.onJoin(room, input.after);
   if (input.after !== undefined) hub.metrics.catchupMessages.observe(history.messages.length);
   const touched = input.changesAfter === undefined ? undefined : await services.messages.onRejoinChanges(room, input.changesAfter, changeCursor);
   const presenceChanged = await services.presence.add(room.id, conn.user, conn.id);

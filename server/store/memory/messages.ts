@@ -65,6 +65,11 @@ export class MemoryMessageRepository implements MessageRepository {
     return log.slice(Math.max(0, log.length - limit)).map((m) => this.shown(m));
   }
 
+  async joinPage(roomId: string, after: number | undefined, limit: number) {
+    const changeCursor = await this.changeCursor(roomId);
+    return { changeCursor, messages: await (after === undefined ? this.pageBefore(roomId, undefined, limit) : this.pageAfter(roomId, after, limit)) };
+  }
+
   async pageAfter(roomId: string, after: number, limit: number) {
     return (this.byRoom.get(roomId) ?? [])
       .filter((m) => m.seq > after)

@@ -35,6 +35,16 @@ const SQL = {
   ref: `${REF_SELECT} WHERE m."id" = $1`,
 } as const;
 
+/**
+ * A join's read in one statement: the change cursor and the page in one snapshot (so the page
+ * reflects exactly the changes up to the cursor), one row per message, or a single row with
+ * no message when the page is empty.
+ */
+const withCursor = (page: string, order: "ASC" | "DESC") => `
+  SELECT c."changeCursor", p.* FROM (SELECT COALESCE(MAX("cseq"), 0) AS "changeCursor" FROM "MessageChange" WHERE "roomId" = $1) c
+  LEFT JOIN (${page}) p ON true ORDER BY p."seq" ${order}`;
+const JOIN_SQL = { latest: withCursor(SQL.latest, "DESC"), after: withCursor(SQL.after, "ASC") } as const;
+
 /** A message row read `withReactions`: its reactions (null: none), in `withReactions`' order. */
 type PageRow = MessageRow & { reactions: ReactionRow[] | null };
 
@@ -94,6 +104,12 @@ export class PostgresMessageStore implements MessageRepository {
   async pageBefore(roomId: string, before: number | undefined, limit: number): Promise<ChatMessage[]> {
     const rows = await (before === undefined ? this.rows<PageRow>(SQL.latest, [roomId, limit]) : this.rows<PageRow>(SQL.before, [roomId, before, limit]));
     return this.complete(rows.reverse());
+  }
+
+  async joinPage(roomId: string, after: number | undefined, limit: number): Promise<{ changeCursor: number; messages: ChatMessage[] }> {
+    const rows = await (after === undefined ? this.rows<PageRow & { changeCursor: number }>(JOIN_SQL.latest, [roomId, limit]) : this.rows<PageRow & { changeCursor: number }>(JOIN_SQL.after, [roomId, after, limit]));
+    const messages = rows.filter((r) => r.id !== null);
+    return { changeCursor: Number(rows[0]?.changeCursor ?? 0), messages: await this.complete(after === undefined ? messages.reverse() : messages) };
   }
 
   async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {

@@ -149,6 +149,12 @@ export class SqliteMessageStore implements MessageRepository {
     return this.withReactions(rows.reverse());
   }
 
+  /** The cursor, then the page: both synchronous reads on this connection, one after the other. */
+  async joinPage(roomId: string, after: number | undefined, limit: number): Promise<{ changeCursor: number; messages: ChatMessage[] }> {
+    const changeCursor = await this.changeCursor(roomId);
+    return { changeCursor, messages: await (after === undefined ? this.pageBefore(roomId, undefined, limit) : this.pageAfter(roomId, after, limit)) };
+  }
+
   /** Up to `limit` messages after `after`, oldest first. */
   async pageAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {
     return this.withReactions(this.after.all(roomId, after, limit) as MessageRow[]);
