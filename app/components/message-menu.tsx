@@ -42,6 +42,13 @@ export function MessageMenu(props: Omit<MessageControlsProps, "openAtOnce" | "on
       className={TRIGGER}
       onPointerEnter={() => void load()}
       onFocus={() => void load()}
+      // On press, as Radix's trigger opens: a hover may load the code just as the pointer goes
+      // down, and the real trigger that replaces this button between the press and its click
+      // does not open on a click (an e2e test waited 150 s for the menu). The click stays
+      // for the keyboard's Enter and Space.
+      onPointerDown={(e) => {
+        if (e.button === 0 && !e.ctrlKey) open();
+      }}
       onClick={open}
       onKeyDown={(e: KeyboardEvent) => {
         if (e.key === "ArrowDown") {
