@@ -6,6 +6,7 @@ import type { Row } from "../lib/report";
 import { quartiles } from "../lib/report";
 import { loadThreads, WorkerShard } from "../lib/load";
 import { raiseFdLimit } from "../lib/fd-limit";
+import { cpuShares, describeShares, readCpu, type CpuShares } from "../lib/machine";
 import { BenchServer, inBatches, makeRoom, openClient, parleySessions, type BenchRoom } from "../lib/targets";
 import type { IdleCommand, IdleMember, IdleReply } from "../lib/idle-shard";
 import { createPostgresDatabase, dropDatabase, postgresReachable, TEST_POSTGRES_URL, TEST_REDIS_URL } from "../../server/test/databases";
@@ -56,6 +57,8 @@ interface Storm {
   generatorElu: number;
   /** The new server's CPU from its "ready" to the end, as a share of one core (all its threads). */
   serverCores: number;
+  /** Where the machine's CPU went from the new process's "ready" to the end. */
+  machine: CpuShares;
   complete: boolean;
 }
 
@@ -160,6 +163,7 @@ async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ s
     const restartMs = await server.start();
     const readyAt = performance.now();
     const readyCpu = server.cpuNanos();
+    const readyMachine = readCpu(server.pid);
     let talked = !parley;
     void talkedAfter.then(() => (talked = true));
     const deadline = performance.now() + (smoke ? 60_000 : 180_000);
@@ -178,6 +182,7 @@ async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ s
     }
     const done = performance.now();
     const serverCores = (server.cpuNanos() - readyCpu) / 1e6 / (done - readyAt);
+    const machine = cpuShares(readyMachine, readCpu(server.pid));
     const complete = talked && state.back === state.clients;
     if (!complete) console.error(`    ${side.label}: storm incomplete: ${JSON.stringify(state)} talked ${talked}`);
     const storm = {
@@ -188,10 +193,11 @@ async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ s
       acked: Object.values(acked).reduce((a, s) => a + s.length, 0),
       generatorElu: state.elu,
       serverCores,
+      machine,
       complete,
     };
     console.error(
-      `    ${side.label} storm: ${state.back}/${state.clients} back in ${(storm.ms / 1000).toFixed(1)} s after the restart began (${(storm.fromStopMs / 1000).toFixed(1)} s after the stop; start-up ${(restartMs / 1000).toFixed(1)} s), ${storm.acked} acknowledged, ${storm.missing} missing; generator's busiest thread ${(storm.generatorElu * 100).toFixed(0)} % busy, the server ${(serverCores * 100).toFixed(0)} % of a core`,
+      `    ${side.label} storm: ${state.back}/${state.clients} back in ${(storm.ms / 1000).toFixed(1)} s after the restart began (${(storm.fromStopMs / 1000).toFixed(1)} s after the stop; start-up ${(restartMs / 1000).toFixed(1)} s), ${storm.acked} acknowledged, ${storm.missing} missing; generator's busiest thread ${(storm.generatorElu * 100).toFixed(0)} % busy, the server ${(serverCores * 100).toFixed(0)} % of a core; ${describeShares(machine)}`,
     );
     return { steps: results, storm };
   } finally {
@@ -281,7 +287,7 @@ export async function connections(smoke: boolean): Promise<Row[]> {
       unit: "ms",
       parley: storm.complete ? storm.ms : NaN,
       baseline: baseline!.storm.complete ? baseline!.storm.ms : NaN,
-      spread: `start-up ${Math.round(storm.restartMs)} ms; ${Math.round(storm.fromStopMs)} ms from the stop; generator's busiest thread ${Math.round(storm.generatorElu * 100)} % busy; the server ${Math.round(storm.serverCores * 100)} % of a core`,
+      spread: `start-up ${Math.round(storm.restartMs)} ms; ${Math.round(storm.fromStopMs)} ms from the stop; generator's busiest thread ${Math.round(storm.generatorElu * 100)} % busy; the server ${Math.round(storm.serverCores * 100)} % of a core; ${describeShares(storm.machine)}`,
       target: { text: "< 10 s", met: storm.complete && storm.ms < 10_000 },
     });
     rows.push({
