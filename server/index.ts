@@ -28,6 +28,7 @@ const parley = await startParley({
   host: env.HOST,
   databaseUrl: env.DATABASE_URL,
   migrate: env.MIGRATE_ON_START === "true",
+  listenSockets: env.LISTEN_SOCKETS,
   ui: { dev: env.NODE_ENV === "development" },
   heartbeat: {
     pingInterval: env.PING_INTERVAL_MS ?? DEFAULT_HEARTBEAT.pingInterval,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AgentOptions as HttpsAgentOptions } from "node:https";
 import { createClient, type RedisClientType } from "redis";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer } from "node:net";
 import fs from "node:fs";
 import path from "node:path";
 import { createApplication, type HeartbeatOptions } from "./app";
@@ -11,6 +11,7 @@ import { loadOrCreateAuthSecret } from "./auth/secret";
 import { redact, resolveDatabaseUrl } from "./config/database-url";
 import { projectRoot } from "./config/paths";
 import { logRequest } from "./http/access-log";
+import { listen } from "./http/listen";
 import { serveServiceWorker } from "./http/service-worker";
 import { hideAdminPageFromOthers } from "./http/admin-gate";
 import { createHttpRoutes } from "./http/routes";
@@ -49,6 +50,8 @@ export interface ParleyOptions {
   ui?: false | { dev: boolean };
   /** Run `prisma migrate deploy` before opening the database. */
   migrate?: boolean;
+  /** LISTEN_SOCKETS: listening sockets on the port (server/http/listen.ts); 1 by default. */
+  listenSockets?: number;
   heartbeat?: HeartbeatOptions;
   /** Socket.IO connection state recovery window (ms). */
   recoveryWindowMs?: number;
@@ -138,15 +141,6 @@ export interface RunningParley {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Connections the kernel may hold for Parley before it accepts them (capped by the system's
- * `net.core.somaxconn`, 4096 on current Linux). Node's default is 511: in a reconnect storm
- * of 5,000 clients after a restart, the kernel dropped about 58,000 connection attempts on
- * a full queue, each of which then waited for TCP to try again (1 s, 3 s, 7 s...), against
- * about 2,700 with 4096 (docs/performance.md, run AH).
- */
-export const LISTEN_BACKLOG = 4096;
-
 /** Waits for one shutdown step at most `ms`; says so (and returns false) when it gives up. */
 export async function bounded(log: Logger, step: string, work: Promise<unknown>, ms = 3000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -177,16 +171,13 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     const realtime = startRealtime(httpServer, infrastructure, options, log);
     const lifecycle = { draining: false };
     serveHttp(httpServer, infrastructure, realtime, nextHandler, lifecycle, options, log);
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once("error", reject);
-      httpServer.listen({ port: options.port ?? 3000, host, backlog: LISTEN_BACKLOG }, () => resolve());
-    });
+    const extraListeners = await listen(httpServer, { port: options.port ?? 3000, host, sockets: options.listenSockets ?? 1, log });
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     if (options.metrics) endpoint = await serveMetrics(metrics, options.metrics.port, options.metrics.host);
     const served = endpoint;
     let closing: Promise<void> | undefined;
-    const close = () => (closing ??= drain(httpServer, infrastructure, realtime, lifecycle, options, log).finally(() => served?.close()));
+    const close = () => (closing ??= drain(httpServer, extraListeners, infrastructure, realtime, lifecycle, options, log).finally(() => served?.close()));
     return { url, port, io: realtime.io, services: infrastructure.services, metrics, close, ...(served ? { metricsUrl: served.url } : {}) };
   } catch (err) {
     await endpoint?.close();
@@ -463,8 +454,9 @@ function serveHttp(
  * dependency that does not answer (Redis reconnecting, a database connection held by a stuck
  * query) must not keep a draining node alive.
  */
-async function drain(httpServer: HttpServer, infrastructure: Infrastructure, { io, gateway, purges }: Realtime, lifecycle: { draining: boolean }, options: ParleyOptions, log: Logger): Promise<void> {
+async function drain(httpServer: HttpServer, extraListeners: NetServer[], infrastructure: Infrastructure, { io, gateway, purges }: Realtime, lifecycle: { draining: boolean }, options: ParleyOptions, log: Logger): Promise<void> {
   lifecycle.draining = true;
+  for (const listener of extraListeners) listener.close();
   // A removal task stops after its batch under way (stored); it resumes on another node or at the next start.
   const purgesStopped = purges.stop();
   httpServer.close();

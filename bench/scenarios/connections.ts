@@ -7,6 +7,7 @@ import { quartiles } from "../lib/report";
 import { loadThreads, WorkerShard } from "../lib/load";
 import { raiseFdLimit } from "../lib/fd-limit";
 import { cpuShares, describeShares, readCpu, type CpuShares } from "../lib/machine";
+import { reusePortSupported } from "../../server/http/listen";
 import { BenchServer, inBatches, makeRoom, openClient, parleySessions, type BenchRoom } from "../lib/targets";
 import type { IdleCommand, IdleMember, IdleReply } from "../lib/idle-shard";
 import { createPostgresDatabase, dropDatabase, postgresReachable, TEST_POSTGRES_URL, TEST_REDIS_URL } from "../../server/test/databases";
@@ -208,11 +209,19 @@ async function measure(side: Side, steps: number[], smoke: boolean): Promise<{ s
   }
 }
 
+/**
+ * Parley's nodes listen on 8 sockets (LISTEN_SOCKETS, server/http/listen.ts), as a node meant
+ * for thousands of connections should: a busy node accepts one connection per socket per
+ * turn of its event loop. Node before 22.12 has no `reusePort`: one socket there.
+ */
+const LISTEN_SOCKETS = "8";
+
 async function sides(): Promise<Side[]> {
+  console.error(`    Parley listens on ${reusePortSupported() ? `${LISTEN_SOCKETS} sockets` : `one socket (LISTEN_SOCKETS needs Node 22.12+; this is ${process.versions.node})`}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-conn-"));
   const out: Side[] = [
     { label: "bare Socket.IO", kind: "baseline", env: { PING_INTERVAL_MS: String(PING_INTERVAL_MS), PING_TIMEOUT_MS: String(PING_INTERVAL_MS) } },
-    { label: "Parley on SQLite", kind: "parley", env: { DATABASE_URL: `file:${path.join(dir, "parley.db")}` }, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) },
+    { label: "Parley on SQLite", kind: "parley", env: { DATABASE_URL: `file:${path.join(dir, "parley.db")}`, LISTEN_SOCKETS }, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) },
   ];
   const services = (await postgresReachable()) && (await redisReachable(TEST_REDIS_URL));
   if (!services) {
@@ -224,7 +233,7 @@ async function sides(): Promise<Side[]> {
   out.push({
     label: "Parley on PostgreSQL + Redis",
     kind: "parley",
-    env: { DATABASE_URL: url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-bench-${randomUUID().slice(0, 8)}:` },
+    env: { DATABASE_URL: url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `parley-bench-${randomUUID().slice(0, 8)}:`, LISTEN_SOCKETS },
     cleanup: () => dropDatabase(url),
   });
   return out;

@@ -3,7 +3,7 @@
  * limits (budgets scaled up so that the load is measured, not refused), persistence with
  * dedup and sequence numbers in SQLite (synchronous=FULL), presence. Prints "ready <port>".
  * Env: DATABASE_URL (a fresh file by default); REDIS_URL and REDIS_PREFIX (one node of
- * several: the Redis Streams adapter, presence and rate limits in Redis).
+ * several: the Redis Streams adapter, presence and rate limits in Redis); LISTEN_SOCKETS.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -20,6 +20,7 @@ const parley = await startParley({
   databaseUrl,
   ui: false,
   migrate: process.env.MIGRATE !== "false",
+  listenSockets: Number(process.env.LISTEN_SOCKETS ?? 1),
   recoveryWindowMs: process.env.RECOVERY_WINDOW_MS ? Number(process.env.RECOVERY_WINDOW_MS) : undefined,
   authSecret: "parley-bench-secret-0123456789abcdefghijklmnop",
   security: { rateLimitScale: 1_000_000, maxConnectionsPerUser: 100_000, maxConnectionsPerIp: 100_000 },

@@ -58,6 +58,12 @@ const envSchema = z.object({
    * `npm run db:migrate` once per release instead and set this to false on the nodes.
    */
   MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
+  /**
+   * Listening sockets on PORT (Node 22.12+; server/http/listen.ts): a node busy with a
+   * restart's reconnects accepts one connection per socket per turn of its event loop. More
+   * than 1 lets another process of the same user bind PORT too instead of failing.
+   */
+  LISTEN_SOCKETS: z.coerce.number().int().min(1).max(64).default(1),
   /** How long a draining node (SIGTERM) waits for its clients to leave, in ms. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(5000),
   /** permessage-deflate on Socket.IO and /ws: saves ~76 % of bytes for ~225 KiB and ~7x CPU per connection. */
