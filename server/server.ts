@@ -165,13 +165,14 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
   const metrics = new ParleyMetrics({ defaults: options.metrics !== undefined });
   const infrastructure = await openInfrastructure(options, host, metrics, log);
   let endpoint: MetricsEndpoint | undefined;
+  let extraListeners: NetServer[] = [];
   try {
     const httpServer = createServer();
     const nextHandler = await prepareUi(options, host, httpServer);
     const realtime = startRealtime(httpServer, infrastructure, options, log);
     const lifecycle = { draining: false };
     serveHttp(httpServer, infrastructure, realtime, nextHandler, lifecycle, options, log);
-    const extraListeners = await listen(httpServer, { port: options.port ?? 3000, host, sockets: options.listenSockets ?? 1, log });
+    extraListeners = await listen(httpServer, { port: options.port ?? 3000, host, sockets: options.listenSockets ?? 1, log });
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     if (options.metrics) endpoint = await serveMetrics(metrics, options.metrics.port, options.metrics.host);
@@ -180,6 +181,7 @@ export async function startParley(options: ParleyOptions = {}): Promise<RunningP
     const close = () => (closing ??= drain(httpServer, extraListeners, infrastructure, realtime, lifecycle, options, log).finally(() => served?.close()));
     return { url, port, io: realtime.io, services: infrastructure.services, metrics, close, ...(served ? { metricsUrl: served.url } : {}) };
   } catch (err) {
+    for (const listener of extraListeners) listener.close();
     await endpoint?.close();
     await closeInfrastructure(infrastructure, log);
     throw err;
