@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
-import { clockTicksPerSecond } from "./targets";
+import { clockTicksPerSecond, processStat } from "./targets";
 
 /**
  * Where the machine's CPU went over a window: the whole machine's busy share (/proc/stat) and
@@ -42,16 +42,13 @@ export function readCpu(serverPid: number | undefined): CpuReading {
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
-    let stat: string;
+    let comm: string;
+    let ticks: number;
     try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      ({ comm, ticks } = processStat(pid));
     } catch {
       continue; // ended between the listing and the reading
     }
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(rest[11]) + Number(rest[12]);
     const group = pid === serverPid ? "the server" : pid === process.pid ? "the generator" : (GROUPS[comm] ?? "other");
     processes.set(pid, { group, ticks });
   }

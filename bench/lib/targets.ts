@@ -84,10 +84,7 @@ export class BenchServer {
    * server nothing.
    */
   cpuSeconds(): number {
-    const stat = fs.readFileSync(`/proc/${this.child!.pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
+    return processStat(this.child!.pid!).ticks / clockTicksPerSecond();
   }
   /**
    * CPU time the server's process has used so far, in nanoseconds: the sum of every
@@ -117,6 +114,17 @@ export class BenchServer {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * A process's command name and the user + system CPU it has used so far, in clock ticks
+ * (every thread), from /proc/<pid>/stat. Throws if the process is gone.
+ */
+export function processStat(pid: number): { comm: string; ticks: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), ticks: Number(fields[11]) + Number(fields[12]) };
 }
 
 let ticks: number | undefined;
