@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { runPrepared } from "./pool";
 import { ATTENTION_SQL, SqlAttentionStore, type AttentionStatement } from "../sql/attention";
 
 /** Follows and read positions on PostgreSQL: the shared statements, on the read pool. */
@@ -8,11 +9,11 @@ export class PostgresAttentionStore extends SqlAttentionStore {
   }
 
   protected async write(statement: AttentionStatement, args: unknown[]): Promise<void> {
-    await this.pool.query(ATTENTION_SQL[statement], args);
+    await runPrepared(this.pool, ATTENTION_SQL[statement], args);
   }
 
   protected async read<R>(statement: AttentionStatement, args: unknown[]): Promise<R[]> {
-    return (await this.pool.query(ATTENTION_SQL[statement], args)).rows as R[];
+    return (await runPrepared<pg.QueryResultRow>(this.pool, ATTENTION_SQL[statement], args)).rows as R[];
   }
 
   close(): void {}

@@ -3,6 +3,7 @@ import type { ChatMessage, MessageChange } from "../../contract/model";
 import type { AppendResult, ChangeResult, MessageRef, MessageRepository, NewChange, NewMessage } from "../ports";
 import { CHANGE_SELECT, MESSAGE_SELECT, ORIGINAL_SELECT, REF_SELECT } from "../sql/message-reads";
 import { groupReactions, quotesOf, toChange, toMessage, toRef, type ChangeRow, type RefRow, type MessageRow, type OriginalRow, type ReactionRow } from "../sql/rows";
+import { runPrepared } from "./pool";
 import { PostgresWriter } from "./writer";
 
 /**
@@ -74,7 +75,7 @@ export class PostgresMessageStore implements MessageRepository {
   }
 
   private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
-    return (await this.reads.query<R>(sql, params)).rows;
+    return (await runPrepared<R>(this.reads, sql, params)).rows;
   }
 
   async append(m: NewMessage): Promise<AppendResult> {

@@ -4,6 +4,7 @@ import type { Db } from "../prisma/client";
 import { PrismaRoomStore } from "../prisma/rooms";
 import { roomSummary, type RoomRow } from "../sql/rows";
 import { ROOM_SQL } from "../sql/rooms";
+import { runPrepared } from "./pool";
 
 /**
  * The room store on PostgreSQL. The reads every join and handshake-time check makes (the
@@ -25,7 +26,7 @@ export class PostgresRoomStore extends PrismaRoomStore {
   }
 
   private async rooms(sql: string, values: unknown[]): Promise<RoomSummary[]> {
-    const { rows } = await this.pool.query<RoomRow>(sql, values);
+    const { rows } = await runPrepared<RoomRow>(this.pool, sql, values);
     return rows.map(roomSummary);
   }
 
@@ -46,17 +47,17 @@ export class PostgresRoomStore extends PrismaRoomStore {
   }
 
   override async visibleIds(userId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(ROOM_SQL.visibleIds, [userId]);
+    const { rows } = await runPrepared<{ id: string }>(this.pool, ROOM_SQL.visibleIds, [userId]);
     return rows.map((r) => r.id);
   }
 
   override async isMember(roomId: string, userId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(ROOM_SQL.member, [roomId, userId]);
+    const { rowCount } = await runPrepared(this.pool, ROOM_SQL.member, [roomId, userId]);
     return (rowCount ?? 0) > 0;
   }
 
   override async blockedEitherWay(a: string, b: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(ROOM_SQL.blocked, [a, b]);
+    const { rowCount } = await runPrepared(this.pool, ROOM_SQL.blocked, [a, b]);
     return (rowCount ?? 0) > 0;
   }
 }

@@ -2,6 +2,11 @@ import type pg from "pg";
 import type { HandshakeSessionRow } from "../ports";
 import type { Db } from "../prisma/client";
 import { PrismaSessionStore } from "../prisma/sessions";
+import { runPrepared } from "./pool";
+
+const BY_TOKENS_SQL = `SELECT s."id", s."token", s."expiresAt", u."id" AS "userId", u."name", u."image", u."isAnonymous", u."username", u."displayUsername"
+  FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+  WHERE s."token" = ANY($1::text[])`;
 
 type Row = { id: string; token: string; expiresAt: Date; userId: string; name: string; image: string | null; isAnonymous: boolean; username: string | null; displayUsername: string | null };
 
@@ -22,12 +27,7 @@ export class PostgresSessionStore extends PrismaSessionStore {
   }
 
   override async byTokens(tokens: readonly string[], now: Date): Promise<HandshakeSessionRow[]> {
-    const { rows } = await this.pool.query<Row>(
-      `SELECT s."id", s."token", s."expiresAt", u."id" AS "userId", u."name", u."image", u."isAnonymous", u."username", u."displayUsername"
-       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-       WHERE s."token" = ANY($1::text[])`,
-      [[...tokens]],
-    );
+    const { rows } = await runPrepared<Row>(this.pool, BY_TOKENS_SQL, [[...tokens]]);
     // Compared here rather than in SQL: the column is UTC without a zone (read as such by
     // the pool), which a Date parameter would be compared with in the session's time zone.
     return rows.filter((r) => r.expiresAt.getTime() > now.getTime()).map((r) => ({
