@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { openPool } from "./pool";
+import { openPool, runPrepared } from "./pool";
 import type { NewChange, NewMessage } from "../ports";
 import { isDatabaseUnavailable } from "../unavailable";
 // Plain JavaScript shared with the SQLite writer thread.
@@ -170,7 +170,7 @@ export class PostgresWriter {
       // Prepared once per connection: parsing and planning it each time cost about a tenth of
       // the append rate (docs/performance.md, run AI). Where a pooler in front of PostgreSQL
       // loses prepared statements, it fails and the batch goes the locked way, as for any failure.
-      base = Number((await this.pool.query<{ s: number }>({ name: "parley_appends_alone", text: APPENDS_ALONE, values })).rows[0]!.s);
+      base = Number((await runPrepared<{ s: number }>(this.pool, APPENDS_ALONE, values)).rows[0]!.s);
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
       return undefined;
