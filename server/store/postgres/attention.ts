@@ -13,7 +13,7 @@ export class PostgresAttentionStore extends SqlAttentionStore {
   }
 
   protected async read<R>(statement: AttentionStatement, args: unknown[]): Promise<R[]> {
-    return (await runPrepared<pg.QueryResultRow>(this.pool, ATTENTION_SQL[statement], args)).rows as R[];
+    return (await runPrepared(this.pool, ATTENTION_SQL[statement], args)).rows as R[];
   }
 
   close(): void {}

@@ -42,9 +42,9 @@ export function statementName(text: string): string | undefined {
 
 /**
  * Runs one of the store's constant statements as a named (prepared) statement: PostgreSQL
- * parses it once per connection and, after five runs, plans it no more where a generic plan
- * is as good, where an unnamed statement is parsed and planned at every call. On a join's short reads that was
- * four fifths of PostgreSQL's time per statement (docs/performance.md, run AN). For constant
+ * parses it once per connection and, after five runs, stops planning it where a generic plan
+ * is as good. An unnamed statement is parsed and planned at every call: on a join's short
+ * reads, four fifths of PostgreSQL's time per statement (docs/performance.md, run AN). For constant
  * texts only: each connection keeps every statement it has prepared (at most NAMED_MAX names;
  * beyond that a statement runs unnamed). Their columns are named (no `table.*`): a prepared
  * statement whose result type changes fails, and another node's expand-only migration adds
