@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, MessageChange, RoomSummary } from "@/server/contract/model";
+import { JOIN_ANSWER_TIMEOUT_MS } from "@/server/contract/limits";
 import { RoomSync, STALE_MESSAGE } from "./room-sync";
 import { FakeTransport, settle } from "./testing/fake-transport";
 
@@ -48,6 +49,24 @@ describe("RoomSync", () => {
     transport.take("room:join").resolve({ ok: false, error: { code: "not_found", message: "No such room." } });
     await settle();
     expect(sync.get()).toMatchObject({ phase: "missing", error: "No such room." });
+  });
+
+  it("waits for a join's answer longer than a node holds a join in its queue, and asks again when the node says it is busy", async () => {
+    const transport = new FakeTransport();
+    const sync = new RoomSync(transport, "general", { retryDelayMs: 5 }).start();
+    const first = transport.take("room:join");
+    // Not the 10 s of other requests: a join behind a restart's crowd is answered, not abandoned.
+    expect(first.timeoutMs).toBe(JOIN_ANSWER_TIMEOUT_MS);
+    first.resolve({ ok: false, error: { code: "unavailable", message: "The server is busy; the room is joined again in a moment." } });
+    await settle();
+    expect(sync.get()).toMatchObject({ phase: "error", stale: true });
+    await new Promise((r) => setTimeout(r, 20));
+    const again = transport.take("room:join");
+    expect(again.timeoutMs).toBe(JOIN_ANSWER_TIMEOUT_MS);
+    again.resolve({ ok: true, data: { room, history: { messages: range(1, 3), hasMore: false }, online: [], typing: [], changeCursor: 0, read: allRead } });
+    await settle();
+    expect(sync.get()).toMatchObject({ phase: "joined", error: null });
+    expect(seqs(sync)).toEqual([1, 2, 3]);
   });
 
   it("says a conversation it may not open is refused, and does not ask again", async () => {

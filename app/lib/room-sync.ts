@@ -21,7 +21,7 @@
  * Framework-free over `ChatTransport`; `app/hooks/use-room.ts` adapts it to React.
  */
 import type { ChatMessage, MessageChange, ReadState, RoomSummary } from "@/server/contract/model";
-import { LIMITS } from "@/server/contract/limits";
+import { JOIN_ANSWER_TIMEOUT_MS, LIMITS } from "@/server/contract/limits";
 import { applyChanges, changed as changedMessage, contiguousSeq, emptyLog, mergeConfirmed, mergeOlderPage, oldestSeq, replaceChanged, type MessageLog } from "./message-log";
 import { Observable } from "./observable";
 import type { ChatTransport } from "./transport";
@@ -263,11 +263,16 @@ export class RoomSync extends Observable<RoomState> {
     // Back after a disconnect (or opened from the device): ask for what came after the last
     // message held without a hole, in the join itself (a first join gets the latest page).
     const rejoin = !fresh && this.get().log.confirmed.length > 0;
-    const ack = await this.transport.request("room:join", {
-      slug: this.slug,
-      ...(invite ? { invite } : {}),
-      ...(rejoin ? { after: contiguousSeq(this.get().log), changesAfter: this.get().log.changeCursor } : {}),
-    });
+    // A join waits its turn behind a crowd rather than going to the back of the queue again.
+    const ack = await this.transport.request(
+      "room:join",
+      {
+        slug: this.slug,
+        ...(invite ? { invite } : {}),
+        ...(rejoin ? { after: contiguousSeq(this.get().log), changesAfter: this.get().log.changeCursor } : {}),
+      },
+      JOIN_ANSWER_TIMEOUT_MS,
+    );
     if (this.closed) return;
     if (!ack.ok) {
       // Final answers end the attempt; anything else (a database down, a flood refusal) is retried.

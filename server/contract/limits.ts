@@ -23,6 +23,15 @@ export const LIMITS = {
   reportBudget: { points: 10, seconds: 3600 },
 } as const;
 
+/**
+ * How long a client waits for the answer to a join (`room:join`) while connected. A join
+ * can queue behind a crowd (every client of a node coming back after a restart): waiting
+ * for it costs the node nothing, while giving up and asking again puts the join at the back
+ * of the queue, so a short wait here makes a storm last several times longer
+ * (docs/performance.md, run AO). A lost connection ends the wait at once.
+ */
+export const JOIN_ANSWER_TIMEOUT_MS = 60_000;
+
 /** Control characters, and the bidi embeddings, overrides and isolates ("Trojan Source"). */
 const NAME_CONTROLS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
 

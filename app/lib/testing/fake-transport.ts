@@ -5,6 +5,8 @@ import { DISCONNECTED_ERROR, type ChatTransport, type RequestEvent, type Request
 interface Pending {
   event: RequestEvent;
   payload: unknown;
+  /** The wait the caller asked for, when it asked for other than the default. */
+  timeoutMs: number | undefined;
   resolve(ack: Ack<unknown> | { ok: false; error: { code: string; message: string } }): void;
 }
 
@@ -21,13 +23,13 @@ export class FakeTransport implements ChatTransport {
 
   isConnected = () => this.connected;
 
-  request = ((event: RequestEvent, payload: unknown) =>
+  request = ((event: RequestEvent, payload: unknown, timeoutMs?: number) =>
     new Promise((resolve) => {
       if (!this.connected) {
         resolve({ ok: false, error: DISCONNECTED_ERROR });
         return;
       }
-      this.pending.push({ event, payload, resolve: resolve as Pending["resolve"] });
+      this.pending.push({ event, payload, timeoutMs, resolve: resolve as Pending["resolve"] });
     })) as ChatTransport["request"];
 
   /** Hints sent without an answer (typing), in order. */
@@ -60,13 +62,14 @@ export class FakeTransport implements ChatTransport {
   }
 
   /** Takes the oldest unanswered request, checking its event name. */
-  take<E extends RequestEvent>(event: E): { payload: RequestPayload<E>; resolve: Pending["resolve"] } {
+  take<E extends RequestEvent>(event: E): { payload: RequestPayload<E>; timeoutMs: number | undefined; resolve: Pending["resolve"] } {
     const next = this.pending.shift();
     if (!next) throw new Error(`no pending request (wanted ${event})`);
     if (next.event !== event) throw new Error(`next request is ${next.event}, not ${event}`);
     this.taken.add(next);
     return {
       payload: next.payload as never,
+      timeoutMs: next.timeoutMs,
       resolve: (ack) => {
         this.taken.delete(next);
         next.resolve(ack);

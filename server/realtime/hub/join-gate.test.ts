@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { JoinGate } from "./join-gate";
+import { JOIN_ANSWER_TIMEOUT_MS } from "../../contract/limits";
+import { JOIN_MAX_WAIT_MS, JoinGate } from "./join-gate";
 
 /** A join that ends when told to. */
 function deferred() {
@@ -74,5 +75,30 @@ describe("JoinGate", () => {
     // Each refusal told once, with its reason (the metric's labels); every slot back.
     expect(refused).toEqual(["closed", "waited"]);
     expect({ running: gate.running, queued: gate.queued }).toEqual({ running: 0, queued: 0 });
+  });
+
+  it("by default runs a join that waited nearly as long as a client waits for its answer, and refuses it only before the client gives up", async () => {
+    expect(JOIN_MAX_WAIT_MS).toBeLessThan(JOIN_ANSWER_TIMEOUT_MS);
+    let clock = 0;
+    const gate = new JoinGate({ limit: 1, now: () => clock });
+    const first = deferred();
+    const running = gate.run(() => true, () => first.done);
+    const ran: string[] = [];
+    const patient = gate.run(() => true, async () => void ran.push("patient"));
+    await tick();
+    // Far past the 10 s of other requests, within the join's own wait: run, not refused.
+    clock = JOIN_MAX_WAIT_MS;
+    first.end();
+    await running;
+    await patient;
+    const second = deferred();
+    const holding = gate.run(() => true, () => second.done);
+    const late = gate.run(() => true, async () => void ran.push("late"));
+    await tick();
+    clock += JOIN_MAX_WAIT_MS + 1;
+    second.end();
+    await holding;
+    await expect(late).rejects.toMatchObject({ code: "unavailable" });
+    expect(ran).toEqual(["patient"]);
   });
 });

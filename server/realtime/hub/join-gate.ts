@@ -1,3 +1,4 @@
+import { JOIN_ANSWER_TIMEOUT_MS } from "../../contract/limits";
 import { DomainError } from "../../domain/errors";
 
 /** Why a join was answered `unavailable` without being run: its connection closed, or it waited too long. */
@@ -6,10 +7,11 @@ export type JoinRefusal = "closed" | "waited";
 /** Joins one node runs at once; the rest wait their turn (issue 32, the reconnect storm). */
 export const JOIN_CONCURRENCY = 32;
 /**
- * A join that waited this long is answered "busy" without being run: the client gave up
- * on it at its acknowledgement timeout (10 s, app/lib/socket.ts) and has asked again.
+ * A join that waited this long is answered "busy" without being run: the client gives up
+ * on a join's answer at `JOIN_ANSWER_TIMEOUT_MS` (60 s), and the margin is for the join's
+ * own reads and the answer's way back.
  */
-export const JOIN_MAX_WAIT_MS = 8_000;
+export const JOIN_MAX_WAIT_MS = JOIN_ANSWER_TIMEOUT_MS - 5_000;
 
 /**
  * Admission for joins. A join is several reads in turn; a crowd of them started at once
