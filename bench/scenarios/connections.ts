@@ -260,6 +260,32 @@ async function sides(): Promise<Side[]> {
   return out;
 }
 
+/**
+ * Item 3's memory verdict over passes: each pass's RSS per connection (`ours`) against the
+ * baseline's pass taken just before it (`theirs`), in KiB. A pass whose reading did not grow on
+ * either side (RSS can stay put while the warm-up's freed pages are reused: it once read -3 KiB
+ * at 1,000) gives no ratio and is left out; with fewer than two ratios left (one, for a single
+ * pass) there is no verdict. Passes that all meet the target, or all miss it, give that verdict
+ * however far apart they are; passes that disagree are judged by their median, or are "too
+ * noisy" when they spread wider than RSS_NOISE_BOUND of it. `shown` is the median pass, so that
+ * the table's ratio is the one judged.
+ */
+export function rssVerdict(ours: readonly number[], theirs: readonly number[]): { judged: ReturnType<typeof ratioVerdict>; shown: number } {
+  const passes = ours.length;
+  const ratios = ours.map((kib, k) => ({ r: kib > 0 && theirs[k]! > 0 ? kib / theirs[k]! : NaN, k })).filter(({ r }) => Number.isFinite(r));
+  const judged = ratioVerdict(
+    ratios.map(({ r }) => r),
+    RSS_LIMIT,
+    RSS_NOISE_BOUND,
+  );
+  if (ratios.length < Math.min(2, passes)) judged.verdict = "not measurable";
+  else if (new Set(ratios.map(({ r }) => r <= RSS_LIMIT)).size === 1) judged.verdict = ratios[0]!.r <= RSS_LIMIT ? "met" : "missed";
+  const leftOut = passes - ratios.length;
+  if (leftOut > 0) judged.spread += `; ${leftOut} pass${leftOut > 1 ? "es" : ""} with no growth left out`;
+  const shown = ratios.length ? [...ratios].sort((a, b) => a.r - b.r)[Math.floor((ratios.length - 1) / 2)]!.k : passes - 1;
+  return { judged, shown };
+}
+
 export async function connections(smoke: boolean): Promise<Row[]> {
   // The smoke run's steps are too small to judge RSS by (the warm-up's freed pages may hold
   // them) and its one-second windows too short to judge the heartbeat by: no verdicts there.
@@ -301,20 +327,10 @@ export async function connections(smoke: boolean): Promise<Row[]> {
       // Beside the figure from no connection, the marginal one from the previous step (what
       // each added connection cost), which a constant offset at the first reading does not move.
       const marginal = (steps: Step[]) => (i === 0 ? NaN : (steps[i]!.rss - steps[i - 1]!.rss) / (steps[i]!.n - steps[i - 1]!.n) / 1024);
-      // Each pass's ratio against the baseline's pass taken just before it, judged by their
-      // median. A reading that did not grow (RSS can stay put while freed pages are reused)
-      // gives no ratio, and then no verdict.
       const perConn = (passes: Step[][]) => passes.map((steps) => steps[i]!.rssPerConn / 1024);
       const ours = perConn(p.passes);
       const theirs = perConn(baseline!.passes);
-      const ratios = ours.map((kib, k) => (kib > 0 && theirs[k]! > 0 ? kib / theirs[k]! : NaN));
-      // Passes that all meet the target, or all miss it, give that verdict however far apart
-      // they are; passes that disagree are judged by their median, unless they spread too wide.
-      const judged = ratioVerdict(ratios, RSS_LIMIT, RSS_NOISE_BOUND);
-      const agreed = ratios.every(Number.isFinite) && new Set(ratios.map((r) => r <= RSS_LIMIT)).size === 1;
-      if (agreed) judged.verdict = ratios[0]! <= RSS_LIMIT ? "met" : "missed";
-      // The figures shown are the median pass's, so that the table's ratio is the one judged.
-      const shown = ratios.map((r, k) => ({ r, k })).sort((a, b) => a.r - b.r)[Math.floor((ratios.length - 1) / 2)]!.k;
+      const { judged, shown } = rssVerdict(ours, theirs);
       const kib = (values: number[]) => values.map((x) => x.toFixed(1)).join(" / ");
       rows.push({
         scenario: s,
