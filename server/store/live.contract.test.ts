@@ -76,6 +76,31 @@ describe.each(presences)("presence: %s", (_name, make) => {
     expect(await p.list("r1")).toEqual([bob]);
   });
 
+  it("enters in one step: whether the list changed, and the list right after, the newcomer included", async () => {
+    const p = await make(0);
+    expect(await p.enter("r1", ada, "tab1")).toEqual({ changed: true, online: [ada] });
+    expect(await p.enter("r1", bob, "tab2")).toEqual({ changed: true, online: [ada, bob] });
+    // A second tab changes nothing but still answers with the list; a new summary replaces the old.
+    const renamed = { ...ada, name: "Ada L." };
+    expect(await p.enter("r1", renamed, "tab3")).toEqual({ changed: false, online: [renamed, bob] });
+    expect(await p.list("r1")).toEqual([renamed, bob]);
+    expect(await p.remove("r1", ada.id, "tab1")).toBe(false);
+    expect(await p.remove("r1", ada.id, "tab3")).toBe(true);
+    expect(await p.enter("r2", bob, "tab2")).toEqual({ changed: true, online: [bob] });
+  });
+
+  it("lists a room of thousands whole and in arrival order, by enter and by list", async () => {
+    const p = await make(0);
+    // More than the Redis script reads at a time (1,000), more than Lua's unpack takes at once.
+    // Ids that sort as they arrive: Redis orders arrivals in the same millisecond by id.
+    const crowd = Array.from({ length: 9_000 }, (_, i) => ({ id: `u${String(i).padStart(5, "0")}`, name: `Person ${i}` }));
+    await Promise.all(crowd.map((user, i) => p.add("lobby", user, `c${i}`)));
+    expect(await p.list("lobby")).toEqual(crowd);
+    const last = { id: "u99999", name: "Last" };
+    expect(await p.enter("lobby", last, "c-last")).toEqual({ changed: true, online: [...crowd, last] });
+    expect((await p.enter("lobby", crowd[0]!, "again")).online).toEqual([...crowd, last]);
+  });
+
   it("keeps rooms apart and ignores unknown removals", async () => {
     const p = await make(0);
     await p.add("r1", ada, "c1");

@@ -637,6 +637,11 @@ export interface PresenceStore {
    * replaces the one kept: a changed avatar is added again.
    */
   add(roomId: string, user: UserSummary, connectionId: string): Promise<boolean>;
+  /**
+   * A join's presence in one step (one round trip to a shared store): `add`, and the list as
+   * it is right after it, this user included.
+   */
+  enter(roomId: string, user: UserSummary, connectionId: string): Promise<{ changed: boolean; online: UserSummary[] }>;
   /** Returns true when this was the user's last connection in the room (the list changed). */
   remove(roomId: string, userId: string, connectionId: string): Promise<boolean>;
   /** Present users, in the order they arrived. */

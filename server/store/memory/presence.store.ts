@@ -19,6 +19,11 @@ export class MemoryPresenceStore implements PresenceStore {
     return true;
   }
 
+  async enter(roomId: string, user: UserSummary, connectionId: string): Promise<{ changed: boolean; online: UserSummary[] }> {
+    const changed = await this.add(roomId, user, connectionId);
+    return { changed, online: await this.list(roomId) };
+  }
+
   async remove(roomId: string, userId: string, connectionId: string): Promise<boolean> {
     const users = this.rooms.get(roomId);
     const entry = users?.get(userId);

@@ -24,14 +24,41 @@ export const DEFAULT_REDIS_PRESENCE: RedisPresenceOptions = { ttlMs: 15_000, ren
 //   {p}:presence:{room}:conns:<user> ZSET connectionId → expiry time (ms)
 //   {p}:presence:rooms               SET of rooms with anyone present (for the sweep)
 
-/** Adds a connection; returns 1 when the user was not listed before. KEYS users, conns, info, rooms. */
-const ADD = `
+/** Adds a connection into `added`: 1 when the user was not listed before. KEYS users, conns, info, rooms. */
+const ADD_BODY = `
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 redis.call('PEXPIREAT', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[5])
 redis.call('SADD', KEYS[4], ARGV[6])
-return redis.call('ZADD', KEYS[1], 'NX', ARGV[4], ARGV[1])`;
+local added = redis.call('ZADD', KEYS[1], 'NX', ARGV[4], ARGV[1])`;
+
+/**
+ * The listed users' summaries in arrival order into `listed`, from the users ZSET (KEYS[1])
+ * and the info hash (the key expression given). HMGET a thousand at a time: Lua's unpack
+ * takes a few thousand values at most, and a lobby may list more.
+ */
+const LIST_BODY = (info: string) => `
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local listed = {}
+for i = 1, #ids, 1000 do
+  local infos = redis.call('HMGET', ${info}, unpack(ids, i, math.min(i + 999, #ids)))
+  for j = 1, #infos do
+    if infos[j] then listed[#listed + 1] = infos[j] end
+  end
+end`;
+
+const ADD = `${ADD_BODY}
+return added`;
+
+/** The list in one call. KEYS users, info. */
+const LIST = `${LIST_BODY("KEYS[2]")}
+return listed`;
+
+/** Adds a connection and lists the room as it is then, in one call: { added, summaries }. KEYS as ADD. */
+const ENTER = `${ADD_BODY}
+${LIST_BODY("KEYS[3]")}
+return { added, listed }`;
 
 /**
  * Renews this node's connections in one room, many at a time; returns how many users were
@@ -148,9 +175,9 @@ export class RedisPresenceStore implements PresenceStore {
     return { users: `${base}:users`, info: `${base}:info`, connsPrefix: `${base}:conns:`, rooms: `${this.prefix}:rooms` };
   }
 
-  private addScript(entry: LocalEntry, now: number) {
+  private addScript(entry: LocalEntry, now: number, script = ADD) {
     const k = this.keys(entry.roomId);
-    return this.redis.eval(ADD, {
+    return this.redis.eval(script, {
       keys: [k.users, k.connsPrefix + entry.user.id, k.info, k.rooms],
       arguments: [entry.user.id, entry.connectionId, String(now + this.options.ttlMs), String(now), JSON.stringify(entry.user), entry.roomId],
     });
@@ -164,6 +191,19 @@ export class RedisPresenceStore implements PresenceStore {
     } catch (err) {
       this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; this connection is listed at the next renewal");
       return false;
+    }
+  }
+
+  /** One round trip for a join: the add and the list after it (two or three before). */
+  async enter(roomId: string, user: UserSummary, connectionId: string): Promise<{ changed: boolean; online: UserSummary[] }> {
+    const entry = { roomId, user: summaryOf(user), connectionId };
+    this.local.set(`${roomId}\n${connectionId}`, entry);
+    try {
+      const [added, listed] = (await this.addScript(entry, Date.now(), ENTER)) as [number, string[]];
+      return { changed: added === 1, online: listed.map((json) => JSON.parse(json) as UserSummary) };
+    } catch (err) {
+      this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; this connection is listed at the next renewal");
+      return { changed: false, online: this.listedHere(roomId) };
     }
   }
 
@@ -185,16 +225,19 @@ export class RedisPresenceStore implements PresenceStore {
   async list(roomId: string): Promise<UserSummary[]> {
     const k = this.keys(roomId);
     try {
-      const ids = await this.redis.zRange(k.users, 0, -1);
-      if (ids.length === 0) return [];
-      const infos = await this.redis.hmGet(k.info, ids);
-      return infos.flatMap((json) => (json ? [JSON.parse(json) as UserSummary] : []));
+      const listed = (await this.redis.eval(LIST, { keys: [k.users, k.info] })) as string[];
+      return listed.map((json) => JSON.parse(json) as UserSummary);
     } catch (err) {
       this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; listing this node's connections only");
-      const seen = new Map<string, UserSummary>();
-      for (const e of this.local.values()) if (e.roomId === roomId) seen.set(e.user.id, e.user);
-      return [...seen.values()];
+      return this.listedHere(roomId);
     }
+  }
+
+  /** This node's own connections in the room: the list while Redis is unreachable. */
+  private listedHere(roomId: string): UserSummary[] {
+    const seen = new Map<string, UserSummary>();
+    for (const e of this.local.values()) if (e.roomId === roomId) seen.set(e.user.id, e.user);
+    return [...seen.values()];
   }
 
   /**
