@@ -262,8 +262,8 @@ async function sides(): Promise<Side[]> {
 
 /**
  * Item 3's memory verdict over passes: each pass's RSS per connection (`ours`) against the
- * baseline's pass taken just before it (`theirs`), in KiB. A pass whose reading did not grow on
- * either side (RSS can stay put while the warm-up's freed pages are reused: it once read -3 KiB
+ * baseline's pass taken just before it (`theirs`), in KiB. A pass whose reading did not grow, on
+ * one side or the other (RSS can stay put while the warm-up's freed pages are reused: it once read -3 KiB
  * at 1,000) gives no ratio and is left out; with fewer than two ratios left (one, for a single
  * pass) there is no verdict. Passes that all meet the target, or all miss it, give that verdict
  * however far apart they are; passes that disagree are judged by their median, or are "too

@@ -48,8 +48,9 @@ for i = 1, #ids, 1000 do
   end
 end`;
 
+/** Adds a connection: { added }. KEYS users, conns, info, rooms. */
 const ADD = `${ADD_BODY}
-return added`;
+return { added }`;
 
 /** The list in one call. KEYS users, info. */
 const LIST = `${LIST_BODY("KEYS[2]")}
@@ -175,31 +176,26 @@ export class RedisPresenceStore implements PresenceStore {
     return { users: `${base}:users`, info: `${base}:info`, connsPrefix: `${base}:conns:`, rooms: `${this.prefix}:rooms` };
   }
 
-  private addScript(entry: LocalEntry, now: number, script = ADD) {
-    const k = this.keys(entry.roomId);
-    return this.redis.eval(script, {
-      keys: [k.users, k.connsPrefix + entry.user.id, k.info, k.rooms],
-      arguments: [entry.user.id, entry.connectionId, String(now + this.options.ttlMs), String(now), JSON.stringify(entry.user), entry.roomId],
-    });
-  }
-
   async add(roomId: string, user: UserSummary, connectionId: string): Promise<boolean> {
-    const entry = { roomId, user: summaryOf(user), connectionId };
-    this.local.set(`${roomId}\n${connectionId}`, entry);
-    try {
-      return (await this.addScript(entry, Date.now())) === 1;
-    } catch (err) {
-      this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; this connection is listed at the next renewal");
-      return false;
-    }
+    return (await this.record(ADD, roomId, user, connectionId)).changed;
   }
 
-  /** One round trip for a join: the add and the list after it (two or three before). */
-  async enter(roomId: string, user: UserSummary, connectionId: string): Promise<{ changed: boolean; online: UserSummary[] }> {
+  /** One round trip for a join: the add and the list after it (three before). */
+  enter(roomId: string, user: UserSummary, connectionId: string): Promise<{ changed: boolean; online: UserSummary[] }> {
+    return this.record(ENTER, roomId, user, connectionId);
+  }
+
+  /** Records a connection here and in Redis with ADD or ENTER; the list is ENTER's only. */
+  private async record(script: string, roomId: string, user: UserSummary, connectionId: string): Promise<{ changed: boolean; online: UserSummary[] }> {
     const entry = { roomId, user: summaryOf(user), connectionId };
     this.local.set(`${roomId}\n${connectionId}`, entry);
+    const k = this.keys(roomId);
+    const now = Date.now();
     try {
-      const [added, listed] = (await this.addScript(entry, Date.now(), ENTER)) as [number, string[]];
+      const [added, listed = []] = (await this.redis.eval(script, {
+        keys: [k.users, k.connsPrefix + entry.user.id, k.info, k.rooms],
+        arguments: [entry.user.id, entry.connectionId, String(now + this.options.ttlMs), String(now), JSON.stringify(entry.user), entry.roomId],
+      })) as [number, string[]?];
       return { changed: added === 1, online: listed.map((json) => JSON.parse(json) as UserSummary) };
     } catch (err) {
       this.deps.log.warn({ err, roomId }, "presence: Redis unreachable; this connection is listed at the next renewal");
